@@ -1,0 +1,67 @@
+import { readdir, stat } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import { DatasetError } from '../types.js';
+import { IDX_IMAGES_PATTERN, isHidden, isImageFile, walkImages } from './files.js';
+
+export type DetectedDataset =
+  | { kind: 'folder' | 'images'; root: string }
+  | { kind: 'csv'; manifest: string }
+  | { kind: 'idx'; imagesFile: string };
+
+/**
+ * What `path` holds, in this order: an IDX images file (or a folder with exactly one),
+ * class subfolders of images, images directly in the folder, a CSV manifest (a .csv file,
+ * or the only .csv in a folder holding no images).
+ */
+export async function detectDataset(path: string): Promise<DetectedDataset> {
+  const abs = resolve(path);
+  let info;
+  try {
+    info = await stat(abs);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new DatasetError(`Dataset not found: ${abs} does not exist`);
+    throw new DatasetError(`Cannot open dataset ${abs}: ${(err as Error).message}`);
+  }
+
+  if (info.isFile()) {
+    if (extname(abs).toLowerCase() === '.csv') return { kind: 'csv', manifest: abs };
+    if (IDX_IMAGES_PATTERN.test(basename(abs))) return { kind: 'idx', imagesFile: abs };
+    if (isImageFile(abs)) {
+      throw new DatasetError(`${abs} is a single image: open the folder that holds the dataset's images`);
+    }
+    throw new DatasetError(
+      `${abs} is not a dataset: expected a folder of images, a CSV manifest (.csv) or an MNIST IDX images file (*-images-idx3-ubyte)`,
+    );
+  }
+  if (!info.isDirectory()) throw new DatasetError(`${abs} is neither a file nor a folder`);
+
+  let entries;
+  try {
+    entries = (await readdir(abs, { withFileTypes: true })).filter((e) => !isHidden(e.name));
+  } catch (err) {
+    throw new DatasetError(`Cannot read folder ${abs}: ${(err as Error).message}`);
+  }
+
+  const idxFiles = entries.filter((e) => e.isFile() && IDX_IMAGES_PATTERN.test(e.name)).map((e) => e.name);
+  if (idxFiles.length === 1) return { kind: 'idx', imagesFile: join(abs, idxFiles[0]) };
+  if (idxFiles.length > 1) {
+    throw new DatasetError(
+      `Folder ${abs} holds several IDX images files (${idxFiles.sort().join(', ')}): open one of them directly`,
+    );
+  }
+
+  for (const entry of entries) {
+    if (entry.isDirectory() && (await walkImages(join(abs, entry.name))).length > 0) return { kind: 'folder', root: abs };
+  }
+  if (entries.some((e) => !e.isDirectory() && isImageFile(e.name))) return { kind: 'images', root: abs };
+
+  const manifests = entries.filter((e) => e.isFile() && extname(e.name).toLowerCase() === '.csv').map((e) => e.name);
+  if (manifests.length === 1) return { kind: 'csv', manifest: join(abs, manifests[0]) };
+  if (manifests.length > 1) {
+    throw new DatasetError(`Folder ${abs} holds no images but several CSV manifests (${manifests.sort().join(', ')}): open one of them directly`);
+  }
+  throw new DatasetError(
+    `Folder ${abs} is empty of data: no images (.png, .jpg, .jpeg), class subfolders of images, CSV manifest or MNIST IDX file`,
+  );
+}

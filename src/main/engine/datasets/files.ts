@@ -1,0 +1,32 @@
+import { readdir } from 'node:fs/promises';
+import { extname, join, relative, sep } from 'node:path';
+
+export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.bmp', '.gif']);
+export const IDX_IMAGES_PATTERN = /images[.-]idx3-ubyte(\.gz)?$/i;
+
+export function isImageFile(name: string): boolean {
+  return IMAGE_EXTENSIONS.has(extname(name).toLowerCase());
+}
+
+/** Dotfiles and folders (.DS_Store, .git, ._resource forks) are never data. */
+export function isHidden(name: string): boolean {
+  return name.startsWith('.');
+}
+
+/** Path as shown and exported: relative to the root, '/'-separated on every platform. */
+export function toSamplePath(root: string, file: string): string {
+  return relative(root, file).split(sep).join('/');
+}
+
+/** Every image file under `dir`, at any depth, hidden entries skipped. Unsorted. */
+export async function walkImages(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const entry of entries) {
+    if (isHidden(entry.name)) continue;
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await walkImages(full)));
+    else if ((entry.isFile() || entry.isSymbolicLink()) && isImageFile(entry.name)) out.push(full);
+  }
+  return out;
+}

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { DatasetError } from '../types.js';
+
+// Reader for the IDX format MNIST ships in (http://yann.lecun.com/exdb/mnist/): a 4-byte
+// magic (0, 0, element type, number of dimensions), one big-endian uint32 per dimension,
+// then the raw elements. Only unsigned bytes (type 0x08) are supported, as in MNIST,
+// Fashion-MNIST and EMNIST. Gzipped files (.gz, as downloaded) are accepted too.
+
+export interface IdxImages {
+  count: number;
+  rows: number;
+  cols: number;
+  /** count * rows * cols bytes, a view into the file's bytes (no copy). */
+  pixels: Uint8Array;
+}
+
+function readMaybeGzipped(file: string): Buffer {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    throw new DatasetError(`Cannot read IDX file ${file}: ${(err as Error).message}`);
+  }
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      return gunzipSync(bytes);
+    } catch (err) {
+      throw new DatasetError(`IDX file ${file} looks gzipped but does not decompress: ${(err as Error).message}`);
+    }
+  }
+  return bytes;
+}
+
+function readHeader(file: string, bytes: Buffer, dims: number): number[] {
+  const expected = `00 00 08 0${dims}`;
+  if (bytes.length < 4 + 4 * dims) {
+    throw new DatasetError(`IDX file ${file} is too short for its header (${bytes.length} bytes)`);
+  }
+  if (bytes[0] !== 0 || bytes[1] !== 0 || bytes[2] !== 0x08 || bytes[3] !== dims) {
+    const got = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    throw new DatasetError(`IDX file ${file} has magic ${got}, expected ${expected} (unsigned bytes, ${dims} dimensions)`);
+  }
+  const sizes: number[] = [];
+  for (let d = 0; d < dims; d++) sizes.push(bytes.readUInt32BE(4 + 4 * d));
+  const body = sizes.reduce((a, b) => a * b, 1);
+  if (bytes.length !== 4 + 4 * dims + body) {
+    throw new DatasetError(
+      `IDX file ${file} is truncated or padded: header says ${sizes.join('x')} = ${body} bytes of data, file holds ${bytes.length - 4 - 4 * dims}`,
+    );
+  }
+  return sizes;
+}
+
+export function readIdxImages(file: string): IdxImages {
+  const bytes = readMaybeGzipped(file);
+  const [count, rows, cols] = readHeader(file, bytes, 3);
+  if (rows === 0 || cols === 0) throw new DatasetError(`IDX file ${file} holds images of size ${rows}x${cols}`);
+  return { count, rows, cols, pixels: bytes.subarray(16) };
+}
+
+export function readIdxLabels(file: string): Uint8Array {
+  const bytes = readMaybeGzipped(file);
+  readHeader(file, bytes, 1);
+  return bytes.subarray(8);
+}
+
+/** The inverse of readIdxImages, for exporters that write IDX back. */
+export function encodeIdxImages(pixels: Uint8Array, count: number, rows: number, cols: number): Buffer {
+  if (pixels.length !== count * rows * cols) {
+    throw new RangeError(`encodeIdxImages: ${pixels.length} bytes for ${count} images of ${rows}x${cols}`);
+  }
+  const out = Buffer.alloc(16 + pixels.length);
+  out.writeUInt32BE(0x00000803, 0);
+  out.writeUInt32BE(count, 4);
+  out.writeUInt32BE(rows, 8);
+  out.writeUInt32BE(cols, 12);
+  out.set(pixels, 16);
+  return out;
+}
+
+export function encodeIdxLabels(labels: Uint8Array): Buffer {
+  const out = Buffer.alloc(8 + labels.length);
+  out.writeUInt32BE(0x00000801, 0);
+  out.writeUInt32BE(labels.length, 4);
+  out.set(labels, 8);
+  return out;
+}

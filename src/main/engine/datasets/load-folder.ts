@@ -1,0 +1,44 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DatasetError, type LoadedDataset, type Sample } from '../types.js';
+import { OTHER_LABEL, assembleDataset } from './assemble.js';
+import { decodeFiles } from './decode-files.js';
+import { isHidden, isImageFile, toSamplePath, walkImages } from './files.js';
+import type { LoadOptions } from './load-csv.js';
+import { compareNatural } from './natural-sort.js';
+
+/**
+ * `root/<label>/**\/*.png|jpg|jpeg`: each subfolder is a class (its images at any depth),
+ * `root/other/` is the "other" class, and images directly in `root` are unlabeled. With
+ * `kind: 'images'` the root holds only images, all unlabeled.
+ */
+export async function loadImageFolder(
+  root: string,
+  kind: 'folder' | 'images',
+  opts: LoadOptions = {},
+): Promise<LoadedDataset> {
+  const entries = await readdir(root, { withFileTypes: true });
+  const listed: { file: string; label: string | null }[] = [];
+  for (const entry of entries) {
+    if (isHidden(entry.name)) continue;
+    const full = join(root, entry.name);
+    if (entry.isDirectory()) {
+      if (kind === 'images') continue;
+      const label = entry.name === OTHER_LABEL ? OTHER_LABEL : entry.name;
+      for (const file of await walkImages(full)) listed.push({ file, label });
+    } else if (isImageFile(entry.name)) {
+      listed.push({ file: full, label: null });
+    }
+  }
+  if (listed.length === 0) throw new DatasetError(`Folder ${root} holds no images (.png, .jpg, .jpeg)`);
+
+  const rows: Sample[] = listed
+    .map(({ file, label }) => ({ id: '', path: toSamplePath(root, file), label, file }))
+    .sort((a, b) => compareNatural(a.path, b.path));
+  const { ids, pixels } = await decodeFiles(
+    rows.map((r) => ({ file: r.file as string, name: r.path })),
+    { ...opts, where: root },
+  );
+  rows.forEach((row, i) => (row.id = ids[i]));
+  return assembleDataset(kind, root, rows, pixels);
+}

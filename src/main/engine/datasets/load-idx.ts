@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import * as tf from '@tensorflow/tfjs-node';
+import { DatasetError, IMAGE_SIZE, PIXELS_PER_IMAGE, type LoadedDataset, type Sample } from '../types.js';
+import { assembleDataset } from './assemble.js';
+import { IDX_IMAGES_PATTERN, isHidden } from './files.js';
+import { reduceToModelSize } from './image-decode.js';
+import { readIdxImages, readIdxLabels, type IdxImages } from './idx.js';
+import type { LoadOptions } from './load-csv.js';
+import { compareNatural } from './natural-sort.js';
+import { sampleId } from './sample-id.js';
+
+/** The IDX images files directly in `dir`, sorted. */
+export async function findIdxImageFiles(dir: string): Promise<string[]> {
+  const names = await readdir(dir);
+  return names
+    .filter((n) => !isHidden(n) && IDX_IMAGES_PATTERN.test(n))
+    .sort(compareNatural)
+    .map((n) => join(dir, n));
+}
+
+/** `train-images-idx3-ubyte[.gz]` -> `train-labels-idx1-ubyte[.gz]`, whichever exists. */
+export function findIdxLabelFile(imagesFile: string): string | null {
+  const dir = dirname(imagesFile);
+  const stem = basename(imagesFile)
+    .replace(/\.gz$/i, '')
+    .replace(/images([.-])idx3-ubyte$/i, 'labels$1idx1-ubyte');
+  for (const candidate of [stem, `${stem}.gz`]) {
+    if (existsSync(join(dir, candidate))) return join(dir, candidate);
+  }
+  return null;
+}
+
+/**
+ * An MNIST-style IDX pair. Samples are `idx:<n>` with n the record's index in the file (so
+ * an exporter can write the file back in order); labels are the label bytes as decimal
+ * strings ('0'..'9' for MNIST). Without a label file every record is unlabeled.
+ * No per-image tensor work happens for 28x28 records: the bytes are used as they are.
+ */
+export async function loadIdx(imagesFile: string, opts: LoadOptions = {}): Promise<LoadedDataset> {
+  const images = readIdxImages(imagesFile);
+  const labelsFile = findIdxLabelFile(imagesFile);
+  const labels = labelsFile === null ? null : readIdxLabels(labelsFile);
+  if (labels !== null && labels.length !== images.count) {
+    throw new DatasetError(`IDX label file ${labelsFile} holds ${labels.length} labels for ${images.count} images in ${imagesFile}`);
+  }
+  if (images.count === 0) throw new DatasetError(`IDX file ${imagesFile} holds no images`);
+  opts.onProgress?.(0, images.count);
+
+  const recordSize = images.rows * images.cols;
+  const rows: Sample[] = new Array(images.count);
+  for (let n = 0; n < images.count; n++) {
+    rows[n] = {
+      id: sampleId(images.pixels.subarray(n * recordSize, (n + 1) * recordSize)),
+      path: `idx:${n}`,
+      label: labels === null ? null : String(labels[n]),
+      file: null,
+    };
+  }
+  const pixels =
+    images.rows === IMAGE_SIZE && images.cols === IMAGE_SIZE
+      ? new Uint8Array(images.pixels.buffer, images.pixels.byteOffset, images.count * PIXELS_PER_IMAGE)
+      : await resizeRecords(images, opts);
+  opts.onProgress?.(images.count, images.count);
+  return assembleDataset('idx', dirname(imagesFile), rows, pixels, { idx: { images: imagesFile, labels: labelsFile } });
+}
+
+/** IDX files of another size (e.g. 32x32) are resized like any image, a batch at a time. */
+async function resizeRecords(images: IdxImages, opts: LoadOptions): Promise<Uint8Array> {
+  const out = new Uint8Array(images.count * PIXELS_PER_IMAGE);
+  const recordSize = images.rows * images.cols;
+  const batch = Math.max(1, Math.floor(4_000_000 / recordSize));
+  for (let start = 0; start < images.count; start += batch) {
+    const n = Math.min(batch, images.count - start);
+    const values = tf.tidy(() => {
+      const x = tf.tensor4d(
+        images.pixels.subarray(start * recordSize, (start + n) * recordSize),
+        [n, images.rows, images.cols, 1],
+        'float32',
+      );
+      return reduceToModelSize(x).clipByValue(0, 255).round();
+    });
+    out.set(values.dataSync(), start * PIXELS_PER_IMAGE);
+    values.dispose();
+    opts.onProgress?.(start + n, images.count);
+    await yieldToEventLoop();
+  }
+  return out;
+}

@@ -1,0 +1,261 @@
+// Cosine nearest-neighbour search over L2-normalised embeddings.
+//
+// The interface is deliberately small (size, dim, search, dispose) so an approximate index
+// (HNSW and the like) can replace the exact one when the training set outgrows brute force.
+import * as tf from '@tensorflow/tfjs-node';
+
+export interface KnnSearchOptions {
+  /**
+   * One entry per query: the base index that query must not get back (the query's own row
+   * when the queries are the base itself), or -1 for none. Without it, a training sample
+   * would find itself at similarity 1 and look perfectly in-distribution.
+   */
+  excludeSelf?: Int32Array;
+}
+
+export interface KnnResult {
+  /** Q x k row-major base indices, most similar first. */
+  indices: Int32Array;
+  /** Q x k row-major cosine similarities matching `indices`. */
+  sims: Float32Array;
+}
+
+export interface KnnIndex {
+  /** Number of base vectors. */
+  readonly size: number;
+  readonly dim: number;
+  /**
+   * The k most similar base vectors of every query (queries: Q x dim row-major, any norm:
+   * they are normalised here). Throws when k exceeds what the base can supply.
+   */
+  search(queries: Float32Array, k: number, opts?: KnnSearchOptions): KnnResult;
+  /** Frees native memory; the index is unusable afterwards. */
+  dispose(): void;
+}
+
+export interface ExactCosineIndexOptions {
+  /**
+   * Queries per matMul block. The block's similarity matrix (block x size floats) is the
+   * largest transient allocation, so this bounds peak memory. Default: about 32 MB of
+   * similarities per block, clamped to 16..1024 queries.
+   */
+  blockSize?: number;
+  /**
+   * Base rows per candidate group (see search). 0 or 1 disables the pre-reduction; the
+   * default picks one from the base size and k.
+   */
+  groupSize?: number;
+}
+
+const BLOCK_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Returns L2-normalised copies of `n` rows of `dim` floats. A zero row stays zero (its
+ * cosine similarity to everything is 0) rather than becoming NaN and poisoning topk.
+ */
+export function l2NormaliseRows(vectors: Float32Array, dim: number, what = 'vectors'): Float32Array {
+  if (!Number.isInteger(dim) || dim <= 0) throw new Error(`${what}: dim must be a positive integer, got ${dim}`);
+  if (vectors.length % dim !== 0) {
+    throw new Error(`${what}: length ${vectors.length} is not a multiple of dim ${dim}`);
+  }
+  const out = new Float32Array(vectors.length);
+  const n = vectors.length / dim;
+  for (let i = 0; i < n; i++) {
+    const o = i * dim;
+    let ss = 0;
+    for (let j = 0; j < dim; j++) {
+      const v = vectors[o + j];
+      if (!Number.isFinite(v)) throw new Error(`${what}: row ${i} has a non-finite value at column ${j}`);
+      ss += v * v;
+    }
+    if (ss === 0) continue;
+    const inv = 1 / Math.sqrt(ss);
+    for (let j = 0; j < dim; j++) out[o + j] = vectors[o + j] * inv;
+  }
+  return out;
+}
+
+/**
+ * Exact cosine kNN with tfjs-node: one matMul per block of queries against the whole base
+ * (kept resident as one tensor), then top-k.
+ *
+ * Why not just `topk(matMul(q, base^T), k)`: TensorFlow's CPU TopK scans the block x size
+ * similarity matrix with a per-row heap and costs about as much as the matMul itself. A
+ * max-reduction over groups is vectorised and several times cheaper, and it loses nothing:
+ * with the base split into `S` groups of `g` rows (row r belongs to group r mod S, so the
+ * reduction runs over the middle axis of a [block, g, S] view, the fast direction for
+ * TensorFlow's reducer), every group holding one of the true top k rows has a maximum at
+ * least as large as the k-th best similarity, and at most k groups can, so the top-k groups
+ * by maximum contain the true top k. Exact top-k then runs on those k*g candidates only.
+ */
+export class ExactCosineIndex implements KnnIndex {
+  readonly size: number;
+  readonly dim: number;
+  private readonly blockSize: number;
+  private readonly groupSizeOpt: number | undefined;
+  private base: tf.Tensor2D | null;
+  /** Reshaped views for the grouped path, built lazily per group size. */
+  private readonly groupedBases = new Map<number, { main: tf.Tensor2D; tail: tf.Tensor2D | null; rows: number }>();
+
+  constructor(vectors: Float32Array, dim: number, opts: ExactCosineIndexOptions = {}) {
+    const normalised = l2NormaliseRows(vectors, dim, 'ExactCosineIndex base');
+    this.dim = dim;
+    this.size = normalised.length / dim;
+    if (this.size === 0) throw new Error('ExactCosineIndex base: no vectors');
+    const bs = opts.blockSize ?? Math.floor(BLOCK_BYTES / (4 * this.size));
+    if (!Number.isInteger(bs) || bs < 0) throw new Error(`ExactCosineIndex: blockSize must be a positive integer, got ${opts.blockSize}`);
+    this.blockSize = Math.min(1024, Math.max(16, bs));
+    if (opts.groupSize !== undefined && (!Number.isInteger(opts.groupSize) || opts.groupSize < 0)) {
+      throw new Error(`ExactCosineIndex: groupSize must be a non-negative integer, got ${opts.groupSize}`);
+    }
+    this.groupSizeOpt = opts.groupSize;
+    this.base = tf.tensor2d(normalised, [this.size, dim], 'float32');
+  }
+
+  search(queries: Float32Array, k: number, opts: KnnSearchOptions = {}): KnnResult {
+    const base = this.base;
+    if (!base) throw new Error('ExactCosineIndex: search after dispose');
+    const q = l2NormaliseRows(queries, this.dim, 'ExactCosineIndex queries');
+    const nq = q.length / this.dim;
+    const exclude = opts.excludeSelf;
+    if (exclude && exclude.length !== nq) {
+      throw new Error(`ExactCosineIndex: excludeSelf has ${exclude.length} entries for ${nq} queries`);
+    }
+    const extra = exclude ? 1 : 0;
+    if (!Number.isInteger(k) || k < 1) throw new Error(`ExactCosineIndex: k must be a positive integer, got ${k}`);
+    if (k + extra > this.size) {
+      throw new Error(
+        `ExactCosineIndex: k=${k}${exclude ? ' (+1 for excludeSelf)' : ''} exceeds the ${this.size} base vectors`,
+      );
+    }
+    if (exclude) {
+      for (let i = 0; i < nq; i++) {
+        const e = exclude[i];
+        if (e < -1 || e >= this.size) throw new Error(`ExactCosineIndex: excludeSelf[${i}]=${e} is not a base index or -1`);
+      }
+    }
+    const kk = k + extra;
+    const indices = new Int32Array(nq * k);
+    const sims = new Float32Array(nq * k);
+    if (nq === 0) return { indices, sims };
+
+    const g = this.chooseGroupSize(kk);
+    const grouped = g > 1 ? this.grouped(g) : null;
+    // Per-block results stay on the TF side and are read once at the end: reading per block
+    // would interleave small synchronous copies with the heavy ops for no gain.
+    const blockIdx: tf.Tensor[] = [];
+    const blockSim: tf.Tensor[] = [];
+    try {
+      for (let start = 0; start < nq; start += this.blockSize) {
+        const b = Math.min(this.blockSize, nq - start);
+        const [vi, vs] = tf.tidy(() => {
+          const qt = tf.tensor2d(q.subarray(start * this.dim, (start + b) * this.dim), [b, this.dim], 'float32');
+          const r = grouped ? this.searchGrouped(qt, kk, g, grouped) : tf.topk(tf.matMul(qt, base, false, true), kk);
+          return [r.indices, r.values] as const;
+        });
+        blockIdx.push(vi);
+        blockSim.push(vs);
+      }
+      const [allIdx, allSim] = tf.tidy(() => [tf.concat(blockIdx, 0).dataSync(), tf.concat(blockSim, 0).dataSync()]);
+      copyDroppingSelf(allIdx as Int32Array, allSim as Float32Array, nq, kk, k, exclude, indices, sims);
+    } finally {
+      for (const t of blockIdx) t.dispose();
+      for (const t of blockSim) t.dispose();
+    }
+    return { indices, sims };
+  }
+
+  dispose(): void {
+    this.base?.dispose();
+    this.base = null;
+    for (const v of this.groupedBases.values()) {
+      v.main.dispose();
+      v.tail?.dispose();
+    }
+    this.groupedBases.clear();
+  }
+
+  /**
+   * The pre-reduction pays when the group maxima are much fewer than the base rows and the
+   * k*g candidates are much fewer still; below that, plain topk is simpler and as fast.
+   */
+  private chooseGroupSize(kk: number): number {
+    if (this.groupSizeOpt !== undefined) {
+      const g = this.groupSizeOpt;
+      return g > 1 && Math.floor(this.size / g) >= kk ? g : 1;
+    }
+    const g = 10;
+    return this.size >= 64 * kk * g ? g : 1;
+  }
+
+  private grouped(g: number): { main: tf.Tensor2D; tail: tf.Tensor2D | null; rows: number } {
+    let v = this.groupedBases.get(g);
+    if (!v) {
+      const base = this.base!;
+      const rows = Math.floor(this.size / g) * g;
+      const tailRows = this.size - rows;
+      v = {
+        // slice() copies, so the main part and the tail are separate contiguous tensors and
+        // the [block, g, S] view of the main similarities is a free reshape.
+        main: rows === this.size ? base : tf.slice(base, [0, 0], [rows, this.dim]),
+        tail: tailRows > 0 ? tf.slice(base, [rows, 0], [tailRows, this.dim]) : null,
+        rows,
+      };
+      this.groupedBases.set(g, v);
+    }
+    return v;
+  }
+
+  private searchGrouped(
+    qt: tf.Tensor2D,
+    kk: number,
+    g: number,
+    gb: { main: tf.Tensor2D; tail: tf.Tensor2D | null; rows: number },
+  ): { indices: tf.Tensor; values: tf.Tensor } {
+    const b = qt.shape[0];
+    const groups = gb.rows / g;
+    const simMain = tf.matMul(qt, gb.main, false, true); // [b, rows]
+    const groupMax = tf.max(tf.reshape(simMain, [b, g, groups]), 1); // [b, groups]
+    const topGroups = tf.topk(groupMax, kk).indices; // [b, kk], group ids in 0..groups-1
+    // Rows of group s are s, s + S, s + 2S, ...: candidate columns [b, kk * g].
+    const offsets = tf.mul(tf.range(0, g, 1, 'int32'), tf.scalar(groups, 'int32')); // [g]
+    let candCols = tf.reshape(tf.add(tf.expandDims(topGroups, 2), offsets), [b, kk * g]);
+    let candSims = tf.gather(simMain, candCols, 1, 1); // [b, kk * g]
+    if (gb.tail) {
+      const tailSims = tf.matMul(qt, gb.tail, false, true); // [b, tailRows]
+      const tailCols = tf.tile(tf.expandDims(tf.range(gb.rows, this.size, 1, 'int32'), 0), [b, 1]);
+      candSims = tf.concat([candSims, tailSims], 1);
+      candCols = tf.concat([candCols, tailCols], 1);
+    }
+    const best = tf.topk(candSims, kk);
+    return { indices: tf.gather(candCols, best.indices, 1, 1), values: best.values };
+  }
+}
+
+/**
+ * Copies kk = k(+1) neighbours per query into k slots, skipping the query's excluded base
+ * index when it came back (and otherwise dropping the (k+1)-th, which is then not needed).
+ */
+function copyDroppingSelf(
+  srcIdx: Int32Array,
+  srcSim: Float32Array,
+  nq: number,
+  kk: number,
+  k: number,
+  exclude: Int32Array | undefined,
+  outIdx: Int32Array,
+  outSim: Float32Array,
+): void {
+  for (let i = 0; i < nq; i++) {
+    const skip = exclude ? exclude[i] : -1;
+    let w = i * k;
+    const end = w + k;
+    for (let j = 0; j < kk && w < end; j++) {
+      const idx = srcIdx[i * kk + j];
+      if (idx === skip) continue;
+      outIdx[w] = idx;
+      outSim[w] = srcSim[i * kk + j];
+      w++;
+    }
+  }
+}

@@ -1,0 +1,112 @@
+// The engine as the main side's service sees it. All heavy work (decoding, training,
+// embedding, scoring, kNN) happens behind this interface in a worker thread, so the
+// event loop that serves the UI never blocks on TensorFlow.
+import type { Thresholds } from '../../shared/api.js';
+import type { Sample } from './types.js';
+
+export interface EngineProgress {
+  task: 'open' | 'train' | 'score' | 'labelcheck' | 'export';
+  phase: string;
+  /** 0..1 of the whole task. */
+  fraction: number;
+  epoch?: number;
+  epochs?: number;
+  loss?: number;
+  accuracy?: number;
+  samplesPerSec?: number;
+  etaSec?: number;
+  message: string;
+}
+
+export interface OpenSpec {
+  /** Labeled dataset path; with neither path the built-in demo is used. */
+  train?: string;
+  pool?: string;
+  /** Project workspace folder: checkpoints and caches go here, never into the dataset. */
+  projectDir: string;
+  seed?: number;
+}
+
+export interface EngineSample extends Sample {
+  split: 'train' | 'pool';
+}
+
+export interface OpenResult {
+  /** Training samples first, then pool samples; indices below refer to this array. */
+  samples: EngineSample[];
+  /** Known classes (sorted, 'other' excluded). */
+  classes: string[];
+  /** samples.length * 28 * 28 grey bytes, shared with the worker (no copy). */
+  pixels: Uint8Array;
+  /** Roots the images may be served from (the custom protocol refuses anything else). */
+  roots: string[];
+  duplicates: string[][];
+}
+
+export interface TrainRequest {
+  /**
+   * Final label of every sample (same order as OpenResult.samples) after the reviewer's
+   * decisions: a class, 'other', or null (unlabeled / not for training).
+   */
+  labels: (string | null)[];
+  epochs?: number;
+  seed?: number;
+}
+
+export interface TrainResult {
+  modelVersion: string;
+  /** Model output classes: known classes, plus 'other' last when any sample is labeled other. */
+  classes: string[];
+  /** Accuracy on the held-out part of the labeled data the model did not train on. */
+  heldOutAccuracy: number;
+  /** True when an identical earlier training was reused from the project's checkpoints. */
+  cached: boolean;
+}
+
+/** Every score column for every sample (OpenResult.samples order). Higher = more doubtful. */
+export interface ScoreTable {
+  modelVersion: string;
+  classes: string[];
+  /** samples.length * classes.length calibrated probabilities. */
+  probs: Float32Array;
+  predicted: Int32Array;
+  confidence: Float32Array;
+  msp: Float32Array;
+  margin: Float32Array;
+  entropy: Float32Array;
+  energy: Float32Array;
+  knnDistance: Float32Array;
+  oodScore: Float32Array;
+  /** NaN where not available (unlabeled, or out-of-fold check not finished). */
+  labelIssue: Float32Array;
+  reviewPriority: Float32Array;
+  /** DoubtFlag bits (shared/api.ts). */
+  flags: Uint8Array;
+  /** samples.length * k indices into samples (training samples of known classes only). */
+  neighbours: Int32Array;
+  neighbourSims: Float32Array;
+  k: number;
+  thresholds: Thresholds;
+  /** Sorted scores of held-out in-distribution samples, for percentiles and histograms. */
+  heldOut: { oodScore: Float32Array; knnDistance: Float32Array; msp: Float32Array };
+  /** Indices of the samples held out from training (for before/after accuracy). */
+  heldOutIndices: Int32Array;
+}
+
+export interface EngineClient {
+  open(spec: OpenSpec, onProgress: (p: EngineProgress) => void): Promise<OpenResult>;
+  train(req: TrainRequest, onProgress: (p: EngineProgress) => void, signal: AbortSignal): Promise<TrainResult>;
+  score(onProgress: (p: EngineProgress) => void): Promise<ScoreTable>;
+  /**
+   * Out-of-fold label check (models that never saw the label they judge); slower, so it
+   * runs after the first ranking and its column joins the queue when ready.
+   */
+  labelCheck(labels: (string | null)[], onProgress: (p: EngineProgress) => void, signal: AbortSignal): Promise<Float32Array>;
+  /** Pool samples nearest to sample `index` in embedding space, most similar first. */
+  similar(index: number, k: number): Promise<number[]>;
+  predictImage(bytes: Uint8Array): Promise<{ predicted: string; confidence: number; probs: number[]; classes: string[] }>;
+  /** Saves the current model (weights, class list, provenance) into dir. */
+  saveModel(dir: string): Promise<void>;
+  backend(): Promise<{ backend: string; libtensorflow: string; tfjsNode: string }>;
+  close(): Promise<void>;
+}

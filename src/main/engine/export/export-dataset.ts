@@ -1,0 +1,214 @@
+// Writes the corrected dataset: one folder per final class (the layout Unsure's folder
+// reader opens), a manifest in CSV and JSON lines, IDX files when the source was IDX, and
+// the trained model. The sources are only ever read.
+import { constants as fsConstants } from 'node:fs';
+import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ApiError, type ExportSummary } from '../../../shared/api.js';
+import { encodeGreyPng } from '../datasets/png.js';
+import { encodeIdxImages, encodeIdxLabels } from '../datasets/idx.js';
+import type { EngineSample, ScoreTable } from '../engine-client.js';
+import type { FoldedDecision } from '../review/fold.js';
+import { IMAGE_SIZE, PIXELS_PER_IMAGE, type DatasetKind } from '../types.js';
+import { classFolders, MODEL_FOLDER, safeFileStem } from './class-folders.js';
+import { checkDestination, makeTempDir, publish } from './export-target.js';
+import { idxClassOrder } from './idx-classes.js';
+import { csvHeader, csvLine, jsonLine, manifestColumns, scoreCells, type ManifestRow } from './manifest.js';
+
+export const MANIFEST_CSV = 'manifest.csv';
+export const MANIFEST_JSONL = 'manifest.jsonl';
+export const IDX_IMAGES = 'images-idx3-ubyte';
+export const IDX_LABELS = 'labels-idx1-ubyte';
+export const IDX_CLASSES = 'classes.txt';
+
+export interface ExportOptions {
+  /** Destination folder: must not exist yet, or be empty. */
+  dest: string;
+  samples: readonly EngineSample[];
+  /** samples.length * 28 * 28 grey bytes. */
+  pixels: Uint8Array;
+  /** foldJournal's result: who decided what, for the manifest. */
+  decisions: ReadonlyMap<string, FoldedDecision>;
+  /** Final label of every sample (finalLabels), same order as samples. */
+  labels: readonly (string | null)[];
+  /** Scores for the manifest's score columns. */
+  table?: ScoreTable;
+  /** Dataset roots the export may not be written into. */
+  sourceRoots: readonly string[];
+  /** Kind(s) of the source datasets; IDX files are written when one is 'idx'. Inferred from `idx:` sample paths when absent. */
+  sourceKind?: DatasetKind | readonly DatasetKind[];
+  /** Saves the trained model (weights, classes, provenance) into the given folder. */
+  saveModel?: (dir: string) => Promise<void>;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Files copied or encoded at once: enough to hide file-system latency without hoarding descriptors. */
+const PARALLEL_WRITES = 8;
+
+export async function exportDataset(opts: ExportOptions): Promise<ExportSummary> {
+  const { samples, labels, pixels, table } = opts;
+  const n = samples.length;
+  if (labels.length !== n) throw new ApiError('bad_request', `export: ${labels.length} labels for ${n} samples`);
+  if (pixels.length !== n * PIXELS_PER_IMAGE) {
+    throw new ApiError('bad_request', `export: ${pixels.length} pixel bytes for ${n} samples of ${PIXELS_PER_IMAGE}`);
+  }
+  if (table && table.predicted.length !== n) {
+    throw new ApiError('bad_request', `export: score table has ${table.predicted.length} rows for ${n} samples`);
+  }
+  const dest = await checkDestination(opts.dest, opts.sourceRoots);
+  const kinds = opts.sourceKind === undefined ? [] : typeof opts.sourceKind === 'string' ? [opts.sourceKind] : opts.sourceKind;
+  const writeIdx = kinds.includes('idx') || (opts.sourceKind === undefined && samples.some((s) => s.path.startsWith('idx:')));
+  const idxClasses = writeIdx ? idxClassOrder(labels, table?.classes ?? []) : null;
+
+  const total = n + 1 + (writeIdx ? 1 : 0) + (opts.saveModel ? 1 : 0);
+  let done = 0;
+  const step = Math.max(1, Math.floor(total / 200));
+  const tick = (k = 1) => {
+    done += k;
+    if (done === total || done % step === 0) opts.onProgress?.(done, total);
+  };
+  const checkAbort = () => {
+    if (opts.signal?.aborted) throw new ApiError('failed', 'export cancelled');
+  };
+
+  const tmp = await makeTempDir(dest);
+  try {
+    const folders = classFolders(labels.filter((l): l is string => l !== null));
+    const folderOfSample = labels.map((l) => (l === null ? folders.unlabeled : folders.folderOf.get(l)!));
+    for (const f of new Set(folderOfSample)) await mkdir(path.join(tmp, f));
+
+    // Names are fixed up front so that parallel writes never race for the same name.
+    const used = new Set<string>();
+    const relPaths = samples.map((s, i) => {
+      const ext = s.file ? path.extname(s.file).toLowerCase() : '';
+      const stem = safeFileStem(s.id);
+      let name = `${stem}${ext || '.png'}`;
+      for (let k = 2; used.has(`${folderOfSample[i]}/${name}`.toLowerCase()); k++) name = `${stem}-${k}${ext || '.png'}`;
+      used.add(`${folderOfSample[i]}/${name}`.toLowerCase());
+      return `${folderOfSample[i]}/${name}`;
+    });
+
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+      for (let i = next++; i < n && !failed; i = next++) {
+        checkAbort();
+        const s = samples[i]!;
+        const target = path.join(tmp, relPaths[i]!);
+        if (s.file && path.extname(s.file)) {
+          // The original bytes, not the 28x28 the model saw: the export is the user's dataset, corrected.
+          try {
+            await copyFile(s.file, target, fsConstants.COPYFILE_EXCL);
+          } catch (err) {
+            throw new ApiError('failed', `export: cannot copy ${s.file}: ${(err as Error).message}`);
+          }
+        } else {
+          const img = pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE);
+          await writeFile(target, encodeGreyPng(img, IMAGE_SIZE, IMAGE_SIZE), { flag: 'wx' });
+        }
+        tick();
+      }
+    };
+    // Every writer must have stopped before the temp folder is removed on failure, or a late
+    // write could recreate part of it.
+    const results = await Promise.allSettled(
+      Array.from({ length: Math.min(PARALLEL_WRITES, Math.max(1, n)) }, () =>
+        worker().catch((err: unknown) => {
+          failed = true;
+          throw err;
+        }),
+      ),
+    );
+    const firstFailure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (firstFailure) throw firstFailure.reason;
+
+    // IDX holds the labeled samples only (an IDX label file has no "unlabeled").
+    const idxIndex = new Int32Array(n).fill(-1);
+    let idxFiles = 0;
+    if (idxClasses) {
+      checkAbort();
+      const byteOf = new Map(idxClasses.map((c, k) => [c, k]));
+      const rows: number[] = [];
+      labels.forEach((l, i) => {
+        if (l !== null) {
+          idxIndex[i] = rows.length;
+          rows.push(i);
+        }
+      });
+      const imgs = new Uint8Array(rows.length * PIXELS_PER_IMAGE);
+      const lbls = new Uint8Array(rows.length);
+      rows.forEach((i, r) => {
+        imgs.set(pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE), r * PIXELS_PER_IMAGE);
+        lbls[r] = byteOf.get(labels[i]!)!;
+      });
+      await writeFile(path.join(tmp, IDX_IMAGES), encodeIdxImages(imgs, rows.length, IMAGE_SIZE, IMAGE_SIZE));
+      await writeFile(path.join(tmp, IDX_LABELS), encodeIdxLabels(lbls));
+      await writeFile(path.join(tmp, IDX_CLASSES), idxClasses.join('\n') + '\n');
+      idxFiles = 3;
+      tick();
+    }
+
+    checkAbort();
+    const columns = manifestColumns(writeIdx, table !== undefined);
+    const csv: string[] = [csvHeader(columns)];
+    const jsonl: string[] = [];
+    const perClass: Record<string, number> = {};
+    let corrected = 0;
+    samples.forEach((s, i) => {
+      const label = labels[i]!;
+      const d = opts.decisions.get(s.id);
+      const row: ManifestRow = {
+        path: relPaths[i]!,
+        label,
+        id: s.id,
+        split: s.split,
+        source_path: s.path,
+        source_file: s.file,
+        original_label: s.label,
+        decision: d?.action ?? null,
+        decided_at: d?.at ?? null,
+        reviewer: d?.reviewer ?? null,
+        ...(writeIdx ? { idx_index: idxIndex[i]! >= 0 ? idxIndex[i]! : null } : {}),
+        ...(table ? scoreCells(table, i) : {}),
+      };
+      csv.push(csvLine(columns, row));
+      jsonl.push(jsonLine(columns, row));
+      const key = label ?? folders.unlabeled;
+      perClass[key] = (perClass[key] ?? 0) + 1;
+      if (label !== s.label) corrected++;
+    });
+    await writeFile(path.join(tmp, MANIFEST_CSV), csv.join(''));
+    await writeFile(path.join(tmp, MANIFEST_JSONL), jsonl.join(''));
+    tick();
+
+    let modelFiles = 0;
+    if (opts.saveModel) {
+      checkAbort();
+      const modelDir = path.join(tmp, MODEL_FOLDER);
+      await mkdir(modelDir);
+      await opts.saveModel(modelDir);
+      modelFiles = await countFiles(modelDir);
+      tick();
+    }
+
+    checkAbort();
+    await publish(tmp, dest);
+    return {
+      dir: dest,
+      files: n + 2 + idxFiles + modelFiles,
+      perClass,
+      manifest: [path.join(dest, MANIFEST_CSV), path.join(dest, MANIFEST_JSONL)],
+      corrected,
+      modelIncluded: opts.saveModel !== undefined,
+    };
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function countFiles(dir: string): Promise<number> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).length;
+}

@@ -1,0 +1,47 @@
+// Plain data passed between the engine's stages (dataset -> model -> scores -> queue).
+// Nothing here touches tfjs or electron, so every stage can be tested on its own.
+
+/** The model's input: every image is resized to this square, one grey channel. */
+export const IMAGE_SIZE = 28;
+export const PIXELS_PER_IMAGE = IMAGE_SIZE * IMAGE_SIZE;
+
+export type DatasetKind = 'folder' | 'images' | 'csv' | 'idx' | 'demo';
+
+export interface Sample {
+  /** Stable id: hash of the file's bytes, or of the IDX record (decisions survive renames). */
+  id: string;
+  /** As shown and exported: relative to the dataset root, as written in a CSV, or `idx:<n>`. */
+  path: string;
+  /** Given label, or null when unlabeled. The label 'other' is the "other" class. */
+  label: string | null;
+  /** Absolute path of the original file, or null for IDX records and generated samples. */
+  file: string | null;
+  /** Demo only: what generated it ('mnist', 'missegmented', 'scribble', 'noise', 'fashion', ...). */
+  origin?: string;
+}
+
+export interface LoadedDataset {
+  kind: DatasetKind;
+  /** Absolute root folder (the CSV's folder for a manifest); '' for the demo. */
+  root: string;
+  samples: Sample[];
+  /**
+   * samples.length * 28 * 28 grey values 0..255, row-major, light ink on a dark
+   * background as in MNIST (dark-on-light images are inverted when loaded).
+   */
+  pixels: Uint8Array;
+  /** Sorted labels present, 'other' excluded. */
+  classes: string[];
+  /** Groups of paths whose bytes are identical (only the first is kept as a sample). */
+  duplicates: string[][];
+  /** IDX source files when kind === 'idx' (export writes IDX back). */
+  idx?: { images: string; labels: string | null };
+}
+
+/** Thrown for bad input; the message names the file and the problem. */
+export class DatasetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatasetError';
+  }
+}

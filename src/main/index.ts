@@ -1,0 +1,115 @@
+// Electron entry: thin wiring of tested pieces (policies.ts, menu.ts, path-guard.ts, the
+// service and the IPC transport). It cannot start on machines without Electron's binary;
+// there `npm start` falls back to browser mode (scripts/start.mjs).
+import { app, BrowserWindow, dialog, Menu, net, protocol, session, shell } from 'electron';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createEngine } from './engine/worker/engine-client-impl.js';
+import { APP_ORIGIN, isNavigationAllowed, isPermissionAllowed, windowOptions } from './electron/policies.js';
+import { menuTemplate } from './electron/menu.js';
+import { APP_SCHEME, MEDIA_SCHEME, contentSecurityPolicy } from './security/csp.js';
+import { staticFileFor } from './security/path-guard.js';
+import { bindIpc } from './transport/ipc.js';
+import { UnsureService } from './service/service.js';
+import type { JobEvent } from '../shared/api.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const rendererDir = path.join(here, '../renderer');
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+let win: BrowserWindow | null = null;
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  const engine = createEngine({ workerPath: path.join(here, 'engine-worker.js') });
+  const service = new UnsureService({ engine });
+  const csp = contentSecurityPolicy([`${MEDIA_SCHEME}:`]);
+
+  // The renderer is served from a custom origin, not file://, so the CSP and the
+  // navigation policy have a real origin to pin.
+  protocol.handle(APP_SCHEME, async (req) => {
+    const file = staticFileFor(rendererDir, new URL(req.url).pathname);
+    if (!file) return new Response('not found', { status: 404 });
+    const res = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(res.headers);
+    headers.set('Content-Security-Policy', csp);
+    return new Response(res.body, { status: res.status, headers });
+  });
+  // Sample images: only files of the opened dataset (service.media checks the roots).
+  protocol.handle(MEDIA_SCHEME, async (req) => {
+    try {
+      const id = decodeURIComponent(new URL(req.url).pathname.replace(/^\/+/, ''));
+      const m = service.media(id);
+      if (m.kind === 'bytes') return new Response(m.body, { headers: { 'Content-Type': m.contentType } });
+      return new Response(await fs.readFile(m.file));
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
+  });
+
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, cb) => cb(isPermissionAllowed(permission)));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => isPermissionAllowed(permission));
+
+  const send = (e: JobEvent) => {
+    if (e.type === 'progress' && win) win.setProgressBar(e.task === 'train' ? e.fraction : -1);
+    if ((e.type === 'done' || e.type === 'error' || e.type === 'cancelled') && win) win.setProgressBar(-1);
+  };
+  service.onEvent(send);
+  bindIpc(service.handlers, (l) => service.onEvent(l), () => win?.webContents ?? null);
+
+  const openDataset = async () => {
+    if (!win) return;
+    const r = await dialog.showOpenDialog(win, { title: 'Open a labeled dataset', properties: ['openDirectory', 'openFile'] });
+    if (!r.canceled && r.filePaths[0]) await service.handlers.openDataset({ train: r.filePaths[0] });
+  };
+  const exportDataset = async () => {
+    if (!win) return;
+    const r = await dialog.showOpenDialog(win, { title: 'Export to folder', properties: ['openDirectory', 'createDirectory'] });
+    if (!r.canceled && r.filePaths[0]) await service.handlers.exportDataset({ dir: path.join(r.filePaths[0], 'unsure-export') });
+  };
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate(
+        {
+          openDataset: () => void openDataset().catch((e) => dialog.showErrorBox('Open failed', String(e))),
+          openDemo: () => void service.handlers.openDataset({ demo: true }).catch((e) => dialog.showErrorBox('Open failed', String(e))),
+          exportDataset: () => void exportDataset().catch((e) => dialog.showErrorBox('Export failed', String(e))),
+          retrain: () => void service.handlers.retrain({}).catch((e) => dialog.showErrorBox('Retrain failed', String(e))),
+        },
+        process.platform === 'darwin',
+      ),
+    ),
+  );
+
+  win = new BrowserWindow(windowOptions(path.join(here, '../preload/index.cjs')));
+  win.webContents.on('will-navigate', (e, url) => {
+    if (!isNavigationAllowed(url)) e.preventDefault();
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    // Links to documentation open in the user's browser, never inside the app.
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.once('ready-to-show', () => win?.show());
+  win.on('closed', () => (win = null));
+  await win.loadURL(`${APP_ORIGIN}/index.html`);
+  void service.start().catch((e) => dialog.showErrorBox('Unsure could not start', String(e)));
+
+  app.on('window-all-closed', () => {
+    void service.close().finally(() => app.quit());
+  });
+}
+
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+});
+
+main().catch((err) => {
+  console.error(err);
+  app.exit(1);
+});

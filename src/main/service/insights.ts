@@ -1,0 +1,46 @@
+// The Insights view: which classes the model mixes up, and how the scores of the pool sit
+// against held-out in-distribution samples and the thresholds.
+import type { Insights } from '../../shared/api.js';
+import type { EngineSample, ScoreTable } from '../engine/engine-client.js';
+
+const BINS = 30;
+
+export function buildInsights(t: ScoreTable, samples: EngineSample[], labels: string[]): Insights {
+  const confusion = labels.map(() => t.classes.map(() => 0));
+  const labelIndex = new Map(labels.map((l, i) => [l, i]));
+  samples.forEach((s, i) => {
+    const row = s.label === null ? undefined : labelIndex.get(s.label);
+    if (row !== undefined) confusion[row]![t.predicted[i]!]! += 1;
+  });
+  const pool = samples.map((s, i) => (s.split === 'pool' ? i : -1)).filter((i) => i >= 0);
+  const hist = (score: 'oodScore' | 'knnDistance' | 'msp', threshold: number | null) => {
+    const ref = t.heldOut[score];
+    const values = pool.map((i) => t[score][i]!);
+    // A loop, not Math.min(...xs): spreading 60,000 values overflows the call stack.
+    let lo = threshold ?? Infinity;
+    let hi = threshold ?? -Infinity;
+    for (const x of [ref, values]) {
+      for (const v of x) {
+        if (!Number.isFinite(v)) continue;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+    const width = (hi - lo) / BINS || 1;
+    const edges = Array.from({ length: BINS + 1 }, (_, b) => lo + b * width);
+    const count = (xs: Iterable<number>) => {
+      const c = new Array<number>(BINS).fill(0);
+      for (const x of xs) if (Number.isFinite(x)) c[Math.min(BINS - 1, Math.floor((x - lo) / width))]! += 1;
+      return c;
+    };
+    return { score, edges, inDistribution: count(ref), pool: count(values), threshold };
+  };
+  return {
+    confusion,
+    histograms: [
+      hist('oodScore', t.thresholds.ood),
+      hist('knnDistance', null),
+      hist('msp', t.thresholds.lowConfidence),
+    ],
+  };
+}

@@ -1,0 +1,427 @@
+// The API implemented once, for both transports. It owns the project state that the UI
+// reads (samples, the current ScoreTable, the decision journal) and delegates every heavy
+// computation to the worker-backed engine, so its methods return in milliseconds.
+import { EventEmitter } from 'node:events';
+import path from 'node:path';
+import {
+  ApiError,
+  OTHER_LABEL,
+  type ApiHandlers,
+  type DatasetSpec,
+  type JobEvent,
+  type ProjectInfo,
+  type Queue,
+  type RetrainSummary,
+  type SampleDetail,
+} from '../../shared/api.js';
+import type { EngineClient, OpenResult, ScoreTable, TrainResult } from '../engine/engine-client.js';
+import { exportDataset } from '../engine/export/export-dataset.js';
+import { listRecent, projectDirFor, touchRecent } from '../engine/project/projects.js';
+import { finalLabels, foldJournal, type FoldedDecision } from '../engine/review/fold.js';
+import { openJournal, type Journal } from '../engine/review/journal.js';
+import { encodeGreyPng } from '../engine/datasets/png.js';
+import { IMAGE_SIZE, PIXELS_PER_IMAGE } from '../engine/types.js';
+import { resolveInsideRoots } from '../security/path-guard.js';
+import { buildInsights } from './insights.js';
+import { JobRunner, type JobContext } from './jobs.js';
+import { percentileOf, verdicts } from './verdicts.js';
+
+export interface ServiceOptions {
+  engine: EngineClient;
+  /** Dataset to open at start; the built-in demo when it names neither train nor pool. */
+  initial?: DatasetSpec;
+  seed?: number;
+}
+
+interface OpenProject {
+  spec: DatasetSpec & { demo: boolean };
+  dir: string;
+  journal: Journal;
+  data: OpenResult;
+  index: Map<string, number>;
+  train: TrainResult | null;
+  table: ScoreTable | null;
+  queue: Queue | null;
+}
+
+export type Media = { kind: 'file'; file: string } | { kind: 'bytes'; contentType: string; body: Buffer };
+
+export class UnsureService {
+  readonly events = new EventEmitter();
+  private readonly jobs = new JobRunner((e) => this.emit(e));
+  private project: OpenProject | null = null;
+  private status: ProjectInfo['status'] = 'empty';
+  private statusMessage: string | null = null;
+  private pendingSpec: (DatasetSpec & { demo: boolean }) | null = null;
+  private backendInfo: { backend: string; libtensorflow: string; tfjsNode: string } | null = null;
+
+  constructor(private readonly opts: ServiceOptions) {}
+
+  /** Opens the initial dataset (or the demo) in the background. */
+  async start(): Promise<string> {
+    this.backendInfo = await this.opts.engine.backend();
+    const spec = this.opts.initial ?? {};
+    return this.openDataset({ ...spec, demo: !spec.train && !spec.pool });
+  }
+
+  onEvent(listener: (e: JobEvent) => void): () => void {
+    this.events.on('event', listener);
+    return () => this.events.off('event', listener);
+  }
+
+  private emit(e: JobEvent): void {
+    this.events.emit('event', e);
+  }
+
+  private setStatus(status: ProjectInfo['status'], message: string | null = null): void {
+    this.status = status;
+    this.statusMessage = message;
+    this.emit({ type: 'project', project: this.projectInfo() });
+  }
+
+  private requireProject(): OpenProject {
+    if (!this.project) throw new ApiError('conflict', 'no dataset is open yet');
+    return this.project;
+  }
+
+  private requireTable(): { p: OpenProject; t: ScoreTable } {
+    const p = this.requireProject();
+    if (!p.table) throw new ApiError('conflict', 'the model has not scored the samples yet');
+    return { p, t: p.table };
+  }
+
+  private fold(p: OpenProject): Map<string, FoldedDecision> {
+    const given = new Map(p.data.samples.map((s) => [s.id, s.label]));
+    return foldJournal(p.journal.entries(), given);
+  }
+
+  projectInfo(): ProjectInfo {
+    const p = this.project;
+    const spec = p?.spec ?? this.pendingSpec ?? { demo: true };
+    const classes = p?.table?.classes ?? p?.data.classes ?? [];
+    const known = p?.data.classes ?? [];
+    return {
+      projectId: p ? path.basename(p.dir) : '',
+      name: spec.demo ? 'Digits in the wild (demo)' : path.basename(spec.pool ?? spec.train ?? ''),
+      dir: p?.dir ?? '',
+      dataset: spec,
+      classes,
+      labels: [...known, OTHER_LABEL],
+      modelVersion: p?.table?.modelVersion ?? null,
+      counts: {
+        train: p?.data.samples.filter((s) => s.split === 'train').length ?? 0,
+        pool: p?.data.samples.filter((s) => s.split === 'pool').length ?? 0,
+        duplicates: p?.data.duplicates.length ?? 0,
+      },
+      status: this.status,
+      statusMessage: this.statusMessage,
+      thresholds: p?.table?.thresholds ?? null,
+      backend: this.backendInfo ?? { backend: 'unknown', libtensorflow: 'unknown', tfjsNode: 'unknown' },
+      heldOutAccuracy: p?.train?.heldOutAccuracy ?? null,
+    };
+  }
+
+  /** Trains (or reuses the cached model) on the journal's labels, then scores everything. */
+  private async trainAndScore(p: OpenProject, ctx: JobContext, epochs?: number) {
+    const labels = finalLabels(p.data.samples, this.fold(p));
+    this.setStatus('training');
+    const train = await this.opts.engine.train({ labels, epochs, seed: this.opts.seed }, ctx.progress, ctx.signal);
+    this.setStatus('scoring');
+    const table = await this.opts.engine.score(ctx.progress);
+    return { train, table };
+  }
+
+  private async runLabelCheck(p: OpenProject): Promise<void> {
+    // Out-of-fold label checks take as long as a training; they join the queue when ready.
+    try {
+      const labels = finalLabels(p.data.samples, this.fold(p));
+      const controller = new AbortController();
+      await this.opts.engine.labelCheck(labels, (x) => this.emit({ type: 'progress', jobId: 'labelcheck', ...x }), controller.signal);
+      if (this.project !== p) return;
+      p.table = await this.opts.engine.score(() => {});
+      p.queue = buildQueue(p.table, p.data, p.spec);
+      this.setStatus('ready');
+    } catch (err) {
+      if (this.project === p) this.emit({ type: 'error', jobId: 'labelcheck', task: 'labelcheck', message: String(err) });
+    }
+  }
+
+  // ---- API ----------------------------------------------------------------------------
+
+  readonly handlers: ApiHandlers = {
+    getBackend: async () => {
+      this.backendInfo ??= await this.opts.engine.backend();
+      return this.backendInfo;
+    },
+    getProject: async () => this.projectInfo(),
+    openDataset: async (params) => ({ jobId: await this.openDataset(params) }),
+    listRecent: async () => listRecent(),
+    getQueue: async () => this.project?.queue ?? null,
+    getSample: async ({ id }) => this.sampleDetail(id),
+    similar: async ({ id, k }) => {
+      const p = this.requireProject();
+      const i = this.indexOf(p, id);
+      const near = await this.opts.engine.similar(i, k);
+      return near.map((j) => p.data.samples[j]!.id);
+    },
+    appendJournal: async ({ entries }) => {
+      const p = this.requireProject();
+      for (const e of entries) {
+        if (e.kind === 'decision') this.indexOf(p, e.sampleId);
+        if (e.kind === 'decision' && e.after !== null && !this.projectInfo().labels.includes(e.after)) {
+          throw new ApiError('bad_request', `label ${JSON.stringify(e.after)} is not one of this project's labels`);
+        }
+      }
+      return p.journal.append(entries);
+    },
+    getJournal: async () => this.project?.journal.entries() ?? [],
+    retrain: async ({ epochs }) => ({ jobId: this.retrain(epochs) }),
+    cancelJob: async ({ jobId }) => ({ cancelled: this.jobs.cancel(jobId) }),
+    exportDataset: async ({ dir }) => ({ jobId: this.export(dir) }),
+    getInsights: async () => {
+      const p = this.project;
+      if (!p?.table) return null;
+      return buildInsights(p.table, p.data.samples, this.projectInfo().labels);
+    },
+    predictImage: async ({ base64 }) => {
+      const bytes = Buffer.from(base64, 'base64');
+      if (bytes.length === 0) throw new ApiError('bad_request', 'predictImage: base64 holds no bytes');
+      try {
+        const r = await this.opts.engine.predictImage(new Uint8Array(bytes));
+        return { predicted: r.predicted, confidence: r.confidence, probs: r.probs };
+      } catch (err) {
+        throw new ApiError('bad_request', `predictImage: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    },
+  };
+
+  private indexOf(p: OpenProject, id: string): number {
+    const i = p.index.get(id);
+    if (i === undefined) throw new ApiError('not_found', `no sample with id ${JSON.stringify(id)} in this project`);
+    return i;
+  }
+
+  private async openDataset(params: DatasetSpec & { demo?: boolean }): Promise<string> {
+    const demo = params.demo ?? (!params.train && !params.pool);
+    const spec = demo ? { demo: true } : { train: params.train, pool: params.pool, demo: false };
+    if (!demo && !spec.train) {
+      throw new ApiError('bad_request', 'a labeled training dataset (train) is needed to train a model');
+    }
+    const dir = await projectDirFor(spec);
+    this.pendingSpec = spec;
+    return this.jobs.start('open', async (ctx) => {
+      this.setStatus('loading');
+      try {
+        const data = await this.opts.engine.open(
+          { train: spec.train, pool: spec.pool, projectDir: dir, seed: this.opts.seed },
+          ctx.progress,
+        );
+        const journal = await openJournal(dir);
+        const p: OpenProject = {
+          spec,
+          dir,
+          journal,
+          data,
+          index: new Map(data.samples.map((s, i) => [s.id, i])),
+          train: null,
+          table: null,
+          queue: null,
+        };
+        this.project = p;
+        await touchRecent({ projectId: path.basename(dir), name: this.projectInfo().name, dataset: spec });
+        const { train, table } = await this.trainAndScore(p, ctx);
+        p.train = train;
+        p.table = table;
+        p.queue = buildQueue(table, data, spec);
+        this.setStatus('ready');
+        void this.runLabelCheck(p);
+        return this.projectInfo();
+      } catch (err) {
+        this.setStatus('error', err instanceof Error ? err.message : String(err));
+        throw err;
+      }
+    });
+  }
+
+  private retrain(epochs?: number): string {
+    const p = this.requireProject();
+    return this.jobs.start('train', async (ctx) => {
+      const before = { table: p.table, train: p.train, queue: p.queue };
+      try {
+        const { train, table } = await this.trainAndScore(p, ctx, epochs);
+        p.train = train;
+        p.table = table;
+        p.queue = buildQueue(table, p.data, p.spec);
+        this.setStatus('ready');
+        void this.runLabelCheck(p);
+        return retrainSummary(before.table, before.train, table, train, p);
+      } catch (err) {
+        // The previous model stays in place (the engine keeps it on failure or cancel).
+        Object.assign(p, before);
+        this.setStatus('ready', ctx.signal.aborted ? 'retraining cancelled; the previous model is kept' : `retraining failed: ${String(err)}`);
+        throw err;
+      }
+    });
+  }
+
+  private export(dir: string): string {
+    const p = this.requireProject();
+    const dest = path.resolve(dir);
+    return this.jobs.start('export', async (ctx) => {
+      const folded = this.fold(p);
+      return exportDataset({
+        dest,
+        samples: p.data.samples,
+        pixels: p.data.pixels,
+        decisions: folded,
+        labels: finalLabels(p.data.samples, folded),
+        table: p.table ?? undefined,
+        sourceRoots: p.data.roots,
+        sourceKind: p.spec.demo ? 'demo' : undefined,
+        saveModel: p.table ? (d: string) => this.opts.engine.saveModel(d) : undefined,
+        onProgress: (done: number, total: number) =>
+          ctx.progress({ task: 'export', phase: 'writing', fraction: total ? done / total : 1, message: `${done} / ${total} files` }),
+      });
+    });
+  }
+
+  private sampleDetail(id: string): SampleDetail {
+    const { p, t } = this.requireTable();
+    const i = this.indexOf(p, id);
+    const s = p.data.samples[i]!;
+    const C = t.classes.length;
+    const probs = Array.from(t.probs.subarray(i * C, (i + 1) * C));
+    const neighbours = [];
+    for (let j = 0; j < t.k; j++) {
+      const n = t.neighbours[i * t.k + j]!;
+      if (n < 0) continue;
+      const ns = p.data.samples[n]!;
+      neighbours.push({ id: ns.id, label: ns.label ?? '', similarity: t.neighbourSims[i * t.k + j]! });
+    }
+    const labelIssue = Number.isNaN(t.labelIssue[i]!) ? null : t.labelIssue[i]!;
+    const predicted = t.classes[t.predicted[i]!] ?? '?';
+    const percentiles = {
+      oodScore: percentileOf(t.heldOut.oodScore, t.oodScore[i]!),
+      knnDistance: percentileOf(t.heldOut.knnDistance, t.knnDistance[i]!),
+      msp: percentileOf(t.heldOut.msp, t.msp[i]!),
+    };
+    const counts = new Map<string, number>();
+    for (const n of neighbours) counts.set(n.label, (counts.get(n.label) ?? 0) + 1);
+    const nearestLabel = [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+    return {
+      id,
+      path: s.path,
+      split: s.split,
+      given: s.label,
+      predicted,
+      confidence: t.confidence[i]!,
+      probs,
+      scores: {
+        msp: t.msp[i]!,
+        margin: t.margin[i]!,
+        entropy: t.entropy[i]!,
+        energy: t.energy[i]!,
+        knnDistance: t.knnDistance[i]!,
+        oodScore: t.oodScore[i]!,
+        labelIssue,
+        reviewPriority: t.reviewPriority[i]!,
+      },
+      percentiles,
+      verdicts: verdicts({
+        predicted,
+        confidence: t.confidence[i]!,
+        given: s.label,
+        flags: t.flags[i]!,
+        oodPercentile: percentiles.oodScore,
+        knnPercentile: percentiles.knnDistance,
+        mspPercentile: percentiles.msp,
+        labelIssue,
+        nearestLabel,
+      }),
+      flags: t.flags[i]!,
+      neighbours,
+      duplicates: p.data.duplicates.find((g) => g.includes(s.path))?.filter((x) => x !== s.path) ?? [],
+    };
+  }
+
+  /** The image of a sample: its original file (only inside the dataset roots) or a PNG. */
+  media(id: string): Media {
+    const p = this.requireProject();
+    const i = this.indexOf(p, id);
+    const s = p.data.samples[i]!;
+    if (s.file) {
+      const file = resolveInsideRoots(s.file, p.data.roots);
+      if (!file) throw new ApiError('not_found', `${s.path} is outside the opened dataset`);
+      return { kind: 'file', file };
+    }
+    const px = p.data.pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE);
+    return { kind: 'bytes', contentType: 'image/png', body: encodeGreyPng(px, IMAGE_SIZE, IMAGE_SIZE) };
+  }
+
+  async close(): Promise<void> {
+    await this.opts.engine.close();
+  }
+}
+
+/** The queue: every sample, most doubtful first. */
+export function buildQueue(t: ScoreTable, data: OpenResult, _spec: unknown): Queue {
+  const n = data.samples.length;
+  const labels = [...data.classes, OTHER_LABEL];
+  const labelIndex = new Map(labels.map((l, i) => [l, i]));
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => t.reviewPriority[b]! - t.reviewPriority[a]!);
+  return {
+    modelVersion: t.modelVersion,
+    ids: order.map((i) => data.samples[i]!.id),
+    split: order.map((i) => (data.samples[i]!.split === 'train' ? 0 : 1)),
+    given: order.map((i) => {
+      const l = data.samples[i]!.label;
+      return l === null ? -1 : (labelIndex.get(l) ?? -1);
+    }),
+    predicted: order.map((i) => t.predicted[i]!),
+    confidence: order.map((i) => round4(t.confidence[i]!)),
+    priority: order.map((i) => round4(t.reviewPriority[i]!)),
+    flags: order.map((i) => t.flags[i]!),
+  };
+}
+
+const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+function retrainSummary(
+  beforeTable: ScoreTable | null,
+  beforeTrain: TrainResult | null,
+  table: ScoreTable,
+  train: TrainResult,
+  p: OpenProject,
+): RetrainSummary {
+  const flagged = (t: ScoreTable | null, i: number) => (t ? t.flags[i]! !== 0 : false);
+  let queueBefore = 0;
+  let queueAfter = 0;
+  let left = 0;
+  let predictedOther = 0;
+  const otherIdx = table.classes.indexOf(OTHER_LABEL);
+  const markedOther = new Set(
+    [...foldJournal(p.journal.entries(), new Map(p.data.samples.map((s) => [s.id, s.label]))).entries()]
+      .filter(([, d]) => d.label === OTHER_LABEL)
+      .map(([id]) => id),
+  );
+  let correctionsRecognised = 0;
+  p.data.samples.forEach((s, i) => {
+    const b = flagged(beforeTable, i);
+    const a = flagged(table, i);
+    if (b) queueBefore++;
+    if (a) queueAfter++;
+    if (b && !a) left++;
+    if (s.split === 'pool' && table.predicted[i] === otherIdx) predictedOther++;
+    if (markedOther.has(s.id) && table.predicted[i] === otherIdx) correctionsRecognised++;
+  });
+  return {
+    modelVersion: table.modelVersion,
+    heldOutAccuracyBefore: beforeTrain?.heldOutAccuracy ?? null,
+    heldOutAccuracyAfter: train.heldOutAccuracy,
+    queueBefore,
+    queueAfter,
+    leftQueue: left,
+    predictedOther,
+    trainedOnCorrections: correctionsRecognised,
+  };
+}

@@ -1,0 +1,59 @@
+// Plain-words verdicts for the detail panel: a reviewer should read "looks
+// out-of-distribution: farther from every training image than 99% of real samples",
+// not a raw 0.31.
+import { DoubtFlag } from '../../shared/api.js';
+
+export interface VerdictInput {
+  predicted: string;
+  confidence: number;
+  given: string | null;
+  flags: number;
+  /** Percentiles among held-out in-distribution samples, 0..100. */
+  oodPercentile: number;
+  knnPercentile: number;
+  mspPercentile: number;
+  labelIssue: number | null;
+  nearestLabel: string | null;
+}
+
+const pct = (p: number) => `${Math.min(99.9, Math.max(0, p)).toFixed(p >= 99 ? 1 : 0)}%`;
+
+export function verdicts(v: VerdictInput): string[] {
+  const out: string[] = [];
+  const conf = `${(v.confidence * 100).toFixed(v.confidence > 0.99 ? 1 : 0)}%`;
+  if (v.flags & DoubtFlag.ood) {
+    out.push(
+      `Looks out-of-distribution: farther from the training images than ${pct(v.knnPercentile)} of real samples` +
+        (v.confidence > 0.9 ? ` — yet the model says "${v.predicted}" with ${conf} confidence.` : '.'),
+    );
+  }
+  if (v.flags & DoubtFlag.labelIssue && v.given !== null) {
+    out.push(
+      `Likely label error: labeled "${v.given}", but a model that never saw this label says "${v.predicted}"` +
+        (v.labelIssue !== null ? ` (label doubt ${(v.labelIssue * 100).toFixed(0)}%).` : '.'),
+    );
+  }
+  if (v.flags & DoubtFlag.lowConfidence) {
+    out.push(`Low confidence: the model is less sure than on ${pct(v.mspPercentile)} of real samples (${conf} "${v.predicted}").`);
+  }
+  if (out.length === 0) {
+    out.push(`Looks ordinary: the model says "${v.predicted}" with ${conf} confidence, and it resembles its training images.`);
+  }
+  if (v.nearestLabel !== null && v.nearestLabel !== v.predicted) {
+    out.push(`Its nearest training images are mostly "${v.nearestLabel}", not "${v.predicted}".`);
+  }
+  return out;
+}
+
+/** Percentile (0..100) of value within an ascending-sorted reference array. */
+export function percentileOf(sorted: Float32Array, value: number): number {
+  if (sorted.length === 0 || Number.isNaN(value)) return 0;
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return (100 * lo) / sorted.length;
+}

@@ -1,0 +1,24 @@
+// The only bridge between the sandboxed renderer and the main process: the typed API's
+// invoke and event stream, nothing else (no ipcRenderer, no Node).
+import { contextBridge, ipcRenderer } from 'electron';
+import type { ApiName, JobEvent, UnsureBridge } from '../shared/api';
+import { IPC_EVENT, IPC_INVOKE } from '../shared/ipc-channels';
+
+type Reply = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
+
+const bridge: UnsureBridge = {
+  mode: 'electron',
+  async invoke(name: ApiName, params: unknown) {
+    const reply = (await ipcRenderer.invoke(IPC_INVOKE, name, params)) as Reply;
+    if (!reply.ok) throw new Error(reply.error.message);
+    return reply.result as never;
+  },
+  onEvent(listener: (e: JobEvent) => void) {
+    const wrapped = (_: unknown, e: JobEvent) => listener(e);
+    ipcRenderer.on(IPC_EVENT, wrapped);
+    return () => ipcRenderer.removeListener(IPC_EVENT, wrapped);
+  },
+  imageUrl: (id: string) => `unsure-media://sample/${encodeURIComponent(id)}`,
+};
+
+contextBridge.exposeInMainWorld('unsure', bridge);

@@ -1,0 +1,105 @@
+// The renderer's only door to the main side. In Electron the preload supplies it; in a
+// browser the same interface is built over same-origin HTTP and Server-Sent Events, so
+// no component knows which transport is underneath.
+import type { ApiName, ApiParams, ApiResult, JobEvent, UnsureBridge } from '../../shared/api';
+
+/** Thrown when the main side cannot be reached at all (as opposed to answering with an error). */
+export class ConnectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConnectionError';
+  }
+}
+
+export interface RendererBridge extends UnsureBridge {
+  /** Reports the event stream going down and coming back; Electron's never goes down. */
+  onConnection(listener: (up: boolean) => void): () => void;
+}
+
+let bridge: RendererBridge | null = null;
+
+export function getBridge(): RendererBridge {
+  if (bridge) return bridge;
+  const exposed = window.unsure;
+  bridge = exposed ? fromPreload(exposed) : httpBridge();
+  return bridge;
+}
+
+function fromPreload(b: UnsureBridge): RendererBridge {
+  return {
+    mode: b.mode,
+    invoke: (name, params) => b.invoke(name, params),
+    onEvent: (l) => b.onEvent(l),
+    imageUrl: (id) => b.imageUrl(id),
+    onConnection: () => () => {},
+  };
+}
+
+function httpBridge(): RendererBridge {
+  const listeners = new Set<(e: JobEvent) => void>();
+  const connListeners = new Set<(up: boolean) => void>();
+  let source: EventSource | null = null;
+  let up = true;
+
+  const setUp = (v: boolean): void => {
+    if (v === up) return;
+    up = v;
+    for (const l of connListeners) l(v);
+  };
+
+  const ensureSource = (): void => {
+    if (source) return;
+    source = new EventSource('/api/events');
+    source.onmessage = (m: MessageEvent<string>) => {
+      let event: JobEvent;
+      try {
+        event = JSON.parse(m.data) as JobEvent;
+      } catch {
+        return;
+      }
+      for (const l of listeners) l(event);
+    };
+    // EventSource reconnects by itself; we only report the outage so the UI can say so.
+    source.onerror = () => setUp(false);
+    source.onopen = () => setUp(true);
+  };
+
+  return {
+    mode: 'browser',
+    async invoke<N extends ApiName>(name: N, params: ApiParams<N>): Promise<ApiResult<N>> {
+      let res: Response;
+      try {
+        res = await fetch(`/api/${name}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(params ?? {}),
+          credentials: 'same-origin',
+        });
+      } catch (err) {
+        throw new ConnectionError(`Cannot reach the Unsure server (${err instanceof Error ? err.message : String(err)})`);
+      }
+      let body: unknown;
+      try {
+        body = await res.json();
+      } catch {
+        throw new Error(`${name}: the server answered ${res.status} ${res.statusText} without a JSON body`);
+      }
+      const b = body as { ok?: boolean; result?: unknown; error?: { code?: string; message?: string } };
+      if (!res.ok || b.ok !== true) {
+        throw new Error(b.error?.message ?? `${name}: the server answered ${res.status} ${res.statusText}`);
+      }
+      return b.result as ApiResult<N>;
+    },
+    onEvent(listener) {
+      ensureSource();
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    imageUrl: (id) => `/media/sample/${encodeURIComponent(id)}`,
+    onConnection(listener) {
+      ensureSource();
+      connListeners.add(listener);
+      return () => connListeners.delete(listener);
+    },
+  };
+}

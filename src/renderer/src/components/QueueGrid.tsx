@@ -1,0 +1,120 @@
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { ProjectInfo, Queue } from '../../../shared/api';
+import type { FoldResult } from '../journal/fold';
+import { scrollToReveal, visibleRange } from '../grid/windowing';
+import { Tile } from './Tile';
+
+export const TILE_W = 96;
+export const TILE_H = 128;
+const GAP = 6;
+const CELL_W = TILE_W + GAP;
+const CELL_H = TILE_H + GAP;
+
+export interface QueueGridProps {
+  queue: Queue;
+  project: ProjectInfo;
+  rows: Int32Array;
+  fold: FoldResult;
+  currentPos: number;
+  selected: ReadonlySet<string>;
+  imageUrl: (id: string) => string;
+  onPick: (id: string, pos: number, mods: { shift: boolean; toggle: boolean }) => void;
+  onColumns: (columns: number) => void;
+}
+
+/**
+ * The ranked queue as a windowed grid: the scroll area has the full height, but only
+ * the rows in view are rendered, so 100,000 samples cost the same as 100.
+ */
+export function QueueGrid(p: QueueGridProps) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const [box, setBox] = useState({ width: 800, height: 600 });
+  const [scrollTop, setScrollTop] = useState(0);
+  const frame = useRef(0);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const measure = () => setBox({ width: el.clientWidth - GAP, height: el.clientHeight });
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const onScroll = useCallback(() => {
+    // One state update per frame however fast the wheel spins.
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      if (scroller.current) setScrollTop(scroller.current.scrollTop);
+    });
+  }, []);
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+
+  const range = visibleRange({ cellWidth: CELL_W, cellHeight: CELL_H, width: box.width, count: p.rows.length }, scrollTop, box.height);
+  const { onColumns } = p;
+  useEffect(() => onColumns(range.columns), [range.columns, onColumns]);
+
+  // Keep the current tile in view when the keyboard moves it.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || p.currentPos < 0) return;
+    const to = scrollToReveal(p.currentPos, range.columns, CELL_H, el.scrollTop, el.clientHeight);
+    if (to !== null) {
+      el.scrollTop = to;
+      setScrollTop(to);
+    }
+  }, [p.currentPos, range.columns]);
+
+  const { queue, project, fold, rows } = p;
+  const tiles = [];
+  for (let pos = range.start; pos < range.end; pos++) {
+    const row = rows[pos];
+    const id = queue.ids[row];
+    const g = queue.given[row];
+    const s = fold.samples.get(id);
+    const col = pos % range.columns;
+    const r = Math.floor(pos / range.columns);
+    tiles.push(
+      <Tile
+        key={id}
+        pos={pos}
+        setSize={rows.length}
+        id={id}
+        src={p.imageUrl(id)}
+        predicted={project.classes[queue.predicted[row]] ?? '?'}
+        confidence={queue.confidence[row]}
+        flags={queue.flags[row]}
+        given={g >= 0 ? project.labels[g] ?? null : null}
+        decisionLabel={s?.label ?? null}
+        decisionAction={s?.action ?? null}
+        current={pos === p.currentPos}
+        selected={p.selected.has(id)}
+        left={GAP + col * CELL_W}
+        top={GAP + r * CELL_H}
+        width={TILE_W}
+        height={TILE_H}
+        onPick={p.onPick}
+      />,
+    );
+  }
+
+  return (
+    <div
+      ref={scroller}
+      className="grid-scroller"
+      role="listbox"
+      aria-label="Review queue"
+      aria-multiselectable="true"
+      aria-activedescendant={p.currentPos >= range.start && p.currentPos < range.end ? `tile-${p.currentPos}` : undefined}
+      tabIndex={0}
+      onScroll={onScroll}
+    >
+      <div className="grid-canvas" style={{ height: range.totalHeight + GAP }}>
+        {tiles}
+      </div>
+      {rows.length === 0 && <p className="empty">Nothing matches these filters.</p>}
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+import { memo } from 'react';
+import { doubtKinds, DOUBT_SHORT, DOUBT_WORDS, percent, tileName } from '../queue/describe';
+
+export interface TileProps {
+  pos: number;
+  setSize: number;
+  id: string;
+  src: string;
+  predicted: string;
+  confidence: number;
+  flags: number;
+  given: string | null;
+  decisionLabel: string | null;
+  /** null when the sample has no journal entry in effect. */
+  decisionAction: string | null;
+  current: boolean;
+  selected: boolean;
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  onPick: (id: string, pos: number, mods: { shift: boolean; toggle: boolean }) => void;
+}
+
+export const Tile = memo(function Tile(p: TileProps) {
+  const kinds = doubtKinds(p.flags);
+  const decision = p.decisionAction ? { label: p.decisionLabel, action: p.decisionAction } : null;
+  const mismatch = p.given !== null && p.given !== p.predicted;
+  return (
+    <div
+      id={`tile-${p.pos}`}
+      role="option"
+      aria-selected={p.selected || p.current}
+      aria-current={p.current ? 'true' : undefined}
+      aria-setsize={p.setSize}
+      aria-posinset={p.pos + 1}
+      aria-label={tileName({ ...p, decision })}
+      data-id={p.id}
+      className={`tile${p.current ? ' current' : ''}${p.selected ? ' selected' : ''}${decision ? ` decided-${decision.action}` : ''}`}
+      style={{ left: p.left, top: p.top, width: p.width, height: p.height }}
+      onMouseDown={(e) => {
+        // Keep shift-click from selecting page text.
+        if (e.shiftKey) e.preventDefault();
+      }}
+      onClick={(e) => p.onPick(p.id, p.pos, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey })}
+    >
+      <img src={p.src} alt="" draggable={false} loading="lazy" decoding="async" />
+      <div className="tile-badges">
+        {kinds.map((k) => (
+          <span key={k} className={`badge badge-${k}`} title={DOUBT_WORDS[k]}>
+            {DOUBT_SHORT[k]}
+          </span>
+        ))}
+      </div>
+      <div className="tile-line">
+        <span className="tile-pred">{p.predicted}</span>
+        <span className="tile-conf">{percent(p.confidence)}</span>
+      </div>
+      <div className="tile-line">
+        {p.given !== null ? <span className={mismatch ? 'tile-given mismatch' : 'tile-given'}>given {p.given}</span> : <span className="muted">unlabeled</span>}
+        {decision && <span className="tile-decision">{decision.action === 'skip' ? 'skipped' : `→ ${decision.label}`}</span>}
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,52 @@
+// Words for the doubt flags, shared by tile badges, tab labels and accessible names.
+import { DoubtFlag, type DoubtKind } from '../../../shared/api';
+
+export const DOUBT_WORDS: Record<DoubtKind, string> = {
+  lowConfidence: 'low confidence',
+  ood: 'out-of-distribution',
+  labelIssue: 'likely label error',
+};
+
+export const DOUBT_TAB_TITLES: Record<DoubtKind | 'all', string> = {
+  all: 'All',
+  lowConfidence: 'Low confidence',
+  ood: 'Out-of-distribution',
+  labelIssue: 'Likely label error',
+};
+
+export const DOUBT_SHORT: Record<DoubtKind, string> = { lowConfidence: 'LOW', ood: 'OOD', labelIssue: 'LABEL?' };
+
+export function doubtKinds(flags: number): DoubtKind[] {
+  return (Object.keys(DoubtFlag) as DoubtKind[]).filter((k) => (flags & DoubtFlag[k]) !== 0);
+}
+
+export function percent(p: number): string {
+  const v = p * 100;
+  // 99.96% rounds to "100%": the story is a model "100% sure" of a scribble, keep it honest.
+  return `${v >= 99.5 ? Math.round(v) : v >= 10 ? v.toFixed(0) : v.toFixed(1)}%`;
+}
+
+export interface TileFacts {
+  predicted: string;
+  confidence: number;
+  flags: number;
+  given: string | null;
+  decision: { label: string | null; action: string } | null;
+}
+
+/** Accessible name of a tile, e.g. "predicted 0, 100% confident, out-of-distribution". */
+export function tileName(t: TileFacts): string {
+  const parts = [`predicted ${t.predicted}`, `${percent(t.confidence)} confident`];
+  for (const k of doubtKinds(t.flags)) parts.push(DOUBT_WORDS[k]);
+  if (t.given !== null) parts.push(`given ${t.given}`);
+  if (t.decision) parts.push(t.decision.action === 'skip' ? 'skipped' : `decided ${t.decision.label}`);
+  return parts.join(', ');
+}
+
+export function formatEta(sec: number | undefined): string {
+  if (sec === undefined || !Number.isFinite(sec)) return '';
+  if (sec < 60) return `${Math.ceil(sec)} s`;
+  const m = Math.floor(sec / 60);
+  const s = Math.round(sec % 60);
+  return `${m} min ${s.toString().padStart(2, '0')} s`;
+}

@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { menuTemplate } from '../../src/main/electron/menu.js';
+import {
+  isNavigationAllowed,
+  isPermissionAllowed,
+  isTrustedSender,
+  windowOptions,
+} from '../../src/main/electron/policies.js';
+import { contentSecurityPolicy } from '../../src/main/security/csp.js';
+import { resolveInsideRoots, staticFileFor } from '../../src/main/security/path-guard.js';
+
+describe('Electron window and navigation policies', () => {
+  test('the window is sandboxed, isolated and has no Node', () => {
+    const w = windowOptions('/app/preload/index.cjs').webPreferences!;
+    assert.equal(w.contextIsolation, true);
+    assert.equal(w.sandbox, true);
+    assert.equal(w.nodeIntegration, false);
+    assert.equal(w.webSecurity, true);
+    assert.equal(w.webviewTag, false);
+    assert.equal(w.preload, '/app/preload/index.cjs');
+  });
+
+  test('only the app origin may be navigated to or call IPC', () => {
+    assert.equal(isNavigationAllowed('unsure-app://app/index.html'), true);
+    for (const url of ['https://example.com/', 'file:///etc/passwd', 'unsure-app://evil/x', 'not a url', 'http://127.0.0.1/']) {
+      assert.equal(isNavigationAllowed(url), false, url);
+    }
+    assert.equal(isTrustedSender('unsure-app://app/index.html'), true);
+    assert.equal(isTrustedSender(undefined), false);
+    assert.equal(isTrustedSender('https://example.com/'), false);
+  });
+
+  test('no permission is granted', () => {
+    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read']) assert.equal(isPermissionAllowed(p), false);
+  });
+
+  test('the CSP allows no remote or inline script', () => {
+    const csp = contentSecurityPolicy(['unsure-media:']);
+    assert.match(csp, /script-src 'self'(;|$)/);
+    assert.match(csp, /img-src [^;]*unsure-media:/);
+    assert.doesNotMatch(csp, /unsafe-eval|https?:/);
+  });
+
+  test('the menu offers open, export and retrain with shortcuts', () => {
+    const calls: string[] = [];
+    const t = menuTemplate(
+      {
+        openDataset: () => calls.push('open'),
+        openDemo: () => calls.push('demo'),
+        exportDataset: () => calls.push('export'),
+        retrain: () => calls.push('retrain'),
+      },
+      false,
+    );
+    const items = t.flatMap((m) => (Array.isArray(m.submenu) ? m.submenu : []));
+    const byLabel = (l: string) => items.find((i) => i.label?.startsWith(l));
+    for (const [label, call] of [['Open Dataset', 'open'], ['Export', 'export'], ['Retrain', 'retrain']] as const) {
+      const item = byLabel(label);
+      assert.ok(item?.accelerator, `${label} has a shortcut`);
+      (item!.click as () => void)();
+      assert.equal(calls.at(-1), call);
+    }
+  });
+});
+
+describe('the custom protocol path check', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'unsure-guard-'));
+  const data = path.join(root, 'data');
+  fs.mkdirSync(path.join(data, '3'), { recursive: true });
+  fs.writeFileSync(path.join(data, '3', 'a.png'), 'x');
+  fs.writeFileSync(path.join(root, 'secret.txt'), 'x');
+  fs.symlinkSync(path.join(root, 'secret.txt'), path.join(data, 'link.png'));
+
+  test('serves files inside the dataset', () => {
+    assert.equal(resolveInsideRoots(path.join(data, '3', 'a.png'), [data]), fs.realpathSync(path.join(data, '3', 'a.png')));
+  });
+
+  test('refuses traversal, symlinks out, the root itself and missing files', () => {
+    assert.equal(resolveInsideRoots(path.join(data, '..', 'secret.txt'), [data]), null);
+    assert.equal(resolveInsideRoots(path.join(data, 'link.png'), [data]), null);
+    assert.equal(resolveInsideRoots(data, [data]), null);
+    assert.equal(resolveInsideRoots(path.join(data, 'nope.png'), [data]), null);
+    assert.equal(resolveInsideRoots('/etc/passwd', [data]), null);
+    assert.equal(staticFileFor(data, '/../secret.txt'), null);
+    assert.equal(staticFileFor(data, '/%2e%2e/secret.txt'), null);
+    assert.equal(staticFileFor(data, '/3/a.png'), fs.realpathSync(path.join(data, '3', 'a.png')));
+  });
+});
