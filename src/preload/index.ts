@@ -1,8 +1,8 @@
 // The only bridge between the sandboxed renderer and the main process: the typed API's
 // invoke and event stream, nothing else (no ipcRenderer, no Node).
 import { contextBridge, ipcRenderer } from 'electron';
-import type { ApiName, JobEvent, UnsureBridge } from '../shared/api';
-import { IPC_EVENT, IPC_INVOKE } from '../shared/ipc-channels';
+import type { ApiName, JobEvent, UnsureBridge } from '../shared/api.js';
+import { IPC_EVENT, IPC_INVOKE } from '../shared/ipc-channels.js';
 
 type Reply = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
 

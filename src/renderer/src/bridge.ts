@@ -40,6 +40,7 @@ function httpBridge(): RendererBridge {
   const connListeners = new Set<(up: boolean) => void>();
   let source: EventSource | null = null;
   let up = true;
+  let retries = 0;
 
   const setUp = (v: boolean): void => {
     if (v === up) return;
@@ -59,9 +60,22 @@ function httpBridge(): RendererBridge {
       }
       for (const l of listeners) l(event);
     };
-    // EventSource reconnects by itself; we only report the outage so the UI can say so.
-    source.onerror = () => setUp(false);
-    source.onopen = () => setUp(true);
+    // EventSource reconnects by itself after a dropped stream; we only report the outage.
+    // It gives up for good on an HTTP error (a restarted server refusing an old session),
+    // so then we open a new one ourselves, backing off.
+    source.onerror = () => {
+      setUp(false);
+      if (source && source.readyState === EventSource.CLOSED) {
+        source.close();
+        source = null;
+        const delay = Math.min(30_000, 1000 * 2 ** Math.min(retries++, 5));
+        setTimeout(ensureSource, delay);
+      }
+    };
+    source.onopen = () => {
+      retries = 0;
+      setUp(true);
+    };
   };
 
   return {
@@ -77,6 +91,11 @@ function httpBridge(): RendererBridge {
         });
       } catch (err) {
         throw new ConnectionError(`Cannot reach the Unsure server (${err instanceof Error ? err.message : String(err)})`);
+      }
+      if (res.status === 401 || res.status === 403) {
+        throw new ConnectionError(
+          'This page is no longer authorised (the Unsure server restarted?). Open the address that `unsure serve` printed; your decisions are kept in this browser.',
+        );
       }
       let body: unknown;
       try {

@@ -1,8 +1,11 @@
 import { DatasetError, PIXELS_PER_IMAGE, type DatasetKind, type LoadedDataset, type Sample } from '../types.js';
+import { OTHER_LABEL } from '../../../shared/api.js';
 import { compareNatural } from './natural-sort.js';
 
-/** The label that makes a sample part of the "other" class (not any known class). */
-export const OTHER_LABEL = 'other';
+// 'other' (the "other" class, not any known class) is part of the API contract.
+export { OTHER_LABEL };
+/** A class folder of this name holds unlabeled samples (as Unsure's exporter writes them). */
+export const UNLABELED_FOLDER = 'unlabeled';
 
 /**
  * Builds a LoadedDataset from rows in load order: rows whose id (bytes) was already seen
@@ -63,7 +66,9 @@ export function classesOf(samples: readonly Sample[]): string[] {
 export function assertTrainable(ds: LoadedDataset): void {
   const where = ds.root || 'the demo';
   if (ds.classes.length === 0) {
-    throw new DatasetError(`Dataset ${where} has no labeled samples: a training set needs labels from at least two classes`);
+    throw new DatasetError(
+      `Dataset ${where} has no labeled samples: a training set needs labels from at least two classes`,
+    );
   }
   if (ds.classes.length < 2) {
     throw new DatasetError(

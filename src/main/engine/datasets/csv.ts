@@ -44,7 +44,8 @@ export function parseCsv(text: string): CsvRecord[] {
       const quoteLine = line;
       i++;
       for (;;) {
-        if (i >= text.length) throw new CsvSyntaxError(quoteLine, `unterminated quoted field starting on line ${quoteLine}`);
+        if (i >= text.length)
+          throw new CsvSyntaxError(quoteLine, `unterminated quoted field starting on line ${quoteLine}`);
         const q = text[i];
         if (q === '"') {
           if (text[i + 1] === '"') {

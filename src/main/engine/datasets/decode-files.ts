@@ -40,22 +40,23 @@ export async function decodeFiles(
   for (let start = 0; start < total; start += BATCH) {
     const batch = sources.slice(start, start + BATCH);
     const read = await Promise.all(
-      batch.map(async (src) => {
+      batch.map(async (src): Promise<Buffer | DecodeFailure> => {
         try {
           return await readFile(src.file);
         } catch (err) {
           const code = (err as NodeJS.ErrnoException).code;
-          failures.push({
-            name: src.name,
-            message: code === 'ENOENT' ? `file not found (${src.file})` : `cannot be read (${code ?? (err as Error).message})`,
-          });
-          return null;
+          const message =
+            code === 'ENOENT' ? `file not found (${src.file})` : `cannot be read (${code ?? (err as Error).message})`;
+          return { name: src.name, message };
         }
       }),
     );
     const readable: { index: number; name: string; bytes: Uint8Array }[] = [];
     read.forEach((bytes, i) => {
-      if (bytes === null) return;
+      if (!(bytes instanceof Uint8Array)) {
+        failures.push(bytes);
+        return;
+      }
       ids[start + i] = sampleId(bytes);
       readable.push({ index: start + i, name: batch[i].name, bytes });
     });
@@ -70,6 +71,9 @@ export async function decodeFiles(
     if (done < total) await yieldToEventLoop();
   }
   if (failures.length > 0) {
+    // Name the files in dataset order, whichever step (read or decode) failed on each.
+    const order = new Map(sources.map((src, i) => [src.name, i]));
+    failures.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
     const listed = failures
       .slice(0, MAX_LISTED)
       .map((f) => `${f.name}: ${f.message}`)

@@ -1,17 +1,15 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { DatasetError } from '../types.js';
-import { IDX_IMAGES_PATTERN, isHidden, isImageFile, walkImages } from './files.js';
+import { IDX_IMAGES_PATTERN, containsImage, isHidden, isImageFile } from './files.js';
 
 export type DetectedDataset =
-  | { kind: 'folder' | 'images'; root: string }
-  | { kind: 'csv'; manifest: string }
-  | { kind: 'idx'; imagesFile: string };
+  { kind: 'folder' | 'images'; root: string } | { kind: 'csv'; manifest: string } | { kind: 'idx'; imagesFile: string };
 
 /**
- * What `path` holds, in this order: an IDX images file (or a folder with exactly one),
- * class subfolders of images, images directly in the folder, a CSV manifest (a .csv file,
- * or the only .csv in a folder holding no images).
+ * What `path` holds, in this order: a .csv file (a manifest), an IDX images file (or a
+ * folder with exactly one), class subfolders of images, images directly in the folder,
+ * the only .csv in a folder holding no images.
  */
 export async function detectDataset(path: string): Promise<DetectedDataset> {
   const abs = resolve(path);
@@ -51,15 +49,19 @@ export async function detectDataset(path: string): Promise<DetectedDataset> {
     );
   }
 
+  // Class folders and images come before a manifest beside them: Unsure's own export
+  // writes class folders plus a manifest.csv, and reopening it must read the folders.
   for (const entry of entries) {
-    if (entry.isDirectory() && (await walkImages(join(abs, entry.name))).length > 0) return { kind: 'folder', root: abs };
+    if (entry.isDirectory() && (await containsImage(join(abs, entry.name)))) return { kind: 'folder', root: abs };
   }
   if (entries.some((e) => !e.isDirectory() && isImageFile(e.name))) return { kind: 'images', root: abs };
 
-  const manifests = entries.filter((e) => e.isFile() && extname(e.name).toLowerCase() === '.csv').map((e) => e.name);
-  if (manifests.length === 1) return { kind: 'csv', manifest: join(abs, manifests[0]) };
-  if (manifests.length > 1) {
-    throw new DatasetError(`Folder ${abs} holds no images but several CSV manifests (${manifests.sort().join(', ')}): open one of them directly`);
+  const csvFiles = entries.filter((e) => e.isFile() && extname(e.name).toLowerCase() === '.csv').map((e) => e.name);
+  if (csvFiles.length === 1) return { kind: 'csv', manifest: join(abs, csvFiles[0]) };
+  if (csvFiles.length > 1) {
+    throw new DatasetError(
+      `Folder ${abs} holds no images but several CSV files (${csvFiles.sort().join(', ')}): open the manifest directly`,
+    );
   }
   throw new DatasetError(
     `Folder ${abs} is empty of data: no images (.png, .jpg, .jpeg), class subfolders of images, CSV manifest or MNIST IDX file`,

@@ -30,3 +30,16 @@ export async function walkImages(dir: string): Promise<string[]> {
   }
   return out;
 }
+
+/** Whether `dir` holds an image at any depth; stops at the first one found. */
+export async function containsImage(dir: string): Promise<boolean> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const subdirs: string[] = [];
+  for (const entry of entries) {
+    if (isHidden(entry.name)) continue;
+    if (entry.isDirectory()) subdirs.push(join(dir, entry.name));
+    else if ((entry.isFile() || entry.isSymbolicLink()) && isImageFile(entry.name)) return true;
+  }
+  for (const sub of subdirs) if (await containsImage(sub)) return true;
+  return false;
+}

@@ -39,7 +39,9 @@ function readHeader(file: string, bytes: Buffer, dims: number): number[] {
   }
   if (bytes[0] !== 0 || bytes[1] !== 0 || bytes[2] !== 0x08 || bytes[3] !== dims) {
     const got = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    throw new DatasetError(`IDX file ${file} has magic ${got}, expected ${expected} (unsigned bytes, ${dims} dimensions)`);
+    throw new DatasetError(
+      `IDX file ${file} has magic ${got}, expected ${expected} (unsigned bytes, ${dims} dimensions)`,
+    );
   }
   const sizes: number[] = [];
   for (let d = 0; d < dims; d++) sizes.push(bytes.readUInt32BE(4 + 4 * d));
@@ -56,13 +58,14 @@ export function readIdxImages(file: string): IdxImages {
   const bytes = readMaybeGzipped(file);
   const [count, rows, cols] = readHeader(file, bytes, 3);
   if (rows === 0 || cols === 0) throw new DatasetError(`IDX file ${file} holds images of size ${rows}x${cols}`);
-  return { count, rows, cols, pixels: bytes.subarray(16) };
+  // A plain Uint8Array view: Buffer's slice() shares memory, which callers would not expect.
+  return { count, rows, cols, pixels: new Uint8Array(bytes.buffer, bytes.byteOffset + 16, count * rows * cols) };
 }
 
 export function readIdxLabels(file: string): Uint8Array {
   const bytes = readMaybeGzipped(file);
-  readHeader(file, bytes, 1);
-  return bytes.subarray(8);
+  const [count] = readHeader(file, bytes, 1);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset + 8, count);
 }
 
 /** The inverse of readIdxImages, for exporters that write IDX back. */

@@ -20,7 +20,7 @@ export interface DecodeFailure {
 const LARGE_IMAGE_PIXELS = 256 * 256;
 
 /**
- * Greys with alpha are composited onto a background that contrasts with the ink: black ink
+ * Images with alpha are composited onto a background that contrasts with the ink: black ink
  * on a transparent canvas becomes black on white, white ink becomes white on black. (Plain
  * dropping of alpha would turn black-on-transparent into black on black.)
  */
@@ -33,17 +33,15 @@ function toGrey(decoded: tf.Tensor3D): tf.Tensor3D {
     if (channels === 1) lum = x;
     else if (channels === 2) {
       lum = x.slice([0, 0, 0], [-1, -1, 1]);
-      alpha = x.slice([0, 0, 1], [-1, -1, 1]).div(255);
+      alpha = x.slice([0, 0, 1], [-1, -1, 1]).div<tf.Tensor3D>(255);
     } else {
       // ITU-R BT.601 luma, as PIL's convert('L') and most tools.
       const rgb = x.slice([0, 0, 0], [-1, -1, 3]);
-      lum = rgb.mul(tf.tensor1d([0.299, 0.587, 0.114])).sum(2, true);
-      if (channels === 4) alpha = x.slice([0, 0, 3], [-1, -1, 1]).div(255);
+      lum = rgb.mul<tf.Tensor3D>(tf.tensor1d([0.299, 0.587, 0.114])).sum<tf.Tensor3D>(2, true);
+      if (channels === 4) alpha = x.slice([0, 0, 3], [-1, -1, 1]).div<tf.Tensor3D>(255);
     }
     if (alpha === null) return lum;
-    const [inkMean, minAlpha] = tf
-      .stack([lum.mul(alpha).sum().div(alpha.sum().maximum(1e-6)), alpha.min()])
-      .dataSync();
+    const [inkMean, minAlpha] = tf.stack([lum.mul(alpha).sum().div(alpha.sum().maximum(1e-6)), alpha.min()]).dataSync();
     if (minAlpha >= 1) return lum;
     const bg = inkMean < 128 ? 255 : 0;
     return lum.mul(alpha).add(tf.scalar(1).sub(alpha).mul(bg)) as tf.Tensor3D;

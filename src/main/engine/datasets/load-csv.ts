@@ -11,13 +11,14 @@ export interface LoadOptions {
   centre?: boolean;
 }
 
-const KNOWN_COLUMNS = ['path', 'label'];
-
 /**
- * A manifest: header `path,label` (any order, any case; `label` may be left out for an
- * unlabeled pool), one row per image, paths relative to the manifest's folder. An empty
- * label is an unlabeled row. Paths may not leave the manifest's folder: the dataset root
- * is what gets exported, and a manifest must not reach into the rest of the disk.
+ * A manifest: header `path,label` (any order, any case), one row per image, paths relative
+ * to the manifest's folder; an empty label is an unlabeled row. Columns after these are
+ * ignored (Unsure's own export adds audit columns such as id and decision), except when
+ * there is no `label` column: then another column is most likely a misnamed label, and it is
+ * reported rather than silently giving an unlabeled pool. A header of `path` alone is an
+ * unlabeled pool. Paths may not leave the manifest's folder: the dataset root is what gets
+ * exported, and a manifest must not reach into the rest of the disk.
  */
 export async function loadCsvManifest(manifest: string, opts: LoadOptions = {}): Promise<LoadedDataset> {
   const root = dirname(manifest);
@@ -35,20 +36,27 @@ export async function loadCsvManifest(manifest: string, opts: LoadOptions = {}):
     if (err instanceof CsvSyntaxError) throw new DatasetError(`Manifest ${manifest}: ${err.message}`);
     throw err;
   }
-  if (records.length === 0) throw new DatasetError(`Manifest ${manifest} is empty: expected a header line "path,label"`);
+  if (records.length === 0)
+    throw new DatasetError(`Manifest ${manifest} is empty: expected a header line "path,label"`);
 
   const header = records[0].fields.map((h) => h.trim().toLowerCase());
-  const unknown = header.filter((h) => !KNOWN_COLUMNS.includes(h));
-  if (unknown.length > 0 || !header.includes('path')) {
-    const problems: string[] = [];
-    if (unknown.length > 0) problems.push(`unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `"${u}"`).join(', ')}`);
-    if (!header.includes('path')) problems.push('missing column "path"');
+  const others = header.filter((h) => h !== 'path' && h !== 'label');
+  const named = (cols: string[]) => `column${cols.length > 1 ? 's' : ''} ${cols.map((c) => `"${c}"`).join(', ')}`;
+  const shown = `header "${records[0].fields.join(',')}"; expected "path,label"`;
+  if (!header.includes('path')) {
+    const unknown = others.length > 0 ? ` (unknown ${named(others)})` : '';
+    throw new DatasetError(`Manifest ${manifest}: missing column "path"${unknown} in ${shown}`);
+  }
+  if (!header.includes('label') && others.length > 0) {
     throw new DatasetError(
-      `Manifest ${manifest}: ${problems.join(' and ')} in header "${records[0].fields.join(',')}"; expected "path,label"`,
+      `Manifest ${manifest}: no "label" column, unknown ${named(others)} in ${shown} (or "path" alone for an unlabeled pool)`,
     );
   }
-  const duplicated = header.find((h, i) => header.indexOf(h) !== i);
-  if (duplicated) throw new DatasetError(`Manifest ${manifest}: column "${duplicated}" appears twice in the header`);
+  for (const col of ['path', 'label']) {
+    if (header.indexOf(col) !== header.lastIndexOf(col)) {
+      throw new DatasetError(`Manifest ${manifest}: column "${col}" appears twice in the header`);
+    }
+  }
   const pathCol = header.indexOf('path');
   const labelCol = header.indexOf('label');
 

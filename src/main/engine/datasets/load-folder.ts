@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatasetError, type LoadedDataset, type Sample } from '../types.js';
-import { OTHER_LABEL, assembleDataset } from './assemble.js';
+import { UNLABELED_FOLDER, assembleDataset } from './assemble.js';
 import { decodeFiles } from './decode-files.js';
 import { isHidden, isImageFile, toSamplePath, walkImages } from './files.js';
 import type { LoadOptions } from './load-csv.js';
@@ -9,8 +9,8 @@ import { compareNatural } from './natural-sort.js';
 
 /**
  * `root/<label>/**\/*.png|jpg|jpeg`: each subfolder is a class (its images at any depth),
- * `root/other/` is the "other" class, and images directly in `root` are unlabeled. With
- * `kind: 'images'` the root holds only images, all unlabeled.
+ * `root/other/` is the "other" class, and images directly in `root` or in `root/unlabeled/`
+ * are unlabeled. With `kind: 'images'` the root holds only images, all unlabeled.
  */
 export async function loadImageFolder(
   root: string,
@@ -24,7 +24,7 @@ export async function loadImageFolder(
     const full = join(root, entry.name);
     if (entry.isDirectory()) {
       if (kind === 'images') continue;
-      const label = entry.name === OTHER_LABEL ? OTHER_LABEL : entry.name;
+      const label = entry.name === UNLABELED_FOLDER ? null : entry.name;
       for (const file of await walkImages(full)) listed.push({ file, label });
     } else if (isImageFile(entry.name)) {
       listed.push({ file: full, label: null });

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -33,10 +33,14 @@ export function findIdxLabelFile(imagesFile: string): string | null {
   return null;
 }
 
+/** Beside the IDX files, line i of this file names the class of label byte i (Unsure's export writes it). */
+export const IDX_CLASS_NAMES = 'classes.txt';
+
 /**
  * An MNIST-style IDX pair. Samples are `idx:<n>` with n the record's index in the file (so
  * an exporter can write the file back in order); labels are the label bytes as decimal
- * strings ('0'..'9' for MNIST). Without a label file every record is unlabeled.
+ * strings ('0'..'9' for MNIST), or the names in classes.txt when one lies beside the files.
+ * Without a label file every record is unlabeled.
  * No per-image tensor work happens for 28x28 records: the bytes are used as they are.
  */
 export async function loadIdx(imagesFile: string, opts: LoadOptions = {}): Promise<LoadedDataset> {
@@ -44,9 +48,12 @@ export async function loadIdx(imagesFile: string, opts: LoadOptions = {}): Promi
   const labelsFile = findIdxLabelFile(imagesFile);
   const labels = labelsFile === null ? null : readIdxLabels(labelsFile);
   if (labels !== null && labels.length !== images.count) {
-    throw new DatasetError(`IDX label file ${labelsFile} holds ${labels.length} labels for ${images.count} images in ${imagesFile}`);
+    throw new DatasetError(
+      `IDX label file ${labelsFile} holds ${labels.length} labels for ${images.count} images in ${imagesFile}`,
+    );
   }
   if (images.count === 0) throw new DatasetError(`IDX file ${imagesFile} holds no images`);
+  const names = labels === null ? null : readClassNames(dirname(imagesFile), labels, labelsFile as string);
   opts.onProgress?.(0, images.count);
 
   const recordSize = images.rows * images.cols;
@@ -55,16 +62,40 @@ export async function loadIdx(imagesFile: string, opts: LoadOptions = {}): Promi
     rows[n] = {
       id: sampleId(images.pixels.subarray(n * recordSize, (n + 1) * recordSize)),
       path: `idx:${n}`,
-      label: labels === null ? null : String(labels[n]),
+      label: labels === null ? null : names ? names[labels[n]] : String(labels[n]),
       file: null,
     };
   }
   const pixels =
-    images.rows === IMAGE_SIZE && images.cols === IMAGE_SIZE
-      ? new Uint8Array(images.pixels.buffer, images.pixels.byteOffset, images.count * PIXELS_PER_IMAGE)
-      : await resizeRecords(images, opts);
+    images.rows === IMAGE_SIZE && images.cols === IMAGE_SIZE ? images.pixels : await resizeRecords(images, opts);
   opts.onProgress?.(images.count, images.count);
   return assembleDataset('idx', dirname(imagesFile), rows, pixels, { idx: { images: imagesFile, labels: labelsFile } });
+}
+
+function readClassNames(dir: string, labels: Uint8Array, labelsFile: string): string[] | null {
+  const file = join(dir, IDX_CLASS_NAMES);
+  if (!existsSync(file)) return null;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new DatasetError(`Cannot read ${file}: ${(err as Error).message}`);
+  }
+  const names = text
+    .replace(/^\ufeff/, '')
+    .replace(/(\r?\n)+$/, '')
+    .split(/\r?\n/);
+  const blank = names.findIndex((n) => n.trim() === '');
+  if (blank >= 0)
+    throw new DatasetError(`${file} line ${blank + 1} is blank: each line names the class of one label byte`);
+  let max = 0;
+  for (const b of labels) if (b > max) max = b;
+  if (max >= names.length) {
+    throw new DatasetError(
+      `${file} names ${names.length} classes, but ${labelsFile} uses label byte ${max}: one line per label byte is needed`,
+    );
+  }
+  return names.map((n) => n.trim());
 }
 
 /** IDX files of another size (e.g. 32x32) are resized like any image, a batch at a time. */

@@ -39,8 +39,8 @@ export function normaliseLevels(img: Uint8Array): boolean {
   let max = 0;
   for (let i = 0; i < img.length; i++) if (img[i] > max) max = img[i];
   const span = max - bg;
-  if (span <= 0) return inverted;
-  const gain = Math.min(255 / span, MAX_GAIN);
+  // A uniform image (a blank page) has nothing brighter than its background: all background.
+  const gain = span <= 0 ? 1 : Math.min(255 / span, MAX_GAIN);
   if (bg < 0.5 && gain <= 1.0001) return inverted; // already MNIST-like: leave the bytes alone
   for (let i = 0; i < img.length; i++) {
     const v = (img[i] - bg) * gain;

@@ -80,13 +80,13 @@ export function l2NormaliseRows(vectors: Float32Array, dim: number, what = 'vect
  * (kept resident as one tensor), then top-k.
  *
  * Why not just `topk(matMul(q, base^T), k)`: TensorFlow's CPU TopK scans the block x size
- * similarity matrix with a per-row heap and costs about as much as the matMul itself. A
- * max-reduction over groups is vectorised and several times cheaper, and it loses nothing:
- * with the base split into `S` groups of `g` rows (row r belongs to group r mod S, so the
- * reduction runs over the middle axis of a [block, g, S] view, the fast direction for
- * TensorFlow's reducer), every group holding one of the true top k rows has a maximum at
- * least as large as the k-th best similarity, and at most k groups can, so the top-k groups
- * by maximum contain the true top k. Exact top-k then runs on those k*g candidates only.
+ * similarity matrix with a per-row heap and costs more than the matMul itself. A
+ * max-reduction over groups of g consecutive base rows is vectorised and many times
+ * cheaper, and it loses nothing: every group holding one of the true top k rows has a
+ * maximum at least as large as the k-th best similarity, and at most k groups can exceed it,
+ * so the k groups with the largest maxima contain a true top k (ties included). Exact top-k
+ * then runs on those k*g candidates only. Base rows past the last whole group (fewer than g)
+ * are always candidates.
  */
 export class ExactCosineIndex implements KnnIndex {
   readonly size: number;
@@ -176,16 +176,16 @@ export class ExactCosineIndex implements KnnIndex {
   }
 
   /**
-   * The pre-reduction pays when the group maxima are much fewer than the base rows and the
-   * k*g candidates are much fewer still; below that, plain topk is simpler and as fast.
+   * TopK cost grows with the row length it scans, so the group size balances the two TopK
+   * passes: size/g group maxima against kk*g candidates, equal at g = sqrt(size/kk). Capped
+   * at 40 because longer groups make the reduction itself slower without shrinking TopK's
+   * share much (measured with bench/knn-speed.ts). Below g = 4 there is nothing to gain.
    */
   private chooseGroupSize(kk: number): number {
-    if (this.groupSizeOpt !== undefined) {
-      const g = this.groupSizeOpt;
-      return g > 1 && Math.floor(this.size / g) >= kk ? g : 1;
-    }
-    const g = 10;
-    return this.size >= 64 * kk * g ? g : 1;
+    const fits = (g: number): boolean => g > 1 && Math.floor(this.size / g) >= kk;
+    if (this.groupSizeOpt !== undefined) return fits(this.groupSizeOpt) ? this.groupSizeOpt : 1;
+    const g = Math.min(40, Math.floor(Math.sqrt(this.size / kk)));
+    return g >= 4 && fits(g) ? g : 1;
   }
 
   private grouped(g: number): { main: tf.Tensor2D; tail: tf.Tensor2D | null; rows: number } {
@@ -196,7 +196,7 @@ export class ExactCosineIndex implements KnnIndex {
       const tailRows = this.size - rows;
       v = {
         // slice() copies, so the main part and the tail are separate contiguous tensors and
-        // the [block, g, S] view of the main similarities is a free reshape.
+        // the [block, S, g] view of the main similarities is a free reshape.
         main: rows === this.size ? base : tf.slice(base, [0, 0], [rows, this.dim]),
         tail: tailRows > 0 ? tf.slice(base, [rows, 0], [tailRows, this.dim]) : null,
         rows,
@@ -215,11 +215,11 @@ export class ExactCosineIndex implements KnnIndex {
     const b = qt.shape[0];
     const groups = gb.rows / g;
     const simMain = tf.matMul(qt, gb.main, false, true); // [b, rows]
-    const groupMax = tf.max(tf.reshape(simMain, [b, g, groups]), 1); // [b, groups]
+    const groupMax = tf.max(tf.reshape(simMain, [b, groups, g]), 2); // [b, groups]
     const topGroups = tf.topk(groupMax, kk).indices; // [b, kk], group ids in 0..groups-1
-    // Rows of group s are s, s + S, s + 2S, ...: candidate columns [b, kk * g].
-    const offsets = tf.mul(tf.range(0, g, 1, 'int32'), tf.scalar(groups, 'int32')); // [g]
-    let candCols = tf.reshape(tf.add(tf.expandDims(topGroups, 2), offsets), [b, kk * g]);
+    // Rows of group s are s*g .. s*g + g - 1: candidate columns [b, kk * g].
+    const firstRows = tf.mul(tf.expandDims(topGroups, 2), tf.scalar(g, 'int32')); // [b, kk, 1]
+    let candCols = tf.reshape(tf.add(firstRows, tf.range(0, g, 1, 'int32')), [b, kk * g]);
     let candSims = tf.gather(simMain, candCols, 1, 1); // [b, kk * g]
     if (gb.tail) {
       const tailSims = tf.matMul(qt, gb.tail, false, true); // [b, tailRows]

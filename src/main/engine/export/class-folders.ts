@@ -53,6 +53,9 @@ export function classFolders(labels: Iterable<string>): ClassFolders {
 
 /** A file name for a sample id: ids are hashes in practice, but nothing forbids other characters. */
 export function safeFileStem(id: string): string {
-  const s = id.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, 100);
+  const s = id
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^\.+/, '_')
+    .slice(0, 100);
   return s || '_';
 }

@@ -57,8 +57,10 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
     throw new ApiError('bad_request', `export: score table has ${table.predicted.length} rows for ${n} samples`);
   }
   const dest = await checkDestination(opts.dest, opts.sourceRoots);
-  const kinds = opts.sourceKind === undefined ? [] : typeof opts.sourceKind === 'string' ? [opts.sourceKind] : opts.sourceKind;
-  const writeIdx = kinds.includes('idx') || (opts.sourceKind === undefined && samples.some((s) => s.path.startsWith('idx:')));
+  const kinds =
+    opts.sourceKind === undefined ? [] : typeof opts.sourceKind === 'string' ? [opts.sourceKind] : opts.sourceKind;
+  const writeIdx =
+    kinds.includes('idx') || (opts.sourceKind === undefined && samples.some((s) => s.path.startsWith('idx:')));
   const idxClasses = writeIdx ? idxClassOrder(labels, table?.classes ?? []) : null;
 
   const total = n + 1 + (writeIdx ? 1 : 0) + (opts.saveModel ? 1 : 0);
@@ -84,7 +86,8 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
       const ext = s.file ? path.extname(s.file).toLowerCase() : '';
       const stem = safeFileStem(s.id);
       let name = `${stem}${ext || '.png'}`;
-      for (let k = 2; used.has(`${folderOfSample[i]}/${name}`.toLowerCase()); k++) name = `${stem}-${k}${ext || '.png'}`;
+      for (let k = 2; used.has(`${folderOfSample[i]}/${name}`.toLowerCase()); k++)
+        name = `${stem}-${k}${ext || '.png'}`;
       used.add(`${folderOfSample[i]}/${name}`.toLowerCase());
       return `${folderOfSample[i]}/${name}`;
     });

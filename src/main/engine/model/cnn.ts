@@ -7,6 +7,7 @@
 // more than the convolutions themselves at batch sizes of a few hundred.
 import { tf } from './tf.js';
 import { IMAGE_SIZE } from '../types.js';
+import type { Classifier } from './classifier.js';
 
 export const EMBEDDING_DIM = 128;
 export const CNN_ARCH = 'cnn-c32k5s2-c64k3s2-d128-v1';
@@ -57,11 +58,12 @@ export class Cnn {
     WEIGHT_NAMES.forEach((name, i) => {
       const shape = shapes[name];
       if (name.endsWith('B')) {
-        w[name] = tf.variable(tf.zeros(shape), true, undefined);
+        w[name] = tf.tidy(() => tf.variable(tf.zeros(shape)));
       } else {
         const fanIn = shape.slice(0, -1).reduce((a, b) => a * b, 1);
         const std = Math.sqrt(2 / fanIn);
-        w[name] = tf.variable(tf.truncatedNormal(shape, 0, std, 'float32', seed * 31 + i));
+        // tidy frees the initial value; the variable keeps its own reference to the data.
+        w[name] = tf.tidy(() => tf.variable(tf.truncatedNormal(shape, 0, std, 'float32', seed * 31 + i)));
       }
     });
     return new Cnn(w);
@@ -75,7 +77,7 @@ export class Cnn {
       if (arrays[name].length !== size) {
         throw new Error(`weight ${name}: expected ${size} values for shape [${shapes[name]}], got ${arrays[name].length}`);
       }
-      w[name] = tf.variable(tf.tensor(arrays[name], shapes[name]));
+      w[name] = tf.tidy(() => tf.variable(tf.tensor(arrays[name], shapes[name])));
     }
     return new Cnn(w);
   }
@@ -93,9 +95,9 @@ export class Cnn {
     const h1 = tf.fused.conv2d({ x, filter: w.conv1W as tf.Tensor4D, strides: 2, pad: 'same', bias: w.conv1B, activation: 'relu' });
     const h2 = tf.fused.conv2d({ x: h1, filter: w.conv2W as tf.Tensor4D, strides: 2, pad: 'same', bias: w.conv2B, activation: 'relu' });
     const flat = tf.reshape(h2, [x.shape[0], FLAT]) as tf.Tensor2D;
-    const features = tf.fused.matMul({ a: flat, b: w.fc1W as tf.Tensor2D, bias: w.fc1B, activation: 'relu' });
+    const features = tf.fused.matMul({ a: flat, b: w.fc1W as tf.Tensor2D, bias: w.fc1B, activation: 'relu' }) as tf.Tensor2D;
     const dropped = dropoutRate > 0 ? tf.dropout(features, dropoutRate, undefined, dropoutSeed) : features;
-    const logits = tf.fused.matMul({ a: dropped as tf.Tensor2D, b: w.fc2W as tf.Tensor2D, bias: w.fc2B });
+    const logits = tf.fused.matMul({ a: dropped as tf.Tensor2D, b: w.fc2W as tf.Tensor2D, bias: w.fc2B }) as tf.Tensor2D;
     return { logits, features };
   }
 
@@ -118,4 +120,21 @@ export function pixelsToTensor(pixels: Uint8Array, n: number, offset = 0): tf.Te
   const base = offset * size;
   for (let i = 0; i < f.length; i++) f[i] = pixels[base + i] / 255;
   return tf.tensor4d(f, [n, IMAGE_SIZE, IMAGE_SIZE, 1]);
+}
+
+/** The CNN with its class list, as scoring sees it. */
+export class CnnClassifier implements Classifier {
+  readonly embeddingDim = EMBEDDING_DIM;
+  constructor(
+    readonly cnn: Cnn,
+    readonly classes: string[],
+  ) {
+    if (cnn.numClasses !== classes.length) throw new Error(`model has ${cnn.numClasses} outputs but ${classes.length} classes`);
+  }
+  forward(x: tf.Tensor4D): ForwardOutput {
+    return this.cnn.forward(x);
+  }
+  dispose(): void {
+    this.cnn.dispose();
+  }
 }

@@ -16,7 +16,7 @@ export interface TrainOptions {
   dropout?: number;
 }
 
-export const DEFAULT_TRAIN_OPTIONS = { batchSize: 128, learningRate: 0.002, dropout: 0.3 } as const;
+export const DEFAULT_TRAIN_OPTIONS = { batchSize: 128, learningRate: 0.004, dropout: 0.3 } as const;
 
 export interface TrainProgress {
   epoch: number;
@@ -50,8 +50,13 @@ export class TrainingCancelled extends Error {
   }
 }
 
-/** How often (in batches) the loss is read back and progress reported. */
-const REPORT_EVERY = 20;
+/**
+ * How often (in batches) the loss is read back and progress reported: every 20 batches on
+ * big sets, more often on small ones so a short training still shows a moving bar.
+ */
+function reportEvery(batchesPerEpoch: number): number {
+  return Math.max(1, Math.min(20, Math.floor(batchesPerEpoch / 10)));
+}
 
 /**
  * Trains a fresh CNN. On cancellation or failure the new model is disposed and the error
@@ -88,6 +93,7 @@ export async function trainCnn(
   const yAll = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(data.labels), 'int32'), C).toFloat());
 
   const batchesPerEpoch = Math.ceil(n / batchSize);
+  const every = reportEvery(batchesPerEpoch);
   const totalBatches = batchesPerEpoch * epochs;
   const order = new Int32Array(n);
   const vars = model.trainableVariables();
@@ -100,14 +106,15 @@ export async function trainCnn(
     for (let epoch = 0; epoch < epochs; epoch++) {
       for (let i = 0; i < n; i++) order[i] = i;
       shuffleInPlace(order, rng);
-      // Step decay: the last epoch at a third of the rate sharpens the optimum cheaply.
-      optimizer.learningRate = epochs > 1 && epoch === epochs - 1 ? lr / 3 : lr;
       for (let b = 0; b < batchesPerEpoch; b++) {
         if (signal?.aborted) throw new TrainingCancelled();
         const start = b * batchSize;
         const end = Math.min(start + batchSize, n);
-        const report = (b + 1) % REPORT_EVERY === 0 || b === batchesPerEpoch - 1;
+        const report = (b + 1) % every === 0 || b === batchesPerEpoch - 1;
         let accT: tf.Scalar | null = null;
+        // Cosine decay to 5% of the rate over the whole run: with few epochs, the last ones
+        // at a small rate buy more accuracy than a constant rate (measured on MNIST).
+        (optimizer as unknown as { learningRate: number }).learningRate = lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * done) / totalBatches)));
         const idx = tf.tensor1d(order.subarray(start, end), 'int32');
         const cost = optimizer.minimize(
           () => {

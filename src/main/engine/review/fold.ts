@@ -48,7 +48,13 @@ export function foldJournal(
       fold.set(d.sampleId, { label: current, action: 'skip', at: d.at, reviewer: d.reviewer, decided: false });
       continue;
     }
-    fold.set(d.sampleId, { label: labelAfter(d, given, current), action: d.action, at: d.at, reviewer: d.reviewer, decided: true });
+    fold.set(d.sampleId, {
+      label: labelAfter(d, given, current),
+      action: d.action,
+      at: d.at,
+      reviewer: d.reviewer,
+      decided: true,
+    });
   }
   return fold;
 }

@@ -75,6 +75,8 @@ export function QueueGrid(p: QueueGridProps) {
     const g = queue.given[row];
     const s = fold.samples.get(id);
     const col = pos % range.columns;
+    // Spread the leftover width between columns so the grid fills the pane.
+    const cellW = Math.max(CELL_W, box.width / range.columns);
     const r = Math.floor(pos / range.columns);
     tiles.push(
       <Tile
@@ -91,7 +93,7 @@ export function QueueGrid(p: QueueGridProps) {
         decisionAction={s?.action ?? null}
         current={pos === p.currentPos}
         selected={p.selected.has(id)}
-        left={GAP + col * CELL_W}
+        left={GAP + col * cellW}
         top={GAP + r * CELL_H}
         width={TILE_W}
         height={TILE_H}

@@ -45,6 +45,7 @@ export const Tile = memo(function Tile(p: TileProps) {
       onClick={(e) => p.onPick(p.id, p.pos, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey })}
     >
       <img src={p.src} alt="" draggable={false} loading="lazy" decoding="async" />
+      {decision && <span className={`tile-decision${decision.action === 'skip' ? ' skipped' : ''}`}>{decision.action === 'skip' ? 'skipped' : `→ ${decision.label}`}</span>}
       <div className="tile-badges">
         {kinds.map((k) => (
           <span key={k} className={`badge badge-${k}`} title={DOUBT_WORDS[k]}>
@@ -58,7 +59,6 @@ export const Tile = memo(function Tile(p: TileProps) {
       </div>
       <div className="tile-line">
         {p.given !== null ? <span className={mismatch ? 'tile-given mismatch' : 'tile-given'}>given {p.given}</span> : <span className="muted">unlabeled</span>}
-        {decision && <span className="tile-decision">{decision.action === 'skip' ? 'skipped' : `→ ${decision.label}`}</span>}
       </div>
     </div>
   );

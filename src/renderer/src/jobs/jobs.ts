@@ -1,6 +1,6 @@
 // Job events can arrive before the call that started the job has returned its id, so
 // every job's latest state is kept by id and a panel looks its job up once it knows it.
-import type { JobEvent, ProgressEvent } from '../../../shared/api';
+import type { JobEvent, ProgressEvent } from '../../../shared/api.js';
 
 export type JobTask = ProgressEvent['task'];
 

@@ -1,7 +1,7 @@
 // The current label of every sample is never stored: it is folded from the append-only
 // journal, so a reload, a second browser or the CLI all reach the same state from the
 // same entries, and an undo is just one more entry.
-import type { DecisionAction, JournalEntry } from '../../../shared/api';
+import type { DecisionAction, JournalEntry } from '../../../shared/api.js';
 
 export type DecisionEntry = Extract<JournalEntry, { kind: 'decision' }>;
 export type UndoEntry = Extract<JournalEntry, { kind: 'undo' }>;

@@ -1,8 +1,8 @@
 // The browser-side journal: every decision lands here first (IndexedDB via Dexie), so
 // nothing is lost while the main side is busy, restarting, or on another port.
 import Dexie, { type Table } from 'dexie';
-import type { JournalEntry } from '../../../shared/api';
-import type { PendingStore } from './sync';
+import type { JournalEntry } from '../../../shared/api.js';
+import type { PendingStore } from './sync.js';
 
 interface StoredEntry {
   projectId: string;

@@ -1,7 +1,7 @@
 // Pushes journal entries that are only in the browser's store to the main side. Every
 // entry is already safe in IndexedDB before it gets here, so a failed push only delays:
 // it retries with exponential backoff, and at once when the connection comes back.
-import type { JournalEntry } from '../../../shared/api';
+import type { JournalEntry } from '../../../shared/api.js';
 
 export interface PendingStore {
   pending(projectId: string): Promise<JournalEntry[]>;

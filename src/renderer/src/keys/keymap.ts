@@ -1,6 +1,6 @@
 // One key per decision. Command keys are fixed so muscle memory carries across
 // datasets; class keys are derived from the class names and never take a command key.
-import { OTHER_LABEL } from '../../../shared/api';
+import { OTHER_LABEL } from '../../../shared/api.js';
 
 /** Lower-case letters the app uses for commands; a class never gets one of these. */
 export const COMMAND_LETTERS: ReadonlySet<string> = new Set(['a', 'o', 's', 'z', 'm', 'i', 'x']);

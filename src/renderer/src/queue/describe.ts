@@ -1,5 +1,5 @@
 // Words for the doubt flags, shared by tile badges, tab labels and accessible names.
-import { DoubtFlag, type DoubtKind } from '../../../shared/api';
+import { DoubtFlag, type DoubtKind } from '../../../shared/api.js';
 
 export const DOUBT_WORDS: Record<DoubtKind, string> = {
   lowConfidence: 'low confidence',
@@ -14,7 +14,7 @@ export const DOUBT_TAB_TITLES: Record<DoubtKind | 'all', string> = {
   labelIssue: 'Likely label error',
 };
 
-export const DOUBT_SHORT: Record<DoubtKind, string> = { lowConfidence: 'LOW', ood: 'OOD', labelIssue: 'LABEL?' };
+export const DOUBT_SHORT: Record<DoubtKind, string> = { lowConfidence: 'LOW', ood: 'OOD', labelIssue: 'LBL?' };
 
 export function doubtKinds(flags: number): DoubtKind[] {
   return (Object.keys(DoubtFlag) as DoubtKind[]).filter((k) => (flags & DoubtFlag[k]) !== 0);
@@ -24,6 +24,11 @@ export function percent(p: number): string {
   const v = p * 100;
   // 99.96% rounds to "100%": the story is a model "100% sure" of a scribble, keep it honest.
   return `${v >= 99.5 ? Math.round(v) : v >= 10 ? v.toFixed(0) : v.toFixed(1)}%`;
+}
+
+/** Accuracy needs a decimal: 98.1% vs 98.4% is the difference a retrain makes. */
+export function accuracy(p: number): string {
+  return `${(p * 100).toFixed(1)}%`;
 }
 
 export interface TileFacts {

@@ -1,6 +1,6 @@
 // Filters over the column-wise queue. Rows stay in review-priority order (the queue
 // arrives sorted), so a filter is just the subsequence of row numbers that pass.
-import { DoubtFlag, type DoubtKind, type Queue } from '../../../shared/api';
+import { DoubtFlag, type DoubtKind, type Queue } from '../../../shared/api.js';
 
 export type DoubtTab = 'all' | DoubtKind;
 export type DecisionFilter = 'all' | 'toReview' | 'decided';

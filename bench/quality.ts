@@ -1,0 +1,146 @@
+// Quality benchmark: the model trained cold on MNIST, then
+//   - in-distribution accuracy on the 10,000 MNIST test digits;
+//   - OOD detection, MNIST test (negatives) vs each distractor kind (positives): AUROC and
+//     FPR at 95% TPR for every score column and for the combined ood_score;
+//   - label-issue detection: 5% of the training labels flipped at random, out-of-fold
+//     label check, AUROC and precision@k (k = number of flips).
+import { generateDistractors, loadFashionMnist, readMnistRaw, DEMO_DISTRACTOR_KINDS, EVAL_ONLY_KINDS } from '../src/main/engine/datasets/index.js';
+import { trainModel } from '../src/main/engine/pipeline/train-model.js';
+import { buildScoreTable } from '../src/main/engine/pipeline/score-table.js';
+import { outOfFoldLabelIssues } from '../src/main/engine/pipeline/label-check.js';
+import { makeRng } from '../src/main/engine/model/rng.js';
+import { PIXELS_PER_IMAGE } from '../src/main/engine/types.js';
+import type { ScoreTable } from '../src/main/engine/engine-client.js';
+import { auroc, fprAtTpr, precisionAtK } from './metrics.js';
+import { formatTable } from './machine.js';
+
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+const SCORE_COLUMNS = ['msp', 'margin', 'entropy', 'energy', 'knnDistance', 'oodScore'] as const;
+
+export interface QualityOptions {
+  trainSize?: number;
+  epochs?: number;
+  perKind?: number;
+  seed?: number;
+  /** Skip the (slow: K extra trainings) label-issue part. */
+  skipLabelIssues?: boolean;
+}
+
+export interface QualityResult {
+  accuracy: number;
+  heldOutAccuracy: number;
+  ood: Record<string, Record<string, { auroc: number; fpr95: number }>>;
+  labelIssue?: { auroc: number; precisionAtK: number; k: number };
+  trainSec: number;
+}
+
+export async function runQuality(out: (s: string) => void, opts: QualityOptions = {}): Promise<QualityResult> {
+  const train = readMnistRaw('train');
+  const test = readMnistRaw('test');
+  const nTrain = Math.min(opts.trainSize ?? train.count, train.count);
+  const epochs = opts.epochs ?? 3;
+  const perKind = opts.perKind ?? 1000;
+  const seed = opts.seed ?? 42;
+  const kinds: string[] = [...DEMO_DISTRACTOR_KINDS, 'fashion', ...EVAL_ONLY_KINDS];
+
+  // Layout: training digits, test digits, then perKind images of each distractor kind.
+  const parts: Uint8Array[] = [train.pixels.subarray(0, nTrain * PIXELS_PER_IMAGE), test.pixels];
+  for (const kind of kinds) parts.push(kind === 'fashion' ? loadFashionMnist(perKind, seed) : generateDistractors(kind as never, perKind, seed));
+  const total = parts.reduce((s, p) => s + p.length, 0) / PIXELS_PER_IMAGE;
+  const pixels = new Uint8Array(total * PIXELS_PER_IMAGE);
+  let off = 0;
+  for (const p of parts) {
+    pixels.set(p, off);
+    off += p.length;
+  }
+  const labels: (string | null)[] = new Array(total).fill(null);
+  for (let i = 0; i < nTrain; i++) labels[i] = String(train.labels[i]);
+  const ids = Array.from({ length: total }, (_, i) => `q${i}`);
+
+  out(`Training cold on ${nTrain} MNIST images (90% trained, 10% held out), ${epochs} epochs...\n`);
+  const t0 = performance.now();
+  const m = await trainModel({ ids, pixels, labels, knownClasses: DIGITS, epochs, seed, projectDir: null }, () => {});
+  const trainSec = (performance.now() - t0) / 1000;
+  const { table } = await buildScoreTable({ classifier: m.classifier, pixels, labels, trainIndices: m.trainIndices, heldOutIndices: m.heldOutIndices, modelVersion: m.modelVersion });
+  m.classifier.dispose();
+
+  const testStart = nTrain;
+  let correct = 0;
+  for (let i = 0; i < test.count; i++) if (table.predicted[testStart + i] === test.labels[i]) correct++;
+  const accuracy = correct / test.count;
+
+  const idRows = range(testStart, testStart + test.count);
+  const ood: QualityResult['ood'] = {};
+  const rows: (string | number)[][] = [['kind', ...SCORE_COLUMNS.flatMap((c) => [`${c} AUROC`, `FPR95`])]];
+  const allOod: number[] = [];
+  kinds.forEach((kind, k) => {
+    const start = testStart + test.count + k * perKind;
+    const oodRows = range(start, start + perKind);
+    allOod.push(...oodRows);
+    ood[kind] = evaluate(table, idRows, oodRows);
+  });
+  ood.overall = evaluate(table, idRows, allOod);
+  for (const kind of [...kinds, 'overall']) {
+    rows.push([`${kind}${(EVAL_ONLY_KINDS as readonly string[]).includes(kind) ? ' (eval-only)' : ''}`, ...SCORE_COLUMNS.flatMap((c) => [ood[kind][c].auroc, ood[kind][c].fpr95])]);
+  }
+  out(`\nIn-distribution: MNIST test accuracy ${(100 * accuracy).toFixed(2)}% (held-out ${(100 * m.heldOutAccuracy).toFixed(2)}%), training ${trainSec.toFixed(1)} s\n`);
+  out(`\nOOD detection: MNIST test (10,000) vs ${perKind} of each kind; AUROC and FPR at 95% TPR (lower is better)\n`);
+  out(formatTable(rows));
+
+  const result: QualityResult = { accuracy, heldOutAccuracy: m.heldOutAccuracy, ood, trainSec };
+  if (!opts.skipLabelIssues) {
+    // 5% of the training labels flipped to a different random class.
+    const rng = makeRng(seed ^ 0xf1f1);
+    const noisy = labels.slice(0, nTrain);
+    const flipped = new Uint8Array(nTrain);
+    const nFlip = Math.round(0.05 * nTrain);
+    const order = Int32Array.from({ length: nTrain }, (_, i) => i);
+    for (let i = 0; i < nFlip; i++) {
+      const j = i + Math.floor(rng() * (nTrain - i));
+      [order[i], order[j]] = [order[j], order[i]];
+      const idx = order[i];
+      const orig = train.labels[idx];
+      noisy[idx] = String((orig + 1 + Math.floor(rng() * 9)) % 10);
+      flipped[idx] = 1;
+    }
+    out(`\nLabel issues: ${nFlip} of ${nTrain} training labels flipped; out-of-fold check...\n`);
+    const t1 = performance.now();
+    const issue = await outOfFoldLabelIssues(
+      { ids: ids.slice(0, nTrain), pixels: pixels.subarray(0, nTrain * PIXELS_PER_IMAGE), labels: noisy, knownClasses: DIGITS, epochs, seed },
+      () => {},
+    );
+    const sec = (performance.now() - t1) / 1000;
+    const scores = Array.from(issue);
+    const truth = Array.from(flipped, (v) => v === 1);
+    result.labelIssue = { auroc: auroc(scores, truth), precisionAtK: precisionAtK(scores, truth, nFlip), k: nFlip };
+    out(
+      formatTable([
+        ['label issue', 'value', 'target'],
+        ['AUROC', result.labelIssue.auroc, '>= 0.995'],
+        [`precision@${nFlip}`, result.labelIssue.precisionAtK, '>= 0.95'],
+        ['check time (s)', sec, ''],
+      ]),
+    );
+  }
+  out(
+    `\nSummary: accuracy ${(100 * accuracy).toFixed(2)}% (target >= ${nTrain >= 60000 ? '99.0' : '98.5'}%), ` +
+      `ood_score AUROC overall ${ood.overall.oodScore.auroc.toFixed(4)} (>= 0.995), worst kind ${Math.min(...kinds.map((k) => ood[k].oodScore.auroc)).toFixed(4)} (>= 0.99), ` +
+      `FPR95 overall ${(100 * ood.overall.oodScore.fpr95).toFixed(2)}% (<= 3%)\n`,
+  );
+  return result;
+}
+
+function range(a: number, b: number): number[] {
+  return Array.from({ length: b - a }, (_, i) => a + i);
+}
+
+function evaluate(table: ScoreTable, idRows: number[], oodRows: number[]): Record<string, { auroc: number; fpr95: number }> {
+  const res: Record<string, { auroc: number; fpr95: number }> = {};
+  const truth = [...idRows.map(() => false), ...oodRows.map(() => true)];
+  for (const c of SCORE_COLUMNS) {
+    const col = table[c];
+    const s = [...idRows.map((i) => col[i]), ...oodRows.map((i) => col[i])];
+    res[c] = { auroc: auroc(s, truth), fpr95: fprAtTpr(s, truth, 0.95) };
+  }
+  return res;
+}

@@ -1,0 +1,63 @@
+// `unsure bench [quality|speed|job|all]`: runs the benchmarks in bench/ and prints tables
+// with the machine they ran on. Always cold: nothing is read from a project cache.
+import { parseArgs } from 'node:util';
+import { UsageError, parseIntArg, withExitCode } from './score.js';
+
+export const benchUsage = `Usage: unsure bench [quality|speed|job|all] [options]
+
+  quality   MNIST test accuracy; OOD AUROC / FPR@95%TPR of every score vs each distractor
+            kind (missegmented, scribble, noise, fashion, and the eval-only kinds);
+            label-issue AUROC and precision@k with 5% of the training labels flipped
+  speed     one training epoch on 60,000 MNIST images, predict+embed images/s,
+            the 10k x 60k exact kNN, peak memory
+  job       the whole \`unsure score\` job (20,000-image IDX training set, 3 epochs,
+            3,000-image pool), start to exit
+  all       quality, speed and job (default: quality and speed)
+
+Options:
+  --train-size <n>   training images for quality (default 60000)
+  --epochs <n>       epochs for quality (default 3)
+  --no-label-check   quality without the label-issue part (saves K extra trainings)`;
+
+export async function runBench(argv: string[]): Promise<number> {
+  return withExitCode('bench', async () => {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        options: { 'train-size': { type: 'string' }, epochs: { type: 'string' }, 'no-label-check': { type: 'boolean' } },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const which = parsed.positionals[0] ?? 'default';
+    if (parsed.positionals.length > 1 || !['quality', 'speed', 'job', 'all', 'default'].includes(which)) {
+      throw new UsageError(`unknown benchmark '${parsed.positionals.join(' ')}': expected quality, speed, job or all`);
+    }
+    const trainSize = parseIntArg('train-size', parsed.values['train-size'], 100, 60000);
+    const epochs = parseIntArg('epochs', parsed.values.epochs, 1, 50);
+    // The benchmarks live outside src/ (they are not part of the app bundle).
+    const { printMachine } = await import('../../../bench/machine.js');
+    const out = (s: string) => process.stdout.write(s);
+    printMachine(out);
+    if (which === 'quality' || which === 'all' || which === 'default') {
+      out('== quality\n');
+      const { runQuality } = await import('../../../bench/quality.js');
+      await runQuality(out, { trainSize, epochs, skipLabelIssues: parsed.values['no-label-check'] === true });
+      out('\n');
+    }
+    if (which === 'speed' || which === 'all' || which === 'default') {
+      out('== speed\n');
+      const { runSpeed } = await import('../../../bench/speed.js');
+      await runSpeed(out);
+      out('\n');
+    }
+    if (which === 'job' || which === 'all') {
+      out('== job\n');
+      const { runScoreJob } = await import('../../../bench/score-job.js');
+      await runScoreJob(out);
+    }
+  });
+}

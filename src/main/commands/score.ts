@@ -1,0 +1,190 @@
+// `unsure score`: train (or reuse the cached model, or load the user's) and write every
+// sample's doubt scores to a CSV. Runs the engine in this process: there is no UI event
+// loop to protect here, and it saves copying the score table across threads.
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { EngineProgress } from '../engine/engine-client.js';
+import { writeFileAtomic } from '../engine/project/atomic-write.js';
+import { projectDirPath } from '../engine/project/project-dir.js';
+import { scoreTableToCsv } from '../engine/pipeline/score-csv.js';
+import { EngineCore } from '../engine/worker/engine-core.js';
+import { DatasetError } from '../engine/types.js';
+
+export const scoreUsage = `Usage: unsure score --train <labeled dataset> [--pool <dataset>] --out <file.csv> [options]
+
+Trains a model on the labeled dataset (about 10% of each class held out for calibration),
+or reuses the saved model when the same data, labels, seed and options were trained before,
+then writes one CSV row per pool sample (per training sample when there is no pool; those
+rows carry label_issue from out-of-fold checks: models that never saw the row's label).
+
+Options:
+  --train <path>     labeled dataset: class folders, CSV manifest (path,label) or IDX folder
+  --pool <path>      dataset to review (labels optional)
+  --out <file.csv>   output file (written atomically)
+  --epochs <n>       training epochs (default 3)
+  --seed <n>         seed for the split, initialisation and shuffling (default 42)
+  --model <dir>      score with your own model instead of training: an Unsure checkpoint
+                     (unsure train), a tfjs Layers model (model.json) or a TensorFlow
+                     SavedModel (saved_model.pb); class names from classes.json or labels.txt
+                     in that folder, else the training dataset's classes. Features are the
+                     input of the final Dense layer (Layers) or an output named like
+                     "embedding"/"features" (SavedModel); without one, the logit vector is
+                     used for the kNN distance.
+  --project <dir>    workspace for cached models (default: a folder per dataset under
+                     $UNSURE_HOME, or $XDG_DATA_HOME/unsure, or ~/.local/share/unsure)
+
+Columns: id,path,split,label,predicted,confidence,msp,margin,entropy,energy,knn_distance,
+ood_score,label_issue,review_priority,rank,flags. Every score is "higher = more doubtful";
+rank 1 is the row to review first.`;
+
+export class UsageError extends Error {}
+
+export interface CommonArgs {
+  train: string;
+  pool?: string;
+  epochs?: number;
+  seed?: number;
+  project?: string;
+}
+
+export function parseIntArg(name: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${raw}'`);
+  return v;
+}
+
+/** A one-line progress bar on a terminal; plain lines (at most one per phase or 5 s) otherwise. */
+export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): { update: (p: EngineProgress) => void; done: () => void } {
+  const tty = stream.isTTY === true;
+  let lastKey = '';
+  let lastAt = 0;
+  let drawn = false;
+  return {
+    update(p) {
+      const now = Date.now();
+      const pct = Math.round(100 * Math.min(1, Math.max(0, p.fraction)));
+      const eta = p.etaSec !== undefined && p.etaSec > 0 ? `, ETA ${Math.ceil(p.etaSec)} s` : '';
+      const speed = p.samplesPerSec ? `, ${Math.round(p.samplesPerSec)} img/s` : '';
+      const text = `${p.task}: ${p.message}${speed}${eta}`;
+      if (tty) {
+        if (now - lastAt < 100 && p.fraction < 1) return;
+        lastAt = now;
+        const width = 24;
+        const filled = Math.round((width * pct) / 100);
+        const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${text}`;
+        const cols = stream.columns || 100;
+        stream.write(`\r${line.slice(0, cols - 1).padEnd(cols - 1)}`);
+        drawn = true;
+      } else {
+        const key = `${p.task}:${p.phase}`;
+        if (key === lastKey && now - lastAt < 5000) return;
+        lastKey = key;
+        lastAt = now;
+        stream.write(`[${String(pct).padStart(3)}%] ${text}\n`);
+      }
+    },
+    done() {
+      if (tty && drawn) stream.write('\n');
+      drawn = false;
+    },
+  };
+}
+
+export function defaultProjectDir(train: string, pool?: string): string {
+  return projectDirPath({ train, pool, demo: false });
+}
+
+/** Runs `fn`, mapping bad input to exit 2 and other failures to exit 1, with one clear line. */
+export async function withExitCode(command: string, fn: () => Promise<void>): Promise<number> {
+  try {
+    await fn();
+    return 0;
+  } catch (err) {
+    const e = err as Error;
+    if (e instanceof UsageError) {
+      process.stderr.write(`unsure ${command}: ${e.message}\nRun 'unsure ${command} --help' for the options.\n`);
+      return 2;
+    }
+    process.stderr.write(`\nunsure ${command}: ${e instanceof DatasetError ? '' : 'error: '}${e.message}\n`);
+    return 1;
+  }
+}
+
+function parseScoreArgs(argv: string[]) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        train: { type: 'string' },
+        pool: { type: 'string' },
+        out: { type: 'string' },
+        epochs: { type: 'string' },
+        seed: { type: 'string' },
+        model: { type: 'string' },
+        project: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (!values.train) throw new UsageError('--train <labeled dataset> is required');
+  if (!values.out) throw new UsageError('--out <file.csv> is required');
+  const outDir = path.dirname(path.resolve(values.out));
+  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw new UsageError(`--out: folder ${outDir} does not exist`);
+  if (existsSync(values.out) && statSync(values.out).isDirectory()) throw new UsageError(`--out: ${values.out} is a folder, expected a file name`);
+  return {
+    train: values.train,
+    pool: values.pool,
+    out: path.resolve(values.out),
+    model: values.model,
+    project: values.project,
+    epochs: parseIntArg('epochs', values.epochs, 1, 200),
+    seed: parseIntArg('seed', values.seed, 0, 2 ** 31 - 1),
+  };
+}
+
+export async function runScore(argv: string[]): Promise<number> {
+  return withExitCode('score', async () => {
+    const args = parseScoreArgs(argv);
+    const t0 = performance.now();
+    const bar = progressPrinter();
+    const core = new EngineCore();
+    try {
+      const projectDir = args.project ? path.resolve(args.project) : defaultProjectDir(args.train, args.pool);
+      const opened = await core.open({ train: args.train, pool: args.pool, projectDir, seed: args.seed }, bar.update);
+      // Only the training split trains the model: a labeled pool is still the thing reviewed.
+      const labels = opened.samples.map((s) => (s.split === 'train' ? s.label : null));
+      const hasPool = opened.samples.some((s) => s.split === 'pool');
+      let summary: string;
+      if (args.model) {
+        const used = await core.useModel(args.model, labels);
+        summary = `model ${args.model} (${used.notes.join('; ')}), held-out accuracy ${(100 * used.heldOutAccuracy).toFixed(2)}%`;
+      } else {
+        const tr = await core.train({ labels, epochs: args.epochs, seed: args.seed }, bar.update, new AbortController().signal);
+        summary = `model ${tr.modelVersion}${tr.cached ? ' (reused from cache)' : ''}, held-out accuracy ${(100 * tr.heldOutAccuracy).toFixed(2)}%`;
+      }
+      bar.done();
+      if (!hasPool) {
+        await core.labelCheck(labels, bar.update, new AbortController().signal);
+        bar.done();
+      }
+      const table = await core.score(bar.update);
+      bar.done();
+      const rows = opened.samples.flatMap((s, i) => ((hasPool ? s.split === 'pool' : s.split === 'train') ? [i] : []));
+      await writeFileAtomic(args.out, scoreTableToCsv(opened.samples, table, rows));
+      let flagged = 0;
+      for (const i of rows) if (table.flags[i]) flagged++;
+      process.stderr.write(
+        `${summary}\nwrote ${rows.length} rows to ${args.out} (${flagged} flagged) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+      );
+    } finally {
+      bar.done();
+      core.close();
+    }
+  });
+}

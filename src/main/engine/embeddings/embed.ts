@@ -1,0 +1,62 @@
+// Feature extraction: logits and L2-normalised penultimate features for N images in one
+// forward pass per batch. Normalising on the TensorFlow side means cosine similarity in
+// the kNN index is a plain dot product.
+import { tf } from '../model/tf.js';
+import type { Classifier } from '../model/classifier.js';
+import { IMAGE_SIZE, PIXELS_PER_IMAGE } from '../types.js';
+
+export interface Embedded {
+  n: number;
+  numClasses: number;
+  /** n * numClasses raw logits. */
+  logits: Float32Array;
+  /** n * dim unit-norm features; null when the model exposes none. */
+  embeddings: Float32Array | null;
+  dim: number;
+}
+
+export interface EmbedOptions {
+  batchSize?: number;
+  /** Which images (indices into pixels); default all. */
+  indices?: ArrayLike<number>;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export async function embedImages(model: Classifier, pixels: Uint8Array, opts: EmbedOptions = {}): Promise<Embedded> {
+  const total = opts.indices ? opts.indices.length : Math.floor(pixels.length / PIXELS_PER_IMAGE);
+  const batchSize = Math.max(1, Math.min(opts.batchSize ?? 1024, total));
+  const C = model.classes.length;
+  const dim = model.embeddingDim;
+  const logits = new Float32Array(total * C);
+  const embeddings = dim > 0 ? new Float32Array(total * dim) : null;
+  const buf = new Float32Array(batchSize * PIXELS_PER_IMAGE);
+  for (let start = 0; start < total; start += batchSize) {
+    if (opts.signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
+    const m = Math.min(batchSize, total - start);
+    for (let i = 0; i < m; i++) {
+      const src = (opts.indices ? opts.indices[start + i] : start + i) * PIXELS_PER_IMAGE;
+      const dst = i * PIXELS_PER_IMAGE;
+      for (let j = 0; j < PIXELS_PER_IMAGE; j++) buf[dst + j] = pixels[src + j] / 255;
+    }
+    // The last, shorter batch is padded to the full batch size: every new input shape makes
+    // oneDNN build new kernels, which costs more than computing the padding rows.
+    if (m < batchSize) buf.fill(0, m * PIXELS_PER_IMAGE);
+    const [lt, ft] = tf.tidy(() => {
+      const x = tf.tensor4d(buf, [batchSize, IMAGE_SIZE, IMAGE_SIZE, 1]);
+      const out = model.forward(x);
+      if (out.logits.shape[1] !== C) {
+        throw new Error(`model returned ${out.logits.shape[1]} outputs for ${C} classes`);
+      }
+      // Epsilon keeps an all-zero ReLU vector (possible for far-off inputs) finite.
+      const f = out.features && dim > 0 ? tf.div(out.features, tf.add(tf.norm(out.features, 'euclidean', 1, true), 1e-12)) : null;
+      return f ? [out.logits, f] : [out.logits];
+    }) as tf.Tensor[];
+    logits.set(((await lt.data()) as Float32Array).subarray(0, m * C), start * C);
+    if (ft && embeddings) embeddings.set(((await ft.data()) as Float32Array).subarray(0, m * dim), start * dim);
+    lt.dispose();
+    ft?.dispose();
+    opts.onProgress?.(start + m, total);
+  }
+  return { n: total, numClasses: C, logits, embeddings, dim: embeddings ? dim : 0 };
+}

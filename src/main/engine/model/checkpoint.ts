@@ -1,0 +1,141 @@
+// Saving and loading our CNN: one folder holding model.json (architecture, class list,
+// provenance, weight manifest) and weights.bin (float32 little-endian, in WEIGHT_NAMES
+// order). The folder is written under a temporary name and renamed into place, so a reader
+// never sees a half-written checkpoint.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Cnn, CnnClassifier, CNN_ARCH, WEIGHT_NAMES, weightShapes, type WeightName } from './cnn.js';
+import { backendInfo } from './tf.js';
+import type { TrainOptions } from './train.js';
+
+export const CHECKPOINT_FORMAT = 'unsure-cnn-checkpoint';
+
+export interface Provenance {
+  modelVersion: string;
+  /** Hash of the training images (their content ids) and labels. */
+  dataHash: string;
+  seed: number;
+  options: TrainOptions;
+  arch: string;
+  libtensorflow: string;
+  createdAt: string;
+  /** Sample indices held out from training (the held-out accuracy was measured on them). */
+  heldOutAccuracy?: number;
+}
+
+interface ModelJson {
+  format: typeof CHECKPOINT_FORMAT;
+  arch: string;
+  classes: string[];
+  provenance: Provenance;
+  weights: { name: WeightName; shape: number[] }[];
+  /** Free-form extra state the pipeline keeps with the model (e.g. held-out indices). */
+  extra?: unknown;
+}
+
+/** modelVersion = hash(data hash, labels/classes, seed, options, architecture). */
+export function computeModelVersion(dataHash: string, classes: string[], seed: number, options: TrainOptions): string {
+  const key = JSON.stringify({ dataHash, classes, seed, options: canonicalOptions(options), arch: CNN_ARCH });
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+function canonicalOptions(o: TrainOptions): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export async function saveCheckpoint(
+  dir: string,
+  model: CnnClassifier,
+  provenance: Omit<Provenance, 'arch' | 'libtensorflow' | 'createdAt'>,
+  extra?: unknown,
+): Promise<void> {
+  const arrays = await model.cnn.toArrays();
+  const shapes = weightShapes(model.classes.length);
+  const json: ModelJson = {
+    format: CHECKPOINT_FORMAT,
+    arch: CNN_ARCH,
+    classes: model.classes,
+    provenance: { ...provenance, arch: CNN_ARCH, libtensorflow: backendInfo().libtensorflow, createdAt: new Date().toISOString() },
+    weights: WEIGHT_NAMES.map((name) => ({ name, shape: shapes[name] })),
+    extra,
+  };
+  const total = WEIGHT_NAMES.reduce((s, n) => s + arrays[n].length, 0);
+  const bin = new Float32Array(total);
+  let off = 0;
+  for (const n of WEIGHT_NAMES) {
+    bin.set(arrays[n], off);
+    off += arrays[n].length;
+  }
+  const target = path.resolve(dir);
+  await mkdir(path.dirname(target), { recursive: true });
+  const suffix = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const tmp = `${target}.tmp-${suffix}`;
+  await mkdir(tmp, { recursive: true });
+  try {
+    // Float32Array is little-endian on every platform Node runs on.
+    await writeFile(path.join(tmp, 'weights.bin'), new Uint8Array(bin.buffer));
+    await writeFile(path.join(tmp, 'model.json'), JSON.stringify(json, null, 2));
+    // A directory cannot be renamed over a non-empty one: move the old one aside first.
+    const old = `${target}.old-${suffix}`;
+    const existed = await exists(target);
+    if (existed) await rename(target, old);
+    await rename(tmp, target);
+    if (existed) await rm(old, { recursive: true, force: true });
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+export interface LoadedCheckpoint {
+  model: CnnClassifier;
+  provenance: Provenance;
+  extra?: unknown;
+}
+
+export async function isCheckpointDir(dir: string): Promise<boolean> {
+  try {
+    const j = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as { format?: string };
+    return j.format === CHECKPOINT_FORMAT;
+  } catch {
+    return false;
+  }
+}
+
+export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
+  const jsonPath = path.join(dir, 'model.json');
+  let json: ModelJson;
+  try {
+    json = JSON.parse(await readFile(jsonPath, 'utf8')) as ModelJson;
+  } catch (err) {
+    throw new Error(`${jsonPath}: cannot read model description: ${(err as Error).message}`);
+  }
+  if (json.format !== CHECKPOINT_FORMAT) throw new Error(`${jsonPath}: not an Unsure checkpoint (format ${JSON.stringify(json.format)})`);
+  if (json.arch !== CNN_ARCH) throw new Error(`${jsonPath}: architecture ${json.arch} is not the one this version builds (${CNN_ARCH}); retrain`);
+  if (!Array.isArray(json.classes) || json.classes.length < 2) throw new Error(`${jsonPath}: needs a class list of at least 2 classes`);
+  const binPath = path.join(dir, 'weights.bin');
+  const buf = await readFile(binPath);
+  const floats = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  const shapes = weightShapes(json.classes.length);
+  const arrays = {} as Record<WeightName, Float32Array>;
+  let off = 0;
+  for (const name of WEIGHT_NAMES) {
+    const size = shapes[name].reduce((a, b) => a * b, 1);
+    if (off + size > floats.length) throw new Error(`${binPath}: too short (${floats.length} floats) for the model's weights`);
+    arrays[name] = floats.subarray(off, off + size);
+    off += size;
+  }
+  if (off !== floats.length) throw new Error(`${binPath}: ${floats.length} floats where the model has ${off}`);
+  const cnn = Cnn.fromArrays(json.classes.length, arrays);
+  return { model: new CnnClassifier(cnn, json.classes), provenance: json.provenance, extra: json.extra };
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,14 @@
+// What scoring needs from a model, whichever kind it is (our CNN, a user's tfjs Layers
+// model, a TensorFlow SavedModel): logits and, when the model has one, a penultimate
+// feature vector, from one forward pass.
+import type { tf } from './tf.js';
+
+export interface Classifier {
+  /** Output classes in logit order. */
+  readonly classes: string[];
+  /** Length of the feature vector, or 0 when the model exposes none. */
+  readonly embeddingDim: number;
+  /** x: [n, 28, 28, 1] floats 0..1. Called inside tf.tidy by the caller. */
+  forward(x: tf.Tensor4D): { logits: tf.Tensor2D; features: tf.Tensor2D | null };
+  dispose(): void;
+}

@@ -1,0 +1,172 @@
+// Scoring with a model the user trained elsewhere. Three kinds are recognised in a folder:
+//   - an Unsure checkpoint (model.json with format 'unsure-cnn-checkpoint'),
+//   - a tfjs Layers model (model.json + weight shards, as written by model.save('file://')),
+//   - a TensorFlow SavedModel (saved_model.pb), run by the native binding.
+// Scores need logits and a feature vector. For a Layers model the features are the input of
+// the final Dense layer (the penultimate activations) and the logits are recomputed from that
+// layer's kernel and bias, so a softmax activation does not hide them. A SavedModel is a
+// black box: an output whose name contains "logit" gives logits, one containing
+// "embed"/"feature"/"penultimate" gives features. When a model exposes no features, its
+// logit vector stands in for them (kNN distance then compares output patterns, which is
+// weaker than comparing features; documented in the CLI usage). When the only output is a
+// probability vector, log-probabilities are used as logits (softmax(log p) = p, so MSP,
+// margin and entropy are exact; energy becomes constant and carries no signal).
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tf } from './tf.js';
+import type { Classifier } from './classifier.js';
+import { isCheckpointDir, loadCheckpoint } from './checkpoint.js';
+import { IMAGE_SIZE } from '../types.js';
+
+export type UserModelKind = 'unsure' | 'layers' | 'savedmodel';
+
+export interface LoadedUserModel {
+  classifier: Classifier;
+  kind: UserModelKind;
+  /** Human description of how logits and features are obtained. */
+  notes: string[];
+}
+
+/**
+ * @param fallbackClasses class names used when the folder carries none (classes.json or
+ * labels.txt); they must match the model's output count.
+ */
+export async function loadUserModel(dir: string, fallbackClasses: readonly string[]): Promise<LoadedUserModel> {
+  const abs = path.resolve(dir);
+  if (!existsSync(abs)) throw new Error(`Model folder not found: ${abs}`);
+  if (await isCheckpointDir(abs)) {
+    const ck = await loadCheckpoint(abs);
+    return { classifier: ck.model, kind: 'unsure', notes: ['Unsure checkpoint: logits and 128-d penultimate features'] };
+  }
+  if (existsSync(path.join(abs, 'model.json'))) return loadLayers(abs, fallbackClasses);
+  if (existsSync(path.join(abs, 'saved_model.pb'))) return loadSaved(abs, fallbackClasses);
+  throw new Error(`${abs} holds no model: expected model.json (Unsure checkpoint or tfjs Layers model) or saved_model.pb (TensorFlow SavedModel)`);
+}
+
+async function classList(dir: string, outputs: number, fallback: readonly string[]): Promise<string[]> {
+  let classes: string[] | null = null;
+  const json = path.join(dir, 'classes.json');
+  const txt = path.join(dir, 'labels.txt');
+  if (existsSync(json)) {
+    const parsed: unknown = JSON.parse(await readFile(json, 'utf8'));
+    if (!Array.isArray(parsed) || !parsed.every((c) => typeof c === 'string')) throw new Error(`${json}: expected a JSON array of class names`);
+    classes = parsed as string[];
+  } else if (existsSync(txt)) {
+    classes = (await readFile(txt, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  }
+  const list = classes ?? [...fallback];
+  if (list.length !== outputs) {
+    const source = classes ? (existsSync(json) ? json : txt) : 'the training dataset';
+    throw new Error(`the model has ${outputs} outputs but ${source} names ${list.length} classes`);
+  }
+  return list;
+}
+
+/** Reshapes [n, 28, 28, 1] to what the model's first input expects. */
+function adaptInput(x: tf.Tensor4D, shape: readonly (number | null)[] | undefined): tf.Tensor {
+  const n = x.shape[0];
+  if (!shape || shape.length === 4) return x;
+  if (shape.length === 2) return tf.reshape(x, [n, IMAGE_SIZE * IMAGE_SIZE]);
+  if (shape.length === 3) return tf.reshape(x, [n, IMAGE_SIZE, IMAGE_SIZE]);
+  throw new Error(`unsupported model input shape [${shape.join(', ')}]`);
+}
+
+function looksLikeProbabilities(t: tf.Tensor2D): boolean {
+  return tf.tidy(() => {
+    const min = tf.min(t).dataSync()[0];
+    const dev = tf.max(tf.abs(tf.sub(tf.sum(t, 1), 1))).dataSync()[0];
+    return min >= 0 && dev < 1e-3;
+  });
+}
+
+async function loadLayers(dir: string, fallback: readonly string[]): Promise<LoadedUserModel> {
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(pathToFileURL(path.join(dir, 'model.json')).href);
+  } catch (err) {
+    throw new Error(`${path.join(dir, 'model.json')}: cannot load as a tfjs Layers model: ${(err as Error).message}`);
+  }
+  const notes: string[] = [];
+  const inputShape = model.inputs[0].shape;
+  const last = model.layers[model.layers.length - 1];
+  const lastConfig = last.getConfig() as { activation?: string };
+  const outputs = (model.outputs[0].shape[1] ?? 0) as number;
+  const classes = await classList(dir, outputs, fallback);
+  let featureModel: tf.LayersModel | null = null;
+  let kernel: tf.Tensor2D | null = null;
+  let bias: tf.Tensor1D | null = null;
+  if (last.getClassName() === 'Dense') {
+    const ws = last.getWeights();
+    kernel = ws[0] as tf.Tensor2D;
+    bias = (ws[1] as tf.Tensor1D | undefined) ?? null;
+    featureModel = tf.model({ inputs: model.inputs, outputs: last.input as tf.SymbolicTensor });
+    notes.push(`features: input of the final Dense layer (${kernel.shape[0]}-d); logits recomputed from its kernel`);
+  } else {
+    notes.push(`the last layer is ${last.getClassName()}, not Dense: its output stands in for logits and features`);
+  }
+  const dim = kernel ? kernel.shape[0] : outputs;
+  const softmaxOut = lastConfig.activation === 'softmax' || last.getClassName() === 'Softmax';
+  const classifier: Classifier = {
+    classes,
+    embeddingDim: dim,
+    forward(x) {
+      const input = adaptInput(x, inputShape);
+      if (featureModel && kernel) {
+        const features = featureModel.predict(input) as tf.Tensor2D;
+        const logits = bias ? tf.add(tf.matMul(features, kernel), bias) : tf.matMul(features, kernel);
+        return { logits: logits as tf.Tensor2D, features };
+      }
+      const out = model.predict(input) as tf.Tensor2D;
+      const logits = softmaxOut ? tf.log(tf.add(out, 1e-12)) : out;
+      return { logits: logits as tf.Tensor2D, features: logits as tf.Tensor2D };
+    },
+    dispose() {
+      model.dispose();
+    },
+  };
+  return { classifier, kind: 'layers', notes };
+}
+
+async function loadSaved(dir: string, fallback: readonly string[]): Promise<LoadedUserModel> {
+  const metas = await tf.node.getMetaGraphsFromSavedModel(dir);
+  const meta = metas.find((m) => m.tags.includes('serve')) ?? metas[0];
+  if (!meta) throw new Error(`${dir}: the SavedModel has no MetaGraph`);
+  const sigName = meta.signatureDefs.serving_default ? 'serving_default' : Object.keys(meta.signatureDefs)[0];
+  const sig = meta.signatureDefs[sigName];
+  if (!sig) throw new Error(`${dir}: the SavedModel has no signature`);
+  const inputNames = Object.keys(sig.inputs);
+  if (inputNames.length !== 1) throw new Error(`${dir}: expected a single image input, the signature has ${inputNames.length}`);
+  const outNames = Object.keys(sig.outputs);
+  const logitName = outNames.find((n) => /logit/i.test(n));
+  const featName = outNames.find((n) => /embed|feature|penultimate/i.test(n));
+  const probName = logitName ?? outNames.find((n) => n !== featName) ?? outNames[0];
+  const saved = await tf.node.loadSavedModel(dir, meta.tags, sigName);
+  const inputShape = sig.inputs[inputNames[0]].shape;
+  const probe = tf.tidy(() => {
+    const out = saved.predict(adaptInput(tf.zeros([2, IMAGE_SIZE, IMAGE_SIZE, 1]) as tf.Tensor4D, inputShape)) as tf.NamedTensorMap | tf.Tensor;
+    const map = out instanceof tf.Tensor ? { [probName]: out } : out;
+    return { outputs: map[probName].shape[1] ?? 0, featDim: featName ? (map[featName].shape[1] ?? 0) : 0 };
+  });
+  const classes = await classList(dir, probe.outputs, fallback);
+  const notes = [
+    `SavedModel signature '${sigName}': logits from output '${probName}'${logitName ? '' : ' (log-probabilities when it is a softmax)'}`,
+    featName ? `features from output '${featName}'` : 'no feature output: the logit vector stands in for features',
+  ];
+  const classifier: Classifier = {
+    classes,
+    embeddingDim: featName ? probe.featDim : probe.outputs,
+    forward(x) {
+      const out = saved.predict(adaptInput(x, inputShape)) as tf.NamedTensorMap | tf.Tensor;
+      const map = out instanceof tf.Tensor ? { [probName]: out } : out;
+      const raw = map[probName] as tf.Tensor2D;
+      const logits = !logitName && looksLikeProbabilities(raw) ? (tf.log(tf.add(raw, 1e-12)) as tf.Tensor2D) : raw;
+      return { logits, features: featName ? (map[featName] as tf.Tensor2D) : logits };
+    },
+    dispose() {
+      saved.dispose();
+    },
+  };
+  return { classifier, kind: 'savedmodel', notes };
+}

@@ -1,0 +1,59 @@
+// Which labeled samples the model never trains on: a stratified, seeded ~10% of every known
+// class. They give the held-out accuracy, and they are the in-distribution reference the
+// OOD scorer, temperature and thresholds are fitted on (scores of training samples are
+// optimistic: the model has memorised them).
+import { OTHER_LABEL } from '../../../shared/api.js';
+import { makeRng, shuffleInPlace } from '../model/rng.js';
+
+export interface HoldOutSplit {
+  /** Labeled samples to train on (known classes and 'other'), ascending. */
+  train: Int32Array;
+  /** Labeled samples of known classes held out, ascending. */
+  heldOut: Int32Array;
+}
+
+export function stratifiedHoldOut(labels: readonly (string | null)[], fraction: number, seed: number): HoldOutSplit {
+  const byClass = new Map<string, number[]>();
+  const train: number[] = [];
+  labels.forEach((label, i) => {
+    if (label === null) return;
+    // 'other' is never held out: those few samples are what teaches the extra class.
+    if (label === OTHER_LABEL) {
+      train.push(i);
+      return;
+    }
+    let list = byClass.get(label);
+    if (!list) byClass.set(label, (list = []));
+    list.push(i);
+  });
+  const rng = makeRng(seed ^ 0x5bd1e995);
+  const heldOut: number[] = [];
+  for (const key of [...byClass.keys()].sort()) {
+    const list = byClass.get(key)!;
+    // A class with a single sample keeps it for training; otherwise at least one is held out.
+    const take = list.length < 2 ? 0 : Math.max(1, Math.round(list.length * fraction));
+    shuffleInPlace(list, rng);
+    heldOut.push(...list.slice(0, take));
+    train.push(...list.slice(take));
+  }
+  return { train: Int32Array.from(train).sort(), heldOut: Int32Array.from(heldOut).sort() };
+}
+
+/** Model output classes: the known classes in order, plus 'other' last when used. */
+export function modelClasses(knownClasses: readonly string[], labels: readonly (string | null)[]): string[] {
+  const classes = [...knownClasses];
+  const seen = new Set(classes);
+  let other = false;
+  const extra: string[] = [];
+  for (const l of labels) {
+    if (l === null) continue;
+    if (l === OTHER_LABEL) other = true;
+    else if (!seen.has(l)) {
+      seen.add(l);
+      extra.push(l);
+    }
+  }
+  classes.push(...extra.sort());
+  if (other) classes.push(OTHER_LABEL);
+  return classes;
+}

@@ -1,0 +1,100 @@
+// Out-of-fold label check (confident learning's cross-fitting): the labeled samples are cut
+// into K stratified folds; each fold is predicted by a model trained on the other folds, so
+// no sample's label judges itself. A model that memorised a wrong label would vouch for it.
+import { trainCnn, type TrainProgress } from '../model/train.js';
+import { CnnClassifier } from '../model/cnn.js';
+import { embedImages } from '../embeddings/embed.js';
+import { makeRng, shuffleInPlace } from '../model/rng.js';
+import { modelClasses } from './holdout.js';
+import { resolveTrainOptions } from './train-model.js';
+import { labelIssueScores } from './scores-adapter.js';
+
+export const DEFAULT_FOLDS = 2;
+
+export interface LabelCheckInput {
+  ids: readonly string[];
+  pixels: Uint8Array;
+  labels: readonly (string | null)[];
+  knownClasses: readonly string[];
+  epochs?: number;
+  seed?: number;
+  folds?: number;
+}
+
+type Report = (phase: string, fraction: number, message: string, extra?: Partial<TrainProgress>) => void;
+
+/** Stratified fold number of every labeled sample (-1 for unlabeled). */
+export function assignFolds(labels: readonly (string | null)[], folds: number, seed: number): Int32Array {
+  const fold = new Int32Array(labels.length).fill(-1);
+  const byClass = new Map<string, number[]>();
+  labels.forEach((l, i) => {
+    if (l === null) return;
+    let list = byClass.get(l);
+    if (!list) byClass.set(l, (list = []));
+    list.push(i);
+  });
+  const rng = makeRng(seed ^ 0x27d4eb2f);
+  let offset = 0;
+  for (const key of [...byClass.keys()].sort()) {
+    const list = shuffleInPlace(byClass.get(key)!, rng);
+    // Continue the round-robin across classes so small classes do not all land in fold 0.
+    list.forEach((i, j) => (fold[i] = (j + offset) % folds));
+    offset += list.length;
+  }
+  return fold;
+}
+
+/** Out-of-fold probabilities (n x C; NaN rows for unlabeled) and the classes they refer to. */
+export async function outOfFoldProbs(
+  input: LabelCheckInput,
+  report: Report,
+  signal?: AbortSignal,
+): Promise<{ probs: Float32Array; classes: string[] }> {
+  const n = input.labels.length;
+  const folds = Math.max(2, input.folds ?? DEFAULT_FOLDS);
+  const opts = resolveTrainOptions(input.epochs, input.seed);
+  const classes = modelClasses(input.knownClasses, input.labels);
+  const C = classes.length;
+  const classIndex = new Map(classes.map((c, i) => [c, i]));
+  const fold = assignFolds(input.labels, folds, opts.seed);
+  const probs = new Float32Array(n * C).fill(Number.NaN);
+  for (let f = 0; f < folds; f++) {
+    const trainIdx: number[] = [];
+    const predIdx: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (fold[i] < 0) continue;
+      (fold[i] === f ? predIdx : trainIdx).push(i);
+    }
+    if (predIdx.length === 0) continue;
+    const y = Int32Array.from(trainIdx, (i) => classIndex.get(input.labels[i]!)!);
+    const cnn = await trainCnn(
+      { pixels: input.pixels, indices: trainIdx, labels: y, numClasses: C },
+      { ...opts, seed: opts.seed + 1000 * (f + 1) },
+      (p) => report('training', (f + p.fraction * 0.95) / folds, `Label check: fold ${f + 1}/${folds}, epoch ${p.epoch}/${p.epochs}`, p),
+      signal,
+    );
+    const model = new CnnClassifier(cnn, classes);
+    try {
+      const e = await embedImages(model, input.pixels, { indices: predIdx, signal });
+      for (let r = 0; r < predIdx.length; r++) {
+        const row = e.logits.subarray(r * C, (r + 1) * C);
+        let max = -Infinity;
+        for (const v of row) max = Math.max(max, v);
+        let sum = 0;
+        for (let c = 0; c < C; c++) sum += Math.exp(row[c] - max);
+        for (let c = 0; c < C; c++) probs[predIdx[r] * C + c] = Math.exp(row[c] - max) / sum;
+      }
+    } finally {
+      model.dispose();
+    }
+    report('predicting', (f + 1) / folds, `Label check: fold ${f + 1}/${folds} done`);
+  }
+  return { probs, classes };
+}
+
+/** label_issue of every sample (NaN where unlabeled), from out-of-fold probabilities. */
+export async function outOfFoldLabelIssues(input: LabelCheckInput, report: Report, signal?: AbortSignal): Promise<Float32Array> {
+  const { probs, classes } = await outOfFoldProbs(input, report, signal);
+  const given = Int32Array.from(input.labels, (l) => (l === null ? -1 : classes.indexOf(l)));
+  return labelIssueScores(probs, classes.length, given);
+}

@@ -1,0 +1,253 @@
+// The engine's state and operations, as run inside the worker thread: the opened samples,
+// the current model and the last scores. Kept free of worker plumbing so it can be driven
+// directly (the CLI and benchmarks do, off any UI event loop).
+import type { EngineProgress, EngineSample, OpenResult, OpenSpec, ScoreTable, TrainRequest, TrainResult } from '../engine-client.js';
+import { assertTrainable, loadDataset, loadDemo } from '../datasets/index.js';
+import { decodeBatchToGrey28 } from '../datasets/image-decode.js';
+import { normaliseAll } from '../datasets/normalise.js';
+import { DatasetError, PIXELS_PER_IMAGE, type LoadedDataset } from '../types.js';
+import { backendInfo, tf, type BackendInfo } from '../model/tf.js';
+import { saveCheckpoint } from '../model/checkpoint.js';
+import { CnnClassifier } from '../model/cnn.js';
+import { ExactCosineIndex } from '../embeddings/knn-index.js';
+import { trainModel, dataHashOf, resolveTrainOptions, evaluateAccuracy, HOLD_OUT_FRACTION, type ModelState } from '../pipeline/train-model.js';
+import { stratifiedHoldOut } from '../pipeline/holdout.js';
+import { loadUserModel } from '../model/user-model.js';
+import type { Classifier } from '../model/classifier.js';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { buildScoreTable, type ScoreResult } from '../pipeline/score-table.js';
+import { outOfFoldLabelIssues } from '../pipeline/label-check.js';
+
+type Progress = (p: EngineProgress) => void;
+
+interface Opened {
+  samples: EngineSample[];
+  classes: string[];
+  pixels: Uint8Array;
+  projectDir: string;
+  seed?: number;
+}
+
+export class EngineCore {
+  private opened: Opened | null = null;
+  private model: (Omit<ModelState, 'classifier'> & { classifier: Classifier; labels: (string | null)[]; epochs?: number; seed?: number }) | null = null;
+  private scored: ScoreResult | null = null;
+  private poolIndex: { index: ExactCosineIndex; rows: Int32Array; modelVersion: string } | null = null;
+  /** Out-of-fold label issues, keyed by the labels they judged. */
+  private labelIssues: { labelsHash: string; values: Float32Array } | null = null;
+
+  /**
+   * @param allocate makes the pixel buffer; the worker passes a SharedArrayBuffer allocator
+   * so the main side sees the pixels without a copy.
+   */
+  constructor(private readonly allocate: (bytes: number) => Uint8Array = (n) => new Uint8Array(n)) {}
+
+  async open(spec: OpenSpec, onProgress: Progress): Promise<OpenResult> {
+    const report = (phase: string, fraction: number, message: string) => onProgress({ task: 'open', phase, fraction, message });
+    let train: LoadedDataset;
+    let pool: LoadedDataset | null = null;
+    if (!spec.train && !spec.pool) {
+      report('demo', 0, 'Building the demo (MNIST digits plus distractors)');
+      const demo = await loadDemo({ seed: spec.seed });
+      train = demo.train;
+      pool = demo.pool;
+    } else {
+      if (!spec.train) throw new DatasetError('A labeled training dataset is needed to train the model (only a pool was given)');
+      const trainPath = spec.train;
+      train = await loadDataset(trainPath, { onProgress: (d, t) => report('train', t ? (0.5 * d) / t : 0, `Reading ${trainPath}: ${d}/${t}`) });
+      assertTrainable(train);
+      if (spec.pool) {
+        const poolPath = spec.pool;
+        pool = await loadDataset(poolPath, { onProgress: (d, t) => report('pool', 0.5 + (t ? (0.5 * d) / t : 0), `Reading ${poolPath}: ${d}/${t}`) });
+      }
+    }
+    const nTrain = train.samples.length;
+    const nPool = pool?.samples.length ?? 0;
+    const pixels = this.allocate((nTrain + nPool) * PIXELS_PER_IMAGE);
+    pixels.set(train.pixels, 0);
+    if (pool) pixels.set(pool.pixels, nTrain * PIXELS_PER_IMAGE);
+    const samples: EngineSample[] = [
+      ...train.samples.map((s) => ({ ...s, split: 'train' as const })),
+      ...(pool?.samples ?? []).map((s) => ({ ...s, split: 'pool' as const })),
+    ];
+    this.disposeModel();
+    this.opened = { samples, classes: train.classes, pixels, projectDir: spec.projectDir, seed: spec.seed };
+    report('done', 1, `Opened ${nTrain} training and ${nPool} pool samples`);
+    const roots = [...new Set([train.root, pool?.root ?? ''].filter((r) => r !== ''))];
+    return { samples, classes: train.classes, pixels, roots, duplicates: [...train.duplicates, ...(pool?.duplicates ?? [])] };
+  }
+
+  async train(req: TrainRequest, onProgress: Progress, signal: AbortSignal): Promise<TrainResult> {
+    const o = this.requireOpen();
+    if (req.labels.length !== o.samples.length) {
+      throw new Error(`train: labels has ${req.labels.length} entries for ${o.samples.length} samples`);
+    }
+    const epochs = req.epochs;
+    const seed = req.seed ?? o.seed;
+    onProgress({ task: 'train', phase: 'start', fraction: 0, message: 'Preparing training data' });
+    const state = await trainModel(
+      { ids: o.samples.map((s) => s.id), pixels: o.pixels, labels: req.labels, knownClasses: o.classes, epochs, seed, projectDir: o.projectDir },
+      (p) =>
+        onProgress({
+          task: 'train',
+          phase: 'training',
+          fraction: p.fraction,
+          epoch: p.epoch,
+          epochs: p.epochs,
+          loss: p.loss,
+          accuracy: p.accuracy,
+          samplesPerSec: p.samplesPerSec,
+          etaSec: p.etaSec,
+          message: `Epoch ${p.epoch}/${p.epochs}, batch ${p.batch}/${p.batches}: loss ${p.loss.toFixed(3)}, accuracy ${(100 * p.accuracy).toFixed(1)}%`,
+        }),
+      signal,
+    );
+    // Only a finished training replaces the model: a cancel or failure above threw first.
+    this.disposeModel();
+    this.model = { ...state, labels: [...req.labels], epochs, seed };
+    onProgress({ task: 'train', phase: 'done', fraction: 1, message: state.cached ? 'Reused the saved model' : 'Training finished' });
+    return { modelVersion: state.modelVersion, classes: state.classes, heldOutAccuracy: state.heldOutAccuracy, cached: state.cached };
+  }
+
+  /**
+   * Makes a model trained elsewhere the current model (CLI --model). Its kNN reference and
+   * calibration set come from the given labels exactly as for a model trained here.
+   */
+  async useModel(dir: string, labels: (string | null)[]): Promise<{ classes: string[]; notes: string[]; heldOutAccuracy: number }> {
+    const o = this.requireOpen();
+    const loaded = await loadUserModel(dir, o.classes);
+    const seed = o.seed ?? resolveTrainOptions().seed;
+    const split = stratifiedHoldOut(labels, HOLD_OUT_FRACTION, seed);
+    const modelVersion = `user-${createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 12)}`;
+    const heldOutAccuracy = await evaluateAccuracy(loaded.classifier, o.pixels, labels, split.heldOut);
+    this.disposeModel();
+    this.model = {
+      classifier: loaded.classifier,
+      classes: loaded.classifier.classes,
+      modelVersion,
+      trainIndices: split.train,
+      heldOutIndices: split.heldOut,
+      heldOutAccuracy,
+      cached: true,
+      labels: [...labels],
+      seed,
+    };
+    return { classes: loaded.classifier.classes, notes: loaded.notes, heldOutAccuracy };
+  }
+
+  async score(onProgress: Progress): Promise<ScoreTable> {
+    const o = this.requireOpen();
+    const m = this.requireModel();
+    const labelsHash = dataHashOf(o.samples.map((s) => s.id), m.labels);
+    const labelIssue = this.labelIssues?.labelsHash === labelsHash ? this.labelIssues.values : null;
+    const result = await buildScoreTable(
+      {
+        classifier: m.classifier,
+        pixels: o.pixels,
+        labels: m.labels,
+        trainIndices: m.trainIndices,
+        heldOutIndices: m.heldOutIndices,
+        modelVersion: m.modelVersion,
+        labelIssue,
+      },
+      (phase, fraction, message) => onProgress({ task: 'score', phase, fraction, message }),
+    );
+    this.scored = result;
+    this.poolIndex?.index.dispose();
+    this.poolIndex = null;
+    return result.table;
+  }
+
+  async labelCheck(labels: (string | null)[], onProgress: Progress, signal: AbortSignal): Promise<Float32Array> {
+    const o = this.requireOpen();
+    if (labels.length !== o.samples.length) throw new Error(`labelCheck: labels has ${labels.length} entries for ${o.samples.length} samples`);
+    const opts = resolveTrainOptions(this.model?.epochs, this.model?.seed ?? o.seed);
+    const values = await outOfFoldLabelIssues(
+      { ids: o.samples.map((s) => s.id), pixels: o.pixels, labels, knownClasses: o.classes, epochs: opts.epochs, seed: opts.seed },
+      (phase, fraction, message, extra) => onProgress({ task: 'labelcheck', phase, fraction, message, ...extra }),
+      signal,
+    );
+    this.labelIssues = { labelsHash: dataHashOf(o.samples.map((s) => s.id), labels), values };
+    return values;
+  }
+
+  async similar(index: number, k: number): Promise<number[]> {
+    const o = this.requireOpen();
+    const s = this.scored;
+    if (!s) throw new Error('similar: score the samples first');
+    if (!Number.isInteger(index) || index < 0 || index >= o.samples.length) throw new Error(`similar: no sample ${index}`);
+    if (!this.poolIndex || this.poolIndex.modelVersion !== s.table.modelVersion) {
+      this.poolIndex?.index.dispose();
+      const rows = Int32Array.from(o.samples.flatMap((smp, i) => (smp.split === 'pool' ? [i] : [])));
+      if (rows.length === 0) return [];
+      const vecs = new Float32Array(rows.length * s.dim);
+      rows.forEach((r, j) => vecs.set(s.embeddings.subarray(r * s.dim, (r + 1) * s.dim), j * s.dim));
+      this.poolIndex = { index: new ExactCosineIndex(vecs, s.dim), rows, modelVersion: s.table.modelVersion };
+    }
+    const { index: idx, rows } = this.poolIndex;
+    const self = o.samples[index].split === 'pool' ? rows.indexOf(index) : -1;
+    const kk = Math.min(k, idx.size - (self >= 0 ? 1 : 0));
+    if (kk <= 0) return [];
+    const q = s.embeddings.slice(index * s.dim, (index + 1) * s.dim);
+    const r = idx.search(q, kk, { excludeSelf: Int32Array.of(self) });
+    return Array.from(r.indices, (j) => rows[j]);
+  }
+
+  async predictImage(bytes: Uint8Array): Promise<{ predicted: string; confidence: number; probs: number[]; classes: string[] }> {
+    const m = this.requireModel();
+    const px = new Uint8Array(PIXELS_PER_IMAGE);
+    const failures = decodeBatchToGrey28([{ name: 'image', bytes }], px);
+    if (failures.length) throw new DatasetError(`Cannot decode the image: ${failures[0].message}`);
+    normaliseAll(px);
+    const temperature = this.scored?.temperature ?? 1;
+    const probs = tf.tidy(() => {
+      const x = tf.tensor4d(Float32Array.from(px, (v) => v / 255), [1, 28, 28, 1]);
+      return tf.softmax(tf.div(m.classifier.forward(x).logits, temperature)).dataSync() as Float32Array;
+    });
+    let best = 0;
+    for (let c = 1; c < probs.length; c++) if (probs[c] > probs[best]) best = c;
+    return { predicted: m.classes[best], confidence: probs[best], probs: Array.from(probs), classes: m.classes };
+  }
+
+  async saveModel(dir: string): Promise<void> {
+    const o = this.requireOpen();
+    const m = this.requireModel();
+    const opts = resolveTrainOptions(m.epochs, m.seed ?? o.seed);
+    if (!(m.classifier instanceof CnnClassifier)) throw new Error('the current model was loaded from a user model folder; only models trained here can be saved');
+    await saveCheckpoint(dir, m.classifier, {
+      modelVersion: m.modelVersion,
+      dataHash: dataHashOf(o.samples.map((s) => s.id), m.labels),
+      seed: opts.seed,
+      options: opts,
+      heldOutAccuracy: m.heldOutAccuracy,
+    });
+  }
+
+  backend(): BackendInfo {
+    return backendInfo();
+  }
+
+  close(): void {
+    this.disposeModel();
+    this.opened = null;
+  }
+
+  private requireOpen(): Opened {
+    if (!this.opened) throw new Error('no dataset is open');
+    return this.opened;
+  }
+
+  private requireModel(): NonNullable<EngineCore['model']> {
+    if (!this.model) throw new Error('no model yet: train first');
+    return this.model;
+  }
+
+  private disposeModel(): void {
+    this.model?.classifier.dispose();
+    this.model = null;
+    this.scored = null;
+    this.poolIndex?.index.dispose();
+    this.poolIndex = null;
+  }
+}

@@ -1,0 +1,68 @@
+// The engine worker's entry: every TensorFlow call of the app happens on this thread, so
+// the main side's event loop (UI transport, IPC) never waits on training or scoring.
+import { parentPort } from 'node:worker_threads';
+import type { EngineProgress, OpenSpec, TrainRequest } from '../engine-client.js';
+import { EngineCore } from './engine-core.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+
+if (!parentPort) throw new Error('engine-worker.ts must be started as a worker thread');
+const port = parentPort;
+
+// Pixels live in shared memory: the main side reads them (image protocol, export) without
+// a copy of what can be 50+ MB.
+const core = new EngineCore((bytes) => new Uint8Array(new SharedArrayBuffer(bytes)));
+const controllers = new Map<number, AbortController>();
+// Calls that change or read the engine's state run one at a time, in order; a cancel
+// reaches the running one through its AbortController between batches.
+let queue: Promise<unknown> = Promise.resolve();
+
+const post = (msg: FromWorker) => port.postMessage(msg);
+
+function run(id: number, method: string, args: unknown[]): Promise<unknown> {
+  const progress = (p: EngineProgress) => post({ type: 'progress', id, progress: p });
+  const signal = controllers.get(id)!.signal;
+  switch (method) {
+    case 'open':
+      return core.open(args[0] as OpenSpec, progress);
+    case 'train':
+      return core.train(args[0] as TrainRequest, progress, signal);
+    case 'score':
+      return core.score(progress);
+    case 'labelCheck':
+      return core.labelCheck(args[0] as (string | null)[], progress, signal);
+    case 'similar':
+      return core.similar(args[0] as number, args[1] as number);
+    case 'predictImage':
+      return core.predictImage(args[0] as Uint8Array);
+    case 'saveModel':
+      return core.saveModel(args[0] as string);
+    case 'backend':
+      return Promise.resolve(core.backend());
+    default:
+      return Promise.reject(new Error(`unknown engine method ${method}`));
+  }
+}
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'cancel') {
+    controllers.get(msg.id)?.abort();
+    return;
+  }
+  const { id, method, args } = msg;
+  controllers.set(id, new AbortController());
+  const task = queue.then(async () => {
+    try {
+      if (controllers.get(id)!.signal.aborted) throw Object.assign(new Error(`${method} cancelled`), { name: 'AbortError' });
+      const value = await run(id, method, args);
+      post({ type: 'result', id, value });
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      post({ type: 'error', id, name: e.name, message: e.message });
+    } finally {
+      controllers.delete(id);
+    }
+  });
+  queue = task;
+});
+
+post({ type: 'ready' });

@@ -1,0 +1,49 @@
+import type { ProjectInfo } from '../../../shared/api';
+import { accuracy } from '../queue/describe';
+
+export interface TopBarProps {
+  project: ProjectInfo | null;
+  busy: boolean;
+  onOpen: () => void;
+  onInsights: () => void;
+  onRetrain: () => void;
+  onExport: () => void;
+  onHelp: () => void;
+}
+
+export function TopBar({ project, busy, onOpen, onInsights, onRetrain, onExport, onHelp }: TopBarProps) {
+  const ready = project?.status === 'ready';
+  return (
+    <header className="top-bar">
+      <h1>Unsure</h1>
+      {project && (
+        <div className="project-facts">
+          <strong>{project.name}</strong>
+          <span className="muted">
+            {project.counts.train.toLocaleString()} train · {project.counts.pool.toLocaleString()} pool
+            {project.counts.duplicates > 0 ? ` · ${project.counts.duplicates} duplicates` : ''}
+          </span>
+          {project.modelVersion && <span className="muted">model {project.modelVersion}</span>}
+          {project.heldOutAccuracy !== null && <span>held-out accuracy {accuracy(project.heldOutAccuracy)}</span>}
+          <span className="muted">{project.backend.backend === 'tensorflow' ? `libtensorflow ${project.backend.libtensorflow}` : project.backend.backend}</span>
+        </div>
+      )}
+      <span className="spacer" />
+      <button type="button" onClick={onOpen} aria-label="Open dataset">
+        Open…
+      </button>
+      <button type="button" onClick={onInsights} disabled={!ready} aria-label="Insights" aria-keyshortcuts="i">
+        Insights
+      </button>
+      <button type="button" className="primary" onClick={onRetrain} disabled={!ready || busy} aria-label="Retrain" aria-keyshortcuts="Shift+R">
+        Retrain
+      </button>
+      <button type="button" onClick={onExport} disabled={!ready || busy} aria-label="Export" aria-keyshortcuts="Shift+E">
+        Export
+      </button>
+      <button type="button" onClick={onHelp} aria-label="Keyboard help" aria-keyshortcuts="?">
+        ?
+      </button>
+    </header>
+  );
+}

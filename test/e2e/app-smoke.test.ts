@@ -1,0 +1,53 @@
+// Browser mode end to end: the built app opens in Chromium through the tokenised URL, shows
+// its UI, and an API call from the page makes TensorFlow classify a real digit.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './browser.js';
+import { makeDigitFixture, mnistTestPng } from './fixtures.js';
+import { startServer, waitReady, type StartedServer } from './server.js';
+
+describe('browser mode smoke test', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unsure-smoke-'));
+  let server: StartedServer;
+  let browser: Browser;
+
+  before(async () => {
+    const fx = makeDigitFixture(dir, { train: 1200, poolDigits: 60, poolDistractors: 20 });
+    server = await startServer({ train: fx.train, pool: fx.pool, home: path.join(dir, 'home') });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('opens the app from the printed URL and classifies a digit on the native backend', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    assert.equal(new URL(page.url()).search, '', 'the token left the address bar');
+    assert.match(await page.title(), /Unsure/);
+    await page.getByRole('button', { name: 'Retrain' }).waitFor();
+
+    await waitReady(server);
+    const digit = mnistTestPng(0);
+    const result = await page.evaluate(async (base64) => {
+      const call = async (name: string, params: unknown) => {
+        const res = await fetch(`/api/${name}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(params),
+        });
+        return (await res.json()) as { ok: boolean; result: Record<string, unknown> };
+      };
+      return { backend: await call('getBackend', {}), prediction: await call('predictImage', { base64 }) };
+    }, digit.bytes.toString('base64'));
+    console.log(`# backend: ${JSON.stringify(result.backend.result)}`);
+    assert.equal(result.backend.result.backend, 'tensorflow');
+    assert.equal(result.prediction.ok, true);
+    assert.equal(result.prediction.result.predicted, digit.label);
+  });
+});

@@ -1,0 +1,97 @@
+// What the reviewer sees when things go wrong, in Chromium against the real server: an
+// export folder that cannot be written, a dataset that cannot be opened, and the server
+// going away mid-review (decisions made meanwhile must survive and reach the journal).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './browser.js';
+import { makeDigitFixture, type DigitFixture } from './fixtures.js';
+import { startServer, waitReady, type StartedServer } from './server.js';
+import { eventually, journaled, openApp, tile, tileIds, tileName, waitForQueue, type OpenedApp } from './ui.js';
+
+describe('errors are shown and decisions survive them', () => {
+  let tmp: string;
+  let home: string;
+  let fixture: DigitFixture;
+  let server: StartedServer;
+  let browser: Browser;
+  let app: OpenedApp;
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'unsure-e2e-errors-'));
+    home = path.join(tmp, 'home');
+    fixture = makeDigitFixture(path.join(tmp, 'data'), { train: 300, poolDigits: 30, poolDistractors: 10 });
+    server = await startServer({ train: fixture.train, pool: fixture.pool, home });
+    browser = await launchChromium();
+    app = await openApp(browser, server);
+    await waitReady(server);
+    await waitForQueue(app.page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('an unwritable export folder gives a clear error in the export dialog', async () => {
+    const { page } = app;
+    const blocker = path.join(tmp, 'a-file');
+    fs.writeFileSync(blocker, 'not a folder');
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export corrected dataset' });
+    await dialog.getByLabel('Export folder').fill(path.join(blocker, 'out'));
+    await dialog.getByRole('button', { name: 'Export now' }).click();
+    const alert = dialog.getByRole('alert');
+    await alert.waitFor({ timeout: 30_000 });
+    assert.match((await alert.textContent()) ?? '', /Export failed: .+/);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  test('the keyboard help opens on ? and closes on Escape', async () => {
+    const { page } = app;
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard' });
+    await help.waitFor();
+    assert.match((await help.textContent()) ?? '', /relabel as 7/);
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+  });
+
+  test('decisions made while the server is down are kept and reach the journal after a restart', async () => {
+    const { page } = app;
+    const [id] = await tileIds(page, 1);
+    const port = Number(new URL(server.origin).port);
+    await server.stop();
+    await page.getByRole('alert').filter({ hasText: 'Connection to Unsure lost' }).waitFor({ timeout: 20_000 });
+
+    await tile(page, id).click();
+    await page.keyboard.press('5');
+    await eventually('the decision on screen', async () => (await tileName(page, id)).includes('decided 5'));
+    await eventually('the session bar to count it unsynced', async () => /1 unsynced/.test((await page.getByTestId('sync').textContent()) ?? ''));
+
+    // Same port, so the same origin and the same IndexedDB; a new launch token, as after any restart.
+    server = await startServer({ train: fixture.train, pool: fixture.pool, home, port });
+    await page.goto(server.url);
+    await waitReady(server);
+    await waitForQueue(page);
+    await journaled(server, id, '5', 'relabel');
+    await eventually('all saved', async () => (await page.getByTestId('sync').textContent()) === 'all saved');
+    assert.match(await tileName(page, id), /decided 5$/);
+  });
+
+  test('a dataset that cannot be opened says why', async () => {
+    const { page } = app;
+    const missing = path.join(tmp, 'no-such-dataset');
+    await page.getByRole('button', { name: 'Open dataset' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Open dataset' });
+    await dialog.getByLabel('Train path').fill(missing);
+    await dialog.getByRole('button', { name: 'Open dataset' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'no-such-dataset' });
+    await alert.first().waitFor({ timeout: 60_000 });
+  });
+});

@@ -1,0 +1,186 @@
+// The review loop end to end, in Debian's Chromium against `unsure serve` with the real
+// engine: ranked queue, one-key decisions, persistence across reloads and browsers, undo,
+// bulk decisions, retrain with progress, and an export whose files match the decisions.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import type { SampleDetail } from '../../src/shared/api.js';
+import { launchChromium } from './browser.js';
+import { makeDigitFixture, type DigitFixture } from './fixtures.js';
+import { callApi, startServer, waitReady, type StartedServer } from './server.js';
+import { currentId, eventually, journal, journaled, openApp, queue, queueBox, tile, tileIds, tileName, waitForQueue, type OpenedApp } from './ui.js';
+
+describe('review loop in the browser', () => {
+  let tmp: string;
+  let fixture: DigitFixture;
+  let server: StartedServer;
+  let browser: Browser;
+  let app: OpenedApp;
+  /** Sample id -> the label the test decided, to check against the export. */
+  const decided = new Map<string, string>();
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'unsure-e2e-review-'));
+    fixture = makeDigitFixture(path.join(tmp, 'data'), { train: 400, poolDigits: 60, poolDistractors: 20 });
+    server = await startServer({ train: fixture.train, pool: fixture.pool, home: path.join(tmp, 'home') });
+    browser = await launchChromium();
+    app = await openApp(browser, server);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('the queue appears, ranked most doubtful first', async () => {
+    await waitReady(server);
+    await waitForQueue(app.page);
+    const q = await queue(server);
+    for (let i = 1; i < q.priority.length; i++) assert.ok(q.priority[i - 1] >= q.priority[i], `queue not sorted at row ${i}`);
+    const shown = await tileIds(app.page, 20);
+    assert.deepEqual(shown, q.ids.slice(0, shown.length), 'tiles are not in queue order');
+
+    // Ranked means something: the scribbles and noise in the pool rank above real digits.
+    const poolRows = q.ids.map((id, row) => ({ id, row })).filter(({ row }) => q.split[row] === 1);
+    const kinds = await Promise.all(
+      poolRows.map(async ({ id, row }) => {
+        const d = await callApi<SampleDetail>(server, 'getSample', { id });
+        const truth = fixture.truth.get(path.basename(d.path));
+        return { row, distractor: truth === 'scribble' || truth === 'noise' };
+      }),
+    );
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const distractorRank = mean(kinds.filter((k) => k.distractor).map((k) => k.row));
+    const digitRank = mean(kinds.filter((k) => !k.distractor).map((k) => k.row));
+    assert.ok(distractorRank < digitRank, `distractors should rank above digits (mean row ${distractorRank} vs ${digitRank})`);
+
+    const name = await tileName(app.page, shown[0]);
+    assert.match(name, /^predicted \S+, [\d.]+% confident/);
+  });
+
+  test('a class key relabels and o marks other, each moving on to the next sample', async () => {
+    const { page } = app;
+    const [first, second] = await tileIds(page, 2);
+    await tile(page, first).click();
+    assert.equal(await currentId(page), first);
+    await page.keyboard.press('3');
+    await eventually('the first tile to show its decision', async () => (await tileName(page, first)).includes('decided 3'));
+    assert.equal(await currentId(page), second, 'the view moves on after a decision');
+    await page.keyboard.press('o');
+    await eventually('the second tile to show other', async () => (await tileName(page, second)).includes('decided other'));
+    decided.set(first, '3');
+    decided.set(second, 'other');
+    const e1 = await journaled(server, first, '3', 'relabel');
+    await journaled(server, second, 'other', 'other');
+    assert.equal(e1.kind === 'decision' && typeof e1.reviewer, 'string');
+    await eventually('the session bar to say all saved', async () => (await page.getByTestId('sync').textContent()) === 'all saved');
+    assert.equal(await page.getByTestId('reviewed').textContent(), '2');
+  });
+
+  test('a reload, and a second browser with an empty store, show the same decisions', async () => {
+    await app.page.reload();
+    await waitForQueue(app.page);
+    for (const [id, label] of decided) assert.match(await tileName(app.page, id), new RegExp(`decided ${label}$`));
+
+    const other = await openApp(browser, server);
+    try {
+      await waitForQueue(other.page);
+      for (const [id, label] of decided) {
+        await eventually(`${id} decided ${label} in a fresh browser`, async () => (await tileName(other.page, id)).endsWith(`decided ${label}`));
+      }
+    } finally {
+      await other.context.close();
+    }
+  });
+
+  test('undo appends an undo entry and the sample is undecided again', async () => {
+    const { page } = app;
+    const [, , third] = await tileIds(page, 3);
+    await tile(page, third).click();
+    await page.keyboard.press('7');
+    await eventually('third decided 7', async () => (await tileName(page, third)).includes('decided 7'));
+    const entry = await journaled(server, third, '7');
+    await page.keyboard.press('z');
+    await eventually('third undecided', async () => !(await tileName(page, third)).includes('decided'));
+    assert.equal(await currentId(page), third, 'undo brings the reverted sample back into view');
+    const undo = await eventually('an undo entry on the main side', async () => (await journal(server)).find((e) => e.kind === 'undo' && e.batchId === entry.batchId));
+    assert.equal(undo.kind, 'undo');
+    // The journal never forgets: the reverted decision is still there.
+    assert.ok((await journal(server)).some((e) => e.entryId === entry.entryId));
+  });
+
+  test('select similar, one key for all of them in one batch, one undo for the whole batch', async () => {
+    const { page } = app;
+    const ids = await tileIds(page, 8);
+    await tile(page, ids[4]).click();
+    await page.getByRole('button', { name: 'Select similar' }).click();
+    const selected = await eventually('several selected tiles', async () => {
+      const n = await queueBox(page).locator('[role="option"].selected').count();
+      return n > 1 ? n : null;
+    });
+    assert.ok(selected > 1);
+    await page.keyboard.press('Enter');
+    const batch = await eventually('one batch covering the selection', async () => {
+      const j = await journal(server);
+      const last = j.filter((e) => e.kind === 'decision' && e.action === 'accept');
+      const byBatch = new Map<string, number>();
+      for (const e of last) byBatch.set(e.batchId, (byBatch.get(e.batchId) ?? 0) + 1);
+      const hit = [...byBatch].find(([, n]) => n >= 2);
+      return hit ? { batchId: hit[0], count: hit[1] } : null;
+    });
+    await page.keyboard.press('z');
+    await eventually('the undo of the whole batch', async () => (await journal(server)).some((e) => e.kind === 'undo' && e.batchId === batch.batchId));
+    assert.ok(batch.count >= 2);
+  });
+
+  test('retrain shows progress, completes, and the queue is re-ranked by the new model', async () => {
+    const { page } = app;
+    const before = await queue(server);
+    await page.getByRole('button', { name: 'Retrain' }).click();
+    const panel = page.getByRole('region', { name: 'Retraining' });
+    await panel.getByRole('progressbar').waitFor({ timeout: 30_000 });
+    await panel.getByRole('heading', { name: 'Retrained' }).waitFor({ timeout: QUEUE_RETRAIN_TIMEOUT });
+    const summary = await page.getByTestId('retrain-summary').textContent();
+    assert.match(summary ?? '', /Held-out accuracy/);
+    const after = await eventually('a queue from the new model', async () => {
+      const q = await queue(server);
+      return q.modelVersion !== before.modelVersion ? q : null;
+    });
+    await eventually('the grid to show the new ranking', async () => {
+      const shown = await tileIds(page, 10);
+      return shown.join() === after.ids.slice(0, shown.length).join();
+    });
+    // Decisions survive a retrain: they are journal entries, not model state.
+    for (const [id, label] of decided) assert.match(await tileName(page, id), new RegExp(`decided ${label}`));
+    await panel.getByRole('button', { name: 'Close' }).click();
+  });
+
+  test('export writes the corrected dataset and its manifest matches the decisions', async () => {
+    const { page } = app;
+    const dest = path.join(tmp, 'export');
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    await page.getByLabel('Export folder').fill(dest);
+    await page.getByRole('button', { name: 'Export now' }).click();
+    await page.getByTestId('export-summary').waitFor({ timeout: 120_000 });
+    const rows = fs
+      .readFileSync(path.join(dest, 'manifest.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; label: string | null; path: string; decision: string | null });
+    for (const [id, label] of decided) {
+      const row = rows.find((r) => r.id === id);
+      assert.ok(row, `${id} missing from the export`);
+      assert.equal(row.label, label);
+      const file = path.join(dest, row.path);
+      assert.ok(fs.existsSync(file), `${file} not written`);
+      assert.equal(path.basename(path.dirname(file)), label, 'image sits in its class folder');
+    }
+    assert.deepEqual(app.errors, []);
+  });
+});
+
+const QUEUE_RETRAIN_TIMEOUT = 300_000;

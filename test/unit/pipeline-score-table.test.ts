@@ -1,0 +1,79 @@
+// The score table on a small real model: neighbours come only from training samples of
+// known classes (never 'other', never the pool, never the sample itself), and noise is
+// scored further from the training data than digits.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { generateDistractors } from '../../src/main/engine/datasets/index.js';
+import { trainModel } from '../../src/main/engine/pipeline/train-model.js';
+import { buildScoreTable } from '../../src/main/engine/pipeline/score-table.js';
+import { PIXELS_PER_IMAGE } from '../../src/main/engine/types.js';
+import { DIGITS, mnistArrays, tempDir } from './model-fixtures.js';
+
+const tmp = tempDir();
+after(tmp.cleanup);
+
+const NT = 1500; // training digits
+const NO = 60; // training samples labeled 'other' (scribbles)
+const NP = 200; // pool digits
+const NN = 100; // pool noise
+const digits = mnistArrays('train', 0, NT);
+const poolDigits = mnistArrays('test', 0, NP);
+const pixels = new Uint8Array((NT + NO + NP + NN) * PIXELS_PER_IMAGE);
+pixels.set(digits.pixels, 0);
+pixels.set(generateDistractors('scribble', NO, 1), NT * PIXELS_PER_IMAGE);
+pixels.set(poolDigits.pixels, (NT + NO) * PIXELS_PER_IMAGE);
+pixels.set(generateDistractors('noise', NN, 2), (NT + NO + NP) * PIXELS_PER_IMAGE);
+const labels: (string | null)[] = [
+  ...Array.from(digits.labels, String),
+  ...new Array(NO).fill('other'),
+  ...new Array(NP + NN).fill(null),
+];
+const ids = labels.map((_, i) => `s${i}`);
+
+test('trains with other as an extra class, reuses the cache, and scores every sample', async () => {
+  const input = { ids, pixels, labels, knownClasses: DIGITS, epochs: 1, seed: 1, projectDir: tmp.dir };
+  const m = await trainModel(input, () => {});
+  assert.deepEqual(m.classes, [...DIGITS, 'other']);
+  assert.equal(m.cached, false);
+  assert.ok(m.heldOutAccuracy > 0.6, `held-out accuracy ${m.heldOutAccuracy}`);
+  assert.ok(m.heldOutIndices.every((i) => labels[i] !== null && labels[i] !== 'other'));
+  const again = await trainModel(input, () => {
+    throw new Error('a cached model must not train');
+  });
+  assert.equal(again.cached, true);
+  assert.equal(again.modelVersion, m.modelVersion);
+  again.classifier.dispose();
+
+  const { table, embeddings, dim } = await buildScoreTable({
+    classifier: m.classifier,
+    pixels,
+    labels,
+    trainIndices: m.trainIndices,
+    heldOutIndices: m.heldOutIndices,
+    modelVersion: m.modelVersion,
+  });
+  m.classifier.dispose();
+  const n = labels.length;
+  assert.equal(table.k, 10);
+  assert.equal(embeddings.length, n * dim);
+  for (const col of [table.msp, table.margin, table.entropy, table.energy, table.knnDistance, table.oodScore, table.reviewPriority]) {
+    assert.equal(col.length, n);
+    assert.ok(col.every(Number.isFinite));
+  }
+  assert.equal(table.probs.length, n * 11);
+  const trainSet = new Set(m.trainIndices);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < table.k; j++) {
+      const nb = table.neighbours[i * table.k + j];
+      assert.notEqual(nb, i, `sample ${i} is its own neighbour`);
+      assert.ok(trainSet.has(nb), `neighbour ${nb} of ${i} is not a training sample`);
+      assert.ok(labels[nb] !== 'other', `neighbour ${nb} of ${i} is an 'other' sample`);
+    }
+  }
+  const mean = (a: Float32Array, s: number, e: number) => a.slice(s, e).reduce((x, y) => x + y, 0) / (e - s);
+  const digitsOod = mean(table.oodScore, NT + NO, NT + NO + NP);
+  const noiseOod = mean(table.oodScore, NT + NO + NP, n);
+  assert.ok(noiseOod > digitsOod, `noise ${noiseOod} vs digits ${digitsOod}`);
+  assert.ok(table.labelIssue.every(Number.isNaN), 'no label issue before the out-of-fold check');
+  assert.equal(table.heldOut.oodScore.length, m.heldOutIndices.length);
+});

@@ -1,0 +1,55 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DoubtFlag } from '../../src/shared/api.js';
+import { ANY, DEFAULT_FILTER, doubtCounts, filterRows, UNLABELED } from '../../src/renderer/src/queue/filter.js';
+import { percent, tileName } from '../../src/renderer/src/queue/describe.js';
+import { applyJobEvent } from '../../src/renderer/src/jobs/jobs.js';
+
+const q = {
+  flags: [DoubtFlag.ood, DoubtFlag.lowConfidence | DoubtFlag.labelIssue, 0, DoubtFlag.ood | DoubtFlag.labelIssue],
+  predicted: [0, 1, 2, 0],
+  given: [-1, 3, 2, 5],
+};
+
+describe('filterRows', () => {
+  const none = new Uint8Array(4);
+  test('keeps queue order and filters by doubt kind', () => {
+    assert.deepEqual([...filterRows(q, none, DEFAULT_FILTER)], [0, 1, 2, 3]);
+    assert.deepEqual([...filterRows(q, none, { ...DEFAULT_FILTER, doubt: 'ood' })], [0, 3]);
+    assert.deepEqual([...filterRows(q, none, { ...DEFAULT_FILTER, doubt: 'labelIssue' })], [1, 3]);
+  });
+  test('by predicted class, given label, unlabeled, and decision state', () => {
+    assert.deepEqual([...filterRows(q, none, { ...DEFAULT_FILTER, predicted: 0 })], [0, 3]);
+    assert.deepEqual([...filterRows(q, none, { ...DEFAULT_FILTER, given: 5 })], [3]);
+    assert.deepEqual([...filterRows(q, none, { ...DEFAULT_FILTER, given: UNLABELED })], [0]);
+    const decided = Uint8Array.from([0, 1, 0, 1]);
+    assert.deepEqual([...filterRows(q, decided, { ...DEFAULT_FILTER, decision: 'toReview' })], [0, 2]);
+    assert.deepEqual([...filterRows(q, decided, { doubt: 'ood', predicted: ANY, given: ANY, decision: 'decided' })], [3]);
+  });
+  test('counts per tab', () => {
+    assert.deepEqual(doubtCounts(q.flags), { all: 4, lowConfidence: 1, ood: 2, labelIssue: 2 });
+  });
+});
+
+describe('tile words', () => {
+  test('the accessible name says what the model thinks and why the tile is here', () => {
+    assert.equal(tileName({ predicted: '0', confidence: 0.99996, flags: DoubtFlag.ood, given: null, decision: null }), 'predicted 0, 100% confident, out-of-distribution');
+    assert.equal(
+      tileName({ predicted: '3', confidence: 0.5, flags: DoubtFlag.lowConfidence | DoubtFlag.labelIssue, given: '5', decision: { label: 'other', action: 'other' } }),
+      'predicted 3, 50% confident, low confidence, likely label error, given 5, decided other',
+    );
+    assert.equal(percent(0.0123), '1.2%');
+  });
+});
+
+describe('applyJobEvent', () => {
+  test('tracks a job from progress to done and ignores late progress', () => {
+    let jobs = applyJobEvent(new Map(), { type: 'progress', jobId: 'j', task: 'train', phase: 'fit', fraction: 0.5, message: 'epoch 1' });
+    assert.equal(jobs.get('j')?.progress?.fraction, 0.5);
+    jobs = applyJobEvent(jobs, { type: 'done', jobId: 'j', task: 'score', result: { ok: 1 } });
+    assert.equal(jobs.get('j')?.status, 'done');
+    const after = applyJobEvent(jobs, { type: 'progress', jobId: 'j', task: 'train', phase: 'fit', fraction: 0.9, message: '' });
+    assert.equal(after, jobs);
+    assert.equal(applyJobEvent(jobs, { type: 'error', jobId: 'k', task: 'export', message: 'EACCES' }).get('k')?.error, 'EACCES');
+  });
+});

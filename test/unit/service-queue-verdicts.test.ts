@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DoubtFlag } from '../../src/shared/api.js';
+import type { OpenResult, ScoreTable } from '../../src/main/engine/engine-client.js';
+import { buildInsights } from '../../src/main/service/insights.js';
+import { buildQueue } from '../../src/main/service/service.js';
+import { verdicts } from '../../src/main/service/verdicts.js';
+
+const f32 = (xs: number[]) => Float32Array.from(xs);
+
+function table(): { t: ScoreTable; data: OpenResult } {
+  const samples = [
+    { id: 'a', path: 'train/0/a.png', label: '0', file: null, split: 'train' as const },
+    { id: 'b', path: 'train/1/b.png', label: '1', file: null, split: 'train' as const },
+    { id: 'c', path: 'pool/c.png', label: null, file: null, split: 'pool' as const },
+    { id: 'd', path: 'pool/d.png', label: '1', file: null, split: 'pool' as const },
+  ];
+  const t: ScoreTable = {
+    modelVersion: 'v1',
+    classes: ['0', '1'],
+    probs: f32([0.9, 0.1, 0.2, 0.8, 0.99, 0.01, 0.6, 0.4]),
+    predicted: Int32Array.from([0, 1, 0, 0]),
+    confidence: f32([0.9, 0.8, 0.99, 0.6]),
+    msp: f32([0.1, 0.2, 0.01, 0.4]),
+    margin: f32([0.2, 0.4, 0.02, 0.8]),
+    entropy: f32([0.3, 0.5, 0.05, 0.67]),
+    energy: f32([-9, -8, -7, -5]),
+    knnDistance: f32([0.05, 0.06, 0.5, 0.1]),
+    oodScore: f32([0.1, 0.2, 3.0, 0.5]),
+    labelIssue: f32([0.1, 0.2, NaN, 0.6]),
+    reviewPriority: f32([0.1, 0.2, 3.0, 1.2]),
+    flags: Uint8Array.from([0, 0, DoubtFlag.ood, DoubtFlag.labelIssue | DoubtFlag.lowConfidence]),
+    neighbours: Int32Array.from([1, 0, 0, 1]),
+    neighbourSims: f32([0.9, 0.9, 0.4, 0.8]),
+    k: 1,
+    thresholds: { ood: 1, lowConfidence: 0.3, labelIssue: 0.5 },
+    heldOut: { oodScore: f32([0.1, 0.2, 0.3]), knnDistance: f32([0.04, 0.05, 0.06]), msp: f32([0.01, 0.1, 0.2]) },
+    heldOutIndices: Int32Array.from([]),
+  };
+  return { t, data: { samples, classes: ['0', '1'], pixels: new Uint8Array(4 * 784), roots: [], duplicates: [] } };
+}
+
+describe('the review queue', () => {
+  test('is ordered by review priority, most doubtful first, with columns aligned', () => {
+    const { t, data } = table();
+    const q = buildQueue(t, data, {});
+    assert.deepEqual(q.ids, ['c', 'd', 'b', 'a']);
+    assert.deepEqual(q.split, [1, 1, 0, 0]);
+    assert.deepEqual(q.given, [-1, 1, 1, 0]);
+    assert.deepEqual(q.predicted, [0, 0, 1, 0]);
+    assert.deepEqual(q.flags, [DoubtFlag.ood, DoubtFlag.labelIssue | DoubtFlag.lowConfidence, 0, 0]);
+  });
+});
+
+describe('verdicts in plain words', () => {
+  test('an out-of-distribution sample the model is sure of says so', () => {
+    const v = verdicts({
+      predicted: '0',
+      confidence: 0.999,
+      given: null,
+      flags: DoubtFlag.ood,
+      oodPercentile: 100,
+      knnPercentile: 99.5,
+      mspPercentile: 10,
+      labelIssue: null,
+      nearestLabel: '0',
+    });
+    assert.match(v[0]!, /^Looks out-of-distribution: farther from the training images than 99\.5% of real samples/);
+    assert.match(v[0]!, /"0" with 99\.9% confidence/);
+  });
+
+  test('a likely label error names both labels', () => {
+    const v = verdicts({
+      predicted: '7',
+      confidence: 0.95,
+      given: '1',
+      flags: DoubtFlag.labelIssue,
+      oodPercentile: 20,
+      knnPercentile: 20,
+      mspPercentile: 20,
+      labelIssue: 0.93,
+      nearestLabel: '7',
+    });
+    assert.match(v[0]!, /labeled "1", but a model that never saw this label says "7"/);
+  });
+
+  test('an ordinary sample is called ordinary', () => {
+    const v = verdicts({
+      predicted: '3',
+      confidence: 0.97,
+      given: '3',
+      flags: 0,
+      oodPercentile: 40,
+      knnPercentile: 40,
+      mspPercentile: 40,
+      labelIssue: 0.01,
+      nearestLabel: '3',
+    });
+    assert.equal(v.length, 1);
+    assert.match(v[0]!, /^Looks ordinary/);
+  });
+});
+
+describe('insights', () => {
+  test('the confusion matrix counts given label against prediction', () => {
+    const { t, data } = table();
+    const ins = buildInsights(t, data.samples, ['0', '1', 'other']);
+    assert.deepEqual(ins.confusion, [
+      [1, 0],
+      [1, 1],
+      [0, 0],
+    ]);
+    const ood = ins.histograms.find((h) => h.score === 'oodScore')!;
+    assert.equal(ood.threshold, 1);
+    assert.equal(ood.inDistribution.reduce((a, b) => a + b, 0), 3);
+    assert.equal(ood.pool.reduce((a, b) => a + b, 0), 2);
+  });
+});
