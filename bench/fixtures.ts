@@ -2,7 +2,13 @@
 // distractors) written as IDX files, exactly the format a user would point Unsure at.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { encodeIdxImages, encodeIdxLabels, generateDistractors, readMnistRaw, type DistractorKind } from '../src/main/engine/datasets/index.js';
+import {
+  encodeIdxImages,
+  encodeIdxLabels,
+  generateDistractors,
+  readMnistRaw,
+  type DistractorKind,
+} from '../src/main/engine/datasets/index.js';
 import { PIXELS_PER_IMAGE } from '../src/main/engine/types.js';
 
 export interface IdxSlice {
@@ -31,7 +37,11 @@ export function mnistSlice(split: 'train' | 'test', start: number, count: number
 }
 
 /** An unlabeled pool: MNIST test digits followed by generated distractors of the given kinds. */
-export function mixedPool(digits: number, distractors: Partial<Record<DistractorKind, number>>, seed = 7): { pixels: Uint8Array; origins: string[] } {
+export function mixedPool(
+  digits: number,
+  distractors: Partial<Record<DistractorKind, number>>,
+  seed = 7,
+): { pixels: Uint8Array; origins: string[] } {
   const parts: Uint8Array[] = [mnistSlice('test', 0, digits).pixels];
   const origins: string[] = new Array(digits).fill('mnist');
   for (const [kind, n] of Object.entries(distractors) as [DistractorKind, number][]) {

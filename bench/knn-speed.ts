@@ -6,7 +6,8 @@
 //
 // Random unit vectors: search cost does not depend on the data, only on the shapes.
 // Each variant runs once to warm up, then `reps` times; min and median are printed because
-// the machine may be shared and the minimum is the least disturbed figure.
+// the machine may be shared and the minimum is the least disturbed figure. The load average
+// printed first says how shared it was.
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-node';
 import { ExactCosineIndex } from '../src/main/engine/embeddings/knn-index.js';
@@ -77,17 +78,28 @@ function bruteForce(base: Float32Array, q: Float32Array, qi: number, k: number):
   return { idx: all.slice(0, k).map((x) => x.i), sim: all.slice(0, k).map((x) => x.s) };
 }
 
+/**
+ * Wall time, and process CPU time (user + system, all threads): on a shared machine the wall
+ * time includes waiting for the other processes, the CPU time much less so; CPU time divided
+ * by the core count is what the wall time would be on an idle machine with perfect scaling.
+ */
 function timeIt(label: string, f: () => void): void {
   f();
-  const ts: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let r = 0; r < REPS; r++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     f();
-    ts.push(performance.now() - t0);
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  ts.sort((a, b) => a - b);
-  const med = ts[Math.floor(ts.length / 2)];
-  console.log(`${label.padEnd(44)} min ${ts[0].toFixed(0).padStart(6)} ms   median ${med.toFixed(0).padStart(6)} ms   (${REPS} runs)`);
+  const fmt = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return `min ${s[0].toFixed(0).padStart(6)}  median ${s[Math.floor(s.length / 2)].toFixed(0).padStart(6)}`;
+  };
+  console.log(`${label.padEnd(44)} wall ms: ${fmt(wall)}   cpu ms: ${fmt(cpu)}   (${REPS} runs)`);
 }
 
 const cpus = os.cpus();

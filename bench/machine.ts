@@ -14,7 +14,10 @@ export function machineInfo(): Record<string, string> {
     backend: b.backend,
     libtensorflow: b.libtensorflow,
     'tfjs-node': b.tfjsNode,
-    load: os.loadavg().map((l) => l.toFixed(2)).join(' '),
+    load: os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
   };
 }
 

@@ -4,14 +4,20 @@
 //     FPR at 95% TPR for every score column and for the combined ood_score;
 //   - label-issue detection: 5% of the training labels flipped at random, out-of-fold
 //     label check, AUROC and precision@k (k = number of flips).
-import { generateDistractors, loadFashionMnist, readMnistRaw, DEMO_DISTRACTOR_KINDS, EVAL_ONLY_KINDS } from '../src/main/engine/datasets/index.js';
+import {
+  generateDistractors,
+  loadFashionMnist,
+  readMnistRaw,
+  DEMO_DISTRACTOR_KINDS,
+  EVAL_ONLY_KINDS,
+} from '../src/main/engine/datasets/index.js';
 import { trainModel } from '../src/main/engine/pipeline/train-model.js';
 import { buildScoreTable } from '../src/main/engine/pipeline/score-table.js';
 import { outOfFoldLabelIssues } from '../src/main/engine/pipeline/label-check.js';
 import { makeRng } from '../src/main/engine/model/rng.js';
 import { PIXELS_PER_IMAGE } from '../src/main/engine/types.js';
 import type { ScoreTable } from '../src/main/engine/engine-client.js';
-import { auroc, fprAtTpr, precisionAtK } from './metrics.js';
+import { auroc, fprAtTpr, precisionAtK } from '../src/main/engine/scores/metrics.js';
 import { formatTable } from './machine.js';
 
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
@@ -45,7 +51,10 @@ export async function runQuality(out: (s: string) => void, opts: QualityOptions 
 
   // Layout: training digits, test digits, then perKind images of each distractor kind.
   const parts: Uint8Array[] = [train.pixels.subarray(0, nTrain * PIXELS_PER_IMAGE), test.pixels];
-  for (const kind of kinds) parts.push(kind === 'fashion' ? loadFashionMnist(perKind, seed) : generateDistractors(kind as never, perKind, seed));
+  for (const kind of kinds)
+    parts.push(
+      kind === 'fashion' ? loadFashionMnist(perKind, seed) : generateDistractors(kind as never, perKind, seed),
+    );
   const total = parts.reduce((s, p) => s + p.length, 0) / PIXELS_PER_IMAGE;
   const pixels = new Uint8Array(total * PIXELS_PER_IMAGE);
   let off = 0;
@@ -61,7 +70,14 @@ export async function runQuality(out: (s: string) => void, opts: QualityOptions 
   const t0 = performance.now();
   const m = await trainModel({ ids, pixels, labels, knownClasses: DIGITS, epochs, seed, projectDir: null }, () => {});
   const trainSec = (performance.now() - t0) / 1000;
-  const { table } = await buildScoreTable({ classifier: m.classifier, pixels, labels, trainIndices: m.trainIndices, heldOutIndices: m.heldOutIndices, modelVersion: m.modelVersion });
+  const { table } = await buildScoreTable({
+    classifier: m.classifier,
+    pixels,
+    labels,
+    trainIndices: m.trainIndices,
+    heldOutIndices: m.heldOutIndices,
+    modelVersion: m.modelVersion,
+  });
   m.classifier.dispose();
 
   const testStart = nTrain;
@@ -81,9 +97,14 @@ export async function runQuality(out: (s: string) => void, opts: QualityOptions 
   });
   ood.overall = evaluate(table, idRows, allOod);
   for (const kind of [...kinds, 'overall']) {
-    rows.push([`${kind}${(EVAL_ONLY_KINDS as readonly string[]).includes(kind) ? ' (eval-only)' : ''}`, ...SCORE_COLUMNS.flatMap((c) => [ood[kind][c].auroc, ood[kind][c].fpr95])]);
+    rows.push([
+      `${kind}${(EVAL_ONLY_KINDS as readonly string[]).includes(kind) ? ' (eval-only)' : ''}`,
+      ...SCORE_COLUMNS.flatMap((c) => [ood[kind][c].auroc, ood[kind][c].fpr95]),
+    ]);
   }
-  out(`\nIn-distribution: MNIST test accuracy ${(100 * accuracy).toFixed(2)}% (held-out ${(100 * m.heldOutAccuracy).toFixed(2)}%), training ${trainSec.toFixed(1)} s\n`);
+  out(
+    `\nIn-distribution: MNIST test accuracy ${(100 * accuracy).toFixed(2)}% (held-out ${(100 * m.heldOutAccuracy).toFixed(2)}%), training ${trainSec.toFixed(1)} s\n`,
+  );
   out(`\nOOD detection: MNIST test (10,000) vs ${perKind} of each kind; AUROC and FPR at 95% TPR (lower is better)\n`);
   out(formatTable(rows));
 
@@ -106,13 +127,20 @@ export async function runQuality(out: (s: string) => void, opts: QualityOptions 
     out(`\nLabel issues: ${nFlip} of ${nTrain} training labels flipped; out-of-fold check...\n`);
     const t1 = performance.now();
     const issue = await outOfFoldLabelIssues(
-      { ids: ids.slice(0, nTrain), pixels: pixels.subarray(0, nTrain * PIXELS_PER_IMAGE), labels: noisy, knownClasses: DIGITS, epochs, seed },
+      {
+        ids: ids.slice(0, nTrain),
+        pixels: pixels.subarray(0, nTrain * PIXELS_PER_IMAGE),
+        labels: noisy,
+        knownClasses: DIGITS,
+        epochs,
+        seed,
+      },
       () => {},
     );
     const sec = (performance.now() - t1) / 1000;
-    const scores = Array.from(issue);
-    const truth = Array.from(flipped, (v) => v === 1);
-    result.labelIssue = { auroc: auroc(scores, truth), precisionAtK: precisionAtK(scores, truth, nFlip), k: nFlip };
+    const pos = Array.from(issue).filter((_, i) => flipped[i] === 1);
+    const neg = Array.from(issue).filter((_, i) => flipped[i] === 0);
+    result.labelIssue = { auroc: auroc(pos, neg), precisionAtK: precisionAtK(issue, flipped, nFlip), k: nFlip };
     out(
       formatTable([
         ['label issue', 'value', 'target'],
@@ -134,13 +162,18 @@ function range(a: number, b: number): number[] {
   return Array.from({ length: b - a }, (_, i) => a + i);
 }
 
-function evaluate(table: ScoreTable, idRows: number[], oodRows: number[]): Record<string, { auroc: number; fpr95: number }> {
+/** Per score column: AUROC (OOD = positive) and the share of OOD samples accepted at 95% TPR of in-distribution. */
+function evaluate(
+  table: ScoreTable,
+  idRows: number[],
+  oodRows: number[],
+): Record<string, { auroc: number; fpr95: number }> {
   const res: Record<string, { auroc: number; fpr95: number }> = {};
-  const truth = [...idRows.map(() => false), ...oodRows.map(() => true)];
   for (const c of SCORE_COLUMNS) {
     const col = table[c];
-    const s = [...idRows.map((i) => col[i]), ...oodRows.map((i) => col[i])];
-    res[c] = { auroc: auroc(s, truth), fpr95: fprAtTpr(s, truth, 0.95) };
+    const id = idRows.map((i) => col[i]);
+    const ood = oodRows.map((i) => col[i]);
+    res[c] = { auroc: auroc(ood, id), fpr95: fprAtTpr(id, ood, 0.95) };
   }
   return res;
 }

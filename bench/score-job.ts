@@ -31,17 +31,40 @@ export async function runScoreJob(
     const pool = mixedPool(poolSize - 5 * d, { missegmented: 2 * d, scribble: d, noise: d, 'letters-like': d });
     const poolDir = await writeIdxDataset(path.join(tmp, 'pool'), { pixels: pool.pixels, labels: null }, 'pool');
     const csv = path.join(tmp, 'scores.csv');
-    const args = ['--import', 'tsx', path.join(root, 'src/main/cli.ts'), 'score', '--train', train, '--pool', poolDir, '--out', csv, '--epochs', String(epochs)];
+    const args = [
+      '--import',
+      'tsx',
+      path.join(root, 'src/main/cli.ts'),
+      'score',
+      '--train',
+      train,
+      '--pool',
+      poolDir,
+      '--out',
+      csv,
+      '--epochs',
+      String(epochs),
+    ];
     out(`Running: node ${args.join(' ')}\n`);
     const t0 = performance.now();
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, UNSURE_HOME: path.join(tmp, 'home') }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, args, {
+        cwd: root,
+        env: { ...process.env, UNSURE_HOME: path.join(tmp, 'home') },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
       child.on('error', reject);
       child.on('exit', (c) => {
         if (c !== 0) out(stderr);
-        else out(stderr.split('\n').filter((l) => /^(model|wrote)/.test(l)).join('\n') + '\n');
+        else
+          out(
+            stderr
+              .split('\n')
+              .filter((l) => /^(model|wrote)/.test(l))
+              .join('\n') + '\n',
+          );
         resolve(c);
       });
     });
@@ -50,7 +73,11 @@ export async function runScoreJob(
     out(
       formatTable([
         ['measure', 'value', 'target'],
-        [`unsure score: ${trainSize} train (IDX), ${epochs} epochs, ${poolSize} pool, start to exit (s)`, wallSec, '<= 25'],
+        [
+          `unsure score: ${trainSize} train (IDX), ${epochs} epochs, ${poolSize} pool, start to exit (s)`,
+          wallSec,
+          '<= 25',
+        ],
         ['rows written', rows, String(poolSize)],
         ['exit code', code ?? -1, '0'],
       ]),

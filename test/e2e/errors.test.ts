@@ -10,7 +10,17 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from './browser.js';
 import { makeDigitFixture, type DigitFixture } from './fixtures.js';
 import { startServer, waitReady, type StartedServer } from './server.js';
-import { eventually, journaled, openApp, tile, tileIds, tileName, waitForQueue, type OpenedApp } from './ui.js';
+import {
+  eventually,
+  journaled,
+  openApp,
+  showOnly,
+  tile,
+  tileIds,
+  tileName,
+  waitForQueue,
+  type OpenedApp,
+} from './ui.js';
 
 describe('errors are shown and decisions survive them', () => {
   let tmp: string;
@@ -19,6 +29,8 @@ describe('errors are shown and decisions survive them', () => {
   let server: StartedServer;
   let browser: Browser;
   let app: OpenedApp;
+  /** Decided while the server was down; must still be there at the end. */
+  let offlineDecision = '';
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'unsure-e2e-errors-'));
@@ -65,6 +77,7 @@ describe('errors are shown and decisions survive them', () => {
   test('decisions made while the server is down are kept and reach the journal after a restart', async () => {
     const { page } = app;
     const [id] = await tileIds(page, 1);
+    offlineDecision = id;
     const port = Number(new URL(server.origin).port);
     await server.stop();
     await page.getByRole('alert').filter({ hasText: 'Connection to Unsure lost' }).waitFor({ timeout: 20_000 });
@@ -72,7 +85,9 @@ describe('errors are shown and decisions survive them', () => {
     await tile(page, id).click();
     await page.keyboard.press('5');
     await eventually('the decision on screen', async () => (await tileName(page, id)).includes('decided 5'));
-    await eventually('the session bar to count it unsynced', async () => /1 unsynced/.test((await page.getByTestId('sync').textContent()) ?? ''));
+    await eventually('the session bar to count it unsynced', async () =>
+      /1 unsynced/.test((await page.getByTestId('sync').textContent()) ?? ''),
+    );
 
     // Same port, so the same origin and the same IndexedDB; a new launch token, as after any restart.
     server = await startServer({ train: fixture.train, pool: fixture.pool, home, port });
@@ -93,5 +108,8 @@ describe('errors are shown and decisions survive them', () => {
     await dialog.getByRole('button', { name: 'Open dataset' }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'no-such-dataset' });
     await alert.first().waitFor({ timeout: 60_000 });
+    // The open project and its decisions are still there.
+    await showOnly(page, 'decided');
+    assert.match(await tileName(page, offlineDecision), /decided 5$/);
   });
 });

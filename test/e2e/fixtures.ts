@@ -16,7 +16,10 @@ export interface DigitFixture {
 const png = (pixels: Uint8Array, i: number) =>
   encodeGreyPng(pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE), 28, 28);
 
-export function makeDigitFixture(dir: string, opts: { train: number; poolDigits: number; poolDistractors: number }): DigitFixture {
+export function makeDigitFixture(
+  dir: string,
+  opts: { train: number; poolDigits: number; poolDistractors: number },
+): DigitFixture {
   const train = path.join(dir, 'train');
   const pool = path.join(dir, 'pool');
   const mnist = readMnistRaw('train');

@@ -16,7 +16,13 @@ export interface StartedServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(opts: { train?: string; pool?: string; home: string; port?: number; seed?: number }): Promise<StartedServer> {
+export async function startServer(opts: {
+  train?: string;
+  pool?: string;
+  home: string;
+  port?: number;
+  seed?: number;
+}): Promise<StartedServer> {
   const args = [path.join(root, 'bin', 'unsure.mjs'), 'serve', '--port', String(opts.port ?? 0)];
   if (opts.train) args.push('--train', opts.train);
   if (opts.pool) args.push('--pool', opts.pool);
@@ -77,7 +83,8 @@ export async function waitReady(server: StartedServer, timeoutMs = 300_000): Pro
     const p = await callApi<{ status: string; statusMessage: string | null }>(server, 'getProject');
     if (p.status === 'ready') return;
     if (p.status === 'error') throw new Error(`project failed: ${p.statusMessage}\n${server.output()}`);
-    if (Date.now() > until) throw new Error(`project not ready after ${timeoutMs} ms (status ${p.status})\n${server.output()}`);
+    if (Date.now() > until)
+      throw new Error(`project not ready after ${timeoutMs} ms (status ${p.status})\n${server.output()}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

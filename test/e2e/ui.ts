@@ -35,15 +35,38 @@ export async function waitForQueue(page: Page, timeout = QUEUE_TIMEOUT): Promise
   await queueBox(page).getByRole('option').first().waitFor({ timeout });
 }
 
-/** Sample ids of the rendered tiles, in on-screen order (the first rows of the queue). */
+/** The rendered tiles (a window of the filtered queue) as position -> sample id. */
+export async function shownTiles(page: Page): Promise<{ pos: number; id: string }[]> {
+  const tiles = await queueBox(page)
+    .getByRole('option')
+    .evaluateAll((els) =>
+      els.map((e) => ({ pos: Number(e.getAttribute('aria-posinset')) - 1, id: e.getAttribute('data-id') ?? '' })),
+    );
+  return tiles.sort((a, b) => a.pos - b.pos);
+}
+
+/** True when every rendered tile sits where the queue puts it (with no filter on). */
+export async function gridMatchesQueue(page: Page, q: Queue): Promise<boolean> {
+  const tiles = await shownTiles(page);
+  return tiles.length > 0 && tiles.every((t) => q.ids[t.pos] === t.id);
+}
+
+/** Sample ids of the first rendered tiles, in on-screen order. */
 export async function tileIds(page: Page, n: number): Promise<string[]> {
   const ids = await queueBox(page)
     .getByRole('option')
-    .evaluateAll((els) => els.map((e) => ({ pos: Number(e.getAttribute('aria-posinset')), id: e.getAttribute('data-id') ?? '' })));
+    .evaluateAll((els) =>
+      els.map((e) => ({ pos: Number(e.getAttribute('aria-posinset')), id: e.getAttribute('data-id') ?? '' })),
+    );
   return ids
     .sort((a, b) => a.pos - b.pos)
     .slice(0, n)
     .map((x) => x.id);
+}
+
+/** Shows only decided samples (or everything again): decided tiles may sit anywhere in a re-ranked queue. */
+export async function showOnly(page: Page, which: 'all' | 'decided' | 'toReview'): Promise<void> {
+  await page.getByRole('combobox', { name: 'Filter by decision' }).selectOption(which);
 }
 
 export function tile(page: Page, id: string) {
@@ -59,7 +82,11 @@ export async function currentId(page: Page): Promise<string> {
 }
 
 /** Polls until `check` passes (returns a truthy value), or fails with `what`. */
-export async function eventually<T>(what: string, check: () => Promise<T | null | undefined | false>, timeout = 20_000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | null | undefined | false>,
+  timeout = 20_000,
+): Promise<T> {
   const until = Date.now() + timeout;
   let last: unknown;
   for (;;) {
@@ -86,6 +113,12 @@ export function queue(server: StartedServer): Promise<Queue> {
 export function journaled(server: StartedServer, sampleId: string, after: string | null, action?: string) {
   return eventually(`the main side's journal to record ${sampleId} -> ${after}`, async () => {
     const j = await journal(server);
-    return j.find((e) => e.kind === 'decision' && e.sampleId === sampleId && (after === null || e.after === after) && (!action || e.action === action));
+    return j.find(
+      (e) =>
+        e.kind === 'decision' &&
+        e.sampleId === sampleId &&
+        (after === null || e.after === after) &&
+        (!action || e.action === action),
+    );
   });
 }

@@ -32,13 +32,21 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
-    else cell += ch;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += ch;
   }
   return rows;
 }
@@ -61,15 +69,33 @@ test('score writes one row per pool sample with every column, then reuses the ca
   for (const row of rows.slice(1)) {
     assert.equal(row.length, SCORE_CSV_COLUMNS.length);
     assert.equal(row[col('split')], 'pool');
-    for (const name of ['confidence', 'msp', 'margin', 'entropy', 'energy', 'knn_distance', 'ood_score', 'review_priority']) {
+    for (const name of [
+      'confidence',
+      'msp',
+      'margin',
+      'entropy',
+      'energy',
+      'knn_distance',
+      'ood_score',
+      'review_priority',
+    ]) {
       assert.ok(Number.isFinite(Number(row[col(name)])) && row[col(name)] !== '', `${name}=${row[col(name)]}`);
     }
     assert.equal(row[col('label_issue')], '', 'unlabeled pool rows have no label issue');
   }
-  const ranks = rows.slice(1).map((r2) => Number(r2[col('rank')])).sort((a, b) => a - b);
-  assert.deepEqual(ranks, Array.from({ length: 200 }, (_, i) => i + 1));
+  const ranks = rows
+    .slice(1)
+    .map((r2) => Number(r2[col('rank')]))
+    .sort((a, b) => a - b);
+  assert.deepEqual(
+    ranks,
+    Array.from({ length: 200 }, (_, i) => i + 1),
+  );
   // No temp file is left beside the output.
-  assert.deepEqual(readdirSync(tmp.dir).filter((f) => f.includes('scores')), ['scores.csv']);
+  assert.deepEqual(
+    readdirSync(tmp.dir).filter((f) => f.includes('scores')),
+    ['scores.csv'],
+  );
 
   const again = unsure('score', '--train', train, '--pool', pool, '--out', out, '--epochs', '1', '--seed', '3');
   assert.equal(again.code, 0, again.stderr);

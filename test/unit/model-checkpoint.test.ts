@@ -16,7 +16,10 @@ const train = mnistArrays('train', 0, 1000);
 const probe = mnistArrays('test', 0, 300);
 
 test('save then load gives identical predictions and keeps classes and provenance', async () => {
-  const cnn = await trainCnn({ pixels: train.pixels, indices: range(1000), labels: train.labels, numClasses: 10 }, { epochs: 1, seed: 3 });
+  const cnn = await trainCnn(
+    { pixels: train.pixels, indices: range(1000), labels: train.labels, numClasses: 10 },
+    { epochs: 1, seed: 3 },
+  );
   const model = new CnnClassifier(cnn, DIGITS);
   const dir = path.join(tmp.dir, 'ck');
   const options = { epochs: 1, seed: 3 };

@@ -11,7 +11,11 @@ export function tempDir(prefix = 'unsure-model-'): { dir: string; cleanup: () =>
 }
 
 /** `count` MNIST images from `start` as one pixel buffer plus labels as class indices. */
-export function mnistArrays(split: 'train' | 'test', start: number, count: number): { pixels: Uint8Array; labels: Int32Array } {
+export function mnistArrays(
+  split: 'train' | 'test',
+  start: number,
+  count: number,
+): { pixels: Uint8Array; labels: Int32Array } {
   const raw = readMnistRaw(split);
   return {
     pixels: raw.pixels.slice(start * PIXELS_PER_IMAGE, (start + count) * PIXELS_PER_IMAGE),

@@ -68,5 +68,8 @@ test('an aborted training rejects with AbortError and frees its tensors', async 
 
 test('bad input is refused with a clear message', async () => {
   await assert.rejects(trainCnn({ ...data, indices: [], labels: [] }, { epochs: 1, seed: 1 }), /nothing to train on/);
-  await assert.rejects(trainCnn({ ...data, labels: train.labels.subarray(0, 10) }, { epochs: 1, seed: 1 }), /differ in length/);
+  await assert.rejects(
+    trainCnn({ ...data, labels: train.labels.subarray(0, 10) }, { epochs: 1, seed: 1 }),
+    /differ in length/,
+  );
 });

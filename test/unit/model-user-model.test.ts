@@ -31,7 +31,17 @@ test('a saved tfjs Layers model loads with penultimate features and pre-softmax 
     assert.deepEqual(loaded.classifier.classes, ['cat', 'dog', 'eel']);
     assert.equal(loaded.classifier.embeddingDim, 32);
     const e = await embedImages(loaded.classifier, probe.pixels);
-    const expected = tf.tidy(() => m.predict(tf.tensor4d(Float32Array.from(probe.pixels, (v) => v / 255), [50, 28, 28, 1])) as tf.Tensor).dataSync();
+    const expected = tf
+      .tidy(
+        () =>
+          m.predict(
+            tf.tensor4d(
+              Float32Array.from(probe.pixels, (v) => v / 255),
+              [50, 28, 28, 1],
+            ),
+          ) as tf.Tensor,
+      )
+      .dataSync();
     const fromLogits = tf.tidy(() => tf.softmax(tf.tensor2d(e.logits, [50, 3])).dataSync());
     for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(expected[i] - fromLogits[i]) < 1e-4);
   } finally {

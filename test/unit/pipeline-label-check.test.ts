@@ -18,8 +18,9 @@ const ids = labels.map((_, i) => `x${i}`);
 
 test('flipped labels get higher label-issue scores; unlabeled samples get NaN', async () => {
   const phases: string[] = [];
-  const issue = await outOfFoldLabelIssues({ ids, pixels: data.pixels, labels, knownClasses: DIGITS, epochs: 1, seed: 1, folds: 2 }, (phase) =>
-    phases.push(phase),
+  const issue = await outOfFoldLabelIssues(
+    { ids, pixels: data.pixels, labels, knownClasses: DIGITS, epochs: 1, seed: 1, folds: 2 },
+    (phase) => phases.push(phase),
   );
   assert.ok(phases.includes('training'));
   let flippedSum = 0;
@@ -29,7 +30,10 @@ test('flipped labels get higher label-issue scores; unlabeled samples get NaN', 
     if (l === null) return assert.ok(Number.isNaN(issue[i]), `unlabeled ${i} got ${issue[i]}`);
     assert.ok(issue[i] >= 0 && issue[i] <= 1, `sample ${i}: ${issue[i]}`);
     if (flipped.has(i)) flippedSum += issue[i];
-    else (cleanSum += issue[i]), clean++;
+    else {
+      cleanSum += issue[i];
+      clean++;
+    }
   });
   const flippedMean = flippedSum / flipped.size;
   const cleanMean = cleanSum / clean;
@@ -38,7 +42,10 @@ test('flipped labels get higher label-issue scores; unlabeled samples get NaN', 
 
 test('out-of-fold probabilities are complete rows for labeled samples only', async () => {
   const small = labels.slice(0, 400);
-  const { probs, classes } = await outOfFoldProbs({ ids: ids.slice(0, 400), pixels: data.pixels, labels: small, knownClasses: DIGITS, epochs: 1, seed: 2 }, () => {});
+  const { probs, classes } = await outOfFoldProbs(
+    { ids: ids.slice(0, 400), pixels: data.pixels, labels: small, knownClasses: DIGITS, epochs: 1, seed: 2 },
+    () => {},
+  );
   assert.deepEqual(classes, DIGITS);
   small.forEach((l, i) => {
     const row = probs.subarray(i * 10, i * 10 + 10);

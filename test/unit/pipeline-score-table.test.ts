@@ -56,7 +56,15 @@ test('trains with other as an extra class, reuses the cache, and scores every sa
   const n = labels.length;
   assert.equal(table.k, 10);
   assert.equal(embeddings.length, n * dim);
-  for (const col of [table.msp, table.margin, table.entropy, table.energy, table.knnDistance, table.oodScore, table.reviewPriority]) {
+  for (const col of [
+    table.msp,
+    table.margin,
+    table.entropy,
+    table.energy,
+    table.knnDistance,
+    table.oodScore,
+    table.reviewPriority,
+  ]) {
     assert.equal(col.length, n);
     assert.ok(col.every(Number.isFinite));
   }

@@ -1,14 +1,27 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JournalEntry } from '../../src/shared/api.js';
-import { foldJournal, isCorrection, lastUndoableBatch, mergeJournals, sessionStats } from '../../src/renderer/src/journal/fold.js';
+import {
+  foldJournal,
+  isCorrection,
+  lastUndoableBatch,
+  mergeJournals,
+  sessionStats,
+} from '../../src/renderer/src/journal/fold.js';
 import { decisionEntries, undoEntry, type DecisionTarget } from '../../src/renderer/src/journal/decide.js';
 
 let n = 0;
 const id = () => `id-${String(++n).padStart(6, '0')}`;
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, s)).toISOString();
 
-function decision(sampleId: string, action: 'relabel' | 'other' | 'accept' | 'keep' | 'skip', before: string | null, after: string | null, t: number, batchId = id()): JournalEntry {
+function decision(
+  sampleId: string,
+  action: 'relabel' | 'other' | 'accept' | 'keep' | 'skip',
+  before: string | null,
+  after: string | null,
+  t: number,
+  batchId = id(),
+): JournalEntry {
   return { kind: 'decision', entryId: id(), batchId, sampleId, action, before, after, at: at(t), reviewer: 'ann' };
 }
 
@@ -30,8 +43,15 @@ describe('foldJournal', () => {
 
   test('an undo reverts its whole batch and only that batch', () => {
     const batch = id();
-    const entries = [decision('a', 'other', '1', 'other', 1, batch), decision('b', 'other', '2', 'other', 1, batch), decision('c', 'relabel', null, '7', 2)];
-    const undone = [...entries, { kind: 'undo', entryId: id(), batchId: batch, at: at(3), reviewer: 'ann' } as JournalEntry];
+    const entries = [
+      decision('a', 'other', '1', 'other', 1, batch),
+      decision('b', 'other', '2', 'other', 1, batch),
+      decision('c', 'relabel', null, '7', 2),
+    ];
+    const undone = [
+      ...entries,
+      { kind: 'undo', entryId: id(), batchId: batch, at: at(3), reviewer: 'ann' } as JournalEntry,
+    ];
     const f = foldJournal(undone);
     assert.equal(f.samples.has('a'), false);
     assert.equal(f.samples.has('b'), false);
@@ -99,8 +119,13 @@ describe('corrections and session stats', () => {
     assert.equal(get('unl-other'), true);
   });
 
-  test('rate per hour counts this session\'s decisions over the time since the first', () => {
-    const entries = [decision('old', 'other', '1', 'other', 0), decision('a', 'other', '1', 'other', 10), decision('b', 'other', '1', 'other', 20), decision('c', 'other', '1', 'other', 30)];
+  test("rate per hour counts this session's decisions over the time since the first", () => {
+    const entries = [
+      decision('old', 'other', '1', 'other', 0),
+      decision('a', 'other', '1', 'other', 10),
+      decision('b', 'other', '1', 'other', 20),
+      decision('c', 'other', '1', 'other', 30),
+    ];
     const f = foldJournal(entries);
     const now = Date.parse(at(46));
     const s = sessionStats(entries, f, at(5), now);
@@ -153,7 +178,8 @@ describe('decisionEntries', () => {
 
   test('entries and the undo entry satisfy the API schema', async () => {
     const { JournalEntry } = await import('../../src/shared/api.js');
-    for (const e of decisionEntries({ action: 'relabel', label: '9' }, targets, { ...meta, batchId: 'b-12345678' })) JournalEntry.parse(e);
+    for (const e of decisionEntries({ action: 'relabel', label: '9' }, targets, { ...meta, batchId: 'b-12345678' }))
+      JournalEntry.parse(e);
     JournalEntry.parse(undoEntry('b-12345678', { at: at(2), reviewer: 'ann', newId: () => 'undo-12345678' }));
   });
 });

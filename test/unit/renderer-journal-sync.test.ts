@@ -1,7 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JournalEntry } from '../../src/shared/api.js';
-import { backoffDelay, JournalSync, type PendingStore, type Scheduler, type SyncState } from '../../src/renderer/src/journal/sync.js';
+import {
+  backoffDelay,
+  JournalSync,
+  type PendingStore,
+  type Scheduler,
+  type SyncState,
+} from '../../src/renderer/src/journal/sync.js';
 
 /** An in-memory store with the same contract as the IndexedDB one. */
 class MemoryStore implements PendingStore {
@@ -64,7 +70,13 @@ describe('JournalSync', () => {
     store.add(Array.from({ length: 25 }, (_, i) => entry(i)));
     const pushed: number[] = [];
     const states: SyncState[] = [];
-    const s = new JournalSync({ projectId: 'p', store, push: async (e) => pushed.push(e.length), onState: (x) => states.push(x), chunk: 10 });
+    const s = new JournalSync({
+      projectId: 'p',
+      store,
+      push: async (e) => pushed.push(e.length),
+      onState: (x) => states.push(x),
+      chunk: 10,
+    });
     await s.kick();
     assert.deepEqual(pushed, [10, 10, 5]);
     assert.equal((await store.pending()).length, 0);

@@ -3,7 +3,19 @@ import assert from 'node:assert/strict';
 import { assignClassKeys, commandForKey, COMMAND_LETTERS } from '../../src/renderer/src/keys/keymap.js';
 
 const digits = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'other'];
-const fashion = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot', 'other'];
+const fashion = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+  'other',
+];
 
 describe('assignClassKeys', () => {
   test('digit classes get their own digit and other gets no class key', () => {
@@ -51,7 +63,12 @@ describe('commandForKey', () => {
   });
   test('movement, with shift extending the selection', () => {
     assert.deepEqual(commandForKey({ key: 'ArrowRight' }, k), { type: 'move', dx: 1, dy: 0, extend: false });
-    assert.deepEqual(commandForKey({ key: 'ArrowDown', shiftKey: true }, k), { type: 'move', dx: 0, dy: 1, extend: true });
+    assert.deepEqual(commandForKey({ key: 'ArrowDown', shiftKey: true }, k), {
+      type: 'move',
+      dx: 0,
+      dy: 1,
+      extend: true,
+    });
   });
   test('upper-case R and E are retrain and export; modified keys are left to the browser', () => {
     assert.deepEqual(commandForKey({ key: 'R', shiftKey: true }, k), { type: 'retrain' });

@@ -24,7 +24,10 @@ describe('filterRows', () => {
     assert.deepEqual([...filterRows(q, none, { ...DEFAULT_FILTER, given: UNLABELED })], [0]);
     const decided = Uint8Array.from([0, 1, 0, 1]);
     assert.deepEqual([...filterRows(q, decided, { ...DEFAULT_FILTER, decision: 'toReview' })], [0, 2]);
-    assert.deepEqual([...filterRows(q, decided, { doubt: 'ood', predicted: ANY, given: ANY, decision: 'decided' })], [3]);
+    assert.deepEqual(
+      [...filterRows(q, decided, { doubt: 'ood', predicted: ANY, given: ANY, decision: 'decided' })],
+      [3],
+    );
   });
   test('counts per tab', () => {
     assert.deepEqual(doubtCounts(q.flags), { all: 4, lowConfidence: 1, ood: 2, labelIssue: 2 });
@@ -33,9 +36,18 @@ describe('filterRows', () => {
 
 describe('tile words', () => {
   test('the accessible name says what the model thinks and why the tile is here', () => {
-    assert.equal(tileName({ predicted: '0', confidence: 0.99996, flags: DoubtFlag.ood, given: null, decision: null }), 'predicted 0, 100% confident, out-of-distribution');
     assert.equal(
-      tileName({ predicted: '3', confidence: 0.5, flags: DoubtFlag.lowConfidence | DoubtFlag.labelIssue, given: '5', decision: { label: 'other', action: 'other' } }),
+      tileName({ predicted: '0', confidence: 0.99996, flags: DoubtFlag.ood, given: null, decision: null }),
+      'predicted 0, 100% confident, out-of-distribution',
+    );
+    assert.equal(
+      tileName({
+        predicted: '3',
+        confidence: 0.5,
+        flags: DoubtFlag.lowConfidence | DoubtFlag.labelIssue,
+        given: '5',
+        decision: { label: 'other', action: 'other' },
+      }),
       'predicted 3, 50% confident, low confidence, likely label error, given 5, decided other',
     );
     assert.equal(percent(0.0123), '1.2%');
@@ -44,12 +56,29 @@ describe('tile words', () => {
 
 describe('applyJobEvent', () => {
   test('tracks a job from progress to done and ignores late progress', () => {
-    let jobs = applyJobEvent(new Map(), { type: 'progress', jobId: 'j', task: 'train', phase: 'fit', fraction: 0.5, message: 'epoch 1' });
+    let jobs = applyJobEvent(new Map(), {
+      type: 'progress',
+      jobId: 'j',
+      task: 'train',
+      phase: 'fit',
+      fraction: 0.5,
+      message: 'epoch 1',
+    });
     assert.equal(jobs.get('j')?.progress?.fraction, 0.5);
     jobs = applyJobEvent(jobs, { type: 'done', jobId: 'j', task: 'score', result: { ok: 1 } });
     assert.equal(jobs.get('j')?.status, 'done');
-    const after = applyJobEvent(jobs, { type: 'progress', jobId: 'j', task: 'train', phase: 'fit', fraction: 0.9, message: '' });
+    const after = applyJobEvent(jobs, {
+      type: 'progress',
+      jobId: 'j',
+      task: 'train',
+      phase: 'fit',
+      fraction: 0.9,
+      message: '',
+    });
     assert.equal(after, jobs);
-    assert.equal(applyJobEvent(jobs, { type: 'error', jobId: 'k', task: 'export', message: 'EACCES' }).get('k')?.error, 'EACCES');
+    assert.equal(
+      applyJobEvent(jobs, { type: 'error', jobId: 'k', task: 'export', message: 'EACCES' }).get('k')?.error,
+      'EACCES',
+    );
   });
 });

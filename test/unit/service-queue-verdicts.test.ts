@@ -81,7 +81,19 @@ describe('verdicts in plain words', () => {
       labelIssue: 0.93,
       nearestLabel: '7',
     });
-    assert.match(v[0]!, /labeled "1", but a model that never saw this label says "7"/);
+    assert.match(v[0]!, /labeled "1", but the model says "7" \(label doubt 93%\)/);
+    const same = verdicts({
+      predicted: '8',
+      confidence: 0.9,
+      given: '8',
+      flags: DoubtFlag.labelIssue,
+      oodPercentile: 20,
+      knnPercentile: 20,
+      mspPercentile: 20,
+      labelIssue: 0.7,
+      nearestLabel: '8',
+    });
+    assert.match(same[0]!, /labeled "8", but models that never saw this label disagree/);
   });
 
   test('an ordinary sample is called ordinary', () => {

@@ -60,7 +60,10 @@ test('open returns train then pool samples, the classes, and pixels in shared me
 });
 
 test('calls before training fail with the worker message as an Error', async () => {
-  await assert.rejects(engine.score(() => {}), (e: Error) => e instanceof Error && /no model yet/.test(e.message));
+  await assert.rejects(
+    engine.score(() => {}),
+    (e: Error) => e instanceof Error && /no model yet/.test(e.message),
+  );
   await assert.rejects(engine.similar(0, 5), /score the samples first/);
 });
 
@@ -114,7 +117,10 @@ test('score, similar, predictImage and saveModel work on the trained model', asy
   assert.ok(table.thresholds.ood > 0);
   const near = await engine.similar(NT + 3, 5);
   assert.equal(near.length, 5);
-  assert.ok(near.every((i) => i >= NT && i !== NT + 3), `similar gave ${near.join(',')}`);
+  assert.ok(
+    near.every((i) => i >= NT && i !== NT + 3),
+    `similar gave ${near.join(',')}`,
+  );
   const digit = opened.pixels.slice((NT + 0) * 784, (NT + 1) * 784);
   const pred = await engine.predictImage(new Uint8Array(encodeGreyPng(digit, 28, 28)));
   assert.equal(pred.classes.length, 10);
@@ -129,9 +135,28 @@ test('score, similar, predictImage and saveModel work on the trained model', asy
   assert.equal(backend.backend, 'tensorflow');
 });
 
+test('similar and predictImage are answered during a training, from the current model', async () => {
+  const before = await engine.score(() => {});
+  let trainDone = false;
+  let started!: () => void;
+  const trainingStarted = new Promise<void>((r) => (started = r));
+  const training = engine
+    .train({ labels, epochs: 3, seed: 5 }, (p) => p.phase === 'training' && started(), new AbortController().signal)
+    .finally(() => (trainDone = true));
+  await trainingStarted;
+  const near = await engine.similar(NT + 1, 3);
+  assert.equal(trainDone, false, 'similar waited for the training');
+  assert.equal(near.length, 3);
+  const r = await training;
+  assert.notEqual(r.modelVersion, before.modelVersion);
+});
+
 test('opening a missing dataset fails with its path in the message', async () => {
   const missing = path.join(tmp, 'nope');
-  await assert.rejects(engine.open({ train: missing, projectDir: tmp }, () => {}), (e: Error) => e.message.includes(missing));
+  await assert.rejects(
+    engine.open({ train: missing, projectDir: tmp }, () => {}),
+    (e: Error) => e.message.includes(missing),
+  );
 });
 
 test('no TensorFlow was loaded on the main thread', () => {

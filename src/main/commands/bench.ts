@@ -25,7 +25,11 @@ export async function runBench(argv: string[]): Promise<number> {
     try {
       parsed = parseArgs({
         args: argv,
-        options: { 'train-size': { type: 'string' }, epochs: { type: 'string' }, 'no-label-check': { type: 'boolean' } },
+        options: {
+          'train-size': { type: 'string' },
+          epochs: { type: 'string' },
+          'no-label-check': { type: 'boolean' },
+        },
         allowPositionals: true,
         strict: true,
       });

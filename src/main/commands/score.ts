@@ -51,12 +51,16 @@ export interface CommonArgs {
 export function parseIntArg(name: string, raw: string | undefined, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;
   const v = Number(raw);
-  if (!Number.isInteger(v) || v < min || v > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${raw}'`);
+  if (!Number.isInteger(v) || v < min || v > max)
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${raw}'`);
   return v;
 }
 
 /** A one-line progress bar on a terminal; plain lines (at most one per phase or 5 s) otherwise. */
-export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): { update: (p: EngineProgress) => void; done: () => void } {
+export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): {
+  update: (p: EngineProgress) => void;
+  done: () => void;
+} {
   const tty = stream.isTTY === true;
   let lastKey = '';
   let lastAt = 0;
@@ -135,8 +139,10 @@ function parseScoreArgs(argv: string[]) {
   if (!values.train) throw new UsageError('--train <labeled dataset> is required');
   if (!values.out) throw new UsageError('--out <file.csv> is required');
   const outDir = path.dirname(path.resolve(values.out));
-  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw new UsageError(`--out: folder ${outDir} does not exist`);
-  if (existsSync(values.out) && statSync(values.out).isDirectory()) throw new UsageError(`--out: ${values.out} is a folder, expected a file name`);
+  if (!existsSync(outDir) || !statSync(outDir).isDirectory())
+    throw new UsageError(`--out: folder ${outDir} does not exist`);
+  if (existsSync(values.out) && statSync(values.out).isDirectory())
+    throw new UsageError(`--out: ${values.out} is a folder, expected a file name`);
   return {
     train: values.train,
     pool: values.pool,
@@ -165,7 +171,11 @@ export async function runScore(argv: string[]): Promise<number> {
         const used = await core.useModel(args.model, labels);
         summary = `model ${args.model} (${used.notes.join('; ')}), held-out accuracy ${(100 * used.heldOutAccuracy).toFixed(2)}%`;
       } else {
-        const tr = await core.train({ labels, epochs: args.epochs, seed: args.seed }, bar.update, new AbortController().signal);
+        const tr = await core.train(
+          { labels, epochs: args.epochs, seed: args.seed },
+          bar.update,
+          new AbortController().signal,
+        );
         summary = `model ${tr.modelVersion}${tr.cached ? ' (reused from cache)' : ''}, held-out accuracy ${(100 * tr.heldOutAccuracy).toFixed(2)}%`;
       }
       bar.done();

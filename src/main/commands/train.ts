@@ -43,7 +43,8 @@ export async function runTrain(argv: string[]): Promise<number> {
     if (!values.train) throw new UsageError('--train <labeled dataset> is required');
     if (!values.out) throw new UsageError('--out <dir> is required');
     const out = path.resolve(values.out);
-    if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out: ${out} is a file, expected a folder`);
+    if (existsSync(out) && !statSync(out).isDirectory())
+      throw new UsageError(`--out: ${out} is a file, expected a folder`);
     if (!existsSync(path.dirname(out))) throw new UsageError(`--out: folder ${path.dirname(out)} does not exist`);
     const epochs = parseIntArg('epochs', values.epochs, 1, 200);
     const seed = parseIntArg('seed', values.seed, 0, 2 ** 31 - 1);

@@ -28,9 +28,13 @@ export function verdicts(v: VerdictInput): string[] {
     );
   }
   if (v.flags & DoubtFlag.labelIssue && v.given !== null) {
+    // The label check comes from models that never saw this label; the current model did
+    // see it, so it may still agree with the given label.
+    const doubt = v.labelIssue !== null ? ` (label doubt ${(v.labelIssue * 100).toFixed(0)}%)` : '';
     out.push(
-      `Likely label error: labeled "${v.given}", but a model that never saw this label says "${v.predicted}"` +
-        (v.labelIssue !== null ? ` (label doubt ${(v.labelIssue * 100).toFixed(0)}%).` : '.'),
+      v.predicted !== v.given
+        ? `Likely label error: labeled "${v.given}", but the model says "${v.predicted}"${doubt}.`
+        : `Likely label error: labeled "${v.given}", but models that never saw this label disagree${doubt}.`,
     );
   }
   if (v.flags & DoubtFlag.lowConfidence) {

@@ -63,13 +63,16 @@ export function App() {
   const [exportJob, setExportJob] = useState<JobRef>({ jobId: null, error: null });
   const deciding = useRef(false);
 
-  // A different project starts from a clean view.
-  useEffect(() => {
+  // A different project starts from a clean view (reset while rendering, as React advises
+  // for state derived from a prop, instead of an effect that would render twice).
+  const [viewOf, setViewOf] = useState(projectId);
+  if (viewOf !== projectId) {
+    setViewOf(projectId);
     setFilter(DEFAULT_FILTER);
     setCurrentId(null);
     setSelected(new Set());
     setAnchor(null);
-  }, [projectId]);
+  }
 
   const idToRow = useMemo(() => {
     const m = new Map<string, number>();
@@ -98,7 +101,10 @@ export function App() {
   const effectiveId = queue && currentPos >= 0 ? queue.ids[rows[currentPos]] : null;
   const { detail, error: detailError } = useSample(bridge, effectiveId, queue?.modelVersion ?? null);
 
-  const idAt = useCallback((pos: number) => (queue && pos >= 0 && pos < rows.length ? queue.ids[rows[pos]] : null), [queue, rows]);
+  const idAt = useCallback(
+    (pos: number) => (queue && pos >= 0 && pos < rows.length ? queue.ids[rows[pos]] : null),
+    [queue, rows],
+  );
 
   const rangeSet = useCallback(
     (a: number, b: number) => {
@@ -167,12 +173,17 @@ export function App() {
         const s = journal.fold.samples.get(id);
         targets.push({
           sampleId: id,
-          given: g >= 0 ? project.labels[g] ?? null : null,
+          given: g >= 0 ? (project.labels[g] ?? null) : null,
           predicted: project.classes[queue.predicted[row]],
           current: s?.decided ? s.label : null,
         });
       }
-      const entries = decisionEntries(d, targets, { batchId: newId(), at: new Date().toISOString(), reviewer: reviewer.trim() || 'anonymous', newId });
+      const entries = decisionEntries(d, targets, {
+        batchId: newId(),
+        at: new Date().toISOString(),
+        reviewer: reviewer.trim() || 'anonymous',
+        newId,
+      });
       if (entries.length === 0) {
         notify('info', 'Keep needs a given label, and this sample has none: accept the prediction or relabel it.');
         return;
@@ -203,9 +214,13 @@ export function App() {
       notify('info', 'Nothing to undo.');
       return;
     }
-    const ids = journal.entries.filter((e) => e.kind === 'decision' && e.batchId === batch).map((e) => (e.kind === 'decision' ? e.sampleId : ''));
+    const ids = journal.entries
+      .filter((e) => e.kind === 'decision' && e.batchId === batch)
+      .map((e) => (e.kind === 'decision' ? e.sampleId : ''));
     try {
-      await journal.append([undoEntry(batch, { at: new Date().toISOString(), reviewer: reviewer.trim() || 'anonymous', newId })]);
+      await journal.append([
+        undoEntry(batch, { at: new Date().toISOString(), reviewer: reviewer.trim() || 'anonymous', newId }),
+      ]);
     } catch (err) {
       onError(`Could not save the undo in this browser: ${err instanceof Error ? err.message : String(err)}`);
       return;
@@ -221,7 +236,10 @@ export function App() {
       const ids = await bridge.invoke('similar', { id: effectiveId, k: 50 });
       const known = ids.filter((id) => idToRow.has(id));
       setSelected(new Set([effectiveId, ...known]));
-      notify('info', `Selected ${known.length} samples similar to this one; the next decision applies to all ${known.length + 1}.`);
+      notify(
+        'info',
+        `Selected ${known.length} samples similar to this one; the next decision applies to all ${known.length + 1}.`,
+      );
     } catch (err) {
       onError(`Select similar failed: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -230,7 +248,11 @@ export function App() {
   const retrainJob = retrain?.jobId ? jobs.get(retrain.jobId) : undefined;
   const exportState = exportJob.jobId ? jobs.get(exportJob.jobId) : undefined;
   const retrainRunning = !!retrain && !retrain.error && (!retrainJob || retrainJob.status === 'running');
-  const exportRunning = !!exportJob.jobId && exportState?.status !== 'done' && exportState?.status !== 'error' && exportState?.status !== 'cancelled';
+  const exportRunning =
+    !!exportJob.jobId &&
+    exportState?.status !== 'done' &&
+    exportState?.status !== 'error' &&
+    exportState?.status !== 'cancelled';
   const busy = retrainRunning || exportRunning;
 
   /** Retrain and export read the main side's journal, so every decision must be there first. */
@@ -238,7 +260,9 @@ export function App() {
     async (what: string) => {
       const left = await journal.flush();
       if (left > 0) {
-        onError(`${left} decisions are saved in this browser but not yet on the main side; ${what} would miss them. It will retry when the connection is back.`);
+        onError(
+          `${left} decisions are saved in this browser but not yet on the main side; ${what} would miss them. It will retry when the connection is back.`,
+        );
         return false;
       }
       return true;
@@ -254,7 +278,10 @@ export function App() {
       const { jobId } = await bridge.invoke('retrain', {});
       setRetrain({ jobId, error: null });
     } catch (err) {
-      setRetrain({ jobId: null, error: `Retrain failed to start: ${err instanceof Error ? err.message : String(err)}` });
+      setRetrain({
+        jobId: null,
+        error: `Retrain failed to start: ${err instanceof Error ? err.message : String(err)}`,
+      });
     }
   }, [busy, project?.status, ensureSynced]);
 
@@ -352,7 +379,12 @@ export function App() {
     const onKey = (e: KeyboardEvent) => {
       if (dialogRef.current || e.defaultPrevented || e.isComposing) return;
       const t = e.target as HTMLElement | null;
-      if (t && (t.closest('input, textarea, select, [contenteditable="true"]') || (t.closest('button, a') && (e.key === 'Enter' || e.key === ' ')))) return;
+      if (
+        t &&
+        (t.closest('input, textarea, select, [contenteditable="true"]') ||
+          (t.closest('button, a') && (e.key === 'Enter' || e.key === ' ')))
+      )
+        return;
       const cmd = commandForKey(e, keysRef.current);
       if (!cmd) return;
       e.preventDefault();
@@ -442,7 +474,13 @@ export function App() {
       ) : status === 'empty' || status === 'error' || (status === 'ready' && !queue) ? (
         <main className="centered">
           <div className="card">
-            <h2>{status === 'error' ? 'The dataset could not be opened' : status === 'ready' ? 'No model yet' : 'Open a dataset'}</h2>
+            <h2>
+              {status === 'error'
+                ? 'The dataset could not be opened'
+                : status === 'ready'
+                  ? 'No model yet'
+                  : 'Open a dataset'}
+            </h2>
             {status === 'error' && <p className="error-text">{project?.statusMessage}</p>}
             <OpenDatasetForm bridge={bridge} onStarted={() => void refresh()} onError={onError} />
           </div>
@@ -454,7 +492,14 @@ export function App() {
       )}
 
       {ready && (
-        <SessionBar entries={journal.entries} fold={journal.fold} since={since} sync={journal.sync} reviewer={reviewer} onPreferences={() => setDialog('prefs')} />
+        <SessionBar
+          entries={journal.entries}
+          fold={journal.fold}
+          since={since}
+          sync={journal.sync}
+          reviewer={reviewer}
+          onPreferences={() => setDialog('prefs')}
+        />
       )}
 
       {retrain && (
@@ -462,7 +507,10 @@ export function App() {
           job={retrainJob}
           error={retrain.error}
           onCancel={() => {
-            if (retrain.jobId) bridge.invoke('cancelJob', { jobId: retrain.jobId }).catch((err: unknown) => onError(`Cancel failed: ${String(err)}`));
+            if (retrain.jobId)
+              bridge
+                .invoke('cancelJob', { jobId: retrain.jobId })
+                .catch((err: unknown) => onError(`Cancel failed: ${String(err)}`));
           }}
           onClose={() => setRetrain(null)}
         />
@@ -481,9 +529,16 @@ export function App() {
         </Dialog>
       )}
       {dialog === 'export' && (
-        <ExportDialog job={exportState} error={exportJob.error} onExport={(dir) => void startExport(dir)} onClose={() => setDialog(null)} />
+        <ExportDialog
+          job={exportState}
+          error={exportJob.error}
+          onExport={(dir) => void startExport(dir)}
+          onClose={() => setDialog(null)}
+        />
       )}
-      {dialog === 'insights' && project && <InsightsDialog bridge={bridge} project={project} onClose={() => setDialog(null)} />}
+      {dialog === 'insights' && project && (
+        <InsightsDialog bridge={bridge} project={project} onClose={() => setDialog(null)} />
+      )}
       {dialog === 'help' && <HelpOverlay classKeys={classKeys} onClose={() => setDialog(null)} />}
       {dialog === 'prefs' && (
         <PreferencesDialog

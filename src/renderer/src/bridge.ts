@@ -90,7 +90,9 @@ function httpBridge(): RendererBridge {
           credentials: 'same-origin',
         });
       } catch (err) {
-        throw new ConnectionError(`Cannot reach the Unsure server (${err instanceof Error ? err.message : String(err)})`);
+        throw new ConnectionError(
+          `Cannot reach the Unsure server (${err instanceof Error ? err.message : String(err)})`,
+        );
       }
       if (res.status === 401 || res.status === 403) {
         throw new ConnectionError(

@@ -49,7 +49,10 @@ export async function embedImages(model: Classifier, pixels: Uint8Array, opts: E
         throw new Error(`model returned ${out.logits.shape[1]} outputs for ${C} classes`);
       }
       // Epsilon keeps an all-zero ReLU vector (possible for far-off inputs) finite.
-      const f = out.features && dim > 0 ? tf.div(out.features, tf.add(tf.norm(out.features, 'euclidean', 1, true), 1e-12)) : null;
+      const f =
+        out.features && dim > 0
+          ? tf.div(out.features, tf.add(tf.norm(out.features, 'euclidean', 1, true), 1e-12))
+          : null;
       return f ? [out.logits, f] : [out.logits];
     }) as tf.Tensor[];
     logits.set(((await lt.data()) as Float32Array).subarray(0, m * C), start * C);

@@ -166,13 +166,13 @@ export class ExactCosineIndex implements KnnIndex {
   }
 
   dispose(): void {
-    this.base?.dispose();
-    this.base = null;
     for (const v of this.groupedBases.values()) {
-      v.main.dispose();
+      if (v.main !== this.base) v.main.dispose();
       v.tail?.dispose();
     }
     this.groupedBases.clear();
+    this.base?.dispose();
+    this.base = null;
   }
 
   /**

@@ -41,7 +41,11 @@ export function computeModelVersion(dataHash: string, classes: string[], seed: n
 }
 
 function canonicalOptions(o: TrainOptions): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(
+    Object.entries(o)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
 }
 
 export async function saveCheckpoint(
@@ -56,7 +60,12 @@ export async function saveCheckpoint(
     format: CHECKPOINT_FORMAT,
     arch: CNN_ARCH,
     classes: model.classes,
-    provenance: { ...provenance, arch: CNN_ARCH, libtensorflow: backendInfo().libtensorflow, createdAt: new Date().toISOString() },
+    provenance: {
+      ...provenance,
+      arch: CNN_ARCH,
+      libtensorflow: backendInfo().libtensorflow,
+      createdAt: new Date().toISOString(),
+    },
     weights: WEIGHT_NAMES.map((name) => ({ name, shape: shapes[name] })),
     extra,
   };
@@ -109,11 +118,14 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   try {
     json = JSON.parse(await readFile(jsonPath, 'utf8')) as ModelJson;
   } catch (err) {
-    throw new Error(`${jsonPath}: cannot read model description: ${(err as Error).message}`);
+    throw new Error(`${jsonPath}: cannot read model description: ${(err as Error).message}`, { cause: err });
   }
-  if (json.format !== CHECKPOINT_FORMAT) throw new Error(`${jsonPath}: not an Unsure checkpoint (format ${JSON.stringify(json.format)})`);
-  if (json.arch !== CNN_ARCH) throw new Error(`${jsonPath}: architecture ${json.arch} is not the one this version builds (${CNN_ARCH}); retrain`);
-  if (!Array.isArray(json.classes) || json.classes.length < 2) throw new Error(`${jsonPath}: needs a class list of at least 2 classes`);
+  if (json.format !== CHECKPOINT_FORMAT)
+    throw new Error(`${jsonPath}: not an Unsure checkpoint (format ${JSON.stringify(json.format)})`);
+  if (json.arch !== CNN_ARCH)
+    throw new Error(`${jsonPath}: architecture ${json.arch} is not the one this version builds (${CNN_ARCH}); retrain`);
+  if (!Array.isArray(json.classes) || json.classes.length < 2)
+    throw new Error(`${jsonPath}: needs a class list of at least 2 classes`);
   const binPath = path.join(dir, 'weights.bin');
   const buf = await readFile(binPath);
   const floats = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
@@ -122,7 +134,8 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   let off = 0;
   for (const name of WEIGHT_NAMES) {
     const size = shapes[name].reduce((a, b) => a * b, 1);
-    if (off + size > floats.length) throw new Error(`${binPath}: too short (${floats.length} floats) for the model's weights`);
+    if (off + size > floats.length)
+      throw new Error(`${binPath}: too short (${floats.length} floats) for the model's weights`);
     arrays[name] = floats.subarray(off, off + size);
     off += size;
   }

@@ -114,14 +114,16 @@ export async function trainCnn(
         let accT: tf.Scalar | null = null;
         // Cosine decay to 5% of the rate over the whole run: with few epochs, the last ones
         // at a small rate buy more accuracy than a constant rate (measured on MNIST).
-        (optimizer as unknown as { learningRate: number }).learningRate = lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * done) / totalBatches)));
+        (optimizer as unknown as { learningRate: number }).learningRate =
+          lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * done) / totalBatches)));
         const idx = tf.tensor1d(order.subarray(start, end), 'int32');
         const cost = optimizer.minimize(
           () => {
             const xb = tf.gather(xAll, idx) as tf.Tensor4D;
             const yb = tf.gather(yAll, idx) as tf.Tensor2D;
-            const { logits } = model.forward(xb, dropout, options.seed * 100003 + done);
-            if (report) accT = tf.keep(tf.mean(tf.equal(tf.argMax(logits, 1), tf.argMax(yb, 1)).toFloat()) as tf.Scalar);
+            const logits = model.forwardTrain(xb, dropout, options.seed * 100003 + done);
+            if (report)
+              accT = tf.keep(tf.mean(tf.equal(tf.argMax(logits, 1), tf.argMax(yb, 1)).toFloat()) as tf.Scalar);
             return tf.losses.softmaxCrossEntropy(yb, logits) as tf.Scalar;
           },
           report,
@@ -135,7 +137,8 @@ export async function trainCnn(
           (accT as tf.Scalar | null)?.dispose();
           // Let queued messages (a cancel) through: awaiting data() alone resolves as a microtask.
           await new Promise((r) => setImmediate(r));
-          if (!Number.isFinite(lossV[0])) throw new Error(`training diverged: loss is ${lossV[0]} at epoch ${epoch + 1}`);
+          if (!Number.isFinite(lossV[0]))
+            throw new Error(`training diverged: loss is ${lossV[0]} at epoch ${epoch + 1}`);
           lossSum += lossV[0];
           accSum += accV ? accV[0] : 0;
           readings++;

@@ -38,11 +38,17 @@ export async function loadUserModel(dir: string, fallbackClasses: readonly strin
   if (!existsSync(abs)) throw new Error(`Model folder not found: ${abs}`);
   if (await isCheckpointDir(abs)) {
     const ck = await loadCheckpoint(abs);
-    return { classifier: ck.model, kind: 'unsure', notes: ['Unsure checkpoint: logits and 128-d penultimate features'] };
+    return {
+      classifier: ck.model,
+      kind: 'unsure',
+      notes: ['Unsure checkpoint: logits and 128-d penultimate features'],
+    };
   }
   if (existsSync(path.join(abs, 'model.json'))) return loadLayers(abs, fallbackClasses);
   if (existsSync(path.join(abs, 'saved_model.pb'))) return loadSaved(abs, fallbackClasses);
-  throw new Error(`${abs} holds no model: expected model.json (Unsure checkpoint or tfjs Layers model) or saved_model.pb (TensorFlow SavedModel)`);
+  throw new Error(
+    `${abs} holds no model: expected model.json (Unsure checkpoint or tfjs Layers model) or saved_model.pb (TensorFlow SavedModel)`,
+  );
 }
 
 async function classList(dir: string, outputs: number, fallback: readonly string[]): Promise<string[]> {
@@ -51,10 +57,14 @@ async function classList(dir: string, outputs: number, fallback: readonly string
   const txt = path.join(dir, 'labels.txt');
   if (existsSync(json)) {
     const parsed: unknown = JSON.parse(await readFile(json, 'utf8'));
-    if (!Array.isArray(parsed) || !parsed.every((c) => typeof c === 'string')) throw new Error(`${json}: expected a JSON array of class names`);
+    if (!Array.isArray(parsed) || !parsed.every((c) => typeof c === 'string'))
+      throw new Error(`${json}: expected a JSON array of class names`);
     classes = parsed as string[];
   } else if (existsSync(txt)) {
-    classes = (await readFile(txt, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    classes = (await readFile(txt, 'utf8'))
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
   }
   const list = classes ?? [...fallback];
   if (list.length !== outputs) {
@@ -86,7 +96,9 @@ async function loadLayers(dir: string, fallback: readonly string[]): Promise<Loa
   try {
     model = await tf.loadLayersModel(pathToFileURL(path.join(dir, 'model.json')).href);
   } catch (err) {
-    throw new Error(`${path.join(dir, 'model.json')}: cannot load as a tfjs Layers model: ${(err as Error).message}`);
+    throw new Error(`${path.join(dir, 'model.json')}: cannot load as a tfjs Layers model: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   const notes: string[] = [];
   const inputShape = model.inputs[0].shape;
@@ -137,7 +149,8 @@ async function loadSaved(dir: string, fallback: readonly string[]): Promise<Load
   const sig = meta.signatureDefs[sigName];
   if (!sig) throw new Error(`${dir}: the SavedModel has no signature`);
   const inputNames = Object.keys(sig.inputs);
-  if (inputNames.length !== 1) throw new Error(`${dir}: expected a single image input, the signature has ${inputNames.length}`);
+  if (inputNames.length !== 1)
+    throw new Error(`${dir}: expected a single image input, the signature has ${inputNames.length}`);
   const outNames = Object.keys(sig.outputs);
   const logitName = outNames.find((n) => /logit/i.test(n));
   const featName = outNames.find((n) => /embed|feature|penultimate/i.test(n));
@@ -145,7 +158,8 @@ async function loadSaved(dir: string, fallback: readonly string[]): Promise<Load
   const saved = await tf.node.loadSavedModel(dir, meta.tags, sigName);
   const inputShape = sig.inputs[inputNames[0]].shape;
   const probe = tf.tidy(() => {
-    const out = saved.predict(adaptInput(tf.zeros([2, IMAGE_SIZE, IMAGE_SIZE, 1]) as tf.Tensor4D, inputShape)) as tf.NamedTensorMap | tf.Tensor;
+    const out = saved.predict(adaptInput(tf.zeros([2, IMAGE_SIZE, IMAGE_SIZE, 1]) as tf.Tensor4D, inputShape)) as
+      tf.NamedTensorMap | tf.Tensor;
     const map = out instanceof tf.Tensor ? { [probName]: out } : out;
     return { outputs: map[probName].shape[1] ?? 0, featDim: featName ? (map[featName].shape[1] ?? 0) : 0 };
   });

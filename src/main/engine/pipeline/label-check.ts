@@ -7,7 +7,7 @@ import { embedImages } from '../embeddings/embed.js';
 import { makeRng, shuffleInPlace } from '../model/rng.js';
 import { modelClasses } from './holdout.js';
 import { resolveTrainOptions } from './train-model.js';
-import { labelIssueScores } from './scores-adapter.js';
+import { labelIssueScores } from '../scores/index.js';
 
 export const DEFAULT_FOLDS = 2;
 
@@ -70,7 +70,13 @@ export async function outOfFoldProbs(
     const cnn = await trainCnn(
       { pixels: input.pixels, indices: trainIdx, labels: y, numClasses: C },
       { ...opts, seed: opts.seed + 1000 * (f + 1) },
-      (p) => report('training', (f + p.fraction * 0.95) / folds, `Label check: fold ${f + 1}/${folds}, epoch ${p.epoch}/${p.epochs}`, p),
+      (p) =>
+        report(
+          'training',
+          (f + p.fraction * 0.95) / folds,
+          `Label check: fold ${f + 1}/${folds}, epoch ${p.epoch}/${p.epochs}`,
+          p,
+        ),
       signal,
     );
     const model = new CnnClassifier(cnn, classes);
@@ -93,7 +99,11 @@ export async function outOfFoldProbs(
 }
 
 /** label_issue of every sample (NaN where unlabeled), from out-of-fold probabilities. */
-export async function outOfFoldLabelIssues(input: LabelCheckInput, report: Report, signal?: AbortSignal): Promise<Float32Array> {
+export async function outOfFoldLabelIssues(
+  input: LabelCheckInput,
+  report: Report,
+  signal?: AbortSignal,
+): Promise<Float32Array> {
   const { probs, classes } = await outOfFoldProbs(input, report, signal);
   const given = Int32Array.from(input.labels, (l) => (l === null ? -1 : classes.indexOf(l)));
   return labelIssueScores(probs, classes.length, given);

@@ -6,7 +6,7 @@ import type { ScoreTable } from '../engine-client.js';
 import type { Classifier } from '../model/classifier.js';
 import { embedImages } from '../embeddings/embed.js';
 import { ExactCosineIndex } from '../embeddings/knn-index.js';
-import { computeScoreColumns } from './scores-adapter.js';
+import { computeScores } from '../scores/index.js';
 import { PIXELS_PER_IMAGE } from '../types.js';
 
 export const DEFAULT_K = 10;
@@ -40,7 +40,8 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
   const classes = classifier.classes;
   const n = input.labels.length;
   report('embedding', 0, `Embedding ${n} samples`);
-  if (input.pixels.length !== n * PIXELS_PER_IMAGE) throw new Error(`${input.pixels.length} pixel bytes for ${n} samples`);
+  if (input.pixels.length !== n * PIXELS_PER_IMAGE)
+    throw new Error(`${input.pixels.length} pixel bytes for ${n} samples`);
   const e = await embedImages(classifier, input.pixels, {
     onProgress: (d, t) => report('embedding', 0.6 * (d / t), `Embedding: ${d}/${t}`),
   });
@@ -48,7 +49,9 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
   const dim = e.dim;
 
   // kNN base: training samples of known classes.
-  const base = Int32Array.from(Array.from(input.trainIndices).filter((i) => input.labels[i] !== null && input.labels[i] !== OTHER_LABEL));
+  const base = Int32Array.from(
+    Array.from(input.trainIndices).filter((i) => input.labels[i] !== null && input.labels[i] !== OTHER_LABEL),
+  );
   const k = Math.min(input.k ?? DEFAULT_K, Math.max(1, base.length - 1));
   const baseVecs = new Float32Array(base.length * dim);
   base.forEach((r, j) => baseVecs.set(e.embeddings!.subarray(r * dim, (r + 1) * dim), j * dim));
@@ -70,27 +73,38 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
   report('scoring', 0.9, 'Computing scores');
   const classIndex = new Map(classes.map((c, i) => [c, i]));
   const given = Int32Array.from(input.labels, (l) => (l === null ? -1 : (classIndex.get(l) ?? -1)));
-  const cols = computeScoreColumns({
+  const scores = computeScores({
     logits: e.logits,
     numClasses: classes.length,
-    neighbourSims,
-    k,
-    heldOut: input.heldOutIndices,
-    given,
-    labelIssue: input.labelIssue ?? null,
     otherClass: classIndex.get(OTHER_LABEL) ?? -1,
+    knnSims: neighbourSims,
+    k,
+    heldOutIndices: input.heldOutIndices,
+    labels: given,
+    labelIssue: input.labelIssue ?? null,
   });
   report('done', 1, 'Scores ready');
   const table: ScoreTable = {
     modelVersion: input.modelVersion,
     classes,
-    ...cols.columns,
+    probs: scores.probs,
+    predicted: scores.predicted,
+    confidence: scores.confidence,
+    msp: scores.msp,
+    margin: scores.margin,
+    entropy: scores.entropy,
+    energy: scores.energy,
+    knnDistance: scores.knnDistance,
+    oodScore: scores.oodScore,
+    labelIssue: scores.labelIssue,
+    reviewPriority: scores.reviewPriority,
+    flags: scores.flags,
     neighbours,
     neighbourSims,
     k,
-    thresholds: cols.thresholds,
-    heldOut: cols.heldOut,
+    thresholds: scores.thresholds,
+    heldOut: scores.heldOut,
     heldOutIndices: input.heldOutIndices,
   };
-  return { table, embeddings: e.embeddings, dim, temperature: cols.temperature };
+  return { table, embeddings: e.embeddings, dim, temperature: scores.temperature };
 }

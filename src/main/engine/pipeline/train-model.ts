@@ -70,8 +70,18 @@ export async function trainModel(
     if (await isCheckpointDir(dir)) {
       try {
         const ck = await loadCheckpoint(dir);
-        const acc = ck.provenance.heldOutAccuracy ?? (await evaluateAccuracy(ck.model, input.pixels, input.labels, split.heldOut));
-        return { classifier: ck.model, classes, modelVersion, trainIndices: split.train, heldOutIndices: split.heldOut, heldOutAccuracy: acc, cached: true };
+        const acc =
+          ck.provenance.heldOutAccuracy ??
+          (await evaluateAccuracy(ck.model, input.pixels, input.labels, split.heldOut));
+        return {
+          classifier: ck.model,
+          classes,
+          modelVersion,
+          trainIndices: split.train,
+          heldOutIndices: split.heldOut,
+          heldOutAccuracy: acc,
+          cached: true,
+        };
       } catch {
         // An unreadable checkpoint is retrained over rather than failing the request.
       }
@@ -80,17 +90,41 @@ export async function trainModel(
 
   const classIndex = new Map(classes.map((c, i) => [c, i]));
   const y = Int32Array.from(split.train, (i) => classIndex.get(input.labels[i]!)!);
-  const cnn = await trainCnn({ pixels: input.pixels, indices: split.train, labels: y, numClasses: classes.length }, options, onProgress, signal);
+  const cnn = await trainCnn(
+    { pixels: input.pixels, indices: split.train, labels: y, numClasses: classes.length },
+    options,
+    onProgress,
+    signal,
+  );
   const classifier = new CnnClassifier(cnn, classes);
   const acc = await evaluateAccuracy(classifier, input.pixels, input.labels, split.heldOut);
   if (input.projectDir) {
-    await saveCheckpoint(checkpointDirFor(input.projectDir, modelVersion), classifier, { modelVersion, dataHash, seed: options.seed, options, heldOutAccuracy: acc });
+    await saveCheckpoint(checkpointDirFor(input.projectDir, modelVersion), classifier, {
+      modelVersion,
+      dataHash,
+      seed: options.seed,
+      options,
+      heldOutAccuracy: acc,
+    });
   }
-  return { classifier, classes, modelVersion, trainIndices: split.train, heldOutIndices: split.heldOut, heldOutAccuracy: acc, cached: false };
+  return {
+    classifier,
+    classes,
+    modelVersion,
+    trainIndices: split.train,
+    heldOutIndices: split.heldOut,
+    heldOutAccuracy: acc,
+    cached: false,
+  };
 }
 
 /** Share of `indices` whose argmax class is their label (NaN for no indices). */
-export async function evaluateAccuracy(model: Classifier, pixels: Uint8Array, labels: readonly (string | null)[], heldOut: Int32Array): Promise<number> {
+export async function evaluateAccuracy(
+  model: Classifier,
+  pixels: Uint8Array,
+  labels: readonly (string | null)[],
+  heldOut: Int32Array,
+): Promise<number> {
   if (heldOut.length === 0) return Number.NaN;
   const e = await embedImages(model, pixels, { indices: heldOut });
   const C = e.numClasses;

@@ -63,7 +63,12 @@ export function createEngine(opts: CreateEngineOptions = {}): EngineClient {
     if (!dead) failAll(new Error(`engine worker exited (code ${code})`));
   });
 
-  function call<T>(method: EngineMethod, args: unknown[], onProgress?: (p: EngineProgress) => void, signal?: AbortSignal): Promise<T> {
+  function call<T>(
+    method: EngineMethod,
+    args: unknown[],
+    onProgress?: (p: EngineProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<T> {
     if (dead) return Promise.reject(dead);
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
@@ -74,7 +79,9 @@ export function createEngine(opts: CreateEngineOptions = {}): EngineClient {
       }
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
       worker.ref();
-      signal?.addEventListener('abort', () => worker.postMessage({ type: 'cancel', id } satisfies ToWorker), { once: true });
+      signal?.addEventListener('abort', () => worker.postMessage({ type: 'cancel', id } satisfies ToWorker), {
+        once: true,
+      });
       worker.postMessage({ type: 'call', id, method, args } satisfies ToWorker);
     });
   }

@@ -1,7 +1,15 @@
 // The engine's state and operations, as run inside the worker thread: the opened samples,
 // the current model and the last scores. Kept free of worker plumbing so it can be driven
 // directly (the CLI and benchmarks do, off any UI event loop).
-import type { EngineProgress, EngineSample, OpenResult, OpenSpec, ScoreTable, TrainRequest, TrainResult } from '../engine-client.js';
+import type {
+  EngineProgress,
+  EngineSample,
+  OpenResult,
+  OpenSpec,
+  ScoreTable,
+  TrainRequest,
+  TrainResult,
+} from '../engine-client.js';
 import { assertTrainable, loadDataset, loadDemo } from '../datasets/index.js';
 import { decodeBatchToGrey28 } from '../datasets/image-decode.js';
 import { normaliseAll } from '../datasets/normalise.js';
@@ -10,7 +18,14 @@ import { backendInfo, tf, type BackendInfo } from '../model/tf.js';
 import { saveCheckpoint } from '../model/checkpoint.js';
 import { CnnClassifier } from '../model/cnn.js';
 import { ExactCosineIndex } from '../embeddings/knn-index.js';
-import { trainModel, dataHashOf, resolveTrainOptions, evaluateAccuracy, HOLD_OUT_FRACTION, type ModelState } from '../pipeline/train-model.js';
+import {
+  trainModel,
+  dataHashOf,
+  resolveTrainOptions,
+  evaluateAccuracy,
+  HOLD_OUT_FRACTION,
+  type ModelState,
+} from '../pipeline/train-model.js';
 import { stratifiedHoldOut } from '../pipeline/holdout.js';
 import { loadUserModel } from '../model/user-model.js';
 import type { Classifier } from '../model/classifier.js';
@@ -31,7 +46,14 @@ interface Opened {
 
 export class EngineCore {
   private opened: Opened | null = null;
-  private model: (Omit<ModelState, 'classifier'> & { classifier: Classifier; labels: (string | null)[]; epochs?: number; seed?: number }) | null = null;
+  private model:
+    | (Omit<ModelState, 'classifier'> & {
+        classifier: Classifier;
+        labels: (string | null)[];
+        epochs?: number;
+        seed?: number;
+      })
+    | null = null;
   private scored: ScoreResult | null = null;
   private poolIndex: { index: ExactCosineIndex; rows: Int32Array; modelVersion: string } | null = null;
   /** Out-of-fold label issues, keyed by the labels they judged. */
@@ -44,7 +66,8 @@ export class EngineCore {
   constructor(private readonly allocate: (bytes: number) => Uint8Array = (n) => new Uint8Array(n)) {}
 
   async open(spec: OpenSpec, onProgress: Progress): Promise<OpenResult> {
-    const report = (phase: string, fraction: number, message: string) => onProgress({ task: 'open', phase, fraction, message });
+    const report = (phase: string, fraction: number, message: string) =>
+      onProgress({ task: 'open', phase, fraction, message });
     let train: LoadedDataset;
     let pool: LoadedDataset | null = null;
     if (!spec.train && !spec.pool) {
@@ -53,13 +76,18 @@ export class EngineCore {
       train = demo.train;
       pool = demo.pool;
     } else {
-      if (!spec.train) throw new DatasetError('A labeled training dataset is needed to train the model (only a pool was given)');
+      if (!spec.train)
+        throw new DatasetError('A labeled training dataset is needed to train the model (only a pool was given)');
       const trainPath = spec.train;
-      train = await loadDataset(trainPath, { onProgress: (d, t) => report('train', t ? (0.5 * d) / t : 0, `Reading ${trainPath}: ${d}/${t}`) });
+      train = await loadDataset(trainPath, {
+        onProgress: (d, t) => report('train', t ? (0.5 * d) / t : 0, `Reading ${trainPath}: ${d}/${t}`),
+      });
       assertTrainable(train);
       if (spec.pool) {
         const poolPath = spec.pool;
-        pool = await loadDataset(poolPath, { onProgress: (d, t) => report('pool', 0.5 + (t ? (0.5 * d) / t : 0), `Reading ${poolPath}: ${d}/${t}`) });
+        pool = await loadDataset(poolPath, {
+          onProgress: (d, t) => report('pool', 0.5 + (t ? (0.5 * d) / t : 0), `Reading ${poolPath}: ${d}/${t}`),
+        });
       }
     }
     const nTrain = train.samples.length;
@@ -75,7 +103,13 @@ export class EngineCore {
     this.opened = { samples, classes: train.classes, pixels, projectDir: spec.projectDir, seed: spec.seed };
     report('done', 1, `Opened ${nTrain} training and ${nPool} pool samples`);
     const roots = [...new Set([train.root, pool?.root ?? ''].filter((r) => r !== ''))];
-    return { samples, classes: train.classes, pixels, roots, duplicates: [...train.duplicates, ...(pool?.duplicates ?? [])] };
+    return {
+      samples,
+      classes: train.classes,
+      pixels,
+      roots,
+      duplicates: [...train.duplicates, ...(pool?.duplicates ?? [])],
+    };
   }
 
   async train(req: TrainRequest, onProgress: Progress, signal: AbortSignal): Promise<TrainResult> {
@@ -87,7 +121,15 @@ export class EngineCore {
     const seed = req.seed ?? o.seed;
     onProgress({ task: 'train', phase: 'start', fraction: 0, message: 'Preparing training data' });
     const state = await trainModel(
-      { ids: o.samples.map((s) => s.id), pixels: o.pixels, labels: req.labels, knownClasses: o.classes, epochs, seed, projectDir: o.projectDir },
+      {
+        ids: o.samples.map((s) => s.id),
+        pixels: o.pixels,
+        labels: req.labels,
+        knownClasses: o.classes,
+        epochs,
+        seed,
+        projectDir: o.projectDir,
+      },
       (p) =>
         onProgress({
           task: 'train',
@@ -106,15 +148,28 @@ export class EngineCore {
     // Only a finished training replaces the model: a cancel or failure above threw first.
     this.disposeModel();
     this.model = { ...state, labels: [...req.labels], epochs, seed };
-    onProgress({ task: 'train', phase: 'done', fraction: 1, message: state.cached ? 'Reused the saved model' : 'Training finished' });
-    return { modelVersion: state.modelVersion, classes: state.classes, heldOutAccuracy: state.heldOutAccuracy, cached: state.cached };
+    onProgress({
+      task: 'train',
+      phase: 'done',
+      fraction: 1,
+      message: state.cached ? 'Reused the saved model' : 'Training finished',
+    });
+    return {
+      modelVersion: state.modelVersion,
+      classes: state.classes,
+      heldOutAccuracy: state.heldOutAccuracy,
+      cached: state.cached,
+    };
   }
 
   /**
    * Makes a model trained elsewhere the current model (CLI --model). Its kNN reference and
    * calibration set come from the given labels exactly as for a model trained here.
    */
-  async useModel(dir: string, labels: (string | null)[]): Promise<{ classes: string[]; notes: string[]; heldOutAccuracy: number }> {
+  async useModel(
+    dir: string,
+    labels: (string | null)[],
+  ): Promise<{ classes: string[]; notes: string[]; heldOutAccuracy: number }> {
     const o = this.requireOpen();
     const loaded = await loadUserModel(dir, o.classes);
     const seed = o.seed ?? resolveTrainOptions().seed;
@@ -139,7 +194,10 @@ export class EngineCore {
   async score(onProgress: Progress): Promise<ScoreTable> {
     const o = this.requireOpen();
     const m = this.requireModel();
-    const labelsHash = dataHashOf(o.samples.map((s) => s.id), m.labels);
+    const labelsHash = dataHashOf(
+      o.samples.map((s) => s.id),
+      m.labels,
+    );
     const labelIssue = this.labelIssues?.labelsHash === labelsHash ? this.labelIssues.values : null;
     const result = await buildScoreTable(
       {
@@ -161,14 +219,28 @@ export class EngineCore {
 
   async labelCheck(labels: (string | null)[], onProgress: Progress, signal: AbortSignal): Promise<Float32Array> {
     const o = this.requireOpen();
-    if (labels.length !== o.samples.length) throw new Error(`labelCheck: labels has ${labels.length} entries for ${o.samples.length} samples`);
+    if (labels.length !== o.samples.length)
+      throw new Error(`labelCheck: labels has ${labels.length} entries for ${o.samples.length} samples`);
     const opts = resolveTrainOptions(this.model?.epochs, this.model?.seed ?? o.seed);
     const values = await outOfFoldLabelIssues(
-      { ids: o.samples.map((s) => s.id), pixels: o.pixels, labels, knownClasses: o.classes, epochs: opts.epochs, seed: opts.seed },
+      {
+        ids: o.samples.map((s) => s.id),
+        pixels: o.pixels,
+        labels,
+        knownClasses: o.classes,
+        epochs: opts.epochs,
+        seed: opts.seed,
+      },
       (phase, fraction, message, extra) => onProgress({ task: 'labelcheck', phase, fraction, message, ...extra }),
       signal,
     );
-    this.labelIssues = { labelsHash: dataHashOf(o.samples.map((s) => s.id), labels), values };
+    this.labelIssues = {
+      labelsHash: dataHashOf(
+        o.samples.map((s) => s.id),
+        labels,
+      ),
+      values,
+    };
     return values;
   }
 
@@ -176,7 +248,8 @@ export class EngineCore {
     const o = this.requireOpen();
     const s = this.scored;
     if (!s) throw new Error('similar: score the samples first');
-    if (!Number.isInteger(index) || index < 0 || index >= o.samples.length) throw new Error(`similar: no sample ${index}`);
+    if (!Number.isInteger(index) || index < 0 || index >= o.samples.length)
+      throw new Error(`similar: no sample ${index}`);
     if (!this.poolIndex || this.poolIndex.modelVersion !== s.table.modelVersion) {
       this.poolIndex?.index.dispose();
       const rows = Int32Array.from(o.samples.flatMap((smp, i) => (smp.split === 'pool' ? [i] : [])));
@@ -194,7 +267,9 @@ export class EngineCore {
     return Array.from(r.indices, (j) => rows[j]);
   }
 
-  async predictImage(bytes: Uint8Array): Promise<{ predicted: string; confidence: number; probs: number[]; classes: string[] }> {
+  async predictImage(
+    bytes: Uint8Array,
+  ): Promise<{ predicted: string; confidence: number; probs: number[]; classes: string[] }> {
     const m = this.requireModel();
     const px = new Uint8Array(PIXELS_PER_IMAGE);
     const failures = decodeBatchToGrey28([{ name: 'image', bytes }], px);
@@ -202,7 +277,10 @@ export class EngineCore {
     normaliseAll(px);
     const temperature = this.scored?.temperature ?? 1;
     const probs = tf.tidy(() => {
-      const x = tf.tensor4d(Float32Array.from(px, (v) => v / 255), [1, 28, 28, 1]);
+      const x = tf.tensor4d(
+        Float32Array.from(px, (v) => v / 255),
+        [1, 28, 28, 1],
+      );
       return tf.softmax(tf.div(m.classifier.forward(x).logits, temperature)).dataSync() as Float32Array;
     });
     let best = 0;
@@ -214,10 +292,14 @@ export class EngineCore {
     const o = this.requireOpen();
     const m = this.requireModel();
     const opts = resolveTrainOptions(m.epochs, m.seed ?? o.seed);
-    if (!(m.classifier instanceof CnnClassifier)) throw new Error('the current model was loaded from a user model folder; only models trained here can be saved');
+    if (!(m.classifier instanceof CnnClassifier))
+      throw new Error('the current model was loaded from a user model folder; only models trained here can be saved');
     await saveCheckpoint(dir, m.classifier, {
       modelVersion: m.modelVersion,
-      dataHash: dataHashOf(o.samples.map((s) => s.id), m.labels),
+      dataHash: dataHashOf(
+        o.samples.map((s) => s.id),
+        m.labels,
+      ),
       seed: opts.seed,
       options: opts,
       heldOutAccuracy: m.heldOutAccuracy,

@@ -17,6 +17,7 @@ const controllers = new Map<number, AbortController>();
 let queue: Promise<unknown> = Promise.resolve();
 
 const post = (msg: FromWorker) => port.postMessage(msg);
+const IMMEDIATE = new Set(['similar', 'predictImage', 'backend']);
 
 function run(id: number, method: string, args: unknown[]): Promise<unknown> {
   const progress = (p: EngineProgress) => post({ type: 'progress', id, progress: p });
@@ -50,9 +51,10 @@ port.on('message', (msg: ToWorker) => {
   }
   const { id, method, args } = msg;
   controllers.set(id, new AbortController());
-  const task = queue.then(async () => {
+  const execute = async () => {
     try {
-      if (controllers.get(id)!.signal.aborted) throw Object.assign(new Error(`${method} cancelled`), { name: 'AbortError' });
+      if (controllers.get(id)!.signal.aborted)
+        throw Object.assign(new Error(`${method} cancelled`), { name: 'AbortError' });
       const value = await run(id, method, args);
       post({ type: 'result', id, value });
     } catch (err) {
@@ -61,8 +63,12 @@ port.on('message', (msg: ToWorker) => {
     } finally {
       controllers.delete(id);
     }
-  });
-  queue = task;
+  };
+  // Quick reads run at once, between a training's batches, so "select similar" or a
+  // dropped-in image does not wait for a retrain: they use the current model and scores
+  // synchronously, and a training replaces those only when it has finished.
+  if (IMMEDIATE.has(method)) void execute();
+  else queue = queue.then(execute);
 });
 
 post({ type: 'ready' });

@@ -2,11 +2,11 @@
 // structured-cloneable data: typed arrays travel as transfers, pixels as a SharedArrayBuffer.
 import type { EngineProgress } from '../engine-client.js';
 
-export type EngineMethod = 'open' | 'train' | 'score' | 'labelCheck' | 'similar' | 'predictImage' | 'saveModel' | 'backend';
+export type EngineMethod =
+  'open' | 'train' | 'score' | 'labelCheck' | 'similar' | 'predictImage' | 'saveModel' | 'backend';
 
 export type ToWorker =
-  | { type: 'call'; id: number; method: EngineMethod; args: unknown[] }
-  | { type: 'cancel'; id: number };
+  { type: 'call'; id: number; method: EngineMethod; args: unknown[] } | { type: 'cancel'; id: number };
 
 export type FromWorker =
   | { type: 'progress'; id: number; progress: EngineProgress }

@@ -13,13 +13,20 @@ export interface DetailPanelProps {
 
 /** The "why" of one sample: what the model thinks of every class, how unusual the input is, and what it resembles. */
 export function DetailPanel({ project, id, detail, error, state, imageUrl }: DetailPanelProps) {
-  if (!id) return <aside className="detail" aria-label="Sample detail"><p className="muted">Select a sample.</p></aside>;
+  if (!id)
+    return (
+      <aside className="detail" aria-label="Sample detail">
+        <p className="muted">Select a sample.</p>
+      </aside>
+    );
   return (
     <aside className="detail" aria-label="Sample detail">
       <div className="detail-top">
         <img className="detail-image" src={imageUrl(id)} alt={`sample ${id}`} />
         <div className="detail-facts">
-          <div className="detail-id" title={detail?.path}>{id}</div>
+          <div className="detail-id" title={detail?.path}>
+            {id}
+          </div>
           {detail ? (
             <>
               <div className="big">
@@ -27,11 +34,25 @@ export function DetailPanel({ project, id, detail, error, state, imageUrl }: Det
               </div>
               <div>
                 {detail.split === 'train' ? 'training set' : 'review pool'} · given{' '}
-                {detail.given === null ? <em>none</em> : <strong className={detail.given !== detail.predicted ? 'mismatch' : ''}>{detail.given}</strong>}
+                {detail.given === null ? (
+                  <em>none</em>
+                ) : (
+                  <strong className={detail.given !== detail.predicted ? 'mismatch' : ''}>{detail.given}</strong>
+                )}
               </div>
               <div>
                 decision:{' '}
-                {state ? state.action === 'skip' ? <em>skipped</em> : <strong className="decision">{state.label} ({state.action})</strong> : <em>none yet</em>}
+                {state ? (
+                  state.action === 'skip' ? (
+                    <em>skipped</em>
+                  ) : (
+                    <strong className="decision">
+                      {state.label} ({state.action})
+                    </strong>
+                  )
+                ) : (
+                  <em>none yet</em>
+                )}
               </div>
               <div className="badges">
                 {doubtKinds(detail.flags).map((k) => (
@@ -42,7 +63,9 @@ export function DetailPanel({ project, id, detail, error, state, imageUrl }: Det
               </div>
             </>
           ) : error ? (
-            <p className="error-text" role="alert">Could not load this sample: {error}</p>
+            <p className="error-text" role="alert">
+              Could not load this sample: {error}
+            </p>
           ) : (
             <p className="muted">Loading…</p>
           )}
@@ -59,7 +82,12 @@ export function DetailPanel({ project, id, detail, error, state, imageUrl }: Det
           </section>
           <section aria-label="Class probabilities">
             <h3>Probabilities</h3>
-            <ProbBars classes={project.classes} probs={detail.probs} predicted={detail.predicted} given={detail.given} />
+            <ProbBars
+              classes={project.classes}
+              probs={detail.probs}
+              predicted={detail.predicted}
+              given={detail.given}
+            />
           </section>
           <section aria-label="Scores">
             <h3>Scores</h3>
@@ -91,7 +119,17 @@ export function DetailPanel({ project, id, detail, error, state, imageUrl }: Det
   );
 }
 
-function ProbBars({ classes, probs, predicted, given }: { classes: string[]; probs: number[]; predicted: string; given: string | null }) {
+function ProbBars({
+  classes,
+  probs,
+  predicted,
+  given,
+}: {
+  classes: string[];
+  probs: number[];
+  predicted: string;
+  given: string | null;
+}) {
   return (
     <table className="probs">
       <tbody>
@@ -116,7 +154,8 @@ function ScoreTable({ detail }: { detail: SampleDetail }) {
   const s = detail.scores;
   const pc = detail.percentiles;
   const rows: [string, string, string][] = [
-    ['Max softmax', s.msp.toFixed(4), `${pc.msp.toFixed(0)}th pct of held-out`],
+    // The contract's msp is a doubt score (1 - max probability): higher is less sure.
+    ['Softmax doubt (1 − max p)', s.msp.toFixed(4), `${pc.msp.toFixed(0)}th pct of held-out`],
     ['Margin (top 2)', s.margin.toFixed(4), ''],
     ['Entropy', s.entropy.toFixed(3), ''],
     ['Energy', s.energy.toFixed(2), ''],

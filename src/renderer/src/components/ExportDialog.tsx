@@ -29,7 +29,13 @@ export function ExportDialog({
       >
         <label className="field">
           <span>Folder to write (created if missing; must be empty or new)</span>
-          <input aria-label="Export folder" value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/home/me/mnist-corrected" spellCheck={false} />
+          <input
+            aria-label="Export folder"
+            value={dir}
+            onChange={(e) => setDir(e.target.value)}
+            placeholder="/home/me/mnist-corrected"
+            spellCheck={false}
+          />
         </label>
         <div className="row">
           <button type="submit" className="primary" disabled={running || !dir.trim()} aria-label="Export now">
@@ -51,7 +57,8 @@ export function ExportDialog({
       {summary?.success && (
         <div data-testid="export-summary" role="status">
           <p>
-            Wrote <strong>{summary.data.files.toLocaleString()}</strong> files to <code>{summary.data.dir}</code>, {summary.data.corrected.toLocaleString()} with corrected labels
+            Wrote <strong>{summary.data.files.toLocaleString()}</strong> files to <code>{summary.data.dir}</code>,{' '}
+            {summary.data.corrected.toLocaleString()} with corrected labels
             {summary.data.modelIncluded ? ', model included' : ''}.
           </p>
           <table className="per-class">

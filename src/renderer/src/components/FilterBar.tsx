@@ -1,6 +1,7 @@
 import type { ProjectInfo } from '../../../shared/api';
 import { ANY, UNLABELED, type DecisionFilter, type DoubtTab, type QueueFilter } from '../queue/filter';
 import { DOUBT_TAB_TITLES } from '../queue/describe';
+import { keepFocus } from './keep-focus';
 
 const TABS: DoubtTab[] = ['all', 'lowConfidence', 'ood', 'labelIssue'];
 
@@ -19,7 +20,7 @@ export function FilterBar({
 }) {
   return (
     <div className="filter-bar">
-      <div role="tablist" aria-label="Kind of doubt" className="tabs">
+      <div role="tablist" aria-label="Kind of doubt" className="tabs" onMouseDown={keepFocus}>
         {TABS.map((t) => (
           <button
             key={t}
@@ -35,7 +36,14 @@ export function FilterBar({
       </div>
       <label className="inline">
         Predicted
-        <select aria-label="Filter by predicted class" value={filter.predicted} onChange={(e) => onChange({ ...filter, predicted: Number(e.target.value) })}>
+        <select
+          aria-label="Filter by predicted class"
+          value={filter.predicted}
+          onChange={(e) => {
+            onChange({ ...filter, predicted: Number(e.target.value) });
+            e.target.blur();
+          }}
+        >
           <option value={ANY}>any</option>
           {project.classes.map((c, i) => (
             <option key={c} value={i}>
@@ -46,7 +54,14 @@ export function FilterBar({
       </label>
       <label className="inline">
         Given
-        <select aria-label="Filter by given label" value={filter.given} onChange={(e) => onChange({ ...filter, given: Number(e.target.value) })}>
+        <select
+          aria-label="Filter by given label"
+          value={filter.given}
+          onChange={(e) => {
+            onChange({ ...filter, given: Number(e.target.value) });
+            e.target.blur();
+          }}
+        >
           <option value={ANY}>any</option>
           <option value={UNLABELED}>unlabeled</option>
           {project.labels.map((c, i) => (
@@ -58,7 +73,14 @@ export function FilterBar({
       </label>
       <label className="inline">
         Show
-        <select aria-label="Filter by decision" value={filter.decision} onChange={(e) => onChange({ ...filter, decision: e.target.value as DecisionFilter })}>
+        <select
+          aria-label="Filter by decision"
+          value={filter.decision}
+          onChange={(e) => {
+            onChange({ ...filter, decision: e.target.value as DecisionFilter });
+            e.target.blur();
+          }}
+        >
           <option value="all">all</option>
           <option value="toReview">to review</option>
           <option value="decided">decided</option>

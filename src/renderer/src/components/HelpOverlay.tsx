@@ -20,7 +20,9 @@ export function HelpOverlay({ classKeys, onClose }: { classKeys: ReadonlyMap<str
   ];
   return (
     <Dialog title="Keyboard" onClose={onClose}>
-      <p className="muted">A decision applies to the selection when several samples are selected, else to the current one.</p>
+      <p className="muted">
+        A decision applies to the selection when several samples are selected, else to the current one.
+      </p>
       <table className="keys">
         <tbody>
           {rows.map(([k, v]) => (

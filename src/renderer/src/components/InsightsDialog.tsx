@@ -3,11 +3,21 @@ import type { Insights, ProjectInfo } from '../../../shared/api';
 import type { RendererBridge } from '../bridge';
 import { Dialog } from './Dialog';
 
-export function InsightsDialog({ bridge, project, onClose }: { bridge: RendererBridge; project: ProjectInfo; onClose: () => void }) {
+export function InsightsDialog({
+  bridge,
+  project,
+  onClose,
+}: {
+  bridge: RendererBridge;
+  project: ProjectInfo;
+  onClose: () => void;
+}) {
   const [data, setData] = useState<Insights | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    bridge.invoke('getInsights', {}).then(setData, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    bridge
+      .invoke('getInsights', {})
+      .then(setData, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   }, [bridge, project.modelVersion]);
   return (
     <Dialog title="Insights" onClose={onClose} wide>
@@ -44,13 +54,19 @@ export function ConfusionHeatmap({ rows, cols, matrix }: { rows: string[]; cols:
   const w = pad.left + cols.length * CELL + 4;
   const h = pad.top + rows.length * CELL + 4;
   return (
-    <svg className="heatmap" width={w} height={h} role="img" aria-label="Confusion heatmap: rows are given labels, columns are predicted classes">
+    <svg
+      className="heatmap"
+      width={w}
+      height={h}
+      role="img"
+      aria-label="Confusion heatmap: rows are given labels, columns are predicted classes"
+    >
       <text x={pad.left + (cols.length * CELL) / 2} y={12} textAnchor="middle" className="axis-title">
         predicted
       </text>
       {cols.map((c, j) => (
         <text key={c} x={pad.left + j * CELL + CELL / 2} y={pad.top - 8} textAnchor="middle" className="axis">
-          {c.length > 4 ? c.slice(0, 4) : c}
+          {c.length > 5 ? c.slice(0, 5) : c}
         </text>
       ))}
       {rows.map((r, i) => (
@@ -69,12 +85,23 @@ export function ConfusionHeatmap({ rows, cols, matrix }: { rows: string[]; cols:
                   y={pad.top + i * CELL}
                   width={CELL - 1}
                   height={CELL - 1}
-                  fill={v === 0 ? 'var(--cell-empty)' : diag ? `rgba(80, 170, 120, ${0.15 + 0.85 * t})` : `rgba(230, 110, 70, ${0.15 + 0.85 * t})`}
+                  fill={
+                    v === 0
+                      ? 'var(--cell-empty)'
+                      : diag
+                        ? `rgba(80, 170, 120, ${0.15 + 0.85 * t})`
+                        : `rgba(230, 110, 70, ${0.15 + 0.85 * t})`
+                  }
                 >
                   <title>{`given ${r}, predicted ${c}: ${v}`}</title>
                 </rect>
                 {v > 0 && (
-                  <text x={pad.left + j * CELL + CELL / 2} y={pad.top + i * CELL + CELL / 2 + 4} textAnchor="middle" className="cell-num">
+                  <text
+                    x={pad.left + j * CELL + CELL / 2}
+                    y={pad.top + i * CELL + CELL / 2 + 4}
+                    textAnchor="middle"
+                    className="cell-num"
+                  >
                     {v >= 1000 ? `${Math.round(v / 100) / 10}k` : v}
                   </text>
                 )}
@@ -88,7 +115,19 @@ export function ConfusionHeatmap({ rows, cols, matrix }: { rows: string[]; cols:
 }
 
 /** Two overlaid histograms (held-out in-distribution vs pool), each normalised to its own total, with the flagging threshold. */
-export function ScoreHistogram({ score, edges, inDistribution, pool, threshold }: { score: string; edges: number[]; inDistribution: number[]; pool: number[]; threshold: number | null }) {
+export function ScoreHistogram({
+  score,
+  edges,
+  inDistribution,
+  pool,
+  threshold,
+}: {
+  score: string;
+  edges: number[];
+  inDistribution: number[];
+  pool: number[];
+  threshold: number | null;
+}) {
   const W = 320;
   const H = 140;
   const pad = { l: 8, r: 8, t: 18, b: 22 };
@@ -109,7 +148,16 @@ export function ScoreHistogram({ score, edges, inDistribution, pool, threshold }
     vals.map((v, i) => {
       const x0 = x(edges[i] ?? lo);
       const x1 = x(edges[i + 1] ?? hi);
-      return <rect key={`${cls}${i}`} className={cls} x={x0} y={y(v)} width={Math.max(0.5, x1 - x0 - 0.5)} height={H - pad.b - y(v)} />;
+      return (
+        <rect
+          key={`${cls}${i}`}
+          className={cls}
+          x={x0}
+          y={y(v)}
+          width={Math.max(0.5, x1 - x0 - 0.5)}
+          height={H - pad.b - y(v)}
+        />
+      );
     });
   return (
     <figure className="histogram">
@@ -122,7 +170,12 @@ export function ScoreHistogram({ score, edges, inDistribution, pool, threshold }
         {threshold !== null && threshold >= lo && threshold <= hi && (
           <g>
             <line x1={x(threshold)} x2={x(threshold)} y1={pad.t} y2={H - pad.b} className="threshold" />
-            <text x={x(threshold) + 3} y={pad.t + 8} className="axis">
+            <text
+              x={x(threshold) > W / 2 ? x(threshold) - 3 : x(threshold) + 3}
+              y={pad.t + 8}
+              className="axis"
+              textAnchor={x(threshold) > W / 2 ? 'end' : 'start'}
+            >
               threshold {threshold.toPrecision(3)}
             </text>
           </g>

@@ -3,7 +3,15 @@ import type { RecentProject } from '../../../shared/api';
 import type { RendererBridge } from '../bridge';
 
 /** Opens a dataset by path (train and/or pool), the demo, or a recent project. */
-export function OpenDatasetForm({ bridge, onStarted, onError }: { bridge: RendererBridge; onStarted: () => void; onError: (m: string) => void }) {
+export function OpenDatasetForm({
+  bridge,
+  onStarted,
+  onError,
+}: {
+  bridge: RendererBridge;
+  onStarted: () => void;
+  onError: (m: string) => void;
+}) {
   const [train, setTrain] = useState('');
   const [pool, setPool] = useState('');
   const [recent, setRecent] = useState<RecentProject[]>([]);
@@ -42,11 +50,21 @@ export function OpenDatasetForm({ bridge, onStarted, onError }: { bridge: Render
       >
         <label className="field">
           <span>Train path</span>
-          <input value={train} onChange={(e) => setTrain(e.target.value)} placeholder="/data/mnist-train (class folders, CSV or IDX)" spellCheck={false} />
+          <input
+            value={train}
+            onChange={(e) => setTrain(e.target.value)}
+            placeholder="/data/mnist-train (class folders, CSV or IDX)"
+            spellCheck={false}
+          />
         </label>
         <label className="field">
           <span>Pool path</span>
-          <input value={pool} onChange={(e) => setPool(e.target.value)} placeholder="/data/to-review (optional)" spellCheck={false} />
+          <input
+            value={pool}
+            onChange={(e) => setPool(e.target.value)}
+            placeholder="/data/to-review (optional)"
+            spellCheck={false}
+          />
         </label>
         <div className="row">
           <button type="submit" className="primary" disabled={busy}>
@@ -68,12 +86,22 @@ export function OpenDatasetForm({ bridge, onStarted, onError }: { bridge: Render
                   className="link"
                   disabled={busy}
                   onClick={() =>
-                    void open(r.dataset.demo ? { demo: true } : { ...(r.dataset.train ? { train: r.dataset.train } : {}), ...(r.dataset.pool ? { pool: r.dataset.pool } : {}) })
+                    void open(
+                      r.dataset.demo
+                        ? { demo: true }
+                        : {
+                            ...(r.dataset.train ? { train: r.dataset.train } : {}),
+                            ...(r.dataset.pool ? { pool: r.dataset.pool } : {}),
+                          },
+                    )
                   }
                 >
                   {r.name}
                 </button>
-                <span className="muted"> {r.dataset.demo ? 'built-in demo' : [r.dataset.train, r.dataset.pool].filter(Boolean).join(' + ')}</span>
+                <span className="muted">
+                  {' '}
+                  {r.dataset.demo ? 'built-in demo' : [r.dataset.train, r.dataset.pool].filter(Boolean).join(' + ')}
+                </span>
                 <span className="muted"> · {new Date(r.openedAt).toLocaleString()}</span>
               </li>
             ))}

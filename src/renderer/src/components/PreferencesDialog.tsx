@@ -1,7 +1,15 @@
 import { useState } from 'react';
 import { Dialog } from './Dialog';
 
-export function PreferencesDialog({ reviewer, onSave, onClose }: { reviewer: string; onSave: (name: string) => void; onClose: () => void }) {
+export function PreferencesDialog({
+  reviewer,
+  onSave,
+  onClose,
+}: {
+  reviewer: string;
+  onSave: (name: string) => void;
+  onClose: () => void;
+}) {
   const [name, setName] = useState(reviewer);
   return (
     <Dialog title="Preferences" onClose={onClose}>

@@ -47,12 +47,17 @@ export function QueueGrid(p: QueueGridProps) {
     if (frame.current) return;
     frame.current = requestAnimationFrame(() => {
       frame.current = 0;
-      if (scroller.current) setScrollTop(scroller.current.scrollTop);
+      // Quantised to whole rows: scrolling within a row renders nothing (the overscan rows cover the rest).
+      if (scroller.current) setScrollTop(Math.floor(scroller.current.scrollTop / CELL_H) * CELL_H);
     });
   }, []);
   useEffect(() => () => cancelAnimationFrame(frame.current), []);
 
-  const range = visibleRange({ cellWidth: CELL_W, cellHeight: CELL_H, width: box.width, count: p.rows.length }, scrollTop, box.height);
+  const range = visibleRange(
+    { cellWidth: CELL_W, cellHeight: CELL_H, width: box.width, count: p.rows.length },
+    scrollTop,
+    box.height,
+  );
   const { onColumns } = p;
   useEffect(() => onColumns(range.columns), [range.columns, onColumns]);
 
@@ -63,7 +68,7 @@ export function QueueGrid(p: QueueGridProps) {
     const to = scrollToReveal(p.currentPos, range.columns, CELL_H, el.scrollTop, el.clientHeight);
     if (to !== null) {
       el.scrollTop = to;
-      setScrollTop(to);
+      setScrollTop(Math.floor(to / CELL_H) * CELL_H);
     }
   }, [p.currentPos, range.columns]);
 
@@ -88,7 +93,7 @@ export function QueueGrid(p: QueueGridProps) {
         predicted={project.classes[queue.predicted[row]] ?? '?'}
         confidence={queue.confidence[row]}
         flags={queue.flags[row]}
-        given={g >= 0 ? project.labels[g] ?? null : null}
+        given={g >= 0 ? (project.labels[g] ?? null) : null}
         decisionLabel={s?.label ?? null}
         decisionAction={s?.action ?? null}
         current={pos === p.currentPos}
@@ -109,7 +114,9 @@ export function QueueGrid(p: QueueGridProps) {
       role="listbox"
       aria-label="Review queue"
       aria-multiselectable="true"
-      aria-activedescendant={p.currentPos >= range.start && p.currentPos < range.end ? `tile-${p.currentPos}` : undefined}
+      aria-activedescendant={
+        p.currentPos >= range.start && p.currentPos < range.end ? `tile-${p.currentPos}` : undefined
+      }
       tabIndex={0}
       onScroll={onScroll}
     >

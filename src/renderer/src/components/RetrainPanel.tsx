@@ -4,14 +4,32 @@ import { accuracy, formatEta } from '../queue/describe';
 import { ProgressBar } from './ProgressBar';
 
 /** Progress of a retrain, then what it changed. */
-export function RetrainPanel({ job, error, onCancel, onClose }: { job: JobState | undefined; error: string | null; onCancel: () => void; onClose: () => void }) {
+export function RetrainPanel({
+  job,
+  error,
+  onCancel,
+  onClose,
+}: {
+  job: JobState | undefined;
+  error: string | null;
+  onCancel: () => void;
+  onClose: () => void;
+}) {
   const p = job?.progress;
   const running = !error && (!job || job.status === 'running');
   const summary = job?.status === 'done' ? RetrainSummary.safeParse(job.result) : null;
   return (
     <section className="job-panel" aria-label="Retraining">
       <header>
-        <h2>{running ? 'Retraining…' : job?.status === 'done' ? 'Retrained' : job?.status === 'cancelled' ? 'Retrain cancelled' : 'Retrain failed'}</h2>
+        <h2>
+          {running
+            ? 'Retraining…'
+            : job?.status === 'done'
+              ? 'Retrained'
+              : job?.status === 'cancelled'
+                ? 'Retrain cancelled'
+                : 'Retrain failed'}
+        </h2>
         {running ? (
           <button type="button" onClick={onCancel} disabled={!job} aria-label="Cancel">
             Cancel
@@ -50,16 +68,20 @@ export function RetrainPanel({ job, error, onCancel, onClose }: { job: JobState 
         <dl className="summary" data-testid="retrain-summary">
           <dt>Held-out accuracy</dt>
           <dd>
-            {summary.data.heldOutAccuracyBefore === null ? '—' : accuracy(summary.data.heldOutAccuracyBefore)} → <strong>{accuracy(summary.data.heldOutAccuracyAfter)}</strong>
+            {summary.data.heldOutAccuracyBefore === null ? '—' : accuracy(summary.data.heldOutAccuracyBefore)} →{' '}
+            <strong>{accuracy(summary.data.heldOutAccuracyAfter)}</strong>
           </dd>
           <dt>Queue</dt>
           <dd>
-            {summary.data.queueBefore.toLocaleString()} → {summary.data.queueAfter.toLocaleString()} ({summary.data.leftQueue.toLocaleString()} left the queue)
+            {summary.data.queueBefore.toLocaleString()} → {summary.data.queueAfter.toLocaleString()} (
+            {summary.data.leftQueue.toLocaleString()} left the queue)
           </dd>
           <dt>Now predicted “other”</dt>
           <dd>{summary.data.predictedOther.toLocaleString()} pool samples</dd>
           <dt>Corrections learned</dt>
-          <dd>{summary.data.trainedOnCorrections.toLocaleString()} marked “other” outside training now predicted “other”</dd>
+          <dd>
+            {summary.data.trainedOnCorrections.toLocaleString()} marked “other” outside training now predicted “other”
+          </dd>
           <dt>Model</dt>
           <dd>{summary.data.modelVersion}</dd>
         </dl>

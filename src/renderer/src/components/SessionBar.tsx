@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { JournalEntry } from '../../../shared/api';
 import { sessionStats, type FoldResult } from '../journal/fold';
+import { keepFocus } from './keep-focus';
 import type { SyncState } from '../journal/sync';
 
 export function syncWords(s: SyncState, now: number): string {
@@ -32,7 +33,7 @@ export function SessionBar({ entries, fold, since, sync, reviewer, onPreferences
   const stats = useMemo(() => sessionStats(entries, fold, since, now), [entries, fold, since, now]);
   const words = syncWords(sync, now);
   return (
-    <div className="session-bar" role="status" aria-label="Session">
+    <div className="session-bar" role="status" aria-label="Session" onMouseDown={keepFocus}>
       <span>
         reviewed <strong data-testid="reviewed">{stats.reviewed}</strong>
       </span>
@@ -40,7 +41,11 @@ export function SessionBar({ entries, fold, since, sync, reviewer, onPreferences
         corrections <strong data-testid="corrections">{stats.corrections}</strong>
       </span>
       <span>{stats.perHour === null ? '— / h' : `${Math.round(stats.perHour)} / h`}</span>
-      <span className={sync.unsynced > 0 || sync.error ? 'sync warn' : 'sync ok'} data-testid="sync" title={sync.error ?? undefined}>
+      <span
+        className={sync.unsynced > 0 || sync.error ? 'sync warn' : 'sync ok'}
+        data-testid="sync"
+        title={sync.error ?? undefined}
+      >
         {words}
       </span>
       <span className="spacer" />

@@ -45,7 +45,11 @@ export const Tile = memo(function Tile(p: TileProps) {
       onClick={(e) => p.onPick(p.id, p.pos, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey })}
     >
       <img src={p.src} alt="" draggable={false} loading="lazy" decoding="async" />
-      {decision && <span className={`tile-decision${decision.action === 'skip' ? ' skipped' : ''}`}>{decision.action === 'skip' ? 'skipped' : `→ ${decision.label}`}</span>}
+      {decision && (
+        <span className={`tile-decision${decision.action === 'skip' ? ' skipped' : ''}`}>
+          {decision.action === 'skip' ? 'skipped' : `→ ${decision.label}`}
+        </span>
+      )}
       <div className="tile-badges">
         {kinds.map((k) => (
           <span key={k} className={`badge badge-${k}`} title={DOUBT_WORDS[k]}>
@@ -58,7 +62,11 @@ export const Tile = memo(function Tile(p: TileProps) {
         <span className="tile-conf">{percent(p.confidence)}</span>
       </div>
       <div className="tile-line">
-        {p.given !== null ? <span className={mismatch ? 'tile-given mismatch' : 'tile-given'}>given {p.given}</span> : <span className="muted">unlabeled</span>}
+        {p.given !== null ? (
+          <span className={mismatch ? 'tile-given mismatch' : 'tile-given'}>given {p.given}</span>
+        ) : (
+          <span className="muted">unlabeled</span>
+        )}
       </div>
     </div>
   );

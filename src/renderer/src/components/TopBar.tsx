@@ -1,5 +1,6 @@
 import type { ProjectInfo } from '../../../shared/api';
 import { accuracy } from '../queue/describe';
+import { keepFocus } from './keep-focus';
 
 export interface TopBarProps {
   project: ProjectInfo | null;
@@ -14,7 +15,7 @@ export interface TopBarProps {
 export function TopBar({ project, busy, onOpen, onInsights, onRetrain, onExport, onHelp }: TopBarProps) {
   const ready = project?.status === 'ready';
   return (
-    <header className="top-bar">
+    <header className="top-bar" onMouseDown={keepFocus}>
       <h1>Unsure</h1>
       {project && (
         <div className="project-facts">
@@ -25,7 +26,11 @@ export function TopBar({ project, busy, onOpen, onInsights, onRetrain, onExport,
           </span>
           {project.modelVersion && <span className="muted">model {project.modelVersion}</span>}
           {project.heldOutAccuracy !== null && <span>held-out accuracy {accuracy(project.heldOutAccuracy)}</span>}
-          <span className="muted">{project.backend.backend === 'tensorflow' ? `libtensorflow ${project.backend.libtensorflow}` : project.backend.backend}</span>
+          <span className="muted">
+            {project.backend.backend === 'tensorflow'
+              ? `libtensorflow ${project.backend.libtensorflow}`
+              : project.backend.backend}
+          </span>
         </div>
       )}
       <span className="spacer" />
@@ -35,10 +40,23 @@ export function TopBar({ project, busy, onOpen, onInsights, onRetrain, onExport,
       <button type="button" onClick={onInsights} disabled={!ready} aria-label="Insights" aria-keyshortcuts="i">
         Insights
       </button>
-      <button type="button" className="primary" onClick={onRetrain} disabled={!ready || busy} aria-label="Retrain" aria-keyshortcuts="Shift+R">
+      <button
+        type="button"
+        className="primary"
+        onClick={onRetrain}
+        disabled={!ready || busy}
+        aria-label="Retrain"
+        aria-keyshortcuts="Shift+R"
+      >
         Retrain
       </button>
-      <button type="button" onClick={onExport} disabled={!ready || busy} aria-label="Export" aria-keyshortcuts="Shift+E">
+      <button
+        type="button"
+        onClick={onExport}
+        disabled={!ready || busy}
+        aria-label="Export"
+        aria-keyshortcuts="Shift+E"
+      >
         Export
       </button>
       <button type="button" onClick={onHelp} aria-label="Keyboard help" aria-keyshortcuts="?">

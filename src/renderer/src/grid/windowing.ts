@@ -31,7 +31,12 @@ export interface WindowRange {
   end: number;
 }
 
-export function visibleRange(g: GridGeometry, scrollTop: number, viewportHeight: number, overscanRows = 2): WindowRange {
+export function visibleRange(
+  g: GridGeometry,
+  scrollTop: number,
+  viewportHeight: number,
+  overscanRows = 2,
+): WindowRange {
   const columns = columnsFor(g);
   const rows = rowCountFor(g.count, columns);
   const totalHeight = rows * g.cellHeight;
@@ -61,7 +66,13 @@ export function moveIndex(index: number, dx: number, dy: number, columns: number
  * The scrollTop that brings item `index` fully into view, or null when it already is
  * (so keyboard movement only scrolls when it has to).
  */
-export function scrollToReveal(index: number, columns: number, cellHeight: number, scrollTop: number, viewportHeight: number): number | null {
+export function scrollToReveal(
+  index: number,
+  columns: number,
+  cellHeight: number,
+  scrollTop: number,
+  viewportHeight: number,
+): number | null {
   const row = Math.floor(index / columns);
   const top = row * cellHeight;
   const bottom = top + cellHeight;

@@ -19,6 +19,13 @@ export interface JournalState {
 }
 
 const EMPTY_SYNC: SyncState = { unsynced: 0, pushing: false, error: null, retryAt: null };
+const NO_ENTRIES: JournalEntry[] = [];
+
+/** State tagged with the project it belongs to, so switching projects never shows the old one's decisions. */
+interface Tagged<T> {
+  projectId: string | null;
+  value: T;
+}
 
 export function useJournal(
   bridge: RendererBridge,
@@ -26,47 +33,68 @@ export function useJournal(
   projectId: string | null,
   onError: (msg: string) => void,
 ): JournalState {
-  const [entries, setEntries] = useState<JournalEntry[]>([]);
-  const [sync, setSync] = useState<SyncState>(EMPTY_SYNC);
-  const [loaded, setLoaded] = useState(false);
+  const [entriesState, setEntriesState] = useState<Tagged<JournalEntry[]> & { loaded: boolean }>({
+    projectId: null,
+    value: NO_ENTRIES,
+    loaded: false,
+  });
+  const [syncState, setSyncState] = useState<Tagged<SyncState>>({ projectId: null, value: EMPTY_SYNC });
   const syncRef = useRef<JournalSync | null>(null);
   const onErrorRef = useRef(onError);
   useEffect(() => {
     onErrorRef.current = onError;
   });
 
-  const reload = useCallback(async () => {
-    if (!projectId) return;
-    const local = await store.all(projectId);
-    let remote: JournalEntry[] = [];
-    try {
-      remote = await bridge.invoke('getJournal', {});
-      await store.addSynced(projectId, remote);
-    } catch (err) {
-      onErrorRef.current(`Could not read the project's journal from the main side (${msg(err)}); showing the decisions saved in this browser.`);
-    }
-    setEntries((prev) => mergeJournals(prev, local, remote));
-    setLoaded(true);
-    await syncRef.current?.kick();
-  }, [bridge, store, projectId]);
+  const addEntries = useCallback(
+    (pid: string, lists: JournalEntry[][], loaded: boolean) =>
+      setEntriesState((prev) => ({
+        projectId: pid,
+        value: mergeJournals(prev.projectId === pid ? prev.value : NO_ENTRIES, ...lists),
+        loaded: loaded || (prev.projectId === pid && prev.loaded),
+      })),
+    [],
+  );
+
+  const reload = useCallback((): Promise<void> => {
+    if (!projectId) return Promise.resolve();
+    const pid = projectId;
+    const remote = bridge.invoke('getJournal', {}).then(
+      async (entries) => {
+        await store.addSynced(pid, entries);
+        return entries;
+      },
+      (err: unknown) => {
+        onErrorRef.current(
+          `Could not read the project's journal from the main side (${msg(err)}); showing the decisions saved in this browser.`,
+        );
+        return NO_ENTRIES;
+      },
+    );
+    return Promise.all([store.all(pid), remote]).then(async ([local, fromMain]) => {
+      addEntries(pid, [local, fromMain], true);
+      await syncRef.current?.kick();
+    });
+  }, [bridge, store, projectId, addEntries]);
 
   useEffect(() => {
-    setEntries([]);
-    setLoaded(false);
-    setSync(EMPTY_SYNC);
     if (!projectId) return;
     const s = new JournalSync({
       projectId,
       store,
       push: (e) => bridge.invoke('appendJournal', { entries: e }),
-      onState: setSync,
+      onState: (value) => setSyncState({ projectId, value }),
     });
     syncRef.current = s;
-    reload().catch((err: unknown) => onErrorRef.current(`Could not open the decision store in this browser: ${msg(err)}`));
+    reload().catch((err: unknown) =>
+      onErrorRef.current(`Could not open the decision store in this browser: ${msg(err)}`),
+    );
     const offConn = bridge.onConnection((up) => {
       if (up) void reload();
     });
+    const onOnline = () => void s.kick();
+    window.addEventListener('online', onOnline);
     return () => {
+      window.removeEventListener('online', onOnline);
       offConn();
       s.dispose();
       if (syncRef.current === s) syncRef.current = null;
@@ -77,10 +105,10 @@ export function useJournal(
     async (list: JournalEntry[]) => {
       if (!projectId) throw new Error('No project is open');
       await store.addLocal(projectId, list);
-      setEntries((prev) => mergeJournals(prev, list));
+      addEntries(projectId, [list], false);
       void syncRef.current?.kick();
     },
-    [store, projectId],
+    [store, projectId, addEntries],
   );
 
   const flush = useCallback(async () => {
@@ -90,8 +118,18 @@ export function useJournal(
     return s.current.unsynced;
   }, []);
 
+  const mine = entriesState.projectId === projectId;
+  const entries = mine ? entriesState.value : NO_ENTRIES;
   const fold = useMemo(() => foldJournal(entries), [entries]);
-  return { entries, fold, sync, loaded, append, flush, reload };
+  return {
+    entries,
+    fold,
+    sync: syncState.projectId === projectId ? syncState.value : EMPTY_SYNC,
+    loaded: mine && entriesState.loaded,
+    append,
+    flush,
+    reload,
+  };
 }
 
 function msg(err: unknown): string {

@@ -29,9 +29,13 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
     onErrorRef.current = onError;
   });
 
+  const fetchSeq = useRef(0);
   const fetchQueue = useCallback(async () => {
+    // Two refetches can overlap (status events come in bursts); only the newest may land.
+    const seq = ++fetchSeq.current;
     try {
       const q = await bridge.invoke('getQueue', {});
+      if (seq !== fetchSeq.current) return;
       queueVersion.current = q?.modelVersion ?? null;
       setQueue(q);
     } catch (err) {
@@ -39,9 +43,8 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
     }
   }, [bridge]);
 
-  const refresh = useCallback(async () => {
-    try {
-      const p = await bridge.invoke('getProject', {});
+  const applyProject = useCallback(
+    (p: ProjectInfo) => {
       if (projectIdRef.current !== p.projectId) {
         projectIdRef.current = p.projectId;
         queueVersion.current = null;
@@ -49,16 +52,29 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
       }
       setProject(p);
       setLoadError(null);
-      if (p.status === 'ready' || (p.modelVersion && p.modelVersion !== queueVersion.current)) await fetchQueue();
-    } catch (err) {
-      setLoadError(msg(err));
-    }
-  }, [bridge, fetchQueue]);
+      if (p.status === 'ready' || (p.modelVersion && p.modelVersion !== queueVersion.current)) return fetchQueue();
+    },
+    [fetchQueue],
+  );
+  const failProject = useCallback((err: unknown) => setLoadError(msg(err)), []);
+
+  const refresh = useCallback(
+    () =>
+      bridge
+        .invoke('getProject', {})
+        .then(applyProject, failProject)
+        .then(() => undefined),
+    [bridge, applyProject, failProject],
+  );
 
   useEffect(() => {
     const offEvent = bridge.onEvent((e) => {
       setJobs((j) => applyJobEvent(j, e));
       if (e.type === 'progress' && (e.task === 'open' || e.task === 'train' || e.task === 'score')) setProgress(e);
+      // Retrain and export failures show in their own panels; these have no panel, and the
+      // project's status message can be replaced by a later status, so they get a notice.
+      if (e.type === 'error' && e.task === 'open') onErrorRef.current(`Could not open the dataset: ${e.message}`);
+      if (e.type === 'error' && e.task === 'labelcheck') onErrorRef.current(`The label check failed: ${e.message}`);
       if (e.type === 'project') {
         if (projectIdRef.current !== e.project.projectId) {
           projectIdRef.current = e.project.projectId;
@@ -66,7 +82,9 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
           setQueue(null);
         }
         setProject(e.project);
-        if (e.project.status === 'ready' && e.project.modelVersion !== queueVersion.current) void fetchQueue();
+        // The queue can change without a new model (the label check re-scores and re-ranks),
+        // and the contract has no queue revision, so every return to 'ready' refetches it.
+        if (e.project.status === 'ready') void fetchQueue();
         if (e.project.status === 'ready') setProgress(null);
       }
     });
@@ -75,12 +93,12 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
       // Anything may have happened while we were away (a restart, a new port): resync.
       if (up) void refresh();
     });
-    void refresh();
+    bridge.invoke('getProject', {}).then(applyProject, failProject);
     return () => {
       offEvent();
       offConn();
     };
-  }, [bridge, refresh, fetchQueue]);
+  }, [bridge, refresh, fetchQueue, applyProject, failProject]);
 
   return { project, queue, progress, jobs, connected, loadError, refresh };
 }

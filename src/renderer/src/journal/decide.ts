@@ -13,9 +13,7 @@ export interface DecisionTarget {
   current: string | null;
 }
 
-export type Decision =
-  | { action: 'relabel'; label: string }
-  | { action: Exclude<DecisionAction, 'relabel'> };
+export type Decision = { action: 'relabel'; label: string } | { action: Exclude<DecisionAction, 'relabel'> };
 
 export interface EntryMeta {
   batchId: string;
@@ -40,7 +38,11 @@ export function labelAfter(decision: Decision, t: DecisionTarget): string | null
   }
 }
 
-export function decisionEntries(decision: Decision, targets: readonly DecisionTarget[], meta: EntryMeta): DecisionEntry[] {
+export function decisionEntries(
+  decision: Decision,
+  targets: readonly DecisionTarget[],
+  meta: EntryMeta,
+): DecisionEntry[] {
   const out: DecisionEntry[] = [];
   for (const t of targets) {
     const after = labelAfter(decision, t);

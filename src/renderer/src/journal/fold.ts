@@ -71,7 +71,14 @@ export function foldJournal(entries: readonly JournalEntry[]): FoldResult {
         decided: prev?.decided ?? false,
       });
     } else {
-      samples.set(e.sampleId, { label: e.after, action: e.action, batchId: e.batchId, at: e.at, origin, decided: true });
+      samples.set(e.sampleId, {
+        label: e.after,
+        action: e.action,
+        batchId: e.batchId,
+        at: e.at,
+        origin,
+        decided: true,
+      });
     }
   }
   return { samples, undone, liveBatches: batchOrder };
@@ -96,7 +103,12 @@ export interface SessionStats {
  * decision entries made at or after `since` (this session), undone ones included because
  * they were work done.
  */
-export function sessionStats(entries: readonly JournalEntry[], fold: FoldResult, since: string, now: number): SessionStats {
+export function sessionStats(
+  entries: readonly JournalEntry[],
+  fold: FoldResult,
+  since: string,
+  now: number,
+): SessionStats {
   let reviewed = 0;
   let corrections = 0;
   for (const s of fold.samples.values()) {
@@ -120,11 +132,7 @@ export function sessionStats(entries: readonly JournalEntry[], fold: FoldResult,
   return { reviewed, corrections, perHour };
 }
 
-/** The most recent batch still in effect whose entries are all in `mine` (this reviewer's batches), else any. */
-export function lastUndoableBatch(fold: FoldResult, prefer?: ReadonlySet<string>): string | null {
-  for (let i = fold.liveBatches.length - 1; i >= 0; i--) {
-    const b = fold.liveBatches[i];
-    if (!prefer || prefer.has(b)) return b;
-  }
-  return null;
+/** The most recent batch still in effect: what `z` reverts next. */
+export function lastUndoableBatch(fold: FoldResult): string | null {
+  return fold.liveBatches.length > 0 ? fold.liveBatches[fold.liveBatches.length - 1] : null;
 }

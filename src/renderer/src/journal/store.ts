@@ -25,13 +25,17 @@ export class JournalStore implements PendingStore {
 
   /** Saves new local entries as unsynced; resolves only once IndexedDB has them. */
   async addLocal(projectId: string, entries: readonly JournalEntry[]): Promise<void> {
-    await this.db.journal.bulkPut(entries.map((entry) => ({ projectId, entryId: entry.entryId, entry, synced: 0 as const })));
+    await this.db.journal.bulkPut(
+      entries.map((entry) => ({ projectId, entryId: entry.entryId, entry, synced: 0 as const })),
+    );
   }
 
   /** Records entries the main side already has (from getJournal), keeping local ones intact. */
   async addSynced(projectId: string, entries: readonly JournalEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.db.journal.bulkPut(entries.map((entry) => ({ projectId, entryId: entry.entryId, entry, synced: 1 as const })));
+    await this.db.journal.bulkPut(
+      entries.map((entry) => ({ projectId, entryId: entry.entryId, entry, synced: 1 as const })),
+    );
   }
 
   async all(projectId: string): Promise<JournalEntry[]> {

@@ -99,7 +99,10 @@ export class JournalSync {
       for (let i = 0; i < pending.length; i += chunk) {
         const part = pending.slice(i, i + chunk);
         await push(part);
-        await store.markSynced(projectId, part.map((e) => e.entryId));
+        await store.markSynced(
+          projectId,
+          part.map((e) => e.entryId),
+        );
         if (this.disposed) return;
         this.set({ unsynced: pending.length - i - part.length });
       }

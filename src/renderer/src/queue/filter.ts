@@ -24,7 +24,11 @@ export function passesDoubt(flags: number, tab: DoubtTab): boolean {
 }
 
 /** Row numbers of the queue that pass the filter, in queue order. `decided[row]` is 1 for decided rows. */
-export function filterRows(q: Pick<Queue, 'flags' | 'predicted' | 'given'>, decided: Uint8Array, f: QueueFilter): Int32Array {
+export function filterRows(
+  q: Pick<Queue, 'flags' | 'predicted' | 'given'>,
+  decided: Uint8Array,
+  f: QueueFilter,
+): Int32Array {
   const n = q.flags.length;
   const out = new Int32Array(n);
   let k = 0;

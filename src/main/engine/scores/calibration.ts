@@ -1,0 +1,97 @@
+// Temperature scaling (Guo et al. 2017): one scalar T fitted on held-out labelled data so
+// that softmax(logits / T) is calibrated. It rescales every probability but never changes
+// the predicted class, which is why it is safe to fit after training.
+import { rowCount, expectLength } from './validate.js';
+
+export interface TemperatureFit {
+  temperature: number;
+  /** Mean negative log-likelihood of the labels at T = 1 and at the fitted T. */
+  nllBefore: number;
+  nllAfter: number;
+  /** Rows that took part (label in 0..C-1). */
+  used: number;
+}
+
+/** Search range for T. Outside it the data are degenerate (see fitTemperature). */
+export const TEMPERATURE_RANGE = [0.05, 20] as const;
+
+/**
+ * Mean NLL of `labels` under softmax(logits * beta), beta = 1 / T, over rows whose label is
+ * a class index (others are skipped).
+ */
+export function meanNll(logits: Float32Array, numClasses: number, labels: Int32Array, beta: number): number {
+  const n = rowCount(logits, numClasses, 'logits');
+  expectLength(labels, n, 'labels');
+  let sum = 0;
+  let used = 0;
+  for (let i = 0; i < n; i++) {
+    const y = labels[i];
+    if (y < 0 || y >= numClasses) continue;
+    const o = i * numClasses;
+    let max = -Infinity;
+    for (let c = 0; c < numClasses; c++) max = Math.max(max, beta * logits[o + c]);
+    let s = 0;
+    for (let c = 0; c < numClasses; c++) s += Math.exp(beta * logits[o + c] - max);
+    sum += max + Math.log(s) - beta * logits[o + y];
+    used++;
+  }
+  return used ? sum / used : Number.NaN;
+}
+
+/**
+ * Fits T by minimising the held-out mean NLL. NLL is convex in beta = 1/T (a logsumexp of
+ * linear functions minus a linear term), hence unimodal in log beta, so a golden-section
+ * search over log beta finds the global minimum without gradients or a learning rate.
+ *
+ * labels: class index per row, or -1 (row skipped). Rows labelled with a class outside
+ * 0..C-1 throw. With no usable row, or when every usable row is classified correctly with
+ * growing confidence as T shrinks (NLL keeps falling to the range edge), the result is the
+ * range edge: callers see it in `temperature` and can fall back to 1 if they prefer.
+ */
+export function fitTemperature(logits: Float32Array, numClasses: number, labels: Int32Array): TemperatureFit {
+  const n = rowCount(logits, numClasses, 'logits');
+  expectLength(labels, n, 'labels');
+  let used = 0;
+  for (let i = 0; i < n; i++) {
+    const y = labels[i];
+    if (y >= numClasses || y < -1 || !Number.isInteger(y)) throw new Error(`labels: row ${i} has label ${y}, not -1 or a class index below ${numClasses}`);
+    if (y >= 0) used++;
+  }
+  if (used === 0) return { temperature: 1, nllBefore: Number.NaN, nllAfter: Number.NaN, used: 0 };
+
+  const f = (logBeta: number): number => meanNll(logits, numClasses, labels, Math.exp(logBeta));
+  let a = -Math.log(TEMPERATURE_RANGE[1]);
+  let b = -Math.log(TEMPERATURE_RANGE[0]);
+  const invPhi = (Math.sqrt(5) - 1) / 2;
+  let x1 = b - invPhi * (b - a);
+  let x2 = a + invPhi * (b - a);
+  let f1 = f(x1);
+  let f2 = f(x2);
+  // Interval shrinks by 0.618 a step: 1e-5 in log beta (T to 0.001%) takes ~30 steps.
+  while (b - a > 1e-5) {
+    if (f1 <= f2) {
+      b = x2;
+      x2 = x1;
+      f2 = f1;
+      x1 = b - invPhi * (b - a);
+      f1 = f(x1);
+    } else {
+      a = x1;
+      x1 = x2;
+      f1 = f2;
+      x2 = a + invPhi * (b - a);
+      f2 = f(x2);
+    }
+  }
+  const logBeta = (a + b) / 2;
+  return { temperature: Math.exp(-logBeta), nllBefore: f(0), nllAfter: f(logBeta), used };
+}
+
+/** Calibrated probability of each row's predicted (arg-max) class. */
+export function calibratedConfidence(probs: Float32Array, numClasses: number, predicted: Int32Array): Float32Array {
+  const n = rowCount(probs, numClasses, 'probs');
+  expectLength(predicted, n, 'predicted');
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = probs[i * numClasses + predicted[i]];
+  return out;
+}

@@ -1,0 +1,201 @@
+// Every score column of the ScoreTable from the model's raw outputs, in one call.
+// Pure function over typed arrays: no tfjs, no I/O, so it is tested on hand-built data.
+import type { Thresholds } from '../../../shared/api.js';
+import type { ScoreTable } from '../engine-client.js';
+import { fitTemperature } from './calibration.js';
+import { confidenceScores } from './confidence.js';
+import { energyScore } from './energy.js';
+import { knnDistance as knnDistanceOf } from './knn-distance.js';
+import { LABEL_ISSUE_THRESHOLD, labelIssueScores } from './label-issue.js';
+import { fitOodScorer, type OodScorer } from './ood-score.js';
+import { doubtFlags, lowConfidenceThreshold, oodTailScale, reviewPriority } from './review-priority.js';
+import { softmax } from './softmax.js';
+import { sortedReference } from './thresholds.js';
+import { expectLength, expectPositive, rowCount } from './validate.js';
+
+export interface ScoreInputs {
+  /** N x C raw logits (row-major), C = model output classes including 'other' if present. */
+  logits: Float32Array;
+  numClasses: number;
+  /** Column of the 'other' class in the logits, or -1 when the model has none. */
+  otherClass: number;
+  /**
+   * N x k cosine similarities of every sample to its k nearest training embeddings (known
+   * classes only), most similar first; for training samples their own row excluded.
+   */
+  knnSims: Float32Array;
+  k: number;
+  /** Rows held out from training. Those labelled with a known class are the in-distribution reference. */
+  heldOutIndices: Int32Array;
+  /** Given (final) label of every row: class index into the logits' columns, or -1 when unlabeled. */
+  labels: Int32Array;
+  /** N x C out-of-fold probabilities (NaN rows where not available) for the label-issue column. */
+  oofProbs?: Float32Array | null;
+  /** Alternatively, a label-issue column already computed with labelIssueScores (NaN where not available). */
+  labelIssue?: Float32Array | null;
+  /** Skip the fit and use this temperature (e.g. one fitted with the previous scoring). */
+  temperature?: number;
+}
+
+export type ScoreColumns = Pick<
+  ScoreTable,
+  | 'probs'
+  | 'predicted'
+  | 'confidence'
+  | 'msp'
+  | 'margin'
+  | 'entropy'
+  | 'energy'
+  | 'knnDistance'
+  | 'oodScore'
+  | 'labelIssue'
+  | 'reviewPriority'
+  | 'flags'
+  | 'thresholds'
+  | 'heldOut'
+>;
+
+export interface ComputedScores extends ScoreColumns {
+  /** Temperature the probabilities were calibrated with. */
+  temperature: number;
+  /** The fitted OOD scorer, to score new inputs (e.g. a dropped-in image) on the same scale. */
+  oodScorer: OodScorer;
+  /** Scale of the OOD exceedance used by reviewPriority (review-priority.ts). */
+  oodTail: number;
+  /** Number of held-out rows used as the in-distribution reference. */
+  heldOutReference: number;
+}
+
+/**
+ * Computes every score column. Orientation: every doubt column is higher = more doubtful;
+ * `confidence` and `probs` are calibrated probabilities.
+ *
+ * - probs = softmax(logits / T), T fitted on the held-out labelled rows (calibration.ts);
+ *   confidence = probs of the predicted class; msp, margin, entropy from probs.
+ * - energy = -logsumexp over the KNOWN classes' logits (T = 1, energy.ts).
+ * - knnDistance = 1 - mean similarity of the k neighbours (knn-distance.ts).
+ * - oodScore = the OOD scorer fitted on held-out known-class rows, rising with p(other).
+ * - labelIssue = 1 - p_oof(given label) (label-issue.ts), NaN where not available.
+ * - reviewPriority and flags (review-priority.ts); thresholds: ood at 95% of held-out
+ *   in-distribution, lowConfidence = max(held-out msp at 95%, 0.5), labelIssue = 0.5.
+ * - heldOut = sorted held-out in-distribution oodScore, knnDistance, msp.
+ *
+ * Throws (naming the argument) on inconsistent shapes and when no held-out row has a known
+ * class label: the OOD threshold cannot be fitted without in-distribution reference data.
+ */
+export function computeScores(inp: ScoreInputs): ComputedScores {
+  const C = inp.numClasses;
+  const n = rowCount(inp.logits, C, 'logits');
+  const k = inp.k;
+  if (!Number.isInteger(k) || k < 1) throw new Error(`k must be a positive integer, got ${k}`);
+  expectLength(inp.knnSims, n * k, 'knnSims (N x k)');
+  expectLength(inp.labels, n, 'labels');
+  const other = inp.otherClass;
+  if (!Number.isInteger(other) || other < -1 || other >= C) throw new Error(`otherClass ${other} is not -1 or a class index below ${C}`);
+  if (other >= 0 && C < 2) throw new Error('otherClass: a model with only the other class has no known classes');
+  if (inp.oofProbs && inp.labelIssue) throw new Error('give either oofProbs or labelIssue, not both');
+  for (let j = 0; j < inp.heldOutIndices.length; j++) {
+    const r = inp.heldOutIndices[j];
+    if (!Number.isInteger(r) || r < 0 || r >= n) throw new Error(`heldOutIndices[${j}] = ${r} is not a row index below ${n}`);
+  }
+
+  // Calibration: every labelled held-out row (an 'other' label is a real class to the model).
+  let temperature: number;
+  if (inp.temperature !== undefined) {
+    expectPositive(inp.temperature, 'temperature');
+    temperature = inp.temperature;
+  } else {
+    const heldLogits = new Float32Array(inp.heldOutIndices.length * C);
+    const heldLabels = new Int32Array(inp.heldOutIndices.length);
+    inp.heldOutIndices.forEach((r, j) => {
+      heldLogits.set(inp.logits.subarray(r * C, (r + 1) * C), j * C);
+      heldLabels[j] = inp.labels[r];
+    });
+    const fit = fitTemperature(heldLogits, C, heldLabels);
+    temperature = fit.used > 0 ? fit.temperature : 1;
+  }
+
+  const probs = softmax(inp.logits, C, temperature);
+  const conf = confidenceScores(probs, C);
+  const known: number[] = [];
+  for (let c = 0; c < C; c++) if (c !== other) known.push(c);
+  const energy = energyScore(inp.logits, C, 1, known);
+  const knnDistance = knnDistanceOf(inp.knnSims, k);
+
+  // The OOD scorer looks at known classes only: a confident 'other' must read as doubt.
+  let mspKnown = conf.msp;
+  let pOther: Float32Array | null = null;
+  if (other >= 0) {
+    mspKnown = new Float32Array(n);
+    pOther = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      for (const c of known) best = Math.max(best, probs[i * C + c]);
+      mspKnown[i] = 1 - best;
+      pOther[i] = probs[i * C + other];
+    }
+  }
+
+  // In-distribution reference: held-out rows labelled with a known class.
+  const ref = Array.from(inp.heldOutIndices).filter((r) => inp.labels[r] >= 0 && inp.labels[r] !== other);
+  if (ref.length === 0) throw new Error('heldOutIndices: no held-out row has a known-class label to fit the OOD threshold on');
+  const pick = (col: Float32Array): Float32Array => Float32Array.from(ref, (r) => col[r]);
+  const oodScorer = fitOodScorer({ knnDistance: pick(knnDistance), energy: pick(energy), msp: pick(mspKnown) });
+  const oodScore = oodScorer.score({ knnDistance, energy, msp: mspKnown, pOther });
+
+  let labelIssue: Float32Array;
+  if (inp.oofProbs) {
+    expectLength(inp.oofProbs, n * C, 'oofProbs (N x C)');
+    labelIssue = labelIssueScores(inp.oofProbs, C, inp.labels);
+  } else if (inp.labelIssue) {
+    expectLength(inp.labelIssue, n, 'labelIssue');
+    labelIssue = inp.labelIssue;
+  } else {
+    labelIssue = new Float32Array(n).fill(Number.NaN);
+  }
+
+  const heldOut = {
+    oodScore: sortedReference(pick(oodScore)),
+    knnDistance: sortedReference(pick(knnDistance)),
+    msp: sortedReference(pick(conf.msp)),
+  };
+  const thresholds: Thresholds = {
+    ood: oodScorer.threshold,
+    lowConfidence: lowConfidenceThreshold(heldOut.msp),
+    labelIssue: LABEL_ISSUE_THRESHOLD,
+  };
+  const oodTail = oodTailScale(heldOut.oodScore, thresholds.ood);
+  const cols = { msp: conf.msp, oodScore, labelIssue };
+
+  return {
+    probs,
+    predicted: conf.predicted,
+    confidence: conf.maxProb,
+    msp: conf.msp,
+    margin: conf.margin,
+    entropy: conf.entropy,
+    energy,
+    knnDistance,
+    oodScore,
+    labelIssue,
+    reviewPriority: reviewPriority(cols, { thresholds, oodTail }),
+    flags: doubtFlags(cols, thresholds),
+    thresholds,
+    heldOut,
+    temperature,
+    oodScorer,
+    oodTail,
+    heldOutReference: ref.length,
+  };
+}
+
+export { softmax, rowLogSumExp } from './softmax.js';
+export { confidenceScores, type ConfidenceScores } from './confidence.js';
+export { energyScore } from './energy.js';
+export { fitTemperature, meanNll, calibratedConfidence, type TemperatureFit } from './calibration.js';
+export { knnDistance, KNN_DISTANCE_MODE, type KnnDistanceMode } from './knn-distance.js';
+export { fitOodScorer, DEFAULT_OOD_WEIGHTS, type OodScorer, type OodComponents, type OodInputs, type OodWeights } from './ood-score.js';
+export { labelIssueScores, LABEL_ISSUE_THRESHOLD } from './label-issue.js';
+export { thresholdAtTpr, percentileOf, sortedReference, quantile } from './thresholds.js';
+export { reviewPriority, doubtFlags, lowConfidenceThreshold, oodTailScale, LOW_CONFIDENCE_FLOOR } from './review-priority.js';
+export { auroc, fprAtTpr, precisionAtK } from './metrics.js';

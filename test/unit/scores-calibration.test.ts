@@ -1,0 +1,60 @@
+// Temperature scaling recovers the temperature that generated the labels.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { calibratedConfidence, fitTemperature, meanNll } from '../../src/main/engine/scores/calibration.js';
+import { softmax } from '../../src/main/engine/scores/softmax.js';
+
+/** mulberry32: deterministic uniform [0, 1). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Logits of an over-confident model: labels drawn from softmax(logits / tTrue). */
+function synthetic(n: number, C: number, tTrue: number, seed: number): { logits: Float32Array; labels: Int32Array } {
+  const r = rng(seed);
+  const logits = new Float32Array(n * C);
+  for (let i = 0; i < logits.length; i++) logits[i] = (r() - 0.5) * 12;
+  const p = softmax(logits, C, tTrue);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let u = r();
+    let c = 0;
+    while (c < C - 1 && (u -= p[i * C + c]) > 0) c++;
+    labels[i] = c;
+  }
+  return { logits, labels };
+}
+
+for (const tTrue of [0.7, 2.5]) {
+  test(`recovers T = ${tTrue} from labels generated at that temperature`, () => {
+    const { logits, labels } = synthetic(4000, 5, tTrue, 11);
+    const fit = fitTemperature(logits, 5, labels);
+    assert.ok(Math.abs(fit.temperature / tTrue - 1) < 0.08, `fitted ${fit.temperature}, true ${tTrue}`);
+    assert.ok(fit.nllAfter < fit.nllBefore, 'the fit must lower the NLL');
+    assert.equal(fit.used, 4000);
+    // It is a minimum: nudging T either way does not lower the NLL.
+    for (const f of [0.95, 1.05]) assert.ok(meanNll(logits, 5, labels, 1 / (fit.temperature * f)) >= fit.nllAfter - 1e-9);
+  });
+}
+
+test('unlabelled rows are skipped; no labelled row means T = 1', () => {
+  const { logits, labels } = synthetic(2000, 4, 2, 5);
+  const withGaps = Int32Array.from(labels, (y, i) => (i % 2 ? -1 : y));
+  const fit = fitTemperature(logits, 4, withGaps);
+  assert.equal(fit.used, 1000);
+  assert.ok(Math.abs(fit.temperature / 2 - 1) < 0.15, `fitted ${fit.temperature}`);
+  assert.equal(fitTemperature(logits, 4, new Int32Array(2000).fill(-1)).temperature, 1);
+  assert.throws(() => fitTemperature(logits, 4, new Int32Array(2000).fill(4)), /row 0 has label 4/);
+});
+
+test('calibrated confidence is the probability of the predicted class', () => {
+  const probs = new Float32Array([0.1, 0.9, 0.6, 0.4]);
+  assert.deepEqual(Array.from(calibratedConfidence(probs, 2, new Int32Array([1, 0]))), [probs[1], probs[2]]);
+});

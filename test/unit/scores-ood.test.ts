@@ -1,0 +1,81 @@
+// The combined OOD score: fitted on in-distribution data only, threshold at 95% of it,
+// rising with the 'other' probability.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { fitOodScorer, type OodComponents } from '../../src/main/engine/scores/ood-score.js';
+
+/** Held-out in-distribution components: close neighbours, low energy, confident. */
+function heldOut(n: number): OodComponents {
+  const u = (i: number, s: number) => (Math.sin(i * 12.9898 + s) * 43758.5453) % 1;
+  const frac = (x: number) => x - Math.floor(x);
+  return {
+    knnDistance: Float32Array.from({ length: n }, (_, i) => 0.05 + 0.1 * frac(u(i, 1))),
+    energy: Float32Array.from({ length: n }, (_, i) => -20 + 6 * frac(u(i, 2))),
+    msp: Float32Array.from({ length: n }, (_, i) => 0.02 * frac(u(i, 3)) ** 4),
+  };
+}
+
+const one = (knnDistance: number, energy: number, msp: number): OodComponents => ({
+  knnDistance: new Float32Array([knnDistance]),
+  energy: new Float32Array([energy]),
+  msp: new Float32Array([msp]),
+});
+
+test('95% of the held-out in-distribution samples are at or below the threshold', () => {
+  const h = heldOut(1000);
+  const s = fitOodScorer(h);
+  const scores = s.score(h);
+  const below = scores.filter((x) => x <= s.threshold).length;
+  assert.ok(below >= 950 && below <= 951, `${below} of 1000 at or below`);
+});
+
+test('a far sample scores above the threshold even with confident logits', () => {
+  const s = fitOodScorer(heldOut(500));
+  // Feature distance far beyond any held-out sample, logits huge (energy very low), msp 0:
+  // the scribble a CNN calls "0" at 100%.
+  assert.ok(s.score(one(0.6, -80, 0))[0] > s.threshold);
+  // A typical sample stays below.
+  assert.ok(s.score(one(0.08, -18, 0.001))[0] < s.threshold);
+  // Each weighted component raises the score when it rises, all else fixed.
+  const w = fitOodScorer(heldOut(500), { weights: { knnDistance: 1, energy: 0.5, msp: 0.25 } });
+  const base = w.score(one(0.1, -17, 0.005))[0];
+  assert.ok(w.score(one(0.2, -17, 0.005))[0] > base);
+  assert.ok(w.score(one(0.1, -12, 0.005))[0] > base);
+  assert.ok(w.score(one(0.1, -17, 0.2))[0] > base);
+  // Energy and msp only support: far below their median they do not pull the score down.
+  assert.equal(w.score(one(0.1, -500, 0))[0], w.score(one(0.1, -20, 0))[0]);
+});
+
+test('ood score rises with p(other) and crosses the threshold above 0.5', () => {
+  const s = fitOodScorer(heldOut(500));
+  const typical = one(0.08, -18, 0.001);
+  let prev = -Infinity;
+  for (const p of [0, 0.2, 0.4, 0.5, 0.51, 0.6, 0.8, 1]) {
+    const v = s.score({ ...typical, pOther: new Float32Array([p]) })[0];
+    assert.ok(v >= prev, `p=${p}: ${v} < ${prev}`);
+    prev = v;
+    if (p > 0.5) assert.ok(v > s.threshold, `p=${p}: ${v} not above ${s.threshold}`);
+    if (p < 0.5) assert.ok(v <= s.threshold, `p=${p}: typical sample flagged`);
+  }
+  // Without an 'other' column it is the combined score.
+  assert.deepEqual(s.score(typical), s.combine(typical));
+});
+
+test('the fit uses no outliers: adding them to the scored set changes nothing', () => {
+  const h = heldOut(300);
+  const a = fitOodScorer(h);
+  const b = fitOodScorer(h);
+  assert.equal(a.threshold, b.threshold);
+  assert.deepEqual(a.score(one(0.7, 0, 0.5)), b.score(one(0.7, 0, 0.5)));
+});
+
+test('degenerate and bad input', () => {
+  const flat = { knnDistance: new Float32Array(10).fill(0.1), energy: new Float32Array(10).fill(-5), msp: new Float32Array(10) };
+  const s = fitOodScorer(flat);
+  assert.ok(Number.isFinite(s.threshold));
+  assert.ok(s.score(one(0.5, -5, 0))[0] > s.threshold);
+  assert.throws(() => fitOodScorer({ knnDistance: new Float32Array(0), energy: new Float32Array(0), msp: new Float32Array(0) }), /no held-out/);
+  assert.throws(() => fitOodScorer({ ...flat, msp: new Float32Array(3) }), /held-out msp: expected 10/);
+  assert.throws(() => fitOodScorer(flat, { weights: { energy: -1 } }), /weight energy/);
+  assert.throws(() => s.score({ ...one(0.1, 0, 0), pOther: new Float32Array([2]) }), /pOther: row 0/);
+});
