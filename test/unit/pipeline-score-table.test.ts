@@ -44,7 +44,7 @@ test('trains with other as an extra class, reuses the cache, and scores every sa
   assert.equal(again.modelVersion, m.modelVersion);
   again.classifier.dispose();
 
-  const { table, embeddings, dim } = await buildScoreTable({
+  const first = await buildScoreTable({
     classifier: m.classifier,
     pixels,
     labels,
@@ -52,7 +52,7 @@ test('trains with other as an extra class, reuses the cache, and scores every sa
     heldOutIndices: m.heldOutIndices,
     modelVersion: m.modelVersion,
   });
-  m.classifier.dispose();
+  const { table, embeddings, dim } = first;
   const n = labels.length;
   assert.equal(table.k, 10);
   assert.equal(embeddings.length, n * dim);
@@ -84,4 +84,26 @@ test('trains with other as an extra class, reuses the cache, and scores every sa
   assert.ok(noiseOod > digitsOod, `noise ${noiseOod} vs digits ${digitsOod}`);
   assert.ok(table.labelIssue.every(Number.isNaN), 'no label issue before the out-of-fold check');
   assert.equal(table.heldOut.oodScore.length, m.heldOutIndices.length);
+
+  // The label check's column arrives: the same model's embeddings and neighbours are reused.
+  const issues = Float32Array.from(labels, (l, i) => (l === null ? Number.NaN : (i % 7) / 7));
+  let embedded = false;
+  const second = await buildScoreTable(
+    {
+      classifier: m.classifier,
+      pixels,
+      labels,
+      trainIndices: m.trainIndices,
+      heldOutIndices: m.heldOutIndices,
+      modelVersion: m.modelVersion,
+      labelIssue: issues,
+      reuse: first,
+    },
+    (phase) => (embedded ||= phase === 'embedding'),
+  );
+  m.classifier.dispose();
+  assert.equal(embedded, false, 'a reused scoring must not embed again');
+  assert.deepEqual(second.table.neighbours, table.neighbours);
+  assert.deepEqual(second.table.oodScore, table.oodScore);
+  assert.deepEqual(second.table.labelIssue, issues);
 });

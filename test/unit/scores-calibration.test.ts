@@ -54,6 +54,16 @@ test('unlabelled rows are skipped; no labelled row means T = 1', () => {
   assert.throws(() => fitTemperature(logits, 4, new Int32Array(2000).fill(4)), /row 0 has label 4/);
 });
 
+test('perfectly classified rows push T to the range edge and say so', () => {
+  // Every label is the arg-max: the sharper, the lower the NLL, without end.
+  const logits = new Float32Array([5, 0, 0, 6, 1, 0]);
+  const fit = fitTemperature(logits, 3, new Int32Array([0, 0]));
+  assert.ok(fit.atBoundary, `temperature ${fit.temperature}`);
+  assert.ok(fit.temperature < 0.06);
+  const { logits: l2, labels } = synthetic(500, 3, 1.5, 9);
+  assert.equal(fitTemperature(l2, 3, labels).atBoundary, false);
+});
+
 test('calibrated confidence is the probability of the predicted class', () => {
   const probs = new Float32Array([0.1, 0.9, 0.6, 0.4]);
   assert.deepEqual(Array.from(calibratedConfidence(probs, 2, new Int32Array([1, 0]))), [probs[1], probs[2]]);

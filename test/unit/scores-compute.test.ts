@@ -143,4 +143,6 @@ test('bad input names the argument', () => {
   assert.throws(() => computeScores({ ...inp, otherClass: 3 }), /otherClass 3/);
   const fixedT = computeScores({ ...inp, temperature: 2 });
   assert.equal(fixedT.temperature, 2);
+  // Too few held-out rows to calibrate on: T stays 1.
+  assert.equal(computeScores({ ...inp, heldOutIndices: Int32Array.from({ length: 10 }, (_, i) => i) }).temperature, 1);
 });

@@ -135,6 +135,21 @@ test('score, similar, predictImage and saveModel work on the trained model', asy
   assert.equal(backend.backend, 'tensorflow');
 });
 
+test('the label check reports whole-check progress and its column joins the next scoring', async () => {
+  const fractions: number[] = [];
+  const issues = await engine.labelCheck(labels, (p) => fractions.push(p.fraction), new AbortController().signal);
+  assert.ok(fractions.length > 2);
+  assert.ok(
+    fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1] - 1e-9)),
+    `${fractions}`,
+  );
+  assert.equal(issues.length, NT + NP);
+  const table = await engine.score(() => {});
+  for (let i = 0; i < NT + NP; i++) {
+    assert.equal(Number.isNaN(table.labelIssue[i]), labels[i] === null, `sample ${i}`);
+  }
+});
+
 test('similar and predictImage are answered during a training, from the current model', async () => {
   const before = await engine.score(() => {});
   let trainDone = false;

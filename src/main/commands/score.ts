@@ -40,14 +40,6 @@ rank 1 is the row to review first.`;
 
 export class UsageError extends Error {}
 
-export interface CommonArgs {
-  train: string;
-  pool?: string;
-  epochs?: number;
-  seed?: number;
-  project?: string;
-}
-
 export function parseIntArg(name: string, raw: string | undefined, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;
   const v = Number(raw);

@@ -23,7 +23,7 @@ import { encodeGreyPng } from '../engine/datasets/png.js';
 import { IMAGE_SIZE, PIXELS_PER_IMAGE } from '../engine/types.js';
 import { resolveInsideRoots } from '../security/path-guard.js';
 import { buildInsights } from './insights.js';
-import { JobRunner, type JobContext } from './jobs.js';
+import { errorMessage, JobRunner, type JobContext } from './jobs.js';
 import { percentileOf, verdicts } from './verdicts.js';
 
 export interface ServiceOptions {
@@ -54,6 +54,7 @@ export class UnsureService {
   private statusMessage: string | null = null;
   private pendingSpec: (DatasetSpec & { demo: boolean }) | null = null;
   private backendInfo: { backend: string; libtensorflow: string; tfjsNode: string } | null = null;
+  private labelCheck: AbortController | null = null;
 
   constructor(private readonly opts: ServiceOptions) {}
 
@@ -131,19 +132,44 @@ export class UnsureService {
     return { train, table };
   }
 
-  private async runLabelCheck(p: OpenProject): Promise<void> {
-    // Out-of-fold label checks take as long as a training; they join the queue when ready.
-    try {
-      const labels = finalLabels(p.data.samples, this.fold(p));
-      const controller = new AbortController();
-      await this.opts.engine.labelCheck(labels, (x) => this.emit({ type: 'progress', jobId: 'labelcheck', ...x }), controller.signal);
-      if (this.project !== p) return;
-      p.table = await this.opts.engine.score(() => {});
-      p.queue = buildQueue(p.table, p.data, p.spec);
-      this.setStatus('ready');
-    } catch (err) {
-      if (this.project === p) this.emit({ type: 'error', jobId: 'labelcheck', task: 'labelcheck', message: String(err) });
-    }
+  /**
+   * Out-of-fold label checks take about as long as a training, so they run in the
+   * background after the first ranking and join the queue when ready. Any job the user
+   * starts (retrain, open, export) cancels them: the engine runs one thing at a time, and
+   * the user's request must not wait behind a background check.
+   */
+  private runLabelCheck(p: OpenProject): void {
+    const controller = new AbortController();
+    this.labelCheck = controller;
+    const stale = () => controller.signal.aborted || this.project !== p || this.jobs.running !== null;
+    void (async () => {
+      try {
+        const labels = finalLabels(p.data.samples, this.fold(p));
+        await this.opts.engine.labelCheck(
+          labels,
+          (x) => this.emit({ type: 'progress', jobId: 'labelcheck', ...x }),
+          controller.signal,
+        );
+        if (stale()) return;
+        const table = await this.opts.engine.score(() => {});
+        if (stale()) return;
+        p.table = table;
+        p.queue = buildQueue(table, p.data, p.spec);
+        this.emit({ type: 'done', jobId: 'labelcheck', task: 'labelcheck', result: null });
+        this.setStatus('ready');
+      } catch (err) {
+        if (!controller.signal.aborted && this.project === p) {
+          this.emit({ type: 'error', jobId: 'labelcheck', task: 'labelcheck', message: errorMessage(err) });
+        }
+      } finally {
+        if (this.labelCheck === controller) this.labelCheck = null;
+      }
+    })();
+  }
+
+  private cancelLabelCheck(): void {
+    this.labelCheck?.abort();
+    this.labelCheck = null;
   }
 
   // ---- API ----------------------------------------------------------------------------
@@ -208,8 +234,10 @@ export class UnsureService {
       throw new ApiError('bad_request', 'a labeled training dataset (train) is needed to train a model');
     }
     const dir = await projectDirFor(spec);
-    this.pendingSpec = spec;
+    this.cancelLabelCheck();
     return this.jobs.start('open', async (ctx) => {
+      const previous = this.project;
+      this.pendingSpec = spec;
       this.setStatus('loading');
       try {
         const data = await this.opts.engine.open(
@@ -234,10 +262,18 @@ export class UnsureService {
         p.table = table;
         p.queue = buildQueue(table, data, spec);
         this.setStatus('ready');
-        void this.runLabelCheck(p);
+        this.runLabelCheck(p);
         return this.projectInfo();
       } catch (err) {
-        this.setStatus('error', err instanceof Error ? err.message : String(err));
+        const message = errorMessage(err);
+        if (this.project === previous && previous?.table) {
+          // The engine replaces its state only when a dataset opened, so the previous
+          // project is still whole: keep working on it and say what failed.
+          this.pendingSpec = null;
+          this.setStatus('ready', `could not open the dataset: ${message}`);
+        } else {
+          this.setStatus('error', message);
+        }
         throw err;
       }
     });
@@ -245,6 +281,7 @@ export class UnsureService {
 
   private retrain(epochs?: number): string {
     const p = this.requireProject();
+    this.cancelLabelCheck();
     return this.jobs.start('train', async (ctx) => {
       const before = { table: p.table, train: p.train, queue: p.queue };
       try {
@@ -253,12 +290,15 @@ export class UnsureService {
         p.table = table;
         p.queue = buildQueue(table, p.data, p.spec);
         this.setStatus('ready');
-        void this.runLabelCheck(p);
+        this.runLabelCheck(p);
         return retrainSummary(before.table, before.train, table, train, p);
       } catch (err) {
         // The previous model stays in place (the engine keeps it on failure or cancel).
         Object.assign(p, before);
-        this.setStatus('ready', ctx.signal.aborted ? 'retraining cancelled; the previous model is kept' : `retraining failed: ${String(err)}`);
+        this.setStatus(
+          'ready',
+          ctx.signal.aborted ? 'retraining cancelled; the previous model is kept' : `retraining failed: ${errorMessage(err)}`,
+        );
         throw err;
       }
     });
@@ -267,9 +307,13 @@ export class UnsureService {
   private export(dir: string): string {
     const p = this.requireProject();
     const dest = path.resolve(dir);
+    // Saving the model needs the engine, which must not wait behind a background check;
+    // the check starts again once the export is written.
+    const resumeCheck = this.labelCheck !== null;
+    this.cancelLabelCheck();
     return this.jobs.start('export', async (ctx) => {
       const folded = this.fold(p);
-      return exportDataset({
+      const summary = await exportDataset({
         dest,
         samples: p.data.samples,
         pixels: p.data.pixels,
@@ -281,7 +325,10 @@ export class UnsureService {
         saveModel: p.table ? (d: string) => this.opts.engine.saveModel(d) : undefined,
         onProgress: (done: number, total: number) =>
           ctx.progress({ task: 'export', phase: 'writing', fraction: total ? done / total : 1, message: `${done} / ${total} files` }),
+      }).finally(() => {
+        if (resumeCheck && this.project === p) this.runLabelCheck(p);
       });
+      return summary;
     });
   }
 

@@ -41,7 +41,7 @@ export async function loadUserModel(dir: string, fallbackClasses: readonly strin
     return {
       classifier: ck.model,
       kind: 'unsure',
-      notes: ['Unsure checkpoint: logits and 128-d penultimate features'],
+      notes: ['Unsure checkpoint: logits and 128-d penultimate (pre-ReLU) features'],
     };
   }
   if (existsSync(path.join(abs, 'model.json'))) return loadLayers(abs, fallbackClasses);

@@ -23,6 +23,12 @@ export interface ScoreInput {
   k?: number;
   /** Out-of-fold label issues when the check has run (NaN where not available). */
   labelIssue?: Float32Array | null;
+  /**
+   * An earlier result for the same model and labels: its logits, embeddings and neighbours
+   * are reused and only the score columns are recomputed (e.g. when the label check's
+   * column arrives). Embedding and the kNN search are most of a scoring's time.
+   */
+  reuse?: ScoreResult | null;
 }
 
 export interface ScoreResult {
@@ -30,14 +36,24 @@ export interface ScoreResult {
   /** n * dim unit-norm embeddings (for "similar" queries). */
   embeddings: Float32Array;
   dim: number;
+  /** n * C raw logits. */
+  logits: Float32Array;
   temperature: number;
+}
+
+interface Neighbourhood {
+  logits: Float32Array;
+  embeddings: Float32Array;
+  dim: number;
+  neighbours: Int32Array;
+  neighbourSims: Float32Array;
+  k: number;
 }
 
 type Report = (phase: string, fraction: number, message: string) => void;
 
-export async function buildScoreTable(input: ScoreInput, report: Report = () => {}): Promise<ScoreResult> {
+async function embedAndSearch(input: ScoreInput, report: Report): Promise<Neighbourhood> {
   const { classifier } = input;
-  const classes = classifier.classes;
   const n = input.labels.length;
   report('embedding', 0, `Embedding ${n} samples`);
   if (input.pixels.length !== n * PIXELS_PER_IMAGE)
@@ -69,12 +85,21 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
   } finally {
     index.dispose();
   }
+  return { logits: e.logits, embeddings: e.embeddings, dim, neighbours, neighbourSims, k };
+}
 
+export async function buildScoreTable(input: ScoreInput, report: Report = () => {}): Promise<ScoreResult> {
+  const classes = input.classifier.classes;
+  const reuse = input.reuse && input.reuse.table.modelVersion === input.modelVersion ? input.reuse : null;
+  const nb: Neighbourhood = reuse
+    ? { ...reuse, neighbours: reuse.table.neighbours, neighbourSims: reuse.table.neighbourSims, k: reuse.table.k }
+    : await embedAndSearch(input, report);
+  const { neighbours, neighbourSims, k, dim } = nb;
   report('scoring', 0.9, 'Computing scores');
   const classIndex = new Map(classes.map((c, i) => [c, i]));
   const given = Int32Array.from(input.labels, (l) => (l === null ? -1 : (classIndex.get(l) ?? -1)));
   const scores = computeScores({
-    logits: e.logits,
+    logits: nb.logits,
     numClasses: classes.length,
     otherClass: classIndex.get(OTHER_LABEL) ?? -1,
     knnSims: neighbourSims,
@@ -106,5 +131,5 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
     heldOut: scores.heldOut,
     heldOutIndices: input.heldOutIndices,
   };
-  return { table, embeddings: e.embeddings, dim, temperature: scores.temperature };
+  return { table, embeddings: nb.embeddings, dim, logits: nb.logits, temperature: scores.temperature };
 }

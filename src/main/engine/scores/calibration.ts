@@ -10,6 +10,12 @@ export interface TemperatureFit {
   nllAfter: number;
   /** Rows that took part (label in 0..C-1). */
   used: number;
+  /**
+   * True when the minimum lies at the edge of TEMPERATURE_RANGE: the NLL kept falling, which
+   * happens when every held-out row is classified correctly (sharper is always better) and
+   * says nothing about calibration on new data.
+   */
+  atBoundary: boolean;
 }
 
 /** Search range for T. Outside it the data are degenerate (see fitTemperature). */
@@ -28,11 +34,14 @@ export function meanNll(logits: Float32Array, numClasses: number, labels: Int32A
     const y = labels[i];
     if (y < 0 || y >= numClasses) continue;
     const o = i * numClasses;
-    let max = -Infinity;
-    for (let c = 0; c < numClasses; c++) max = Math.max(max, beta * logits[o + c]);
-    let s = 0;
-    for (let c = 0; c < numClasses; c++) s += Math.exp(beta * logits[o + c] - max);
-    sum += max + Math.log(s) - beta * logits[o + y];
+    let top = 0;
+    for (let c = 1; c < numClasses; c++) if (logits[o + c] > logits[o + top]) top = c;
+    const max = beta * logits[o + top];
+    // log1p of the non-maximal terms: a confidently right row has an NLL of ~1e-30, which
+    // log(1 + tiny) would round to 0 and leave the search on a flat floor.
+    let rest = 0;
+    for (let c = 0; c < numClasses; c++) if (c !== top) rest += Math.exp(beta * logits[o + c] - max);
+    sum += max - beta * logits[o + y] + Math.log1p(rest);
     used++;
   }
   return used ? sum / used : Number.NaN;
@@ -44,9 +53,8 @@ export function meanNll(logits: Float32Array, numClasses: number, labels: Int32A
  * search over log beta finds the global minimum without gradients or a learning rate.
  *
  * labels: class index per row, or -1 (row skipped). Rows labelled with a class outside
- * 0..C-1 throw. With no usable row, or when every usable row is classified correctly with
- * growing confidence as T shrinks (NLL keeps falling to the range edge), the result is the
- * range edge: callers see it in `temperature` and can fall back to 1 if they prefer.
+ * 0..C-1 throw. With no usable row the result is T = 1; when the NLL keeps falling to the
+ * edge of the range, the edge is returned with `atBoundary` set, for the caller to decide.
  */
 export function fitTemperature(logits: Float32Array, numClasses: number, labels: Int32Array): TemperatureFit {
   const n = rowCount(logits, numClasses, 'logits');
@@ -57,7 +65,7 @@ export function fitTemperature(logits: Float32Array, numClasses: number, labels:
     if (y >= numClasses || y < -1 || !Number.isInteger(y)) throw new Error(`labels: row ${i} has label ${y}, not -1 or a class index below ${numClasses}`);
     if (y >= 0) used++;
   }
-  if (used === 0) return { temperature: 1, nllBefore: Number.NaN, nllAfter: Number.NaN, used: 0 };
+  if (used === 0) return { temperature: 1, nllBefore: Number.NaN, nllAfter: Number.NaN, used: 0, atBoundary: false };
 
   const f = (logBeta: number): number => meanNll(logits, numClasses, labels, Math.exp(logBeta));
   let a = -Math.log(TEMPERATURE_RANGE[1]);
@@ -84,7 +92,13 @@ export function fitTemperature(logits: Float32Array, numClasses: number, labels:
     }
   }
   const logBeta = (a + b) / 2;
-  return { temperature: Math.exp(-logBeta), nllBefore: f(0), nllAfter: f(logBeta), used };
+  const lo = -Math.log(TEMPERATURE_RANGE[1]);
+  const hi = -Math.log(TEMPERATURE_RANGE[0]);
+  const nllAfter = f(logBeta);
+  // Also at the boundary when an edge is no worse than the minimum found: the NLL can be
+  // flat to double precision there (every row right by a wide margin).
+  const atBoundary = logBeta - lo < 1e-3 || hi - logBeta < 1e-3 || f(lo) <= nllAfter || f(hi) <= nllAfter;
+  return { temperature: Math.exp(-logBeta), nllBefore: f(0), nllAfter, used, atBoundary };
 }
 
 /** Calibrated probability of each row's predicted (arg-max) class. */

@@ -13,6 +13,13 @@ import { softmax } from './softmax.js';
 import { sortedReference } from './thresholds.js';
 import { expectLength, expectPositive, rowCount } from './validate.js';
 
+/**
+ * Fewer labelled held-out rows than this, or a fit that ran to the edge of the range (no
+ * held-out mistakes to learn from), leave the probabilities uncalibrated (T = 1): a
+ * temperature fitted on a handful of correct answers would only make the model more sure.
+ */
+export const MIN_CALIBRATION_ROWS = 20;
+
 export interface ScoreInputs {
   /** N x C raw logits (row-major), C = model output classes including 'other' if present. */
   logits: Float32Array;
@@ -70,7 +77,8 @@ export interface ComputedScores extends ScoreColumns {
  * Computes every score column. Orientation: every doubt column is higher = more doubtful;
  * `confidence` and `probs` are calibrated probabilities.
  *
- * - probs = softmax(logits / T), T fitted on the held-out labelled rows (calibration.ts);
+ * - probs = softmax(logits / T), T fitted on the held-out labelled rows (calibration.ts;
+ *   T = 1 when there are too few of them, see MIN_CALIBRATION_ROWS);
  *   confidence = probs of the predicted class; msp, margin, entropy from probs.
  * - energy = -logsumexp over the KNOWN classes' logits (T = 1, energy.ts).
  * - knnDistance = 1 - mean similarity of the k neighbours (knn-distance.ts).
@@ -112,7 +120,7 @@ export function computeScores(inp: ScoreInputs): ComputedScores {
       heldLabels[j] = inp.labels[r];
     });
     const fit = fitTemperature(heldLogits, C, heldLabels);
-    temperature = fit.used > 0 ? fit.temperature : 1;
+    temperature = fit.used >= MIN_CALIBRATION_ROWS && !fit.atBoundary ? fit.temperature : 1;
   }
 
   const probs = softmax(inp.logits, C, temperature);

@@ -1,6 +1,8 @@
 // The engine's state and operations, as run inside the worker thread: the opened samples,
 // the current model and the last scores. Kept free of worker plumbing so it can be driven
 // directly (the CLI and benchmarks do, off any UI event loop).
+import { createHash } from 'node:crypto';
+import path from 'node:path';
 import type {
   EngineProgress,
   EngineSample,
@@ -29,8 +31,6 @@ import {
 import { stratifiedHoldOut } from '../pipeline/holdout.js';
 import { loadUserModel } from '../model/user-model.js';
 import type { Classifier } from '../model/classifier.js';
-import { createHash } from 'node:crypto';
-import path from 'node:path';
 import { buildScoreTable, type ScoreResult } from '../pipeline/score-table.js';
 import { outOfFoldLabelIssues } from '../pipeline/label-check.js';
 
@@ -100,6 +100,7 @@ export class EngineCore {
       ...(pool?.samples ?? []).map((s) => ({ ...s, split: 'pool' as const })),
     ];
     this.disposeModel();
+    this.labelIssues = null;
     this.opened = { samples, classes: train.classes, pixels, projectDir: spec.projectDir, seed: spec.seed };
     report('done', 1, `Opened ${nTrain} training and ${nPool} pool samples`);
     const roots = [...new Set([train.root, pool?.root ?? ''].filter((r) => r !== ''))];
@@ -208,6 +209,7 @@ export class EngineCore {
         heldOutIndices: m.heldOutIndices,
         modelVersion: m.modelVersion,
         labelIssue,
+        reuse: this.scored,
       },
       (phase, fraction, message) => onProgress({ task: 'score', phase, fraction, message }),
     );
@@ -231,7 +233,19 @@ export class EngineCore {
         epochs: opts.epochs,
         seed: opts.seed,
       },
-      (phase, fraction, message, extra) => onProgress({ task: 'labelcheck', phase, fraction, message, ...extra }),
+      (phase, fraction, message, extra) =>
+        onProgress({
+          task: 'labelcheck',
+          phase,
+          fraction,
+          message,
+          // The fold's own training fraction must not replace the whole check's.
+          epoch: extra?.epoch,
+          epochs: extra?.epochs,
+          loss: extra?.loss,
+          accuracy: extra?.accuracy,
+          samplesPerSec: extra?.samplesPerSec,
+        }),
       signal,
     );
     this.labelIssues = {

@@ -1,12 +1,26 @@
 // The engine worker's entry: every TensorFlow call of the app happens on this thread, so
 // the main side's event loop (UI transport, IPC) never waits on training or scoring.
+import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import type { EngineProgress, OpenSpec, TrainRequest } from '../engine-client.js';
-import { EngineCore } from './engine-core.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 if (!parentPort) throw new Error('engine-worker.ts must be started as a worker thread');
 const port = parentPort;
+
+// On Linux a nice value belongs to a thread, and threads inherit it from the thread that
+// creates them. Lowering this thread's priority BEFORE TensorFlow loads makes TensorFlow's
+// compute threads (created from here) yield the CPU to the main thread, so on a 2-core
+// machine busy training, the UI's event loop is still scheduled at once. (On macOS and
+// Windows the call would lower the whole process, main thread included: skipped there.)
+if (process.platform === 'linux') {
+  try {
+    os.setPriority(0, 10);
+  } catch {
+    // Not permitted in some containers: the engine works the same, only less politely.
+  }
+}
+const { EngineCore } = await import('./engine-core.js');
 
 // Pixels live in shared memory: the main side reads them (image protocol, export) without
 // a copy of what can be 50+ MB.
