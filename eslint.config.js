@@ -20,11 +20,15 @@ export default tseslint.config(
     // The layering rules of DESIGN.md, enforced: the engine never imports electron, the
     // renderer never imports Node, the shared contract imports neither.
     files: ['src/main/engine/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['**/electron/**', '**/transport/**'] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['**/electron/**', '**/transport/**'] }],
+    },
   },
   {
     files: ['src/shared/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['node:*', '**/main/**', '**/renderer/**'] }] },
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['node:*', '**/main/**', '**/renderer/**'] }],
+    },
   },
   {
     files: ['src/renderer/**'],

@@ -16,7 +16,8 @@ function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
   if (i < 0) return dflt;
   const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v < 0) throw new Error(`--${name}: expected a non-negative integer, got ${process.argv[i + 1]}`);
+  if (!Number.isInteger(v) || v < 0)
+    throw new Error(`--${name}: expected a non-negative integer, got ${process.argv[i + 1]}`);
   return v;
 }
 
@@ -50,7 +51,12 @@ function randomUnit(n: number, d: number, seed: number): Float32Array {
 }
 
 /** The obvious implementation the index has to beat. */
-function plainSearch(base: tf.Tensor2D, q: Float32Array, k: number, block: number): { indices: Int32Array; sims: Float32Array } {
+function plainSearch(
+  base: tf.Tensor2D,
+  q: Float32Array,
+  k: number,
+  block: number,
+): { indices: Int32Array; sims: Float32Array } {
   const nq = q.length / D;
   const indices = new Int32Array(nq * k);
   const sims = new Float32Array(nq * k);
@@ -103,8 +109,15 @@ function timeIt(label: string, f: () => void): void {
 }
 
 const cpus = os.cpus();
-console.log(`cpu: ${cpus[0]?.model ?? 'unknown'} x ${cpus.length} cores, load avg ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-console.log(`node ${process.version}, tfjs-node ${tf.version_core}, backend ${tf.getBackend()}, libtensorflow ${(tf.backend() as unknown as { binding: { TF_Version: string } }).binding.TF_Version}`);
+console.log(
+  `cpu: ${cpus[0]?.model ?? 'unknown'} x ${cpus.length} cores, load avg ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
+console.log(
+  `node ${process.version}, tfjs-node ${tf.version_core}, backend ${tf.getBackend()}, libtensorflow ${(tf.backend() as unknown as { binding: { TF_Version: string } }).binding.TF_Version}`,
+);
 console.log(`shape: ${Q} queries x ${N} base, dim ${D}, k ${K}`);
 
 const baseData = randomUnit(N, D, 12345);
@@ -132,7 +145,9 @@ for (let qi = 0; qi < CHECK; qi++) {
     if (got !== ref.idx[j] && Math.abs(ref.sim[j] - result.sims[qi * K + j]) > 1e-5) mismatches++;
   }
 }
-console.log(`check vs brute force on ${CHECK} queries: ${mismatches} mismatched neighbours, max |sim error| ${maxSimErr.toExponential(2)}`);
+console.log(
+  `check vs brute force on ${CHECK} queries: ${mismatches} mismatched neighbours, max |sim error| ${maxSimErr.toExponential(2)}`,
+);
 index.dispose();
 baseT.dispose();
 if (mismatches > 0) process.exitCode = 1;

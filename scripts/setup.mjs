@@ -18,8 +18,7 @@ const tfjsDir = path.join(root, 'node_modules', '@tensorflow', 'tfjs-node');
 const electronDir = path.join(root, 'node_modules', 'electron');
 const WHEEL_TF_VERSION = process.env.UNSURE_TF_WHEEL_VERSION || '2.21.0';
 const cacheRoot =
-  process.env.UNSURE_CACHE_DIR ||
-  path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'unsure');
+  process.env.UNSURE_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'unsure');
 const tfInfoFile = path.join(tfjsDir, 'unsure-tensorflow.json');
 
 const say = (msg) => console.log(`[unsure setup] ${msg}`);
@@ -48,7 +47,10 @@ function probeTensorflow() {
   const r = run(process.execPath, ['-e', code], { quiet: true, timeoutMs: 120_000 });
   if (!r.ok) return { ok: false, reason: r.out.trim().split('\n').slice(-3).join(' | ') };
   // TensorFlow logs to stderr; the probe's JSON is stdout's last JSON line.
-  const line = r.stdout.split('\n').filter((l) => l.startsWith('{')).pop();
+  const line = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
   if (!line) return { ok: false, reason: 'the probe printed no result' };
   const info = JSON.parse(line);
   return { ok: info.backend === 'tensorflow', ...info };
@@ -63,7 +65,7 @@ function writeTfInfo(route, probe) {
 /** Route 1: tfjs-node's own installer (downloads libtensorflow 2.9.1 and a prebuilt addon). */
 function tryOfficialDownload() {
   if (process.env.UNSURE_TF_ROUTE === 'wheel') return false;
-  say('trying tfjs-node\'s own download of libtensorflow (needs internet)...');
+  say("trying tfjs-node's own download of libtensorflow (needs internet)...");
   const r = run(process.execPath, ['scripts/install.js'], {
     cwd: tfjsDir,
     quiet: true,
@@ -99,7 +101,19 @@ function extractWheelLibrary(python) {
     say(`fetching tensorflow-cpu==${WHEEL_TF_VERSION} with pip into ${wheelDir} (about 270 MB)...`);
     const r = run(
       python,
-      ['-m', 'pip', 'download', '--no-deps', '--retries', '1', '--timeout', '20', '-d', wheelDir, `tensorflow-cpu==${WHEEL_TF_VERSION}`],
+      [
+        '-m',
+        'pip',
+        'download',
+        '--no-deps',
+        '--retries',
+        '1',
+        '--timeout',
+        '20',
+        '-d',
+        wheelDir,
+        `tensorflow-cpu==${WHEEL_TF_VERSION}`,
+      ],
       { quiet: true, timeoutMs: 30 * 60_000 },
     );
     if (!r.ok || !findWheel()) {
@@ -155,7 +169,10 @@ function buildBindingFromWheel() {
   fs.symlinkSync(path.join(libRoot, 'lib'), path.join(deps, 'lib'));
 
   // A binding built once against this library and this Node ABI is reused from the cache.
-  const bindingCache = path.join(cacheRoot, `tfjs-binding-${WHEEL_TF_VERSION}-napi-v8-${process.platform}-${process.arch}`);
+  const bindingCache = path.join(
+    cacheRoot,
+    `tfjs-binding-${WHEEL_TF_VERSION}-napi-v8-${process.platform}-${process.arch}`,
+  );
   const target = path.join(tfjsDir, 'lib', 'napi-v8', 'tfjs_binding.node');
   const cached = path.join(bindingCache, 'tfjs_binding.node');
   if (fs.existsSync(cached)) {
@@ -165,7 +182,7 @@ function buildBindingFromWheel() {
     if (probeTensorflow().ok) return;
     warn('the cached binding did not load; rebuilding it');
   }
-  say('compiling tfjs-node\'s binding against it (about a minute)...');
+  say("compiling tfjs-node's binding against it (about a minute)...");
   const nodedir = ['/usr', path.resolve(process.execPath, '..', '..')].find((d) =>
     fs.existsSync(path.join(d, 'include', 'node', 'node_api.h')),
   );
@@ -210,14 +227,14 @@ function setupElectron() {
     say('ELECTRON_SKIP_BINARY_DOWNLOAD is set: no Electron binary; `npm start` will use browser mode');
     return;
   }
-  say('fetching Electron\'s binary (needs internet)...');
+  say("fetching Electron's binary (needs internet)...");
   const r = run(process.execPath, ['install.js'], { cwd: electronDir, quiet: true, timeoutMs: 5 * 60_000 });
   if (r.ok && fs.existsSync(pathTxt)) {
     say('Electron binary installed');
     return;
   }
   say(
-    'Electron\'s binary could not be downloaded (no internet?). That is fine: `npm start` will ' +
+    "Electron's binary could not be downloaded (no internet?). That is fine: `npm start` will " +
       'say so and run Unsure in browser mode, and `npm run serve` always works.',
   );
 }
@@ -230,9 +247,9 @@ try {
   console.error(
     'Unsure needs the native TensorFlow backend (the pure-JS one is ~100x slower and is never used silently).\n' +
       'Fix one of these, then run `npm run setup`:\n' +
-      '  - internet access to storage.googleapis.com (tfjs-node\'s own download), or\n' +
+      "  - internet access to storage.googleapis.com (tfjs-node's own download), or\n" +
       `  - python3 with pip able to fetch tensorflow-cpu==${WHEEL_TF_VERSION} (a local wheel store or PyPI),\n` +
-      '    plus make, g++ and Node\'s headers to compile the binding.\n' +
+      "    plus make, g++ and Node's headers to compile the binding.\n" +
       `Cache folder: ${cacheRoot} (set UNSURE_CACHE_DIR to move it).`,
   );
   process.exit(1);

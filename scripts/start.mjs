@@ -27,7 +27,7 @@ if (hasElectron && !process.env.UNSURE_BROWSER) {
     hasElectron
       ? 'UNSURE_BROWSER is set: starting browser mode.'
       : "Electron's binary is not installed on this machine (it is downloaded from GitHub, which this\n" +
-          "machine cannot reach). Starting Unsure in browser mode instead; open the URL below.\n" +
+          'machine cannot reach). Starting Unsure in browser mode instead; open the URL below.\n' +
           'To get the desktop window on a machine with internet: npm run setup',
   );
   run(process.execPath, [path.join(root, 'bin', 'unsure.mjs'), 'serve', ...args]);

@@ -40,8 +40,12 @@ if (only.length === 0) {
 }
 const tests = only.length ? only : [...files('test/unit'), ...files('test/e2e')];
 console.log(`\n=== tests: ${tests.length} files (unit, then end-to-end in Chromium)`);
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...tests], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const r = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...tests],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 process.exit(r.status ?? 1);

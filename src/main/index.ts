@@ -60,26 +60,41 @@ async function main(): Promise<void> {
     if ((e.type === 'done' || e.type === 'error' || e.type === 'cancelled') && win) win.setProgressBar(-1);
   };
   service.onEvent(send);
-  bindIpc(service.handlers, (l) => service.onEvent(l), () => win?.webContents ?? null);
+  bindIpc(
+    service.handlers,
+    (l) => service.onEvent(l),
+    () => win?.webContents ?? null,
+  );
 
   const openDataset = async () => {
     if (!win) return;
-    const r = await dialog.showOpenDialog(win, { title: 'Open a labeled dataset', properties: ['openDirectory', 'openFile'] });
+    const r = await dialog.showOpenDialog(win, {
+      title: 'Open a labeled dataset',
+      properties: ['openDirectory', 'openFile'],
+    });
     if (!r.canceled && r.filePaths[0]) await service.handlers.openDataset({ train: r.filePaths[0] });
   };
   const exportDataset = async () => {
     if (!win) return;
-    const r = await dialog.showOpenDialog(win, { title: 'Export to folder', properties: ['openDirectory', 'createDirectory'] });
-    if (!r.canceled && r.filePaths[0]) await service.handlers.exportDataset({ dir: path.join(r.filePaths[0], 'unsure-export') });
+    const r = await dialog.showOpenDialog(win, {
+      title: 'Export to folder',
+      properties: ['openDirectory', 'createDirectory'],
+    });
+    if (!r.canceled && r.filePaths[0])
+      await service.handlers.exportDataset({ dir: path.join(r.filePaths[0], 'unsure-export') });
   };
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
       menuTemplate(
         {
           openDataset: () => void openDataset().catch((e) => dialog.showErrorBox('Open failed', String(e))),
-          openDemo: () => void service.handlers.openDataset({ demo: true }).catch((e) => dialog.showErrorBox('Open failed', String(e))),
+          openDemo: () =>
+            void service.handlers
+              .openDataset({ demo: true })
+              .catch((e) => dialog.showErrorBox('Open failed', String(e))),
           exportDataset: () => void exportDataset().catch((e) => dialog.showErrorBox('Export failed', String(e))),
-          retrain: () => void service.handlers.retrain({}).catch((e) => dialog.showErrorBox('Retrain failed', String(e))),
+          retrain: () =>
+            void service.handlers.retrain({}).catch((e) => dialog.showErrorBox('Retrain failed', String(e))),
         },
         process.platform === 'darwin',
       ),

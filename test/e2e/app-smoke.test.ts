@@ -34,17 +34,25 @@ describe('browser mode smoke test', () => {
 
     await waitReady(server);
     const digit = mnistTestPng(0);
-    const result = await page.evaluate(async (base64) => {
-      const call = async (name: string, params: unknown) => {
-        const res = await fetch(`/api/${name}`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(params),
-        });
-        return (await res.json()) as { ok: boolean; result: Record<string, unknown> };
-      };
-      return { backend: await call('getBackend', {}), prediction: await call('predictImage', { base64 }) };
-    }, digit.bytes.toString('base64'));
+    // Calls from inside the page, with the page's own cookie session. (No named functions
+    // in the evaluated code: tsx would add a helper that does not exist in the page.)
+    const [backend, prediction] = await page.evaluate(
+      (calls) =>
+        Promise.all(
+          calls.map(([name, params]) =>
+            fetch(`/api/${name}`, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json' },
+              body: JSON.stringify(params),
+            }).then((r) => r.json() as Promise<{ ok: boolean; result: Record<string, unknown> }>),
+          ),
+        ),
+      [
+        ['getBackend', {}],
+        ['predictImage', { base64: digit.bytes.toString('base64') }],
+      ] as [string, unknown][],
+    );
+    const result = { backend: backend!, prediction: prediction! };
     console.log(`# backend: ${JSON.stringify(result.backend.result)}`);
     assert.equal(result.backend.result.backend, 'tensorflow');
     assert.equal(result.prediction.ok, true);

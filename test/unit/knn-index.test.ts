@@ -17,7 +17,13 @@ function mnistVectors(start: number, count: number): Float32Array {
 }
 
 /** All similarities of one query, float64, sorted descending (ties by index). */
-function bruteForce(base: Float32Array, queries: Float32Array, dim: number, qi: number, skip = -1): { i: number; s: number }[] {
+function bruteForce(
+  base: Float32Array,
+  queries: Float32Array,
+  dim: number,
+  qi: number,
+  skip = -1,
+): { i: number; s: number }[] {
   const b = l2NormaliseRows(base, dim);
   const q = l2NormaliseRows(queries, dim);
   const all: { i: number; s: number }[] = [];
@@ -56,7 +62,10 @@ function assertMatches(
       seen.add(idx);
       assert.ok(trueSim.has(idx), `query ${qi}: index ${idx} is excluded or out of range`);
       assert.ok(Math.abs(sim - ref[j].s) < 1e-5, `query ${qi} rank ${j}: sim ${sim} vs reference ${ref[j].s}`);
-      assert.ok(Math.abs(trueSim.get(idx)! - sim) < 1e-5, `query ${qi} rank ${j}: index ${idx} has true sim ${trueSim.get(idx)}, reported ${sim}`);
+      assert.ok(
+        Math.abs(trueSim.get(idx)! - sim) < 1e-5,
+        `query ${qi} rank ${j}: index ${idx} has true sim ${trueSim.get(idx)}, reported ${sim}`,
+      );
       if (j > 0) assert.ok(sim <= got.sims[qi * k + j - 1] + 1e-7, `query ${qi}: not sorted at rank ${j}`);
     }
   }
@@ -136,9 +145,15 @@ describe('ExactCosineIndex', () => {
   });
 
   test('queries and base are normalised: scaling changes nothing', () => {
-    const index = new ExactCosineIndex(base.map((x) => x * 7), dim);
+    const index = new ExactCosineIndex(
+      base.map((x) => x * 7),
+      dim,
+    );
     try {
-      const r = index.search(queries.map((x) => x * 0.01), 3);
+      const r = index.search(
+        queries.map((x) => x * 0.01),
+        3,
+      );
       assertMatches(base, queries, dim, 3, r);
     } finally {
       index.dispose();
@@ -163,8 +178,20 @@ describe('ExactCosineIndex', () => {
     try {
       assert.throws(() => index.search(new Float32Array([1, 0, 0]), 1), /queries: length 3/);
       assert.throws(() => index.search(new Float32Array([1, 0]), 4), /k=4 exceeds the 3 base vectors/);
-      assert.throws(() => index.search(new Float32Array([1, 0]), 3, { excludeSelf: new Int32Array([0]) }), /excludeSelf/);
-      assert.throws(() => index.search(new Float32Array([1, 0]), 1, { excludeSelf: new Int32Array([5]) }), /excludeSelf\[0\]=5/);
+      assert.throws(
+        () => index.search(new Float32Array([1, 0]), 3, { excludeSelf: new Int32Array([0]) }),
+        /excludeSelf/,
+      );
+      // Nothing actually excluded: the whole base may be asked for.
+      assert.equal(index.search(new Float32Array([1, 0]), 3, { excludeSelf: new Int32Array([-1]) }).indices.length, 3);
+      assert.deepEqual(
+        Array.from(index.search(new Float32Array([1, 0]), 2, { excludeSelf: new Int32Array([0]) }).indices),
+        [2, 1],
+      );
+      assert.throws(
+        () => index.search(new Float32Array([1, 0]), 1, { excludeSelf: new Int32Array([5]) }),
+        /excludeSelf\[0\]=5/,
+      );
       assert.throws(() => index.search(new Float32Array([1, 0]), 0), /k must be a positive integer/);
       assert.equal(index.search(new Float32Array(0), 2).indices.length, 0);
     } finally {

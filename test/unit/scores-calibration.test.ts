@@ -40,7 +40,8 @@ for (const tTrue of [0.7, 2.5]) {
     assert.ok(fit.nllAfter < fit.nllBefore, 'the fit must lower the NLL');
     assert.equal(fit.used, 4000);
     // It is a minimum: nudging T either way does not lower the NLL.
-    for (const f of [0.95, 1.05]) assert.ok(meanNll(logits, 5, labels, 1 / (fit.temperature * f)) >= fit.nllAfter - 1e-9);
+    for (const f of [0.95, 1.05])
+      assert.ok(meanNll(logits, 5, labels, 1 / (fit.temperature * f)) >= fit.nllAfter - 1e-9);
   });
 }
 

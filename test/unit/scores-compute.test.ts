@@ -36,7 +36,8 @@ function scene(withOther: boolean): ScoreInputs {
     // 8% of held-out rows get a logit pattern of another class: a realistic error rate, so
     // the fitted temperature stays finite.
     const shown = i < HELD && r() < 0.08 ? (y + 1) % known : y;
-    for (let c = 0; c < C; c++) logits[i * C + c] = (r() - 0.5) * 3 + (c === shown ? 7 : 0) - (withOther && c === known ? 4 : 0);
+    for (let c = 0; c < C; c++)
+      logits[i * C + c] = (r() - 0.5) * 3 + (c === shown ? 7 : 0) - (withOther && c === known ? 4 : 0);
     if (i < HELD) labels[i] = y;
     let s = 0.95 - 0.1 * r();
     for (let j = 0; j < K; j++) knnSims[i * K + j] = s -= 0.02 * r();
@@ -71,7 +72,17 @@ function scene(withOther: boolean): ScoreInputs {
 test('every column has the right shape and orientation', () => {
   const inp = scene(false);
   const s = computeScores(inp);
-  for (const col of [s.confidence, s.msp, s.margin, s.entropy, s.energy, s.knnDistance, s.oodScore, s.labelIssue, s.reviewPriority]) {
+  for (const col of [
+    s.confidence,
+    s.msp,
+    s.margin,
+    s.entropy,
+    s.energy,
+    s.knnDistance,
+    s.oodScore,
+    s.labelIssue,
+    s.reviewPriority,
+  ]) {
     assert.equal(col.length, N);
   }
   assert.equal(s.probs.length, N * 3);
@@ -99,8 +110,11 @@ test('thresholds, held-out arrays, flags and queue order', () => {
     for (let i = 1; i < a.length; i++) assert.ok(a[i - 1] <= a[i], `heldOut.${key} not sorted`);
   }
   const atOrBelow = s.heldOut.oodScore.filter((x) => x <= s.thresholds.ood).length;
-  assert.ok(atOrBelow >= 0.95 * HELD && atOrBelow <= 0.95 * HELD + 1, `${atOrBelow} held-out at or below the ood threshold`);
-  assert.equal(s.thresholds.labelIssue, 0.5);
+  assert.ok(
+    atOrBelow >= 0.95 * HELD && atOrBelow <= 0.95 * HELD + 1,
+    `${atOrBelow} held-out at or below the ood threshold`,
+  );
+  assert.ok(s.thresholds.labelIssue >= 0.5 && s.thresholds.labelIssue < 0.95);
   assert.ok(s.thresholds.lowConfidence >= 0.5);
 
   assert.ok(s.flags[FAR] & DoubtFlag.ood, 'far sample flagged ood');
@@ -113,7 +127,10 @@ test('thresholds, held-out arrays, flags and queue order', () => {
   }
   const order = Array.from(s.reviewPriority.keys()).sort((a, b) => s.reviewPriority[b] - s.reviewPriority[a]);
   const flagged = order.filter((i) => s.flags[i]).length;
-  assert.ok(order.slice(0, flagged).every((i) => s.flags[i] !== 0), 'flagged rows come first');
+  assert.ok(
+    order.slice(0, flagged).every((i) => s.flags[i] !== 0),
+    'flagged rows come first',
+  );
   for (const i of [FAR, AMBIGUOUS, MISLABELLED]) assert.ok(order.indexOf(i) < flagged, `row ${i} in the flagged head`);
 });
 
@@ -137,8 +154,26 @@ test("with an 'other' class: a confident 'other' is flagged ood, other-labelled 
 test('bad input names the argument', () => {
   const inp = scene(false);
   assert.throws(() => computeScores({ ...inp, knnSims: new Float32Array(3) }), /knnSims \(N x k\): expected 2000/);
-  assert.throws(() => computeScores({ ...inp, labels: new Int32Array(N).fill(-1) }), /no held-out row has a known-class label/);
-  assert.throws(() => computeScores({ ...inp, labelIssue: new Float32Array(N) }), /either oofProbs or labelIssue/);
+  assert.throws(
+    () => computeScores({ ...inp, labels: new Int32Array(N).fill(-1) }),
+    /no held-out row has a known-class label/,
+  );
+  assert.throws(
+    () => computeScores({ ...inp, labelIssues: { scores: new Float32Array(N), threshold: 0.5, estimatedIssues: 0 } }),
+    /at most one of oofProbs, labelIssues and labelIssue/,
+  );
+  // A bare column is flagged above the floor.
+  const bare = computeScores({
+    ...inp,
+    oofProbs: null,
+    labelIssue: Float32Array.from({ length: N }, (_, i) => (i === 7 ? 0.6 : 0.1)),
+  });
+  assert.equal(bare.thresholds.labelIssue, 0.5);
+  assert.ok(bare.flags[7] & DoubtFlag.labelIssue);
+  // Without out-of-fold data: no label issues, nothing flagged for them.
+  const none = computeScores({ ...inp, oofProbs: null });
+  assert.ok(none.labelIssue.every((x) => Number.isNaN(x)));
+  assert.ok(none.flags.every((f) => (f & DoubtFlag.labelIssue) === 0));
   assert.throws(() => computeScores({ ...inp, heldOutIndices: new Int32Array([N]) }), /heldOutIndices\[0\] = 400/);
   assert.throws(() => computeScores({ ...inp, otherClass: 3 }), /otherClass 3/);
   const fixedT = computeScores({ ...inp, temperature: 2 });

@@ -70,11 +70,18 @@ test('the fit uses no outliers: adding them to the scored set changes nothing', 
 });
 
 test('degenerate and bad input', () => {
-  const flat = { knnDistance: new Float32Array(10).fill(0.1), energy: new Float32Array(10).fill(-5), msp: new Float32Array(10) };
+  const flat = {
+    knnDistance: new Float32Array(10).fill(0.1),
+    energy: new Float32Array(10).fill(-5),
+    msp: new Float32Array(10),
+  };
   const s = fitOodScorer(flat);
   assert.ok(Number.isFinite(s.threshold));
   assert.ok(s.score(one(0.5, -5, 0))[0] > s.threshold);
-  assert.throws(() => fitOodScorer({ knnDistance: new Float32Array(0), energy: new Float32Array(0), msp: new Float32Array(0) }), /no held-out/);
+  assert.throws(
+    () => fitOodScorer({ knnDistance: new Float32Array(0), energy: new Float32Array(0), msp: new Float32Array(0) }),
+    /no held-out/,
+  );
   assert.throws(() => fitOodScorer({ ...flat, msp: new Float32Array(3) }), /held-out msp: expected 10/);
   assert.throws(() => fitOodScorer(flat, { weights: { energy: -1 } }), /weight energy/);
   assert.throws(() => s.score({ ...one(0.1, 0, 0), pOther: new Float32Array([2]) }), /pOther: row 0/);

@@ -58,5 +58,12 @@ test('ood tail scale is the mean excess above the threshold', () => {
   // No sample above: falls back to threshold - median; never 0.
   assert.equal(oodTailScale(new Float32Array([0, 1, 2]), 2), 1);
   assert.equal(oodTailScale(new Float32Array([1, 1]), 1), 1);
-  assert.throws(() => reviewPriority({ msp: new Float32Array(1), oodScore: new Float32Array(1), labelIssue: new Float32Array(1) }, { thresholds, oodTail: 0 }), /oodTail/);
+  assert.throws(
+    () =>
+      reviewPriority(
+        { msp: new Float32Array(1), oodScore: new Float32Array(1), labelIssue: new Float32Array(1) },
+        { thresholds, oodTail: 0 },
+      ),
+    /oodTail/,
+  );
 });

@@ -25,7 +25,12 @@ test('huge and tiny logits neither overflow nor underflow to NaN', () => {
 test('rows sum to 1', () => {
   const logits = Float32Array.from({ length: 50 }, (_, i) => Math.sin(i) * 20);
   const p = softmax(logits, 5, 0.7);
-  for (let r = 0; r < 10; r++) close(p.slice(r * 5, r * 5 + 5).reduce((a, b) => a + b, 0), 1, 1e-5);
+  for (let r = 0; r < 10; r++)
+    close(
+      p.slice(r * 5, r * 5 + 5).reduce((a, b) => a + b, 0),
+      1,
+      1e-5,
+    );
 });
 
 test('bad shapes and temperatures throw', () => {

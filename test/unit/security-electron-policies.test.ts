@@ -26,7 +26,13 @@ describe('Electron window and navigation policies', () => {
 
   test('only the app origin may be navigated to or call IPC', () => {
     assert.equal(isNavigationAllowed('unsure-app://app/index.html'), true);
-    for (const url of ['https://example.com/', 'file:///etc/passwd', 'unsure-app://evil/x', 'not a url', 'http://127.0.0.1/']) {
+    for (const url of [
+      'https://example.com/',
+      'file:///etc/passwd',
+      'unsure-app://evil/x',
+      'not a url',
+      'http://127.0.0.1/',
+    ]) {
       assert.equal(isNavigationAllowed(url), false, url);
     }
     assert.equal(isTrustedSender('unsure-app://app/index.html'), true);
@@ -35,7 +41,8 @@ describe('Electron window and navigation policies', () => {
   });
 
   test('no permission is granted', () => {
-    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read']) assert.equal(isPermissionAllowed(p), false);
+    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read'])
+      assert.equal(isPermissionAllowed(p), false);
   });
 
   test('the CSP allows no remote or inline script', () => {
@@ -58,7 +65,11 @@ describe('Electron window and navigation policies', () => {
     );
     const items = t.flatMap((m) => (Array.isArray(m.submenu) ? m.submenu : []));
     const byLabel = (l: string) => items.find((i) => i.label?.startsWith(l));
-    for (const [label, call] of [['Open Dataset', 'open'], ['Export', 'export'], ['Retrain', 'retrain']] as const) {
+    for (const [label, call] of [
+      ['Open Dataset', 'open'],
+      ['Export', 'export'],
+      ['Retrain', 'retrain'],
+    ] as const) {
       const item = byLabel(label);
       assert.ok(item?.accelerator, `${label} has a shortcut`);
       (item!.click as () => void)();
@@ -76,7 +87,10 @@ describe('the custom protocol path check', () => {
   fs.symlinkSync(path.join(root, 'secret.txt'), path.join(data, 'link.png'));
 
   test('serves files inside the dataset', () => {
-    assert.equal(resolveInsideRoots(path.join(data, '3', 'a.png'), [data]), fs.realpathSync(path.join(data, '3', 'a.png')));
+    assert.equal(
+      resolveInsideRoots(path.join(data, '3', 'a.png'), [data]),
+      fs.realpathSync(path.join(data, '3', 'a.png')),
+    );
   });
 
   test('refuses traversal, symlinks out, the root itself and missing files', () => {

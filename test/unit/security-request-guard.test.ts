@@ -53,7 +53,10 @@ describe('browser-mode request guard', () => {
     const none = { ...base, cookie: undefined };
     assert.equal(checkRequest(none, PORT, TOKEN).ok, false);
     assert.equal(checkRequest({ ...none, cookie: `${SESSION_COOKIE}=wrong` }, PORT, TOKEN).ok, false);
-    assert.deepEqual(checkRequest({ ...none, authorization: `Bearer ${TOKEN}` }, PORT, TOKEN), { ok: true, via: 'header' });
+    assert.deepEqual(checkRequest({ ...none, authorization: `Bearer ${TOKEN}` }, PORT, TOKEN), {
+      ok: true,
+      via: 'header',
+    });
     assert.deepEqual(checkRequest({ ...none, queryToken: TOKEN }, PORT, TOKEN), { ok: true, via: 'query' });
     assert.equal(
       checkRequest({ ...none, method: 'POST', contentType: 'application/json', queryToken: TOKEN }, PORT, TOKEN).ok,

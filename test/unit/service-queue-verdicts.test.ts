@@ -124,7 +124,13 @@ describe('insights', () => {
     ]);
     const ood = ins.histograms.find((h) => h.score === 'oodScore')!;
     assert.equal(ood.threshold, 1);
-    assert.equal(ood.inDistribution.reduce((a, b) => a + b, 0), 3);
-    assert.equal(ood.pool.reduce((a, b) => a + b, 0), 2);
+    assert.equal(
+      ood.inDistribution.reduce((a, b) => a + b, 0),
+      3,
+    );
+    assert.equal(
+      ood.pool.reduce((a, b) => a + b, 0),
+      2,
+    );
   });
 });

@@ -95,7 +95,10 @@ describe('browser-mode HTTP server', () => {
       headers: { ...auth(), 'Content-Type': 'application/json' },
       body: '{}',
     });
-    assert.deepEqual(JSON.parse(ok.body), { ok: true, result: { backend: 'tensorflow', libtensorflow: 'test', tfjsNode: 'test' } });
+    assert.deepEqual(JSON.parse(ok.body), {
+      ok: true,
+      result: { backend: 'tensorflow', libtensorflow: 'test', tfjsNode: 'test' },
+    });
     const bad = await raw(server, {
       method: 'POST',
       path: '/api/cancelJob',

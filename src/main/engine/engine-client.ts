@@ -101,10 +101,16 @@ export interface EngineClient {
    * Out-of-fold label check (models that never saw the label they judge); slower, so it
    * runs after the first ranking and its column joins the queue when ready.
    */
-  labelCheck(labels: (string | null)[], onProgress: (p: EngineProgress) => void, signal: AbortSignal): Promise<Float32Array>;
+  labelCheck(
+    labels: (string | null)[],
+    onProgress: (p: EngineProgress) => void,
+    signal: AbortSignal,
+  ): Promise<Float32Array>;
   /** Pool samples nearest to sample `index` in embedding space, most similar first. */
   similar(index: number, k: number): Promise<number[]>;
-  predictImage(bytes: Uint8Array): Promise<{ predicted: string; confidence: number; probs: number[]; classes: string[] }>;
+  predictImage(
+    bytes: Uint8Array,
+  ): Promise<{ predicted: string; confidence: number; probs: number[]; classes: string[] }>;
   /** Saves the current model (weights, class list, provenance) into dir. */
   saveModel(dir: string): Promise<void>;
   backend(): Promise<{ backend: string; libtensorflow: string; tfjsNode: string }>;

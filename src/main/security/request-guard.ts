@@ -19,8 +19,7 @@ export interface GuardInput {
 }
 
 export type GuardResult =
-  | { ok: true; via: 'cookie' | 'header' | 'query' }
-  | { ok: false; status: 400 | 401 | 403 | 415; reason: string };
+  { ok: true; via: 'cookie' | 'header' | 'query' } | { ok: false; status: 400 | 401 | 403 | 415; reason: string };
 
 export function allowedHosts(port: number): string[] {
   return [`127.0.0.1:${port}`, `localhost:${port}`];

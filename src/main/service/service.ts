@@ -297,7 +297,9 @@ export class UnsureService {
         Object.assign(p, before);
         this.setStatus(
           'ready',
-          ctx.signal.aborted ? 'retraining cancelled; the previous model is kept' : `retraining failed: ${errorMessage(err)}`,
+          ctx.signal.aborted
+            ? 'retraining cancelled; the previous model is kept'
+            : `retraining failed: ${errorMessage(err)}`,
         );
         throw err;
       }
@@ -324,7 +326,12 @@ export class UnsureService {
         sourceKind: p.spec.demo ? 'demo' : undefined,
         saveModel: p.table ? (d: string) => this.opts.engine.saveModel(d) : undefined,
         onProgress: (done: number, total: number) =>
-          ctx.progress({ task: 'export', phase: 'writing', fraction: total ? done / total : 1, message: `${done} / ${total} files` }),
+          ctx.progress({
+            task: 'export',
+            phase: 'writing',
+            fraction: total ? done / total : 1,
+            message: `${done} / ${total} files`,
+          }),
       }).finally(() => {
         if (resumeCheck && this.project === p) this.runLabelCheck(p);
       });

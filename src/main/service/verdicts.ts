@@ -38,10 +38,14 @@ export function verdicts(v: VerdictInput): string[] {
     );
   }
   if (v.flags & DoubtFlag.lowConfidence) {
-    out.push(`Low confidence: the model is less sure than on ${pct(v.mspPercentile)} of real samples (${conf} "${v.predicted}").`);
+    out.push(
+      `Low confidence: the model is less sure than on ${pct(v.mspPercentile)} of real samples (${conf} "${v.predicted}").`,
+    );
   }
   if (out.length === 0) {
-    out.push(`Looks ordinary: the model says "${v.predicted}" with ${conf} confidence, and it resembles its training images.`);
+    out.push(
+      `Looks ordinary: the model says "${v.predicted}" with ${conf} confidence, and it resembles its training images.`,
+    );
   }
   if (v.nearestLabel !== null && v.nearestLabel !== v.predicted) {
     out.push(`Its nearest training images are mostly "${v.nearestLabel}", not "${v.predicted}".`);

@@ -121,7 +121,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
       return;
     }
     handle(req, res, url).catch((err: unknown) => {
-      const e = err instanceof ApiError ? err : new ApiError('failed', err instanceof Error ? err.message : String(err));
+      const e =
+        err instanceof ApiError ? err : new ApiError('failed', err instanceof Error ? err.message : String(err));
       if (res.headersSent) {
         res.end();
         return;
@@ -145,7 +146,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
       return sendMedia(res, opts.media(id));
     }
     if (req.method !== 'GET') throw new ApiError('bad_request', `${req.method} ${p} is not served`);
-    const file = staticFileFor(opts.rendererDir, p) ?? (path.extname(p) ? null : path.join(opts.rendererDir, 'index.html'));
+    const file =
+      staticFileFor(opts.rendererDir, p) ?? (path.extname(p) ? null : path.join(opts.rendererDir, 'index.html'));
     if (!file || !fs.existsSync(file)) throw new ApiError('not_found', `${p} not found`);
     res.writeHead(200, {
       'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
@@ -186,9 +188,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
-        err.code === 'EADDRINUSE'
-          ? new Error(`port ${opts.port} is already in use: pick another with --port`)
-          : err,
+        err.code === 'EADDRINUSE' ? new Error(`port ${opts.port} is already in use: pick another with --port`) : err,
       ),
     );
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());

@@ -7,7 +7,11 @@ import { isTrustedSender } from '../electron/policies.js';
 
 export type IpcReply = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
 
-export function bindIpc(handlers: ApiHandlers, onEvent: (l: (e: JobEvent) => void) => () => void, target: () => WebContents | null): () => void {
+export function bindIpc(
+  handlers: ApiHandlers,
+  onEvent: (l: (e: JobEvent) => void) => () => void,
+  target: () => WebContents | null,
+): () => void {
   ipcMain.handle(IPC_INVOKE, async (event, name: unknown, params: unknown): Promise<IpcReply> => {
     try {
       if (!isTrustedSender(event.senderFrame?.url)) throw new ApiError('unauthorized', 'IPC from an untrusted frame');
@@ -16,7 +20,8 @@ export function bindIpc(handlers: ApiHandlers, onEvent: (l: (e: JobEvent) => voi
       return { ok: true, result: await handler(call.params) };
     } catch (err) {
       // Errors cross IPC as data: Electron would otherwise reduce them to a bare string.
-      const e = err instanceof ApiError ? err : new ApiError('failed', err instanceof Error ? err.message : String(err));
+      const e =
+        err instanceof ApiError ? err : new ApiError('failed', err instanceof Error ? err.message : String(err));
       return { ok: false, error: { code: e.code, message: e.message } };
     }
   });

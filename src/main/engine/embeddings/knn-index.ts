@@ -108,7 +108,8 @@ export class ExactCosineIndex implements KnnIndex {
     this.size = normalised.length / dim;
     if (this.size === 0) throw new Error('ExactCosineIndex base: no vectors');
     const bs = opts.blockSize ?? Math.floor(BLOCK_BYTES / (4 * this.size));
-    if (!Number.isInteger(bs) || bs < 0) throw new Error(`ExactCosineIndex: blockSize must be a positive integer, got ${opts.blockSize}`);
+    if (!Number.isInteger(bs) || bs < 0)
+      throw new Error(`ExactCosineIndex: blockSize must be a positive integer, got ${opts.blockSize}`);
     this.blockSize = Math.min(1024, Math.max(16, bs));
     if (opts.groupSize !== undefined && (!Number.isInteger(opts.groupSize) || opts.groupSize < 0)) {
       throw new Error(`ExactCosineIndex: groupSize must be a non-negative integer, got ${opts.groupSize}`);
@@ -126,20 +127,24 @@ export class ExactCosineIndex implements KnnIndex {
     if (exclude && exclude.length !== nq) {
       throw new Error(`ExactCosineIndex: excludeSelf has ${exclude.length} entries for ${nq} queries`);
     }
-    const extra = exclude ? 1 : 0;
     if (!Number.isInteger(k) || k < 1) throw new Error(`ExactCosineIndex: k must be a positive integer, got ${k}`);
-    if (k + extra > this.size) {
-      throw new Error(
-        `ExactCosineIndex: k=${k}${exclude ? ' (+1 for excludeSelf)' : ''} exceeds the ${this.size} base vectors`,
-      );
-    }
+    let excluding = false;
     if (exclude) {
       for (let i = 0; i < nq; i++) {
         const e = exclude[i];
-        if (e < -1 || e >= this.size) throw new Error(`ExactCosineIndex: excludeSelf[${i}]=${e} is not a base index or -1`);
+        if (e < -1 || e >= this.size) {
+          throw new Error(`ExactCosineIndex: excludeSelf[${i}]=${e} is not a base index or -1`);
+        }
+        if (e >= 0) excluding = true;
       }
     }
-    const kk = k + extra;
+    if (k + (excluding ? 1 : 0) > this.size) {
+      throw new Error(
+        `ExactCosineIndex: k=${k}${excluding ? ' (+1 for excludeSelf)' : ''} exceeds the ${this.size} base vectors`,
+      );
+    }
+    // One extra neighbour when a query may find its own row, dropped again below.
+    const kk = k + (excluding ? 1 : 0);
     const indices = new Int32Array(nq * k);
     const sims = new Float32Array(nq * k);
     if (nq === 0) return { indices, sims };

@@ -62,7 +62,8 @@ export function fitTemperature(logits: Float32Array, numClasses: number, labels:
   let used = 0;
   for (let i = 0; i < n; i++) {
     const y = labels[i];
-    if (y >= numClasses || y < -1 || !Number.isInteger(y)) throw new Error(`labels: row ${i} has label ${y}, not -1 or a class index below ${numClasses}`);
+    if (y >= numClasses || y < -1 || !Number.isInteger(y))
+      throw new Error(`labels: row ${i} has label ${y}, not -1 or a class index below ${numClasses}`);
     if (y >= 0) used++;
   }
   if (used === 0) return { temperature: 1, nllBefore: Number.NaN, nllAfter: Number.NaN, used: 0, atBoundary: false };

@@ -12,18 +12,25 @@ import { rowCount } from './validate.js';
  * learned an 'other' class answers an outlier with a high 'other' logit, and counting it
  * would make the outlier look in-distribution.
  */
-export function energyScore(logits: Float32Array, numClasses: number, temperature = 1, columns?: readonly number[]): Float32Array {
+export function energyScore(
+  logits: Float32Array,
+  numClasses: number,
+  temperature = 1,
+  columns?: readonly number[],
+): Float32Array {
   const n = rowCount(logits, numClasses, 'logits');
   let src = logits;
   let width = numClasses;
   if (columns && columns.length !== numClasses) {
     if (columns.length === 0) throw new Error('energyScore: columns is empty');
     for (const c of columns) {
-      if (!Number.isInteger(c) || c < 0 || c >= numClasses) throw new Error(`energyScore: column ${c} is not a class index below ${numClasses}`);
+      if (!Number.isInteger(c) || c < 0 || c >= numClasses)
+        throw new Error(`energyScore: column ${c} is not a class index below ${numClasses}`);
     }
     width = columns.length;
     src = new Float32Array(n * width);
-    for (let i = 0; i < n; i++) for (let j = 0; j < width; j++) src[i * width + j] = logits[i * numClasses + columns[j]];
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < width; j++) src[i * width + j] = logits[i * numClasses + columns[j]];
   }
   const lse = rowLogSumExp(src, width, temperature);
   const out = new Float32Array(n);

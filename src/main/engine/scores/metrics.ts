@@ -29,7 +29,7 @@ export function auroc(positives: ArrayLike<number>, negatives: ArrayLike<number>
   const order = Array.from({ length: all.length }, (_, i) => i).sort((a, b) => cmp(all[a], all[b]));
   // Sum of the positives' mid-ranks (1-based).
   let rankSum = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && all[order[j + 1]] === all[order[i]]) j++;
     const midRank = (i + j) / 2 + 1;
@@ -50,7 +50,9 @@ export function auroc(positives: ArrayLike<number>, negatives: ArrayLike<number>
 export function fprAtTpr(inDist: ArrayLike<number>, outDist: ArrayLike<number>, tpr = 0.95): number {
   if (!(tpr > 0 && tpr <= 1)) throw new Error(`fprAtTpr: tpr must be in (0, 1], got ${tpr}`);
   if (inDist.length === 0 || outDist.length === 0) {
-    throw new Error(`fprAtTpr: needs in-distribution (${inDist.length}) and out-of-distribution (${outDist.length}) scores`);
+    throw new Error(
+      `fprAtTpr: needs in-distribution (${inDist.length}) and out-of-distribution (${outDist.length}) scores`,
+    );
   }
   checkNotNaN(inDist, 'fprAtTpr inDist');
   checkNotNaN(outDist, 'fprAtTpr outDist');
@@ -67,13 +69,15 @@ export function fprAtTpr(inDist: ArrayLike<number>, outDist: ArrayLike<number>, 
  * a random order of ties), so the result does not depend on input order.
  */
 export function precisionAtK(scores: ArrayLike<number>, isPositive: ArrayLike<boolean | number>, k: number): number {
-  if (scores.length !== isPositive.length) throw new Error(`precisionAtK: ${scores.length} scores but ${isPositive.length} labels`);
-  if (!Number.isInteger(k) || k < 1 || k > scores.length) throw new Error(`precisionAtK: k must be in 1..${scores.length}, got ${k}`);
+  if (scores.length !== isPositive.length)
+    throw new Error(`precisionAtK: ${scores.length} scores but ${isPositive.length} labels`);
+  if (!Number.isInteger(k) || k < 1 || k > scores.length)
+    throw new Error(`precisionAtK: k must be in 1..${scores.length}, got ${k}`);
   checkNotNaN(scores, 'precisionAtK scores');
   const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => cmp(scores[b], scores[a]));
   let hits = 0;
   let taken = 0;
-  for (let i = 0; i < order.length && taken < k; ) {
+  for (let i = 0; i < order.length && taken < k;) {
     let j = i;
     while (j + 1 < order.length && scores[order[j + 1]] === scores[order[i]]) j++;
     const group = j - i + 1;

@@ -97,7 +97,8 @@ export function fitOodScorer(heldOut: OodComponents, opts: FitOodOptions = {}): 
   for (const c of COMPONENTS) expectLength(heldOut[c], n, `fitOodScorer: held-out ${c}`);
   const weights: OodWeights = { ...DEFAULT_OOD_WEIGHTS, ...opts.weights };
   for (const c of COMPONENTS) {
-    if (!(Number.isFinite(weights[c]) && weights[c] >= 0)) throw new Error(`fitOodScorer: weight ${c} must be >= 0, got ${weights[c]}`);
+    if (!(Number.isFinite(weights[c]) && weights[c] >= 0))
+      throw new Error(`fitOodScorer: weight ${c} must be >= 0, got ${weights[c]}`);
   }
   const wSum = weights.knnDistance + weights.energy + weights.msp;
   if (!(wSum > 0)) throw new Error('fitOodScorer: all weights are 0');

@@ -12,7 +12,7 @@ import { quantile, thresholdAtTpr } from './thresholds.js';
  * threshold is the held-out msp at 95% TPR, but never below 0.5: for a strong model (99% on
  * MNIST) the 95th percentile is a sample the calibrated model is ~99.5% sure of, and calling
  * 5% of such samples "low confidence" would drown the real ones. Above 0.5 the model gives
- * its own answer less than even odds (the same line as LABEL_ISSUE_THRESHOLD); a weak model
+ * its own answer less than even odds (the same line as LABEL_ISSUE_FLOOR); a weak model
  * whose typical samples are that unsure keeps the 95% rule.
  */
 export const LOW_CONFIDENCE_FLOOR = 0.5;

@@ -3,7 +3,8 @@
 
 /** Throws unless `values` holds whole rows of `cols` values; returns the row count. */
 export function rowCount(values: ArrayLike<number>, cols: number, what: string): number {
-  if (!Number.isInteger(cols) || cols < 1) throw new Error(`${what}: column count must be a positive integer, got ${cols}`);
+  if (!Number.isInteger(cols) || cols < 1)
+    throw new Error(`${what}: column count must be a positive integer, got ${cols}`);
   if (values.length % cols !== 0) {
     throw new Error(`${what}: length ${values.length} is not a multiple of ${cols} columns`);
   }
