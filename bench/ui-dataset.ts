@@ -9,7 +9,6 @@ import {
   encodeIdxImages,
   encodeIdxLabels,
   generateDistractors,
-  mnistFiles,
   readMnistRaw,
 } from '../src/main/engine/datasets/index.js';
 import { IMAGE_SIZE, PIXELS_PER_IMAGE } from '../src/main/engine/types.js';
@@ -53,8 +52,7 @@ export function ensureUiDataset(log: (s: string) => void = () => {}): UiDataset 
   log(`building the ${trainCount + poolCount}-sample benchmark dataset in ${dir}\n`);
   fs.mkdirSync(train, { recursive: true });
   fs.mkdirSync(pool, { recursive: true });
-  // The MNIST package's own files are the training set, re-written so the folder holds exactly one IDX pair.
-  void mnistFiles;
+  // MNIST's training split, re-written so the folder holds exactly this one IDX pair.
   writeAtomic(trainLabels, encodeIdxLabels(mnistTrain.labels));
   writeAtomic(trainImages, encodeIdxImages(mnistTrain.pixels, trainCount, IMAGE_SIZE, IMAGE_SIZE));
 

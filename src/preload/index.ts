@@ -1,6 +1,6 @@
 // The only bridge between the sandboxed renderer and the main process: the typed API's
 // invoke and event stream, nothing else (no ipcRenderer, no Node).
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { ApiName, JobEvent, UnsureBridge } from '../shared/api.js';
 import { IPC_EVENT, IPC_INVOKE } from '../shared/ipc-channels.js';
 
@@ -19,6 +19,7 @@ const bridge: UnsureBridge = {
     return () => ipcRenderer.removeListener(IPC_EVENT, wrapped);
   },
   imageUrl: (id: string) => `unsure-media://sample/${encodeURIComponent(id)}`,
+  pathForFile: (file: Blob) => webUtils.getPathForFile(file as File),
 };
 
 contextBridge.exposeInMainWorld('unsure', bridge);

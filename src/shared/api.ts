@@ -274,6 +274,11 @@ export interface UnsureBridge {
   onEvent(listener: (event: JobEvent) => void): () => void;
   /** URL the renderer can put in <img src> for a sample's image. */
   imageUrl(id: string): string;
+  /**
+   * Electron only: the local path of a file or folder dropped on the window (a sandboxed
+   * renderer cannot see paths itself). Browser mode has no such thing: it opens by path.
+   */
+  pathForFile?(file: Blob): string;
 }
 
 export function isApiName(name: unknown): name is ApiName {

@@ -88,3 +88,25 @@ export async function waitReady(server: StartedServer, timeoutMs = 300_000): Pro
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/**
+ * Waits until the ranking is final: after the first ranking, the training samples are
+ * scored and the out-of-fold label check joins the queue in the background, and each of
+ * those re-ranks it. Tests that depend on tile order start after this.
+ */
+export async function waitSettled(server: StartedServer, timeoutMs = 300_000): Promise<void> {
+  await waitReady(server, timeoutMs);
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const q = await callApi<{ ids: string[]; split: number[] } | null>(server, 'getQueue');
+    const row = q ? q.split.indexOf(0) : -1;
+    if (q && row >= 0) {
+      const d = await callApi<{ scores: { labelIssue: number | null } }>(server, 'getSample', { id: q.ids[row] }).catch(
+        () => null, // still being scored
+      );
+      if (d && d.scores.labelIssue !== null) return;
+    }
+    if (Date.now() > until) throw new Error(`label check not finished after ${timeoutMs} ms\n${server.output()}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

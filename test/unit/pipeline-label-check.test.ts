@@ -19,7 +19,7 @@ const ids = labels.map((_, i) => `x${i}`);
 test('flipped labels get higher label-issue scores; unlabeled samples get NaN', async () => {
   const phases: string[] = [];
   const issue = await outOfFoldLabelIssues(
-    { ids, pixels: data.pixels, labels, knownClasses: DIGITS, epochs: 1, seed: 1, folds: 2 },
+    { ids, pixels: data.pixels, labels, knownClasses: DIGITS, epochs: 3, seed: 1, folds: 2 },
     (phase) => phases.push(phase),
   );
   assert.ok(phases.includes('training'));

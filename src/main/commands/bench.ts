@@ -1,9 +1,9 @@
-// `unsure bench [quality|speed|job|all]`: runs the benchmarks in bench/ and prints tables
+// `unsure bench [quality|speed|job|ui|all]`: runs the benchmarks in bench/ and prints tables
 // with the machine they ran on. Always cold: nothing is read from a project cache.
 import { parseArgs } from 'node:util';
 import { UsageError, parseIntArg, withExitCode } from './score.js';
 
-export const benchUsage = `Usage: unsure bench [quality|speed|job|all] [options]
+export const benchUsage = `Usage: unsure bench [quality|speed|job|ui|all] [options]
 
   quality   MNIST test accuracy; OOD AUROC / FPR@95%TPR of every score vs each distractor
             kind (missegmented, scribble, noise, fashion, and the eval-only kinds);
@@ -12,6 +12,9 @@ export const benchUsage = `Usage: unsure bench [quality|speed|job|all] [options]
             the 10k x 60k exact kNN, peak memory
   job       the whole \`unsure score\` job (20,000-image IDX training set, 3 epochs,
             3,000-image pool), start to exit
+  ui        the review UI in Chromium on a 101,000-sample project (\`unsure serve\`): key press to
+            the next sample painted, and frame times while the grid scrolls
+            (not part of 'all': it needs Debian's chromium and takes minutes)
   all       quality, speed and job (default: quality and speed)
 
 Options:
@@ -37,8 +40,10 @@ export async function runBench(argv: string[]): Promise<number> {
       throw new UsageError((err as Error).message);
     }
     const which = parsed.positionals[0] ?? 'default';
-    if (parsed.positionals.length > 1 || !['quality', 'speed', 'job', 'all', 'default'].includes(which)) {
-      throw new UsageError(`unknown benchmark '${parsed.positionals.join(' ')}': expected quality, speed, job or all`);
+    if (parsed.positionals.length > 1 || !['quality', 'speed', 'job', 'ui', 'all', 'default'].includes(which)) {
+      throw new UsageError(
+        `unknown benchmark '${parsed.positionals.join(' ')}': expected quality, speed, job, ui or all`,
+      );
     }
     const trainSize = parseIntArg('train-size', parsed.values['train-size'], 100, 60000);
     const epochs = parseIntArg('epochs', parsed.values.epochs, 1, 50);
@@ -62,6 +67,11 @@ export async function runBench(argv: string[]): Promise<number> {
       out('== job\n');
       const { runScoreJob } = await import('../../../bench/score-job.js');
       await runScoreJob(out);
+    }
+    if (which === 'ui') {
+      out('== ui\n');
+      const { runUiResponsiveness } = await import('../../../bench/ui-responsiveness.js');
+      await runUiResponsiveness(out);
     }
   });
 }

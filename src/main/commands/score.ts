@@ -40,6 +40,12 @@ rank 1 is the row to review first.`;
 
 export class UsageError extends Error {}
 
+/** Every figure depends on it, so the CLI says which TensorFlow it runs on, first thing. */
+export function reportBackend(core: EngineCore): void {
+  const b = core.backend();
+  process.stderr.write(`unsure: TensorFlow backend '${b.backend}', libtensorflow ${b.libtensorflow}\n`);
+}
+
 export function parseIntArg(name: string, raw: string | undefined, min: number, max: number): number | undefined {
   if (raw === undefined) return undefined;
   const v = Number(raw);
@@ -152,6 +158,7 @@ export async function runScore(argv: string[]): Promise<number> {
     const t0 = performance.now();
     const bar = progressPrinter();
     const core = new EngineCore();
+    reportBackend(core);
     try {
       const projectDir = args.project ? path.resolve(args.project) : defaultProjectDir(args.train, args.pool);
       const opened = await core.open({ train: args.train, pool: args.pool, projectDir, seed: args.seed }, bar.update);

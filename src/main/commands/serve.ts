@@ -16,7 +16,8 @@ per-launch secret token). With no dataset, opens the built-in demo.
   --port N      port to listen on (default: a free port)
   --train PATH  labeled dataset to train on (alias: --data)
   --pool PATH   review pool (unlabeled or labeled images)
-  --seed S      random seed for training and the demo (default 1)`;
+  --seed S      random seed for training and the demo (default: the desktop app's, demo 1 and
+                training 42, which the shipped demo model was trained with)`;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -60,8 +61,10 @@ export async function runServe(argv: string[]): Promise<number> {
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0..65535, got ${values.port}`);
-  const seed = values.seed === undefined ? 1 : Number(values.seed);
-  if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
+  // No seed by default, exactly as the desktop app: the engine's defaults then apply, which
+  // are what the shipped demo model (resources/demo-model) was trained with.
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
   const train = values.train ?? values.data;
   const rendererDir = ensureRendererBuilt();
 

@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EngineCore } from '../engine/worker/engine-core.js';
-import { UsageError, defaultProjectDir, parseIntArg, progressPrinter, withExitCode } from './score.js';
+import { UsageError, defaultProjectDir, parseIntArg, progressPrinter, withExitCode, reportBackend } from './score.js';
 
 export const trainUsage = `Usage: unsure train --train <labeled dataset> --out <dir> [--epochs N] [--seed S] [--project <dir>]
 
@@ -51,6 +51,7 @@ export async function runTrain(argv: string[]): Promise<number> {
     const t0 = performance.now();
     const bar = progressPrinter();
     const core = new EngineCore();
+    reportBackend(core);
     try {
       const projectDir = values.project ? path.resolve(values.project) : defaultProjectDir(values.train);
       const opened = await core.open({ train: values.train, projectDir, seed }, bar.update);

@@ -51,6 +51,12 @@ export interface TrainRequest {
   labels: (string | null)[];
   epochs?: number;
   seed?: number;
+  /**
+   * Opening the demo: when this request is exactly the training the shipped demo model was
+   * made by (resources/demo-model), use those weights instead of training. A retrain
+   * leaves it unset and trains for real.
+   */
+  useShipped?: boolean;
 }
 
 export interface TrainResult {
@@ -61,6 +67,8 @@ export interface TrainResult {
   heldOutAccuracy: number;
   /** True when an identical earlier training was reused from the project's checkpoints. */
   cached: boolean;
+  /** Where the weights came from (absent from older engines: read as 'trained'). */
+  source?: 'trained' | 'project' | 'shipped';
 }
 
 /** Every score column for every sample (OpenResult.samples order). Higher = more doubtful. */
@@ -91,12 +99,27 @@ export interface ScoreTable {
   heldOut: { oodScore: Float32Array; knnDistance: Float32Array; msp: Float32Array };
   /** Indices of the samples held out from training (for before/after accuracy). */
   heldOutIndices: Int32Array;
+  /**
+   * Present only on a first-pass table (ScoreOptions.firstPass): 1 for the rows scored so
+   * far. Pending rows have NaN scores, predicted -1, reviewPriority -Infinity, no flags and
+   * neighbours -1. A later score() call completes them. Absent = every row is scored.
+   */
+  scored?: Uint8Array;
+}
+
+export interface ScoreOptions {
+  /**
+   * Score what a reviewer sees first (the pool, plus the held-out reference the thresholds
+   * and calibration come from) and return at once, leaving the training samples pending;
+   * the next score() call scores them, reusing the embeddings.
+   */
+  firstPass?: boolean;
 }
 
 export interface EngineClient {
   open(spec: OpenSpec, onProgress: (p: EngineProgress) => void): Promise<OpenResult>;
   train(req: TrainRequest, onProgress: (p: EngineProgress) => void, signal: AbortSignal): Promise<TrainResult>;
-  score(onProgress: (p: EngineProgress) => void): Promise<ScoreTable>;
+  score(onProgress: (p: EngineProgress) => void, options?: ScoreOptions): Promise<ScoreTable>;
   /**
    * Out-of-fold label check (models that never saw the label they judge); slower, so it
    * runs after the first ranking and its column joins the queue when ready.

@@ -122,14 +122,34 @@ export class UnsureService {
     };
   }
 
-  /** Trains (or reuses the cached model) on the journal's labels, then scores everything. */
-  private async trainAndScore(p: OpenProject, ctx: JobContext, epochs?: number) {
+  /**
+   * Trains (or reuses the cached model) on the journal's labels, then scores everything.
+   * `opening`: the first ranking of a freshly opened dataset, where the demo may use its
+   * shipped model and the pool is ranked before the training samples are scored (the
+   * background task completes them).
+   */
+  private async trainAndScore(p: OpenProject, ctx: JobContext, epochs?: number, opening = false) {
     const labels = finalLabels(p.data.samples, this.fold(p));
     this.setStatus('training');
-    const train = await this.opts.engine.train({ labels, epochs, seed: this.opts.seed }, ctx.progress, ctx.signal);
+    const train = await this.opts.engine.train(
+      { labels, epochs, seed: this.opts.seed, useShipped: opening && p.spec.demo },
+      ctx.progress,
+      ctx.signal,
+    );
     this.setStatus('scoring');
-    const table = await this.opts.engine.score(ctx.progress);
+    const table = await this.opts.engine.score(ctx.progress, { firstPass: opening });
     return { train, table };
+  }
+
+  /** Scores the rows a first pass left pending (a no-op on a complete table). */
+  private async completeScores(p: OpenProject): Promise<void> {
+    if (!p.table?.scored) return;
+    // Quietly: the queue on screen is already usable, and a progress bar for a few seconds
+    // of background work would only distract.
+    const table = await this.opts.engine.score(() => {});
+    if (this.project !== p) return;
+    p.table = table;
+    p.queue = buildQueue(table, p.data, p.spec);
   }
 
   /**
@@ -144,6 +164,13 @@ export class UnsureService {
     const stale = () => controller.signal.aborted || this.project !== p || this.jobs.running !== null;
     void (async () => {
       try {
+        if (p.table?.scored) {
+          // The training samples' scores first: they join the queue in seconds, the label
+          // check takes as long as a training.
+          await this.completeScores(p);
+          if (stale()) return;
+          this.setStatus('ready');
+        }
         const labels = finalLabels(p.data.samples, this.fold(p));
         await this.opts.engine.labelCheck(
           labels,
@@ -257,7 +284,7 @@ export class UnsureService {
         };
         this.project = p;
         await touchRecent({ projectId: path.basename(dir), name: this.projectInfo().name, dataset: spec });
-        const { train, table } = await this.trainAndScore(p, ctx);
+        const { train, table } = await this.trainAndScore(p, ctx, undefined, true);
         p.train = train;
         p.table = table;
         p.queue = buildQueue(table, data, spec);
@@ -283,6 +310,8 @@ export class UnsureService {
     const p = this.requireProject();
     this.cancelLabelCheck();
     return this.jobs.start('train', async (ctx) => {
+      // The before/after summary compares whole tables.
+      await this.completeScores(p);
       const before = { table: p.table, train: p.train, queue: p.queue };
       try {
         const { train, table } = await this.trainAndScore(p, ctx, epochs);
@@ -314,6 +343,8 @@ export class UnsureService {
     const resumeCheck = this.labelCheck !== null;
     this.cancelLabelCheck();
     return this.jobs.start('export', async (ctx) => {
+      // An export carries every sample's scores: finish a first pass's pending ones.
+      await this.completeScores(p);
       const folded = this.fold(p);
       const summary = await exportDataset({
         dest,
@@ -342,6 +373,9 @@ export class UnsureService {
   private sampleDetail(id: string): SampleDetail {
     const { p, t } = this.requireTable();
     const i = this.indexOf(p, id);
+    if (t.scored && !t.scored[i]) {
+      throw new ApiError('conflict', 'this training sample is still being scored; it joins the queue in a few seconds');
+    }
     const s = p.data.samples[i]!;
     const C = t.classes.length;
     const probs = Array.from(t.probs.subarray(i * C, (i + 1) * C));
@@ -417,12 +451,18 @@ export class UnsureService {
   }
 }
 
-/** The queue: every sample, most doubtful first. */
+/**
+ * The queue: every scored sample, most doubtful first. After a first pass (t.scored) that is
+ * the pool and the held-out samples; the training samples join when their scores are in.
+ */
 export function buildQueue(t: ScoreTable, data: OpenResult, _spec: unknown): Queue {
   const n = data.samples.length;
   const labels = [...data.classes, OTHER_LABEL];
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => t.reviewPriority[b]! - t.reviewPriority[a]!);
+  const scored = t.scored;
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) if (!scored || scored[i]) rows.push(i);
+  const order = rows.sort((a, b) => t.reviewPriority[b]! - t.reviewPriority[a]!);
   return {
     modelVersion: t.modelVersion,
     ids: order.map((i) => data.samples[i]!.id),

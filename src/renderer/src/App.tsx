@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { getBridge } from './bridge';
 import { decisionEntries, undoEntry, type Decision, type DecisionTarget } from './journal/decide';
 import { lastUndoableBatch } from './journal/fold';
@@ -99,12 +99,29 @@ export function App() {
   const foundPos = currentRow !== undefined ? rows.indexOf(currentRow) : -1;
   const currentPos = foundPos >= 0 ? foundPos : rows.length > 0 ? 0 : -1;
   const effectiveId = queue && currentPos >= 0 ? queue.ids[rows[currentPos]] : null;
-  const { detail, error: detailError } = useSample(bridge, effectiveId, queue?.modelVersion ?? null);
 
   const idAt = useCallback(
     (pos: number) => (queue && pos >= 0 && pos < rows.length ? queue.ids[rows[pos]] : null),
     [queue, rows],
   );
+
+  // A decision moves to the next sample in the queue: fetch its detail (and the one after,
+  // for a fast reviewer) ahead of the key press.
+  const ahead = useMemo(
+    () => [idAt(currentPos + 1), idAt(currentPos + 2)].filter((x): x is string => x !== null),
+    [idAt, currentPos],
+  );
+  const { detail: freshDetail, error: detailError } = useSample(
+    bridge,
+    effectiveId,
+    queue?.modelVersion ?? null,
+    ahead,
+  );
+  // The image is what the reviewer decides on, so the frame right after a key press paints
+  // it alone; the detail (tables, neighbours: a far larger area to lay out and paint) comes
+  // in a deferred render. Painted together, they made the image wait ~20 ms longer.
+  const deferredDetail = useDeferredValue(freshDetail);
+  const detail = deferredDetail && deferredDetail.id === effectiveId ? deferredDetail : null;
 
   const rangeSet = useCallback(
     (a: number, b: number) => {
@@ -138,6 +155,17 @@ export function App() {
       setCurrentId(id);
     },
     [anchor, currentPos, effectiveId, rangeSet],
+  );
+
+  // The grid gets a handler that never changes, so a decision (which changes the anchor and
+  // the current sample) does not re-render every visible tile, only the ones it changes.
+  const onPickRef = useRef(onPick);
+  useEffect(() => {
+    onPickRef.current = onPick;
+  });
+  const stableOnPick = useCallback(
+    (id: string, pos: number, mods: { shift: boolean; toggle: boolean }) => onPickRef.current(id, pos, mods),
+    [],
   );
 
   const targetIds = useCallback((): string[] => {
@@ -433,7 +461,7 @@ export function App() {
               currentPos={currentPos}
               selected={selected}
               imageUrl={bridge.imageUrl}
-              onPick={onPick}
+              onPick={stableOnPick}
               onColumns={setColumns}
             />
             <DecisionBar

@@ -84,14 +84,14 @@ export function l2NormaliseRows(vectors: Float32Array, dim: number, what = 'vect
  *
  * Why not just `topk(matMul(q, base^T), k)`: TensorFlow's CPU TopK scans the block x size
  * similarity matrix with a per-row heap and costs more than the matMul itself. A
- * max-reduction over groups of g consecutive base rows is vectorised and many times
- * cheaper, and it loses nothing. Let t be the k-th best similarity: fewer than k rows lie
- * strictly above t, so fewer than k groups have a maximum above t, and the k groups with
- * the largest maxima include all of them (hence every row above t). Each further pick with a
- * maximum of t adds a row at t; if the picks reach maxima below t, every group holding a row
- * at t is already in. Either way the k groups hold k rows scoring at least t: a true top k
- * (ties included). Exact top-k then runs on their k*g rows only. Base rows past the last whole group (fewer than g)
- * are always candidates.
+ * max-reduction over groups of g base rows (strided: row r is in group r mod S) is
+ * vectorised and many times cheaper, and it loses nothing. Let t be the k-th best
+ * similarity: fewer than k rows lie strictly above t, so fewer than k groups have a maximum
+ * above t, and the k groups with the largest maxima include all of them (hence every row
+ * above t). Each further pick with a maximum of t adds a row at t; if the picks reach maxima
+ * below t, every group holding a row at t is already in. Either way the k groups hold k rows
+ * scoring at least t: a true top k (ties included). Exact top-k then runs on their k*g rows
+ * only. Base rows past the last whole group (fewer than g) are always candidates.
  */
 export class ExactCosineIndex implements KnnIndex {
   readonly size: number;
@@ -188,13 +188,14 @@ export class ExactCosineIndex implements KnnIndex {
   /**
    * TopK cost grows with the row length it scans, so the group size balances the two TopK
    * passes: size/g group maxima against kk*g candidates, equal at g = sqrt(size/kk). Capped
-   * at 40 because longer groups make the reduction itself slower without shrinking TopK's
-   * share much (measured with bench/knn-speed.ts). Below g = 4 there is nothing to gain.
+   * at 20: for 10,000 x 60,000, k = 10, the CPU time was ~2.09-2.11 s at g = 16-20 and
+   * ~2.13-2.15 s at 30-40 (longer groups slow the reduction), ~2.23 s at 10.
+   * Below g = 4 there is nothing to gain.
    */
   private chooseGroupSize(kk: number): number {
     const fits = (g: number): boolean => g > 1 && Math.floor(this.size / g) >= kk;
     if (this.groupSizeOpt !== undefined) return fits(this.groupSizeOpt) ? this.groupSizeOpt : 1;
-    const g = Math.min(40, Math.floor(Math.sqrt(this.size / kk)));
+    const g = Math.min(20, Math.floor(Math.sqrt(this.size / kk)));
     return g >= 4 && fits(g) ? g : 1;
   }
 
@@ -206,7 +207,7 @@ export class ExactCosineIndex implements KnnIndex {
       const tailRows = this.size - rows;
       v = {
         // slice() copies, so the main part and the tail are separate contiguous tensors and
-        // the [S, g, block] view of the main similarities is a free reshape.
+        // the [g, S * block] view of the main similarities is a free reshape.
         main: rows === this.size ? base : tf.slice(base, [0, 0], [rows, this.dim]),
         tail: tailRows > 0 ? tf.slice(base, [rows, 0], [tailRows, this.dim]) : null,
         rows,
@@ -225,15 +226,14 @@ export class ExactCosineIndex implements KnnIndex {
     const b = qt.shape[0];
     const groups = gb.rows / g;
     // Base-major product, [rows, b]: the same numbers as q x base^T, but oneDNN computes this
-    // orientation with ~20% less CPU time (measured with bench/knn-speed.ts), and grouping
-    // consecutive base rows becomes a reduction over the middle axis of [S, g, b], which
-    // TensorFlow vectorises along the contiguous query axis.
+    // orientation with ~20% less CPU time. Group s holds rows s, s + S, s + 2S, ..., so the
+    // group maxima are an element-wise max of g contiguous [S, b] slabs, the cheapest
+    // reduction TensorFlow has (the other layouts measured 30-100% slower).
     const simMain = tf.matMul(gb.main, qt, false, true); // [rows, b]
-    const groupMax = tf.max(tf.reshape(simMain, [groups, g, b]), 1); // [S, b]
+    const groupMax = tf.reshape(tf.max(tf.reshape(simMain, [g, groups * b]), 0), [groups, b]);
     const topGroups = tf.topk(tf.transpose(groupMax), kk).indices; // [b, kk], group ids in 0..S-1
-    // Rows of group s are s*g .. s*g + g - 1: candidate base rows [b, kk * g].
-    const firstRows = tf.mul(tf.expandDims(topGroups, 2), tf.scalar(g, 'int32')); // [b, kk, 1]
-    let candRows = tf.reshape(tf.add(firstRows, tf.range(0, g, 1, 'int32')), [b, kk * g]);
+    const rowOffsets = tf.mul(tf.range(0, g, 1, 'int32'), tf.scalar(groups, 'int32')); // [g]
+    let candRows = tf.reshape(tf.add(tf.expandDims(topGroups, 2), rowOffsets), [b, kk * g]);
     // gatherND rather than gather: tfjs-node's GatherV2 kernel bounds-checks every index in
     // JS with a closure call each (~250 ms for 10,000 x 60,000), GatherNd hands the indices
     // straight to TensorFlow. The indices here are valid by construction.

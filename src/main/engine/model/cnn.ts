@@ -16,6 +16,8 @@ export const CNN_ARCH = 'cnn-c32k5s2-c64k3s2-d128-v1';
 export const WEIGHT_NAMES = ['conv1W', 'conv1B', 'conv2W', 'conv2B', 'fc1W', 'fc1B', 'fc2W', 'fc2B'] as const;
 export type WeightName = (typeof WEIGHT_NAMES)[number];
 
+// A wider first conv (48) measured no clear gain (20k-image job: 98.85/98.83% vs
+// 98.81/98.69%; all 60k: 99.26% vs 99.23%), so the architecture (and checkpoints) stay.
 const C1 = 32;
 const C2 = 64;
 const K1 = 5;

@@ -1,9 +1,9 @@
 // The training loop. Not model.fit: fit's per-batch callbacks, history bookkeeping and
 // dataSync of every metric cost more than the maths on a 2-core CPU (~32 s per MNIST epoch
 // with fit; this loop with the CNN of cnn.ts: 9-14 s depending on machine load, see
-// `unsure bench speed`). It keeps the whole training set as one float tensor, gathers each
-// batch on the TensorFlow side, and reads the loss back only every few batches (a read
-// forces a sync and stalls the pipeline).
+// `unsure bench speed`). It keeps the whole training set as one padded byte array, cuts each
+// (randomly shifted) batch from it in JS, and reads the loss back only every few batches (a
+// read forces a sync and stalls the pipeline).
 import { tf } from './tf.js';
 import { Cnn } from './cnn.js';
 import { makeRng, shuffleInPlace } from './rng.js';
@@ -15,9 +15,28 @@ export interface TrainOptions {
   batchSize?: number;
   learningRate?: number;
   dropout?: number;
+  /** Random translation of each training image by up to this many pixels (0 = off). */
+  shift?: number;
+  /** Label smoothing of the cross-entropy targets (0 = off). */
+  labelSmoothing?: number;
 }
 
-export const DEFAULT_TRAIN_OPTIONS = { batchSize: 128, learningRate: 0.004, dropout: 0.3 } as const;
+// Shift, label smoothing and dropout measured together on the 3-epoch, 20,000-image job
+// (18,000 trained; MNIST test accuracy, seeds 42/1/2): 98.35/98.35/98.35% with no shift, no
+// smoothing and dropout 0.3; 98.53/98.51/98.52% with a +-2 px shift; 98.68/98.56/98.67% adding
+// smoothing 0.1; 98.81/98.69/98.79% also lowering dropout to 0.15 (the shifts already
+// regularise). All 60k (54k trained): 99.02% -> 99.23%. The kNN-distance OOD AUROC on the
+// penultimate features rose with them (20k: 0.993 -> 0.994-0.995; 60k: 0.9954 -> 0.9955).
+// The price is the energy score alone: the shift-trained model gives inverted and
+// fashion images larger logits (energy AUROC overall 0.93 -> 0.80 at 20k, 0.95 -> 0.87 at
+// 60k); label smoothing alone raised it. See `unsure bench quality --train-size 20000`.
+export const DEFAULT_TRAIN_OPTIONS = {
+  batchSize: 128,
+  learningRate: 0.004,
+  dropout: 0.15,
+  shift: 2,
+  labelSmoothing: 0.1,
+} as const;
 
 export interface TrainProgress {
   epoch: number;
@@ -75,6 +94,10 @@ export async function trainCnn(
   const batchSize = Math.min(options.batchSize ?? DEFAULT_TRAIN_OPTIONS.batchSize, n);
   const lr = options.learningRate ?? DEFAULT_TRAIN_OPTIONS.learningRate;
   const dropout = options.dropout ?? DEFAULT_TRAIN_OPTIONS.dropout;
+  const shift = Math.max(0, Math.floor(options.shift ?? DEFAULT_TRAIN_OPTIONS.shift));
+  const smoothing = options.labelSmoothing ?? DEFAULT_TRAIN_OPTIONS.labelSmoothing;
+  if (shift >= IMAGE_SIZE) throw new Error(`shift ${shift} must be less than the image size ${IMAGE_SIZE}`);
+  if (!(smoothing >= 0 && smoothing < 1)) throw new Error(`labelSmoothing ${smoothing} must be in [0, 1)`);
   const epochs = Math.max(1, Math.floor(options.epochs));
   const C = data.numClasses;
 
@@ -83,14 +106,24 @@ export async function trainCnn(
   const rng = makeRng(options.seed ^ 0x9e3779b9);
   const size = IMAGE_SIZE * IMAGE_SIZE;
 
-  // Training images copied once into one contiguous float tensor.
-  const f = new Float32Array(n * size);
+  // Training images copied once into one byte array, each padded with `shift` zero pixels on
+  // every side so that a shifted copy is a plain window. The batch is cut and scaled to
+  // floats here in JS and uploaded: measured, that costs ~0.5 ms per batch of 128, where a
+  // per-pixel tf.gather of the same shifted windows cost ~5 ms (tf.image.transform has no
+  // kernel on the tensorflow backend).
+  const P = IMAGE_SIZE + 2 * shift;
+  const psize = P * P;
+  const padded = new Uint8Array(n * psize);
   for (let i = 0; i < n; i++) {
     const src = data.indices[i] * size;
-    const dst = i * size;
-    for (let j = 0; j < size; j++) f[dst + j] = data.pixels[src + j] / 255;
+    for (let r = 0; r < IMAGE_SIZE; r++) {
+      const dst = i * psize + (r + shift) * P + shift;
+      padded.set(data.pixels.subarray(src + r * IMAGE_SIZE, src + (r + 1) * IMAGE_SIZE), dst);
+    }
   }
-  const xAll = tf.tensor4d(f, [n, IMAGE_SIZE, IMAGE_SIZE, 1]);
+  // Byte -> float in 0..1, the same values as v / 255 without a division per pixel.
+  const toFloat = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+  const xBuf = new Float32Array(batchSize * size);
   const yAll = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(data.labels), 'int32'), C).toFloat());
 
   const batchesPerEpoch = Math.ceil(n / batchSize);
@@ -118,15 +151,34 @@ export async function trainCnn(
         // (99.07-99.09% test accuracy vs 98.76-98.92% at 0.001-0.002).
         (optimizer as unknown as { learningRate: number }).learningRate =
           lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * done) / totalBatches)));
+        const m = end - start;
+        for (let k = 0; k < m; k++) {
+          let off = order[start + k] * psize + shift * P + shift;
+          // Each image moves by its own (dy, dx) in [-shift, shift]. Stride-2 convs and a
+          // dense layer are far from shift-invariant; in a 3-epoch budget the shifted copies
+          // are the cheapest extra data there is (see DEFAULT_TRAIN_OPTIONS).
+          if (shift > 0) {
+            const dy = Math.floor(rng() * (2 * shift + 1)) - shift;
+            const dx = Math.floor(rng() * (2 * shift + 1)) - shift;
+            off += dy * P + dx;
+          }
+          for (let r = 0; r < IMAGE_SIZE; r++) {
+            const src = off + r * P;
+            const dst = (k * IMAGE_SIZE + r) * IMAGE_SIZE;
+            for (let c = 0; c < IMAGE_SIZE; c++) xBuf[dst + c] = toFloat[padded[src + c]];
+          }
+        }
         const idx = tf.tensor1d(order.subarray(start, end), 'int32');
         const cost = optimizer.minimize(
           () => {
-            const xb = tf.gather(xAll, idx) as tf.Tensor4D;
+            // xBuf is reused for the next batch; the native backend copies it when the first
+            // conv runs, inside this call.
+            const xb = tf.tensor4d(xBuf.subarray(0, m * size), [m, IMAGE_SIZE, IMAGE_SIZE, 1]);
             const yb = tf.gather(yAll, idx) as tf.Tensor2D;
             const logits = model.forwardTrain(xb, dropout, options.seed * 100003 + done);
             if (report)
               accT = tf.keep(tf.mean(tf.equal(tf.argMax(logits, 1), tf.argMax(yb, 1)).toFloat()) as tf.Scalar);
-            return tf.losses.softmaxCrossEntropy(yb, logits) as tf.Scalar;
+            return tf.losses.softmaxCrossEntropy(yb, logits, undefined, smoothing) as tf.Scalar;
           },
           report,
           vars,
@@ -172,7 +224,6 @@ export async function trainCnn(
     model.dispose();
     throw err;
   } finally {
-    xAll.dispose();
     yAll.dispose();
     optimizer.dispose();
   }

@@ -8,6 +8,7 @@ import { embedImages } from '../embeddings/embed.js';
 import { ExactCosineIndex } from '../embeddings/knn-index.js';
 import { computeScores } from '../scores/index.js';
 import { PIXELS_PER_IMAGE } from '../types.js';
+import type { CachedNeighbourhood } from './score-cache.js';
 
 export const DEFAULT_K = 10;
 
@@ -26,9 +27,24 @@ export interface ScoreInput {
   /**
    * An earlier result for the same model and labels: its logits, embeddings and neighbours
    * are reused and only the score columns are recomputed (e.g. when the label check's
-   * column arrives). Embedding and the kNN search are most of a scoring's time.
+   * column arrives), plus the neighbours of any rows it had left pending. Embedding and the
+   * kNN search are most of a scoring's time.
    */
   reuse?: ScoreResult | null;
+  /**
+   * Two-phase scoring: search and score only these rows now (the held-out rows are always
+   * added: calibration and thresholds are fitted on them), leave every other row pending.
+   * Every sample is still embedded, since the training samples are the kNN base. A later
+   * call with `reuse` of this result completes the pending rows. The columns of the rows
+   * scored here are exactly what a single full pass gives: every score is per row, given
+   * the held-out reference.
+   */
+  firstRows?: ArrayLike<number> | null;
+  /**
+   * Logits, embeddings and every row's neighbours saved by an earlier run for this model and
+   * these samples (score-cache.ts): used like a complete `reuse`.
+   */
+  cached?: CachedNeighbourhood | null;
 }
 
 export interface ScoreResult {
@@ -45,91 +61,188 @@ interface Neighbourhood {
   logits: Float32Array;
   embeddings: Float32Array;
   dim: number;
+  /** n * k; -1 / NaN on rows not searched yet. */
   neighbours: Int32Array;
   neighbourSims: Float32Array;
   k: number;
+  /** 1 where the row has its neighbours. */
+  searched: Uint8Array;
 }
 
 type Report = (phase: string, fraction: number, message: string) => void;
 
-async function embedAndSearch(input: ScoreInput, report: Report): Promise<Neighbourhood> {
-  const { classifier } = input;
+async function embedAll(input: ScoreInput, report: Report): Promise<Neighbourhood> {
   const n = input.labels.length;
   report('embedding', 0, `Embedding ${n} samples`);
   if (input.pixels.length !== n * PIXELS_PER_IMAGE)
     throw new Error(`${input.pixels.length} pixel bytes for ${n} samples`);
-  const e = await embedImages(classifier, input.pixels, {
+  const e = await embedImages(input.classifier, input.pixels, {
     onProgress: (d, t) => report('embedding', 0.6 * (d / t), `Embedding: ${d}/${t}`),
   });
   if (!e.embeddings) throw new Error('the model exposes no features to compare samples by');
-  const dim = e.dim;
+  const k = Math.min(input.k ?? DEFAULT_K, Math.max(1, knnBase(input).length - 1));
+  return {
+    logits: e.logits,
+    embeddings: e.embeddings,
+    dim: e.dim,
+    neighbours: new Int32Array(n * k).fill(-1),
+    neighbourSims: new Float32Array(n * k).fill(Number.NaN),
+    k,
+    searched: new Uint8Array(n),
+  };
+}
 
-  // kNN base: training samples of known classes.
-  const base = Int32Array.from(
+/** kNN base: training samples of known classes. */
+function knnBase(input: ScoreInput): Int32Array {
+  return Int32Array.from(
     Array.from(input.trainIndices).filter((i) => input.labels[i] !== null && input.labels[i] !== OTHER_LABEL),
   );
-  const k = Math.min(input.k ?? DEFAULT_K, Math.max(1, base.length - 1));
+}
+
+/** Finds the neighbours of `rows` (in place in nb). */
+function searchRows(input: ScoreInput, nb: Neighbourhood, rows: Int32Array, report: Report): void {
+  if (rows.length === 0) return;
+  const { dim, k, embeddings } = nb;
+  const base = knnBase(input);
   const baseVecs = new Float32Array(base.length * dim);
-  base.forEach((r, j) => baseVecs.set(e.embeddings!.subarray(r * dim, (r + 1) * dim), j * dim));
-  report('neighbours', 0.6, `Finding ${k} nearest training neighbours of ${n} samples`);
+  base.forEach((r, j) => baseVecs.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim));
+  report('neighbours', 0.6, `Finding ${k} nearest training neighbours of ${rows.length} samples`);
+  const posInBase = new Map<number, number>();
+  base.forEach((r, j) => posInBase.set(r, j));
+  const queries = new Float32Array(rows.length * dim);
+  // A training sample must not find itself (similarity 1 would make it look perfectly typical).
+  const exclude = new Int32Array(rows.length);
+  rows.forEach((r, j) => {
+    queries.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim);
+    exclude[j] = posInBase.get(r) ?? -1;
+  });
   const index = new ExactCosineIndex(baseVecs, dim);
-  let neighbours: Int32Array;
-  let neighbourSims: Float32Array;
   try {
-    // A training sample must not find itself (similarity 1 would make it look perfectly typical).
-    const posInBase = new Int32Array(n).fill(-1);
-    base.forEach((r, j) => (posInBase[r] = j));
-    const r = index.search(e.embeddings, k, { excludeSelf: posInBase });
-    neighbours = Int32Array.from(r.indices, (j) => base[j]);
-    neighbourSims = r.sims;
+    const res = index.search(queries, k, { excludeSelf: exclude });
+    rows.forEach((r, j) => {
+      for (let c = 0; c < k; c++) {
+        nb.neighbours[r * k + c] = base[res.indices[j * k + c]];
+        nb.neighbourSims[r * k + c] = res.sims[j * k + c];
+      }
+      nb.searched[r] = 1;
+    });
   } finally {
     index.dispose();
   }
-  return { logits: e.logits, embeddings: e.embeddings, dim, neighbours, neighbourSims, k };
+}
+
+function rowsWhere(mask: Uint8Array, value: number): Int32Array {
+  const out: number[] = [];
+  for (let i = 0; i < mask.length; i++) if (mask[i] === value) out.push(i);
+  return Int32Array.from(out);
 }
 
 export async function buildScoreTable(input: ScoreInput, report: Report = () => {}): Promise<ScoreResult> {
   const classes = input.classifier.classes;
+  const n = input.labels.length;
   const reuse = input.reuse && input.reuse.table.modelVersion === input.modelVersion ? input.reuse : null;
-  const nb: Neighbourhood = reuse
-    ? { ...reuse, neighbours: reuse.table.neighbours, neighbourSims: reuse.table.neighbourSims, k: reuse.table.k }
-    : await embedAndSearch(input, report);
+  let nb: Neighbourhood;
+  if (reuse) {
+    const t = reuse.table;
+    nb = {
+      logits: reuse.logits,
+      embeddings: reuse.embeddings,
+      dim: reuse.dim,
+      // Copies: the earlier table may already be in the caller's hands.
+      neighbours: t.scored ? t.neighbours.slice() : t.neighbours,
+      neighbourSims: t.scored ? t.neighbourSims.slice() : t.neighbourSims,
+      k: t.k,
+      searched: t.scored ? t.scored.slice() : new Uint8Array(n).fill(1),
+    };
+  } else if (input.cached) {
+    const c = input.cached;
+    if (c.logits.length !== n * classes.length || c.embeddings.length !== n * c.dim || c.neighbours.length !== n * c.k)
+      throw new Error('cached scores do not fit these samples and this model');
+    nb = { ...c, searched: new Uint8Array(n).fill(1) };
+    report('neighbours', 0.6, 'Using the embeddings and neighbours saved with this model');
+  } else {
+    nb = await embedAll(input, report);
+  }
+  // Which rows get their neighbours now: the first rows (and the held-out reference) of a
+  // two-phase scoring, else every row still missing them.
+  let want: Uint8Array;
+  if (input.firstRows) {
+    want = nb.searched.slice();
+    for (const r of Array.from(input.firstRows)) {
+      if (!Number.isInteger(r) || r < 0 || r >= n) throw new Error(`firstRows: ${r} is not a row index below ${n}`);
+      want[r] = 1;
+    }
+    for (const r of input.heldOutIndices) want[r] = 1;
+  } else {
+    want = new Uint8Array(n).fill(1);
+  }
+  const missing = Int32Array.from(Array.from(rowsWhere(want, 1)).filter((r) => !nb.searched[r]));
+  searchRows(input, nb, missing, report);
   const { neighbours, neighbourSims, k, dim } = nb;
-  report('scoring', 0.9, 'Computing scores');
+  const done = rowsWhere(nb.searched, 1);
+  const complete = done.length === n;
+
+  report('scoring', 0.9, complete ? 'Computing scores' : `Computing scores of ${done.length} samples first`);
   const classIndex = new Map(classes.map((c, i) => [c, i]));
+  const C = classes.length;
   const given = Int32Array.from(input.labels, (l) => (l === null ? -1 : (classIndex.get(l) ?? -1)));
+  // Scores of the searched rows only: the held-out reference is among them, and every
+  // column is per row given that reference, so the subset gives the same values.
+  const pos = new Int32Array(n).fill(-1);
+  done.forEach((r, j) => (pos[r] = j));
+  const pickRows = <T extends Float32Array | Int32Array>(src: T, width: number, make: (m: number) => T): T => {
+    if (complete) return src;
+    const out = make(done.length * width);
+    done.forEach((r, j) => out.set(src.subarray(r * width, (r + 1) * width), j * width));
+    return out;
+  };
   const scores = computeScores({
-    logits: nb.logits,
-    numClasses: classes.length,
+    logits: pickRows(nb.logits, C, (m) => new Float32Array(m)),
+    numClasses: C,
     otherClass: classIndex.get(OTHER_LABEL) ?? -1,
-    knnSims: neighbourSims,
+    knnSims: pickRows(neighbourSims, k, (m) => new Float32Array(m)),
     k,
-    heldOutIndices: input.heldOutIndices,
-    labels: given,
-    labelIssue: input.labelIssue ?? null,
+    heldOutIndices: complete ? input.heldOutIndices : Int32Array.from(input.heldOutIndices, (r) => pos[r]),
+    labels: pickRows(given, 1, (m) => new Int32Array(m)),
+    labelIssue: input.labelIssue ? pickRows(input.labelIssue, 1, (m) => new Float32Array(m)) : null,
   });
-  report('done', 1, 'Scores ready');
+  // Pending rows: NaN scores, no prediction, lowest priority, no flags.
+  const spread = <T extends Float32Array | Int32Array | Uint8Array>(
+    col: T,
+    width: number,
+    fill: number,
+    make: (m: number) => T,
+  ): T => {
+    if (complete) return col;
+    const out = make(n * width);
+    out.fill(fill);
+    done.forEach((r, j) => out.set(col.subarray(j * width, (j + 1) * width), r * width));
+    return out;
+  };
+  const f32 = (col: Float32Array, fill = Number.NaN, width = 1) => spread(col, width, fill, (m) => new Float32Array(m));
+  report('done', 1, complete ? 'Scores ready' : `Scores of ${done.length} samples ready; ${n - done.length} to follow`);
   const table: ScoreTable = {
     modelVersion: input.modelVersion,
     classes,
-    probs: scores.probs,
-    predicted: scores.predicted,
-    confidence: scores.confidence,
-    msp: scores.msp,
-    margin: scores.margin,
-    entropy: scores.entropy,
-    energy: scores.energy,
-    knnDistance: scores.knnDistance,
-    oodScore: scores.oodScore,
-    labelIssue: scores.labelIssue,
-    reviewPriority: scores.reviewPriority,
-    flags: scores.flags,
+    probs: f32(scores.probs, Number.NaN, C),
+    predicted: spread(scores.predicted, 1, -1, (m) => new Int32Array(m)),
+    confidence: f32(scores.confidence),
+    msp: f32(scores.msp),
+    margin: f32(scores.margin),
+    entropy: f32(scores.entropy),
+    energy: f32(scores.energy),
+    knnDistance: f32(scores.knnDistance),
+    oodScore: f32(scores.oodScore),
+    labelIssue: f32(scores.labelIssue),
+    reviewPriority: f32(scores.reviewPriority, -Infinity),
+    flags: spread(scores.flags, 1, 0, (m) => new Uint8Array(m)),
     neighbours,
     neighbourSims,
     k,
     thresholds: scores.thresholds,
     heldOut: scores.heldOut,
     heldOutIndices: input.heldOutIndices,
+    ...(complete ? {} : { scored: nb.searched.slice() }),
   };
   return { table, embeddings: nb.embeddings, dim, logits: nb.logits, temperature: scores.temperature };
 }

@@ -9,6 +9,7 @@ import { trainCnn, DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainProgress 
 import { embedImages } from '../embeddings/embed.js';
 import type { Classifier } from '../model/classifier.js';
 import { modelClasses, stratifiedHoldOut } from './holdout.js';
+import { loadShippedModel, shippedRecipeVersion } from './shipped-model.js';
 
 export const HOLD_OUT_FRACTION = 0.1;
 export const DEFAULT_EPOCHS = 3;
@@ -22,6 +23,8 @@ export interface ModelState {
   heldOutIndices: Int32Array;
   heldOutAccuracy: number;
   cached: boolean;
+  /** Where the weights came from: trained now, the project's checkpoint, or the shipped demo model. */
+  source: 'trained' | 'project' | 'shipped';
 }
 
 export interface TrainModelInput {
@@ -34,6 +37,14 @@ export interface TrainModelInput {
   seed?: number;
   /** Folder for checkpoints; null disables the cache (benchmarks run cold). */
   projectDir: string | null;
+  /**
+   * A shipped pretrained folder (shipped-model.ts) to use instead of training when its
+   * recipe version is exactly this request's (same data, labels, seed, options and
+   * architecture). Anything else about it (stale, corrupt) means training, with a note.
+   */
+  shipped?: string | null;
+  /** Why a shipped model was not used, for the log. */
+  onNote?: (message: string) => void;
 }
 
 export function resolveTrainOptions(epochs?: number, seed?: number): TrainOptions {
@@ -81,10 +92,49 @@ export async function trainModel(
           heldOutIndices: split.heldOut,
           heldOutAccuracy: acc,
           cached: true,
+          source: 'project',
         };
       } catch {
         // An unreadable checkpoint is retrained over rather than failing the request.
       }
+    }
+  }
+
+  if (input.shipped) {
+    const recipe = await shippedRecipeVersion(input.shipped);
+    if (recipe === modelVersion) {
+      try {
+        const loaded = await loadShippedModel(input.shipped);
+        if (loaded.model.classes.join('\n') !== classes.join('\n')) {
+          loaded.model.dispose();
+          throw new Error(`classes [${loaded.model.classes}] differ from [${classes}]`);
+        }
+        // The script that made the folder measured this with the same dequantized weights on
+        // these same held-out samples (test/unit/demo-model-shipped.test.ts checks it
+        // reproduces); measuring again would cost a first launch ~10% of its embedding time.
+        const acc =
+          loaded.provenance.heldOutAccuracy ??
+          (await evaluateAccuracy(loaded.model, input.pixels, input.labels, split.heldOut));
+        return {
+          classifier: loaded.model,
+          classes,
+          modelVersion: `${modelVersion}-${loaded.provenance.encoding}`,
+          trainIndices: split.train,
+          heldOutIndices: split.heldOut,
+          heldOutAccuracy: acc,
+          cached: true,
+          source: 'shipped',
+        };
+      } catch (err) {
+        input.onNote?.(`The shipped demo model cannot be used (${(err as Error).message}); training instead`);
+      }
+    } else {
+      input.onNote?.(
+        recipe === null
+          ? `No usable shipped demo model in ${input.shipped}; training instead`
+          : `The shipped demo model was made for another recipe (${recipe}, this one is ${modelVersion}: ` +
+              'different labels, options or architecture); training instead',
+      );
     }
   }
 
@@ -115,6 +165,7 @@ export async function trainModel(
     heldOutIndices: split.heldOut,
     heldOutAccuracy: acc,
     cached: false,
+    source: 'trained',
   };
 }
 

@@ -89,7 +89,7 @@ export function createEngine(opts: CreateEngineOptions = {}): EngineClient {
   return {
     open: (spec, onProgress) => call<OpenResult>('open', [spec], onProgress),
     train: (req, onProgress, signal) => call<TrainResult>('train', [req], onProgress, signal),
-    score: (onProgress) => call<ScoreTable>('score', [], onProgress),
+    score: (onProgress, options) => call<ScoreTable>('score', [options ?? {}], onProgress),
     labelCheck: (labels, onProgress, signal) => call<Float32Array>('labelCheck', [labels], onProgress, signal),
     similar: (index, k) => call<number[]>('similar', [index, k]),
     predictImage: (bytes) => call('predictImage', [bytes]),

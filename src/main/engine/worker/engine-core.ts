@@ -8,6 +8,7 @@ import type {
   EngineSample,
   OpenResult,
   OpenSpec,
+  ScoreOptions,
   ScoreTable,
   TrainRequest,
   TrainResult,
@@ -33,6 +34,8 @@ import { loadUserModel } from '../model/user-model.js';
 import type { Classifier } from '../model/classifier.js';
 import { buildScoreTable, type ScoreResult } from '../pipeline/score-table.js';
 import { outOfFoldLabelIssues } from '../pipeline/label-check.js';
+import { shippedDemoModelDir } from '../pipeline/shipped-model.js';
+import { loadScoreCache, saveScoreCache } from '../pipeline/score-cache.js';
 
 type Progress = (p: EngineProgress) => void;
 
@@ -42,6 +45,8 @@ interface Opened {
   pixels: Uint8Array;
   projectDir: string;
   seed?: number;
+  /** Opened the built-in demo (the only dataset a shipped model exists for). */
+  demo: boolean;
 }
 
 export class EngineCore {
@@ -62,8 +67,13 @@ export class EngineCore {
   /**
    * @param allocate makes the pixel buffer; the worker passes a SharedArrayBuffer allocator
    * so the main side sees the pixels without a copy.
+   * @param shippedDir the shipped demo model's folder; default resources/demo-model (see
+   * shippedDemoModelDir), null for none.
    */
-  constructor(private readonly allocate: (bytes: number) => Uint8Array = (n) => new Uint8Array(n)) {}
+  constructor(
+    private readonly allocate: (bytes: number) => Uint8Array = (n) => new Uint8Array(n),
+    private readonly shippedDir?: string | null,
+  ) {}
 
   async open(spec: OpenSpec, onProgress: Progress): Promise<OpenResult> {
     const report = (phase: string, fraction: number, message: string) =>
@@ -101,7 +111,14 @@ export class EngineCore {
     ];
     this.disposeModel();
     this.labelIssues = null;
-    this.opened = { samples, classes: train.classes, pixels, projectDir: spec.projectDir, seed: spec.seed };
+    this.opened = {
+      samples,
+      classes: train.classes,
+      pixels,
+      projectDir: spec.projectDir,
+      seed: spec.seed,
+      demo: !spec.train && !spec.pool,
+    };
     report('done', 1, `Opened ${nTrain} training and ${nPool} pool samples`);
     const roots = [...new Set([train.root, pool?.root ?? ''].filter((r) => r !== ''))];
     return {
@@ -121,6 +138,8 @@ export class EngineCore {
     const epochs = req.epochs;
     const seed = req.seed ?? o.seed;
     onProgress({ task: 'train', phase: 'start', fraction: 0, message: 'Preparing training data' });
+    const shipped =
+      req.useShipped && o.demo ? (this.shippedDir !== undefined ? this.shippedDir : shippedDemoModelDir()) : null;
     const state = await trainModel(
       {
         ids: o.samples.map((s) => s.id),
@@ -130,6 +149,12 @@ export class EngineCore {
         epochs,
         seed,
         projectDir: o.projectDir,
+        shipped,
+        onNote: (message) => {
+          // The log says why a first launch trains after all (e.g. a stale shipped model).
+          console.warn(`unsure engine: ${message}`);
+          onProgress({ task: 'train', phase: 'training', fraction: 0, message });
+        },
       },
       (p) =>
         onProgress({
@@ -153,13 +178,20 @@ export class EngineCore {
       task: 'train',
       phase: 'done',
       fraction: 1,
-      message: state.cached ? 'Reused the saved model' : 'Training finished',
+      message:
+        state.source === 'shipped'
+          ? 'Using the shipped demo model'
+          : state.cached
+            ? 'Reused the saved model'
+            : 'Training finished',
     });
+    if (state.source === 'shipped') console.log(`unsure engine: using the shipped demo model (${state.modelVersion})`);
     return {
       modelVersion: state.modelVersion,
       classes: state.classes,
       heldOutAccuracy: state.heldOutAccuracy,
       cached: state.cached,
+      source: state.source,
     };
   }
 
@@ -186,13 +218,18 @@ export class EngineCore {
       heldOutIndices: split.heldOut,
       heldOutAccuracy,
       cached: true,
+      source: 'project',
       labels: [...labels],
       seed,
     };
     return { classes: loaded.classifier.classes, notes: loaded.notes, heldOutAccuracy };
   }
 
-  async score(onProgress: Progress): Promise<ScoreTable> {
+  /**
+   * Scores every sample, or with `firstPass` the pool and held-out samples first (the rest
+   * pending, see ScoreTable.scored); a following call completes what an earlier pass left.
+   */
+  async score(onProgress: Progress, options: ScoreOptions = {}): Promise<ScoreTable> {
     const o = this.requireOpen();
     const m = this.requireModel();
     const labelsHash = dataHashOf(
@@ -200,6 +237,11 @@ export class EngineCore {
       m.labels,
     );
     const labelIssue = this.labelIssues?.labelsHash === labelsHash ? this.labelIssues.values : null;
+    const ids = o.samples.map((s) => s.id);
+    // A model loaded from a user folder may change behind the same name: never cached.
+    const cacheable = !m.modelVersion.startsWith('user-');
+    const fresh = !this.scored || this.scored.table.modelVersion !== m.modelVersion;
+    const cached = fresh && cacheable ? await loadScoreCache(o.projectDir, m.modelVersion, ids) : null;
     const result = await buildScoreTable(
       {
         classifier: m.classifier,
@@ -210,9 +252,30 @@ export class EngineCore {
         modelVersion: m.modelVersion,
         labelIssue,
         reuse: this.scored,
+        cached,
+        firstRows: options.firstPass
+          ? Int32Array.from(o.samples.flatMap((smp, i) => (smp.split === 'pool' ? [i] : [])))
+          : null,
       },
       (phase, fraction, message) => onProgress({ task: 'score', phase, fraction, message }),
     );
+    // The first complete scoring of a model is saved, so the next launch skips embedding
+    // and the neighbour search. A failure to save costs only that.
+    const wasComplete = this.scored?.table.modelVersion === m.modelVersion && !this.scored.table.scored;
+    if (cacheable && !cached && !result.table.scored && !wasComplete) {
+      try {
+        await saveScoreCache(o.projectDir, m.modelVersion, ids, {
+          logits: result.logits,
+          embeddings: result.embeddings,
+          dim: result.dim,
+          neighbours: result.table.neighbours,
+          neighbourSims: result.table.neighbourSims,
+          k: result.table.k,
+        });
+      } catch (err) {
+        console.warn(`unsure engine: could not save the scores for the next launch: ${(err as Error).message}`);
+      }
+    }
     this.scored = result;
     this.poolIndex?.index.dispose();
     this.poolIndex = null;

@@ -2,7 +2,7 @@
 // the main side's event loop (UI transport, IPC) never waits on training or scoring.
 import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import type { EngineProgress, OpenSpec, TrainRequest } from '../engine-client.js';
+import type { EngineProgress, OpenSpec, ScoreOptions, TrainRequest } from '../engine-client.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 if (!parentPort) throw new Error('engine-worker.ts must be started as a worker thread');
@@ -42,7 +42,7 @@ function run(id: number, method: string, args: unknown[]): Promise<unknown> {
     case 'train':
       return core.train(args[0] as TrainRequest, progress, signal);
     case 'score':
-      return core.score(progress);
+      return core.score(progress, args[0] as ScoreOptions | undefined);
     case 'labelCheck':
       return core.labelCheck(args[0] as (string | null)[], progress, signal);
     case 'similar':

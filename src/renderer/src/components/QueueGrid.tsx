@@ -9,6 +9,10 @@ export const TILE_H = 128;
 const GAP = 6;
 const CELL_W = TILE_W + GAP;
 const CELL_H = TILE_H + GAP;
+/** Faster than this (px/ms, ~90 rows/s) nobody can look at the tiles going by. */
+const FAST_PX_PER_MS = 12;
+/** How long after the last fast scroll step the images come in. */
+const SETTLE_MS = 120;
 
 export interface QueueGridProps {
   queue: Queue;
@@ -31,6 +35,13 @@ export function QueueGrid(p: QueueGridProps) {
   const [box, setBox] = useState({ width: 800, height: 600 });
   const [scrollTop, setScrollTop] = useState(0);
   const frame = useRef(0);
+  // While the grid flies by, new tiles come without their images: each would be requested,
+  // encoded by the main side, decoded and painted only to leave the screen a few frames
+  // later, and that image pipeline (not layout or React) is what dropped frames. The images
+  // come in as soon as scrolling slows or stops.
+  const [fast, setFast] = useState(false);
+  const last = useRef({ top: 0, at: 0 });
+  const settle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -45,13 +56,29 @@ export function QueueGrid(p: QueueGridProps) {
   const onScroll = useCallback(() => {
     // One state update per frame however fast the wheel spins.
     if (frame.current) return;
-    frame.current = requestAnimationFrame(() => {
+    frame.current = requestAnimationFrame((now) => {
       frame.current = 0;
+      const el = scroller.current;
+      if (!el) return;
+      const top = el.scrollTop;
+      const speed = Math.abs(top - last.current.top) / Math.max(1, now - last.current.at);
+      last.current = { top, at: now };
+      clearTimeout(settle.current);
+      if (speed > FAST_PX_PER_MS) {
+        setFast(true);
+        settle.current = setTimeout(() => setFast(false), SETTLE_MS);
+      } else setFast(false);
       // Quantised to whole rows: scrolling within a row renders nothing (the overscan rows cover the rest).
-      if (scroller.current) setScrollTop(Math.floor(scroller.current.scrollTop / CELL_H) * CELL_H);
+      setScrollTop(Math.floor(top / CELL_H) * CELL_H);
     });
   }, []);
-  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+  useEffect(
+    () => () => {
+      cancelAnimationFrame(frame.current);
+      clearTimeout(settle.current);
+    },
+    [],
+  );
 
   const range = visibleRange(
     { cellWidth: CELL_W, cellHeight: CELL_H, width: box.width, count: p.rows.length },
@@ -90,6 +117,7 @@ export function QueueGrid(p: QueueGridProps) {
         setSize={rows.length}
         id={id}
         src={p.imageUrl(id)}
+        showImage={!fast}
         predicted={project.classes[queue.predicted[row]] ?? '?'}
         confidence={queue.confidence[row]}
         flags={queue.flags[row]}

@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import { doubtKinds, DOUBT_SHORT, DOUBT_WORDS, percent, tileName } from '../queue/describe';
 
 export interface TileProps {
@@ -6,6 +6,8 @@ export interface TileProps {
   setSize: number;
   id: string;
   src: string;
+  /** False while the grid scrolls too fast to look: a tile that never showed its image waits. */
+  showImage: boolean;
   predicted: string;
   confidence: number;
   flags: number;
@@ -23,6 +25,9 @@ export interface TileProps {
 }
 
 export const Tile = memo(function Tile(p: TileProps) {
+  // Once shown, the image stays (a tile already on screen does not blank when a fling starts).
+  const [imageShown, setImageShown] = useState(p.showImage);
+  if (p.showImage && !imageShown) setImageShown(true);
   const kinds = doubtKinds(p.flags);
   const decision = p.decisionAction ? { label: p.decisionLabel, action: p.decisionAction } : null;
   const mismatch = p.given !== null && p.given !== p.predicted;
@@ -44,7 +49,11 @@ export const Tile = memo(function Tile(p: TileProps) {
       }}
       onClick={(e) => p.onPick(p.id, p.pos, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey })}
     >
-      <img src={p.src} alt="" draggable={false} loading="lazy" decoding="async" />
+      {imageShown ? (
+        <img src={p.src} alt="" draggable={false} loading="lazy" decoding="async" />
+      ) : (
+        <div className="tile-img-pending" />
+      )}
       {decision && (
         <span className={`tile-decision${decision.action === 'skip' ? ' skipped' : ''}`}>
           {decision.action === 'skip' ? 'skipped' : `→ ${decision.label}`}

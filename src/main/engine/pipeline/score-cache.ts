@@ -1,0 +1,140 @@
+// What a scoring costs to recompute, kept in the project folder: the logits, embeddings and
+// neighbours of every sample for one model. With them a second launch recomputes only the
+// score columns (milliseconds) instead of embedding and searching again (seconds). One
+// file per model version, written under a temporary name and renamed into place; the
+// header names the model and the exact samples (their ids in order) it belongs to, and
+// anything that does not match is ignored.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+const MAGIC = 'unsure-score-cache-v1';
+/** Older models' caches are deleted beyond this many (each is ~35 MB for the demo). */
+const KEEP = 2;
+
+export interface CachedNeighbourhood {
+  logits: Float32Array;
+  embeddings: Float32Array;
+  dim: number;
+  neighbours: Int32Array;
+  neighbourSims: Float32Array;
+  k: number;
+}
+
+interface Header {
+  magic: typeof MAGIC;
+  modelVersion: string;
+  samplesHash: string;
+  n: number;
+  numClasses: number;
+  dim: number;
+  k: number;
+}
+
+export function samplesHashOf(ids: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const id of ids) h.update(`${id}\n`);
+  return h.digest('hex').slice(0, 16);
+}
+
+function fileFor(projectDir: string, modelVersion: string): string {
+  if (!/^[\w.-]+$/.test(modelVersion))
+    throw new Error(`model version ${JSON.stringify(modelVersion)} is not a file name`);
+  return path.join(projectDir, 'scores', `${modelVersion}.bin`);
+}
+
+export async function saveScoreCache(
+  projectDir: string,
+  modelVersion: string,
+  ids: readonly string[],
+  nb: CachedNeighbourhood,
+): Promise<void> {
+  const n = ids.length;
+  const header: Header = {
+    magic: MAGIC,
+    modelVersion,
+    samplesHash: samplesHashOf(ids),
+    n,
+    numClasses: nb.logits.length / n,
+    dim: nb.dim,
+    k: nb.k,
+  };
+  const json = Buffer.from(JSON.stringify(header));
+  // Header length, header padded to 4 bytes, then the four arrays (all 4-byte elements).
+  const pad = (4 - ((4 + json.length) % 4)) % 4;
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(json.length + pad);
+  const parts = [
+    len,
+    json,
+    Buffer.alloc(pad, 0x20),
+    ...[nb.logits, nb.embeddings, nb.neighbours, nb.neighbourSims].map((a) =>
+      Buffer.from(a.buffer, a.byteOffset, a.byteLength),
+    ),
+  ];
+  const file = fileFor(projectDir, modelVersion);
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}-${Date.now().toString(36)}`;
+  try {
+    await writeFile(tmp, Buffer.concat(parts));
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await pruneOld(path.dirname(file), path.basename(file));
+}
+
+/** The cached neighbourhood of these samples under this model, or null (absent or not theirs). */
+export async function loadScoreCache(
+  projectDir: string,
+  modelVersion: string,
+  ids: readonly string[],
+): Promise<CachedNeighbourhood | null> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(fileFor(projectDir, modelVersion));
+  } catch {
+    return null;
+  }
+  try {
+    const hlen = buf.readUInt32LE(0);
+    const h = JSON.parse(buf.subarray(4, 4 + hlen).toString('utf8')) as Header;
+    const n = ids.length;
+    if (h.magic !== MAGIC || h.modelVersion !== modelVersion || h.n !== n || h.samplesHash !== samplesHashOf(ids))
+      return null;
+    const sizes = [n * h.numClasses, n * h.dim, n * h.k, n * h.k];
+    if (4 + hlen + 4 * sizes.reduce((a, b) => a + b, 0) !== buf.length) return null;
+    // One aligned copy of the payload; the arrays are views into it.
+    const payload = new Uint8Array(buf.subarray(4 + hlen)).buffer;
+    let off = 0;
+    const take = <T>(make: (b: ArrayBuffer, o: number, l: number) => T, size: number): T => {
+      const v = make(payload, off, size);
+      off += 4 * size;
+      return v;
+    };
+    return {
+      logits: take((b, o, l) => new Float32Array(b, o, l), sizes[0]!),
+      embeddings: take((b, o, l) => new Float32Array(b, o, l), sizes[1]!),
+      dim: h.dim,
+      neighbours: take((b, o, l) => new Int32Array(b, o, l), sizes[2]!),
+      neighbourSims: take((b, o, l) => new Float32Array(b, o, l), sizes[3]!),
+      k: h.k,
+    };
+  } catch {
+    // A damaged cache costs one recomputation, never an error.
+    return null;
+  }
+}
+
+async function pruneOld(dir: string, keep: string): Promise<void> {
+  try {
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.bin') && f !== keep);
+    // Names carry no dates: keep the newest by modification time.
+    const dated = await Promise.all(files.map(async (f) => ({ f, t: (await stat(path.join(dir, f))).mtimeMs })));
+    dated.sort((a, b) => b.t - a.t);
+    for (const { f } of dated.slice(KEEP - 1)) await rm(path.join(dir, f), { force: true });
+  } catch {
+    // Pruning is housekeeping: a failure leaves a file behind, nothing worse.
+  }
+}

