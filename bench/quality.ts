@@ -126,7 +126,7 @@ export async function runQuality(out: (s: string) => void, opts: QualityOptions 
     }
     out(`\nLabel issues: ${nFlip} of ${nTrain} training labels flipped; out-of-fold check...\n`);
     const t1 = performance.now();
-    const issue = await outOfFoldLabelIssues(
+    const { scores: issue } = await outOfFoldLabelIssues(
       {
         ids: ids.slice(0, nTrain),
         pixels: pixels.subarray(0, nTrain * PIXELS_PER_IMAGE),

@@ -18,7 +18,7 @@ const ids = labels.map((_, i) => `x${i}`);
 
 test('flipped labels get higher label-issue scores; unlabeled samples get NaN', async () => {
   const phases: string[] = [];
-  const issue = await outOfFoldLabelIssues(
+  const { scores: issue, threshold } = await outOfFoldLabelIssues(
     { ids, pixels: data.pixels, labels, knownClasses: DIGITS, epochs: 3, seed: 1, folds: 2 },
     (phase) => phases.push(phase),
   );
@@ -38,6 +38,17 @@ test('flipped labels get higher label-issue scores; unlabeled samples get NaN', 
   const flippedMean = flippedSum / flipped.size;
   const cleanMean = cleanSum / clean;
   assert.ok(flippedMean > cleanMean + 0.4, `flipped ${flippedMean} vs clean ${cleanMean}`);
+  // Confident learning's threshold flags mostly flipped labels, not every hard sample.
+  let flaggedFlipped = 0;
+  let flagged = 0;
+  labels.forEach((l, i) => {
+    if (l !== null && issue[i] > threshold) {
+      flagged++;
+      if (flipped.has(i)) flaggedFlipped++;
+    }
+  });
+  assert.ok(threshold >= 0.5 && threshold < 1, `threshold ${threshold}`);
+  assert.ok(flaggedFlipped / flagged > 0.6, `${flaggedFlipped} of ${flagged} flagged are flipped labels`);
 });
 
 test('out-of-fold probabilities are complete rows for labeled samples only', async () => {

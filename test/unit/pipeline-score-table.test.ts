@@ -96,7 +96,7 @@ test('trains with other as an extra class, reuses the cache, and scores every sa
       trainIndices: m.trainIndices,
       heldOutIndices: m.heldOutIndices,
       modelVersion: m.modelVersion,
-      labelIssue: issues,
+      labelIssues: { scores: issues, threshold: 0.8, estimatedIssues: 3 },
       reuse: first,
     },
     (phase) => (embedded ||= phase === 'embedding'),
@@ -106,4 +106,5 @@ test('trains with other as an extra class, reuses the cache, and scores every sa
   assert.deepEqual(second.table.neighbours, table.neighbours);
   assert.deepEqual(second.table.oodScore, table.oodScore);
   assert.deepEqual(second.table.labelIssue, issues);
+  assert.equal(second.table.thresholds.labelIssue, 0.8, "the label check's own threshold is used");
 });

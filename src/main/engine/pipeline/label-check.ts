@@ -7,7 +7,7 @@ import { embedImages } from '../embeddings/embed.js';
 import { makeRng, shuffleInPlace } from '../model/rng.js';
 import { modelClasses } from './holdout.js';
 import { resolveTrainOptions } from './train-model.js';
-import { labelIssueScores } from '../scores/index.js';
+import { findLabelIssues, type LabelIssues } from '../scores/index.js';
 
 export const DEFAULT_FOLDS = 2;
 
@@ -98,13 +98,17 @@ export async function outOfFoldProbs(
   return { probs, classes };
 }
 
-/** label_issue of every sample (NaN where unlabeled), from out-of-fold probabilities. */
+/**
+ * label_issue of every sample (NaN where unlabeled), from out-of-fold probabilities, with
+ * confident learning's threshold: it flags about as many rows as the data's estimated
+ * number of label errors, where a fixed 0.5 flags many clean but hard samples.
+ */
 export async function outOfFoldLabelIssues(
   input: LabelCheckInput,
   report: Report,
   signal?: AbortSignal,
-): Promise<Float32Array> {
+): Promise<LabelIssues> {
   const { probs, classes } = await outOfFoldProbs(input, report, signal);
   const given = Int32Array.from(input.labels, (l) => (l === null ? -1 : classes.indexOf(l)));
-  return labelIssueScores(probs, classes.length, given);
+  return findLabelIssues(probs, classes.length, given);
 }

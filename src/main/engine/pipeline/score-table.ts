@@ -6,7 +6,7 @@ import type { ScoreTable } from '../engine-client.js';
 import type { Classifier } from '../model/classifier.js';
 import { embedImages } from '../embeddings/embed.js';
 import { ExactCosineIndex } from '../embeddings/knn-index.js';
-import { computeScores } from '../scores/index.js';
+import { computeScores, type LabelIssues } from '../scores/index.js';
 import { PIXELS_PER_IMAGE } from '../types.js';
 import type { CachedNeighbourhood } from './score-cache.js';
 
@@ -22,8 +22,8 @@ export interface ScoreInput {
   heldOutIndices: Int32Array;
   modelVersion: string;
   k?: number;
-  /** Out-of-fold label issues when the check has run (NaN where not available). */
-  labelIssue?: Float32Array | null;
+  /** Out-of-fold label issues and their threshold when the check has run (scores NaN where not available). */
+  labelIssues?: LabelIssues | null;
   /**
    * An earlier result for the same model and labels: its logits, embeddings and neighbours
    * are reused and only the score columns are recomputed (e.g. when the label check's
@@ -204,7 +204,9 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
     k,
     heldOutIndices: complete ? input.heldOutIndices : Int32Array.from(input.heldOutIndices, (r) => pos[r]),
     labels: pickRows(given, 1, (m) => new Int32Array(m)),
-    labelIssue: input.labelIssue ? pickRows(input.labelIssue, 1, (m) => new Float32Array(m)) : null,
+    labelIssues: input.labelIssues
+      ? { ...input.labelIssues, scores: pickRows(input.labelIssues.scores, 1, (m) => new Float32Array(m)) }
+      : null,
   });
   // Pending rows: NaN scores, no prediction, lowest priority, no flags.
   const spread = <T extends Float32Array | Int32Array | Uint8Array>(

@@ -34,6 +34,7 @@ import { loadUserModel } from '../model/user-model.js';
 import type { Classifier } from '../model/classifier.js';
 import { buildScoreTable, type ScoreResult } from '../pipeline/score-table.js';
 import { outOfFoldLabelIssues } from '../pipeline/label-check.js';
+import type { LabelIssues } from '../scores/index.js';
 import { shippedDemoModelDir } from '../pipeline/shipped-model.js';
 import { loadScoreCache, saveScoreCache } from '../pipeline/score-cache.js';
 
@@ -62,7 +63,7 @@ export class EngineCore {
   private scored: ScoreResult | null = null;
   private poolIndex: { index: ExactCosineIndex; rows: Int32Array; modelVersion: string } | null = null;
   /** Out-of-fold label issues, keyed by the labels they judged. */
-  private labelIssues: { labelsHash: string; values: Float32Array } | null = null;
+  private labelIssues: { labelsHash: string; issues: LabelIssues } | null = null;
 
   /**
    * @param allocate makes the pixel buffer; the worker passes a SharedArrayBuffer allocator
@@ -236,7 +237,7 @@ export class EngineCore {
       o.samples.map((s) => s.id),
       m.labels,
     );
-    const labelIssue = this.labelIssues?.labelsHash === labelsHash ? this.labelIssues.values : null;
+    const labelIssues = this.labelIssues?.labelsHash === labelsHash ? this.labelIssues.issues : null;
     const ids = o.samples.map((s) => s.id);
     // A model loaded from a user folder may change behind the same name: never cached.
     const cacheable = !m.modelVersion.startsWith('user-');
@@ -250,7 +251,7 @@ export class EngineCore {
         trainIndices: m.trainIndices,
         heldOutIndices: m.heldOutIndices,
         modelVersion: m.modelVersion,
-        labelIssue,
+        labelIssues,
         reuse: this.scored,
         cached,
         firstRows: options.firstPass
@@ -287,7 +288,7 @@ export class EngineCore {
     if (labels.length !== o.samples.length)
       throw new Error(`labelCheck: labels has ${labels.length} entries for ${o.samples.length} samples`);
     const opts = resolveTrainOptions(this.model?.epochs, this.model?.seed ?? o.seed);
-    const values = await outOfFoldLabelIssues(
+    const issues = await outOfFoldLabelIssues(
       {
         ids: o.samples.map((s) => s.id),
         pixels: o.pixels,
@@ -316,9 +317,9 @@ export class EngineCore {
         o.samples.map((s) => s.id),
         labels,
       ),
-      values,
+      issues,
     };
-    return values;
+    return issues.scores;
   }
 
   async similar(index: number, k: number): Promise<number[]> {
