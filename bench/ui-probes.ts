@@ -97,7 +97,13 @@ export const PROBE_SOURCE = String.raw`
     }).observe({ type: 'long-animation-frame', buffered: false });
   } catch {}
 
+  // Every image request is counted (the default buffer keeps only 250 entries).
+  performance.setResourceTimingBufferSize(1000000);
+
   window.__unsureProbe = {
+    mediaRequests() {
+      return performance.getEntriesByType('resource').filter((e) => e.name.includes('/media/')).length;
+    },
     takeLongFrames() {
       const r = loafs;
       loafs = [];

@@ -49,6 +49,8 @@ export interface MainThread {
   scriptPct: number;
   layoutStylePct: number;
   longFrames: LongFrame[];
+  /** Sample images the page requested meanwhile. */
+  imageRequests: number;
 }
 
 interface LongFrame {
@@ -69,6 +71,7 @@ async function metrics(cdp: CDPSession): Promise<Metrics> {
 /** Runs `phase` and reports how busy the page's main thread was meanwhile, and its long frames. */
 async function watched<T>(page: Page, cdp: CDPSession, phase: () => Promise<T>): Promise<[T, MainThread]> {
   await page.evaluate('window.__unsureProbe.takeLongFrames()');
+  const requestsBefore = (await page.evaluate('window.__unsureProbe.mediaRequests()')) as number;
   const a = await metrics(cdp);
   const t0 = performance.now();
   const r = await phase();
@@ -76,6 +79,7 @@ async function watched<T>(page: Page, cdp: CDPSession, phase: () => Promise<T>):
   const b = await metrics(cdp);
   const d = (k: string) => (((b[k] ?? 0) - (a[k] ?? 0)) / wallSec) * 100;
   const longFrames = (await page.evaluate('window.__unsureProbe.takeLongFrames()')) as LongFrame[];
+  const imageRequests = ((await page.evaluate('window.__unsureProbe.mediaRequests()')) as number) - requestsBefore;
   return [
     r,
     {
@@ -84,6 +88,7 @@ async function watched<T>(page: Page, cdp: CDPSession, phase: () => Promise<T>):
       scriptPct: d('ScriptDuration'),
       layoutStylePct: d('LayoutDuration') + d('RecalcStyleDuration'),
       longFrames,
+      imageRequests,
     },
   ];
 }
@@ -324,8 +329,8 @@ export async function runUiResponsiveness(write: (s: string) => void = out, opts
     const phases = [...(press ? [{ name: 'key presses', main: press.main }] : []), ...scroll];
     write(
       formatTable([
-        ['page main thread CPU (% of wall time)', 'busy', 'script', 'style+layout'],
-        ...phases.map((s) => [s.name, s.main.busyPct, s.main.scriptPct, s.main.layoutStylePct]),
+        ['page main thread CPU (% of wall time)', 'busy', 'script', 'style+layout', 'images fetched'],
+        ...phases.map((s) => [s.name, s.main.busyPct, s.main.scriptPct, s.main.layoutStylePct, s.main.imageRequests]),
       ]),
     );
     if (opts.profile) {

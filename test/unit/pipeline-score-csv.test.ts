@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DoubtFlag } from '../../src/shared/api.js';
 import type { EngineSample, ScoreTable } from '../../src/main/engine/engine-client.js';
-import { SCORE_CSV_COLUMNS, csvCell, flagNames, scoreTableToCsv } from '../../src/main/engine/pipeline/score-csv.js';
+import { csvCell } from '../../src/main/engine/datasets/csv.js';
+import { SCORE_CSV_COLUMNS, flagNames, scoreTableToCsv } from '../../src/main/engine/pipeline/score-csv.js';
 
 test('cells with commas, quotes, newlines or edge spaces are quoted', () => {
   assert.equal(csvCell('plain/path.png'), 'plain/path.png');

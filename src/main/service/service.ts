@@ -24,7 +24,8 @@ import { IMAGE_SIZE, PIXELS_PER_IMAGE } from '../engine/types.js';
 import { resolveInsideRoots } from '../security/path-guard.js';
 import { buildInsights } from './insights.js';
 import { errorMessage, JobRunner, type JobContext } from './jobs.js';
-import { percentileOf, verdicts } from './verdicts.js';
+import { percentileOf } from '../engine/scores/thresholds.js';
+import { verdicts } from './verdicts.js';
 
 export interface ServiceOptions {
   engine: EngineClient;
@@ -389,9 +390,9 @@ export class UnsureService {
     const labelIssue = Number.isNaN(t.labelIssue[i]!) ? null : t.labelIssue[i]!;
     const predicted = t.classes[t.predicted[i]!] ?? '?';
     const percentiles = {
-      oodScore: percentileOf(t.heldOut.oodScore, t.oodScore[i]!),
-      knnDistance: percentileOf(t.heldOut.knnDistance, t.knnDistance[i]!),
-      msp: percentileOf(t.heldOut.msp, t.msp[i]!),
+      oodScore: pct(t.heldOut.oodScore, t.oodScore[i]!),
+      knnDistance: pct(t.heldOut.knnDistance, t.knnDistance[i]!),
+      msp: pct(t.heldOut.msp, t.msp[i]!),
     };
     const counts = new Map<string, number>();
     for (const n of neighbours) counts.set(n.label, (counts.get(n.label) ?? 0) + 1);
@@ -479,6 +480,8 @@ export function buildQueue(t: ScoreTable, data: OpenResult, _spec: unknown): Que
 }
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
+/** Held-out percentile; 0 where there is no reference (the contract's numbers are never NaN). */
+const pct = (ref: Float32Array, x: number) => percentileOf(ref, x) || 0;
 
 function retrainSummary(
   beforeTable: ScoreTable | null,

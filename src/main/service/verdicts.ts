@@ -52,16 +52,3 @@ export function verdicts(v: VerdictInput): string[] {
   }
   return out;
 }
-
-/** Percentile (0..100) of value within an ascending-sorted reference array. */
-export function percentileOf(sorted: Float32Array, value: number): number {
-  if (sorted.length === 0 || Number.isNaN(value)) return 0;
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return (100 * lo) / sorted.length;
-}

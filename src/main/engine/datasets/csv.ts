@@ -84,3 +84,9 @@ export function parseCsv(text: string): CsvRecord[] {
   if (!atFieldStart || field !== '' || fields.length > 0) endRecord();
   return records;
 }
+
+/** One CSV cell, quoted per RFC 4180 when needed (and when it has edge spaces, which a
+ * reader could otherwise trim). The inverse of parseCsv. */
+export function csvCell(value: string): string {
+  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}

@@ -3,6 +3,7 @@
 // reader can open the export as a dataset; the other columns record where each image came
 // from and what the reviewer decided, so the correction is auditable.
 import type { ScoreTable } from '../engine-client.js';
+import { csvCell } from '../datasets/csv.js';
 
 export type Cell = string | number | null;
 export type ManifestRow = Record<string, Cell>;
@@ -57,14 +58,15 @@ export function scoreCells(table: ScoreTable, i: number): Record<(typeof SCORE_C
   };
 }
 
-function csvCell(v: Cell): string {
-  if (v === null) return '';
-  const s = String(v);
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function csvLine(columns: readonly string[], row: ManifestRow): string {
-  return columns.map((c) => csvCell(row[c] ?? null)).join(',') + '\n';
+  return (
+    columns
+      .map((c) => {
+        const v = row[c] ?? null;
+        return v === null ? '' : csvCell(String(v));
+      })
+      .join(',') + '\n'
+  );
 }
 
 export function csvHeader(columns: readonly string[]): string {

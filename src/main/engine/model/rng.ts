@@ -1,17 +1,10 @@
 // Seeded randomness for everything the engine shuffles or splits, so the same seed gives
 // the same model (Math.random cannot be seeded).
 
-/** mulberry32: small, fast, good enough for shuffles and splits. Returns floats in [0, 1). */
-export function makeRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../datasets/random.js';
+
+/** The dataset layer's mulberry32: floats in [0, 1), the same sequence for the same seed. */
+export const makeRng: (seed: number) => () => number = mulberry32;
 
 /** Fisher-Yates in place. */
 export function shuffleInPlace<T extends { length: number; [i: number]: number }>(arr: T, rng: () => number): T {

@@ -2,6 +2,7 @@
 // Numbers keep 6 significant digits; an unavailable score (NaN) is an empty cell.
 import { DoubtFlag } from '../../../shared/api.js';
 import type { EngineSample, ScoreTable } from '../engine-client.js';
+import { csvCell } from '../datasets/csv.js';
 
 export const SCORE_CSV_COLUMNS = [
   'id',
@@ -21,10 +22,6 @@ export const SCORE_CSV_COLUMNS = [
   'rank',
   'flags',
 ] as const;
-
-export function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) || /^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 function num(v: number): string {
   return Number.isFinite(v) ? String(Number(v.toPrecision(6))) : '';
