@@ -58,4 +58,16 @@ describe('browser mode smoke test', () => {
     assert.equal(result.prediction.ok, true);
     assert.equal(result.prediction.result.predicted, digit.label);
   });
+
+  test('a dropped folder is refused in browser mode with a hint (only the desktop app sees paths)', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Retrain' }).waitFor();
+    await page.evaluate(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['path,label'], 'manifest.csv'));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, cancelable: true }));
+    });
+    await page.getByText('Dropping a folder opens it in the desktop app').waitFor();
+  });
 });

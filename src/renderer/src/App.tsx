@@ -19,6 +19,7 @@ import { DetailPanel } from './components/DetailPanel';
 import { DecisionBar } from './components/DecisionBar';
 import { LoadingScreen } from './components/LoadingScreen';
 import { OpenDatasetForm } from './components/OpenDatasetForm';
+import { useFolderDrop } from './hooks/useFolderDrop';
 import { RetrainPanel } from './components/RetrainPanel';
 import { ExportDialog } from './components/ExportDialog';
 import { InsightsDialog } from './components/InsightsDialog';
@@ -50,6 +51,7 @@ export function App() {
   const [reviewer, setReviewer] = useState(loadReviewer);
   const [since] = useState(() => new Date().toISOString());
   const { project, queue, progress, jobs, connected, loadError, refresh } = useProject(bridge, onError);
+  useFolderDrop(bridge, refresh, onError);
   const projectId = project?.projectId ?? null;
   const journal = useJournal(bridge, store, projectId, onError);
 
