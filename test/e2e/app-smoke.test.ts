@@ -63,11 +63,12 @@ describe('browser mode smoke test', () => {
     const page = await browser.newPage();
     await page.goto(server.url);
     await page.getByRole('button', { name: 'Retrain' }).waitFor();
-    await page.evaluate(() => {
+    // As a string: this code runs in the page, and the Node-side type-check has no DOM types.
+    await page.evaluate(`(() => {
       const dt = new DataTransfer();
       dt.items.add(new File(['path,label'], 'manifest.csv'));
       window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, cancelable: true }));
-    });
+    })()`);
     await page.getByText('Dropping a folder opens it in the desktop app').waitFor();
   });
 });

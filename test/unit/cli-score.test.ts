@@ -112,6 +112,23 @@ test('without a pool, training rows carry out-of-fold label issues', () => {
   assert.ok(rows.slice(1).every((row) => row[li] !== '' && Number(row[li]) >= 0));
 });
 
+test('labeled rows of a pool carry label_issue from the model that never saw their labels', async () => {
+  const labeledPool = await writeIdxDataset(path.join(tmp.dir, 'labeled-pool'), mnistSlice('test', 0, 120));
+  const out = path.join(tmp.dir, 'labeled-pool.csv');
+  const r = unsure('score', '--train', train, '--pool', labeledPool, '--out', out, '--epochs', '1', '--seed', '3');
+  assert.equal(r.code, 0, r.stderr);
+  const rows = parseCsv(readFileSync(out, 'utf8'));
+  const [li, label, predicted] = ['label_issue', 'label', 'predicted'].map((c) => rows[0].indexOf(c));
+  const body = rows.slice(1);
+  assert.equal(body.length, 120);
+  assert.ok(body.every((row) => row[li] !== '' && Number(row[li]) >= 0 && Number(row[li]) <= 1));
+  // Where the model disagrees with the label, the label is in more doubt than where it agrees.
+  const mean = (xs: string[][]) => xs.reduce((a, row) => a + Number(row[li]), 0) / xs.length;
+  const agree = body.filter((row) => row[label] === row[predicted]);
+  const disagree = body.filter((row) => row[label] !== row[predicted]);
+  if (disagree.length > 0) assert.ok(mean(disagree) > mean(agree));
+});
+
 test('train saves a model that score --model uses', () => {
   const dir = path.join(tmp.dir, 'model');
   const r = unsure('train', '--train', train, '--out', dir, '--epochs', '1');

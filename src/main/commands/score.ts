@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { EngineProgress } from '../engine/engine-client.js';
+import type { EngineProgress, ScoreTable } from '../engine/engine-client.js';
 import { writeFileAtomic } from '../engine/project/atomic-write.js';
 import { projectDirPath } from '../engine/project/project-dir.js';
 import { scoreTableToCsv } from '../engine/pipeline/score-csv.js';
@@ -39,6 +39,19 @@ ood_score,label_issue,review_priority,rank,flags. Every score is "higher = more 
 rank 1 is the row to review first.`;
 
 export class UsageError extends Error {}
+
+/**
+ * Labeled rows of a pool get label_issue from the trained model itself: it never saw the
+ * pool's labels, so its probability of the given label is already an out-of-sample judgement
+ * (training rows need the out-of-fold check for that).
+ */
+export function poolLabelIssues(samples: readonly { split: string; label: string | null }[], table: ScoreTable): void {
+  const C = table.classes.length;
+  samples.forEach((s, i) => {
+    const c = s.split === 'pool' && s.label !== null ? table.classes.indexOf(s.label) : -1;
+    if (c >= 0) table.labelIssue[i] = 1 - table.probs[i * C + c]!;
+  });
+}
 
 /** Every figure depends on it, so the CLI says which TensorFlow it runs on, first thing. */
 export function reportBackend(core: EngineCore): void {
@@ -184,6 +197,7 @@ export async function runScore(argv: string[]): Promise<number> {
       }
       const table = await core.score(bar.update);
       bar.done();
+      if (hasPool) poolLabelIssues(opened.samples, table);
       const rows = opened.samples.flatMap((s, i) => ((hasPool ? s.split === 'pool' : s.split === 'train') ? [i] : []));
       await writeFileAtomic(args.out, scoreTableToCsv(opened.samples, table, rows));
       let flagged = 0;
