@@ -1,4 +1,5 @@
 // `unsure score` and `unsure train` as a user runs them: a real process on real files.
+import { parseCsv } from './export-fixtures.js';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -21,34 +22,6 @@ function unsure(...args: string[]) {
     env: { ...process.env, UNSURE_HOME: path.join(tmp.dir, 'home') },
   });
   return { code: r.status, stderr: r.stderr, stdout: r.stdout };
-}
-
-/** Minimal RFC 4180 reader (quoted fields with commas, quotes and newlines). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  return rows;
 }
 
 before(async () => {

@@ -1,5 +1,6 @@
 // Real data for the export tests: PNG files on disk, pixels, journal entries folded by the
 // real foldJournal, and a score table filled with known values.
+import { parseCsv as parseCsvRecords } from '../../src/main/engine/datasets/csv.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DecisionAction, JournalEntry } from '../../src/shared/api.js';
@@ -79,34 +80,7 @@ export function scoreTable(samples: readonly EngineSample[], classes: string[], 
   };
 }
 
-/** Minimal RFC 4180 reader, enough to check the manifest independently of the writer. */
+/** Rows as the datasets layer reads them: a manifest must read back exactly as Unsure reads a CSV dataset. */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
+  return parseCsvRecords(text).map((r) => r.fields);
 }
