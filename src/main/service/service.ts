@@ -150,7 +150,7 @@ export class UnsureService {
     const table = await this.opts.engine.score(() => {});
     if (this.project !== p) return;
     p.table = table;
-    p.queue = buildQueue(table, p.data, p.spec);
+    p.queue = buildQueue(table, p.data);
   }
 
   /**
@@ -182,7 +182,7 @@ export class UnsureService {
         const table = await this.opts.engine.score(() => {});
         if (stale()) return;
         p.table = table;
-        p.queue = buildQueue(table, p.data, p.spec);
+        p.queue = buildQueue(table, p.data);
         this.emit({ type: 'done', jobId: 'labelcheck', task: 'labelcheck', result: null });
         this.setStatus('ready');
       } catch (err) {
@@ -288,7 +288,7 @@ export class UnsureService {
         const { train, table } = await this.trainAndScore(p, ctx, undefined, true);
         p.train = train;
         p.table = table;
-        p.queue = buildQueue(table, data, spec);
+        p.queue = buildQueue(table, data);
         this.setStatus('ready');
         this.runLabelCheck(p);
         return this.projectInfo();
@@ -318,7 +318,7 @@ export class UnsureService {
         const { train, table } = await this.trainAndScore(p, ctx, epochs);
         p.train = train;
         p.table = table;
-        p.queue = buildQueue(table, p.data, p.spec);
+        p.queue = buildQueue(table, p.data);
         this.setStatus('ready');
         this.runLabelCheck(p);
         return retrainSummary(before.table, before.train, table, train, p);
@@ -456,7 +456,7 @@ export class UnsureService {
  * The queue: every scored sample, most doubtful first. After a first pass (t.scored) that is
  * the pool and the held-out samples; the training samples join when their scores are in.
  */
-export function buildQueue(t: ScoreTable, data: OpenResult, _spec: unknown): Queue {
+export function buildQueue(t: ScoreTable, data: OpenResult): Queue {
   const n = data.samples.length;
   const labels = [...data.classes, OTHER_LABEL];
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
