@@ -86,3 +86,18 @@ test('degenerate and bad input', () => {
   assert.throws(() => fitOodScorer(flat, { weights: { energy: -1 } }), /weight energy/);
   assert.throws(() => s.score({ ...one(0.1, 0, 0), pOther: new Float32Array([2]) }), /pOther: row 0/);
 });
+
+test('a Mahalanobis column is averaged in at its weight; a scorer fitted with it requires it', () => {
+  const h = heldOut(500);
+  const maha = Float32Array.from(h.knnDistance, (x, i) => 100 + 40 * x + (i % 7));
+  const s = fitOodScorer({ ...h, mahalanobis: maha }, { weights: { knnDistance: 1, mahalanobis: 1 } });
+  const k = s.scales.knnDistance;
+  const m = s.scales.mahalanobis;
+  const c = s.combine({ ...one(0.3, -20, 0), mahalanobis: new Float32Array([500]) })[0];
+  const want = ((0.3 - k.median) / k.spread + (500 - m.median) / m.spread) / 2;
+  assert.ok(Math.abs(c - want) < 1e-4, `${c} vs ${want}`);
+  assert.throws(() => s.combine(one(0.3, -20, 0)), /fitted with it, the input has none/);
+  // Without the column its weight takes no part: knn alone.
+  const plain = fitOodScorer(h, { weights: { knnDistance: 1, mahalanobis: 1 } });
+  assert.ok(Math.abs(plain.combine(one(0.3, -20, 0))[0] - (0.3 - k.median) / k.spread) < 1e-5);
+});

@@ -7,6 +7,7 @@ import type { Classifier } from '../model/classifier.js';
 import { embedImages } from '../embeddings/embed.js';
 import { ExactCosineIndex } from '../embeddings/knn-index.js';
 import { computeScores, type LabelIssues } from '../scores/index.js';
+import { fitTiedGaussian, mahalanobisScore } from '../scores/mahalanobis.js';
 import { PIXELS_PER_IMAGE } from '../types.js';
 import type { CachedNeighbourhood } from './score-cache.js';
 
@@ -137,6 +138,27 @@ function rowsWhere(mask: Uint8Array, value: number): Int32Array {
   return Int32Array.from(out);
 }
 
+/**
+ * The rows' Mahalanobis distance to the known classes, fitted on the same training samples
+ * as the kNN base; null when the base is too small to fit a covariance on.
+ */
+function mahalanobisOf(input: ScoreInput, nb: Neighbourhood, given: Int32Array, rows: Int32Array): Float32Array | null {
+  const { dim, embeddings } = nb;
+  // Only labels the model has a column for; too few of them and there is nothing to fit.
+  const base = Int32Array.from(Array.from(knnBase(input)).filter((r) => given[r] >= 0));
+  if (base.length < 2) return null;
+  const baseVecs = new Float32Array(base.length * dim);
+  base.forEach((r, j) => baseVecs.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim));
+  const model = fitTiedGaussian(
+    baseVecs,
+    dim,
+    Int32Array.from(base, (r) => given[r]),
+  );
+  const queries = new Float32Array(rows.length * dim);
+  rows.forEach((r, j) => queries.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim));
+  return mahalanobisScore(model, queries);
+}
+
 export async function buildScoreTable(input: ScoreInput, report: Report = () => {}): Promise<ScoreResult> {
   const classes = input.classifier.classes;
   const n = input.labels.length;
@@ -197,6 +219,7 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
     return out;
   };
   const scores = computeScores({
+    mahalanobis: mahalanobisOf(input, nb, given, done),
     logits: pickRows(nb.logits, C, (m) => new Float32Array(m)),
     numClasses: C,
     otherClass: classIndex.get(OTHER_LABEL) ?? -1,

@@ -32,6 +32,11 @@ export interface ScoreInputs {
    */
   knnSims: Float32Array;
   k: number;
+  /**
+   * Per row: smallest squared Mahalanobis distance to a known class's mean in feature space
+   * (mahalanobis.ts), a component of oodScore. Absent: oodScore goes without it.
+   */
+  mahalanobis?: Float32Array | null;
   /** Rows held out from training. Those labelled with a known class are the in-distribution reference. */
   heldOutIndices: Int32Array;
   /** Given (final) label of every row: class index into the logits' columns, or -1 when unlabeled. */
@@ -166,8 +171,15 @@ export function computeScores(inp: ScoreInputs): ComputedScores {
   if (ref.length === 0)
     throw new Error('heldOutIndices: no held-out row has a known-class label to fit the OOD threshold on');
   const pick = (col: Float32Array): Float32Array => Float32Array.from(ref, (r) => col[r]);
-  const oodScorer = fitOodScorer({ knnDistance: pick(knnDistance), energy: pick(energy), msp: pick(mspKnown) });
-  const oodScore = oodScorer.score({ knnDistance, energy, msp: mspKnown, pOther });
+  const mahalanobis = inp.mahalanobis ?? null;
+  if (mahalanobis) expectLength(mahalanobis, n, 'mahalanobis');
+  const oodScorer = fitOodScorer({
+    knnDistance: pick(knnDistance),
+    energy: pick(energy),
+    msp: pick(mspKnown),
+    mahalanobis: mahalanobis ? pick(mahalanobis) : null,
+  });
+  const oodScore = oodScorer.score({ knnDistance, energy, msp: mspKnown, mahalanobis, pOther });
 
   let issues: LabelIssues;
   if (inp.oofProbs) {

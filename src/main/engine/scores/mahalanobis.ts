@@ -1,0 +1,130 @@
+// Class-conditional Gaussian distance (Lee et al. 2018): class means and one shared (tied)
+// covariance fitted on the training embeddings of the known classes; a sample's score is its
+// smallest squared Mahalanobis distance to a class mean. Unlike the kNN distance, it knows
+// which directions the classes vary along, so a sample off in a direction no digit varies in
+// looks far even when its cosine similarity to some neighbours is high.
+//
+// The covariance is shrunk towards a multiple of the identity by the Ledoit-Wolf amount: 128
+// dimensions from a few hundred samples would otherwise give a singular or noisy inverse.
+import * as tf from '@tensorflow/tfjs-node';
+import { rowCount } from './validate.js';
+
+export interface TiedGaussian {
+  dim: number;
+  /** Classes that had training vectors, in increasing order. */
+  classes: Int32Array;
+  /** classes.length x dim class means. */
+  means: Float32Array;
+  /** dim x dim inverse of the shrunk shared covariance. */
+  precision: Float32Array;
+  /** Ledoit-Wolf weight of the identity target, in [0, 1]. */
+  shrinkage: number;
+}
+
+/**
+ * Fits class means and the shrunk shared covariance. `classOf[i]` is row i's class (>= 0), or
+ * -1 to leave the row out.
+ */
+export function fitTiedGaussian(vectors: Float32Array, dim: number, classOf: Int32Array): TiedGaussian {
+  const n = rowCount(vectors, dim, 'fitTiedGaussian: vectors');
+  if (classOf.length !== n) throw new Error(`fitTiedGaussian: classOf has ${classOf.length} entries for ${n} vectors`);
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) if (classOf[i] >= 0) rows.push(i);
+  if (rows.length < 2) throw new Error(`fitTiedGaussian: needs at least 2 class-labelled vectors, got ${rows.length}`);
+  const classes = Int32Array.from(new Set(rows.map((i) => classOf[i]))).sort();
+  const slot = new Map(Array.from(classes, (c, j) => [c, j]));
+  const seg = Int32Array.from(rows, (i) => slot.get(classOf[i]) ?? -1);
+
+  const { means, cov, beta } = tf.tidy(() => {
+    const X = tf.tensor2d(vectors, [n, dim]).gather(tf.tensor1d(Int32Array.from(rows), 'int32'));
+    const segT = tf.tensor1d(seg, 'int32');
+    const counts = tf.unsortedSegmentSum(tf.ones([rows.length]), segT, classes.length).reshape([-1, 1]);
+    const M = tf.unsortedSegmentSum(X, segT, classes.length).div(counts);
+    const Xc = X.sub(M.gather(segT));
+    const N = rows.length;
+    const S = Xc.transpose().matMul(Xc).div(N);
+    // Ledoit-Wolf: sum over rows of ||x x^T - S||_F^2 = |x|^4 - 2 x^T S x + ||S||_F^2.
+    const sq = Xc.square().sum(1);
+    const xSx = Xc.matMul(S).mul(Xc).sum(1);
+    const b = sq
+      .square()
+      .sub(xSx.mul(2))
+      .sum()
+      .add(S.square().sum().mul(N))
+      .div(N * N);
+    return { means: M.dataSync() as Float32Array, cov: S.dataSync() as Float32Array, beta: b.dataSync()[0] };
+  });
+
+  let trace = 0;
+  for (let a = 0; a < dim; a++) trace += cov[a * dim + a];
+  // A degenerate base (all vectors equal) still needs an invertible matrix.
+  const mu = Math.max(trace / dim, 1e-12);
+  let delta = 0;
+  for (let a = 0; a < dim; a++)
+    for (let b = 0; b < dim; b++) {
+      const v = cov[a * dim + b] - (a === b ? mu : 0);
+      delta += v * v;
+    }
+  const shrinkage = delta > 0 ? Math.min(1, Math.max(0, beta / delta)) : 1;
+  const shrunk = new Float64Array(dim * dim);
+  for (let a = 0; a < dim; a++)
+    for (let b = 0; b < dim; b++)
+      shrunk[a * dim + b] = (1 - shrinkage) * cov[a * dim + b] + (a === b ? shrinkage * mu : 0);
+  return { dim, classes, means, precision: Float32Array.from(invertSpd(shrunk, dim)), shrinkage };
+}
+
+/** Smallest squared Mahalanobis distance of every vector to a class mean. */
+export function mahalanobisScore(model: TiedGaussian, vectors: Float32Array): Float32Array {
+  const { dim, means, precision } = model;
+  const n = rowCount(vectors, dim, 'mahalanobisScore: vectors');
+  const C = model.classes.length;
+  if (n === 0) return new Float32Array(0);
+  return tf.tidy(() => {
+    const M = tf.tensor2d(means, [C, dim]);
+    // Centred on the mean of the class means: the expanded form below subtracts large,
+    // nearly equal terms, which float32 handles better near the origin.
+    const g = M.mean(0, true);
+    const Mc = M.sub(g);
+    const P = tf.tensor2d(precision, [dim, dim]);
+    const X = tf.tensor2d(vectors, [n, dim]).sub(g);
+    const XP = X.matMul(P);
+    const xPx = XP.mul(X).sum(1, true);
+    const mPm = Mc.matMul(P).mul(Mc).sum(1).reshape([1, C]);
+    const d = xPx.sub(XP.matMul(Mc.transpose()).mul(2)).add(mPm);
+    return d.min(1).maximum(0).dataSync() as Float32Array;
+  });
+}
+
+/** Inverse of a symmetric positive definite matrix (Cholesky, float64). */
+function invertSpd(A: Float64Array, d: number): Float64Array {
+  const L = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = A[i * d + j];
+      for (let k = 0; k < j; k++) s -= L[i * d + k] * L[j * d + k];
+      if (i === j) {
+        if (!(s > 0)) throw new Error('fitTiedGaussian: covariance is not positive definite');
+        L[i * d + i] = Math.sqrt(s);
+      } else L[i * d + j] = s / L[j * d + j];
+    }
+  }
+  // inv(A) = inv(L)^T inv(L).
+  const Li = new Float64Array(d * d);
+  for (let j = 0; j < d; j++) {
+    Li[j * d + j] = 1 / L[j * d + j];
+    for (let i = j + 1; i < d; i++) {
+      let s = 0;
+      for (let k = j; k < i; k++) s -= L[i * d + k] * Li[k * d + j];
+      Li[i * d + j] = s / L[i * d + i];
+    }
+  }
+  const out = new Float64Array(d * d);
+  for (let a = 0; a < d; a++)
+    for (let b = a; b < d; b++) {
+      let s = 0;
+      for (let k = b; k < d; k++) s += Li[k * d + a] * Li[k * d + b];
+      out[a * d + b] = s;
+      out[b * d + a] = s;
+    }
+  return out;
+}
