@@ -1,20 +1,11 @@
 // Temperature scaling recovers the temperature that generated the labels.
+import { mulberry32 } from '../../src/main/engine/datasets/random.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { calibratedConfidence, fitTemperature, meanNll } from '../../src/main/engine/scores/calibration.js';
 import { softmax } from '../../src/main/engine/scores/softmax.js';
 
-/** mulberry32: deterministic uniform [0, 1). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** Logits of an over-confident model: labels drawn from softmax(logits / tTrue). */
 function synthetic(n: number, C: number, tTrue: number, seed: number): { logits: Float32Array; labels: Int32Array } {

@@ -1,19 +1,11 @@
 // computeScores end to end on a small hand-built scene whose doubtful rows are known.
+import { mulberry32 } from '../../src/main/engine/datasets/random.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DoubtFlag } from '../../src/shared/api.js';
 import { computeScores, type ScoreInputs } from '../../src/main/engine/scores/index.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 const K = 5;
 const HELD = 200;

@@ -127,26 +127,20 @@ export async function withExitCode(command: string, fn: () => Promise<void>): Pr
   }
 }
 
-function parseScoreArgs(argv: string[]) {
-  let values;
+/** Parses string-valued options; an unknown or malformed one is a UsageError (exit 2). */
+export function parseStringOptions<K extends string>(argv: string[], names: readonly K[]): Partial<Record<K, string>> {
+  const options = Object.fromEntries(names.map((n) => [n, { type: 'string' as const }]));
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        train: { type: 'string' },
-        pool: { type: 'string' },
-        out: { type: 'string' },
-        epochs: { type: 'string' },
-        seed: { type: 'string' },
-        model: { type: 'string' },
-        project: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Partial<
+      Record<K, string>
+    >;
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+}
+
+function parseScoreArgs(argv: string[]) {
+  const values = parseStringOptions(argv, ['train', 'pool', 'out', 'epochs', 'seed', 'model', 'project']);
   if (!values.train) throw new UsageError('--train <labeled dataset> is required');
   if (!values.out) throw new UsageError('--out <file.csv> is required');
   const outDir = path.dirname(path.resolve(values.out));

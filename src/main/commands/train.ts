@@ -2,9 +2,16 @@
 // provenance) to a folder that `unsure score --model` and the app can load.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { EngineCore } from '../engine/worker/engine-core.js';
-import { UsageError, defaultProjectDir, parseIntArg, progressPrinter, withExitCode, reportBackend } from './score.js';
+import {
+  UsageError,
+  defaultProjectDir,
+  parseIntArg,
+  progressPrinter,
+  withExitCode,
+  reportBackend,
+  parseStringOptions,
+} from './score.js';
 
 export const trainUsage = `Usage: unsure train --train <labeled dataset> --out <dir> [--epochs N] [--seed S] [--project <dir>]
 
@@ -23,23 +30,7 @@ Options:
 
 export async function runTrain(argv: string[]): Promise<number> {
   return withExitCode('train', async () => {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: argv,
-        options: {
-          train: { type: 'string' },
-          out: { type: 'string' },
-          epochs: { type: 'string' },
-          seed: { type: 'string' },
-          project: { type: 'string' },
-        },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const values = parseStringOptions(argv, ['train', 'out', 'epochs', 'seed', 'project']);
     if (!values.train) throw new UsageError('--train <labeled dataset> is required');
     if (!values.out) throw new UsageError('--out <dir> is required');
     const out = path.resolve(values.out);
