@@ -11,6 +11,7 @@ import { loadReviewer, saveReviewer } from './preferences';
 import { useProject } from './hooks/useProject';
 import { useJournal } from './hooks/useJournal';
 import { useSample } from './hooks/useSample';
+import { useLatest } from './hooks/useLatest';
 import { TopBar } from './components/TopBar';
 import { SessionBar } from './components/SessionBar';
 import { FilterBar } from './components/FilterBar';
@@ -161,13 +162,10 @@ export function App() {
 
   // The grid gets a handler that never changes, so a decision (which changes the anchor and
   // the current sample) does not re-render every visible tile, only the ones it changes.
-  const onPickRef = useRef(onPick);
-  useEffect(() => {
-    onPickRef.current = onPick;
-  });
+  const onPickRef = useLatest(onPick);
   const stableOnPick = useCallback(
     (id: string, pos: number, mods: { shift: boolean; toggle: boolean }) => onPickRef.current(id, pos, mods),
-    [],
+    [onPickRef],
   );
 
   const targetIds = useCallback((): string[] => {
@@ -392,18 +390,9 @@ export function App() {
     [decide, undo, currentPos, columns, rows, idAt, anchor, rangeSet, selectSimilar, startRetrain, project?.status],
   );
 
-  const runRef = useRef(run);
-  useEffect(() => {
-    runRef.current = run;
-  });
-  const dialogRef = useRef(dialog);
-  useEffect(() => {
-    dialogRef.current = dialog;
-  });
-  const keysRef = useRef(classKeys);
-  useEffect(() => {
-    keysRef.current = classKeys;
-  });
+  const runRef = useLatest(run);
+  const dialogRef = useLatest(dialog);
+  const keysRef = useLatest(classKeys);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -422,7 +411,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [dialogRef, keysRef, runRef]);
 
   const ready = !!project && !!queue;
   const canUndo = lastUndoableBatch(journal.fold) !== null;

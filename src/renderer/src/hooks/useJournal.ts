@@ -4,6 +4,7 @@ import type { RendererBridge } from '../bridge';
 import { foldJournal, mergeJournals, type FoldResult } from '../journal/fold';
 import type { JournalStore } from '../journal/store';
 import { JournalSync, type SyncState } from '../journal/sync';
+import { useLatest } from './useLatest';
 
 export interface JournalState {
   entries: JournalEntry[];
@@ -40,10 +41,7 @@ export function useJournal(
   });
   const [syncState, setSyncState] = useState<Tagged<SyncState>>({ projectId: null, value: EMPTY_SYNC });
   const syncRef = useRef<JournalSync | null>(null);
-  const onErrorRef = useRef(onError);
-  useEffect(() => {
-    onErrorRef.current = onError;
-  });
+  const onErrorRef = useLatest(onError);
 
   const addEntries = useCallback(
     (pid: string, lists: JournalEntry[][], loaded: boolean) =>
@@ -74,7 +72,7 @@ export function useJournal(
       addEntries(pid, [local, fromMain], true);
       await syncRef.current?.kick();
     });
-  }, [bridge, store, projectId, addEntries]);
+  }, [bridge, store, projectId, addEntries, onErrorRef]);
 
   useEffect(() => {
     if (!projectId) return;
@@ -99,7 +97,7 @@ export function useJournal(
       s.dispose();
       if (syncRef.current === s) syncRef.current = null;
     };
-  }, [bridge, store, projectId, reload]);
+  }, [bridge, store, projectId, reload, onErrorRef]);
 
   const append = useCallback(
     async (list: JournalEntry[]) => {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ProgressEvent, ProjectInfo, Queue } from '../../../shared/api';
 import type { RendererBridge } from '../bridge';
 import { applyJobEvent, type Jobs } from '../jobs/jobs';
+import { useLatest } from './useLatest';
 
 export interface ProjectState {
   project: ProjectInfo | null;
@@ -24,10 +25,7 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
   const [loadError, setLoadError] = useState<string | null>(null);
   const queueVersion = useRef<string | null>(null);
   const projectIdRef = useRef<string | null>(null);
-  const onErrorRef = useRef(onError);
-  useEffect(() => {
-    onErrorRef.current = onError;
-  });
+  const onErrorRef = useLatest(onError);
 
   const fetchSeq = useRef(0);
   const fetchQueue = useCallback(async () => {
@@ -41,7 +39,7 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
     } catch (err) {
       onErrorRef.current(`Could not load the review queue: ${msg(err)}`);
     }
-  }, [bridge]);
+  }, [bridge, onErrorRef]);
 
   const applyProject = useCallback(
     (p: ProjectInfo) => {
@@ -98,7 +96,7 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
       offEvent();
       offConn();
     };
-  }, [bridge, refresh, fetchQueue, applyProject, failProject]);
+  }, [bridge, refresh, fetchQueue, applyProject, failProject, onErrorRef]);
 
   return { project, queue, progress, jobs, connected, loadError, refresh };
 }
