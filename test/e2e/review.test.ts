@@ -154,6 +154,30 @@ describe('review loop in the browser', () => {
     assert.ok((await journal(server)).some((e) => e.entryId === entry.entryId));
   });
 
+  test('the right arrow skips a sample still to review, and only moves past a decided one', async () => {
+    const { page } = app;
+    const ids = await tileIds(page, 12);
+    const names = await Promise.all(ids.map((id) => tileName(page, id)));
+    const open = ids.findIndex((id, i) => i < ids.length - 1 && !/decided|skipped/.test(names[i]));
+    const done = ids.findIndex((id, i) => i < ids.length - 1 && names[i].includes('decided'));
+    assert.ok(open >= 0 && done >= 0, 'the top tiles hold both undecided and decided samples');
+
+    await tile(page, ids[open]).click();
+    await page.keyboard.press('ArrowRight');
+    const skip = await journaled(server, ids[open], null, 'skip');
+    assert.equal(skip.kind === 'decision' && skip.after, null, 'a skip records no label');
+    await eventually('the tile to say skipped', async () => (await tileName(page, ids[open])).includes('skipped'));
+    assert.equal(await currentId(page), ids[open + 1], 'a skip moves on to the next sample');
+
+    const before = (await journal(server)).length;
+    await tile(page, ids[done]).click();
+    await page.keyboard.press('ArrowRight');
+    await eventually('the arrow to move on', async () => (await currentId(page)) === ids[done + 1]);
+    assert.match(await tileName(page, ids[done]), /decided/, 'the decision stands');
+    await page.waitForTimeout(500);
+    assert.equal((await journal(server)).length, before, 'moving past a decided sample writes nothing');
+  });
+
   test('select similar, one key for all of them in one batch, one undo for the whole batch', async () => {
     const { page } = app;
     const ids = await tileIds(page, 8);

@@ -62,7 +62,15 @@ describe('commandForKey', () => {
     assert.deepEqual(commandForKey({ key: 'Backspace' }, k), { type: 'undo' });
   });
   test('movement, with shift extending the selection', () => {
-    assert.deepEqual(commandForKey({ key: 'ArrowRight' }, k), { type: 'move', dx: 1, dy: 0, extend: false });
+    assert.deepEqual(commandForKey({ key: 'ArrowLeft' }, k), { type: 'move', dx: -1, dy: 0, extend: false });
+    // The right arrow skips (App decides whether there is anything to skip); Shift+right extends.
+    assert.deepEqual(commandForKey({ key: 'ArrowRight' }, k), { type: 'skipOrMove' });
+    assert.deepEqual(commandForKey({ key: 'ArrowRight', shiftKey: true }, k), {
+      type: 'move',
+      dx: 1,
+      dy: 0,
+      extend: true,
+    });
     assert.deepEqual(commandForKey({ key: 'ArrowDown', shiftKey: true }, k), {
       type: 'move',
       dx: 0,

@@ -333,6 +333,24 @@ export function App() {
     [ensureSynced],
   );
 
+  const moveBy = useCallback(
+    (dx: number, dy: number, extend: boolean) => {
+      const pos = moveIndex(currentPos, dx, dy, columns, rows.length);
+      const id = idAt(pos);
+      if (!id) return;
+      if (extend) {
+        const a = anchor ?? currentPos;
+        setAnchor(a);
+        setSelected(rangeSet(a, pos));
+      } else {
+        setSelected(new Set());
+        setAnchor(pos);
+      }
+      setCurrentId(id);
+    },
+    [currentPos, columns, rows, idAt, anchor, rangeSet],
+  );
+
   const run = useCallback(
     (cmd: Command) => {
       switch (cmd.type) {
@@ -346,23 +364,17 @@ export function App() {
           return void decide({ action: 'keep' });
         case 'skip':
           return void decide({ action: 'skip' });
+        case 'skipOrMove':
+          // Skipping records "seen, no decision": for a sample already decided (or a multi-sample
+          // selection, which the arrow should not decide for) the arrow only moves on.
+          if (selected.size <= 1 && effectiveId && !journal.fold.samples.get(effectiveId)) {
+            return void decide({ action: 'skip' });
+          }
+          return moveBy(1, 0, false);
         case 'undo':
           return void undo();
-        case 'move': {
-          const pos = moveIndex(currentPos, cmd.dx, cmd.dy, columns, rows.length);
-          const id = idAt(pos);
-          if (!id) return;
-          if (cmd.extend) {
-            const a = anchor ?? currentPos;
-            setAnchor(a);
-            setSelected(rangeSet(a, pos));
-          } else {
-            setSelected(new Set());
-            setAnchor(pos);
-          }
-          setCurrentId(id);
-          return;
-        }
+        case 'move':
+          return moveBy(cmd.dx, cmd.dy, cmd.extend);
         case 'home':
         case 'end': {
           const id = idAt(cmd.type === 'home' ? 0 : rows.length - 1);
@@ -387,7 +399,19 @@ export function App() {
           return;
       }
     },
-    [decide, undo, currentPos, columns, rows, idAt, anchor, rangeSet, selectSimilar, startRetrain, project?.status],
+    [
+      decide,
+      undo,
+      moveBy,
+      selected,
+      effectiveId,
+      journal.fold,
+      rows,
+      idAt,
+      selectSimilar,
+      startRetrain,
+      project?.status,
+    ],
   );
 
   const runRef = useLatest(run);

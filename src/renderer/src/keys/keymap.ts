@@ -11,6 +11,8 @@ export type Command =
   | { type: 'accept' }
   | { type: 'keep' }
   | { type: 'skip' }
+  /** The right arrow: skips a sample still to be reviewed, else just moves right (see App). */
+  | { type: 'skipOrMove' }
   | { type: 'undo' }
   | { type: 'move'; dx: number; dy: number; extend: boolean }
   | { type: 'home' }
@@ -73,7 +75,7 @@ export function commandForKey(e: KeyLike, classKeys: ReadonlyMap<string, string>
     case 'Backspace':
       return { type: 'undo' };
     case 'ArrowRight':
-      return { type: 'move', dx: 1, dy: 0, extend };
+      return extend ? { type: 'move', dx: 1, dy: 0, extend } : { type: 'skipOrMove' };
     case 'ArrowLeft':
       return { type: 'move', dx: -1, dy: 0, extend };
     case 'ArrowDown':
