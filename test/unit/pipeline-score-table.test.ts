@@ -7,6 +7,8 @@ import { generateDistractors } from '../../src/main/engine/datasets/index.js';
 import { trainModel } from '../../src/main/engine/pipeline/train-model.js';
 import { buildScoreTable } from '../../src/main/engine/pipeline/score-table.js';
 import { PIXELS_PER_IMAGE } from '../../src/main/engine/types.js';
+import { LOW_LEVEL_DIM } from '../../src/main/engine/model/cnn.js';
+import type { Classifier } from '../../src/main/engine/model/classifier.js';
 import { DIGITS, mnistArrays, tempDir } from './model-fixtures.js';
 
 const tmp = tempDir();
@@ -101,7 +103,34 @@ test('trains with other as an extra class, reuses the cache, and scores every sa
     },
     (phase) => (embedded ||= phase === 'embedding'),
   );
+  assert.equal(first.lowLevelDim, LOW_LEVEL_DIM);
+  assert.equal(first.lowLevel?.length, n * LOW_LEVEL_DIM);
+  assert.equal(second.lowLevel, first.lowLevel, 'the channel statistics are reused with the embeddings');
+
+  // The same network without its channel statistics (as a user's model would be): the same
+  // neighbours, but the Mahalanobis term sees only the embedding, so ood_score differs.
+  const bare: Classifier = {
+    classes: m.classifier.classes,
+    embeddingDim: m.classifier.embeddingDim,
+    forward: (x) => {
+      const o = m.classifier.forward(x);
+      return { logits: o.logits, features: o.features };
+    },
+    dispose: () => {},
+  };
+  const plain = await buildScoreTable({
+    classifier: bare,
+    pixels,
+    labels,
+    trainIndices: m.trainIndices,
+    heldOutIndices: m.heldOutIndices,
+    modelVersion: `${m.modelVersion}-bare`,
+  });
   m.classifier.dispose();
+  assert.equal(plain.lowLevel, null);
+  assert.deepEqual(plain.table.neighbours, table.neighbours);
+  assert.notDeepEqual(plain.table.oodScore, table.oodScore);
+  assert.ok(mean(plain.table.oodScore, NT + NO + NP, n) > mean(plain.table.oodScore, NT + NO, NT + NO + NP));
   assert.equal(embedded, false, 'a reused scoring must not embed again');
   assert.deepEqual(second.table.neighbours, table.neighbours);
   assert.deepEqual(second.table.oodScore, table.oodScore);

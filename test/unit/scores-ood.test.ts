@@ -2,7 +2,12 @@
 // rising with the 'other' probability.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fitOodScorer, type OodComponents } from '../../src/main/engine/scores/ood-score.js';
+import {
+  DEFAULT_OOD_WEIGHTS,
+  SUPPORT_CAP,
+  fitOodScorer,
+  type OodComponents,
+} from '../../src/main/engine/scores/ood-score.js';
 
 /** Held-out in-distribution components: close neighbours, low energy, confident. */
 function heldOut(n: number): OodComponents {
@@ -90,7 +95,7 @@ test('degenerate and bad input', () => {
 test('a Mahalanobis column is averaged in at its weight; a scorer fitted with it requires it', () => {
   const h = heldOut(500);
   const maha = Float32Array.from(h.knnDistance, (x, i) => 100 + 40 * x + (i % 7));
-  const s = fitOodScorer({ ...h, mahalanobis: maha }, { weights: { knnDistance: 1, mahalanobis: 1 } });
+  const s = fitOodScorer({ ...h, mahalanobis: maha }, { weights: { knnDistance: 1, mahalanobis: 1, energy: 0 } });
   const k = s.scales.knnDistance;
   const m = s.scales.mahalanobis;
   const c = s.combine({ ...one(0.3, -20, 0), mahalanobis: new Float32Array([500]) })[0];
@@ -98,6 +103,23 @@ test('a Mahalanobis column is averaged in at its weight; a scorer fitted with it
   assert.ok(Math.abs(c - want) < 1e-4, `${c} vs ${want}`);
   assert.throws(() => s.combine(one(0.3, -20, 0)), /fitted with it, the input has none/);
   // Without the column its weight takes no part: knn alone.
-  const plain = fitOodScorer(h, { weights: { knnDistance: 1, mahalanobis: 1 } });
+  const plain = fitOodScorer(h, { weights: { knnDistance: 1, mahalanobis: 1, energy: 0 } });
   assert.ok(Math.abs(plain.combine(one(0.3, -20, 0))[0] - (0.3 - k.median) / k.spread) < 1e-5);
+});
+
+test('by default: knn and Mahalanobis at weight 1, energy at half weight and only its clipped excess', () => {
+  assert.deepEqual(DEFAULT_OOD_WEIGHTS, { knnDistance: 1, energy: 0.5, msp: 0, mahalanobis: 1 });
+  const h = heldOut(500);
+  const maha = Float32Array.from(h.knnDistance, (x, i) => 100 + 40 * x + (i % 7));
+  const s = fitOodScorer({ ...h, mahalanobis: maha });
+  const { knnDistance: k, mahalanobis: m, energy: e } = s.scales;
+  const base = (0.3 - k.median) / k.spread + (500 - m.median) / m.spread;
+  const at = (energy: number) => s.combine({ ...one(0.3, energy, 0.5), mahalanobis: new Float32Array([500]) })[0];
+  // Energy below its held-out median adds nothing (msp, at weight 0, never does).
+  assert.ok(Math.abs(at(e.median - 5) - base / 2.5) < 1e-4);
+  // Above it, half its excess on the common scale...
+  const x = e.median + 1.5 * e.spread;
+  assert.ok(Math.abs(at(x) - (base + 0.5 * 1.5) / 2.5) < 1e-4, `${at(x)}`);
+  // ...up to SUPPORT_CAP.
+  assert.ok(Math.abs(at(e.median + 50 * e.spread) - (base + 0.5 * SUPPORT_CAP) / 2.5) < 1e-4);
 });

@@ -1,5 +1,5 @@
-// Feature extraction: logits and L2-normalised penultimate features for N images in one
-// forward pass per batch. Normalising on the TensorFlow side means cosine similarity in
+// Feature extraction: logits, L2-normalised penultimate features and (when the model gives
+// them) low-level channel statistics for N images in one forward pass per batch. Normalising on the TensorFlow side means cosine similarity in
 // the kNN index is a plain dot product.
 import { tf } from '../model/tf.js';
 import type { Classifier } from '../model/classifier.js';
@@ -13,6 +13,9 @@ export interface Embedded {
   /** n * dim unit-norm features; null when the model exposes none. */
   embeddings: Float32Array | null;
   dim: number;
+  /** n * lowLevelDim first-layer channel statistics (model/channel-stats.ts); null when the model gives none. */
+  lowLevel: Float32Array | null;
+  lowLevelDim: number;
 }
 
 export interface EmbedOptions {
@@ -30,6 +33,8 @@ export async function embedImages(model: Classifier, pixels: Uint8Array, opts: E
   const dim = model.embeddingDim;
   const logits = new Float32Array(total * C);
   const embeddings = dim > 0 ? new Float32Array(total * dim) : null;
+  const lowDim = model.lowLevelDim ?? 0;
+  const lowLevel = lowDim > 0 ? new Float32Array(total * lowDim) : null;
   const buf = new Float32Array(batchSize * PIXELS_PER_IMAGE);
   for (let start = 0; start < total; start += batchSize) {
     if (opts.signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
@@ -42,7 +47,8 @@ export async function embedImages(model: Classifier, pixels: Uint8Array, opts: E
     // The last, shorter batch is padded to the full batch size: every new input shape makes
     // oneDNN build new kernels, which costs more than computing the padding rows.
     if (m < batchSize) buf.fill(0, m * PIXELS_PER_IMAGE);
-    const [lt, ft] = tf.tidy(() => {
+    let gaveFeatures = false;
+    const outs = tf.tidy(() => {
       const x = tf.tensor4d(buf, [batchSize, IMAGE_SIZE, IMAGE_SIZE, 1]);
       const out = model.forward(x);
       if (out.logits.shape[1] !== C) {
@@ -53,13 +59,33 @@ export async function embedImages(model: Classifier, pixels: Uint8Array, opts: E
         out.features && dim > 0
           ? tf.div(out.features, tf.add(tf.norm(out.features, 'euclidean', 1, true), 1e-12))
           : null;
-      return f ? [out.logits, f] : [out.logits];
-    }) as tf.Tensor[];
+      if (lowLevel && !out.lowLevel) throw new Error(`model announced ${lowDim} low-level statistics but gave none`);
+      if (lowLevel && out.lowLevel && out.lowLevel.shape[1] !== lowDim)
+        throw new Error(`model gave ${out.lowLevel.shape[1]} low-level statistics, announced ${lowDim}`);
+      const keep: tf.Tensor[] = [out.logits];
+      if (f) keep.push(f);
+      gaveFeatures = f !== null;
+      if (lowLevel && out.lowLevel) keep.push(out.lowLevel);
+      return keep;
+    });
+    const lt = outs[0];
+    const ft = gaveFeatures ? outs[1] : undefined;
+    const st = lowLevel ? outs[gaveFeatures ? 2 : 1] : undefined;
     logits.set(((await lt.data()) as Float32Array).subarray(0, m * C), start * C);
     if (ft && embeddings) embeddings.set(((await ft.data()) as Float32Array).subarray(0, m * dim), start * dim);
+    if (st && lowLevel) lowLevel.set(((await st.data()) as Float32Array).subarray(0, m * lowDim), start * lowDim);
     lt.dispose();
     ft?.dispose();
+    st?.dispose();
     opts.onProgress?.(start + m, total);
   }
-  return { n: total, numClasses: C, logits, embeddings, dim: embeddings ? dim : 0 };
+  return {
+    n: total,
+    numClasses: C,
+    logits,
+    embeddings,
+    dim: embeddings ? dim : 0,
+    lowLevel,
+    lowLevelDim: lowLevel ? lowDim : 0,
+  };
 }

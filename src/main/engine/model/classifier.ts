@@ -8,7 +8,12 @@ export interface Classifier {
   readonly classes: string[];
   /** Length of the feature vector, or 0 when the model exposes none. */
   readonly embeddingDim: number;
+  /**
+   * Length of the low-level statistics vector (channel-stats.ts) the model gives with every
+   * forward pass, or 0/absent when it gives none (a user's model: its layers are unknown).
+   */
+  readonly lowLevelDim?: number;
   /** x: [n, 28, 28, 1] floats 0..1. Called inside tf.tidy by the caller. */
-  forward(x: tf.Tensor4D): { logits: tf.Tensor2D; features: tf.Tensor2D | null };
+  forward(x: tf.Tensor4D): { logits: tf.Tensor2D; features: tf.Tensor2D | null; lowLevel?: tf.Tensor2D | null };
   dispose(): void;
 }

@@ -8,6 +8,7 @@
 import { tf } from './tf.js';
 import { IMAGE_SIZE } from '../types.js';
 import type { Classifier } from './classifier.js';
+import { channelStats } from './channel-stats.js';
 
 export const EMBEDDING_DIM = 128;
 export const CNN_ARCH = 'cnn-c32k5s2-c64k3s2-d128-v1';
@@ -24,6 +25,8 @@ const K1 = 5;
 const K2 = 3;
 // 28 -conv stride 2 same-> 14 -conv stride 2 same-> 7
 const FLAT = 7 * 7 * C2;
+/** Per-channel mean and standard deviation of the first conv layer (channel-stats.ts). */
+export const LOW_LEVEL_DIM = 2 * C1;
 
 export function weightShapes(numClasses: number): Record<WeightName, number[]> {
   return {
@@ -52,6 +55,8 @@ export interface ForwardOutput {
   logits: tf.Tensor2D;
   /** Penultimate layer's pre-activations (before ReLU and dropout), not normalised. */
   features: tf.Tensor2D;
+  /** [n, LOW_LEVEL_DIM]: the first conv layer's channel means, then its channel stds. */
+  lowLevel: tf.Tensor2D;
 }
 
 export class Cnn {
@@ -129,7 +134,7 @@ export class Cnn {
     // "how negative" is exactly what tells it apart from the digits it happens to resemble.
     const features = tf.fused.matMul({ a: flat, b: w.fc1W as tf.Tensor2D, bias: w.fc1B }) as tf.Tensor2D;
     const logits = tf.fused.matMul({ a: tf.relu(features), b: w.fc2W as tf.Tensor2D, bias: w.fc2B }) as tf.Tensor2D;
-    return { logits, features };
+    return { logits, features, lowLevel: channelStats(h1) };
   }
 
   /**
@@ -173,6 +178,7 @@ export function pixelsToTensor(pixels: Uint8Array, n: number, offset = 0): tf.Te
 /** The CNN with its class list, as scoring sees it. */
 export class CnnClassifier implements Classifier {
   readonly embeddingDim = EMBEDDING_DIM;
+  readonly lowLevelDim = LOW_LEVEL_DIM;
   constructor(
     readonly cnn: Cnn,
     readonly classes: string[],

@@ -1,21 +1,25 @@
-// What a scoring costs to recompute, kept in the project folder: the logits, embeddings and
-// neighbours of every sample for one model. With them a second launch recomputes only the
-// score columns (milliseconds) instead of embedding and searching again (seconds). One
-// file per model version, written under a temporary name and renamed into place; the
-// header names the model and the exact samples (their ids in order) it belongs to, and
-// anything that does not match is ignored.
+// What a scoring costs to recompute, kept in the project folder: the logits, embeddings,
+// first-layer channel statistics and neighbours of every sample for one model. With them a
+// second launch recomputes only the score columns (milliseconds) instead of embedding and
+// searching again (seconds). One file per model version, written under a temporary name
+// and renamed into place; the header names the model and the exact samples (their ids in
+// order) it belongs to, and anything that does not match is ignored.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-const MAGIC = 'unsure-score-cache-v1';
-/** Older models' caches are deleted beyond this many (each is ~35 MB for the demo). */
+// v2 added the channel statistics; a v1 file lacks them and is recomputed over.
+const MAGIC = 'unsure-score-cache-v2';
+/** Older models' caches are deleted beyond this many (each is ~55 MB for the demo). */
 const KEEP = 2;
 
 export interface CachedNeighbourhood {
   logits: Float32Array;
   embeddings: Float32Array;
   dim: number;
+  /** n * lowLevelDim (model/channel-stats.ts); null with lowLevelDim 0 when the model gives none. */
+  lowLevel: Float32Array | null;
+  lowLevelDim: number;
   neighbours: Int32Array;
   neighbourSims: Float32Array;
   k: number;
@@ -28,6 +32,7 @@ interface Header {
   n: number;
   numClasses: number;
   dim: number;
+  lowLevelDim: number;
   k: number;
 }
 
@@ -57,10 +62,15 @@ export async function saveScoreCache(
     n,
     numClasses: nb.logits.length / n,
     dim: nb.dim,
+    lowLevelDim: nb.lowLevelDim,
     k: nb.k,
   };
+  if ((nb.lowLevel?.length ?? 0) !== n * nb.lowLevelDim)
+    throw new Error(
+      `saveScoreCache: ${nb.lowLevel?.length ?? 0} low-level values for ${n} samples x ${nb.lowLevelDim}`,
+    );
   const json = Buffer.from(JSON.stringify(header));
-  // Header length, header padded to 4 bytes, then the four arrays (all 4-byte elements).
+  // Header length, header padded to 4 bytes, then the five arrays (all 4-byte elements).
   const pad = (4 - ((4 + json.length) % 4)) % 4;
   const len = Buffer.alloc(4);
   len.writeUInt32LE(json.length + pad);
@@ -68,7 +78,7 @@ export async function saveScoreCache(
     len,
     json,
     Buffer.alloc(pad, 0x20),
-    ...[nb.logits, nb.embeddings, nb.neighbours, nb.neighbourSims].map((a) =>
+    ...[nb.logits, nb.embeddings, nb.lowLevel ?? new Float32Array(0), nb.neighbours, nb.neighbourSims].map((a) =>
       Buffer.from(a.buffer, a.byteOffset, a.byteLength),
     ),
   ];
@@ -103,7 +113,8 @@ export async function loadScoreCache(
     const n = ids.length;
     if (h.magic !== MAGIC || h.modelVersion !== modelVersion || h.n !== n || h.samplesHash !== samplesHashOf(ids))
       return null;
-    const sizes = [n * h.numClasses, n * h.dim, n * h.k, n * h.k];
+    if (!(Number.isInteger(h.lowLevelDim) && h.lowLevelDim >= 0)) return null;
+    const sizes = [n * h.numClasses, n * h.dim, n * h.lowLevelDim, n * h.k, n * h.k];
     if (4 + hlen + 4 * sizes.reduce((a, b) => a + b, 0) !== buf.length) return null;
     // One aligned copy of the payload; the arrays are views into it.
     const payload = new Uint8Array(buf.subarray(4 + hlen)).buffer;
@@ -117,8 +128,10 @@ export async function loadScoreCache(
       logits: take((b, o, l) => new Float32Array(b, o, l), sizes[0]!),
       embeddings: take((b, o, l) => new Float32Array(b, o, l), sizes[1]!),
       dim: h.dim,
-      neighbours: take((b, o, l) => new Int32Array(b, o, l), sizes[2]!),
-      neighbourSims: take((b, o, l) => new Float32Array(b, o, l), sizes[3]!),
+      lowLevel: h.lowLevelDim > 0 ? take((b, o, l) => new Float32Array(b, o, l), sizes[2]!) : null,
+      lowLevelDim: h.lowLevelDim,
+      neighbours: take((b, o, l) => new Int32Array(b, o, l), sizes[3]!),
+      neighbourSims: take((b, o, l) => new Float32Array(b, o, l), sizes[4]!),
       k: h.k,
     };
   } catch {

@@ -6,6 +6,7 @@ import type { ScoreTable } from '../engine-client.js';
 import type { Classifier } from '../model/classifier.js';
 import { embedImages } from '../embeddings/embed.js';
 import { ExactCosineIndex } from '../embeddings/knn-index.js';
+import { jointRows, type FeatureBlock } from '../embeddings/joint-features.js';
 import { computeScores, type LabelIssues } from '../scores/index.js';
 import { fitTiedGaussian, mahalanobisScore } from '../scores/mahalanobis.js';
 import { PIXELS_PER_IMAGE } from '../types.js';
@@ -55,6 +56,9 @@ export interface ScoreResult {
   dim: number;
   /** n * C raw logits. */
   logits: Float32Array;
+  /** n * lowLevelDim first-layer channel statistics (model/channel-stats.ts), or null. */
+  lowLevel: Float32Array | null;
+  lowLevelDim: number;
   temperature: number;
 }
 
@@ -62,6 +66,8 @@ interface Neighbourhood {
   logits: Float32Array;
   embeddings: Float32Array;
   dim: number;
+  lowLevel: Float32Array | null;
+  lowLevelDim: number;
   /** n * k; -1 / NaN on rows not searched yet. */
   neighbours: Int32Array;
   neighbourSims: Float32Array;
@@ -86,6 +92,8 @@ async function embedAll(input: ScoreInput, report: Report): Promise<Neighbourhoo
     logits: e.logits,
     embeddings: e.embeddings,
     dim: e.dim,
+    lowLevel: e.lowLevel,
+    lowLevelDim: e.lowLevelDim,
     neighbours: new Int32Array(n * k).fill(-1),
     neighbourSims: new Float32Array(n * k).fill(Number.NaN),
     k,
@@ -140,23 +148,24 @@ function rowsWhere(mask: Uint8Array, value: number): Int32Array {
 
 /**
  * The rows' Mahalanobis distance to the known classes, fitted on the same training samples
- * as the kNN base; null when the base is too small to fit a covariance on.
+ * as the kNN base, over the joint vector [unit embedding, first-layer channel statistics]
+ * (the embedding alone when the model gives no statistics); null when the base is too
+ * small to fit a covariance on. One Gaussian over both blocks rather than one per block: it
+ * also knows how the two co-vary within a class (ood-score.ts has the measurements).
  */
 function mahalanobisOf(input: ScoreInput, nb: Neighbourhood, given: Int32Array, rows: Int32Array): Float32Array | null {
-  const { dim, embeddings } = nb;
   // Only labels the model has a column for; too few of them and there is nothing to fit.
   const base = Int32Array.from(Array.from(knnBase(input)).filter((r) => given[r] >= 0));
   if (base.length < 2) return null;
-  const baseVecs = new Float32Array(base.length * dim);
-  base.forEach((r, j) => baseVecs.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim));
+  const blocks: FeatureBlock[] = [{ values: nb.embeddings, dim: nb.dim }];
+  if (nb.lowLevel && nb.lowLevelDim > 0) blocks.push({ values: nb.lowLevel, dim: nb.lowLevelDim });
+  const fit = jointRows(base, blocks);
   const model = fitTiedGaussian(
-    baseVecs,
-    dim,
+    fit.vectors,
+    fit.dim,
     Int32Array.from(base, (r) => given[r]),
   );
-  const queries = new Float32Array(rows.length * dim);
-  rows.forEach((r, j) => queries.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim));
-  return mahalanobisScore(model, queries);
+  return mahalanobisScore(model, jointRows(rows, blocks).vectors);
 }
 
 export async function buildScoreTable(input: ScoreInput, report: Report = () => {}): Promise<ScoreResult> {
@@ -170,6 +179,8 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
       logits: reuse.logits,
       embeddings: reuse.embeddings,
       dim: reuse.dim,
+      lowLevel: reuse.lowLevel,
+      lowLevelDim: reuse.lowLevelDim,
       // Copies: the earlier table may already be in the caller's hands.
       neighbours: t.scored ? t.neighbours.slice() : t.neighbours,
       neighbourSims: t.scored ? t.neighbourSims.slice() : t.neighbourSims,
@@ -178,7 +189,13 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
     };
   } else if (input.cached) {
     const c = input.cached;
-    if (c.logits.length !== n * classes.length || c.embeddings.length !== n * c.dim || c.neighbours.length !== n * c.k)
+    if (
+      c.logits.length !== n * classes.length ||
+      c.embeddings.length !== n * c.dim ||
+      c.neighbours.length !== n * c.k ||
+      c.lowLevelDim !== (input.classifier.lowLevelDim ?? 0) ||
+      (c.lowLevel?.length ?? 0) !== n * c.lowLevelDim
+    )
       throw new Error('cached scores do not fit these samples and this model');
     nb = { ...c, searched: new Uint8Array(n).fill(1) };
     report('neighbours', 0.6, 'Using the embeddings and neighbours saved with this model');
@@ -269,5 +286,13 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
     heldOutIndices: input.heldOutIndices,
     ...(complete ? {} : { scored: nb.searched.slice() }),
   };
-  return { table, embeddings: nb.embeddings, dim, logits: nb.logits, temperature: scores.temperature };
+  return {
+    table,
+    embeddings: nb.embeddings,
+    dim,
+    logits: nb.logits,
+    lowLevel: nb.lowLevel,
+    lowLevelDim: nb.lowLevelDim,
+    temperature: scores.temperature,
+  };
 }

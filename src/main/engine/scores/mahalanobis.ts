@@ -2,9 +2,11 @@
 // covariance fitted on the training embeddings of the known classes; a sample's score is its
 // smallest squared Mahalanobis distance to a class mean. Unlike the kNN distance, it knows
 // which directions the classes vary along, so a sample off in a direction no digit varies in
-// looks far even when its cosine similarity to some neighbours is high.
+// looks far even when its cosine similarity to some neighbours is high. Scoring gives it
+// the embedding joined with the first conv layer's channel statistics (192 dimensions for
+// our CNN; pipeline/score-table.ts, ood-score.ts for why).
 //
-// The covariance is shrunk towards a multiple of the identity by the Ledoit-Wolf amount: 128
+// The covariance is shrunk towards a multiple of the identity by the Ledoit-Wolf amount: 192
 // dimensions from a few hundred samples would otherwise give a singular or noisy inverse.
 import * as tf from '@tensorflow/tfjs-node';
 import { rowCount } from './validate.js';
