@@ -60,6 +60,8 @@ export const ProjectInfo = z.object({
   backend: BackendInfo,
   /** Held-out accuracy of the current model (samples it did not train on). */
   heldOutAccuracy: z.number().nullable(),
+  /** Revision of the queue the main side holds now (Queue.revision), null before the first ranking. */
+  queueRevision: z.string().nullable(),
 });
 export type ProjectInfo = z.infer<typeof ProjectInfo>;
 
@@ -70,6 +72,8 @@ export type ProjectInfo = z.infer<typeof ProjectInfo>;
  */
 export const Queue = z.object({
   modelVersion: z.string(),
+  /** Changes whenever the queue is rebuilt (a new model, or new scores such as the label check's). */
+  revision: z.string(),
   ids: z.array(z.string()),
   /** Where the sample comes from: 0 = training set, 1 = review pool. */
   split: z.array(z.number().int()),

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './browser.js';
 import { makeDigitFixture, type DigitFixture } from './fixtures.js';
-import { startServer, waitReady, type StartedServer } from './server.js';
+import { startServer, waitReady, waitSettled, type StartedServer } from './server.js';
 import {
   eventually,
   journaled,
@@ -102,6 +102,12 @@ describe('errors are shown and decisions survive them', () => {
   test('a dataset that cannot be opened says why', async () => {
     const { page } = app;
     const missing = path.join(tmp, 'no-such-dataset');
+    // The failed open sends status changes but leaves the queue as it is: nothing to refetch.
+    await waitSettled(server);
+    const queueFetches: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/getQueue')) queueFetches.push(r.url());
+    });
     await page.getByRole('button', { name: 'Open dataset' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'Open dataset' });
     await dialog.getByLabel('Train path').fill(missing);
@@ -111,5 +117,6 @@ describe('errors are shown and decisions survive them', () => {
     // The open project and its decisions are still there.
     await showOnly(page, 'decided');
     assert.match(await tileName(page, offlineDecision), /decided 5$/);
+    assert.equal(queueFetches.length, 0, 'the unchanged queue (same revision) is not fetched again');
   });
 });

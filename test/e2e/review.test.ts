@@ -184,21 +184,18 @@ describe('review loop in the browser', () => {
     await tile(page, ids[4]).click();
     // Enter goes in the very moment "N selected" is on the page (a MutationObserver, before any
     // later task): a reviewer's key press must act on what the screen shows, even that early.
-    const pressed = page.evaluate(
-      () =>
-        new Promise<number>((resolve) => {
-          const bar = document.querySelector('[role="toolbar"][aria-label="Decide"]')!;
-          const seen = new MutationObserver(() => {
-            const m = /(\d+) selected/.exec(bar.textContent ?? '');
-            if (!m || Number(m[1]) < 2) return;
-            seen.disconnect();
-            const key = { key: 'Enter', bubbles: true, cancelable: true };
-            (document.activeElement ?? document.body).dispatchEvent(new KeyboardEvent('keydown', key));
-            resolve(Number(m[1]));
-          });
-          seen.observe(bar, { subtree: true, childList: true, characterData: true });
-        }),
-    );
+    const pressed = page.evaluate(`new Promise((resolve) => {
+      const bar = document.querySelector('[role="toolbar"][aria-label="Decide"]');
+      const seen = new MutationObserver(() => {
+        const m = /(\\d+) selected/.exec(bar.textContent ?? '');
+        if (!m || Number(m[1]) < 2) return;
+        seen.disconnect();
+        const key = { key: 'Enter', bubbles: true, cancelable: true };
+        (document.activeElement ?? document.body).dispatchEvent(new KeyboardEvent('keydown', key));
+        resolve(Number(m[1]));
+      });
+      seen.observe(bar, { subtree: true, childList: true, characterData: true });
+    })`) as Promise<number>;
     await page.getByRole('button', { name: 'Select similar' }).click();
     const selected = await pressed;
     const batch = await eventually('one batch covering the selection', async () => {

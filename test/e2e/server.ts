@@ -99,11 +99,12 @@ export async function waitSettled(server: StartedServer, timeoutMs = 300_000): P
   const until = Date.now() + timeoutMs;
   for (;;) {
     const q = await callApi<{ ids: string[]; split: number[] } | null>(server, 'getQueue');
-    const row = q ? q.split.indexOf(0) : -1;
-    if (q && row >= 0) {
-      const d = await callApi<{ scores: { labelIssue: number | null } }>(server, 'getSample', { id: q.ids[row] }).catch(
-        () => null, // still being scored
-      );
+    // A few training rows, not just the first: the first may be one a reviewer relabeled.
+    const rows = q ? q.split.flatMap((s, row) => (s === 0 ? [row] : [])).slice(0, 5) : [];
+    for (const row of rows) {
+      const d = await callApi<{ scores: { labelIssue: number | null } }>(server, 'getSample', {
+        id: q!.ids[row],
+      }).catch(() => null); // still being scored
       if (d && d.scores.labelIssue !== null) return;
     }
     if (Date.now() > until) throw new Error(`label check not finished after ${timeoutMs} ms\n${server.output()}`);

@@ -63,7 +63,7 @@ test('the first pass ranks the pool and the held-out reference, and leaves the t
 });
 
 test('the queue of a first pass holds the scored samples, most doubtful first', () => {
-  const q = buildQueue(first, opened);
+  const q = buildQueue(first, opened, 'r1');
   assert.equal(q.ids.length, NP + first.heldOutIndices.length);
   for (let r = 1; r < q.priority.length; r++) assert.ok(q.priority[r - 1]! >= q.priority[r]!);
   assert.ok(q.priority.every((p) => Number.isFinite(p)));
@@ -95,7 +95,7 @@ test('the second pass completes every row and keeps the first pass values exactl
   for (let i = 0; i < NT; i++) {
     for (let j = 0; j < full.k; j++) assert.notEqual(full.neighbours[i * full.k + j], i);
   }
-  assert.equal(buildQueue(full, opened).ids.length, NT + NP);
+  assert.equal(buildQueue(full, opened, 'r2').ids.length, NT + NP);
 });
 
 test('a full pass from scratch gives the same table as the two passes', async () => {

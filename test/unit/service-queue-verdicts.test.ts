@@ -43,7 +43,7 @@ function table(): { t: ScoreTable; data: OpenResult } {
 describe('the review queue', () => {
   test('is ordered by review priority, most doubtful first, with columns aligned', () => {
     const { t, data } = table();
-    const q = buildQueue(t, data);
+    const q = buildQueue(t, data, 'r1');
     assert.deepEqual(q.ids, ['c', 'd', 'b', 'a']);
     assert.deepEqual(q.split, [1, 1, 0, 0]);
     assert.deepEqual(q.given, [-1, 1, 1, 0]);

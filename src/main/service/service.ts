@@ -2,6 +2,7 @@
 // reads (samples, the current ScoreTable, the decision journal) and delegates every heavy
 // computation to the worker-backed engine, so its methods return in milliseconds.
 import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
   ApiError,
@@ -57,7 +58,17 @@ export class UnsureService {
   private backendInfo: { backend: string; libtensorflow: string; tfjsNode: string } | null = null;
   private labelCheck: AbortController | null = null;
 
+  /** Queue revisions are unique across launches: a renderer that outlives a restart must refetch. */
+  private readonly launchId = randomUUID().slice(0, 8);
+  private queueBuilds = 0;
+
   constructor(private readonly opts: ServiceOptions) {}
+
+  /** A new score table re-ranks the queue; the new revision tells the renderer to fetch it. */
+  private setTable(p: OpenProject, table: ScoreTable): void {
+    p.table = table;
+    p.queue = buildQueue(table, p.data, `${this.launchId}-${++this.queueBuilds}`);
+  }
 
   /** Opens the initial dataset (or the demo) in the background. */
   async start(): Promise<string> {
@@ -120,6 +131,7 @@ export class UnsureService {
       thresholds: p?.table?.thresholds ?? null,
       backend: this.backendInfo ?? { backend: 'unknown', libtensorflow: 'unknown', tfjsNode: 'unknown' },
       heldOutAccuracy: p?.train?.heldOutAccuracy ?? null,
+      queueRevision: p?.queue?.revision ?? null,
     };
   }
 
@@ -149,8 +161,7 @@ export class UnsureService {
     // of background work would only distract.
     const table = await this.opts.engine.score(() => {});
     if (this.project !== p) return;
-    p.table = table;
-    p.queue = buildQueue(table, p.data);
+    this.setTable(p, table);
   }
 
   /**
@@ -181,8 +192,7 @@ export class UnsureService {
         if (stale()) return;
         const table = await this.opts.engine.score(() => {});
         if (stale()) return;
-        p.table = table;
-        p.queue = buildQueue(table, p.data);
+        this.setTable(p, table);
         this.emit({ type: 'done', jobId: 'labelcheck', task: 'labelcheck', result: null });
         this.setStatus('ready');
       } catch (err) {
@@ -287,8 +297,7 @@ export class UnsureService {
         await touchRecent({ projectId: path.basename(dir), name: this.projectInfo().name, dataset: spec });
         const { train, table } = await this.trainAndScore(p, ctx, undefined, true);
         p.train = train;
-        p.table = table;
-        p.queue = buildQueue(table, data);
+        this.setTable(p, table);
         this.setStatus('ready');
         this.runLabelCheck(p);
         return this.projectInfo();
@@ -317,8 +326,7 @@ export class UnsureService {
       try {
         const { train, table } = await this.trainAndScore(p, ctx, epochs);
         p.train = train;
-        p.table = table;
-        p.queue = buildQueue(table, p.data);
+        this.setTable(p, table);
         this.setStatus('ready');
         this.runLabelCheck(p);
         return retrainSummary(before.table, before.train, table, train, p);
@@ -456,7 +464,7 @@ export class UnsureService {
  * The queue: every scored sample, most doubtful first. After a first pass (t.scored) that is
  * the pool and the held-out samples; the training samples join when their scores are in.
  */
-export function buildQueue(t: ScoreTable, data: OpenResult): Queue {
+export function buildQueue(t: ScoreTable, data: OpenResult, revision: string): Queue {
   const n = data.samples.length;
   const labels = [...data.classes, OTHER_LABEL];
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
@@ -466,6 +474,7 @@ export function buildQueue(t: ScoreTable, data: OpenResult): Queue {
   const order = rows.sort((a, b) => t.reviewPriority[b]! - t.reviewPriority[a]!);
   return {
     modelVersion: t.modelVersion,
+    revision,
     ids: order.map((i) => data.samples[i]!.id),
     split: order.map((i) => (data.samples[i]!.split === 'train' ? 0 : 1)),
     given: order.map((i) => {

@@ -112,3 +112,25 @@ export async function outOfFoldLabelIssues(
   const given = Int32Array.from(input.labels, (l) => (l === null ? -1 : classes.indexOf(l)));
   return findLabelIssues(probs, classes.length, given);
 }
+
+/**
+ * The check's verdicts for the labels as they are now. A reviewer keeps deciding while a
+ * check runs (it takes as long as a training), so the labels it judged and the current
+ * model's may differ in a few rows: those rows get NaN (not judged: their label is new),
+ * every other row keeps its verdict. Dropping the whole check for one new decision would
+ * leave the queue without label issues until the next retrain.
+ */
+export function labelIssuesFor(
+  judged: readonly (string | null)[],
+  issues: LabelIssues,
+  current: readonly (string | null)[],
+): LabelIssues | null {
+  if (judged.length !== current.length || issues.scores.length !== current.length) return null;
+  let scores = issues.scores;
+  for (let i = 0; i < current.length; i++) {
+    if (judged[i] === current[i]) continue;
+    if (scores === issues.scores) scores = Float32Array.from(issues.scores);
+    scores[i] = NaN;
+  }
+  return scores === issues.scores ? issues : { ...issues, scores };
+}

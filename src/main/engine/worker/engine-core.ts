@@ -33,7 +33,7 @@ import { stratifiedHoldOut } from '../pipeline/holdout.js';
 import { loadUserModel } from '../model/user-model.js';
 import type { Classifier } from '../model/classifier.js';
 import { buildScoreTable, type ScoreResult } from '../pipeline/score-table.js';
-import { outOfFoldLabelIssues } from '../pipeline/label-check.js';
+import { labelIssuesFor, outOfFoldLabelIssues } from '../pipeline/label-check.js';
 import type { LabelIssues } from '../scores/index.js';
 import { shippedDemoModelDir } from '../pipeline/shipped-model.js';
 import { loadScoreCache, saveScoreCache } from '../pipeline/score-cache.js';
@@ -63,7 +63,8 @@ export class EngineCore {
   private scored: ScoreResult | null = null;
   private poolIndex: { index: ExactCosineIndex; rows: Int32Array; modelVersion: string } | null = null;
   /** Out-of-fold label issues, keyed by the labels they judged. */
-  private labelIssues: { labelsHash: string; issues: LabelIssues } | null = null;
+  /** The last label check's verdicts, with the labels it judged. */
+  private labelIssues: { labels: (string | null)[]; issues: LabelIssues } | null = null;
 
   /**
    * @param allocate makes the pixel buffer; the worker passes a SharedArrayBuffer allocator
@@ -233,11 +234,8 @@ export class EngineCore {
   async score(onProgress: Progress, options: ScoreOptions = {}): Promise<ScoreTable> {
     const o = this.requireOpen();
     const m = this.requireModel();
-    const labelsHash = dataHashOf(
-      o.samples.map((s) => s.id),
-      m.labels,
-    );
-    const labelIssues = this.labelIssues?.labelsHash === labelsHash ? this.labelIssues.issues : null;
+    const li = this.labelIssues;
+    const labelIssues = li ? labelIssuesFor(li.labels, li.issues, m.labels) : null;
     const ids = o.samples.map((s) => s.id);
     // A model loaded from a user folder may change behind the same name: never cached.
     const cacheable = !m.modelVersion.startsWith('user-');
@@ -269,6 +267,8 @@ export class EngineCore {
           logits: result.logits,
           embeddings: result.embeddings,
           dim: result.dim,
+          lowLevel: result.lowLevel,
+          lowLevelDim: result.lowLevelDim,
           neighbours: result.table.neighbours,
           neighbourSims: result.table.neighbourSims,
           k: result.table.k,
@@ -312,13 +312,7 @@ export class EngineCore {
         }),
       signal,
     );
-    this.labelIssues = {
-      labelsHash: dataHashOf(
-        o.samples.map((s) => s.id),
-        labels,
-      ),
-      issues,
-    };
+    this.labelIssues = { labels: [...labels], issues };
     return issues.scores;
   }
 

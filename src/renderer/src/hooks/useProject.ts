@@ -23,7 +23,8 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
   const [jobs, setJobs] = useState<Jobs>(new Map());
   const [connected, setConnected] = useState(true);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const queueVersion = useRef<string | null>(null);
+  /** Revision of the queue fetched last (or being fetched): a project whose queueRevision differs needs a fetch. */
+  const queueRevision = useRef<string | null>(null);
   const projectIdRef = useRef<string | null>(null);
   const onErrorRef = useLatest(onError);
 
@@ -34,25 +35,40 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
     try {
       const q = await bridge.invoke('getQueue', {});
       if (seq !== fetchSeq.current) return;
-      queueVersion.current = q?.modelVersion ?? null;
+      queueRevision.current = q?.revision ?? null;
       setQueue(q);
     } catch (err) {
+      queueRevision.current = null;
       onErrorRef.current(`Could not load the review queue: ${msg(err)}`);
     }
   }, [bridge, onErrorRef]);
 
-  const applyProject = useCallback(
+  /**
+   * The queue is a few MB at 100,000 samples: fetched only when the main side has a new
+   * revision (a new model, or the label check's re-ranking), not on every status change.
+   */
+  const followProject = useCallback(
     (p: ProjectInfo) => {
       if (projectIdRef.current !== p.projectId) {
         projectIdRef.current = p.projectId;
-        queueVersion.current = null;
+        queueRevision.current = null;
         setQueue(null);
       }
       setProject(p);
-      setLoadError(null);
-      if (p.status === 'ready' || (p.modelVersion && p.modelVersion !== queueVersion.current)) return fetchQueue();
+      if (p.queueRevision !== null && p.queueRevision !== queueRevision.current) {
+        queueRevision.current = p.queueRevision;
+        void fetchQueue();
+      }
     },
     [fetchQueue],
+  );
+
+  const applyProject = useCallback(
+    (p: ProjectInfo) => {
+      followProject(p);
+      setLoadError(null);
+    },
+    [followProject],
   );
   const failProject = useCallback((err: unknown) => setLoadError(msg(err)), []);
 
@@ -74,15 +90,7 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
       if (e.type === 'error' && e.task === 'open') onErrorRef.current(`Could not open the dataset: ${e.message}`);
       if (e.type === 'error' && e.task === 'labelcheck') onErrorRef.current(`The label check failed: ${e.message}`);
       if (e.type === 'project') {
-        if (projectIdRef.current !== e.project.projectId) {
-          projectIdRef.current = e.project.projectId;
-          queueVersion.current = null;
-          setQueue(null);
-        }
-        setProject(e.project);
-        // The queue can change without a new model (the label check re-scores and re-ranks),
-        // and the contract has no queue revision, so every return to 'ready' refetches it.
-        if (e.project.status === 'ready') void fetchQueue();
+        followProject(e.project);
         if (e.project.status === 'ready') setProgress(null);
       }
     });
@@ -96,7 +104,7 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
       offEvent();
       offConn();
     };
-  }, [bridge, refresh, fetchQueue, applyProject, failProject, onErrorRef]);
+  }, [bridge, refresh, followProject, applyProject, failProject, onErrorRef]);
 
   return { project, queue, progress, jobs, connected, loadError, refresh };
 }
