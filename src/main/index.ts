@@ -13,6 +13,7 @@ import { staticFileFor } from './security/path-guard.js';
 import { bindIpc } from './transport/ipc.js';
 import { UnsureService } from './service/service.js';
 import type { JobEvent } from '../shared/api.js';
+import { parseSheetIds } from '../shared/media.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '../renderer');
@@ -43,8 +44,11 @@ async function main(): Promise<void> {
   // Sample images: only files of the opened dataset (service.media checks the roots).
   protocol.handle(MEDIA_SCHEME, async (req) => {
     try {
-      const id = decodeURIComponent(new URL(req.url).pathname.replace(/^\/+/, ''));
-      const m = service.media(id);
+      const url = new URL(req.url);
+      const m =
+        url.host === 'sheet'
+          ? service.mediaSheet(parseSheetIds(url.searchParams.get('ids')))
+          : service.media(decodeURIComponent(url.pathname.replace(/^\/+/, '')));
       if (m.kind === 'bytes') return new Response(m.body, { headers: { 'Content-Type': m.contentType } });
       return new Response(await fs.readFile(m.file));
     } catch {

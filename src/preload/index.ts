@@ -3,6 +3,7 @@
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { ApiName, JobEvent, UnsureBridge } from '../shared/api.js';
 import { IPC_EVENT, IPC_INVOKE } from '../shared/ipc-channels.js';
+import { sheetQuery } from '../shared/media.js';
 
 type Reply = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
 
@@ -19,6 +20,7 @@ const bridge: UnsureBridge = {
     return () => ipcRenderer.removeListener(IPC_EVENT, wrapped);
   },
   imageUrl: (id: string) => `unsure-media://sample/${encodeURIComponent(id)}`,
+  sheetUrl: (ids: readonly string[]) => `unsure-media://sheet/?ids=${sheetQuery(ids)}`,
   pathForFile: (file: Blob) => webUtils.getPathForFile(file as File),
 };
 

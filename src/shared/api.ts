@@ -278,6 +278,8 @@ export interface UnsureBridge {
   onEvent(listener: (event: JobEvent) => void): () => void;
   /** URL the renderer can put in <img src> for a sample's image. */
   imageUrl(id: string): string;
+  /** URL of one image holding these samples' thumbnails stacked top to bottom (media.ts). */
+  sheetUrl(ids: readonly string[]): string;
   /**
    * Electron only: the local path of a file or folder dropped on the window (a sandboxed
    * renderer cannot see paths itself). Browser mode has no such thing: it opens by path.

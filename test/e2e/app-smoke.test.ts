@@ -57,6 +57,19 @@ describe('browser mode smoke test', () => {
     assert.equal(result.backend.result.backend, 'tensorflow');
     assert.equal(result.prediction.ok, true);
     assert.equal(result.prediction.result.predicted, digit.label);
+
+    // The grid's thumbnails arrive as sheets of many samples, and each tile shows its own slice.
+    await page.getByRole('listbox', { name: 'Review queue' }).getByRole('option').first().waitFor();
+    const sheets = (await page.evaluate(`(async () => {
+      const img = document.querySelector('.tile-img');
+      const url = img && getComputedStyle(img).backgroundImage.replace(/^url\\("?|"?\\)$/g, '');
+      const r = url ? await fetch(url) : null;
+      return { url, status: r && r.status, type: r && r.headers.get('content-type'), position: img && img.style.backgroundPosition };
+    })()`)) as { url: string | null; status: number | null; type: string | null; position: string | null };
+    assert.match(sheets.url ?? '', /\/media\/sheet\?ids=[0-9a-f]+(\.[0-9a-f]+)+$/);
+    assert.equal(sheets.status, 200);
+    assert.equal(sheets.type, 'image/png');
+    assert.equal(sheets.position, '0px 0px', 'the first tile is the first image of the first sheet');
   });
 
   test('a dropped folder is refused in browser mode with a hint (only the desktop app sees paths)', async () => {

@@ -73,6 +73,17 @@ test('the training samples join with the next ready, the first ones keeping thei
   assert.equal(queues[queues.length - 1]!.ids.length, NT + NP);
 });
 
+test('a thumbnail sheet stacks the samples the grid asks for, as the model sees them', () => {
+  const ids = queues[0]!.ids.slice(0, 3);
+  const m = service.mediaSheet(ids);
+  assert.equal(m.kind, 'bytes');
+  const png = m.kind === 'bytes' ? m.body : Buffer.alloc(0);
+  // IHDR: width and height, big-endian, right after the signature and the chunk header.
+  assert.equal(png.readUInt32BE(16), 28);
+  assert.equal(png.readUInt32BE(20), 28 * 3);
+  assert.throws(() => service.mediaSheet([ids[0]!, 'nosuchid']), /no sample with id "nosuchid"/);
+});
+
 test('a training sample scored in the background has its detail', async () => {
   const second = queues[1]!;
   const row = second.split.findIndex((s, i) => s === 0 && !new Set(queues[0]!.ids).has(second.ids[i]!));

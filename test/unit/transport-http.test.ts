@@ -51,6 +51,7 @@ describe('browser-mode HTTP server', () => {
         return () => listeners.delete(l);
       },
       media: () => ({ kind: 'bytes', contentType: 'image/png', body: Buffer.from('png') }),
+      mediaSheet: (ids) => ({ kind: 'bytes', contentType: 'image/png', body: Buffer.from(`sheet:${ids.join(',')}`) }),
       rendererDir: dir,
     });
   });
@@ -121,6 +122,21 @@ describe('browser-mode HTTP server', () => {
       body: '{nope',
     });
     assert.match(JSON.parse(notJson.body).error.message, /not valid JSON/);
+  });
+
+  test('a thumbnail sheet takes ids joined by dots; bad ids are refused by name', async () => {
+    const ok = await raw(server, { path: '/media/sheet?ids=ab12.cd34', headers: auth() });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body, 'sheet:ab12,cd34');
+    assert.match(String(ok.headers['cache-control']), /max-age/);
+    const bad = await raw(server, { path: '/media/sheet?ids=ab12.%2E%2E%2Fetc', headers: auth() });
+    assert.equal(bad.status, 400);
+    assert.match(JSON.parse(bad.body).error.message, /not a sample id/);
+    const many = Array.from({ length: 33 }, (_, i) => `id${i}`).join('.');
+    const tooMany = await raw(server, { path: `/media/sheet?ids=${many}`, headers: auth() });
+    assert.match(JSON.parse(tooMany.body).error.message, /at most 32 samples, got 33/);
+    const none = await raw(server, { path: '/media/sheet', headers: auth() });
+    assert.match(JSON.parse(none.body).error.message, /needs ids/);
   });
 
   test('static files cannot escape the renderer folder', async () => {

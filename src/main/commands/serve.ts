@@ -78,6 +78,7 @@ export async function runServe(argv: string[]): Promise<number> {
     handlers: service.handlers,
     onEvent: (l) => service.onEvent(l),
     media: (id) => service.media(id),
+    mediaSheet: (ids) => service.mediaSheet(ids),
     rendererDir,
     port,
   });

@@ -455,6 +455,21 @@ export class UnsureService {
     return { kind: 'bytes', contentType: 'image/png', body: encodeGreyPng(px, IMAGE_SIZE, IMAGE_SIZE) };
   }
 
+  /**
+   * Many samples' images in one PNG, stacked top to bottom (../../shared/media.ts): what the
+   * model sees (its 28 x 28 grey input), for the grid's thumbnails. `ids` as parsed by
+   * parseSheetIds; an id not in the project is a not_found error naming it.
+   */
+  mediaSheet(ids: readonly string[]): Media {
+    const p = this.requireProject();
+    const px = new Uint8Array(ids.length * PIXELS_PER_IMAGE);
+    ids.forEach((id, k) => {
+      const i = this.indexOf(p, id);
+      px.set(p.data.pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE), k * PIXELS_PER_IMAGE);
+    });
+    return { kind: 'bytes', contentType: 'image/png', body: encodeGreyPng(px, IMAGE_SIZE, IMAGE_SIZE * ids.length) };
+  }
+
   async close(): Promise<void> {
     await this.opts.engine.close();
   }

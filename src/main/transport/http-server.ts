@@ -7,6 +7,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ApiError, parseCall, type ApiHandlers, type JobEvent } from '../../shared/api.js';
+import { parseSheetIds } from '../../shared/media.js';
 import { contentSecurityPolicy } from '../security/csp.js';
 import { staticFileFor } from '../security/path-guard.js';
 import { checkRequest, SESSION_COOKIE } from '../security/request-guard.js';
@@ -16,6 +17,7 @@ export interface HttpServerOptions {
   handlers: ApiHandlers;
   onEvent(listener: (e: JobEvent) => void): () => void;
   media(id: string): Media;
+  mediaSheet(ids: readonly string[]): Media;
   /** Folder with the built renderer (index.html and assets). */
   rendererDir: string;
   port?: number;
@@ -144,6 +146,15 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
     if (p.startsWith('/media/sample/') && req.method === 'GET') {
       const id = decodeURIComponent(p.slice('/media/sample/'.length));
       return sendMedia(res, opts.media(id));
+    }
+    if (p === '/media/sheet' && req.method === 'GET') {
+      let ids: string[];
+      try {
+        ids = parseSheetIds(url.searchParams.get('ids'));
+      } catch (err) {
+        throw new ApiError('bad_request', (err as Error).message);
+      }
+      return sendMedia(res, opts.mediaSheet(ids));
     }
     if (req.method !== 'GET') throw new ApiError('bad_request', `${req.method} ${p} is not served`);
     const file =

@@ -475,7 +475,7 @@ export function App() {
               fold={journal.fold}
               currentPos={currentPos}
               selected={selected}
-              imageUrl={bridge.imageUrl}
+              sheetUrl={bridge.sheetUrl}
               onPick={stableOnPick}
               onColumns={setColumns}
             />

@@ -2,6 +2,7 @@
 // browser the same interface is built over same-origin HTTP and Server-Sent Events, so
 // no component knows which transport is underneath.
 import type { ApiName, ApiParams, ApiResult, JobEvent, UnsureBridge } from '../../shared/api';
+import { sheetQuery } from '../../shared/media';
 
 /** Thrown when the main side cannot be reached at all (as opposed to answering with an error). */
 export class ConnectionError extends Error {
@@ -31,6 +32,7 @@ function fromPreload(b: UnsureBridge): RendererBridge {
     invoke: (name, params) => b.invoke(name, params),
     onEvent: (l) => b.onEvent(l),
     imageUrl: (id) => b.imageUrl(id),
+    sheetUrl: (ids) => b.sheetUrl(ids),
     onConnection: () => () => {},
   };
 }
@@ -117,6 +119,7 @@ function httpBridge(): RendererBridge {
       return () => listeners.delete(listener);
     },
     imageUrl: (id) => `/media/sample/${encodeURIComponent(id)}`,
+    sheetUrl: (ids) => `/media/sheet?ids=${sheetQuery(ids)}`,
     onConnection(listener) {
       ensureSource();
       connListeners.add(listener);

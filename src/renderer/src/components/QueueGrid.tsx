@@ -3,6 +3,7 @@ import type { ProjectInfo, Queue } from '../../../shared/api';
 import type { FoldResult } from '../journal/fold';
 import { scrollToReveal, visibleRange } from '../grid/windowing';
 import { Tile } from './Tile';
+import { SHEET_MAX } from '../../../shared/media';
 
 export const TILE_W = 96;
 export const TILE_H = 128;
@@ -21,7 +22,7 @@ export interface QueueGridProps {
   fold: FoldResult;
   currentPos: number;
   selected: ReadonlySet<string>;
-  imageUrl: (id: string) => string;
+  sheetUrl: (ids: readonly string[]) => string;
   onPick: (id: string, pos: number, mods: { shift: boolean; toggle: boolean }) => void;
   onColumns: (columns: number) => void;
 }
@@ -64,10 +65,14 @@ export function QueueGrid(p: QueueGridProps) {
       const speed = Math.abs(top - last.current.top) / Math.max(1, now - last.current.at);
       last.current = { top, at: now };
       clearTimeout(settle.current);
-      if (speed > FAST_PX_PER_MS) {
-        setFast(true);
-        settle.current = setTimeout(() => setFast(false), SETTLE_MS);
-      } else setFast(false);
+      // Set on the element, not through React: toggling it must not re-render the grid.
+      el.classList.add('scrolling');
+      if (speed > FAST_PX_PER_MS) setFast(true);
+      else setFast(false);
+      settle.current = setTimeout(() => {
+        setFast(false);
+        el.classList.remove('scrolling');
+      }, SETTLE_MS);
       // Quantised to whole rows: scrolling within a row renders nothing (the overscan rows cover the rest).
       setScrollTop(Math.floor(top / CELL_H) * CELL_H);
     });
@@ -100,6 +105,19 @@ export function QueueGrid(p: QueueGridProps) {
   }, [p.currentPos, range.columns]);
 
   const { queue, project, fold, rows } = p;
+  // Thumbnails come in sheets of SHEET_MAX consecutive queue rows (not filtered positions):
+  // a sample's sheet stays the same whatever the filter and however many are decided, so
+  // what is loaded stays loaded.
+  const sheets = new Map<number, string>();
+  const sheetOf = (row: number) => {
+    const first = row - (row % SHEET_MAX);
+    let url = sheets.get(first);
+    if (url === undefined) {
+      url = p.sheetUrl(queue.ids.slice(first, first + SHEET_MAX));
+      sheets.set(first, url);
+    }
+    return url;
+  };
   const tiles = [];
   for (let pos = range.start; pos < range.end; pos++) {
     const row = rows[pos];
@@ -116,7 +134,8 @@ export function QueueGrid(p: QueueGridProps) {
         pos={pos}
         setSize={rows.length}
         id={id}
-        src={p.imageUrl(id)}
+        sheet={sheetOf(row)}
+        sheetIndex={row % SHEET_MAX}
         showImage={!fast}
         predicted={project.classes[queue.predicted[row]] ?? '?'}
         confidence={queue.confidence[row]}

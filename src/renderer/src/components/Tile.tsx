@@ -5,7 +5,9 @@ export interface TileProps {
   pos: number;
   setSize: number;
   id: string;
-  src: string;
+  /** The thumbnail sheet holding this sample (shared/media.ts) and its place in it. */
+  sheet: string;
+  sheetIndex: number;
   /** False while the grid scrolls too fast to look: a tile that never showed its image waits. */
   showImage: boolean;
   predicted: string;
@@ -24,6 +26,9 @@ export interface TileProps {
   onPick: (id: string, pos: number, mods: { shift: boolean; toggle: boolean }) => void;
 }
 
+/** Side of the thumbnail on screen (styles.css .tile-img). */
+const TILE_IMAGE_PX = 84;
+
 export const Tile = memo(function Tile(p: TileProps) {
   // Once shown, the image stays (a tile already on screen does not blank when a fling starts).
   const [imageShown, setImageShown] = useState(p.showImage);
@@ -31,6 +36,11 @@ export const Tile = memo(function Tile(p: TileProps) {
   const kinds = doubtKinds(p.flags);
   const decision = p.decisionAction ? { label: p.decisionLabel, action: p.decisionAction } : null;
   const mismatch = p.given !== null && p.given !== p.predicted;
+  // A tile that came in during a fling is a bare frame (its black square drawn by CSS) until
+  // the grid slows down: a screenful of them a frame is what flinging costs, and one element
+  // each lays out and paints in a fraction of the full tile's dozen. The accessible name is
+  // there all along.
+  const light = !imageShown;
   return (
     <div
       id={`tile-${p.pos}`}
@@ -41,7 +51,7 @@ export const Tile = memo(function Tile(p: TileProps) {
       aria-posinset={p.pos + 1}
       aria-label={tileName({ ...p, decision })}
       data-id={p.id}
-      className={`tile${p.current ? ' current' : ''}${p.selected ? ' selected' : ''}${decision ? ` decided-${decision.action}` : ''}`}
+      className={`tile${light ? ' light' : ''}${p.current ? ' current' : ''}${p.selected ? ' selected' : ''}${decision ? ` decided-${decision.action}` : ''}`}
       style={{ left: p.left, top: p.top, width: p.width, height: p.height }}
       onMouseDown={(e) => {
         // Keep shift-click from selecting page text.
@@ -49,34 +59,39 @@ export const Tile = memo(function Tile(p: TileProps) {
       }}
       onClick={(e) => p.onPick(p.id, p.pos, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey })}
     >
-      {imageShown ? (
-        <img src={p.src} alt="" draggable={false} loading="lazy" decoding="async" />
-      ) : (
-        <div className="tile-img-pending" />
+      {!light && (
+        <div
+          className="tile-img"
+          style={{ backgroundImage: `url("${p.sheet}")`, backgroundPosition: `0 ${-p.sheetIndex * TILE_IMAGE_PX}px` }}
+        />
       )}
-      {decision && (
+      {!light && decision && (
         <span className={`tile-decision${decision.action === 'skip' ? ' skipped' : ''}`}>
           {decision.action === 'skip' ? 'skipped' : `→ ${decision.label}`}
         </span>
       )}
-      <div className="tile-badges">
-        {kinds.map((k) => (
-          <span key={k} className={`badge badge-${k}`} title={DOUBT_WORDS[k]}>
-            {DOUBT_SHORT[k]}
-          </span>
-        ))}
-      </div>
-      <div className="tile-line">
-        <span className="tile-pred">{p.predicted}</span>
-        <span className="tile-conf">{percent(p.confidence)}</span>
-      </div>
-      <div className="tile-line">
-        {p.given !== null ? (
-          <span className={mismatch ? 'tile-given mismatch' : 'tile-given'}>given {p.given}</span>
-        ) : (
-          <span className="muted">unlabeled</span>
-        )}
-      </div>
+      {!light && (
+        <>
+          <div className="tile-badges">
+            {kinds.map((k) => (
+              <span key={k} className={`badge badge-${k}`} title={DOUBT_WORDS[k]}>
+                {DOUBT_SHORT[k]}
+              </span>
+            ))}
+          </div>
+          <div className="tile-line">
+            <span className="tile-pred">{p.predicted}</span>
+            <span className="tile-conf">{percent(p.confidence)}</span>
+          </div>
+          <div className="tile-line">
+            {p.given !== null ? (
+              <span className={mismatch ? 'tile-given mismatch' : 'tile-given'}>given {p.given}</span>
+            ) : (
+              <span className="muted">unlabeled</span>
+            )}
+          </div>
+        </>
+      )}
     </div>
   );
 });
