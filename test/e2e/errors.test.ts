@@ -9,7 +9,8 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './browser.js';
 import { makeDigitFixture, type DigitFixture } from './fixtures.js';
-import { startServer, waitReady, waitSettled, type StartedServer } from './server.js';
+import type { ProjectInfo, Queue } from '../../src/shared/api.js';
+import { callApi, startServer, waitReady, waitSettled, type StartedServer } from './server.js';
 import {
   eventually,
   journaled,
@@ -97,6 +98,34 @@ describe('errors are shown and decisions survive them', () => {
     await journaled(server, id, '5', 'relabel');
     await eventually('all saved', async () => (await page.getByTestId('sync').textContent()) === 'all saved');
     assert.match(await tileName(page, id), /decided 5$/);
+  });
+
+  test('a retrain that fails says why in its panel, and the previous model and the decisions stay', async () => {
+    const { page } = app;
+    await waitReady(server);
+    const before = await callApi<Queue>(server, 'getQueue');
+    const { dir } = await callApi<ProjectInfo>(server, 'getProject');
+    // A file where the checkpoints folder belongs: saving the new model fails (even as root).
+    const models = path.join(dir, 'models');
+    fs.renameSync(models, `${models}.kept`);
+    fs.writeFileSync(models, 'not a folder');
+    try {
+      await page.getByRole('button', { name: 'Retrain' }).click();
+      const panel = page.getByRole('region', { name: 'Retraining' });
+      await panel.getByRole('heading', { name: 'Retrain failed' }).waitFor({ timeout: 120_000 });
+      assert.match(
+        (await panel.getByRole('alert').textContent()) ?? '',
+        /could not save the trained model in .*models/,
+      );
+      assert.match((await panel.textContent()) ?? '', /previous model stays in use/);
+      await waitReady(server);
+      assert.equal((await callApi<Queue>(server, 'getQueue')).modelVersion, before.modelVersion);
+      assert.match(await tileName(page, offlineDecision), /decided 5$/);
+      await panel.getByRole('button', { name: 'Close' }).click();
+    } finally {
+      fs.rmSync(models, { force: true });
+      fs.renameSync(`${models}.kept`, models);
+    }
   });
 
   test('a dataset that cannot be opened says why', async () => {

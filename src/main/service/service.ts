@@ -318,6 +318,8 @@ export class UnsureService {
 
   private retrain(epochs?: number): string {
     const p = this.requireProject();
+    // A retrain that fails or is cancelled keeps the previous model: its check carries on.
+    const resumeCheck = this.labelCheck !== null;
     this.cancelLabelCheck();
     return this.jobs.start('train', async (ctx) => {
       // The before/after summary compares whole tables.
@@ -339,6 +341,7 @@ export class UnsureService {
             ? 'retraining cancelled; the previous model is kept'
             : `retraining failed: ${errorMessage(err)}`,
         );
+        if (resumeCheck && this.project === p) this.runLabelCheck(p);
         throw err;
       }
     });

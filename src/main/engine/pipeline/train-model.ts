@@ -149,13 +149,19 @@ export async function trainModel(
   const classifier = new CnnClassifier(cnn, classes);
   const acc = await evaluateAccuracy(classifier, input.pixels, input.labels, split.heldOut);
   if (input.projectDir) {
-    await saveCheckpoint(checkpointDirFor(input.projectDir, modelVersion), classifier, {
-      modelVersion,
-      dataHash,
-      seed: options.seed,
-      options,
-      heldOutAccuracy: acc,
-    });
+    const dir = checkpointDirFor(input.projectDir, modelVersion);
+    try {
+      await saveCheckpoint(dir, classifier, {
+        modelVersion,
+        dataHash,
+        seed: options.seed,
+        options,
+        heldOutAccuracy: acc,
+      });
+    } catch (err) {
+      classifier.dispose();
+      throw new Error(`could not save the trained model in ${dir}: ${(err as Error).message}`, { cause: err });
+    }
   }
   return {
     classifier,

@@ -64,6 +64,9 @@ export function RetrainPanel({
           {error ?? job?.error}
         </p>
       )}
+      {!running && job?.status !== 'done' && (
+        <p className="job-line">The previous model stays in use, and every decision is saved.</p>
+      )}
       {summary?.success && (
         <dl className="summary" data-testid="retrain-summary">
           <dt>Held-out accuracy</dt>
