@@ -1,7 +1,7 @@
 // `unsure bench [quality|speed|job|ui|all]`: runs the benchmarks in bench/ and prints tables
 // with the machine they ran on. Always cold: nothing is read from a project cache.
 import { parseArgs } from 'node:util';
-import { UsageError, parseIntArg, withExitCode } from './score.js';
+import { UsageError, parseIntArg, withExitCode } from './cli-common.js';
 
 export const benchUsage = `Usage: unsure bench [quality|speed|job|ui|all] [options]
 

@@ -3,13 +3,18 @@
 // loop to protect here, and it saves copying the score table across threads.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import type { EngineProgress, ScoreTable } from '../engine/engine-client.js';
+import type { ScoreTable } from '../engine/engine-client.js';
 import { writeFileAtomic } from '../engine/project/atomic-write.js';
-import { projectDirPath } from '../engine/project/project-dir.js';
 import { scoreTableToCsv } from '../engine/pipeline/score-csv.js';
-import { EngineCore } from '../engine/worker/engine-core.js';
-import { DatasetError } from '../engine/types.js';
+import type { EngineCore } from '../engine/worker/engine-core.js';
+import {
+  UsageError,
+  defaultProjectDir,
+  parseIntArg,
+  parseStringOptions,
+  progressPrinter,
+  withExitCode,
+} from './cli-common.js';
 
 export const scoreUsage = `Usage: unsure score --train <labeled dataset> [--pool <dataset>] --out <file.csv> [options]
 
@@ -38,8 +43,6 @@ Columns: id,path,split,label,predicted,confidence,msp,margin,entropy,energy,knn_
 ood_score,label_issue,review_priority,rank,flags. Every score is "higher = more doubtful";
 rank 1 is the row to review first.`;
 
-export class UsageError extends Error {}
-
 /**
  * Labeled rows of a pool get label_issue from the trained model itself: it never saw the
  * pool's labels, so its probability of the given label is already an out-of-sample judgement
@@ -57,86 +60,6 @@ export function poolLabelIssues(samples: readonly { split: string; label: string
 export function reportBackend(core: EngineCore): void {
   const b = core.backend();
   process.stderr.write(`unsure: TensorFlow backend '${b.backend}', libtensorflow ${b.libtensorflow}\n`);
-}
-
-export function parseIntArg(name: string, raw: string | undefined, min: number, max: number): number | undefined {
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < min || v > max)
-    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${raw}'`);
-  return v;
-}
-
-/** A one-line progress bar on a terminal; plain lines (at most one per phase or 5 s) otherwise. */
-export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): {
-  update: (p: EngineProgress) => void;
-  done: () => void;
-} {
-  const tty = stream.isTTY === true;
-  let lastKey = '';
-  let lastAt = 0;
-  let drawn = false;
-  return {
-    update(p) {
-      const now = Date.now();
-      const pct = Math.round(100 * Math.min(1, Math.max(0, p.fraction)));
-      const eta = p.etaSec !== undefined && p.etaSec > 0 ? `, ETA ${Math.ceil(p.etaSec)} s` : '';
-      const speed = p.samplesPerSec ? `, ${Math.round(p.samplesPerSec)} img/s` : '';
-      const text = `${p.task}: ${p.message}${speed}${eta}`;
-      if (tty) {
-        if (now - lastAt < 100 && p.fraction < 1) return;
-        lastAt = now;
-        const width = 24;
-        const filled = Math.round((width * pct) / 100);
-        const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${text}`;
-        const cols = stream.columns || 100;
-        stream.write(`\r${line.slice(0, cols - 1).padEnd(cols - 1)}`);
-        drawn = true;
-      } else {
-        const key = `${p.task}:${p.phase}`;
-        if (key === lastKey && now - lastAt < 5000) return;
-        lastKey = key;
-        lastAt = now;
-        stream.write(`[${String(pct).padStart(3)}%] ${text}\n`);
-      }
-    },
-    done() {
-      if (tty && drawn) stream.write('\n');
-      drawn = false;
-    },
-  };
-}
-
-export function defaultProjectDir(train: string, pool?: string): string {
-  return projectDirPath({ train, pool, demo: false });
-}
-
-/** Runs `fn`, mapping bad input to exit 2 and other failures to exit 1, with one clear line. */
-export async function withExitCode(command: string, fn: () => Promise<void>): Promise<number> {
-  try {
-    await fn();
-    return 0;
-  } catch (err) {
-    const e = err as Error;
-    if (e instanceof UsageError) {
-      process.stderr.write(`unsure ${command}: ${e.message}\nRun 'unsure ${command} --help' for the options.\n`);
-      return 2;
-    }
-    process.stderr.write(`\nunsure ${command}: ${e instanceof DatasetError ? '' : 'error: '}${e.message}\n`);
-    return 1;
-  }
-}
-
-/** Parses string-valued options; an unknown or malformed one is a UsageError (exit 2). */
-export function parseStringOptions<K extends string>(argv: string[], names: readonly K[]): Partial<Record<K, string>> {
-  const options = Object.fromEntries(names.map((n) => [n, { type: 'string' as const }]));
-  try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Partial<
-      Record<K, string>
-    >;
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
 }
 
 function parseScoreArgs(argv: string[]) {
@@ -164,6 +87,8 @@ export async function runScore(argv: string[]): Promise<number> {
     const args = parseScoreArgs(argv);
     const t0 = performance.now();
     const bar = progressPrinter();
+    // Loaded here, not at the top: TensorFlow takes seconds to load, and `--help` needs none of it.
+    const { EngineCore } = await import('../engine/worker/engine-core.js');
     const core = new EngineCore();
     reportBackend(core);
     try {

@@ -2,16 +2,15 @@
 // provenance) to a folder that `unsure score --model` and the app can load.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { EngineCore } from '../engine/worker/engine-core.js';
 import {
   UsageError,
   defaultProjectDir,
   parseIntArg,
   progressPrinter,
   withExitCode,
-  reportBackend,
   parseStringOptions,
-} from './score.js';
+} from './cli-common.js';
+import { reportBackend } from './score.js';
 
 export const trainUsage = `Usage: unsure train --train <labeled dataset> --out <dir> [--epochs N] [--seed S] [--project <dir>]
 
@@ -41,6 +40,8 @@ export async function runTrain(argv: string[]): Promise<number> {
     const seed = parseIntArg('seed', values.seed, 0, 2 ** 31 - 1);
     const t0 = performance.now();
     const bar = progressPrinter();
+    // Loaded here, not at the top: TensorFlow takes seconds to load, and `--help` needs none of it.
+    const { EngineCore } = await import('../engine/worker/engine-core.js');
     const core = new EngineCore();
     reportBackend(core);
     try {

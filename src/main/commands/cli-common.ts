@@ -1,0 +1,88 @@
+// What every CLI command shares: usage errors (exit 2), failures (exit 1), option parsing and
+// the progress line. Kept free of TensorFlow so that `unsure <command> --help` starts at once.
+import { parseArgs } from 'node:util';
+import type { EngineProgress } from '../engine/engine-client.js';
+import { projectDirPath } from '../engine/project/project-dir.js';
+import { DatasetError } from '../engine/types.js';
+
+export class UsageError extends Error {}
+
+export function parseIntArg(name: string, raw: string | undefined, min: number, max: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min || v > max)
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${raw}'`);
+  return v;
+}
+
+/** A one-line progress bar on a terminal; plain lines (at most one per phase or 5 s) otherwise. */
+export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): {
+  update: (p: EngineProgress) => void;
+  done: () => void;
+} {
+  const tty = stream.isTTY === true;
+  let lastKey = '';
+  let lastAt = 0;
+  let drawn = false;
+  return {
+    update(p) {
+      const now = Date.now();
+      const pct = Math.round(100 * Math.min(1, Math.max(0, p.fraction)));
+      const eta = p.etaSec !== undefined && p.etaSec > 0 ? `, ETA ${Math.ceil(p.etaSec)} s` : '';
+      const speed = p.samplesPerSec ? `, ${Math.round(p.samplesPerSec)} img/s` : '';
+      const text = `${p.task}: ${p.message}${speed}${eta}`;
+      if (tty) {
+        if (now - lastAt < 100 && p.fraction < 1) return;
+        lastAt = now;
+        const width = 24;
+        const filled = Math.round((width * pct) / 100);
+        const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(pct).padStart(3)}% ${text}`;
+        const cols = stream.columns || 100;
+        stream.write(`\r${line.slice(0, cols - 1).padEnd(cols - 1)}`);
+        drawn = true;
+      } else {
+        const key = `${p.task}:${p.phase}`;
+        if (key === lastKey && now - lastAt < 5000) return;
+        lastKey = key;
+        lastAt = now;
+        stream.write(`[${String(pct).padStart(3)}%] ${text}\n`);
+      }
+    },
+    done() {
+      if (tty && drawn) stream.write('\n');
+      drawn = false;
+    },
+  };
+}
+
+export function defaultProjectDir(train: string, pool?: string): string {
+  return projectDirPath({ train, pool, demo: false });
+}
+
+/** Runs `fn`, mapping bad input to exit 2 and other failures to exit 1, with one clear line. */
+export async function withExitCode(command: string, fn: () => Promise<void>): Promise<number> {
+  try {
+    await fn();
+    return 0;
+  } catch (err) {
+    const e = err as Error;
+    if (e instanceof UsageError) {
+      process.stderr.write(`unsure ${command}: ${e.message}\nRun 'unsure ${command} --help' for the options.\n`);
+      return 2;
+    }
+    process.stderr.write(`\nunsure ${command}: ${e instanceof DatasetError ? '' : 'error: '}${e.message}\n`);
+    return 1;
+  }
+}
+
+/** Parses string-valued options; an unknown or malformed one is a UsageError (exit 2). */
+export function parseStringOptions<K extends string>(argv: string[], names: readonly K[]): Partial<Record<K, string>> {
+  const options = Object.fromEntries(names.map((n) => [n, { type: 'string' as const }]));
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Partial<
+      Record<K, string>
+    >;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
