@@ -34,59 +34,65 @@ export function FilterBar({
           </button>
         ))}
       </div>
-      <label className="inline">
-        Predicted
-        <select
-          aria-label="Filter by predicted class"
-          value={filter.predicted}
-          onChange={(e) => {
-            onChange({ ...filter, predicted: Number(e.target.value) });
-            e.target.blur();
-          }}
-        >
-          <option value={ANY}>any</option>
-          {project.classes.map((c, i) => (
-            <option key={c} value={i}>
-              {c}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="inline">
-        Given
-        <select
-          aria-label="Filter by given label"
-          value={filter.given}
-          onChange={(e) => {
-            onChange({ ...filter, given: Number(e.target.value) });
-            e.target.blur();
-          }}
-        >
-          <option value={ANY}>any</option>
-          <option value={UNLABELED}>unlabeled</option>
-          {project.labels.map((c, i) => (
-            <option key={c} value={i}>
-              {c}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="inline">
-        Show
-        <select
-          aria-label="Filter by decision"
-          value={filter.decision}
-          onChange={(e) => {
-            onChange({ ...filter, decision: e.target.value as DecisionFilter });
-            e.target.blur();
-          }}
-        >
-          <option value="all">all</option>
-          <option value="toReview">to review</option>
-          <option value="decided">decided</option>
-        </select>
-      </label>
+      <FilterSelect
+        label="Predicted"
+        name="Filter by predicted class"
+        value={String(filter.predicted)}
+        options={[[String(ANY), 'any'], ...project.classes.map((c, i): [string, string] => [String(i), c])]}
+        onChange={(v) => onChange({ ...filter, predicted: Number(v) })}
+      />
+      <FilterSelect
+        label="Given"
+        name="Filter by given label"
+        value={String(filter.given)}
+        options={[
+          [String(ANY), 'any'],
+          [String(UNLABELED), 'unlabeled'],
+          ...project.labels.map((c, i): [string, string] => [String(i), c]),
+        ]}
+        onChange={(v) => onChange({ ...filter, given: Number(v) })}
+      />
+      <FilterSelect
+        label="Show"
+        name="Filter by decision"
+        value={filter.decision}
+        options={[
+          ['all', 'all'],
+          ['toReview', 'to review'],
+          ['decided', 'decided'],
+        ]}
+        onChange={(v) => onChange({ ...filter, decision: v as DecisionFilter })}
+      />
       <span className="muted shown">{shown.toLocaleString()} shown</span>
     </div>
+  );
+}
+
+/** A labelled drop-down that hands focus back on change: the next key is a decision again. */
+function FilterSelect(p: {
+  label: string;
+  name: string;
+  value: string;
+  options: [value: string, text: string][];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <label className="inline">
+      {p.label}
+      <select
+        aria-label={p.name}
+        value={p.value}
+        onChange={(e) => {
+          p.onChange(e.target.value);
+          e.target.blur();
+        }}
+      >
+        {p.options.map(([v, t]) => (
+          <option key={v} value={v}>
+            {t}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
