@@ -239,6 +239,30 @@ describe('review loop in the browser', () => {
     await panel.getByRole('button', { name: 'Close' }).click();
   });
 
+  test('a fling shows bare tiles while it flies and every tile in view is whole once it stops', async () => {
+    const { page } = app;
+    const seen = (await page.evaluate(`(async () => {
+      const box = document.querySelector('[role="listbox"][aria-label="Review queue"]');
+      const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+      let light = 0;
+      for (const step of [1500, 1500, 1500, -1500, -1500, -1500]) {
+        box.scrollTop += step;
+        await frame();
+        light = Math.max(light, box.querySelectorAll('.tile.light').length);
+      }
+      return light;
+    })()`)) as number;
+    assert.ok(seen > 0, 'tiles that came in during the fling were bare frames');
+    await eventually('every tile in view whole again', async () =>
+      page.evaluate(`(() => {
+        const box = document.querySelector('[role="listbox"][aria-label="Review queue"]');
+        const tiles = box.querySelectorAll('[role="option"]');
+        return tiles.length > 0 && box.querySelectorAll('.tile.light').length === 0 &&
+          box.querySelectorAll('.tile-img').length === tiles.length;
+      })()`),
+    );
+  });
+
   test('export writes the corrected dataset and its manifest matches the decisions', async () => {
     const { page } = app;
     const dest = path.join(tmp, 'export');
