@@ -21,7 +21,7 @@ import { auroc, fprAtTpr, precisionAtK } from '../src/main/engine/scores/metrics
 import { formatTable } from './machine.js';
 
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
-const SCORE_COLUMNS = ['msp', 'margin', 'entropy', 'energy', 'knnDistance', 'oodScore'] as const;
+const SCORE_COLUMNS = ['msp', 'margin', 'entropy', 'energy', 'knnDistance', 'mcDisagreement', 'oodScore'] as const;
 
 export interface QualityOptions {
   trainSize?: number;

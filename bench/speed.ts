@@ -1,9 +1,10 @@
 // Speed benchmark: one training epoch on the 60,000 MNIST training images, predict+embed
-// throughput, the 10k x 60k exact kNN, and peak memory. Always cold: no cached model.
+// throughput, the MC-dropout passes on top of it, the 10k x 60k exact kNN, and peak memory. Always cold: no cached model.
 import { readMnistRaw } from '../src/main/engine/datasets/index.js';
 import { trainCnn } from '../src/main/engine/model/train.js';
 import { CnnClassifier } from '../src/main/engine/model/cnn.js';
 import { embedImages } from '../src/main/engine/embeddings/embed.js';
+import { mcColumnOf } from '../src/main/engine/embeddings/mc-column.js';
 import { ExactCosineIndex } from '../src/main/engine/embeddings/knn-index.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../src/main/engine/model/train.js';
 import { formatTable, peakMemory } from './machine.js';
@@ -12,6 +13,8 @@ export interface SpeedResult {
   epochSec: number;
   trainImagesPerSec: number;
   embedImagesPerSec: number;
+  /** MC-dropout disagreement (embeddings/mc-column.ts) of already embedded images. */
+  mcImagesPerSec: number;
   knnSec: number;
   knnQueriesPerSec: number;
 }
@@ -35,6 +38,12 @@ export async function runSpeed(out: (s: string) => void, opts: { trainSize?: num
   const testEmb = await embedImages(model, test.pixels);
   const embedSec = (performance.now() - t1) / 1000;
   const trainEmb = await embedImages(model, train.pixels.subarray(0, n * 784));
+  const mc = new Float32Array(test.count);
+  const testRows = Int32Array.from({ length: test.count }, (_, i) => i);
+  await mcColumnOf(model, testEmb.embeddings!, testEmb.featureNorms!, testEmb.dim, testRows.subarray(0, 1024), mc);
+  const tMc = performance.now();
+  await mcColumnOf(model, testEmb.embeddings!, testEmb.featureNorms!, testEmb.dim, testRows, mc);
+  const mcSec = (performance.now() - tMc) / 1000;
 
   const t2 = performance.now();
   const index = new ExactCosineIndex(trainEmb.embeddings!, trainEmb.dim);
@@ -48,6 +57,7 @@ export async function runSpeed(out: (s: string) => void, opts: { trainSize?: num
     epochSec,
     trainImagesPerSec: n / epochSec,
     embedImagesPerSec: test.count / embedSec,
+    mcImagesPerSec: test.count / mcSec,
     knnSec,
     knnQueriesPerSec: test.count / knnSec,
   };
@@ -57,6 +67,7 @@ export async function runSpeed(out: (s: string) => void, opts: { trainSize?: num
       [`training epoch, ${n} images (s)`, r.epochSec, '<= 14'],
       ['training throughput (img/s)', r.trainImagesPerSec, ''],
       ['predict + embed, 10k test images (img/s)', r.embedImagesPerSec, '>= 15000'],
+      [`MC-dropout disagreement, ${model.mcPasses} passes, 10k test images (img/s)`, r.mcImagesPerSec, ''],
       [`exact kNN k=10, ${test.count} x ${n} (s, incl. index build)`, r.knnSec, ''],
       ['kNN queries/s', r.knnQueriesPerSec, ''],
       ['rss now (MiB)', mem.rssMiB, ''],

@@ -94,6 +94,8 @@ export const Scores = z.object({
   entropy: z.number(),
   energy: z.number(),
   knnDistance: z.number(),
+  /** MC-dropout disagreement (share of dropout passes that disagree); null for a model without dropout. */
+  mcDisagreement: z.number().nullable(),
   oodScore: z.number(),
   labelIssue: z.number().nullable(),
   reviewPriority: z.number(),

@@ -49,6 +49,7 @@ test('score writes one row per pool sample with every column, then reuses the ca
       'entropy',
       'energy',
       'knn_distance',
+      'mc_disagreement',
       'ood_score',
       'review_priority',
     ]) {

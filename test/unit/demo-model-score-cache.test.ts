@@ -58,6 +58,8 @@ test('the next launch reuses it and gets the same table', async () => {
   assert.deepEqual(Array.from(table.reviewPriority), Array.from(firstTable.reviewPriority));
   assert.deepEqual(Array.from(table.neighbours), Array.from(firstTable.neighbours));
   assert.deepEqual(table.thresholds, firstTable.thresholds);
+  assert.ok(firstTable.mcDisagreement.every(Number.isFinite));
+  assert.deepEqual(Array.from(table.mcDisagreement), Array.from(firstTable.mcDisagreement));
 });
 
 test('other samples with the same model find no cache of theirs', async () => {

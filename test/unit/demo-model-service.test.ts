@@ -91,4 +91,7 @@ test('a training sample scored in the background has its detail', async () => {
   const d = await service.handlers.getSample({ id: second.ids[row]! });
   assert.equal(d.split, 'train');
   assert.ok(Number.isFinite(d.scores.reviewPriority));
+  // The CNN has dropout, so its detail carries the dropout disagreement, a share in [0, 1).
+  const mc = d.scores.mcDisagreement;
+  assert.ok(mc !== null && mc >= 0 && mc < 1, `mcDisagreement ${mc}`);
 });

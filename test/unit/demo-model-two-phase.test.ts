@@ -50,6 +50,7 @@ test('the first pass ranks the pool and the held-out reference, and leaves the t
       pending++;
       assert.equal(first.reviewPriority[i], -Infinity);
       assert.ok(Number.isNaN(first.confidence[i]!) && Number.isNaN(first.oodScore[i]!));
+      assert.ok(Number.isNaN(first.mcDisagreement[i]!), 'pending rows have no MC-dropout score either');
       assert.equal(first.predicted[i], -1);
       assert.equal(first.flags[i], 0);
       assert.equal(first.neighbours[i * first.k], -1);
@@ -87,6 +88,7 @@ test('the second pass completes every row and keeps the first pass values exactl
     if (!first.scored![i]) continue;
     assert.equal(full.reviewPriority[i], first.reviewPriority[i], `priority of row ${i}`);
     assert.equal(full.oodScore[i], first.oodScore[i]);
+    assert.equal(full.mcDisagreement[i], first.mcDisagreement[i]);
     assert.equal(full.confidence[i], first.confidence[i]);
     assert.equal(full.flags[i], first.flags[i]);
     for (let j = 0; j < full.k; j++) assert.equal(full.neighbours[i * full.k + j], first.neighbours[i * first.k + j]);
@@ -120,6 +122,7 @@ test('a full pass from scratch gives the same table as the two passes', async ()
     assert.deepEqual(single.thresholds, full.thresholds);
     for (let i = 0; i < opened.samples.length; i++) {
       assert.ok(Math.abs(single.reviewPriority[i]! - full.reviewPriority[i]!) < 1e-5, `row ${i}`);
+      assert.ok(Math.abs(single.mcDisagreement[i]! - full.mcDisagreement[i]!) < 1e-5, `mc of row ${i}`);
     }
   } finally {
     other.close();

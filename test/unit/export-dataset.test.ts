@@ -112,6 +112,7 @@ describe('exportDataset', () => {
       entropy: '0',
       energy: '-2',
       knn_distance: '0',
+      mc_disagreement: '0',
       ood_score: '0',
       label_issue: '0.5',
       review_priority: '6',

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { tf } from '../../src/main/engine/model/tf.js';
 import { loadUserModel } from '../../src/main/engine/model/user-model.js';
 import { embedImages } from '../../src/main/engine/embeddings/embed.js';
+import { canSampleDropout } from '../../src/main/engine/embeddings/mc-column.js';
 import { mnistArrays, tempDir } from './model-fixtures.js';
 
 const tmp = tempDir();
@@ -30,6 +31,8 @@ test('a saved tfjs Layers model loads with penultimate features and pre-softmax 
     assert.equal(loaded.kind, 'layers');
     assert.deepEqual(loaded.classifier.classes, ['cat', 'dog', 'eel']);
     assert.equal(loaded.classifier.embeddingDim, 32);
+    // Its dropout (if any) is a black box: no MC-dropout passes, its column is NaN.
+    assert.equal(canSampleDropout(loaded.classifier), false);
     const e = await embedImages(loaded.classifier, probe.pixels);
     const expected = tf
       .tidy(

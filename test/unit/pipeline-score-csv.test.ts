@@ -32,6 +32,7 @@ test('rows carry every column, NaN as empty, rank 1 for the highest priority', (
     entropy: f(0.3, 0.6),
     energy: f(-5, -2),
     knnDistance: f(0.1, 0.5),
+    mcDisagreement: f(Number.NaN, 0.0625),
     oodScore: f(0.2, 3),
     labelIssue: f(0.05, Number.NaN),
     reviewPriority: f(0.1, 2),
@@ -39,7 +40,8 @@ test('rows carry every column, NaN as empty, rank 1 for the highest priority', (
   } as unknown as ScoreTable;
   const lines = scoreTableToCsv(samples, table, [0, 1]).trimEnd().split('\n');
   assert.equal(lines[0], SCORE_CSV_COLUMNS.join(','));
-  assert.equal(lines[1], 'a,"x,1.png",pool,cat,cat,0.9,0.1,0.2,0.3,-5,0.1,0.2,0.05,0.1,2,');
-  assert.equal(lines[2], 'b,y.png,pool,,dog,0.7,0.3,0.6,0.6,-2,0.5,3,,2,1,ood;low_confidence');
+  assert.equal(lines[1], 'a,"x,1.png",pool,cat,cat,0.9,0.1,0.2,0.3,-5,0.1,,0.2,0.05,0.1,2,');
+  assert.equal(lines[2], 'b,y.png,pool,,dog,0.7,0.3,0.6,0.6,-2,0.5,0.0625,3,,2,1,ood;low_confidence');
+  assert.equal(SCORE_CSV_COLUMNS[SCORE_CSV_COLUMNS.indexOf('knn_distance') + 1], 'mc_disagreement');
   assert.equal(flagNames(DoubtFlag.labelIssue), 'label_issue');
 });

@@ -64,6 +64,7 @@ test('trains with other as an extra class, reuses the cache, and scores every sa
     table.entropy,
     table.energy,
     table.knnDistance,
+    table.mcDisagreement,
     table.oodScore,
     table.reviewPriority,
   ]) {
@@ -106,6 +107,9 @@ test('trains with other as an extra class, reuses the cache, and scores every sa
   assert.equal(first.lowLevelDim, LOW_LEVEL_DIM);
   assert.equal(first.lowLevel?.length, n * LOW_LEVEL_DIM);
   assert.equal(second.lowLevel, first.lowLevel, 'the channel statistics are reused with the embeddings');
+  assert.ok(first.mcDisagreement && first.mcDisagreement.every((v) => v >= 0 && v < 1));
+  assert.equal(second.mcDisagreement, first.mcDisagreement, 'the MC-dropout column is reused with the embeddings');
+  assert.deepEqual(second.table.mcDisagreement, table.mcDisagreement);
 
   // The same network without its channel statistics (as a user's model would be): the same
   // neighbours, but the Mahalanobis term sees only the embedding, so ood_score differs.
@@ -128,6 +132,10 @@ test('trains with other as an extra class, reuses the cache, and scores every sa
   });
   m.classifier.dispose();
   assert.equal(plain.lowLevel, null);
+  // No dropout to sample: the column is there, NaN throughout, and nothing else depends on it.
+  assert.equal(plain.mcDisagreement, null);
+  assert.equal(plain.table.mcDisagreement.length, n);
+  assert.ok(plain.table.mcDisagreement.every(Number.isNaN));
   assert.deepEqual(plain.table.neighbours, table.neighbours);
   assert.notDeepEqual(plain.table.oodScore, table.oodScore);
   assert.ok(mean(plain.table.oodScore, NT + NO + NP, n) > mean(plain.table.oodScore, NT + NO, NT + NO + NP));

@@ -26,6 +26,7 @@ function table(): { t: ScoreTable; data: OpenResult } {
     entropy: f32([0.3, 0.5, 0.05, 0.67]),
     energy: f32([-9, -8, -7, -5]),
     knnDistance: f32([0.05, 0.06, 0.5, 0.1]),
+    mcDisagreement: f32([0, 0.03, 0.01, 0.2]),
     oodScore: f32([0.1, 0.2, 3.0, 0.5]),
     labelIssue: f32([0.1, 0.2, NaN, 0.6]),
     reviewPriority: f32([0.1, 0.2, 3.0, 1.2]),

@@ -40,8 +40,9 @@ Options:
                      $UNSURE_HOME, or $XDG_DATA_HOME/unsure, or ~/.local/share/unsure)
 
 Columns: id,path,split,label,predicted,confidence,msp,margin,entropy,energy,knn_distance,
-ood_score,label_issue,review_priority,rank,flags. Every score is "higher = more doubtful";
-rank 1 is the row to review first.`;
+mc_disagreement,ood_score,label_issue,review_priority,rank,flags. Every score is "higher =
+more doubtful"; rank 1 is the row to review first. mc_disagreement (how often 32 passes with
+the CNN's dropout on disagree) is empty for a --model that is not an Unsure checkpoint.`;
 
 /**
  * Labeled rows of a pool get label_issue from the trained model itself: it never saw the

@@ -84,6 +84,13 @@ export interface ScoreTable {
   entropy: Float32Array;
   energy: Float32Array;
   knnDistance: Float32Array;
+  /**
+   * MC-dropout disagreement (scores/mc-disagreement.ts): variation ratio of MC_PASSES
+   * passes with the CNN's dropout on, ties broken by the spread of the top class's
+   * probability; in [0, 1). NaN for a user's model (no dropout Unsure can sample) and on
+   * pending rows. Not part of oodScore (ood-score.ts says why).
+   */
+  mcDisagreement: Float32Array;
   oodScore: Float32Array;
   /** NaN where not available (unlabeled, or out-of-fold check not finished). */
   labelIssue: Float32Array;

@@ -422,6 +422,7 @@ export class UnsureService {
         entropy: t.entropy[i]!,
         energy: t.energy[i]!,
         knnDistance: t.knnDistance[i]!,
+        mcDisagreement: Number.isNaN(t.mcDisagreement[i]!) ? null : t.mcDisagreement[i]!,
         oodScore: t.oodScore[i]!,
         labelIssue,
         reviewPriority: t.reviewPriority[i]!,

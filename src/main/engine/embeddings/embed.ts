@@ -12,6 +12,13 @@ export interface Embedded {
   logits: Float32Array;
   /** n * dim unit-norm features; null when the model exposes none. */
   embeddings: Float32Array | null;
+  /**
+   * n: what each row's features were divided by (their L2 norm + 1e-12), so that
+   * embeddings * featureNorms gives the features back (to float rounding). The MC-dropout
+   * passes need them (embeddings/mc-column.ts) and can then run later, on the rows being
+   * scored, without embedding again. Null with embeddings.
+   */
+  featureNorms: Float32Array | null;
   dim: number;
   /** n * lowLevelDim first-layer channel statistics (model/channel-stats.ts); null when the model gives none. */
   lowLevel: Float32Array | null;
@@ -33,6 +40,7 @@ export async function embedImages(model: Classifier, pixels: Uint8Array, opts: E
   const dim = model.embeddingDim;
   const logits = new Float32Array(total * C);
   const embeddings = dim > 0 ? new Float32Array(total * dim) : null;
+  const featureNorms = dim > 0 ? new Float32Array(total) : null;
   const lowDim = model.lowLevelDim ?? 0;
   const lowLevel = lowDim > 0 ? new Float32Array(total * lowDim) : null;
   const buf = new Float32Array(batchSize * PIXELS_PER_IMAGE);
@@ -55,27 +63,28 @@ export async function embedImages(model: Classifier, pixels: Uint8Array, opts: E
         throw new Error(`model returned ${out.logits.shape[1]} outputs for ${C} classes`);
       }
       // Epsilon keeps an all-zero ReLU vector (possible for far-off inputs) finite.
-      const f =
-        out.features && dim > 0
-          ? tf.div(out.features, tf.add(tf.norm(out.features, 'euclidean', 1, true), 1e-12))
-          : null;
+      const norms = out.features && dim > 0 ? tf.add(tf.norm(out.features, 'euclidean', 1, true), 1e-12) : null;
+      const f = out.features && norms ? tf.div(out.features, norms) : null;
       if (lowLevel && !out.lowLevel) throw new Error(`model announced ${lowDim} low-level statistics but gave none`);
       if (lowLevel && out.lowLevel && out.lowLevel.shape[1] !== lowDim)
         throw new Error(`model gave ${out.lowLevel.shape[1]} low-level statistics, announced ${lowDim}`);
       const keep: tf.Tensor[] = [out.logits];
-      if (f) keep.push(f);
+      if (f && norms) keep.push(f, norms);
       gaveFeatures = f !== null;
       if (lowLevel && out.lowLevel) keep.push(out.lowLevel);
       return keep;
     });
     const lt = outs[0];
     const ft = gaveFeatures ? outs[1] : undefined;
-    const st = lowLevel ? outs[gaveFeatures ? 2 : 1] : undefined;
+    const nt = gaveFeatures ? outs[2] : undefined;
+    const st = lowLevel ? outs[gaveFeatures ? 3 : 1] : undefined;
     logits.set(((await lt.data()) as Float32Array).subarray(0, m * C), start * C);
     if (ft && embeddings) embeddings.set(((await ft.data()) as Float32Array).subarray(0, m * dim), start * dim);
+    if (nt && featureNorms) featureNorms.set(((await nt.data()) as Float32Array).subarray(0, m), start);
     if (st && lowLevel) lowLevel.set(((await st.data()) as Float32Array).subarray(0, m * lowDim), start * lowDim);
     lt.dispose();
     ft?.dispose();
+    nt?.dispose();
     st?.dispose();
     opts.onProgress?.(start + m, total);
   }
@@ -84,6 +93,7 @@ export async function embedImages(model: Classifier, pixels: Uint8Array, opts: E
     numClasses: C,
     logits,
     embeddings,
+    featureNorms,
     dim: embeddings ? dim : 0,
     lowLevel,
     lowLevelDim: lowLevel ? lowDim : 0,

@@ -13,7 +13,8 @@ import { IMAGE_SIZE, PIXELS_PER_IMAGE, type DatasetKind } from '../types.js';
 import { classFolders, MODEL_FOLDER, safeFileStem } from './class-folders.js';
 import { checkDestination, makeTempDir, publish } from './export-target.js';
 import { idxClassOrder } from './idx-classes.js';
-import { csvHeader, csvLine, jsonLine, manifestColumns, scoreCells, type ManifestRow } from './manifest.js';
+import { csvHeader, csvLine, jsonLine, manifestColumns, type ManifestRow } from './manifest.js';
+import { scoreRow } from '../pipeline/score-columns.js';
 
 export const MANIFEST_CSV = 'manifest.csv';
 export const MANIFEST_JSONL = 'manifest.jsonl';
@@ -173,7 +174,7 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
         decided_at: d?.at ?? null,
         reviewer: d?.reviewer ?? null,
         ...(writeIdx ? { idx_index: idxIndex[i]! >= 0 ? idxIndex[i]! : null } : {}),
-        ...(table ? scoreCells(table, i) : {}),
+        ...(table ? scoreRow(table, i) : {}),
       };
       csv.push(csvLine(columns, row));
       jsonl.push(jsonLine(columns, row));

@@ -15,5 +15,14 @@ export interface Classifier {
   readonly lowLevelDim?: number;
   /** x: [n, 28, 28, 1] floats 0..1. Called inside tf.tidy by the caller. */
   forward(x: tf.Tensor4D): { logits: tf.Tensor2D; features: tf.Tensor2D | null; lowLevel?: tf.Tensor2D | null };
+  /**
+   * MC dropout (model/mc-dropout.ts): how many stochastic passes mcLogits gives. Absent (with
+   * mcLogits) when the model has no dropout Unsure knows how to sample: a user's tfjs Layers
+   * model or SavedModel is a black box here, even one with dropout layers. Such a model's
+   * mcDisagreement column is NaN (pipeline/score-table.ts).
+   */
+  readonly mcPasses?: number;
+  /** Logits of every pass, [n, mcPasses * C] pass-major, from the `features` forward() gave. Inside tf.tidy. */
+  mcLogits?(features: tf.Tensor2D): tf.Tensor2D;
   dispose(): void;
 }

@@ -9,9 +9,12 @@ import { tf } from './tf.js';
 import { IMAGE_SIZE } from '../types.js';
 import type { Classifier } from './classifier.js';
 import { channelStats } from './channel-stats.js';
+import { dropoutMasks, mcDropoutLogits, MC_PASSES } from './mc-dropout.js';
 
 export const EMBEDDING_DIM = 128;
 export const CNN_ARCH = 'cnn-c32k5s2-c64k3s2-d128-v1';
+/** Dropout rate on the embedding in training (model/train.ts), and so of its MC-dropout passes. */
+export const CNN_DROPOUT = 0.15;
 
 /** Weight names in a fixed order: checkpoints store them in this order. */
 export const WEIGHT_NAMES = ['conv1W', 'conv1B', 'conv2W', 'conv2B', 'fc1W', 'fc1B', 'fc2W', 'fc2B'] as const;
@@ -179,6 +182,8 @@ export function pixelsToTensor(pixels: Uint8Array, n: number, offset = 0): tf.Te
 export class CnnClassifier implements Classifier {
   readonly embeddingDim = EMBEDDING_DIM;
   readonly lowLevelDim = LOW_LEVEL_DIM;
+  readonly mcPasses = MC_PASSES;
+  private masks: Float32Array | null = null;
   constructor(
     readonly cnn: Cnn,
     readonly classes: string[],
@@ -188,6 +193,18 @@ export class CnnClassifier implements Classifier {
   }
   forward(x: tf.Tensor4D): ForwardOutput {
     return this.cnn.forward(x);
+  }
+  mcLogits(features: tf.Tensor2D): tf.Tensor2D {
+    this.masks ??= dropoutMasks(this.mcPasses, EMBEDDING_DIM, CNN_DROPOUT);
+    const w = this.cnn.weights;
+    return mcDropoutLogits(
+      features,
+      w.fc2W as tf.Tensor2D,
+      w.fc2B as tf.Tensor1D,
+      this.masks,
+      this.mcPasses,
+      CNN_DROPOUT,
+    );
   }
   dispose(): void {
     this.cnn.dispose();

@@ -5,7 +5,7 @@
 // (randomly shifted) batch from it in JS, and reads the loss back only every few batches (a
 // read forces a sync and stalls the pipeline).
 import { tf } from './tf.js';
-import { Cnn } from './cnn.js';
+import { Cnn, CNN_DROPOUT } from './cnn.js';
 import { makeRng, shuffleInPlace } from './rng.js';
 import { IMAGE_SIZE } from '../types.js';
 
@@ -33,7 +33,7 @@ export interface TrainOptions {
 export const DEFAULT_TRAIN_OPTIONS = {
   batchSize: 128,
   learningRate: 0.004,
-  dropout: 0.15,
+  dropout: CNN_DROPOUT,
   shift: 2,
   labelSmoothing: 0.1,
 } as const;

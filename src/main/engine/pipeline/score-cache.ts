@@ -1,5 +1,6 @@
 // What a scoring costs to recompute, kept in the project folder: the logits, embeddings,
-// first-layer channel statistics and neighbours of every sample for one model. With them a
+// first-layer channel statistics, MC-dropout disagreement and neighbours of every sample for
+// one model. With them a
 // second launch recomputes only the score columns (milliseconds) instead of embedding and
 // searching again (seconds). One file per model version, written under a temporary name
 // and renamed into place; the header names the model and the exact samples (their ids in
@@ -8,8 +9,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-// v2 added the channel statistics; a v1 file lacks them and is recomputed over.
-const MAGIC = 'unsure-score-cache-v2';
+// v2 added the channel statistics, v3 the MC-dropout disagreement column; an older file
+// lacks them, fails the magic check and is recomputed over (never read with the new layout).
+const MAGIC = 'unsure-score-cache-v3';
 /** Older models' caches are deleted beyond this many (each is ~55 MB for the demo). */
 const KEEP = 2;
 
@@ -20,6 +22,8 @@ export interface CachedNeighbourhood {
   /** n * lowLevelDim (model/channel-stats.ts); null with lowLevelDim 0 when the model gives none. */
   lowLevel: Float32Array | null;
   lowLevelDim: number;
+  /** n MC-dropout disagreement scores (scores/mc-disagreement.ts); null when the model has no dropout to sample. */
+  mcDisagreement: Float32Array | null;
   neighbours: Int32Array;
   neighbourSims: Float32Array;
   k: number;
@@ -33,6 +37,8 @@ interface Header {
   numClasses: number;
   dim: number;
   lowLevelDim: number;
+  /** Whether the mcDisagreement column is stored (n values) or not (0 values). */
+  hasMc: boolean;
   k: number;
 }
 
@@ -63,14 +69,17 @@ export async function saveScoreCache(
     numClasses: nb.logits.length / n,
     dim: nb.dim,
     lowLevelDim: nb.lowLevelDim,
+    hasMc: nb.mcDisagreement !== null,
     k: nb.k,
   };
   if ((nb.lowLevel?.length ?? 0) !== n * nb.lowLevelDim)
     throw new Error(
       `saveScoreCache: ${nb.lowLevel?.length ?? 0} low-level values for ${n} samples x ${nb.lowLevelDim}`,
     );
+  if (nb.mcDisagreement && nb.mcDisagreement.length !== n)
+    throw new Error(`saveScoreCache: ${nb.mcDisagreement.length} MC-dropout scores for ${n} samples`);
   const json = Buffer.from(JSON.stringify(header));
-  // Header length, header padded to 4 bytes, then the five arrays (all 4-byte elements).
+  // Header length, header padded to 4 bytes, then the six arrays (all 4-byte elements).
   const pad = (4 - ((4 + json.length) % 4)) % 4;
   const len = Buffer.alloc(4);
   len.writeUInt32LE(json.length + pad);
@@ -78,9 +87,14 @@ export async function saveScoreCache(
     len,
     json,
     Buffer.alloc(pad, 0x20),
-    ...[nb.logits, nb.embeddings, nb.lowLevel ?? new Float32Array(0), nb.neighbours, nb.neighbourSims].map((a) =>
-      Buffer.from(a.buffer, a.byteOffset, a.byteLength),
-    ),
+    ...[
+      nb.logits,
+      nb.embeddings,
+      nb.lowLevel ?? new Float32Array(0),
+      nb.mcDisagreement ?? new Float32Array(0),
+      nb.neighbours,
+      nb.neighbourSims,
+    ].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)),
   ];
   const file = fileFor(projectDir, modelVersion);
   await mkdir(path.dirname(file), { recursive: true });
@@ -113,8 +127,8 @@ export async function loadScoreCache(
     const n = ids.length;
     if (h.magic !== MAGIC || h.modelVersion !== modelVersion || h.n !== n || h.samplesHash !== samplesHashOf(ids))
       return null;
-    if (!(Number.isInteger(h.lowLevelDim) && h.lowLevelDim >= 0)) return null;
-    const sizes = [n * h.numClasses, n * h.dim, n * h.lowLevelDim, n * h.k, n * h.k];
+    if (!(Number.isInteger(h.lowLevelDim) && h.lowLevelDim >= 0) || typeof h.hasMc !== 'boolean') return null;
+    const sizes = [n * h.numClasses, n * h.dim, n * h.lowLevelDim, h.hasMc ? n : 0, n * h.k, n * h.k];
     if (4 + hlen + 4 * sizes.reduce((a, b) => a + b, 0) !== buf.length) return null;
     // One aligned copy of the payload; the arrays are views into it.
     const payload = new Uint8Array(buf.subarray(4 + hlen)).buffer;
@@ -130,8 +144,9 @@ export async function loadScoreCache(
       dim: h.dim,
       lowLevel: h.lowLevelDim > 0 ? take((b, o, l) => new Float32Array(b, o, l), sizes[2]!) : null,
       lowLevelDim: h.lowLevelDim,
-      neighbours: take((b, o, l) => new Int32Array(b, o, l), sizes[3]!),
-      neighbourSims: take((b, o, l) => new Float32Array(b, o, l), sizes[4]!),
+      mcDisagreement: h.hasMc ? take((b, o, l) => new Float32Array(b, o, l), sizes[3]!) : null,
+      neighbours: take((b, o, l) => new Int32Array(b, o, l), sizes[4]!),
+      neighbourSims: take((b, o, l) => new Float32Array(b, o, l), sizes[5]!),
       k: h.k,
     };
   } catch {

@@ -1,8 +1,9 @@
 // A ScoreTable as CSV: one row per chosen sample, every score column, RFC 4180 quoting.
-// Numbers keep 6 significant digits; an unavailable score (NaN) is an empty cell.
+// Scores are written as score-columns.ts says (7 significant digits; NaN is an empty cell).
 import { DoubtFlag } from '../../../shared/api.js';
 import type { EngineSample, ScoreTable } from '../engine-client.js';
 import { csvCell } from '../datasets/csv.js';
+import { SCORE_VALUE_COLUMNS, SCORE_VALUE_NAMES, scoreValue } from './score-columns.js';
 
 export const SCORE_CSV_COLUMNS = [
   'id',
@@ -10,22 +11,10 @@ export const SCORE_CSV_COLUMNS = [
   'split',
   'label',
   'predicted',
-  'confidence',
-  'msp',
-  'margin',
-  'entropy',
-  'energy',
-  'knn_distance',
-  'ood_score',
-  'label_issue',
-  'review_priority',
+  ...SCORE_VALUE_NAMES,
   'rank',
   'flags',
 ] as const;
-
-function num(v: number): string {
-  return Number.isFinite(v) ? String(Number(v.toPrecision(6))) : '';
-}
 
 export function flagNames(bits: number): string {
   const names: string[] = [];
@@ -49,15 +38,7 @@ export function scoreTableToCsv(samples: readonly EngineSample[], table: ScoreTa
         s.split,
         csvCell(s.label ?? ''),
         csvCell(table.classes[table.predicted[i]]),
-        num(table.confidence[i]),
-        num(table.msp[i]),
-        num(table.margin[i]),
-        num(table.entropy[i]),
-        num(table.energy[i]),
-        num(table.knnDistance[i]),
-        num(table.oodScore[i]),
-        num(table.labelIssue[i]),
-        num(table.reviewPriority[i]),
+        ...SCORE_VALUE_NAMES.map((name) => String(scoreValue(SCORE_VALUE_COLUMNS[name](table)[i]) ?? '')),
         String(rank.get(i)),
         flagNames(table.flags[i]),
       ].join(','),

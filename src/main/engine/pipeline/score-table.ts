@@ -5,6 +5,7 @@ import { OTHER_LABEL } from '../../../shared/api.js';
 import type { ScoreTable } from '../engine-client.js';
 import type { Classifier } from '../model/classifier.js';
 import { embedImages } from '../embeddings/embed.js';
+import { canSampleDropout, mcColumnOf } from '../embeddings/mc-column.js';
 import { ExactCosineIndex } from '../embeddings/knn-index.js';
 import { jointRows, type FeatureBlock } from '../embeddings/joint-features.js';
 import { computeScores, type LabelIssues } from '../scores/index.js';
@@ -59,6 +60,13 @@ export interface ScoreResult {
   /** n * lowLevelDim first-layer channel statistics (model/channel-stats.ts), or null. */
   lowLevel: Float32Array | null;
   lowLevelDim: number;
+  /**
+   * n MC-dropout disagreement scores (NaN on rows not scored yet), or null when the model
+   * has no dropout to sample (the table's column is NaN throughout).
+   */
+  mcDisagreement: Float32Array | null;
+  /** n feature norms (embeddings/embed.ts) for the passes of rows still pending; null when loaded from the cache. */
+  featureNorms: Float32Array | null;
   temperature: number;
 }
 
@@ -68,6 +76,9 @@ interface Neighbourhood {
   dim: number;
   lowLevel: Float32Array | null;
   lowLevelDim: number;
+  /** n; NaN on rows not searched yet (the passes run with the search); null: no dropout to sample. */
+  mcDisagreement: Float32Array | null;
+  featureNorms: Float32Array | null;
   /** n * k; -1 / NaN on rows not searched yet. */
   neighbours: Int32Array;
   neighbourSims: Float32Array;
@@ -94,6 +105,8 @@ async function embedAll(input: ScoreInput, report: Report): Promise<Neighbourhoo
     dim: e.dim,
     lowLevel: e.lowLevel,
     lowLevelDim: e.lowLevelDim,
+    mcDisagreement: canSampleDropout(input.classifier) ? new Float32Array(n).fill(Number.NaN) : null,
+    featureNorms: e.featureNorms,
     neighbours: new Int32Array(n * k).fill(-1),
     neighbourSims: new Float32Array(n * k).fill(Number.NaN),
     k,
@@ -181,6 +194,9 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
       dim: reuse.dim,
       lowLevel: reuse.lowLevel,
       lowLevelDim: reuse.lowLevelDim,
+      // Copies (like the neighbours below): the rows completed now must not change the earlier table's.
+      mcDisagreement: reuse.mcDisagreement && t.scored ? reuse.mcDisagreement.slice() : reuse.mcDisagreement,
+      featureNorms: reuse.featureNorms,
       // Copies: the earlier table may already be in the caller's hands.
       neighbours: t.scored ? t.neighbours.slice() : t.neighbours,
       neighbourSims: t.scored ? t.neighbourSims.slice() : t.neighbourSims,
@@ -194,10 +210,12 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
       c.embeddings.length !== n * c.dim ||
       c.neighbours.length !== n * c.k ||
       c.lowLevelDim !== (input.classifier.lowLevelDim ?? 0) ||
-      (c.lowLevel?.length ?? 0) !== n * c.lowLevelDim
+      (c.lowLevel?.length ?? 0) !== n * c.lowLevelDim ||
+      (c.mcDisagreement !== null) !== canSampleDropout(input.classifier) ||
+      (c.mcDisagreement !== null && c.mcDisagreement.length !== n)
     )
       throw new Error('cached scores do not fit these samples and this model');
-    nb = { ...c, searched: new Uint8Array(n).fill(1) };
+    nb = { ...c, featureNorms: null, searched: new Uint8Array(n).fill(1) };
     report('neighbours', 0.6, 'Using the embeddings and neighbours saved with this model');
   } else {
     nb = await embedAll(input, report);
@@ -217,6 +235,12 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
   }
   const missing = Int32Array.from(Array.from(rowsWhere(want, 1)).filter((r) => !nb.searched[r]));
   searchRows(input, nb, missing, report);
+  if (nb.mcDisagreement && missing.length > 0) {
+    if (!nb.featureNorms)
+      throw new Error('scoring: rows to complete but no feature norms to run the MC-dropout passes on');
+    report('neighbours', 0.85, `MC-dropout passes of ${missing.length} samples`);
+    await mcColumnOf(input.classifier, nb.embeddings, nb.featureNorms, nb.dim, missing, nb.mcDisagreement);
+  }
   const { neighbours, neighbourSims, k, dim } = nb;
   const done = rowsWhere(nb.searched, 1);
   const complete = done.length === n;
@@ -274,6 +298,9 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
     entropy: f32(scores.entropy),
     energy: f32(scores.energy),
     knnDistance: f32(scores.knnDistance),
+    mcDisagreement: nb.mcDisagreement
+      ? f32(pickRows(nb.mcDisagreement, 1, (m) => new Float32Array(m)))
+      : new Float32Array(n).fill(Number.NaN),
     oodScore: f32(scores.oodScore),
     labelIssue: f32(scores.labelIssue),
     reviewPriority: f32(scores.reviewPriority, -Infinity),
@@ -293,6 +320,8 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
     logits: nb.logits,
     lowLevel: nb.lowLevel,
     lowLevelDim: nb.lowLevelDim,
+    mcDisagreement: nb.mcDisagreement,
+    featureNorms: nb.featureNorms,
     temperature: scores.temperature,
   };
 }

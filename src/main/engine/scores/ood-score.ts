@@ -66,7 +66,8 @@ export interface OodWeights {
  *   + stats in the Gaussian     .9934 .9916 1.000 .9999     .9951 .9939 1.000 .9999
  *   + energy 0.5 (chosen)       .9938 .9924 1.000 .9999     .9952 .9946 1.000 .9999
  * (worst of the eight 0.9903 -> 0.9924, mean 0.9950 -> 0.9970; development FPR@95TPR 2.3% ->
- * 1.2% at 20k, 1.1% -> 0.8% at 60k). Chosen by the worst development AUROC over both sizes,
+ * 1.2% at 20k, 1.1% -> 0.8% at 60k). Chosen (criterion: docs/score-selection/ood-score.md, written
+ * before any candidate was scored) by the worst development AUROC over both sizes,
  * ties within 0.0005 broken by the mean, over a grid (Mahalanobis weight 0.5-1.5, energy
  * 0-1.5, msp instead of energy, the statistics in a Gaussian of their own at weight
  * 0.25-1); around the choice it is a plateau (the neighbouring settings are within 0.0005
@@ -79,6 +80,16 @@ export interface OodWeights {
  * three neighbours is at the mercy of a few stray training samples, which is what this
  * tool exists to find, so k stays 10.
  * A model without channel statistics (a user's model) gets the embedding-only Mahalanobis.
+ *
+ * The MC-dropout disagreement column (scores/mc-disagreement.ts, 32 passes) is NOT a
+ * component: on the development kinds it is weak on its own (AUROC missegmented / scribble /
+ * noise / fashion: 20k .840 .879 .802 .760, 60k .923 .943 .899 .927), since the model is as
+ * stably sure of a noise image under dropout as of a digit, and added to the mean above it
+ * only hurt: clipped to [0, 3] like energy at weight 0.1 / 0.25 / 0.5 / 1, worst .9925 /
+ * .9923 / .9913 / .9858 and mean .99696 / .99680 / .99628 / .99456 against .9924 / .99698
+ * (the 0.1 "gain" in worst is inside the 0.0005 tie band and loses on the mean and on the
+ * 60k FPR@95, 0.78% vs 0.75%); unclipped, its held-out scale (most digits' passes agree)
+ * blows it up and the worst falls to .965-.976. Selection: docs/score-selection/mc-disagreement.md.
  */
 export const DEFAULT_OOD_WEIGHTS: OodWeights = { knnDistance: 1, energy: 0.5, msp: 0, mahalanobis: 1 };
 

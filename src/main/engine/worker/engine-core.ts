@@ -269,6 +269,7 @@ export class EngineCore {
           dim: result.dim,
           lowLevel: result.lowLevel,
           lowLevelDim: result.lowLevelDim,
+          mcDisagreement: result.mcDisagreement,
           neighbours: result.table.neighbours,
           neighbourSims: result.table.neighbourSims,
           k: result.table.k,

@@ -160,6 +160,7 @@ function ScoreTable({ detail }: { detail: SampleDetail }) {
     ['Entropy', s.entropy.toFixed(3), ''],
     ['Energy', s.energy.toFixed(2), ''],
     ['kNN distance', s.knnDistance.toFixed(3), `${pc.knnDistance.toFixed(0)}th pct of held-out`],
+    ['Dropout disagreement', s.mcDisagreement === null ? '—' : s.mcDisagreement.toFixed(3), ''],
     ['OOD score', s.oodScore.toFixed(3), `${pc.oodScore.toFixed(0)}th pct of held-out`],
     ['Label issue', s.labelIssue === null ? '—' : s.labelIssue.toFixed(3), ''],
     ['Review priority', s.reviewPriority.toFixed(3), ''],
