@@ -156,12 +156,35 @@ async function loadSaved(dir: string, fallback: readonly string[]): Promise<Load
   const featName = outNames.find((n) => /embed|feature|penultimate/i.test(n));
   const probName = logitName ?? outNames.find((n) => n !== featName) ?? outNames[0];
   const saved = await tf.node.loadSavedModel(dir, meta.tags, sigName);
-  const inputShape = sig.inputs[inputNames[0]].shape;
+  // tfjs-node parses the signature's dimensions into objects that only convert to numbers
+  // (-1 for "any"), whatever its typings say.
+  const inputShape = (sig.inputs[inputNames[0]].shape as unknown[]).map((d) => {
+    const v = Number(d);
+    return Number.isInteger(v) && v >= 0 ? v : null;
+  });
+  // predict() gives one tensor per output in the order of `saved.outputs`, named by tensor
+  // ('PartitionedCall:1'), not by the signature's keys ('logits'): match them by tensor name.
+  const tensorName = (n: string) => n.replace(/:0$/, '');
+  const keyOf = (name: string) =>
+    outNames.includes(name) ? name : outNames.find((k) => tensorName(sig.outputs[k].name) === tensorName(name));
+  const run = (x: tf.Tensor4D): Record<string, tf.Tensor> => {
+    const out = saved.predict(adaptInput(x, inputShape)) as tf.Tensor | tf.Tensor[] | tf.NamedTensorMap;
+    if (out instanceof tf.Tensor) return { [probName]: out };
+    const entries: [string, tf.Tensor][] = Array.isArray(out)
+      ? out.map((t, i) => [saved.outputs[i]?.name ?? '', t])
+      : Object.entries(out);
+    const map: Record<string, tf.Tensor> = {};
+    for (const [name, t] of entries) {
+      const key = keyOf(name);
+      if (key) map[key] = t;
+    }
+    for (const need of featName ? [probName, featName] : [probName])
+      if (!map[need]) throw new Error(`${dir}: the SavedModel did not return its output '${need}'`);
+    return map;
+  };
   const probe = tf.tidy(() => {
-    const out = saved.predict(adaptInput(tf.zeros([2, IMAGE_SIZE, IMAGE_SIZE, 1]) as tf.Tensor4D, inputShape)) as
-      tf.NamedTensorMap | tf.Tensor;
-    const map = out instanceof tf.Tensor ? { [probName]: out } : out;
-    return { outputs: map[probName].shape[1] ?? 0, featDim: featName ? (map[featName].shape[1] ?? 0) : 0 };
+    const map = run(tf.zeros([2, IMAGE_SIZE, IMAGE_SIZE, 1]) as tf.Tensor4D);
+    return { outputs: map[probName]!.shape[1] ?? 0, featDim: featName ? (map[featName]!.shape[1] ?? 0) : 0 };
   });
   const classes = await classList(dir, probe.outputs, fallback);
   const notes = [
@@ -172,8 +195,7 @@ async function loadSaved(dir: string, fallback: readonly string[]): Promise<Load
     classes,
     embeddingDim: featName ? probe.featDim : probe.outputs,
     forward(x) {
-      const out = saved.predict(adaptInput(x, inputShape)) as tf.NamedTensorMap | tf.Tensor;
-      const map = out instanceof tf.Tensor ? { [probName]: out } : out;
+      const map = run(x);
       const raw = map[probName] as tf.Tensor2D;
       const logits = !logitName && looksLikeProbabilities(raw) ? (tf.log(tf.add(raw, 1e-12)) as tf.Tensor2D) : raw;
       return { logits, features: featName ? (map[featName] as tf.Tensor2D) : logits };
