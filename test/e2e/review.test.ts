@@ -18,6 +18,7 @@ import {
   journaled,
   openApp,
   queue,
+  queueBox,
   showOnly,
   tile,
   tileIds,
@@ -261,6 +262,29 @@ describe('review loop in the browser', () => {
           box.querySelectorAll('.tile-img').length === tiles.length;
       })()`),
     );
+  });
+
+  test('right after the keyboard scrolls the grid, a click still picks a tile', async () => {
+    const { page } = app;
+    await queueBox(page).focus();
+    // Any earlier scrolling has settled (a click within 120 ms of a wheel or fling is not a pick).
+    await page.waitForTimeout(300);
+    await page.keyboard.press('End');
+    await page.evaluate(`new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))`);
+    // A tile wholly inside the scroller's visible area (the grid renders overscan rows too).
+    const target = (await page.evaluate(`(() => {
+      const box = document.querySelector('[role="listbox"][aria-label="Review queue"]').getBoundingClientRect();
+      for (const el of document.querySelectorAll('[role="listbox"] [role="option"]')) {
+        const r = el.getBoundingClientRect();
+        if (r.top >= box.top && r.bottom <= box.bottom && r.left >= box.left && r.right <= box.right)
+          return { id: el.getAttribute('data-id'), x: r.left + r.width / 2, y: r.top + r.height / 2 };
+      }
+      return null;
+    })()`)) as { id: string; x: number; y: number } | null;
+    assert.ok(target, 'a tile in view');
+    const { id } = target;
+    await page.mouse.click(target.x, target.y);
+    await eventually('the clicked tile to be current', async () => (await currentId(page)) === id, 2000);
   });
 
   test('export writes the corrected dataset and its manifest matches the decisions', async () => {

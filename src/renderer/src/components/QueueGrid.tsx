@@ -43,6 +43,8 @@ export function QueueGrid(p: QueueGridProps) {
   const [fast, setFast] = useState(false);
   const last = useRef({ top: 0, at: 0 });
   const settle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  /** scrollTop the keyboard's reveal just set, so its scroll event is not taken for the user's. */
+  const revealedTo = useRef<number | null>(null);
 
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -65,8 +67,10 @@ export function QueueGrid(p: QueueGridProps) {
       const speed = Math.abs(top - last.current.top) / Math.max(1, now - last.current.at);
       last.current = { top, at: now };
       clearTimeout(settle.current);
-      // Set on the element, not through React: toggling it must not re-render the grid.
-      el.classList.add('scrolling');
+      // Set on the element, not through React: toggling it must not re-render the grid. Not
+      // for the keyboard's own reveal scroll: the mouse must stay able to click right after.
+      if (revealedTo.current === null || Math.abs(top - revealedTo.current) >= 1) el.classList.add('scrolling');
+      revealedTo.current = null;
       if (speed > FAST_PX_PER_MS) setFast(true);
       else setFast(false);
       settle.current = setTimeout(() => {
@@ -100,6 +104,8 @@ export function QueueGrid(p: QueueGridProps) {
     const to = scrollToReveal(p.currentPos, range.columns, CELL_H, el.scrollTop, el.clientHeight);
     if (to !== null) {
       el.scrollTop = to;
+      // Read back: the browser clamps at the ends.
+      revealedTo.current = el.scrollTop;
       setScrollTop(Math.floor(to / CELL_H) * CELL_H);
     }
   }, [p.currentPos, range.columns]);
