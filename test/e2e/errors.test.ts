@@ -100,6 +100,29 @@ describe('errors are shown and decisions survive them', () => {
     assert.match(await tileName(page, id), /decided 5$/);
   });
 
+  test('a dataset that cannot be opened says why', async () => {
+    const { page } = app;
+    const missing = path.join(tmp, 'no-such-dataset');
+    // The failed open sends status changes but leaves the queue as it is: nothing to refetch.
+    await waitSettled(server);
+    // The check's own re-ranking is fetched by the page as it lands: let that go by first.
+    await page.waitForTimeout(1000);
+    const queueFetches: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/getQueue')) queueFetches.push(r.url());
+    });
+    await page.getByRole('button', { name: 'Open dataset' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Open dataset' });
+    await dialog.getByLabel('Train path').fill(missing);
+    await dialog.getByRole('button', { name: 'Open dataset' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'no-such-dataset' });
+    await alert.first().waitFor({ timeout: 60_000 });
+    // The open project and its decisions are still there.
+    await showOnly(page, 'decided');
+    assert.match(await tileName(page, offlineDecision), /decided 5$/);
+    assert.equal(queueFetches.length, 0, 'the unchanged queue (same revision) is not fetched again');
+  });
+
   test('a retrain that fails says why in its panel, and the previous model and the decisions stay', async () => {
     const { page } = app;
     await waitReady(server);
@@ -126,26 +149,5 @@ describe('errors are shown and decisions survive them', () => {
       fs.rmSync(models, { force: true });
       fs.renameSync(`${models}.kept`, models);
     }
-  });
-
-  test('a dataset that cannot be opened says why', async () => {
-    const { page } = app;
-    const missing = path.join(tmp, 'no-such-dataset');
-    // The failed open sends status changes but leaves the queue as it is: nothing to refetch.
-    await waitSettled(server);
-    const queueFetches: string[] = [];
-    page.on('request', (r) => {
-      if (r.url().endsWith('/api/getQueue')) queueFetches.push(r.url());
-    });
-    await page.getByRole('button', { name: 'Open dataset' }).first().click();
-    const dialog = page.getByRole('dialog', { name: 'Open dataset' });
-    await dialog.getByLabel('Train path').fill(missing);
-    await dialog.getByRole('button', { name: 'Open dataset' }).click();
-    const alert = page.getByRole('alert').filter({ hasText: 'no-such-dataset' });
-    await alert.first().waitFor({ timeout: 60_000 });
-    // The open project and its decisions are still there.
-    await showOnly(page, 'decided');
-    assert.match(await tileName(page, offlineDecision), /decided 5$/);
-    assert.equal(queueFetches.length, 0, 'the unchanged queue (same revision) is not fetched again');
   });
 });
