@@ -70,19 +70,12 @@ export interface ScoreResult {
   temperature: number;
 }
 
-interface Neighbourhood {
-  logits: Float32Array;
-  embeddings: Float32Array;
-  dim: number;
-  lowLevel: Float32Array | null;
-  lowLevelDim: number;
-  /** n; NaN on rows not searched yet (the passes run with the search); null: no dropout to sample. */
-  mcDisagreement: Float32Array | null;
+/**
+ * What the cache holds, while it is being built: neighbours (-1 / NaN) and mcDisagreement
+ * (NaN) are filled in as rows are searched, the MC passes running with the search.
+ */
+interface Neighbourhood extends CachedNeighbourhood {
   featureNorms: Float32Array | null;
-  /** n * k; -1 / NaN on rows not searched yet. */
-  neighbours: Int32Array;
-  neighbourSims: Float32Array;
-  k: number;
   /** 1 where the row has its neighbours. */
   searched: Uint8Array;
 }

@@ -75,6 +75,22 @@ export async function trainModel(
   const split = stratifiedHoldOut(input.labels, HOLD_OUT_FRACTION, options.seed);
   const dataHash = dataHashOf(input.ids, input.labels);
   const modelVersion = computeModelVersion(dataHash, classes, options.seed, options);
+  // Cached, shipped or trained: the same split, only the model and its origin differ.
+  const state = (
+    classifier: CnnClassifier,
+    version: string,
+    heldOutAccuracy: number,
+    source: ModelState['source'],
+  ): ModelState => ({
+    classifier,
+    classes,
+    modelVersion: version,
+    trainIndices: split.train,
+    heldOutIndices: split.heldOut,
+    heldOutAccuracy,
+    cached: source !== 'trained',
+    source,
+  });
 
   if (input.projectDir) {
     const dir = checkpointDirFor(input.projectDir, modelVersion);
@@ -84,16 +100,7 @@ export async function trainModel(
         const acc =
           ck.provenance.heldOutAccuracy ??
           (await evaluateAccuracy(ck.model, input.pixels, input.labels, split.heldOut));
-        return {
-          classifier: ck.model,
-          classes,
-          modelVersion,
-          trainIndices: split.train,
-          heldOutIndices: split.heldOut,
-          heldOutAccuracy: acc,
-          cached: true,
-          source: 'project',
-        };
+        return state(ck.model, modelVersion, acc, 'project');
       } catch {
         // An unreadable checkpoint is retrained over rather than failing the request.
       }
@@ -115,16 +122,7 @@ export async function trainModel(
         const acc =
           loaded.provenance.heldOutAccuracy ??
           (await evaluateAccuracy(loaded.model, input.pixels, input.labels, split.heldOut));
-        return {
-          classifier: loaded.model,
-          classes,
-          modelVersion: `${modelVersion}-${loaded.provenance.encoding}`,
-          trainIndices: split.train,
-          heldOutIndices: split.heldOut,
-          heldOutAccuracy: acc,
-          cached: true,
-          source: 'shipped',
-        };
+        return state(loaded.model, `${modelVersion}-${loaded.provenance.encoding}`, acc, 'shipped');
       } catch (err) {
         input.onNote?.(`The shipped demo model cannot be used (${(err as Error).message}); training instead`);
       }
@@ -163,16 +161,7 @@ export async function trainModel(
       throw new Error(`could not save the trained model in ${dir}: ${(err as Error).message}`, { cause: err });
     }
   }
-  return {
-    classifier,
-    classes,
-    modelVersion,
-    trainIndices: split.train,
-    heldOutIndices: split.heldOut,
-    heldOutAccuracy: acc,
-    cached: false,
-    source: 'trained',
-  };
+  return state(classifier, modelVersion, acc, 'trained');
 }
 
 /** Share of `indices` whose argmax class is their label (NaN for no indices). */
