@@ -10,6 +10,7 @@ import {
   readMnistRaw,
   DEMO_DISTRACTOR_KINDS,
   EVAL_ONLY_KINDS,
+  EXTRA_DEV_KINDS,
 } from '../src/main/engine/datasets/index.js';
 import { trainModel } from '../src/main/engine/pipeline/train-model.js';
 import { buildScoreTable } from '../src/main/engine/pipeline/score-table.js';
@@ -47,7 +48,7 @@ export async function runQuality(out: (s: string) => void, opts: QualityOptions 
   const epochs = opts.epochs ?? 3;
   const perKind = opts.perKind ?? 1000;
   const seed = opts.seed ?? 42;
-  const kinds: string[] = [...DEMO_DISTRACTOR_KINDS, 'fashion', ...EVAL_ONLY_KINDS];
+  const kinds: string[] = [...DEMO_DISTRACTOR_KINDS, 'fashion', ...EXTRA_DEV_KINDS, ...EVAL_ONLY_KINDS];
 
   // Layout: training digits, test digits, then perKind images of each distractor kind.
   const parts: Uint8Array[] = [train.pixels.subarray(0, nTrain * PIXELS_PER_IMAGE), test.pixels];
@@ -150,9 +151,17 @@ export async function runQuality(out: (s: string) => void, opts: QualityOptions 
       ]),
     );
   }
+  // The target names the demo's kinds and Fashion-MNIST; the extra development kind and the
+  // eval-only kinds are reported beside it.
+  const worst = (of: readonly string[]) => {
+    const k = of.reduce((a, b) => (ood[b].oodScore.auroc < ood[a].oodScore.auroc ? b : a));
+    return `${ood[k].oodScore.auroc.toFixed(4)} (${k})`;
+  };
   out(
     `\nSummary: accuracy ${(100 * accuracy).toFixed(2)}% (target >= ${nTrain >= 60000 ? '99.0' : '98.5'}%), ` +
-      `ood_score AUROC overall ${ood.overall.oodScore.auroc.toFixed(4)} (>= 0.995), worst kind ${Math.min(...kinds.map((k) => ood[k].oodScore.auroc)).toFixed(4)} (>= 0.99), ` +
+      `ood_score AUROC overall ${ood.overall.oodScore.auroc.toFixed(4)} (>= 0.995), ` +
+      `worst demo kind or fashion ${worst([...DEMO_DISTRACTOR_KINDS, 'fashion'])} (>= 0.99), ` +
+      `worst eval-only kind ${worst(EVAL_ONLY_KINDS)}, worst of all ${worst(kinds)}, ` +
       `FPR95 overall ${(100 * ood.overall.oodScore.fpr95).toFixed(2)}% (<= 3%)\n`,
   );
   return result;

@@ -4,6 +4,7 @@ import { DEFAULT_POOL_SIZE, demoPoolCounts, loadDemo } from '../../src/main/engi
 import {
   DEMO_DISTRACTOR_KINDS,
   EVAL_ONLY_KINDS,
+  EXTRA_DEV_KINDS,
   generateDistractors,
   type DistractorKind,
 } from '../../src/main/engine/datasets/distractors.js';
@@ -72,11 +73,14 @@ describe('the demo, digits in the wild', () => {
 });
 
 describe('distractor generators', () => {
-  const kinds: DistractorKind[] = [...DEMO_DISTRACTOR_KINDS, ...EVAL_ONLY_KINDS];
+  const kinds: DistractorKind[] = [...DEMO_DISTRACTOR_KINDS, ...EXTRA_DEV_KINDS, ...EVAL_ONLY_KINDS];
 
-  test('eval-only kinds are separate from the demo kinds', () => {
+  test('eval-only kinds are separate from the demo kinds and the extra development kinds', () => {
     assert.deepEqual([...EVAL_ONLY_KINDS].sort(), ['inverted', 'letters-like', 'shifted']);
-    for (const k of EVAL_ONLY_KINDS) assert.ok(!(DEMO_DISTRACTOR_KINDS as readonly string[]).includes(k));
+    const dev: readonly string[] = [...DEMO_DISTRACTOR_KINDS, ...EXTRA_DEV_KINDS];
+    for (const k of EVAL_ONLY_KINDS) assert.ok(!dev.includes(k));
+    // The extra development kinds are for choosing scores, not for the demo's pool.
+    for (const k of EXTRA_DEV_KINDS) assert.ok(!(DEMO_DISTRACTOR_KINDS as readonly string[]).includes(k));
   });
 
   for (const kind of kinds) {

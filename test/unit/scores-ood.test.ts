@@ -95,7 +95,8 @@ test('degenerate and bad input', () => {
 test('a Mahalanobis column is averaged in at its weight; a scorer fitted with it requires it', () => {
   const h = heldOut(500);
   const maha = Float32Array.from(h.knnDistance, (x, i) => 100 + 40 * x + (i % 7));
-  const s = fitOodScorer({ ...h, mahalanobis: maha }, { weights: { knnDistance: 1, mahalanobis: 1, energy: 0 } });
+  const only = { knnDistance: 1, knnExcess: 0, mahalanobis: 1, energy: 0 };
+  const s = fitOodScorer({ ...h, mahalanobis: maha }, { weights: only });
   const k = s.scales.knnDistance;
   const m = s.scales.mahalanobis;
   const c = s.combine({ ...one(0.3, -20, 0), mahalanobis: new Float32Array([500]) })[0];
@@ -103,23 +104,40 @@ test('a Mahalanobis column is averaged in at its weight; a scorer fitted with it
   assert.ok(Math.abs(c - want) < 1e-4, `${c} vs ${want}`);
   assert.throws(() => s.combine(one(0.3, -20, 0)), /fitted with it, the input has none/);
   // Without the column its weight takes no part: knn alone.
-  const plain = fitOodScorer(h, { weights: { knnDistance: 1, mahalanobis: 1, energy: 0 } });
+  const plain = fitOodScorer(h, { weights: only });
   assert.ok(Math.abs(plain.combine(one(0.3, -20, 0))[0] - (0.3 - k.median) / k.spread) < 1e-5);
 });
 
-test('by default: knn and Mahalanobis at weight 1, energy at half weight and only its clipped excess', () => {
-  assert.deepEqual(DEFAULT_OOD_WEIGHTS, { knnDistance: 1, energy: 0.5, msp: 0, mahalanobis: 1 });
+test('by default: knn excess and Mahalanobis at weight 1, energy at half weight and only its clipped excess', () => {
+  assert.deepEqual(DEFAULT_OOD_WEIGHTS, { knnDistance: 0, knnExcess: 1, energy: 0.5, msp: 0, mahalanobis: 1 });
   const h = heldOut(500);
   const maha = Float32Array.from(h.knnDistance, (x, i) => 100 + 40 * x + (i % 7));
-  const s = fitOodScorer({ ...h, mahalanobis: maha });
-  const { knnDistance: k, mahalanobis: m, energy: e } = s.scales;
-  const base = (0.3 - k.median) / k.spread + (500 - m.median) / m.spread;
-  const at = (energy: number) => s.combine({ ...one(0.3, energy, 0.5), mahalanobis: new Float32Array([500]) })[0];
+  const excess = Float32Array.from(h.knnDistance, (x, i) => x - 0.2 + 0.01 * (i % 5));
+  const s = fitOodScorer({ ...h, knnExcess: excess, mahalanobis: maha });
+  const { knnExcess: x, mahalanobis: m, energy: e } = s.scales;
+  const base = (0.25 - x.median) / x.spread + (500 - m.median) / m.spread;
+  const at = (energy: number, knn = 0.3) =>
+    s.combine({
+      ...one(knn, energy, 0.5),
+      knnExcess: new Float32Array([0.25]),
+      mahalanobis: new Float32Array([500]),
+    })[0];
+  // The plain distance takes no part once its excess is there.
+  assert.equal(at(e.median - 5, 0.3), at(e.median - 5, 0.9));
   // Energy below its held-out median adds nothing (msp, at weight 0, never does).
   assert.ok(Math.abs(at(e.median - 5) - base / 2.5) < 1e-4);
   // Above it, half its excess on the common scale...
-  const x = e.median + 1.5 * e.spread;
-  assert.ok(Math.abs(at(x) - (base + 0.5 * 1.5) / 2.5) < 1e-4, `${at(x)}`);
+  const above = e.median + 1.5 * e.spread;
+  assert.ok(Math.abs(at(above) - (base + 0.5 * 1.5) / 2.5) < 1e-4, `${at(above)}`);
   // ...up to SUPPORT_CAP.
   assert.ok(Math.abs(at(e.median + 50 * e.spread) - (base + 0.5 * SUPPORT_CAP) / 2.5) < 1e-4);
+  assert.throws(() => s.combine({ ...one(0.3, 0, 0.5), mahalanobis: new Float32Array([500]) }), /knnExcess/);
+});
+
+test('without a knn excess column the plain knn distance takes its weight', () => {
+  const h = heldOut(500);
+  const s = fitOodScorer(h, { weights: { energy: 0 } });
+  assert.equal(s.weights.knnDistance, DEFAULT_OOD_WEIGHTS.knnDistance + DEFAULT_OOD_WEIGHTS.knnExcess);
+  const k = s.scales.knnDistance;
+  assert.ok(Math.abs(s.combine(one(0.3, -20, 0))[0] - (0.3 - k.median) / k.spread) < 1e-5);
 });

@@ -10,12 +10,17 @@ import { Rng } from './random.js';
 // score generalises to kinds of outliers it was never tuned on.
 
 export const DEMO_DISTRACTOR_KINDS = ['missegmented', 'scribble', 'noise'] as const;
+/**
+ * Development kinds outside the demo pool: clean pen-drawn symbols (docs/score-selection/
+ * symbols-dev-kind.md says why they were added). Scores may be chosen on them.
+ */
+export const EXTRA_DEV_KINDS = ['symbols'] as const;
 /** Held out from any tuning: used only when measuring OOD detection. */
 export const EVAL_ONLY_KINDS = ['letters-like', 'inverted', 'shifted'] as const;
 
 export type DemoDistractorKind = (typeof DEMO_DISTRACTOR_KINDS)[number];
 export type EvalOnlyKind = (typeof EVAL_ONLY_KINDS)[number];
-export type DistractorKind = DemoDistractorKind | EvalOnlyKind;
+export type DistractorKind = DemoDistractorKind | (typeof EXTRA_DEV_KINDS)[number] | EvalOnlyKind;
 
 const N = IMAGE_SIZE;
 
@@ -41,6 +46,7 @@ const GENERATORS: Record<DistractorKind, (rng: Rng) => Uint8Array> = {
   missegmented,
   scribble,
   noise,
+  symbols,
   'letters-like': lettersLike,
   inverted,
   shifted,
@@ -188,6 +194,239 @@ function noise(rng: Rng): Uint8Array {
   const out = new Uint8Array(PIXELS_PER_IMAGE);
   for (let i = 0; i < out.length; i++) out[i] = Math.round(Math.max(0, Math.min(1, img[i])) * 255);
   return out;
+}
+
+/**
+ * Pen-drawn symbols that are neither digits nor letters: arithmetic and punctuation marks,
+ * arrows and closed shapes, some curved. Strokes in a unit box, y downwards; a curve is
+ * given as { curve } and drawn smoothly through its points.
+ */
+type Stroke = readonly Point[] | { curve: readonly Point[] };
+const SYMBOLS: Record<string, Stroke[]> = {
+  plus: [
+    [
+      [0.5, 0.1],
+      [0.5, 0.9],
+    ],
+    [
+      [0.1, 0.5],
+      [0.9, 0.5],
+    ],
+  ],
+  equals: [
+    [
+      [0.05, 0.35],
+      [0.95, 0.35],
+    ],
+    [
+      [0.05, 0.65],
+      [0.95, 0.65],
+    ],
+  ],
+  hash: [
+    [
+      [0.35, 0],
+      [0.25, 1],
+    ],
+    [
+      [0.75, 0],
+      [0.65, 1],
+    ],
+    [
+      [0, 0.33],
+      [1, 0.33],
+    ],
+    [
+      [0, 0.67],
+      [1, 0.67],
+    ],
+  ],
+  triangle: [
+    [
+      [0.5, 0],
+      [1, 1],
+      [0, 1],
+      [0.5, 0],
+    ],
+  ],
+  square: [
+    [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [0, 1],
+      [0, 0],
+    ],
+  ],
+  star: [
+    [
+      [0.5, 0],
+      [0.8, 1],
+      [0, 0.35],
+      [1, 0.35],
+      [0.2, 1],
+      [0.5, 0],
+    ],
+  ],
+  arrowUp: [
+    [
+      [0.5, 1],
+      [0.5, 0],
+    ],
+    [
+      [0.1, 0.4],
+      [0.5, 0],
+      [0.9, 0.4],
+    ],
+  ],
+  arrowRight: [
+    [
+      [0, 0.5],
+      [1, 0.5],
+    ],
+    [
+      [0.6, 0.1],
+      [1, 0.5],
+      [0.6, 0.9],
+    ],
+  ],
+  asterisk: [
+    [
+      [0.5, 0],
+      [0.5, 1],
+    ],
+    [
+      [0.07, 0.25],
+      [0.93, 0.75],
+    ],
+    [
+      [0.93, 0.25],
+      [0.07, 0.75],
+    ],
+  ],
+  check: [
+    [
+      [0, 0.55],
+      [0.35, 1],
+      [1, 0],
+    ],
+  ],
+  lightning: [
+    [
+      [0.7, 0],
+      [0.25, 0.55],
+      [0.75, 0.45],
+      [0.3, 1],
+    ],
+  ],
+  pi: [
+    [
+      [0, 0.1],
+      [1, 0.1],
+    ],
+    [
+      [0.3, 0.1],
+      [0.25, 1],
+    ],
+    [
+      [0.7, 0.1],
+      [0.78, 1],
+    ],
+  ],
+  heart: [
+    {
+      curve: [
+        [0.5, 1],
+        [0.1, 0.55],
+        [0.05, 0.2],
+        [0.3, 0.02],
+        [0.5, 0.25],
+        [0.7, 0.02],
+        [0.95, 0.2],
+        [0.9, 0.55],
+        [0.5, 1],
+      ],
+    },
+  ],
+  infinity: [
+    {
+      curve: [
+        [0.5, 0.5],
+        [0.75, 0.25],
+        [1, 0.5],
+        [0.75, 0.75],
+        [0.5, 0.5],
+        [0.25, 0.25],
+        [0, 0.5],
+        [0.25, 0.75],
+        [0.5, 0.5],
+      ],
+    },
+  ],
+  spiral: [
+    {
+      curve: [
+        [0.5, 0.5],
+        [0.6, 0.4],
+        [0.7, 0.55],
+        [0.5, 0.72],
+        [0.28, 0.5],
+        [0.5, 0.2],
+        [0.85, 0.35],
+        [0.9, 0.7],
+        [0.55, 0.98],
+        [0.1, 0.8],
+      ],
+    },
+  ],
+  percent: [
+    [
+      [0.95, 0.05],
+      [0.05, 0.95],
+    ],
+    {
+      curve: [
+        [0.2, 0.05],
+        [0.35, 0.2],
+        [0.2, 0.35],
+        [0.05, 0.2],
+        [0.2, 0.05],
+      ],
+    },
+    {
+      curve: [
+        [0.8, 0.65],
+        [0.95, 0.8],
+        [0.8, 0.95],
+        [0.65, 0.8],
+        [0.8, 0.65],
+      ],
+    },
+  ],
+};
+const SYMBOL_NAMES = Object.keys(SYMBOLS);
+
+function symbols(rng: Rng): Uint8Array {
+  const strokes = SYMBOLS[SYMBOL_NAMES[rng.int(SYMBOL_NAMES.length)]];
+  const height = rng.range(14, 20);
+  const width = height * rng.range(0.7, 1.1);
+  const slant = rng.range(-0.2, 0.2);
+  const x0 = (N - width) / 2;
+  const y0 = (N - height) / 2;
+  const pen = rng.range(1.8, 3);
+  const canvas = new Canvas();
+  const place = (pts: readonly Point[]): Point[] =>
+    pts.map(([u, v]): Point => {
+      const ju = u + rng.gaussian() * 0.03;
+      const jv = v + rng.gaussian() * 0.03;
+      return [x0 + ju * width + slant * (0.5 - jv) * height, y0 + jv * height];
+    });
+  for (const stroke of strokes) {
+    canvas.polyline('curve' in stroke ? smoothCurve(place(stroke.curve)) : place(stroke), pen);
+  }
+  const img = canvas.toBytes();
+  centreByMass(img);
+  return img;
 }
 
 /**

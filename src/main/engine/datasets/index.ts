@@ -17,6 +17,7 @@ export {
   generateDistractors,
   DEMO_DISTRACTOR_KINDS,
   EVAL_ONLY_KINDS,
+  EXTRA_DEV_KINDS,
   type DistractorKind,
   type DemoDistractorKind,
   type EvalOnlyKind,

@@ -10,6 +10,7 @@ import { ExactCosineIndex } from '../embeddings/knn-index.js';
 import { jointRows, type FeatureBlock } from '../embeddings/joint-features.js';
 import { computeScores, type LabelIssues } from '../scores/index.js';
 import { fitTiedGaussian, mahalanobisScore } from '../scores/mahalanobis.js';
+import { knnDistance, knnExcess } from '../scores/knn-distance.js';
 import { PIXELS_PER_IMAGE } from '../types.js';
 import type { CachedNeighbourhood } from './score-cache.js';
 
@@ -71,8 +72,8 @@ export interface ScoreResult {
 }
 
 /**
- * What the cache holds, while it is being built: neighbours (-1 / NaN) and mcDisagreement
- * (NaN) are filled in as rows are searched, the MC passes running with the search.
+ * What the cache holds, while it is being built: neighbours (-1 / NaN) are filled in as rows
+ * are searched, mcDisagreement (NaN) as they are scored.
  */
 interface Neighbourhood extends CachedNeighbourhood {
   featureNorms: Float32Array | null;
@@ -144,6 +145,23 @@ function searchRows(input: ScoreInput, nb: Neighbourhood, rows: Int32Array, repo
   } finally {
     index.dispose();
   }
+}
+
+/** Rows that are a searched row's neighbour but have no neighbours of their own yet. */
+function unsearchedNeighbours(nb: Neighbourhood): Int32Array {
+  const seen = new Uint8Array(nb.searched.length);
+  const out: number[] = [];
+  for (let r = 0; r < nb.searched.length; r++) {
+    if (!nb.searched[r]) continue;
+    for (let j = r * nb.k; j < (r + 1) * nb.k; j++) {
+      const m = nb.neighbours[j];
+      if (m >= 0 && !nb.searched[m] && !seen[m]) {
+        seen[m] = 1;
+        out.push(m);
+      }
+    }
+  }
+  return Int32Array.from(out);
 }
 
 function rowsWhere(mask: Uint8Array, value: number): Int32Array {
@@ -226,17 +244,25 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
   } else {
     want = new Uint8Array(n).fill(1);
   }
-  const missing = Int32Array.from(Array.from(rowsWhere(want, 1)).filter((r) => !nb.searched[r]));
-  searchRows(input, nb, missing, report);
-  if (nb.mcDisagreement && missing.length > 0) {
-    if (!nb.featureNorms)
-      throw new Error('scoring: rows to complete but no feature norms to run the MC-dropout passes on');
-    report('neighbours', 0.85, `MC-dropout passes of ${missing.length} samples`);
-    await mcColumnOf(input.classifier, nb.embeddings, nb.featureNorms, nb.dim, missing, nb.mcDisagreement);
-  }
+  const wanted = Int32Array.from(Array.from(rowsWhere(want, 1)).filter((r) => !nb.searched[r]));
+  searchRows(input, nb, wanted, report);
+  // knnExcess needs the neighbours' own distances: a first pass also searches the training
+  // rows its rows landed next to (a full table has searched every row already). Those
+  // references stay pending in this table: their own neighbours' distances are not known.
+  searchRows(input, nb, unsearchedNeighbours(nb), report);
   const { neighbours, neighbourSims, k, dim } = nb;
-  const done = rowsWhere(nb.searched, 1);
+  const done = rowsWhere(want, 1);
   const complete = done.length === n;
+  const mc = nb.mcDisagreement;
+  if (mc) {
+    const mcRows = Int32Array.from(Array.from(done).filter((r) => Number.isNaN(mc[r])));
+    if (mcRows.length > 0) {
+      if (!nb.featureNorms)
+        throw new Error('scoring: rows to complete but no feature norms to run the MC-dropout passes on');
+      report('neighbours', 0.85, `MC-dropout passes of ${mcRows.length} samples`);
+      await mcColumnOf(input.classifier, nb.embeddings, nb.featureNorms, nb.dim, mcRows, mc);
+    }
+  }
 
   report('scoring', 0.9, complete ? 'Computing scores' : `Computing scores of ${done.length} samples first`);
   const classIndex = new Map(classes.map((c, i) => [c, i]));
@@ -252,12 +278,26 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
     done.forEach((r, j) => out.set(src.subarray(r * width, (r + 1) * width), j * width));
     return out;
   };
+  const doneSims = pickRows(neighbourSims, k, (m) => new Float32Array(m));
+  // Every searched row's own distance: the scored rows' neighbours are among them.
+  const searchedRows = rowsWhere(nb.searched, 1);
+  const searchedSims = new Float32Array(searchedRows.length * k);
+  searchedRows.forEach((r, j) => searchedSims.set(neighbourSims.subarray(r * k, (r + 1) * k), j * k));
+  const rowDistance = new Float32Array(n).fill(Number.NaN);
+  knnDistance(searchedSims, k).forEach((d, j) => (rowDistance[searchedRows[j]] = d));
+  const doneDistance = Float32Array.from(done, (r) => rowDistance[r]);
   const scores = computeScores({
     mahalanobis: mahalanobisOf(input, nb, given, done),
+    knnExcess: knnExcess(
+      doneDistance,
+      pickRows(neighbours, k, (m) => new Int32Array(m)),
+      k,
+      rowDistance,
+    ),
     logits: pickRows(nb.logits, C, (m) => new Float32Array(m)),
     numClasses: C,
     otherClass: classIndex.get(OTHER_LABEL) ?? -1,
-    knnSims: pickRows(neighbourSims, k, (m) => new Float32Array(m)),
+    knnSims: doneSims,
     k,
     heldOutIndices: complete ? input.heldOutIndices : Int32Array.from(input.heldOutIndices, (r) => pos[r]),
     labels: pickRows(given, 1, (m) => new Int32Array(m)),
@@ -298,13 +338,24 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
     labelIssue: f32(scores.labelIssue),
     reviewPriority: f32(scores.reviewPriority, -Infinity),
     flags: spread(scores.flags, 1, 0, (m) => new Uint8Array(m)),
-    neighbours,
-    neighbourSims,
+    // Copies with the pending rows blanked: the references searched for this pass are not
+    // scored yet, and a later pass reusing this table searches them again.
+    neighbours: spread(
+      pickRows(neighbours, k, (m) => new Int32Array(m)),
+      k,
+      -1,
+      (m) => new Int32Array(m),
+    ),
+    neighbourSims: f32(
+      pickRows(neighbourSims, k, (m) => new Float32Array(m)),
+      Number.NaN,
+      k,
+    ),
     k,
     thresholds: scores.thresholds,
     heldOut: scores.heldOut,
     heldOutIndices: input.heldOutIndices,
-    ...(complete ? {} : { scored: nb.searched.slice() }),
+    ...(complete ? {} : { scored: want }),
   };
   return {
     table,

@@ -33,6 +33,11 @@ export interface ScoreInputs {
   knnSims: Float32Array;
   k: number;
   /**
+   * Per row: knnExcess (knn-distance.ts), the kNN term of oodScore. Absent: the plain
+   * knnDistance stands in for it.
+   */
+  knnExcess?: Float32Array | null;
+  /**
    * Per row: smallest squared Mahalanobis distance to a known class's mean in feature space
    * (mahalanobis.ts), a component of oodScore. Absent: oodScore goes without it.
    */
@@ -99,6 +104,7 @@ export interface ComputedScores extends ScoreColumns {
  *   confidence = probs of the predicted class; msp, margin, entropy from probs.
  * - energy = -logsumexp over the KNOWN classes' logits (T = 1, energy.ts).
  * - knnDistance = 1 - mean similarity of the k neighbours (knn-distance.ts).
+ *   oodScore's kNN term is knnExcess when given (the same distance, less its neighbours').
  * - oodScore = the OOD scorer fitted on held-out known-class rows, rising with p(other).
  * - labelIssue = 1 - p_oof(given label) (label-issue.ts), NaN where not available.
  * - reviewPriority and flags (review-priority.ts); thresholds: ood at 95% of held-out
@@ -173,13 +179,16 @@ export function computeScores(inp: ScoreInputs): ComputedScores {
   const pick = (col: Float32Array): Float32Array => Float32Array.from(ref, (r) => col[r]);
   const mahalanobis = inp.mahalanobis ?? null;
   if (mahalanobis) expectLength(mahalanobis, n, 'mahalanobis');
+  const knnExcess = inp.knnExcess ?? null;
+  if (knnExcess) expectLength(knnExcess, n, 'knnExcess');
   const oodScorer = fitOodScorer({
     knnDistance: pick(knnDistance),
+    knnExcess: knnExcess ? pick(knnExcess) : null,
     energy: pick(energy),
     msp: pick(mspKnown),
     mahalanobis: mahalanobis ? pick(mahalanobis) : null,
   });
-  const oodScore = oodScorer.score({ knnDistance, energy, msp: mspKnown, mahalanobis, pOther });
+  const oodScore = oodScorer.score({ knnDistance, knnExcess, energy, msp: mspKnown, mahalanobis, pOther });
 
   let issues: LabelIssues;
   if (inp.oofProbs) {

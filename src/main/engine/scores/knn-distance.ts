@@ -44,3 +44,36 @@ export function knnDistance(sims: Float32Array, k: number, mode: KnnDistanceMode
   }
   return out;
 }
+
+/**
+ * knnDistance relative to where the sample landed: its own distance minus the mean distance
+ * of its k neighbours to THEIR neighbours (each searched among the other training samples).
+ * A digit in a sparse corner of the training set (an unusual 7) has neighbours that are far
+ * apart too, while a symbol that lands among ordinary digits is farther out than any of them;
+ * the plain distance cannot tell those two apart. (The difference form of the local outlier
+ * factor; chosen on development data, docs/score-selection/symbols-dev-kind.md.)
+ *
+ * `neighbours` holds Q x k row indices, `rowDistance` the knnDistance of every row a
+ * neighbour may be; a neighbour whose distance is unknown (NaN) is a caller's bug.
+ */
+export function knnExcess(
+  distance: Float32Array,
+  neighbours: Int32Array,
+  k: number,
+  rowDistance: Float32Array,
+): Float32Array {
+  const n = rowCount(neighbours, k, 'knn neighbours');
+  if (distance.length !== n) throw new Error(`knn distance has ${distance.length} rows for ${n} neighbour rows`);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < k; j++) {
+      const d = rowDistance[neighbours[i * k + j]];
+      if (!Number.isFinite(d))
+        throw new Error(`knn excess: neighbour ${neighbours[i * k + j]} of row ${i} has no distance`);
+      s += d;
+    }
+    out[i] = distance[i] - s / k;
+  }
+  return out;
+}
