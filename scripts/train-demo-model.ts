@@ -2,8 +2,11 @@
 // the demo would train it (same samples, labels, hold-out split, seed, options and
 // architecture, so its recipe version is the one the engine computes), then stored as int8
 // weights with per-channel scales (float16 if int8 loses more than 0.1% accuracy).
+// Then it adds the kNN base's own neighbour distances (shipped-model.ts says why).
 // Run after any change to the CNN, the training options or the demo data:
 //   node --import tsx scripts/train-demo-model.ts [--out resources/demo-model] [--epochs N]
+// and with --distances-only after a change to how the neighbour distances are computed
+// (the kNN, its k or its base): that keeps the weights and recomputes the distances.
 import { mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +18,16 @@ import {
   resolveTrainOptions,
   dataHashOf,
 } from '../src/main/engine/pipeline/train-model.js';
-import { saveShippedModel, loadShippedModel, type WeightEncoding } from '../src/main/engine/pipeline/shipped-model.js';
+import {
+  baseHashOf,
+  loadShippedModel,
+  saveShippedDistances,
+  saveShippedModel,
+  type WeightEncoding,
+} from '../src/main/engine/pipeline/shipped-model.js';
+import { buildScoreTable, knnBaseRows } from '../src/main/engine/pipeline/score-table.js';
+import { knnDistance } from '../src/main/engine/scores/knn-distance.js';
+import type { OpenResult } from '../src/main/engine/engine-client.js';
 import { readMnistRaw } from '../src/main/engine/datasets/mnist.js';
 import { sampleId } from '../src/main/engine/datasets/sample-id.js';
 import { backendInfo } from '../src/main/engine/model/tf.js';
@@ -74,6 +86,43 @@ async function prettify(file: string): Promise<void> {
   await rename(tmp, file);
 }
 
+/**
+ * Scores the demo in full with the folder's (dequantized) model, exactly as the app would,
+ * and saves every kNN base row's own distance next to the weights.
+ */
+export async function shipNeighbourDistances(
+  out: string,
+  opened: OpenResult,
+  log: (s: string) => void,
+): Promise<{ rows: number; k: number }> {
+  const ids = opened.samples.map((s) => s.id);
+  const labels = opened.samples.map((s) => s.label);
+  const state = await trainModel(
+    { ids, pixels: opened.pixels, labels, knownClasses: opened.classes, projectDir: null, shipped: out, onNote: log },
+    () => {},
+  );
+  try {
+    if (state.source !== 'shipped') throw new Error(`${out} does not hold the model of the demo's recipe`);
+    const { table } = await buildScoreTable({
+      classifier: state.classifier,
+      pixels: opened.pixels,
+      labels,
+      trainIndices: state.trainIndices,
+      heldOutIndices: state.heldOutIndices,
+      modelVersion: state.modelVersion,
+    });
+    const base = knnBaseRows(state.trainIndices, labels);
+    const k = table.k;
+    const sims = new Float32Array(base.length * k);
+    base.forEach((r, j) => sims.set(table.neighbourSims.subarray(r * k, (r + 1) * k), j * k));
+    await saveShippedDistances(out, { k, baseHash: baseHashOf(ids, base), values: knnDistance(sims, k) });
+    log(`neighbour distances: ${base.length} training samples, k = ${k}`);
+    return { rows: base.length, k };
+  } finally {
+    state.classifier.dispose();
+  }
+}
+
 async function main(): Promise<void> {
   const out = path.resolve(arg('--out') ?? path.join(root, 'resources', 'demo-model'));
   const epochsArg = arg('--epochs');
@@ -87,6 +136,11 @@ async function main(): Promise<void> {
   const core = new EngineCore();
   try {
     const opened = await core.open({ projectDir: scratch }, (p) => log(`open: ${p.message}`));
+    if (process.argv.includes('--distances-only')) {
+      await shipNeighbourDistances(out, opened, log);
+      await prettify(path.join(out, 'model.json'));
+      return;
+    }
     const labels = opened.samples.map((s) => s.label);
     const ids = opened.samples.map((s) => s.id);
     const options = resolveTrainOptions(epochs, undefined);
@@ -139,6 +193,7 @@ async function main(): Promise<void> {
       }
     }
     if (!chosen) throw new Error('neither int8 nor float16 kept the accuracy within 0.1%');
+    const distances = await shipNeighbourDistances(out, opened, log);
     for (const f of await readdir(out)) {
       const size = (await stat(path.join(out, f))).size;
       if (size > MAX_FILE_BYTES) throw new Error(`${path.join(out, f)} is ${size} bytes, over 1 MB`);
@@ -168,6 +223,7 @@ Produced by (from the repository root):
 | options | ${JSON.stringify(options)} |
 | architecture | ${CNN_ARCH} |
 | recipe version | ${state.modelVersion} |
+| neighbour distances | every kNN base sample's own distance to its ${distances.k} nearest (${distances.rows} float32 in \`neighbour-distances.bin\`), so the first pass need not search them |
 | weights | ${chosen.encoding}${chosen.encoding === 'int8' ? ' (symmetric, one float32 scale per output channel; biases float32)' : ' (biases float32)'} |
 | held-out accuracy | float32 ${(100 * fullHeldOut).toFixed(2)}%, shipped ${(100 * chosen.heldOut).toFixed(2)}% |
 | MNIST test accuracy (2,000 test digits not in the demo's pool, spread evenly over the test set) | float32 ${(100 * fullTest).toFixed(2)}%, shipped ${(100 * chosen.test).toFixed(2)}% |
@@ -175,7 +231,9 @@ Produced by (from the repository root):
 
 Regenerate after any change to the CNN (\`src/main/engine/model/cnn.ts\`), the training
 options or the demo data: a stale folder is detected at load time and the demo trains
-instead (a slower first launch).
+instead (a slower first launch). After a change to the kNN (its k or its base) add
+\`--distances-only\`, which keeps the weights; stale distances are detected too, and a first
+pass then searches what it needs (slower, same values).
 `;
     await writeFile(path.join(out, 'README.md'), readme);
     await prettify(path.join(out, 'model.json'));

@@ -9,13 +9,16 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { trainModel, type ModelState } from '../../src/main/engine/pipeline/train-model.js';
 import {
+  baseHashOf,
   fromHalf,
   loadShippedModel,
+  saveShippedDistances,
   saveShippedModel,
   toHalf,
   type WeightEncoding,
 } from '../../src/main/engine/pipeline/shipped-model.js';
 import { CNN_ARCH } from '../../src/main/engine/model/cnn.js';
+import { knnBaseRows } from '../../src/main/engine/pipeline/score-table.js';
 import { DIGITS, mnistArrays, tempDir } from './model-fixtures.js';
 
 const N = 600;
@@ -123,6 +126,36 @@ describe('shipped model', () => {
     assert.equal(s.source, 'shipped');
     assert.equal(s.modelVersion, `${trained.modelVersion}-float16`);
     s.classifier.dispose();
+  });
+
+  test("neighbour distances: kept per row when they are this base's, refused with a note when not", async () => {
+    const dir = copyOf('distances');
+    const base = knnBaseRows(trained.trainIndices, labels);
+    const values = Float32Array.from(base, (_, j) => 0.1 + (j % 7) / 100);
+    await saveShippedDistances(dir, { k: 10, baseHash: baseHashOf(ids, base), values });
+    const s = await trainModel(request(dir, []), () => {});
+    s.classifier.dispose();
+    assert.equal(s.knownDistances?.k, 10);
+    base.forEach((r, j) => assert.equal(s.knownDistances!.values[r], values[j]));
+    assert.equal(s.knownDistances!.values.filter((v) => !Number.isNaN(v)).length, base.length);
+
+    // Distances of another base (its hash differs): not used, with a note; the model still is.
+    const json = path.join(dir, 'model.json');
+    writeFileSync(json, readFileSync(json, 'utf8').replace(baseHashOf(ids, base), '0123456789abcdef'));
+    const notes: string[] = [];
+    const other = await trainModel(request(dir, notes), () => {});
+    other.classifier.dispose();
+    assert.equal(other.source, 'shipped');
+    assert.equal(other.knownDistances, null);
+    assert.match(notes.join(' '), /neighbour distances are for another set of training samples/);
+
+    // A truncated file is refused like truncated weights: training instead.
+    truncateSync(path.join(dir, 'neighbour-distances.bin'), 100);
+    await assert.rejects(loadShippedModel(dir), /neighbour-distances\.bin: 100 bytes where model\.json promises/);
+
+    // New weights drop the entry: distances belong to the weights they were computed with.
+    await ship(dir, 'int8');
+    assert.equal((await loadShippedModel(dir)).neighbourDistances, null);
   });
 
   const fallbacks: [string, (dir: string) => void, RegExp][] = [

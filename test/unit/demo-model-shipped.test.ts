@@ -18,11 +18,13 @@ import {
 import { modelClasses, stratifiedHoldOut } from '../../src/main/engine/pipeline/holdout.js';
 import { computeModelVersion } from '../../src/main/engine/model/checkpoint.js';
 import {
+  baseHashOf,
   loadShippedModel,
   shippedDemoModelDir,
   type LoadedShippedModel,
 } from '../../src/main/engine/pipeline/shipped-model.js';
 import { unseenMnistTest } from '../../scripts/train-demo-model.js';
+import { buildScoreTable, knnBaseRows } from '../../src/main/engine/pipeline/score-table.js';
 import { tempDir } from './model-fixtures.js';
 
 const REGENERATE = 'regenerate it: node --import tsx scripts/train-demo-model.ts';
@@ -101,4 +103,37 @@ test('opening the demo with its given labels uses it instead of training', async
     progress.map((p) => p.message).join(' | '),
   );
   assert.ok(!progress.some((p) => p.phase === 'training' && p.epoch !== undefined), 'no training step ran');
+});
+
+test('its neighbour distances are what a full scoring of the demo computes, so a first pass searches only its rows', async () => {
+  const nd = shipped.neighbourDistances;
+  assert.ok(nd, `model.json names no neighbour distances; ${REGENERATE} --distances-only`);
+  const split = stratifiedHoldOut(labels, HOLD_OUT_FRACTION, resolveTrainOptions().seed);
+  const base = knnBaseRows(split.train, labels);
+  const ids = opened.samples.map((smp) => smp.id);
+  assert.equal(nd.baseHash, baseHashOf(ids, base), `they are for another kNN base; ${REGENERATE} --distances-only`);
+  const { table } = await buildScoreTable({
+    classifier: shipped.model,
+    pixels: opened.pixels,
+    labels,
+    trainIndices: split.train,
+    heldOutIndices: split.heldOut,
+    modelVersion: 'check',
+  });
+  assert.equal(nd.k, table.k);
+  let worst = 0;
+  base.forEach((r, j) => {
+    let sum = 0;
+    for (let c = 0; c < table.k; c++) sum += table.neighbourSims[r * table.k + c]!;
+    worst = Math.max(worst, Math.abs(1 - sum / table.k - nd.values[j]!));
+  });
+  assert.ok(worst < 1e-4, `a shipped distance is off by ${worst}; ${REGENERATE} --distances-only`);
+
+  // The engine hands them to the first pass: one search, of the pool and the held-out rows.
+  const messages: string[] = [];
+  await core.score((p) => messages.push(p.message), { firstPass: true });
+  const searched = messages.filter((m) => /nearest training neighbours of/.test(m));
+  // (Some held-out samples are the pool's labeled digits.)
+  const rows = new Set([...split.heldOut, ...opened.samples.flatMap((smp, i) => (smp.split === 'pool' ? [i] : []))]);
+  assert.deepEqual(searched, [`Finding ${table.k} nearest training neighbours of ${rows.size} samples`]);
 });

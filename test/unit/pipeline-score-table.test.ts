@@ -145,3 +145,72 @@ test('trains with other as an extra class, reuses the cache, and scores every sa
   assert.deepEqual(second.table.labelIssue, issues);
   assert.equal(second.table.thresholds.labelIssue, 0.8, "the label check's own threshold is used");
 });
+
+test("a first pass searches its rows' neighbours for knnExcess, unless their distances are known", async () => {
+  const m = await trainModel(
+    { ids, pixels, labels, knownClasses: DIGITS, epochs: 1, seed: 1, projectDir: tmp.dir },
+    () => {},
+  );
+  const base = {
+    classifier: m.classifier,
+    pixels,
+    labels,
+    trainIndices: m.trainIndices,
+    heldOutIndices: m.heldOutIndices,
+  };
+  const pool = Int32Array.from({ length: NP + NN }, (_, i) => NT + NO + i);
+  const searches = (messages: string[]) =>
+    messages.flatMap((s) => /nearest training neighbours of (\d+) samples/.exec(s)?.[1] ?? []).map(Number);
+  try {
+    const full = (await buildScoreTable({ ...base, modelVersion: 'full' })).table;
+    const wanted = NP + NN + m.heldOutIndices.length;
+
+    const plainLog: string[] = [];
+    const plain = (
+      await buildScoreTable({ ...base, modelVersion: 'p', firstRows: pool }, (_p, _f, s) => plainLog.push(s))
+    ).table;
+    const [rows, references] = searches(plainLog);
+    assert.equal(rows, wanted);
+    assert.ok(references > 0, 'the neighbours of the first rows are searched too');
+    // ...but stay pending: their own neighbours' distances are not known.
+    assert.equal(
+      plain.scored!.reduce((a, b) => a + b, 0),
+      wanted,
+    );
+
+    // The base rows' own distances, as a shipped model would bring them.
+    const values = new Float32Array(labels.length).fill(Number.NaN);
+    for (const r of m.trainIndices) {
+      if (labels[r] === 'other') continue;
+      let s = 0;
+      for (let j = 0; j < full.k; j++) s += full.neighbourSims[r * full.k + j]!;
+      values[r] = 1 - s / full.k;
+    }
+    const knownLog: string[] = [];
+    const known = (
+      await buildScoreTable(
+        { ...base, modelVersion: 'k', firstRows: pool, knownDistances: { k: full.k, values } },
+        (_p, _f, s) => knownLog.push(s),
+      )
+    ).table;
+    assert.deepEqual(searches(knownLog), [wanted], 'only the first rows are searched');
+    for (const r of [...pool, ...m.heldOutIndices]) {
+      assert.equal(plain.oodScore[r], full.oodScore[r], `row ${r}: a first pass scores as a full one`);
+      assert.ok(Math.abs(known.oodScore[r]! - full.oodScore[r]!) < 1e-6, `row ${r} with known distances`);
+    }
+    // Known distances for another k are not used.
+    const otherK = await buildScoreTable({
+      ...base,
+      modelVersion: 'o',
+      firstRows: pool,
+      knownDistances: { k: 3, values },
+    });
+    assert.deepEqual(otherK.table.oodScore, plain.oodScore);
+    await assert.rejects(
+      buildScoreTable({ ...base, modelVersion: 'x', knownDistances: { k: full.k, values: values.subarray(1) } }),
+      /knownDistances has \d+ rows for \d+ samples/,
+    );
+  } finally {
+    m.classifier.dispose();
+  }
+});

@@ -49,6 +49,18 @@ export interface ScoreInput {
    * these samples (score-cache.ts): used like a complete `reuse`.
    */
   cached?: CachedNeighbourhood | null;
+  /**
+   * Training rows' own kNN distances known before any search (the shipped demo model's,
+   * shipped-model.ts), used in place of searching those rows for knnExcess, in every pass
+   * alike so a first pass gives the values a full one does.
+   */
+  knownDistances?: KnownDistances | null;
+}
+
+/** Own kNN distances (k neighbours, itself excluded) per row; NaN where not known. */
+export interface KnownDistances {
+  k: number;
+  values: Float32Array;
 }
 
 export interface ScoreResult {
@@ -109,10 +121,12 @@ async function embedAll(input: ScoreInput, report: Report): Promise<Neighbourhoo
 }
 
 /** kNN base: training samples of known classes. */
+export function knnBaseRows(trainIndices: Int32Array, labels: readonly (string | null)[]): Int32Array {
+  return Int32Array.from(Array.from(trainIndices).filter((i) => labels[i] !== null && labels[i] !== OTHER_LABEL));
+}
+
 function knnBase(input: ScoreInput): Int32Array {
-  return Int32Array.from(
-    Array.from(input.trainIndices).filter((i) => input.labels[i] !== null && input.labels[i] !== OTHER_LABEL),
-  );
+  return knnBaseRows(input.trainIndices, input.labels);
 }
 
 /** Finds the neighbours of `rows` (in place in nb). */
@@ -147,15 +161,15 @@ function searchRows(input: ScoreInput, nb: Neighbourhood, rows: Int32Array, repo
   }
 }
 
-/** Rows that are a searched row's neighbour but have no neighbours of their own yet. */
-function unsearchedNeighbours(nb: Neighbourhood): Int32Array {
+/** Rows that are a searched row's neighbour but have neither neighbours nor a known distance. */
+function unsearchedNeighbours(nb: Neighbourhood, known: Float32Array | null): Int32Array {
   const seen = new Uint8Array(nb.searched.length);
   const out: number[] = [];
   for (let r = 0; r < nb.searched.length; r++) {
     if (!nb.searched[r]) continue;
     for (let j = r * nb.k; j < (r + 1) * nb.k; j++) {
       const m = nb.neighbours[j];
-      if (m >= 0 && !nb.searched[m] && !seen[m]) {
+      if (m >= 0 && !nb.searched[m] && !seen[m] && !(known && Number.isFinite(known[m]))) {
         seen[m] = 1;
         out.push(m);
       }
@@ -249,7 +263,10 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
   // knnExcess needs the neighbours' own distances: a first pass also searches the training
   // rows its rows landed next to (a full table has searched every row already). Those
   // references stay pending in this table: their own neighbours' distances are not known.
-  searchRows(input, nb, unsearchedNeighbours(nb), report);
+  const kd = input.knownDistances;
+  if (kd && kd.values.length !== n) throw new Error(`knownDistances has ${kd.values.length} rows for ${n} samples`);
+  const known = kd && kd.k === nb.k ? kd.values : null;
+  searchRows(input, nb, unsearchedNeighbours(nb, known), report);
   const { neighbours, neighbourSims, k, dim } = nb;
   const done = rowsWhere(want, 1);
   const complete = done.length === n;
@@ -279,11 +296,14 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
     return out;
   };
   const doneSims = pickRows(neighbourSims, k, (m) => new Float32Array(m));
-  // Every searched row's own distance: the scored rows' neighbours are among them.
-  const searchedRows = rowsWhere(nb.searched, 1);
+  // Every row's own distance where known, else where searched: the scored rows' neighbours
+  // are among them.
+  const rowDistance = known ? known.slice() : new Float32Array(n).fill(Number.NaN);
+  const searchedRows = Int32Array.from(
+    Array.from(rowsWhere(nb.searched, 1)).filter((r) => Number.isNaN(rowDistance[r])),
+  );
   const searchedSims = new Float32Array(searchedRows.length * k);
   searchedRows.forEach((r, j) => searchedSims.set(neighbourSims.subarray(r * k, (r + 1) * k), j * k));
-  const rowDistance = new Float32Array(n).fill(Number.NaN);
   knnDistance(searchedSims, k).forEach((d, j) => (rowDistance[searchedRows[j]] = d));
   const doneDistance = Float32Array.from(done, (r) => rowDistance[r]);
   const scores = computeScores({

@@ -7,6 +7,7 @@
 // another architecture is refused with a message, and the caller trains instead.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Cnn, CnnClassifier, CNN_ARCH, WEIGHT_NAMES, weightShapes, type WeightName } from '../model/cnn.js';
@@ -40,11 +41,34 @@ interface ShippedJson {
   classes: string[];
   provenance: ShippedProvenance;
   weights: WeightEntry[];
+  /** The kNN base's own distances, in NEIGHBOUR_DISTANCES_FILE as float32. */
+  neighbourDistances?: { k: number; rows: number; baseHash: string };
+}
+
+/**
+ * Every kNN base row's own kNN distance (k neighbours, itself excluded), in base order, with
+ * a hash of the base's sample ids. A first pass of the demo needs them for knnExcess, and
+ * searching them would cost a first launch 4 s (docs/score-selection/knn-excess-cost.md).
+ */
+export interface ShippedDistances {
+  k: number;
+  baseHash: string;
+  values: Float32Array;
 }
 
 export interface LoadedShippedModel {
   model: CnnClassifier;
   provenance: ShippedProvenance;
+  neighbourDistances: ShippedDistances | null;
+}
+
+export const NEIGHBOUR_DISTANCES_FILE = 'neighbour-distances.bin';
+
+/** Identifies a kNN base: its rows' sample ids, in order. */
+export function baseHashOf(ids: readonly string[], baseRows: ArrayLike<number>): string {
+  const h = createHash('sha256');
+  for (let j = 0; j < baseRows.length; j++) h.update(`${ids[baseRows[j]]}\n`);
+  return h.digest('hex').slice(0, 16);
 }
 
 /**
@@ -251,6 +275,36 @@ export async function loadShippedModel(dir: string): Promise<LoadedShippedModel>
   }
   if (json.weights.length !== WEIGHT_NAMES.length)
     throw new Error(`${jsonPath}: ${json.weights.length} weights where the architecture has ${WEIGHT_NAMES.length}`);
+  const neighbourDistances = json.neighbourDistances ? await readDistances(dir, json.neighbourDistances) : null;
   const cnn = Cnn.fromArrays(json.classes.length, arrays);
-  return { model: new CnnClassifier(cnn, json.classes), provenance: json.provenance };
+  return { model: new CnnClassifier(cnn, json.classes), provenance: json.provenance, neighbourDistances };
+}
+
+async function readDistances(
+  dir: string,
+  entry: NonNullable<ShippedJson['neighbourDistances']>,
+): Promise<ShippedDistances> {
+  const file = path.join(dir, NEIGHBOUR_DISTANCES_FILE);
+  const bin = await readFile(file);
+  if (!Number.isInteger(entry.rows) || bin.length !== entry.rows * 4)
+    throw new Error(`${file}: ${bin.length} bytes where model.json promises ${entry.rows} float32 distances`);
+  const values = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length));
+  if (!values.every((v) => v >= 0 && v <= 2)) throw new Error(`${file}: a distance lies outside [0, 2]`);
+  return { k: entry.k, baseHash: entry.baseHash, values };
+}
+
+/**
+ * Adds the kNN base's own distances to a saved folder: the file first, then model.json
+ * pointing at it (each written under a temporary name and renamed into place).
+ */
+export async function saveShippedDistances(dir: string, d: ShippedDistances): Promise<void> {
+  const jsonPath = path.join(dir, 'model.json');
+  const json = JSON.parse(await readFile(jsonPath, 'utf8')) as ShippedJson;
+  const stamp = `${process.pid}-${Date.now().toString(36)}`;
+  const binPath = path.join(dir, NEIGHBOUR_DISTANCES_FILE);
+  await writeFile(`${binPath}.tmp-${stamp}`, new Uint8Array(d.values.buffer, d.values.byteOffset, d.values.byteLength));
+  await rename(`${binPath}.tmp-${stamp}`, binPath);
+  json.neighbourDistances = { k: d.k, rows: d.values.length, baseHash: d.baseHash };
+  await writeFile(`${jsonPath}.tmp-${stamp}`, `${JSON.stringify(json, null, 1)}\n`);
+  await rename(`${jsonPath}.tmp-${stamp}`, jsonPath);
 }

@@ -9,7 +9,8 @@ import { trainCnn, DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainProgress 
 import { embedImages } from '../embeddings/embed.js';
 import type { Classifier } from '../model/classifier.js';
 import { modelClasses, stratifiedHoldOut } from './holdout.js';
-import { loadShippedModel, shippedRecipeVersion } from './shipped-model.js';
+import { baseHashOf, loadShippedModel, shippedRecipeVersion, type ShippedDistances } from './shipped-model.js';
+import { knnBaseRows, type KnownDistances } from './score-table.js';
 
 export const HOLD_OUT_FRACTION = 0.1;
 export const DEFAULT_EPOCHS = 3;
@@ -25,6 +26,8 @@ export interface ModelState {
   cached: boolean;
   /** Where the weights came from: trained now, the project's checkpoint, or the shipped demo model. */
   source: 'trained' | 'project' | 'shipped';
+  /** The kNN base's own distances shipped with the demo model (score-table.ts), if they fit. */
+  knownDistances?: KnownDistances | null;
 }
 
 export interface TrainModelInput {
@@ -122,7 +125,10 @@ export async function trainModel(
         const acc =
           loaded.provenance.heldOutAccuracy ??
           (await evaluateAccuracy(loaded.model, input.pixels, input.labels, split.heldOut));
-        return state(loaded.model, `${modelVersion}-${loaded.provenance.encoding}`, acc, 'shipped');
+        return {
+          ...state(loaded.model, `${modelVersion}-${loaded.provenance.encoding}`, acc, 'shipped'),
+          knownDistances: shippedDistancesFor(loaded.neighbourDistances, input, split.train, input.onNote),
+        };
       } catch (err) {
         input.onNote?.(`The shipped demo model cannot be used (${(err as Error).message}); training instead`);
       }
@@ -162,6 +168,27 @@ export async function trainModel(
     }
   }
   return state(classifier, modelVersion, acc, 'trained');
+}
+
+/**
+ * The shipped distances per row, if they are this kNN base's (same rows in the same order);
+ * else null with a note, and a first pass searches what it needs instead.
+ */
+function shippedDistancesFor(
+  d: ShippedDistances | null,
+  input: TrainModelInput,
+  train: Int32Array,
+  onNote?: (message: string) => void,
+): KnownDistances | null {
+  if (!d) return null;
+  const base = knnBaseRows(train, input.labels);
+  if (d.values.length !== base.length || d.baseHash !== baseHashOf(input.ids, base)) {
+    onNote?.('The shipped neighbour distances are for another set of training samples; searching instead');
+    return null;
+  }
+  const values = new Float32Array(input.ids.length).fill(Number.NaN);
+  base.forEach((r, j) => (values[r] = d.values[j]));
+  return { k: d.k, values };
 }
 
 /** Share of `indices` whose argmax class is their label (NaN for no indices). */

@@ -252,6 +252,7 @@ export class EngineCore {
         labelIssues,
         reuse: this.scored,
         cached,
+        knownDistances: m.knownDistances ?? null,
         firstRows: options.firstPass
           ? Int32Array.from(o.samples.flatMap((smp, i) => (smp.split === 'pool' ? [i] : [])))
           : null,
