@@ -408,17 +408,32 @@ const SYMBOL_NAMES = Object.keys(SYMBOLS);
 
 function symbols(rng: Rng): Uint8Array {
   const strokes = SYMBOLS[SYMBOL_NAMES[rng.int(SYMBOL_NAMES.length)]];
-  const height = rng.range(14, 20);
-  const width = height * rng.range(0.7, 1.1);
-  const slant = rng.range(-0.2, 0.2);
+  return drawGlyph(rng, strokes, { height: [14, 20], aspect: [0.7, 1.1], slant: 0.2, jitter: 0.03 });
+}
+
+interface GlyphStyle {
+  /** Height range in pixels, and width as a share of the height. */
+  height: [number, number];
+  aspect: [number, number];
+  /** Largest horizontal shear, as a share of the height. */
+  slant: number;
+  /** Standard deviation of each point's wobble, in unit-box units. */
+  jitter: number;
+}
+
+/** A glyph of unit-box strokes drawn with a random size, slant, pen and hand wobble, centred by mass. */
+function drawGlyph(rng: Rng, strokes: readonly Stroke[], style: GlyphStyle): Uint8Array {
+  const height = rng.range(...style.height);
+  const width = height * rng.range(...style.aspect);
+  const slant = rng.range(-style.slant, style.slant);
   const x0 = (N - width) / 2;
   const y0 = (N - height) / 2;
   const pen = rng.range(1.8, 3);
   const canvas = new Canvas();
   const place = (pts: readonly Point[]): Point[] =>
     pts.map(([u, v]): Point => {
-      const ju = u + rng.gaussian() * 0.03;
-      const jv = v + rng.gaussian() * 0.03;
+      const ju = u + rng.gaussian() * style.jitter;
+      const jv = v + rng.gaussian() * style.jitter;
       return [x0 + ju * width + slant * (0.5 - jv) * height, y0 + jv * height];
     });
   for (const stroke of strokes) {
@@ -566,24 +581,7 @@ const LETTER_NAMES = Object.keys(LETTERS);
 
 function lettersLike(rng: Rng): Uint8Array {
   const strokes = LETTERS[LETTER_NAMES[rng.int(LETTER_NAMES.length)]];
-  const height = rng.range(16, 20);
-  const width = height * rng.range(0.6, 0.95);
-  const slant = rng.range(-0.25, 0.25);
-  const x0 = (N - width) / 2;
-  const y0 = (N - height) / 2;
-  const pen = rng.range(1.8, 3);
-  const canvas = new Canvas();
-  for (const stroke of strokes) {
-    const points = stroke.map(([u, v]): Point => {
-      const ju = u + rng.gaussian() * 0.04;
-      const jv = v + rng.gaussian() * 0.04;
-      return [x0 + ju * width + slant * (0.5 - jv) * height, y0 + jv * height];
-    });
-    canvas.polyline(points, pen);
-  }
-  const img = canvas.toBytes();
-  centreByMass(img);
-  return img;
+  return drawGlyph(rng, strokes, { height: [16, 20], aspect: [0.6, 0.95], slant: 0.25, jitter: 0.04 });
 }
 
 /** Dark ink on a light background: a digit the loader was not asked to normalise. */

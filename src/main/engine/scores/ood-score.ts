@@ -121,7 +121,7 @@ export const DEFAULT_OOD_WEIGHTS: OodWeights = { knnDistance: 0, knnExcess: 1, e
  * Energy and msp are clipped to [0, SUPPORT_CAP] on the common scale before combining:
  * below their in-distribution median they add nothing (a sample that scribbles a "0" with
  * huge logits must not cancel out its large feature distance), and far above it they cannot
- * outvote the feature distance on their own. the kNN and Mahalanobis distances are not clipped,
+ * outvote the feature distance on their own. The kNN and Mahalanobis distances are not clipped,
  * so the ranking among clear outliers stays that of the feature distances.
  */
 export const SUPPORT_CAP = 3;
