@@ -32,7 +32,7 @@ import { readMnistRaw } from '../src/main/engine/datasets/mnist.js';
 import { sampleId } from '../src/main/engine/datasets/sample-id.js';
 import { backendInfo } from '../src/main/engine/model/tf.js';
 import { CNN_ARCH } from '../src/main/engine/model/cnn.js';
-import { PIXELS_PER_IMAGE } from '../src/main/engine/types.js';
+import { imageAt, PIXELS_PER_IMAGE } from '../src/main/engine/types.js';
 import type { Classifier } from '../src/main/engine/model/classifier.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,14 +54,14 @@ export function unseenMnistTest(seenIds: ReadonlySet<string>, count: number): { 
   const test = readMnistRaw('test');
   const unseen: number[] = [];
   for (let i = 0; i < test.count; i++) {
-    if (!seenIds.has(sampleId(test.pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE)))) unseen.push(i);
+    if (!seenIds.has(sampleId(imageAt(test.pixels, i)))) unseen.push(i);
   }
   const m = Math.min(count, unseen.length);
   const pixels = new Uint8Array(m * PIXELS_PER_IMAGE);
   const labels: string[] = [];
   for (let j = 0; j < m; j++) {
     const i = unseen[Math.floor((j * unseen.length) / m)];
-    pixels.set(test.pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE), j * PIXELS_PER_IMAGE);
+    pixels.set(imageAt(test.pixels, i), j * PIXELS_PER_IMAGE);
     labels.push(String(test.labels[i]));
   }
   return { pixels, labels };

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { encodeGreyPng, generateDistractors, readMnistRaw } from '../../src/main/engine/datasets/index.js';
-import { PIXELS_PER_IMAGE } from '../../src/main/engine/types.js';
+import { imageAt } from '../../src/main/engine/types.js';
 
 export interface DigitFixture {
   train: string;
@@ -13,8 +13,7 @@ export interface DigitFixture {
   truth: Map<string, string>;
 }
 
-const png = (pixels: Uint8Array, i: number) =>
-  encodeGreyPng(pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE), 28, 28);
+const png = (pixels: Uint8Array, i: number) => encodeGreyPng(imageAt(pixels, i), 28, 28);
 
 export function makeDigitFixture(
   dir: string,

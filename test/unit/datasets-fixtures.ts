@@ -5,7 +5,9 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-node';
 import { readMnistRaw } from '../../src/main/engine/datasets/mnist.js';
 import { encodeGreyPng } from '../../src/main/engine/datasets/png.js';
-import { PIXELS_PER_IMAGE } from '../../src/main/engine/types.js';
+import { PIXELS_PER_IMAGE, imageAt } from '../../src/main/engine/types.js';
+
+export { imageAt };
 
 export function tempDir(prefix = 'unsure-ds-'): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -91,8 +93,4 @@ export function centreOfMass(img: Uint8Array): [number, number] {
     y += img[i] * Math.floor(i / 28);
   }
   return [x / m, y / m];
-}
-
-export function imageAt(pixels: Uint8Array, index: number): Uint8Array {
-  return pixels.subarray(index * PIXELS_PER_IMAGE, (index + 1) * PIXELS_PER_IMAGE);
 }

@@ -14,7 +14,7 @@ import {
 } from '../../src/main/engine/export/export-dataset.js';
 import { idxClassOrder } from '../../src/main/engine/export/idx-classes.js';
 import { finalLabels, foldJournal, givenLabelsOf } from '../../src/main/engine/review/fold.js';
-import { PIXELS_PER_IMAGE } from '../../src/main/engine/types.js';
+import { imageAt } from '../../src/main/engine/types.js';
 import { decision, pixelsOf } from './export-fixtures.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'unsure-export-idx-'));
@@ -67,11 +67,7 @@ describe('IDX export', () => {
     const kept = labels.map((l, i) => [l, i] as const).filter(([l]) => l !== null);
     kept.forEach(([label, i], r) => {
       assert.equal(classes[bytes[r]!], label, `record ${r}`);
-      assert.deepEqual(
-        Uint8Array.from(images.pixels.subarray(r * PIXELS_PER_IMAGE, (r + 1) * PIXELS_PER_IMAGE)),
-        pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE),
-        `record ${r}`,
-      );
+      assert.deepEqual(Uint8Array.from(imageAt(images.pixels, r)), imageAt(pixels, i), `record ${r}`);
     });
     assert.equal(bytes[2], 10); // other
     assert.equal(bytes[7], 1);

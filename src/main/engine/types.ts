@@ -5,6 +5,11 @@
 export const IMAGE_SIZE = 28;
 export const PIXELS_PER_IMAGE = IMAGE_SIZE * IMAGE_SIZE;
 
+/** Image `i` of a packed n * 784 byte array: a view, not a copy. */
+export function imageAt(pixels: Uint8Array, i: number): Uint8Array {
+  return pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE);
+}
+
 export type DatasetKind = 'folder' | 'images' | 'csv' | 'idx' | 'demo';
 
 export interface Sample {

@@ -21,7 +21,7 @@ import { listRecent, projectDirFor, touchRecent } from '../engine/project/projec
 import { finalLabels, foldJournal, type FoldedDecision } from '../engine/review/fold.js';
 import { openJournal, type Journal } from '../engine/review/journal.js';
 import { encodeGreyPng } from '../engine/datasets/png.js';
-import { IMAGE_SIZE, PIXELS_PER_IMAGE } from '../engine/types.js';
+import { IMAGE_SIZE, imageAt, PIXELS_PER_IMAGE } from '../engine/types.js';
 import { resolveInsideRoots } from '../security/path-guard.js';
 import { buildInsights } from './insights.js';
 import { errorMessage, JobRunner, type JobContext } from './jobs.js';
@@ -455,7 +455,7 @@ export class UnsureService {
       if (!file) throw new ApiError('not_found', `${s.path} is outside the opened dataset`);
       return { kind: 'file', file };
     }
-    const px = p.data.pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE);
+    const px = imageAt(p.data.pixels, i);
     return { kind: 'bytes', contentType: 'image/png', body: encodeGreyPng(px, IMAGE_SIZE, IMAGE_SIZE) };
   }
 
@@ -469,7 +469,7 @@ export class UnsureService {
     const px = new Uint8Array(ids.length * PIXELS_PER_IMAGE);
     ids.forEach((id, k) => {
       const i = this.indexOf(p, id);
-      px.set(p.data.pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE), k * PIXELS_PER_IMAGE);
+      px.set(imageAt(p.data.pixels, i), k * PIXELS_PER_IMAGE);
     });
     return { kind: 'bytes', contentType: 'image/png', body: encodeGreyPng(px, IMAGE_SIZE, IMAGE_SIZE * ids.length) };
   }

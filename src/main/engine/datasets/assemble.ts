@@ -1,4 +1,11 @@
-import { DatasetError, PIXELS_PER_IMAGE, type DatasetKind, type LoadedDataset, type Sample } from '../types.js';
+import {
+  DatasetError,
+  imageAt,
+  PIXELS_PER_IMAGE,
+  type DatasetKind,
+  type LoadedDataset,
+  type Sample,
+} from '../types.js';
 import { OTHER_LABEL } from '../../../shared/api.js';
 import { compareNatural } from './natural-sort.js';
 
@@ -40,7 +47,7 @@ export function assembleDataset(
   if (keep.length !== rows.length) {
     kept = new Uint8Array(keep.length * PIXELS_PER_IMAGE);
     keep.forEach((src, dst) => {
-      kept.set(pixels.subarray(src * PIXELS_PER_IMAGE, (src + 1) * PIXELS_PER_IMAGE), dst * PIXELS_PER_IMAGE);
+      kept.set(imageAt(pixels, src), dst * PIXELS_PER_IMAGE);
     });
   }
   const samples = keep.map((i) => rows[i]);

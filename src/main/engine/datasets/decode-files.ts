@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { DatasetError, PIXELS_PER_IMAGE } from '../types.js';
+import { DatasetError, imageAt, PIXELS_PER_IMAGE } from '../types.js';
 import { decodeBatchToGrey28, type DecodeFailure } from './image-decode.js';
 import { normaliseAll } from './normalise.js';
 import { sampleId } from './sample-id.js';
@@ -63,7 +63,7 @@ export async function decodeFiles(
     const out = new Uint8Array(readable.length * PIXELS_PER_IMAGE);
     failures.push(...decodeBatchToGrey28(readable, out));
     readable.forEach((r, i) => {
-      pixels.set(out.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE), r.index * PIXELS_PER_IMAGE);
+      pixels.set(imageAt(out, i), r.index * PIXELS_PER_IMAGE);
     });
     const done = Math.min(start + BATCH, total);
     opts.onProgress?.(done, total);

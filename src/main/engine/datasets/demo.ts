@@ -1,4 +1,4 @@
-import { PIXELS_PER_IMAGE, type LoadedDataset, type Sample } from '../types.js';
+import { imageAt, PIXELS_PER_IMAGE, type LoadedDataset, type Sample } from '../types.js';
 import { assembleDataset } from './assemble.js';
 import { generateDistractors, type DemoDistractorKind } from './distractors.js';
 import { loadFashionMnist } from './fashion.js';
@@ -47,7 +47,7 @@ function demoTrain(trainSize: number | undefined): LoadedDataset {
   const rows: Sample[] = new Array(count);
   for (let n = 0; n < count; n++) {
     rows[n] = {
-      id: sampleId(pixels.subarray(n * PIXELS_PER_IMAGE, (n + 1) * PIXELS_PER_IMAGE)),
+      id: sampleId(imageAt(pixels, n)),
       path: `demo/mnist-train/${n}.png`,
       label: String(mnist.labels[n]),
       file: null,
@@ -83,9 +83,7 @@ function demoPool(poolSize: number, seed: number): LoadedDataset {
   const test = readMnistRaw('test');
   const picked = rng.sample(test.count, Math.min(counts.mnist, test.count));
   const mnistPixels = new Uint8Array(picked.length * PIXELS_PER_IMAGE);
-  picked.forEach((src, i) =>
-    mnistPixels.set(test.pixels.subarray(src * PIXELS_PER_IMAGE, (src + 1) * PIXELS_PER_IMAGE), i * PIXELS_PER_IMAGE),
-  );
+  picked.forEach((src, i) => mnistPixels.set(imageAt(test.pixels, src), i * PIXELS_PER_IMAGE));
   parts.push({
     origin: 'mnist',
     pixels: mnistPixels,
@@ -112,7 +110,7 @@ function demoPool(poolSize: number, seed: number): LoadedDataset {
   for (const part of parts) {
     const count = part.pixels.length / PIXELS_PER_IMAGE;
     for (let i = 0; i < count; i++) {
-      const px = part.pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE);
+      const px = imageAt(part.pixels, i);
       rows.push({
         sample: { id: sampleId(px), path: part.path(i), label: part.label(i), file: null, origin: part.origin },
         pixels: px,

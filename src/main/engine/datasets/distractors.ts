@@ -1,4 +1,4 @@
-import { IMAGE_SIZE, PIXELS_PER_IMAGE } from '../types.js';
+import { IMAGE_SIZE, imageAt, PIXELS_PER_IMAGE } from '../types.js';
 import { Canvas, fitIntoFrame, smoothCurve, type Point } from './draw.js';
 import { readMnistRaw } from './mnist.js';
 import { centreByMass } from './normalise.js';
@@ -55,7 +55,7 @@ const GENERATORS: Record<DistractorKind, (rng: Rng) => Uint8Array> = {
 function testDigit(rng: Rng): Uint8Array {
   const mnist = readMnistRaw('test');
   const i = rng.int(mnist.count);
-  return mnist.pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE);
+  return imageAt(mnist.pixels, i);
 }
 
 /** Columns (or rows) holding ink: [first, last]. */

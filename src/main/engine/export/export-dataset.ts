@@ -9,7 +9,7 @@ import { encodeGreyPng } from '../datasets/png.js';
 import { encodeIdxImages, encodeIdxLabels } from '../datasets/idx.js';
 import type { EngineSample, ScoreTable } from '../engine-client.js';
 import type { FoldedDecision } from '../review/fold.js';
-import { IMAGE_SIZE, PIXELS_PER_IMAGE, type DatasetKind } from '../types.js';
+import { IMAGE_SIZE, imageAt, PIXELS_PER_IMAGE, type DatasetKind } from '../types.js';
 import { classFolders, MODEL_FOLDER, safeFileStem } from './class-folders.js';
 import { checkDestination, makeTempDir, publish } from './export-target.js';
 import { idxClassOrder } from './idx-classes.js';
@@ -108,7 +108,7 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
             throw new ApiError('failed', `export: cannot copy ${s.file}: ${(err as Error).message}`);
           }
         } else {
-          const img = pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE);
+          const img = imageAt(pixels, i);
           await writeFile(target, encodeGreyPng(img, IMAGE_SIZE, IMAGE_SIZE), { flag: 'wx' });
         }
         tick();
@@ -143,7 +143,7 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
       const imgs = new Uint8Array(rows.length * PIXELS_PER_IMAGE);
       const lbls = new Uint8Array(rows.length);
       rows.forEach((i, r) => {
-        imgs.set(pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE), r * PIXELS_PER_IMAGE);
+        imgs.set(imageAt(pixels, i), r * PIXELS_PER_IMAGE);
         lbls[r] = byteOf.get(labels[i]!)!;
       });
       await writeFile(path.join(tmp, IDX_IMAGES), encodeIdxImages(imgs, rows.length, IMAGE_SIZE, IMAGE_SIZE));
