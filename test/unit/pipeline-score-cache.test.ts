@@ -75,33 +75,20 @@ test('files of the earlier formats are ignored', async () => {
   assert.ok(await loadScoreCache(project, 'm1', ids));
   const common = { modelVersion: 'm1', samplesHash: samplesHashOf(ids), n: 3, numClasses: 2, dim: 4, k: 2 };
   const x = nb(3);
-  // v1: no statistics.
-  writeOld(file, { magic: 'unsure-score-cache-v1', ...common }, [
-    x.logits,
-    x.embeddings,
-    x.neighbours,
-    x.neighbourSims,
-  ]);
-  assert.equal(await loadScoreCache(project, 'm1', ids), null);
-  // v2: statistics but no MC column. Read with the v3 layout its neighbours would be
-  // shifted by n values; it must be refused, not misread.
-  writeOld(file, { magic: 'unsure-score-cache-v2', ...common, lowLevelDim: 3 }, [
-    x.logits,
-    x.embeddings,
-    x.lowLevel!,
-    x.neighbours,
-    x.neighbourSims,
-  ]);
-  assert.equal(await loadScoreCache(project, 'm1', ids), null);
-  // The same v2 payload under a v3 magic without hasMc is refused too.
-  writeOld(file, { magic: 'unsure-score-cache-v3', ...common, lowLevelDim: 3 }, [
-    x.logits,
-    x.embeddings,
-    x.lowLevel!,
-    x.neighbours,
-    x.neighbourSims,
-  ]);
-  assert.equal(await loadScoreCache(project, 'm1', ids), null);
+  const withStats = [x.logits, x.embeddings, x.lowLevel!, x.neighbours, x.neighbourSims];
+  const layouts: [string, object, (Float32Array | Int32Array)[]][] = [
+    // v1: no statistics.
+    ['v1', { magic: 'unsure-score-cache-v1', ...common }, [x.logits, x.embeddings, x.neighbours, x.neighbourSims]],
+    // v2: statistics but no MC column. Read with the v3 layout its neighbours would be
+    // shifted by n values; it must be refused, not misread.
+    ['v2', { magic: 'unsure-score-cache-v2', ...common, lowLevelDim: 3 }, withStats],
+    // The same v2 payload under a v3 magic without hasMc is refused too.
+    ['v2 payload as v3', { magic: 'unsure-score-cache-v3', ...common, lowLevelDim: 3 }, withStats],
+  ];
+  for (const [what, header, payload] of layouts) {
+    writeOld(file, header, payload);
+    assert.equal(await loadScoreCache(project, 'm1', ids), null, what);
+  }
 });
 
 test('a header whose declared sizes disagree with the payload is ignored', async () => {

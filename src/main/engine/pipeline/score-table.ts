@@ -178,6 +178,18 @@ function unsearchedNeighbours(nb: Neighbourhood, known: Float32Array | null): In
   return Int32Array.from(out);
 }
 
+/** The `width`-value rows `rows` of `src`, packed in that order. */
+function gatherRows<T extends Float32Array | Int32Array>(
+  src: T,
+  width: number,
+  rows: ArrayLike<number>,
+  make: (m: number) => T,
+): T {
+  const out = make(rows.length * width);
+  for (let j = 0; j < rows.length; j++) out.set(src.subarray(rows[j] * width, (rows[j] + 1) * width), j * width);
+  return out;
+}
+
 function rowsWhere(mask: Uint8Array, value: number): Int32Array {
   const out: number[] = [];
   for (let i = 0; i < mask.length; i++) if (mask[i] === value) out.push(i);
@@ -289,31 +301,22 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
   // column is per row given that reference, so the subset gives the same values.
   const pos = new Int32Array(n).fill(-1);
   done.forEach((r, j) => (pos[r] = j));
-  const pickRows = <T extends Float32Array | Int32Array>(src: T, width: number, make: (m: number) => T): T => {
-    if (complete) return src;
-    const out = make(done.length * width);
-    done.forEach((r, j) => out.set(src.subarray(r * width, (r + 1) * width), j * width));
-    return out;
-  };
+  const pickRows = <T extends Float32Array | Int32Array>(src: T, width: number, make: (m: number) => T): T =>
+    complete ? src : gatherRows(src, width, done, make);
   const doneSims = pickRows(neighbourSims, k, (m) => new Float32Array(m));
+  const doneNeighbours = pickRows(neighbours, k, (m) => new Int32Array(m));
   // Every row's own distance where known, else where searched: the scored rows' neighbours
   // are among them.
   const rowDistance = known ? known.slice() : new Float32Array(n).fill(Number.NaN);
   const searchedRows = Int32Array.from(
     Array.from(rowsWhere(nb.searched, 1)).filter((r) => Number.isNaN(rowDistance[r])),
   );
-  const searchedSims = new Float32Array(searchedRows.length * k);
-  searchedRows.forEach((r, j) => searchedSims.set(neighbourSims.subarray(r * k, (r + 1) * k), j * k));
+  const searchedSims = gatherRows(neighbourSims, k, searchedRows, (m) => new Float32Array(m));
   knnDistance(searchedSims, k).forEach((d, j) => (rowDistance[searchedRows[j]] = d));
   const doneDistance = Float32Array.from(done, (r) => rowDistance[r]);
   const scores = computeScores({
     mahalanobis: mahalanobisOf(input, nb, given, done),
-    knnExcess: knnExcess(
-      doneDistance,
-      pickRows(neighbours, k, (m) => new Int32Array(m)),
-      k,
-      rowDistance,
-    ),
+    knnExcess: knnExcess(doneDistance, doneNeighbours, k, rowDistance),
     logits: pickRows(nb.logits, C, (m) => new Float32Array(m)),
     numClasses: C,
     otherClass: classIndex.get(OTHER_LABEL) ?? -1,
@@ -360,17 +363,8 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
     flags: spread(scores.flags, 1, 0, (m) => new Uint8Array(m)),
     // Copies with the pending rows blanked: the references searched for this pass are not
     // scored yet, and a later pass reusing this table searches them again.
-    neighbours: spread(
-      pickRows(neighbours, k, (m) => new Int32Array(m)),
-      k,
-      -1,
-      (m) => new Int32Array(m),
-    ),
-    neighbourSims: f32(
-      pickRows(neighbourSims, k, (m) => new Float32Array(m)),
-      Number.NaN,
-      k,
-    ),
+    neighbours: spread(doneNeighbours, k, -1, (m) => new Int32Array(m)),
+    neighbourSims: f32(doneSims, Number.NaN, k),
     k,
     thresholds: scores.thresholds,
     heldOut: scores.heldOut,

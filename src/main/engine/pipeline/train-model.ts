@@ -127,7 +127,7 @@ export async function trainModel(
           (await evaluateAccuracy(loaded.model, input.pixels, input.labels, split.heldOut));
         return {
           ...state(loaded.model, `${modelVersion}-${loaded.provenance.encoding}`, acc, 'shipped'),
-          knownDistances: shippedDistancesFor(loaded.neighbourDistances, input, split.train, input.onNote),
+          knownDistances: shippedDistancesFor(loaded.neighbourDistances, input, split.train),
         };
       } catch (err) {
         input.onNote?.(`The shipped demo model cannot be used (${(err as Error).message}); training instead`);
@@ -178,12 +178,11 @@ function shippedDistancesFor(
   d: ShippedDistances | null,
   input: TrainModelInput,
   train: Int32Array,
-  onNote?: (message: string) => void,
 ): KnownDistances | null {
   if (!d) return null;
   const base = knnBaseRows(train, input.labels);
   if (d.values.length !== base.length || d.baseHash !== baseHashOf(input.ids, base)) {
-    onNote?.('The shipped neighbour distances are for another set of training samples; searching instead');
+    input.onNote?.('The shipped neighbour distances are for another set of training samples; searching instead');
     return null;
   }
   const values = new Float32Array(input.ids.length).fill(Number.NaN);
