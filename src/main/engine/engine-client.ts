@@ -2,7 +2,7 @@
 // embedding, scoring, kNN) happens behind this interface in a worker thread, so the
 // event loop that serves the UI never blocks on TensorFlow.
 import type { Thresholds } from '../../shared/api.js';
-import type { Sample } from './types.js';
+import type { InputLimits, Sample, SkippedFile } from './types.js';
 
 export interface EngineProgress {
   task: 'open' | 'train' | 'score' | 'labelcheck' | 'export';
@@ -25,6 +25,10 @@ export interface OpenSpec {
   /** Project workspace folder: checkpoints and caches go here, never into the dataset. */
   projectDir: string;
   seed?: number;
+  /** Per-file limits (default DEFAULT_INPUT_LIMITS). */
+  limits?: Partial<InputLimits>;
+  /** Fail on the first refused file instead of skipping it (default false). */
+  strict?: boolean;
 }
 
 export interface EngineSample extends Sample {
@@ -41,6 +45,8 @@ export interface OpenResult {
   /** Roots the images may be served from (the custom protocol refuses anything else). */
   roots: string[];
   duplicates: string[][];
+  /** Files left out, each named with the dataset it belongs to ('train' or 'pool'). */
+  skipped?: (SkippedFile & { split: 'train' | 'pool' })[];
 }
 
 export interface TrainRequest {

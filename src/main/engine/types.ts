@@ -41,7 +41,27 @@ export interface LoadedDataset {
   duplicates: string[][];
   /** IDX source files when kind === 'idx' (export writes IDX back). */
   idx?: { images: string; labels: string | null };
+  /** Files refused one by one (unreadable, over the limits, a link out of the root...), in dataset order. */
+  skipped?: SkippedFile[];
 }
+
+/** One input file that was left out of a dataset, and why. */
+export interface SkippedFile {
+  /** As the user knows it: the path relative to the dataset root, or the manifest row. */
+  path: string;
+  /** What is wrong, in plain words ("larger than the 100-megapixel limit: 20000 x 20000"). */
+  reason: string;
+}
+
+/** Limits on each input file, so one hostile file cannot take the machine down. */
+export interface InputLimits {
+  /** Width x height above which an image is refused before it is decoded. */
+  maxPixels: number;
+  /** File size above which a file is refused before it is read. */
+  maxFileBytes: number;
+}
+
+export const DEFAULT_INPUT_LIMITS: InputLimits = { maxPixels: 100_000_000, maxFileBytes: 200 * 1024 * 1024 };
 
 /** Thrown for bad input; the message names the file and the problem. */
 export class DatasetError extends Error {
