@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: lint, format check, type-check, build, then every unit and end-to-end test
+// `npm test`: lint, format check, type-check and build (the package scripts), then every unit and end-to-end test
 // file with node's test runner (one file at a time: the machine has 2 cores and several
 // tests train real TensorFlow models). The runner's own summary closes the output.
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const only = process.argv.slice(2);
 
 function step(title, cmd, args) {
@@ -32,11 +32,10 @@ const files = (dir) =>
     : [];
 
 if (only.length === 0) {
-  step('lint (eslint)', bin('eslint'), ['.']);
-  step('format (prettier --check)', bin('prettier'), ['--check', '.']);
-  step('type-check (node side)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.node.json']);
-  step('type-check (renderer)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.web.json']);
-  step('build (electron-vite)', bin('electron-vite'), ['build']);
+  // The package's own scripts, so each check is defined once (package.json).
+  step('lint and format (npm run lint)', npm, ['run', '--silent', 'lint']);
+  step('type-check (npm run typecheck)', npm, ['run', '--silent', 'typecheck']);
+  step('build (npm run build)', npm, ['run', '--silent', 'build']);
 }
 const tests = only.length ? only : [...files('test/unit'), ...files('test/e2e')];
 console.log(`\n=== tests: ${tests.length} files (unit, then end-to-end in Chromium)`);

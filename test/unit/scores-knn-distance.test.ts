@@ -1,24 +1,20 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { knnDistance, knnExcess, KNN_DISTANCE_MODE } from '../../src/main/engine/scores/knn-distance.js';
+import { knnDistance, knnExcess } from '../../src/main/engine/scores/knn-distance.js';
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-6, `${a} != ${b}`);
 
-test('k-th neighbour distance and mean distance', () => {
+test('the distance is one minus the mean similarity of the k neighbours', () => {
   const sims = new Float32Array([0.9, 0.8, 0.5, 1, 1, 1, 0.2, -0.1, -0.4]);
-  const kth = knnDistance(sims, 3, 'kth');
-  close(kth[0], 0.5);
-  close(kth[1], 0);
-  close(kth[2], 1.4);
-  const mean = knnDistance(sims, 3, 'mean');
-  close(mean[0], 1 - 2.2 / 3);
-  close(mean[2], 1 - (0.2 - 0.1 - 0.4) / 3);
-  assert.deepEqual(knnDistance(sims, 3), KNN_DISTANCE_MODE === 'kth' ? kth : mean);
+  const d = knnDistance(sims, 3);
+  close(d[0], 1 - 2.2 / 3);
+  close(d[1], 0);
+  close(d[2], 1 - (0.2 - 0.1 - 0.4) / 3);
 });
 
 test('bad shapes and NaN similarities throw', () => {
   assert.throws(() => knnDistance(new Float32Array(5), 3), /knn sims: length 5/);
-  assert.throws(() => knnDistance(new Float32Array([0.5, Number.NaN]), 2, 'kth'), /row 0/);
+  assert.throws(() => knnDistance(new Float32Array([0.5, Number.NaN]), 2), /row 0/);
 });
 
 test('knnExcess: a distance less the mean distance of its neighbours, which must be known', () => {

@@ -66,12 +66,18 @@ test('ood score rises with p(other) and crosses the threshold above 0.5', () => 
   assert.deepEqual(s.score(typical), s.combine(typical));
 });
 
-test('the fit uses no outliers: adding them to the scored set changes nothing', () => {
-  const h = heldOut(300);
-  const a = fitOodScorer(h);
-  const b = fitOodScorer(h);
-  assert.equal(a.threshold, b.threshold);
-  assert.deepEqual(a.score(one(0.7, 0, 0.5)), b.score(one(0.7, 0, 0.5)));
+test('outliers scored beside a sample do not move its score: rows are scored one by one', () => {
+  const s = fitOodScorer(heldOut(300));
+  const alone = s.score(one(0.12, -18, 0.01))[0];
+  const outliers = 50;
+  const batch: OodComponents = {
+    knnDistance: Float32Array.from({ length: outliers + 1 }, (_, i) => (i === 0 ? 0.12 : 0.9)),
+    energy: Float32Array.from({ length: outliers + 1 }, (_, i) => (i === 0 ? -18 : -1)),
+    msp: Float32Array.from({ length: outliers + 1 }, (_, i) => (i === 0 ? 0.01 : 0.6)),
+  };
+  const scored = s.score(batch);
+  assert.equal(scored[0], alone);
+  for (let i = 1; i <= outliers; i++) assert.ok(scored[i] > s.threshold, `outlier ${i} scored ${scored[i]}`);
 });
 
 test('degenerate and bad input', () => {

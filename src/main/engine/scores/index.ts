@@ -247,7 +247,7 @@ export { softmax, rowLogSumExp } from './softmax.js';
 export { confidenceScores, type ConfidenceScores } from './confidence.js';
 export { energyScore } from './energy.js';
 export { fitTemperature, meanNll, calibratedConfidence, type TemperatureFit } from './calibration.js';
-export { knnDistance, KNN_DISTANCE_MODE, type KnnDistanceMode } from './knn-distance.js';
+export { knnDistance } from './knn-distance.js';
 export {
   fitOodScorer,
   DEFAULT_OOD_WEIGHTS,

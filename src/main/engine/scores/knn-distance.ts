@@ -5,40 +5,19 @@
 import { rowCount } from './validate.js';
 
 /**
- * 'kth': 1 - similarity of the k-th neighbour (Sun et al.). 'mean': 1 - mean similarity of
- * the k neighbours.
- */
-export type KnnDistanceMode = 'kth' | 'mean';
-
-/**
- * 'mean', chosen on development data only: a CNN trained 3 epochs on 18,000 MNIST digits,
- * MNIST test digits against the demo pool's outlier kinds (missegmented, scribble, noise,
- * fashion; never the evaluation-only kinds), AUROC averaged over kinds / FPR@95TPR:
- *   k = 5:  kth 98.03 / 9.4%   mean 98.12 / 8.9%
- *   k = 10: kth 97.87 / 11.6%  mean 98.04 / 9.8%
- *   k = 50: kth 97.41 / 13.8%  mean 97.71 / 12.0%
- * The mean is better at every k and degrades more slowly as k grows: one stray training
- * sample near an outlier moves the k-th similarity but only a tenth of the mean.
- */
-export const KNN_DISTANCE_MODE: KnnDistanceMode = 'mean';
-
-/**
  * knn_distance of every query from its Q x k similarity rows (most similar first, as
- * KnnIndex.search returns them). In [0, 2] for unit vectors; higher = more doubtful.
+ * KnnIndex.search returns them): 1 - the mean similarity of the k neighbours (the mean
+ * ranked better than the k-th neighbour's on development data: docs/score-selection/).
+ * In [0, 2] for unit vectors; higher = more doubtful.
  */
-export function knnDistance(sims: Float32Array, k: number, mode: KnnDistanceMode = KNN_DISTANCE_MODE): Float32Array {
+export function knnDistance(sims: Float32Array, k: number): Float32Array {
   const n = rowCount(sims, k, 'knn sims');
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const o = i * k;
-    let v: number;
-    if (mode === 'kth') {
-      v = sims[o + k - 1];
-    } else {
-      let s = 0;
-      for (let j = 0; j < k; j++) s += sims[o + j];
-      v = s / k;
-    }
+    let s = 0;
+    for (let j = 0; j < k; j++) s += sims[o + j];
+    const v = s / k;
     if (!Number.isFinite(v)) throw new Error(`knn sims: row ${i} is not finite (${v})`);
     out[i] = 1 - v;
   }

@@ -50,70 +50,9 @@ export interface OodWeights {
 }
 
 /**
- * The kNN distance carries the score: on MNIST, feature-space distance separates outliers far
- * better than softmax-space scores. Every weight here was chosen on development data only
- * (MNIST test vs the demo pool's outlier kinds: missegmented, scribble, noise, fashion; and
- * since round 3 symbols), never on the eval-only kinds, and every scale is fitted on
- * held-out in-distribution data.
- *
- * Round 3 (docs/score-selection/symbols-dev-kind.md): the kNN term is knnExcess, the kNN
- * distance less that of the sample's neighbours (knn-distance.ts), in place of the plain
- * distance; the other weights are unchanged. Added because clean drawn symbols (a
- * development kind added after the eval-only letters-like kind fell short) land among
- * ordinary digits yet farther out than any of them. Development AUROC (missegmented /
- * scribble / noise / fashion / symbols) and FPR@95TPR, `unsure bench quality`:
- *                        20k                                  60k
- *   round 1   .9938 .9924 1.000 .9999 .9839  2.4%    .9952 .9946 1.000 .9999 .9850  1.9%
- *   round 3   .9943 .9930 1.000 .9999 .9870  1.9%    .9957 .9957 1.000 .9998 .9897  1.4%
- * Computed once afterwards, the eval-only letters-like kind went from .9916 / .9889 to
- * .9929 / .9904 (inverted and shifted stayed at 1.000 / .9999).
- *
- * Round 1 (docs/score-selection/ood-score.md), the rest of this comment: the plain
- * knn_distance at weight 1.
- *
- * History. knn alone first; energy at half weight helped a little while the model trained
- * without augmentation, then hurt once training shifted images by up to 2 px (its fashion
- * AUROC fell from 0.85 to 0.71 at 20k), so it went to 0. Then the Mahalanobis distance
- * (mahalanobis.ts) on the embedding, averaged with knn at equal weight: fashion gained
- * (20k: 0.9909 -> 0.9961), missegmented lost a little (0.9920 -> 0.9908).
- *
- * Now the Mahalanobis distance is taken on the joint vector [unit embedding, first conv
- * layer's channel means and stds] (model/channel-stats.ts; pipeline/score-table.ts), and
- * energy is back at half weight. On their own the stroke statistics separate noise and
- * clothes almost perfectly (AUROC 1.000 / 0.9996) though not scribbles (0.86); in the
- * joint Gaussian they also help with missegmented windows. That frees energy to add what it
- * does well (scribbles, which the model is less sure of) without its fashion weakness showing.
- * Development AUROC (missegmented / scribble / noise / fashion), the same models as
- * `unsure bench quality --train-size 20000 --no-label-check` and `unsure bench quality`:
- *                                      20k                            60k
- *   knn + Mahalanobis(emb)      .9908 .9903 .9996 .9961     .9933 .9930 .9998 .9968
- *   + stats in the Gaussian     .9934 .9916 1.000 .9999     .9951 .9939 1.000 .9999
- *   + energy 0.5 (chosen)       .9938 .9924 1.000 .9999     .9952 .9946 1.000 .9999
- * (worst of the eight 0.9903 -> 0.9924, mean 0.9950 -> 0.9970; development FPR@95TPR 2.3% ->
- * 1.2% at 20k, 1.1% -> 0.8% at 60k). Chosen (criterion: docs/score-selection/ood-score.md, written
- * before any candidate was scored) by the worst development AUROC over both sizes,
- * ties within 0.0005 broken by the mean, over a grid (Mahalanobis weight 0.5-1.5, energy
- * 0-1.5, msp instead of energy, the statistics in a Gaussian of their own at weight
- * 0.25-1); around the choice it is a plateau (the neighbouring settings are within 0.0005
- * of it on both figures). Tried and not better:
- * Mahalanobis or kNN on pooled second-conv features, Gram matrices of the first layer, a
- * PCA pixel residual, pixel kNN, kNN averaged over 1-px shifted views, per-class
- * covariances, relative Mahalanobis. msp enters temperature-calibrated (T ~ 0.42), which
- * made it worse than energy (T = 1). A smaller k for knn_distance scored a hair higher
- * (worst 0.9928 with k = 1, 0.9927 with k = 3, 0.9924 with 10), but a distance to one or
- * three neighbours is at the mercy of a few stray training samples, which is what this
- * tool exists to find, so k stays 10.
- * A model without channel statistics (a user's model) gets the embedding-only Mahalanobis.
- *
- * The MC-dropout disagreement column (scores/mc-disagreement.ts, 32 passes) is NOT a
- * component: on the development kinds it is weak on its own (AUROC missegmented / scribble /
- * noise / fashion: 20k .840 .879 .802 .760, 60k .923 .943 .899 .927), since the model is as
- * stably sure of a noise image under dropout as of a digit, and added to the mean above it
- * only hurt: clipped to [0, 3] like energy at weight 0.1 / 0.25 / 0.5 / 1, worst .9925 /
- * .9923 / .9913 / .9858 and mean .99696 / .99680 / .99628 / .99456 against .9924 / .99698
- * (the 0.1 "gain" in worst is inside the 0.0005 tie band and loses on the mean and on the
- * 60k FPR@95, 0.78% vs 0.75%); unclipped, its held-out scale (most digits' passes agree)
- * blows it up and the worst falls to .965-.976. Selection: docs/score-selection/mc-disagreement.md.
+ * knnExcess, the Mahalanobis distance and half-weight energy: the best worst-case AUROC over
+ * the development distractor kinds at 20k and 60k (never the eval-only kinds). How each
+ * round chose it, and what was tried and not taken: docs/score-selection/README.md.
  */
 export const DEFAULT_OOD_WEIGHTS: OodWeights = { knnDistance: 0, knnExcess: 1, energy: 0.5, msp: 0, mahalanobis: 1 };
 
