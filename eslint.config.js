@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import layers from './scripts/eslint-layers.js';
 
 export default tseslint.config(
   { ignores: ['node_modules', 'out', 'bench/results'] },
@@ -17,18 +18,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
   },
   {
-    // The layering rules of DESIGN.md, enforced: the engine never imports electron, the
-    // renderer never imports Node, the shared contract imports neither.
-    files: ['src/main/engine/**'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['**/electron/**', '**/transport/**'] }],
-    },
-  },
-  {
-    files: ['src/shared/**'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['node:*', '**/main/**', '**/renderer/**'] }],
-    },
+    // Each layer's allowlist of imports (scripts/eslint-layers.js; the layers: docs/architecture.md).
+    files: ['src/**/*.{ts,tsx,js,mjs}'],
+    plugins: { layers },
+    rules: { 'layers/allowed-imports': 'error' },
   },
   {
     files: ['src/renderer/**'],
@@ -36,7 +29,6 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', { paths: ['electron'], patterns: ['node:*', '**/main/**'] }],
     },
   },
 );

@@ -3,7 +3,7 @@
 //   1. decision key -> next sample painted in the detail panel (median, p95; target p95 <= 50 ms)
 //   2. frame intervals while the 100,000-tile grid scrolls (mean, p95; target p95 <= 20 ms)
 // Run: node --import tsx bench/ui-responsiveness.ts [--presses N] [--only presses|scroll] [--url URL] [--profile]
-//   (or `unsure bench ui`). --url measures an already running server instead of starting one.
+//   (or `npm run bench -- ui`). --url measures an already running server instead of starting one.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

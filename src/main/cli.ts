@@ -9,7 +9,6 @@ Commands:
   serve     run the app in browser mode on 127.0.0.1 (prints the URL to open)
   score     train (or reuse a cached model) and write every sample's doubt scores to CSV
   train     train a model on a labeled dataset and save it with its provenance
-  bench     run the benchmarks (quality, speed, or both) and print tables
 
 Run \`unsure <command> --help\` for a command's options.
 
@@ -30,10 +29,6 @@ const commands: Record<string, () => Promise<{ run: Command; usage: string }>> =
   train: async () => {
     const m = await import('./commands/train.js');
     return { run: m.runTrain, usage: m.trainUsage };
-  },
-  bench: async () => {
-    const m = await import('./commands/bench.js');
-    return { run: m.runBench, usage: m.benchUsage };
   },
 };
 

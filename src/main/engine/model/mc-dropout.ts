@@ -4,7 +4,7 @@
 //   logits_t = (relu(features) * mask_t / (1 - rate)) W + b = relu(features) (diag(mask_t) W) / (1 - rate) + b,
 // and the T masked kernels side by side make one [dim, T * C] matmul on the features that
 // embedding already computed (embeddings/mc-column.ts; ~3% of a forward pass's arithmetic
-// at T = 32; `unsure bench speed` prints its throughput).
+// at T = 32; `npm run bench -- speed` prints its throughput).
 //
 // The masks are drawn once from a fixed seed and shared by every row: each row still gets T
 // independent dropout draws (what MC dropout asks of a row), and its column depends on

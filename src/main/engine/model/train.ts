@@ -1,7 +1,7 @@
 // The training loop. Not model.fit: fit's per-batch callbacks, history bookkeeping and
 // dataSync of every metric cost more than the maths on a 2-core CPU (~32 s per MNIST epoch
 // with fit; this loop with the CNN of cnn.ts: 9-14 s depending on machine load, see
-// `unsure bench speed`). It keeps the whole training set as one padded byte array, cuts each
+// `npm run bench -- speed`). It keeps the whole training set as one padded byte array, cuts each
 // (randomly shifted) batch from it in JS, and reads the loss back only every few batches (a
 // read forces a sync and stalls the pipeline).
 import { tf } from './tf.js';
@@ -29,7 +29,7 @@ export interface TrainOptions {
 // penultimate features rose with them (20k: 0.993 -> 0.994-0.995; 60k: 0.9954 -> 0.9955).
 // The price is the energy score alone: the shift-trained model gives inverted and
 // fashion images larger logits (energy AUROC overall 0.93 -> 0.80 at 20k, 0.95 -> 0.87 at
-// 60k); label smoothing alone raised it. See `unsure bench quality --train-size 20000`.
+// 60k); label smoothing alone raised it. See `npm run bench -- quality --train-size 20000`.
 export const DEFAULT_TRAIN_OPTIONS = {
   batchSize: 128,
   learningRate: 0.004,

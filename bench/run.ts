@@ -1,9 +1,11 @@
-// `unsure bench [quality|speed|job|ui|all]`: runs the benchmarks in bench/ and prints tables
-// with the machine they ran on. Always cold: nothing is read from a project cache.
+// `npm run bench -- [quality|speed|job|ui|all]`: runs the benchmarks in this folder and prints
+// tables with the machine they ran on. Always cold: nothing is read from a project cache. A
+// script of its own, not an `unsure` command: the product never imports bench/.
 import { parseArgs } from 'node:util';
-import { UsageError, parseIntArg, withExitCode } from './cli-common.js';
+import { UsageError, parseIntArg, withExitCode } from '../src/main/commands/cli-common.js';
+import { printMachine } from './machine.js';
 
-export const benchUsage = `Usage: unsure bench [quality|speed|job|ui|all] [options]
+const usage = `Usage: npm run bench -- [quality|speed|job|ui|all] [options]
 
   quality   MNIST test accuracy; OOD AUROC / FPR@95%TPR of every score vs each distractor
             kind (missegmented, scribble, noise, fashion, and the eval-only kinds);
@@ -22,7 +24,11 @@ Options:
   --epochs <n>       epochs for quality (default 3)
   --no-label-check   quality without the label-issue part (saves K extra trainings)`;
 
-export async function runBench(argv: string[]): Promise<number> {
+async function runBench(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
   return withExitCode('bench', async () => {
     let parsed;
     try {
@@ -47,31 +53,31 @@ export async function runBench(argv: string[]): Promise<number> {
     }
     const trainSize = parseIntArg('train-size', parsed.values['train-size'], 100, 60000);
     const epochs = parseIntArg('epochs', parsed.values.epochs, 1, 50);
-    // The benchmarks live outside src/ (they are not part of the app bundle).
-    const { printMachine } = await import('../../../bench/machine.js');
     const out = (s: string) => process.stdout.write(s);
     printMachine(out);
     if (which === 'quality' || which === 'all' || which === 'default') {
       out('== quality\n');
-      const { runQuality } = await import('../../../bench/quality.js');
+      const { runQuality } = await import('./quality.js');
       await runQuality(out, { trainSize, epochs, skipLabelIssues: parsed.values['no-label-check'] === true });
       out('\n');
     }
     if (which === 'speed' || which === 'all' || which === 'default') {
       out('== speed\n');
-      const { runSpeed } = await import('../../../bench/speed.js');
+      const { runSpeed } = await import('./speed.js');
       await runSpeed(out);
       out('\n');
     }
     if (which === 'job' || which === 'all') {
       out('== job\n');
-      const { runScoreJob } = await import('../../../bench/score-job.js');
+      const { runScoreJob } = await import('./score-job.js');
       await runScoreJob(out);
     }
     if (which === 'ui') {
       out('== ui\n');
-      const { runUiResponsiveness } = await import('../../../bench/ui-responsiveness.js');
+      const { runUiResponsiveness } = await import('./ui-responsiveness.js');
       await runUiResponsiveness(out);
     }
   });
 }
+
+process.exitCode = await runBench(process.argv.slice(2));

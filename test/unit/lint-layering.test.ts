@@ -1,0 +1,81 @@
+// The layering allowlist (scripts/eslint-layers.js) bites: for each layer, a wrong import in
+// each direction is an error, and the imports the layer is allowed pass.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const eslint = new ESLint({ cwd: root });
+
+async function layerErrors(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return result!.messages.filter((m) => m.ruleId === 'layers/allowed-imports').map((m) => m.message);
+}
+
+const cases: { file: string; denied: string[]; allowed: string[] }[] = [
+  {
+    file: 'src/shared/probe.ts',
+    denied: [
+      "import 'node:fs';",
+      "import 'electron';",
+      "import '../main/service/jobs.js';",
+      "import '../renderer/src/bridge.js';",
+    ],
+    allowed: ["import './api.js';", "import 'zod';"],
+  },
+  {
+    file: 'src/main/engine/probe.ts',
+    denied: [
+      "import 'electron';",
+      "import '../service/jobs.js';",
+      "import '../transport/http-server.js';",
+      "import '../../renderer/src/bridge.js';",
+      "import '../../../bench/machine.js';",
+      "import '../../../test/e2e/server.js';",
+      "import 'react';",
+    ],
+    allowed: [
+      "import 'node:fs';",
+      "import './types.js';",
+      "import '../../shared/api.js';",
+      "import '@tensorflow/tfjs-node';",
+    ],
+  },
+  {
+    file: 'src/main/service/probe.ts',
+    denied: [
+      "import 'electron';",
+      "import '../../renderer/src/bridge.js';",
+      "await import('../../../bench/quality.js');",
+    ],
+    allowed: ["import '../engine/types.js';", "import './jobs.js';", "import 'node:path';"],
+  },
+  {
+    file: 'src/renderer/src/probe.ts',
+    denied: ["import 'node:fs';", "import 'fs';", "import 'electron';", "import '../../main/engine/types.js';"],
+    allowed: ["import 'react';", "import './bridge.js';", "import '../../shared/api.js';"],
+  },
+  {
+    file: 'src/preload/probe.ts',
+    denied: ["import 'node:fs';", "import '../main/service/jobs.js';", "import '../renderer/src/bridge.js';"],
+    allowed: ["import 'electron';", "import '../shared/ipc-channels.js';"],
+  },
+];
+
+for (const c of cases) {
+  test(`${path.dirname(c.file)}: wrong imports are errors, allowed ones pass`, async () => {
+    for (const code of c.denied) {
+      const errors = await layerErrors(c.file, code);
+      assert.equal(errors.length, 1, `${c.file}: expected '${code}' to be refused, got ${JSON.stringify(errors)}`);
+    }
+    for (const code of c.allowed) {
+      assert.deepEqual(await layerErrors(c.file, code), [], `${c.file}: '${code}' should be allowed`);
+    }
+  });
+}
+
+test('files outside src/ (tests, benchmarks, scripts) are not layered', async () => {
+  assert.deepEqual(await layerErrors('bench/probe.ts', "import '../test/e2e/server.js'; import 'electron';"), []);
+});
