@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assignClassKeys, commandForKey, COMMAND_LETTERS } from '../../src/renderer/src/keys/keymap.js';
+import { assignClassKeys, commandForKey, COMMAND_LETTERS, KEYMAP } from '../../src/renderer/src/keys/keymap.js';
 
 const digits = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'other'];
 const fashion = [
@@ -85,5 +85,17 @@ describe('commandForKey', () => {
     assert.equal(commandForKey({ key: '7', metaKey: true }, k), null);
     assert.equal(commandForKey({ key: 'Q', shiftKey: true }, k), null);
     assert.deepEqual(commandForKey({ key: '?', shiftKey: true }, k), { type: 'help' });
+  });
+});
+
+describe('KEYMAP, the one table the help and the buttons render from', () => {
+  test("no key is bound twice, and every bound key runs its own row's command", () => {
+    const keys = KEYMAP.flatMap((b) => b.keys);
+    assert.equal(new Set(keys).size, keys.length, `a key is bound twice: ${keys.join(' ')}`);
+    for (const b of KEYMAP)
+      for (const key of b.keys) assert.deepEqual(commandForKey({ key }, new Map()), b.command(key, false), key);
+  });
+  test("the command letters are the table's single lower-case letters", () => {
+    assert.deepEqual([...COMMAND_LETTERS].sort(), ['a', 'i', 'm', 'o', 's', 'x', 'z']);
   });
 });

@@ -485,14 +485,7 @@ export function App() {
               selectedCount={selected.size}
               disabled={!effectiveId}
               canUndo={canUndo}
-              onRelabel={(label) => void decide({ action: 'relabel', label })}
-              onOther={() => void decide({ action: 'other' })}
-              onAccept={() => void decide({ action: 'accept' })}
-              onKeep={() => void decide({ action: 'keep' })}
-              onSkip={() => void decide({ action: 'skip' })}
-              onUndo={() => void undo()}
-              onSelectSimilar={() => void selectSimilar()}
-              onClearSelection={() => setSelected(new Set())}
+              onCommand={run}
             />
           </div>
           <DetailPanel

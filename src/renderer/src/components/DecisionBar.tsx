@@ -1,4 +1,5 @@
 import { OTHER_LABEL } from '../../../shared/api';
+import { KEYMAP, type Command } from '../keys/keymap';
 import { keepFocus } from './keep-focus';
 
 export interface DecisionBarProps {
@@ -7,15 +8,16 @@ export interface DecisionBarProps {
   selectedCount: number;
   disabled: boolean;
   canUndo: boolean;
-  onRelabel: (label: string) => void;
-  onOther: () => void;
-  onAccept: () => void;
-  onKeep: () => void;
-  onSkip: () => void;
-  onUndo: () => void;
-  onSelectSimilar: () => void;
-  onClearSelection: () => void;
+  /** Runs a command as its key would. */
+  onCommand: (cmd: Command) => void;
 }
+
+/** The keymap's rows that are buttons here, with the key each shows. */
+const BUTTONS = KEYMAP.filter((b) => b.button).map((b) => ({
+  key: b.keys[0]!,
+  button: b.button!,
+  command: b.command(b.keys[0]!, false),
+}));
 
 function Key({ k }: { k: string }) {
   return <kbd>{k}</kbd>;
@@ -29,7 +31,7 @@ export function DecisionBar(p: DecisionBarProps) {
       <div className="decision-target">
         Decide for <strong>{target}</strong>
         {p.selectedCount > 1 && (
-          <button type="button" className="link" onClick={p.onClearSelection}>
+          <button type="button" className="link" onClick={() => p.onCommand({ type: 'clearSelection' })}>
             clear selection <Key k="Esc" />
           </button>
         )}
@@ -46,7 +48,7 @@ export function DecisionBar(p: DecisionBarProps) {
                 disabled={p.disabled}
                 aria-label={`Label as ${l}`}
                 aria-keyshortcuts={key}
-                onClick={() => p.onRelabel(l)}
+                onClick={() => p.onCommand({ type: 'relabel', label: l })}
               >
                 {key === l ? (
                   <Key k={l} />
@@ -64,45 +66,24 @@ export function DecisionBar(p: DecisionBarProps) {
           disabled={p.disabled}
           aria-label="Other"
           aria-keyshortcuts="o"
-          onClick={p.onOther}
+          onClick={() => p.onCommand({ type: 'other' })}
         >
           <Key k="o" /> other
         </button>
       </div>
       <div className="commands">
-        <button
-          type="button"
-          disabled={p.disabled}
-          aria-label="Accept prediction"
-          aria-keyshortcuts="Enter"
-          onClick={p.onAccept}
-        >
-          <Key k="Enter" /> accept prediction
-        </button>
-        <button
-          type="button"
-          disabled={p.disabled}
-          aria-label="Keep given label"
-          aria-keyshortcuts="a"
-          onClick={p.onKeep}
-        >
-          <Key k="a" /> keep given
-        </button>
-        <button type="button" disabled={p.disabled} aria-label="Skip" aria-keyshortcuts="s" onClick={p.onSkip}>
-          <Key k="s" /> skip
-        </button>
-        <button type="button" disabled={!p.canUndo} aria-label="Undo" aria-keyshortcuts="z" onClick={p.onUndo}>
-          <Key k="z" /> undo
-        </button>
-        <button
-          type="button"
-          disabled={p.disabled}
-          aria-label="Select similar"
-          aria-keyshortcuts="m"
-          onClick={p.onSelectSimilar}
-        >
-          <Key k="m" /> select similar
-        </button>
+        {BUTTONS.map((b) => (
+          <button
+            key={b.key}
+            type="button"
+            disabled={b.command.type === 'undo' ? !p.canUndo : p.disabled}
+            aria-label={b.button.name}
+            aria-keyshortcuts={b.key}
+            onClick={() => p.onCommand(b.command)}
+          >
+            <Key k={b.key} /> {b.button.text}
+          </button>
+        ))}
       </div>
     </div>
   );

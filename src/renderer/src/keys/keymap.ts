@@ -2,9 +2,6 @@
 // datasets; class keys are derived from the class names and never take a command key.
 import { OTHER_LABEL } from '../../../shared/api.js';
 
-/** Lower-case letters the app uses for commands; a class never gets one of these. */
-export const COMMAND_LETTERS: ReadonlySet<string> = new Set(['a', 'o', 's', 'z', 'm', 'i', 'x']);
-
 export type Command =
   | { type: 'relabel'; label: string }
   | { type: 'other' }
@@ -23,6 +20,107 @@ export type Command =
   | { type: 'export' }
   | { type: 'insights' }
   | { type: 'help' };
+
+/**
+ * Every key binding, once: commandForKey reads it, the help overlay lists it and the
+ * decision bar's buttons are made from the rows that have a `button`.
+ */
+export interface KeyBinding {
+  /** KeyboardEvent.key values; the first is the one a button shows. */
+  keys: readonly string[];
+  /** How the help writes the keys, when not simply the keys joined with ' / '. */
+  shown?: string;
+  help: string;
+  command: (key: string, shift: boolean) => Command;
+  /** A decision-bar button: its text and accessible name. */
+  button?: { text: string; name: string };
+}
+
+const fixed = (cmd: Command) => (): Command => cmd;
+const ARROWS: Record<string, [number, number]> = {
+  ArrowLeft: [-1, 0],
+  ArrowRight: [1, 0],
+  ArrowUp: [0, -1],
+  ArrowDown: [0, 1],
+};
+const move = (key: string, shift: boolean): Command => {
+  const [dx, dy] = ARROWS[key] ?? [0, 0];
+  return { type: 'move', dx, dy, extend: shift };
+};
+
+export const KEYMAP: readonly KeyBinding[] = [
+  { keys: ['o'], help: 'other (none of the known classes)', command: fixed({ type: 'other' }) },
+  {
+    keys: ['Enter'],
+    help: 'accept the prediction',
+    command: fixed({ type: 'accept' }),
+    button: { text: 'accept prediction', name: 'Accept prediction' },
+  },
+  {
+    keys: ['a'],
+    help: 'keep the given label',
+    command: fixed({ type: 'keep' }),
+    button: { text: 'keep given', name: 'Keep given label' },
+  },
+  {
+    keys: ['s'],
+    help: 'skip (recorded as seen) and go on',
+    command: fixed({ type: 'skip' }),
+    button: { text: 'skip', name: 'Skip' },
+  },
+  {
+    keys: ['ArrowRight'],
+    shown: '→',
+    help: 'skip a sample still to review; on a decided one, just move on (Shift+→ extends the selection)',
+    command: (key, shift) => (shift ? move(key, shift) : { type: 'skipOrMove' }),
+  },
+  {
+    keys: ['z', 'Backspace'],
+    help: 'undo the last decision (the whole batch)',
+    command: fixed({ type: 'undo' }),
+    button: { text: 'undo', name: 'Undo' },
+  },
+  {
+    keys: ['ArrowLeft', 'ArrowUp', 'ArrowDown'],
+    shown: '← ↑ ↓',
+    help: 'move; with Shift, extend the selection',
+    command: move,
+  },
+  {
+    keys: ['Home', 'End'],
+    shown: 'Home / End',
+    help: 'first / last sample',
+    command: (key) => ({ type: key === 'Home' ? 'home' : 'end' }),
+  },
+  {
+    keys: ['m'],
+    help: 'select samples similar to this one',
+    command: fixed({ type: 'selectSimilar' }),
+    button: { text: 'select similar', name: 'Select similar' },
+  },
+  { keys: ['Escape', 'x'], shown: 'Esc / x', help: 'clear the selection', command: fixed({ type: 'clearSelection' }) },
+  { keys: ['R'], shown: 'Shift+R', help: 'retrain on the corrected labels', command: fixed({ type: 'retrain' }) },
+  { keys: ['E'], shown: 'Shift+E', help: 'export the corrected dataset', command: fixed({ type: 'export' }) },
+  { keys: ['i'], help: 'insights (confusion, score histograms)', command: fixed({ type: 'insights' }) },
+  { keys: ['?'], help: 'this help', command: fixed({ type: 'help' }) },
+];
+
+/** Help rows for the mouse, which has no binding to read them from. */
+export const MOUSE_HELP: readonly [string, string][] = [
+  ['click, Shift+click, Ctrl+click', 'select one, a range, toggle one'],
+];
+
+/** How the help writes a binding's keys. */
+export function shownKeys(b: KeyBinding): string {
+  return b.shown ?? b.keys.join(' / ');
+}
+
+/** Lower-case letters the app uses for commands; a class never gets one of these. */
+export const COMMAND_LETTERS: ReadonlySet<string> = new Set(
+  KEYMAP.flatMap((b) => b.keys).filter((k) => /^[a-z]$/.test(k)),
+);
+
+const BY_KEY = new Map(KEYMAP.flatMap((b) => b.keys.map((k) => [k, b] as const)));
 
 export interface KeyLike {
   key: string;
@@ -68,52 +166,9 @@ export function assignClassKeys(labels: readonly string[]): Map<string, string> 
 /** Maps a key press to a command, or null when the key means nothing here. */
 export function commandForKey(e: KeyLike, classKeys: ReadonlyMap<string, string>): Command | null {
   if (e.ctrlKey || e.metaKey || e.altKey) return null;
-  const extend = !!e.shiftKey;
-  switch (e.key) {
-    case 'Enter':
-      return { type: 'accept' };
-    case 'Backspace':
-      return { type: 'undo' };
-    case 'ArrowRight':
-      return extend ? { type: 'move', dx: 1, dy: 0, extend } : { type: 'skipOrMove' };
-    case 'ArrowLeft':
-      return { type: 'move', dx: -1, dy: 0, extend };
-    case 'ArrowDown':
-      return { type: 'move', dx: 0, dy: 1, extend };
-    case 'ArrowUp':
-      return { type: 'move', dx: 0, dy: -1, extend };
-    case 'Home':
-      return { type: 'home' };
-    case 'End':
-      return { type: 'end' };
-    case 'Escape':
-      return { type: 'clearSelection' };
-    case '?':
-      return { type: 'help' };
-    case 'R':
-      return { type: 'retrain' };
-    case 'E':
-      return { type: 'export' };
-  }
-  if (e.key.length !== 1) return null;
-  // Upper-case letters are reserved for the heavier commands above.
-  if (e.key !== e.key.toLowerCase()) return null;
-  switch (e.key) {
-    case 'o':
-      return { type: 'other' };
-    case 'a':
-      return { type: 'keep' };
-    case 's':
-      return { type: 'skip' };
-    case 'z':
-      return { type: 'undo' };
-    case 'm':
-      return { type: 'selectSimilar' };
-    case 'i':
-      return { type: 'insights' };
-    case 'x':
-      return { type: 'clearSelection' };
-  }
+  const binding = BY_KEY.get(e.key);
+  if (binding) return binding.command(e.key, !!e.shiftKey);
+  // Class keys are lower-case: upper-case letters stay reserved for heavier commands.
   for (const [label, key] of classKeys) if (key === e.key) return { type: 'relabel', label };
   return null;
 }
