@@ -1,6 +1,7 @@
 // Electron entry: thin wiring of tested pieces (policies.ts and external-links.ts through
-// harden.ts, menu.ts, path-guard.ts, the service and the IPC transport). It cannot start on machines without Electron's binary;
-// there `npm start` falls back to browser mode (scripts/start.mjs).
+// harden.ts, menu.ts, path-guard.ts, the service and the IPC transport). It cannot start on
+// machines without Electron's binary; there `npm start` falls back to browser mode
+// (scripts/start.mjs).
 import { app, BrowserWindow, dialog, Menu, net, protocol, session } from 'electron';
 import fs from 'node:fs/promises';
 import path from 'node:path';
