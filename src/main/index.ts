@@ -1,12 +1,14 @@
-// Electron entry: thin wiring of tested pieces (policies.ts, menu.ts, path-guard.ts, the
-// service and the IPC transport). It cannot start on machines without Electron's binary;
-// there `npm start` falls back to browser mode (scripts/start.mjs).
-import { app, BrowserWindow, dialog, Menu, net, protocol, session, shell } from 'electron';
+// Electron entry: thin wiring of tested pieces (policies.ts and external-links.ts through
+// harden.ts, menu.ts, path-guard.ts, the service and the IPC transport). It cannot start on
+// machines without Electron's binary; there `npm start` falls back to browser mode
+// (scripts/start.mjs).
+import { app, BrowserWindow, dialog, Menu, net, protocol, session } from 'electron';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createEngine } from './engine/worker/engine-client-impl.js';
-import { APP_ORIGIN, isNavigationAllowed, isPermissionAllowed, windowOptions } from './electron/policies.js';
+import { hardenContents, hardenSession } from './electron/harden.js';
+import { APP_ORIGIN, windowOptions } from './electron/policies.js';
 import { menuTemplate } from './electron/menu.js';
 import { APP_SCHEME, MEDIA_SCHEME, contentSecurityPolicy } from './security/csp.js';
 import { staticFileFor } from './security/path-guard.js';
@@ -18,6 +20,8 @@ import { parseSheetIds } from '../shared/media.js';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '../renderer');
 
+// Every renderer is sandboxed, whatever options a window is created with.
+app.enableSandbox();
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
   { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -56,8 +60,7 @@ async function main(): Promise<void> {
     }
   });
 
-  session.defaultSession.setPermissionRequestHandler((_wc, permission, cb) => cb(isPermissionAllowed(permission)));
-  session.defaultSession.setPermissionCheckHandler((_wc, permission) => isPermissionAllowed(permission));
+  hardenSession(session.defaultSession);
 
   const send = (e: JobEvent) => {
     if (e.type === 'progress' && win) win.setProgressBar(e.task === 'train' ? e.fraction : -1);
@@ -106,14 +109,6 @@ async function main(): Promise<void> {
   );
 
   win = new BrowserWindow(windowOptions(path.join(here, '../preload/index.cjs')));
-  win.webContents.on('will-navigate', (e, url) => {
-    if (!isNavigationAllowed(url)) e.preventDefault();
-  });
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the user's browser, never inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
   win.once('ready-to-show', () => win?.show());
   win.on('closed', () => (win = null));
   await win.loadURL(`${APP_ORIGIN}/index.html`);
@@ -124,9 +119,8 @@ async function main(): Promise<void> {
   });
 }
 
-app.on('web-contents-created', (_e, contents) => {
-  contents.on('will-attach-webview', (e) => e.preventDefault());
-});
+// Navigation, redirects, new windows and webviews are refused for every web contents.
+app.on('web-contents-created', (_e, contents) => hardenContents(contents));
 
 main().catch((err) => {
   console.error(err);

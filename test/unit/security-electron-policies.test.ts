@@ -21,6 +21,9 @@ describe('Electron window and navigation policies', () => {
     assert.equal(w.nodeIntegration, false);
     assert.equal(w.webSecurity, true);
     assert.equal(w.webviewTag, false);
+    assert.equal(w.nodeIntegrationInWorker, false);
+    assert.equal(w.allowRunningInsecureContent, false);
+    assert.equal(w.experimentalFeatures, false);
     assert.equal(w.preload, '/app/preload/index.cjs');
   });
 
@@ -32,6 +35,11 @@ describe('Electron window and navigation policies', () => {
       'unsure-app://evil/x',
       'not a url',
       'http://127.0.0.1/',
+      'unsure-app://app.evil.example/index.html',
+      'unsure-app://user@app/index.html',
+      'unsure-media://sample/x.png',
+      'javascript:alert(1)',
+      'about:blank',
     ]) {
       assert.equal(isNavigationAllowed(url), false, url);
     }
@@ -50,6 +58,8 @@ describe('Electron window and navigation policies', () => {
     assert.match(csp, /script-src 'self'(;|$)/);
     assert.match(csp, /img-src [^;]*unsure-media:/);
     assert.doesNotMatch(csp, /unsafe-eval|https?:/);
+    for (const d of ["object-src 'none'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'"])
+      assert.ok(csp.split('; ').includes(d), d);
   });
 
   test('the menu offers open, export and retrain with shortcuts', () => {

@@ -33,7 +33,8 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
 export function isNavigationAllowed(url: string): boolean {
   try {
     const u = new URL(url);
-    return `${u.protocol}//${u.host}` === APP_ORIGIN;
+    // Credentials are refused outright: no URL the app makes carries any.
+    return u.username === '' && u.password === '' && `${u.protocol}//${u.host}` === APP_ORIGIN;
   } catch {
     return false;
   }
