@@ -11,6 +11,12 @@ export interface KnnSearchOptions {
    * would find itself at similarity 1 and look perfectly in-distribution.
    */
   excludeSelf?: Int32Array;
+  /**
+   * Search a short last block as a full one (zero rows added, results dropped): a matrix
+   * product's rounding depends on its shape, and with this a query's similarities come out
+   * bit-identical however many queries are searched with it. Costs at most one block.
+   */
+  fixedBlocks?: boolean;
 }
 
 export interface KnnResult {
@@ -158,10 +164,17 @@ export class ExactCosineIndex implements KnnIndex {
     try {
       for (let start = 0; start < nq; start += this.blockSize) {
         const b = Math.min(this.blockSize, nq - start);
+        const rows = opts.fixedBlocks ? this.blockSize : b;
         const [vi, vs] = tf.tidy(() => {
-          const qt = tf.tensor2d(q.subarray(start * this.dim, (start + b) * this.dim), [b, this.dim], 'float32');
+          let block = q.subarray(start * this.dim, (start + b) * this.dim);
+          if (rows > b) {
+            const padded = new Float32Array(rows * this.dim);
+            padded.set(block);
+            block = padded;
+          }
+          const qt = tf.tensor2d(block, [rows, this.dim], 'float32');
           const r = grouped ? this.searchGrouped(qt, kk, g, grouped) : tf.topk(tf.matMul(qt, base, false, true), kk);
-          return [r.indices, r.values] as const;
+          return rows > b ? ([r.indices.slice(0, b), r.values.slice(0, b)] as const) : ([r.indices, r.values] as const);
         });
         blockIdx.push(vi);
         blockSim.push(vs);

@@ -148,7 +148,8 @@ function searchRows(input: ScoreInput, nb: Neighbourhood, rows: Int32Array, repo
   });
   const index = new ExactCosineIndex(baseVecs, dim);
   try {
-    const res = index.search(queries, k, { excludeSelf: exclude });
+    // Fixed blocks: a first pass and a full pass must give a row the same similarities.
+    const res = index.search(queries, k, { excludeSelf: exclude, fixedBlocks: true });
     rows.forEach((r, j) => {
       for (let c = 0; c < k; c++) {
         nb.neighbours[r * k + c] = base[res.indices[j * k + c]];

@@ -75,26 +75,44 @@ export function fitTiedGaussian(vectors: Float32Array, dim: number, classOf: Int
   return { dim, classes, means, precision: Float32Array.from(invertSpd(shrunk, dim)), shrinkage };
 }
 
+/**
+ * Rows are scored in blocks of this many, the last one padded: a matrix product's rounding
+ * depends on its shape, and a row must score the same whether it is scored alone, in a first
+ * pass or with every other row.
+ */
+const SCORE_BLOCK = 1024;
+
 /** Smallest squared Mahalanobis distance of every vector to a class mean. */
 export function mahalanobisScore(model: TiedGaussian, vectors: Float32Array): Float32Array {
   const { dim, means, precision } = model;
   const n = rowCount(vectors, dim, 'mahalanobisScore: vectors');
   const C = model.classes.length;
-  if (n === 0) return new Float32Array(0);
-  return tf.tidy(() => {
+  const out = new Float32Array(n);
+  if (n === 0) return out;
+  const block = new Float32Array(SCORE_BLOCK * dim);
+  tf.tidy(() => {
     const M = tf.tensor2d(means, [C, dim]);
     // Centred on the mean of the class means: the expanded form below subtracts large,
     // nearly equal terms, which float32 handles better near the origin.
     const g = M.mean(0, true);
     const Mc = M.sub(g);
     const P = tf.tensor2d(precision, [dim, dim]);
-    const X = tf.tensor2d(vectors, [n, dim]).sub(g);
-    const XP = X.matMul(P);
-    const xPx = XP.mul(X).sum(1, true);
     const mPm = Mc.matMul(P).mul(Mc).sum(1).reshape([1, C]);
-    const d = xPx.sub(XP.matMul(Mc.transpose()).mul(2)).add(mPm);
-    return d.min(1).maximum(0).dataSync() as Float32Array;
+    const McT = Mc.transpose();
+    for (let start = 0; start < n; start += SCORE_BLOCK) {
+      const m = Math.min(SCORE_BLOCK, n - start);
+      block.fill(0);
+      block.set(vectors.subarray(start * dim, (start + m) * dim));
+      const d = tf.tidy(() => {
+        const X = tf.tensor2d(block, [SCORE_BLOCK, dim]).sub(g);
+        const XP = X.matMul(P);
+        const xPx = XP.mul(X).sum(1, true);
+        return xPx.sub(XP.matMul(McT).mul(2)).add(mPm).min(1).maximum(0).dataSync() as Float32Array;
+      });
+      out.set(d.subarray(0, m), start);
+    }
   });
+  return out;
 }
 
 /** Inverse of a symmetric positive definite matrix (Cholesky, float64). */
