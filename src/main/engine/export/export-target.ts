@@ -12,7 +12,13 @@ import { EXPORT_MARKER, OutputRefused, guardOutput } from '../project/output-gua
  */
 export function exportDestination(dest: string, sourceRoots: readonly string[]): string {
   try {
-    return guardOutput({ path: dest, kind: 'export', datasets: sourceRoots, what: 'export folder', absoluteOnly: true });
+    return guardOutput({
+      path: dest,
+      kind: 'export',
+      datasets: sourceRoots,
+      what: 'export folder',
+      absoluteOnly: true,
+    });
   } catch (err) {
     if (err instanceof OutputRefused) throw new ApiError(err.code, err.message);
     throw err;

@@ -102,7 +102,10 @@ function checkReplaceableFolder(abs: string, marker: string, what: string): void
 function isLegacyCheckpoint(abs: string, entries: string[]): boolean {
   if (entries.length !== 2 || !entries.includes('model.json') || !entries.includes('weights.bin')) return false;
   try {
-    return (JSON.parse(readFileSync(path.join(abs, 'model.json'), 'utf8')) as { format?: unknown }).format === CHECKPOINT_FORMAT;
+    return (
+      (JSON.parse(readFileSync(path.join(abs, 'model.json'), 'utf8')) as { format?: unknown }).format ===
+      CHECKPOINT_FORMAT
+    );
   } catch {
     return false;
   }
