@@ -84,7 +84,7 @@ export async function saveCheckpoint(
   try {
     // Float32Array is little-endian on every platform Node runs on.
     await writeFile(path.join(tmp.dir, 'weights.bin'), new Uint8Array(bin.buffer));
-    killPoint('model-tmp-partial');
+    killPoint('model-tmp-partial', target);
     await writeFile(path.join(tmp.dir, 'model.json'), JSON.stringify(json, null, 2));
     await swapIntoPlace(tmp, target, MODEL_MARKER, 'model');
   } catch (err) {

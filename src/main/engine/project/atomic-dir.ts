@@ -75,17 +75,17 @@ export async function removeIfOurs(tmp: TempDir, marker: string): Promise<void> 
 
 /**
  * Moves the finished temp folder to target, replacing what is there. `label` names the kill
- * points ('<label>-old-moved', '<label>-new-in-place') for the kill tests.
+ * points ('<label>-tmp-written', '<label>-old-moved', '<label>-new-in-place') for the kill tests.
  */
 export async function swapIntoPlace(tmp: TempDir, target: string, marker: string, label: string): Promise<void> {
-  killPoint(`${label}-tmp-written`);
+  killPoint(`${label}-tmp-written`, target);
   let old: string | null = null;
   if (existsSync(target)) {
     // The old folder gets a marker too, so that the next run knows it may restore or remove it.
     if (!hasMarker(target, marker)) await writeMarker(target, marker, tmp.nonce);
     old = siblingPath(target, 'old', tmp.nonce);
     await rename(target, old);
-    killPoint(`${label}-old-moved`);
+    killPoint(`${label}-old-moved`, target);
   }
   try {
     await rename(tmp.dir, target);
@@ -93,7 +93,7 @@ export async function swapIntoPlace(tmp: TempDir, target: string, marker: string
     if (old) await rename(old, target).catch(() => undefined);
     throw err;
   }
-  killPoint(`${label}-new-in-place`);
+  killPoint(`${label}-new-in-place`, target);
   if (old) await rm(old, { recursive: true, force: true });
 }
 

@@ -5,7 +5,7 @@
 import { readdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { isPidAlive } from './atomic-dir.js';
-import { killPoint } from './kill-point.js';
+import { killPoint, killPointArmed } from './kill-point.js';
 
 const TEMP = /^\.(.+)\.tmp-(\d+)-[a-z0-9]+$/;
 
@@ -36,12 +36,12 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   try {
     const handle = await open(tmp, 'wx');
     try {
-      if (process.env.UNSURE_TEST_KILL_AT === 'file-tmp-partial') {
+      if (killPointArmed('file-tmp-partial', file)) {
         // The kill test's point: half the bytes written, the rest never.
         const bytes = typeof data === 'string' ? Buffer.from(data) : data;
         await handle.write(bytes.subarray(0, bytes.length >> 1));
         await handle.sync();
-        killPoint('file-tmp-partial');
+        killPoint('file-tmp-partial', file);
       }
       await handle.writeFile(data);
       await handle.sync();
