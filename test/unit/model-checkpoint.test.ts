@@ -26,7 +26,8 @@ test('save then load gives identical predictions and keeps classes and provenanc
   await saveCheckpoint(dir, model, { modelVersion: 'v1', dataHash: 'abc', seed: 3, options, heldOutAccuracy: 0.9 });
   // Nothing but the final folder is left behind.
   assert.deepEqual(readdirSync(tmp.dir), ['ck']);
-  assert.deepEqual(readdirSync(dir).sort(), ['model.json', 'weights.bin']);
+  // The hidden marker says Unsure made the folder, so a later save may replace it.
+  assert.deepEqual(readdirSync(dir).sort(), ['.unsure-model', 'model.json', 'weights.bin']);
   const loaded = await loadCheckpoint(dir);
   try {
     assert.deepEqual(loaded.model.classes, DIGITS);

@@ -2,8 +2,9 @@
 // the progress line. Kept free of TensorFlow so that `unsure <command> --help` starts at once.
 import { parseArgs } from 'node:util';
 import type { EngineProgress } from '../engine/engine-client.js';
+import { OutputRefused } from '../engine/project/output-guard.js';
 import { projectDirPath } from '../engine/project/project-dir.js';
-import { DatasetError } from '../engine/types.js';
+import { DatasetError, type InputLimits } from '../engine/types.js';
 
 export class UsageError extends Error {}
 
@@ -13,6 +14,25 @@ export function parseIntArg(name: string, raw: string | undefined, min: number, 
   if (!Number.isInteger(v) || v < min || v > max)
     throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${raw}'`);
   return v;
+}
+
+/** A positive number (decimals allowed), or undefined when the option is absent. */
+export function parsePositiveArg(name: string, raw: string | undefined, unit: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(v) || v <= 0)
+    throw new UsageError(`--${name} must be a number of ${unit} above 0, got '${raw}'`);
+  return v;
+}
+
+/** The per-file limits of `--max-pixels` (megapixels) and `--max-file-mb` (MiB). */
+export function parseLimits(values: { 'max-pixels'?: string; 'max-file-mb'?: string }): Partial<InputLimits> {
+  const mp = parsePositiveArg('max-pixels', values['max-pixels'], 'megapixels');
+  const mb = parsePositiveArg('max-file-mb', values['max-file-mb'], 'megabytes');
+  return {
+    ...(mp !== undefined && { maxPixels: Math.round(mp * 1_000_000) }),
+    ...(mb !== undefined && { maxFileBytes: Math.round(mb * 1024 * 1024) }),
+  };
 }
 
 /** A one-line progress bar on a terminal; plain lines (at most one per phase or 5 s) otherwise. */
@@ -66,6 +86,11 @@ export async function withExitCode(command: string, fn: () => Promise<void>): Pr
     return 0;
   } catch (err) {
     const e = err as Error;
+    if (e instanceof OutputRefused) {
+      // Checked before any work: nothing was written, and the fix is a different path.
+      process.stderr.write(`unsure ${command}: ${e.message}\n`);
+      return 2;
+    }
     if (e instanceof UsageError) {
       process.stderr.write(`unsure ${command}: ${e.message}\nRun 'unsure ${command} --help' for the options.\n`);
       return 2;
@@ -75,13 +100,36 @@ export async function withExitCode(command: string, fn: () => Promise<void>): Pr
   }
 }
 
-/** Parses string-valued options; an unknown or malformed one is a UsageError (exit 2). */
-export function parseStringOptions<K extends string>(argv: string[], names: readonly K[]): Partial<Record<K, string>> {
-  const options = Object.fromEntries(names.map((n) => [n, { type: 'string' as const }]));
+/**
+ * Node's parseArgs reads the value in `--epochs -1` as an option; joined into `--epochs=-1`
+ * it is a value, and the option's own check can say what is wrong with it.
+ */
+export function joinNegativeValues(argv: readonly string[], names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (a.startsWith('--') && names.includes(a.slice(2)) && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+/** Parses string-valued (and boolean) options; an unknown or malformed one is a UsageError (exit 2). */
+export function parseStringOptions<K extends string, B extends string = never>(
+  argv: string[],
+  names: readonly K[],
+  flags: readonly B[] = [],
+): Partial<Record<K, string>> & Partial<Record<B, boolean>> {
+  const options = {
+    ...Object.fromEntries(names.map((n) => [n, { type: 'string' as const }])),
+    ...Object.fromEntries(flags.map((n) => [n, { type: 'boolean' as const }])),
+  };
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Partial<
-      Record<K, string>
-    >;
+    return parseArgs({ args: joinNegativeValues(argv, names), options, strict: true, allowPositionals: false })
+      .values as Partial<Record<K, string>> & Partial<Record<B, boolean>>;
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

@@ -1,20 +1,21 @@
 // `unsure score`: train (or reuse the cached model, or load the user's) and write every
 // sample's doubt scores to a CSV. Runs the engine in this process: there is no UI event
 // loop to protect here, and it saves copying the score table across threads.
-import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
 import type { ScoreTable } from '../engine/engine-client.js';
 import { writeFileAtomic } from '../engine/project/atomic-write.js';
+import { guardOutput } from '../engine/project/output-guard.js';
 import { scoreTableToCsv } from '../engine/pipeline/score-csv.js';
 import type { EngineCore } from '../engine/worker/engine-core.js';
 import {
   UsageError,
   defaultProjectDir,
   parseIntArg,
+  parseLimits,
   parseStringOptions,
   progressPrinter,
   withExitCode,
 } from './cli-common.js';
+import { skippedReportPath, skippedSummary, writeSkippedReport } from './skipped-report.js';
 
 export const scoreUsage = `Usage: unsure score --train <labeled dataset> [--pool <dataset>] --out <file.csv> [options]
 
@@ -26,7 +27,9 @@ rows carry label_issue from out-of-fold checks: models that never saw the row's 
 Options:
   --train <path>     labeled dataset: class folders, CSV manifest (path,label) or IDX folder
   --pool <path>      dataset to review (labels optional)
-  --out <file.csv>   output file (written atomically)
+  --out <file.csv>   output file (written atomically; replaced if it exists). It may not lie
+                     inside a dataset (datasets are read-only to Unsure), and its folder must
+                     exist and be writable: both are checked before any work starts.
   --epochs <n>       training epochs (default 3)
   --seed <n>         seed for the split, initialisation and shuffling (default 42)
   --model <dir>      score with your own model instead of training: an Unsure checkpoint
@@ -38,6 +41,15 @@ Options:
                      used for the kNN distance.
   --project <dir>    workspace for cached models (default: a folder per dataset under
                      $UNSURE_HOME, or $XDG_DATA_HOME/unsure, or ~/.local/share/unsure)
+  --max-pixels <n>   refuse images larger than n megapixels (width x height) before
+                     decoding them (default 100)
+  --max-file-mb <n>  refuse files larger than n MiB before reading them (default 200)
+  --strict           fail on the first refused file instead of skipping it
+
+A refused file (unreadable, truncated, over the limits, a link out of its dataset, not a
+regular file) is skipped: stderr names the first ten (then "and N more"), and
+<file.csv>.skipped.txt lists them all (one "split: path: reason" per line; written only
+when files were skipped). The run fails only when nothing usable remains, or with --strict.
 
 Columns: id,path,split,label,predicted,confidence,msp,margin,entropy,energy,knn_distance,
 mc_disagreement,ood_score,label_issue,review_priority,rank,flags. Every score is "higher =
@@ -64,22 +76,36 @@ export function reportBackend(core: EngineCore): void {
 }
 
 function parseScoreArgs(argv: string[]) {
-  const values = parseStringOptions(argv, ['train', 'pool', 'out', 'epochs', 'seed', 'model', 'project']);
+  const values = parseStringOptions(
+    argv,
+    ['train', 'pool', 'out', 'epochs', 'seed', 'model', 'project', 'max-pixels', 'max-file-mb'],
+    ['strict'],
+  );
   if (!values.train) throw new UsageError('--train <labeled dataset> is required');
   if (!values.out) throw new UsageError('--out <file.csv> is required');
-  const outDir = path.dirname(path.resolve(values.out));
-  if (!existsSync(outDir) || !statSync(outDir).isDirectory())
-    throw new UsageError(`--out: folder ${outDir} does not exist`);
-  if (existsSync(values.out) && statSync(values.out).isDirectory())
-    throw new UsageError(`--out: ${values.out} is a folder, expected a file name`);
+  const epochs = parseIntArg('epochs', values.epochs, 1, 200);
+  const seed = parseIntArg('seed', values.seed, 0, 2 ** 31 - 1);
+  const limits = parseLimits(values);
+  // Every path written is checked before any work: the CSV, its skipped-files report, the workspace.
+  const datasets = [values.train, values.pool];
+  const out = guardOutput({ path: values.out, kind: 'file', datasets, what: '--out' });
+  guardOutput({ path: skippedReportPath(out), kind: 'file', datasets, what: '--out report' });
+  const projectDir = guardOutput({
+    path: values.project ?? defaultProjectDir(values.train, values.pool),
+    kind: 'workspace',
+    datasets,
+    what: values.project ? '--project' : 'the project folder',
+  });
   return {
     train: values.train,
     pool: values.pool,
-    out: path.resolve(values.out),
+    out,
     model: values.model,
-    project: values.project,
-    epochs: parseIntArg('epochs', values.epochs, 1, 200),
-    seed: parseIntArg('seed', values.seed, 0, 2 ** 31 - 1),
+    projectDir,
+    epochs,
+    seed,
+    limits,
+    strict: values.strict === true,
   };
 }
 
@@ -93,8 +119,21 @@ export async function runScore(argv: string[]): Promise<number> {
     const core = new EngineCore();
     reportBackend(core);
     try {
-      const projectDir = args.project ? path.resolve(args.project) : defaultProjectDir(args.train, args.pool);
-      const opened = await core.open({ train: args.train, pool: args.pool, projectDir, seed: args.seed }, bar.update);
+      const opened = await core.open(
+        {
+          train: args.train,
+          pool: args.pool,
+          projectDir: args.projectDir,
+          seed: args.seed,
+          limits: args.limits,
+          strict: args.strict,
+        },
+        bar.update,
+      );
+      bar.done();
+      const skipped = opened.skipped ?? [];
+      const report = skippedReportPath(args.out);
+      process.stderr.write(skippedSummary(skipped, report));
       // Only the training split trains the model: a labeled pool is still the thing reviewed.
       const labels = opened.samples.map((s) => (s.split === 'train' ? s.label : null));
       const hasPool = opened.samples.some((s) => s.split === 'pool');
@@ -120,6 +159,7 @@ export async function runScore(argv: string[]): Promise<number> {
       if (hasPool) poolLabelIssues(opened.samples, table);
       const rows = opened.samples.flatMap((s, i) => ((hasPool ? s.split === 'pool' : s.split === 'train') ? [i] : []));
       await writeFileAtomic(args.out, scoreTableToCsv(opened.samples, table, rows));
+      await writeSkippedReport(skipped, report);
       let flagged = 0;
       for (const i of rows) if (table.flags[i]) flagged++;
       process.stderr.write(

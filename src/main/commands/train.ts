@@ -1,43 +1,74 @@
 // `unsure train`: train on a labeled dataset and save the model (weights, class list,
 // provenance) to a folder that `unsure score --model` and the app can load.
-import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { guardOutput } from '../engine/project/output-guard.js';
 import {
   UsageError,
   defaultProjectDir,
   parseIntArg,
+  parseLimits,
   progressPrinter,
   withExitCode,
   parseStringOptions,
 } from './cli-common.js';
 import { reportBackend } from './score.js';
+import { skippedReportPath, skippedSummary, writeSkippedReport } from './skipped-report.js';
 
-export const trainUsage = `Usage: unsure train --train <labeled dataset> --out <dir> [--epochs N] [--seed S] [--project <dir>]
+export const trainUsage = `Usage: unsure train --train <labeled dataset> --out <dir> [options]
 
 Trains the CNN on the labeled dataset (about 10% of each class held out to measure
 accuracy) and saves it into <dir>: model.json (architecture, class list, provenance:
-modelVersion, data hash, seed, options, libtensorflow version) and weights.bin. The folder
-is written under a temporary name and renamed into place. A class named "other" becomes
-an extra output class. An identical earlier training is reused from the project folder.
+modelVersion, data hash, seed, options, libtensorflow version), weights.bin and a hidden
+.unsure-model marker. The model is written into a hidden temporary folder and swapped into
+place, so at any moment <dir> holds either the previous model or the new one (after a
+crash, the next run puts the previous one back). A class named "other" becomes an extra
+output class. An identical earlier training is reused from the project folder.
 
 Options:
-  --train <path>    class folders, CSV manifest (path,label) or IDX folder
-  --out <dir>       where to save the model (replaced if it exists)
-  --epochs <n>      training epochs (default 3)
-  --seed <n>        seed (default 42)
-  --project <dir>   workspace for cached models (default: per dataset under the Unsure home)`;
+  --train <path>     class folders, CSV manifest (path,label) or IDX folder
+  --out <dir>        where to save the model. An existing <dir> is replaced only when it is
+                     empty or a model Unsure saved; it may not lie inside (or hold) the
+                     dataset, and its parent folder must exist and be writable. All of this
+                     is checked before any training starts.
+  --epochs <n>       training epochs, 1 to 200 (default 3)
+  --seed <n>         seed (default 42)
+  --project <dir>    workspace for cached models (default: per dataset under the Unsure home)
+  --max-pixels <n>   refuse images larger than n megapixels (width x height) before
+                     decoding them (default 100)
+  --max-file-mb <n>  refuse files larger than n MiB before reading them (default 200)
+  --strict           fail on the first refused file instead of skipping it
+
+A refused file (unreadable, truncated, over the limits, a link out of the dataset, not a
+regular file) is skipped: stderr names the first ten (then "and N more"), and the sibling
+file <dir>.skipped.txt lists them all (one "split: path: reason" per line; written only
+when files were skipped, removed otherwise).`;
+
+function parseTrainArgs(argv: string[]) {
+  const values = parseStringOptions(
+    argv,
+    ['train', 'out', 'epochs', 'seed', 'project', 'max-pixels', 'max-file-mb'],
+    ['strict'],
+  );
+  if (!values.train) throw new UsageError('--train <labeled dataset> is required');
+  if (!values.out) throw new UsageError('--out <dir> is required');
+  const epochs = parseIntArg('epochs', values.epochs, 1, 200);
+  const seed = parseIntArg('seed', values.seed, 0, 2 ** 31 - 1);
+  const limits = parseLimits(values);
+  const datasets = [values.train];
+  const out = guardOutput({ path: values.out, kind: 'model', datasets, what: '--out' });
+  guardOutput({ path: skippedReportPath(out), kind: 'file', datasets, what: '--out report' });
+  const projectDir = guardOutput({
+    path: values.project ?? defaultProjectDir(values.train),
+    kind: 'workspace',
+    datasets,
+    what: values.project ? '--project' : 'the project folder',
+  });
+  return { train: values.train, out, epochs, seed, limits, strict: values.strict === true, projectDir };
+}
 
 export async function runTrain(argv: string[]): Promise<number> {
   return withExitCode('train', async () => {
-    const values = parseStringOptions(argv, ['train', 'out', 'epochs', 'seed', 'project']);
-    if (!values.train) throw new UsageError('--train <labeled dataset> is required');
-    if (!values.out) throw new UsageError('--out <dir> is required');
-    const out = path.resolve(values.out);
-    if (existsSync(out) && !statSync(out).isDirectory())
-      throw new UsageError(`--out: ${out} is a file, expected a folder`);
-    if (!existsSync(path.dirname(out))) throw new UsageError(`--out: folder ${path.dirname(out)} does not exist`);
-    const epochs = parseIntArg('epochs', values.epochs, 1, 200);
-    const seed = parseIntArg('seed', values.seed, 0, 2 ** 31 - 1);
+    // Every refusal comes from here, before TensorFlow loads or anything is written.
+    const args = parseTrainArgs(argv);
     const t0 = performance.now();
     const bar = progressPrinter();
     // Loaded here, not at the top: TensorFlow takes seconds to load, and `--help` needs none of it.
@@ -45,15 +76,23 @@ export async function runTrain(argv: string[]): Promise<number> {
     const core = new EngineCore();
     reportBackend(core);
     try {
-      const projectDir = values.project ? path.resolve(values.project) : defaultProjectDir(values.train);
-      const opened = await core.open({ train: values.train, projectDir, seed }, bar.update);
-      const labels = opened.samples.map((s) => s.label);
-      const tr = await core.train({ labels, epochs, seed }, bar.update, new AbortController().signal);
+      const { seed } = args;
+      const opened = await core.open(
+        { train: args.train, projectDir: args.projectDir, seed, limits: args.limits, strict: args.strict },
+        bar.update,
+      );
       bar.done();
-      await core.saveModel(out);
+      const skipped = opened.skipped ?? [];
+      const report = skippedReportPath(args.out);
+      process.stderr.write(skippedSummary(skipped, report));
+      const labels = opened.samples.map((s) => s.label);
+      const tr = await core.train({ labels, epochs: args.epochs, seed }, bar.update, new AbortController().signal);
+      bar.done();
+      await core.saveModel(args.out);
+      await writeSkippedReport(skipped, report);
       process.stderr.write(
         `model ${tr.modelVersion}${tr.cached ? ' (reused from cache)' : ''}: classes ${tr.classes.join(', ')}; ` +
-          `held-out accuracy ${(100 * tr.heldOutAccuracy).toFixed(2)}%\nsaved to ${out} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+          `held-out accuracy ${(100 * tr.heldOutAccuracy).toFixed(2)}%\nsaved to ${args.out} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
       );
     } finally {
       bar.done();

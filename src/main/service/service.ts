@@ -17,6 +17,7 @@ import {
 } from '../../shared/api.js';
 import type { EngineClient, OpenResult, ScoreTable, TrainResult } from '../engine/engine-client.js';
 import { exportDataset } from '../engine/export/export-dataset.js';
+import { exportDestination } from '../engine/export/export-target.js';
 import { listRecent, projectDirFor, touchRecent } from '../engine/project/projects.js';
 import { finalLabels, foldJournal, type FoldedDecision } from '../engine/review/fold.js';
 import { openJournal, type Journal } from '../engine/review/journal.js';
@@ -349,7 +350,8 @@ export class UnsureService {
 
   private export(dir: string): string {
     const p = this.requireProject();
-    const dest = path.resolve(dir);
+    // Absolute, outside the datasets, not someone else's folder: refused before any work.
+    const dest = exportDestination(dir, p.data.roots);
     // Saving the model needs the engine, which must not wait behind a background check;
     // the check starts again once the export is written.
     const resumeCheck = this.labelCheck !== null;

@@ -2,7 +2,7 @@
 // reader opens), a manifest in CSV and JSON lines, IDX files when the source was IDX, and
 // the trained model. The sources are only ever read.
 import { constants as fsConstants } from 'node:fs';
-import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiError, type ExportSummary } from '../../../shared/api.js';
 import { encodeGreyPng } from '../datasets/png.js';
@@ -11,10 +11,11 @@ import type { EngineSample, ScoreTable } from '../engine-client.js';
 import type { FoldedDecision } from '../review/fold.js';
 import { IMAGE_SIZE, imageAt, PIXELS_PER_IMAGE, type DatasetKind } from '../types.js';
 import { classFolders, MODEL_FOLDER, safeFileStem } from './class-folders.js';
-import { checkDestination, makeTempDir, publish } from './export-target.js';
+import { checkDestination, discardTempDir, makeTempDir, publish } from './export-target.js';
 import { idxClassOrder } from './idx-classes.js';
 import { csvHeader, csvLine, jsonLine, manifestColumns, type ManifestRow } from './manifest.js';
 import { scoreRow } from '../pipeline/score-columns.js';
+import { killPoint } from '../project/kill-point.js';
 
 export const MANIFEST_CSV = 'manifest.csv';
 export const MANIFEST_JSONL = 'manifest.jsonl';
@@ -23,7 +24,7 @@ export const IDX_LABELS = 'labels-idx1-ubyte';
 export const IDX_CLASSES = 'classes.txt';
 
 export interface ExportOptions {
-  /** Destination folder: must not exist yet, or be empty. */
+  /** Destination folder (absolute): must not exist yet, be empty, or hold an earlier Unsure export. */
   dest: string;
   samples: readonly EngineSample[];
   /** samples.length * 28 * 28 grey bytes. */
@@ -75,7 +76,8 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
     if (opts.signal?.aborted) throw new ApiError('failed', 'export cancelled');
   };
 
-  const tmp = await makeTempDir(dest);
+  const temp = await makeTempDir(dest);
+  const tmp = temp.dir;
   try {
     const folders = classFolders(labels.filter((l): l is string => l !== null));
     const folderOfSample = labels.map((l) => (l === null ? folders.unlabeled : folders.folderOf.get(l)!));
@@ -126,6 +128,7 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
     );
     const firstFailure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (firstFailure) throw firstFailure.reason;
+    killPoint('export-images-written');
 
     // IDX holds the labeled samples only (an IDX label file has no "unlabeled").
     const idxIndex = new Int32Array(n).fill(-1);
@@ -197,7 +200,7 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
     }
 
     checkAbort();
-    await publish(tmp, dest);
+    await publish(temp, dest);
     return {
       dir: dest,
       files: n + 2 + idxFiles + modelFiles,
@@ -207,12 +210,13 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
       modelIncluded: opts.saveModel !== undefined,
     };
   } catch (err) {
-    await rm(tmp, { recursive: true, force: true });
+    await discardTempDir(temp);
     throw err;
   }
 }
 
 async function countFiles(dir: string): Promise<number> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  return entries.filter((e) => e.isFile()).length;
+  // Hidden files are Unsure's markers, not part of what the user gets.
+  return entries.filter((e) => e.isFile() && !e.name.startsWith('.')).length;
 }

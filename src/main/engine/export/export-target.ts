@@ -1,63 +1,48 @@
 // Where an export goes, and how it gets there atomically: everything is written into a
-// sibling temp folder that is renamed to the destination only when complete, so a crash or
-// an error never leaves a half-written export that looks finished.
-import { readdir, rename, rm, rmdir, stat, mkdir } from 'node:fs/promises';
-import path from 'node:path';
+// hidden sibling temp folder (`.<dest>.unsure-tmp-<pid>-<rand>`, holding EXPORT_MARKER) that
+// replaces the destination only when complete (atomic-dir.ts), so a crash or an error never
+// leaves a half-written export that looks finished, and nothing Unsure did not make is removed.
 import { ApiError } from '../../../shared/api.js';
-import { isInside, realPath } from '../project/path-inside.js';
+import { makeTempSibling, removeIfOurs, swapIntoPlace, type TempDir } from '../project/atomic-dir.js';
+import { EXPORT_MARKER, OutputRefused, guardOutput } from '../project/output-guard.js';
 
-export function tempDirFor(dest: string): string {
-  return `${dest}.unsure-tmp-${process.pid}`;
+/**
+ * The API's check of an export folder, run before any work: absolute, outside every source
+ * dataset, new or empty or an earlier Unsure export, in a writable folder. Returns it.
+ */
+export function exportDestination(dest: string, sourceRoots: readonly string[]): string {
+  try {
+    return guardOutput({
+      path: dest,
+      kind: 'export',
+      datasets: sourceRoots,
+      what: 'export folder',
+      absoluteOnly: true,
+    });
+  } catch (err) {
+    if (err instanceof OutputRefused) throw new ApiError(err.code, err.message);
+    throw err;
+  }
 }
 
-/** Refuses a destination that holds anything or lies inside a source dataset. Returns its absolute path. */
+/** As exportDestination, for callers that already hold an absolute path (returned as is). */
 export async function checkDestination(dest: string, sourceRoots: readonly string[]): Promise<string> {
-  const abs = path.resolve(dest);
-  for (const root of sourceRoots) {
-    if (root && isInside(abs, root)) {
-      throw new ApiError(
-        'bad_request',
-        `export folder ${abs} is inside the source dataset ${realPath(root)}; datasets are read-only to Unsure. Choose a folder elsewhere.`,
-      );
-    }
-  }
-  let info;
-  try {
-    info = await stat(abs);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return abs;
-    throw new ApiError('failed', `export folder ${abs}: ${(err as Error).message}`);
-  }
-  if (!info.isDirectory()) throw new ApiError('bad_request', `export folder ${abs} exists and is not a folder`);
-  const contents = await readdir(abs);
-  if (contents.length > 0) {
-    throw new ApiError(
-      'conflict',
-      `export folder ${abs} is not empty (${contents.length} entries); choose a new or empty folder so nothing is overwritten`,
-    );
-  }
-  return abs;
+  return exportDestination(dest, sourceRoots);
 }
 
-/** A fresh temp folder beside dest (a leftover from a crashed export by this pid is cleared). */
-export async function makeTempDir(dest: string): Promise<string> {
-  const tmp = tempDirFor(dest);
-  await mkdir(path.dirname(dest), { recursive: true });
-  await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp);
-  return tmp;
+/** A fresh hidden temp folder beside dest; stale ones of dead processes are cleared first. */
+export async function makeTempDir(dest: string): Promise<TempDir> {
+  return makeTempSibling(dest, EXPORT_MARKER);
 }
 
-/** Moves the finished temp folder to dest; an empty dest folder is replaced. */
-export async function publish(tmp: string, dest: string): Promise<void> {
-  try {
-    // rename() cannot replace a directory on Windows; on POSIX it replaces only an empty one.
-    await rmdir(dest);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') {
-      throw new ApiError('conflict', `export folder ${dest} changed while exporting (${code}); nothing was replaced`);
-    }
-  }
-  await rename(tmp, dest);
+/** Removes the temp folder only if this process made it. */
+export async function discardTempDir(tmp: TempDir): Promise<void> {
+  await removeIfOurs(tmp, EXPORT_MARKER);
+}
+
+/** Moves the finished temp folder to dest, replacing an empty folder or an earlier export. */
+export async function publish(tmp: TempDir, dest: string): Promise<void> {
+  // Checked again: the folder may have been filled while the export ran.
+  await checkDestination(dest, []);
+  await swapIntoPlace(tmp, dest, EXPORT_MARKER, 'export');
 }

@@ -1,11 +1,14 @@
 // Saving and loading our CNN: one folder holding model.json (architecture, class list,
 // provenance, weight manifest) and weights.bin (float32 little-endian, in WEIGHT_NAMES
-// order). The folder is written under a temporary name and renamed into place, so a reader
-// never sees a half-written checkpoint.
+// order), plus the MODEL_MARKER file saying Unsure made the folder. The folder is replaced
+// through atomic-dir.ts, so a reader (or a kill) never finds a half-written checkpoint.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile, stat } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Cnn, CnnClassifier, CNN_ARCH, WEIGHT_NAMES, weightShapes, type WeightName } from './cnn.js';
+import { makeTempSibling, recoverSiblings, removeIfOurs, swapIntoPlace } from '../project/atomic-dir.js';
+import { killPoint } from '../project/kill-point.js';
+import { MODEL_MARKER } from '../project/output-guard.js';
 import { backendInfo } from './tf.js';
 import type { TrainOptions } from './train.js';
 
@@ -77,22 +80,15 @@ export async function saveCheckpoint(
     off += arrays[n].length;
   }
   const target = path.resolve(dir);
-  await mkdir(path.dirname(target), { recursive: true });
-  const suffix = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-  const tmp = `${target}.tmp-${suffix}`;
-  await mkdir(tmp, { recursive: true });
+  const tmp = await makeTempSibling(target, MODEL_MARKER);
   try {
     // Float32Array is little-endian on every platform Node runs on.
-    await writeFile(path.join(tmp, 'weights.bin'), new Uint8Array(bin.buffer));
-    await writeFile(path.join(tmp, 'model.json'), JSON.stringify(json, null, 2));
-    // A directory cannot be renamed over a non-empty one: move the old one aside first.
-    const old = `${target}.old-${suffix}`;
-    const existed = await exists(target);
-    if (existed) await rename(target, old);
-    await rename(tmp, target);
-    if (existed) await rm(old, { recursive: true, force: true });
+    await writeFile(path.join(tmp.dir, 'weights.bin'), new Uint8Array(bin.buffer));
+    killPoint('model-tmp-partial', target);
+    await writeFile(path.join(tmp.dir, 'model.json'), JSON.stringify(json, null, 2));
+    await swapIntoPlace(tmp, target, MODEL_MARKER, 'model');
   } catch (err) {
-    await rm(tmp, { recursive: true, force: true });
+    await removeIfOurs(tmp, MODEL_MARKER);
     throw err;
   }
 }
@@ -104,6 +100,7 @@ export interface LoadedCheckpoint {
 }
 
 export async function isCheckpointDir(dir: string): Promise<boolean> {
+  await recoverSiblings(path.resolve(dir), MODEL_MARKER);
   try {
     const j = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as { format?: string };
     return j.format === CHECKPOINT_FORMAT;
@@ -113,6 +110,8 @@ export async function isCheckpointDir(dir: string): Promise<boolean> {
 }
 
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
+  // A replace killed half-way leaves the previous model aside: put it back before reading.
+  await recoverSiblings(path.resolve(dir), MODEL_MARKER);
   const jsonPath = path.join(dir, 'model.json');
   let json: ModelJson;
   try {
@@ -142,13 +141,4 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   if (off !== floats.length) throw new Error(`${binPath}: ${floats.length} floats where the model has ${off}`);
   const cnn = Cnn.fromArrays(json.classes.length, arrays);
   return { model: new CnnClassifier(cnn, json.classes), provenance: json.provenance, extra: json.extra };
-}
-
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
 }

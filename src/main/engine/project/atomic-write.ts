@@ -1,14 +1,48 @@
 // Whole-file writes that a crash can never leave half-written: the new content goes to a
-// temp file beside the target, is flushed, then renamed over it (rename is atomic within
-// one file system, so a reader sees either the old file or the new one).
-import { open, rename, rm } from 'node:fs/promises';
+// hidden temp file beside the target (`.<name>.tmp-<pid>-<rand>`), is flushed, then renamed
+// over it (rename is atomic within one file system, so a reader sees either the old file or
+// the new one). A temp left by a killed process is removed by the next write to the target.
+import { readdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { isPidAlive } from './atomic-dir.js';
+import { killPoint, killPointArmed } from './kill-point.js';
+
+const TEMP = /^\.(.+)\.tmp-(\d+)-[a-z0-9]+$/;
+
+export function tempFileFor(file: string): string {
+  const rand = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  return path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${rand}`);
+}
+
+/** Removes the temps of file left by processes that are no longer alive. */
+export async function removeStaleTemps(file: string): Promise<void> {
+  const dir = path.dirname(file);
+  const name = path.basename(file);
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const m = TEMP.exec(e);
+    if (m && m[1] === name && !isPidAlive(Number(m[2]))) await rm(path.join(dir, e), { force: true });
+  }
+}
 
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}-${Date.now().toString(36)}`);
+  await removeStaleTemps(file);
+  const tmp = tempFileFor(file);
   try {
     const handle = await open(tmp, 'wx');
     try {
+      if (killPointArmed('file-tmp-partial', file)) {
+        // The kill test's point: half the bytes written, the rest never.
+        const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+        await handle.write(bytes.subarray(0, bytes.length >> 1));
+        await handle.sync();
+        killPoint('file-tmp-partial', file);
+      }
       await handle.writeFile(data);
       await handle.sync();
     } finally {
