@@ -91,13 +91,16 @@ export class EngineCore {
       if (!spec.train)
         throw new DatasetError('A labeled training dataset is needed to train the model (only a pool was given)');
       const trainPath = spec.train;
+      const checks = { limits: spec.limits, strict: spec.strict };
       train = await loadDataset(trainPath, {
+        ...checks,
         onProgress: (d, t) => report('train', t ? (0.5 * d) / t : 0, `Reading ${trainPath}: ${d}/${t}`),
       });
       assertTrainable(train);
       if (spec.pool) {
         const poolPath = spec.pool;
         pool = await loadDataset(poolPath, {
+          ...checks,
           onProgress: (d, t) => report('pool', 0.5 + (t ? (0.5 * d) / t : 0), `Reading ${poolPath}: ${d}/${t}`),
         });
       }
@@ -129,6 +132,10 @@ export class EngineCore {
       pixels,
       roots,
       duplicates: [...train.duplicates, ...(pool?.duplicates ?? [])],
+      skipped: [
+        ...train.skipped.map((s) => ({ ...s, split: 'train' as const })),
+        ...(pool?.skipped ?? []).map((s) => ({ ...s, split: 'pool' as const })),
+      ],
     };
   }
 
