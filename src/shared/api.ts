@@ -254,7 +254,10 @@ export const Api = {
   },
   getJournal: { params: none, result: z.array(JournalEntry) },
   retrain: { params: z.object({ epochs: z.number().int().min(1).max(50).optional() }).strict(), result: jobStarted },
-  cancelJob: { params: z.object({ jobId: z.string().max(128) }).strict(), result: z.object({ cancelled: z.boolean() }) },
+  cancelJob: {
+    params: z.object({ jobId: z.string().max(128) }).strict(),
+    result: z.object({ cancelled: z.boolean() }),
+  },
   exportDataset: {
     params: z.object({ dir: z.string().min(1).max(4096) }).strict(),
     result: jobStarted,

@@ -139,7 +139,8 @@ export async function decodeFiles(sources: ImageSource[], opts: DecodeFilesOptio
   const skipped: SkippedFile[] = [...reasons.keys()]
     .sort((a, b) => a - b)
     .map((i) => ({ path: sources[i].name, reason: reasons.get(i) as string }));
-  if (skipped.length > 0 && opts.strict) throw new DatasetError(`${describeSkipped(skipped, opts.where)} (strict mode)`);
+  if (skipped.length > 0 && opts.strict)
+    throw new DatasetError(`${describeSkipped(skipped, opts.where)} (strict mode)`);
   if (skipped.length === total) {
     throw new DatasetError(`No usable image in ${opts.where}: ${describeSkipped(skipped, opts.where)}`);
   }

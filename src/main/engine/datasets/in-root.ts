@@ -14,7 +14,9 @@ export function isBelow(real: string, realRoot: string): boolean {
 }
 
 function verdict(real: string, realRoot: string): InRoot {
-  return isBelow(real, realRoot) ? { ok: true, real } : { ok: false, reason: `a link that leaves the dataset: -> ${real}` };
+  return isBelow(real, realRoot)
+    ? { ok: true, real }
+    : { ok: false, reason: `a link that leaves the dataset: -> ${real}` };
 }
 
 function missing(err: unknown, file: string): InRoot {

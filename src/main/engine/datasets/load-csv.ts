@@ -34,7 +34,9 @@ export async function loadCsvManifest(manifest: string, opts: LoadOptions = {}):
     bytes = await readRegularFile(manifest, opts.limits?.maxFileBytes ?? DEFAULT_INPUT_LIMITS.maxFileBytes);
   } catch (err) {
     const why = (err as Error).message;
-    throw new DatasetError(why.startsWith('is ') ? `Manifest ${manifest} ${why}` : `Cannot read manifest ${manifest}: ${why}`);
+    throw new DatasetError(
+      why.startsWith('is ') ? `Manifest ${manifest} ${why}` : `Cannot read manifest ${manifest}: ${why}`,
+    );
   }
   const text = decodeManifest(bytes, manifest);
   let records;

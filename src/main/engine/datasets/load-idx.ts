@@ -90,7 +90,9 @@ function checkIdxFile(file: string, realRoot: string, maxBytes: number): string 
   const s = statSync(r.real);
   if (!s.isFile()) throw new DatasetError(`IDX file ${file} is not a regular file`);
   if (s.size > maxBytes) {
-    throw new DatasetError(`IDX file ${file} is ${formatBytes(s.size)}, over the ${formatBytes(maxBytes)} file size limit`);
+    throw new DatasetError(
+      `IDX file ${file} is ${formatBytes(s.size)}, over the ${formatBytes(maxBytes)} file size limit`,
+    );
   }
   return r.real;
 }

@@ -19,12 +19,16 @@ export function decodeManifest(bytes: Uint8Array, manifest: string): string {
 
 function utf16(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be', manifest: string): string {
   if (bytes.length % 2 !== 0) {
-    throw new DatasetError(`Manifest ${manifest}: a ${encoding.toUpperCase()} file with an odd number of bytes (cut short?); save the manifest as UTF-8`);
+    throw new DatasetError(
+      `Manifest ${manifest}: a ${encoding.toUpperCase()} file with an odd number of bytes (cut short?); save the manifest as UTF-8`,
+    );
   }
   try {
     return new TextDecoder(encoding, { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    throw new DatasetError(`Manifest ${manifest}: not valid ${encoding.toUpperCase()} despite its byte-order mark; save the manifest as UTF-8`);
+    throw new DatasetError(
+      `Manifest ${manifest}: not valid ${encoding.toUpperCase()} despite its byte-order mark; save the manifest as UTF-8`,
+    );
   }
 }
 
