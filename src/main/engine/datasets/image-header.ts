@@ -109,6 +109,6 @@ function bmp(v: DataView): Size {
 export function pixelLimitProblem(header: ImageHeader, maxPixels: number): string | null {
   const pixels = header.width * header.height;
   if (pixels <= maxPixels) return null;
-  const mp = (n: number) => `${Math.round(n / 1e5) / 10}-megapixel`;
+  const mp = (n: number) => (n >= 1e6 ? `${Math.round(n / 1e5) / 10}-megapixel` : `${n}-pixel`);
   return `is ${header.width} x ${header.height} pixels, over the ${mp(maxPixels)} limit (refused before decoding)`;
 }
