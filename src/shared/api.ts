@@ -23,9 +23,9 @@ export type BackendInfo = z.infer<typeof BackendInfo>;
 export const DatasetSpec = z
   .object({
     /** Labeled dataset: class folders, CSV manifest or IDX folder. */
-    train: z.string().min(1).optional(),
+    train: z.string().min(1).max(4096).optional(),
     /** Review pool: any dataset; labeled rows keep their label. */
-    pool: z.string().min(1).optional(),
+    pool: z.string().min(1).max(4096).optional(),
   })
   .strict();
 export type DatasetSpec = z.infer<typeof DatasetSpec>;
@@ -140,9 +140,9 @@ export const JournalEntry = z.discriminatedUnion('kind', [
     sampleId: z.string().min(1).max(128),
     action: DecisionAction,
     /** Label before this decision (given label or an earlier decision), null if none. */
-    before: z.string().nullable(),
+    before: z.string().max(256).nullable(),
     /** Final label after it; null for 'skip'. */
-    after: z.string().nullable(),
+    after: z.string().max(256).nullable(),
     at: z.string().datetime(),
     reviewer: z.string().max(100),
   }),
@@ -247,13 +247,17 @@ export const Api = {
     result: z.array(z.string()),
   },
   appendJournal: {
-    params: z.object({ entries: z.array(JournalEntry).max(10_000) }).strict(),
+    // Bulk decisions on a big selection are real: 100,000 entries in one call are accepted.
+    params: z.object({ entries: z.array(JournalEntry).max(100_000) }).strict(),
     /** How many entries were new (the rest were already in the journal). */
     result: z.object({ appended: z.number(), total: z.number() }),
   },
   getJournal: { params: none, result: z.array(JournalEntry) },
   retrain: { params: z.object({ epochs: z.number().int().min(1).max(50).optional() }).strict(), result: jobStarted },
-  cancelJob: { params: z.object({ jobId: z.string() }).strict(), result: z.object({ cancelled: z.boolean() }) },
+  cancelJob: {
+    params: z.object({ jobId: z.string().max(128) }).strict(),
+    result: z.object({ cancelled: z.boolean() }),
+  },
   exportDataset: {
     params: z.object({ dir: z.string().min(1).max(4096) }).strict(),
     result: jobStarted,

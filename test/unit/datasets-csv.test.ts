@@ -121,10 +121,15 @@ describe('CSV manifests', () => {
       writeFile(join(root, 'esc3.csv'), 'path,label\nimgs/../../x.png,1\n'),
       /esc3\.csv line 2: path "imgs\/\.\.\/\.\.\/x\.png" is outside/,
     );
-    await rejectsWith(
-      writeFile(join(root, 'gone.csv'), 'path,label\nimgs/c.png,1\nimgs/nope.png,2\n'),
-      /gone\.csv line 3 \("imgs\/nope\.png"\): file not found/,
+    // A missing file is one bad row: skipped and named, the rest loads.
+    const gone = await loadDataset(writeFile(join(root, 'gone.csv'), 'path,label\nimgs/c.png,1\nimgs/nope.png,2\n'));
+    assert.deepEqual(
+      gone.samples.map((s) => s.path),
+      ['imgs/c.png'],
     );
+    assert.equal(gone.skipped.length, 1);
+    assert.match(gone.skipped[0].path, /gone\.csv line 3 \("imgs\/nope\.png"\)/);
+    assert.match(gone.skipped[0].reason, /file not found/);
     await rejectsWith(
       writeFile(join(root, 'ragged.csv'), 'path,label\nimgs/c.png,1,extra\n'),
       /ragged\.csv line 2: 3 fields, the header has 2/,

@@ -40,14 +40,26 @@ describe('bad input is a DatasetError that names the file', () => {
     await rejectsWith(txt, /data\.txt is not a dataset/);
   });
 
-  test('corrupt, truncated and empty images are all listed, each by its path', async () => {
+  test('corrupt, truncated and empty images are skipped and listed, each by its path; strict mode fails', async () => {
     const root = join(tmp.dir, 'corrupt');
     writeGreyPng(join(root, '1', 'good.png'), mnistDigit(2).pixels);
     writeGreyPng(join(root, '2', 'good.png'), mnistDigit(1).pixels);
     writeFile(join(root, '1', 'garbage.png'), 'this is not a png at all');
     writeFile(join(root, '2', 'truncated.png'), encodeGreyPng(mnistDigit(1).pixels, 28, 28).subarray(0, 60));
     writeFile(join(root, '2', 'zero.jpg'), new Uint8Array(0));
-    await assert.rejects(loadDataset(root), (err: Error) => {
+    const ds = await loadDataset(root);
+    assert.deepEqual(
+      ds.samples.map((s) => s.path),
+      ['1/good.png', '2/good.png'],
+    );
+    assert.deepEqual(
+      ds.skipped.map((s) => s.path),
+      ['1/garbage.png', '2/truncated.png', '2/zero.jpg'],
+    );
+    assert.match(ds.skipped[0].reason, /is not a PNG, JPEG, GIF or BMP image/);
+    assert.match(ds.skipped[1].reason, /truncated or corrupt PNG/);
+    assert.match(ds.skipped[2].reason, /empty file/);
+    await assert.rejects(loadDataset(root, { strict: true }), (err: Error) => {
       assert.ok(err instanceof DatasetError, `${err.name}: ${err.message}`);
       assert.match(err.message, /^3 unreadable or corrupt images in .*corrupt: /);
       assert.match(err.message, /1\/garbage\.png: /);
@@ -63,7 +75,8 @@ describe('bad input is a DatasetError that names the file', () => {
     const root = join(tmp.dir, 'locked');
     const file = writeGreyPng(join(root, 'a.png'), mnistDigit(0).pixels);
     chmodSync(file, 0o000);
-    await rejectsWith(root, /a\.png: cannot be read \(EACCES\)/);
+    // Nothing usable remains, so the load fails, naming the file.
+    await rejectsWith(root, /No usable image in .*a\.png: cannot be read \(EACCES\)/);
   });
 });
 
@@ -81,11 +94,21 @@ describe('assertTrainable', () => {
 
     const unlabeled = join(tmp.dir, 'unlabeled');
     writeGreyPng(join(unlabeled, 'a.png'), mnistDigit(0).pixels);
-    assert.throws(() => assertTrainable(ds && { ...ds, classes: [] }), /has no labeled samples/);
+    assert.throws(
+      () => assertTrainable({ ...ds, classes: [], samples: ds.samples.filter((s) => s.label === 'other') }),
+      /one-class has only 'other' samples: a training set needs labels from at least two known classes/,
+    );
     const pool = await loadDataset(unlabeled);
     assert.throws(() => assertTrainable(pool), /unlabeled has no labeled samples/);
 
     writeGreyPng(join(one, '5', 'c.png'), mnistDigit(8).pixels);
+    // Two classes of one image each: nothing can be held out.
+    assert.throws(
+      () => assertTrainable(ds && { ...ds, classes: ['3', '5'] }),
+      /class '3' has 1 image and no class has more; each class needs at least 3/,
+    );
+    writeGreyPng(join(one, '3', 'd.png'), mnistDigit(30).pixels);
+    writeGreyPng(join(one, '3', 'e.png'), mnistDigit(32).pixels);
     assertTrainable(await loadDataset(one));
   });
 });

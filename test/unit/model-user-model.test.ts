@@ -60,3 +60,27 @@ test('a class list that does not match the outputs, or a folder with no model, i
   await assert.rejects(loadUserModel(tmp.dir, []), /holds no model/);
   await assert.rejects(loadUserModel(path.join(tmp.dir, 'nope'), []), /not found/);
 });
+
+test('without a class list, an output count unlike the dataset class count is refused, naming both', async () => {
+  const dir = path.join(tmp.dir, 'layers');
+  const { rmSync } = await import('node:fs');
+  rmSync(path.join(dir, 'classes.json'));
+  const ten = Array.from({ length: 10 }, (_, i) => String(i));
+  await assert.rejects(
+    loadUserModel(dir, ten),
+    /the model has 3 outputs, the dataset 10 classes: put a classes\.json beside the model/,
+  );
+  const loaded = await loadUserModel(dir, ['x', 'y', 'z']);
+  assert.deepEqual(loaded.classifier.classes, ['x', 'y', 'z']);
+  loaded.classifier.dispose();
+});
+
+test('classes are matched by name: labels the model does not know are named', async () => {
+  const { classMismatch } = await import('../../src/main/engine/model/user-model.js');
+  const digits = Array.from({ length: 10 }, (_, i) => String(i));
+  assert.equal(classMismatch(digits, ['3', '1', null, 'other', '9']), null);
+  const letters = classMismatch(digits, ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', '1']);
+  assert.match(letters ?? '', /does not know the dataset's classes 'a', 'b', .*'j' and 2 more/);
+  assert.match(letters ?? '', /the model's classes: '0', '1'/);
+  assert.match(classMismatch(['0', '1', '2'], ['0', '7']) ?? '', /class '7' /);
+});

@@ -42,7 +42,7 @@ export interface LoadedDataset {
   /** IDX source files when kind === 'idx' (export writes IDX back). */
   idx?: { images: string; labels: string | null };
   /** Files refused one by one (unreadable, over the limits, a link out of the root...), in dataset order. */
-  skipped?: SkippedFile[];
+  skipped: SkippedFile[];
 }
 
 /** One input file that was left out of a dataset, and why. */

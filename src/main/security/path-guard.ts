@@ -1,28 +1,19 @@
 import path from 'node:path';
-import fs from 'node:fs';
+import { realRootOf, resolveInRootSync } from '../engine/datasets/in-root.js';
 
 /**
  * Resolves `target` and returns it only if it lies inside one of `roots` (after following
  * symlinks, so a link inside the dataset cannot point outside it). Both the Electron media
- * protocol and the HTTP server serve files through this check, and nothing else.
+ * protocol and the HTTP server serve files through this check, and nothing else; the
+ * dataset readers apply the same rule (engine/datasets/in-root.ts) when they load.
  */
 export function resolveInsideRoots(target: string, roots: readonly string[]): string | null {
   if (!target || target.includes('\0')) return null;
-  let real: string;
-  try {
-    real = fs.realpathSync(path.resolve(target));
-  } catch {
-    return null;
-  }
   for (const root of roots) {
-    let realRoot: string;
-    try {
-      realRoot = fs.realpathSync(path.resolve(root));
-    } catch {
-      continue;
-    }
-    const rel = path.relative(realRoot, real);
-    if (rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) return real;
+    const realRoot = realRootOf(root);
+    if (realRoot === null) continue;
+    const r = resolveInRootSync(target, realRoot);
+    if (r.ok) return r.real;
   }
   return null;
 }

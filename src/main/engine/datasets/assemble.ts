@@ -23,7 +23,7 @@ export function assembleDataset(
   root: string,
   rows: Sample[],
   pixels: Uint8Array,
-  extra: Pick<LoadedDataset, 'idx'> = {},
+  extra: Partial<Pick<LoadedDataset, 'idx' | 'skipped'>> = {},
 ): LoadedDataset {
   if (pixels.length !== rows.length * PIXELS_PER_IMAGE) {
     throw new RangeError(`assembleDataset: ${pixels.length} pixel bytes for ${rows.length} samples`);
@@ -58,6 +58,7 @@ export function assembleDataset(
     pixels: kept,
     classes: classesOf(samples),
     duplicates: [...groups.values()],
+    skipped: [],
     ...extra,
   };
 }
@@ -69,9 +70,21 @@ export function classesOf(samples: readonly Sample[]): string[] {
   return [...set].sort(compareNatural);
 }
 
-/** A training set needs at least two classes; a review pool does not. */
+/**
+ * Images a class needs so that one can be held out and two still train: the held-out split
+ * (pipeline/holdout.ts) takes one of every class of two or more, and the Mahalanobis fit
+ * (scores/mahalanobis.ts) needs some class with two training images to see any variation.
+ */
+export const MIN_CLASS_IMAGES = 3;
+
+/** A training set needs at least two classes, and one big enough to hold out from; a review pool does not. */
 export function assertTrainable(ds: LoadedDataset): void {
   const where = ds.root || 'the demo';
+  if (ds.classes.length === 0 && ds.samples.some((s) => s.label === OTHER_LABEL)) {
+    throw new DatasetError(
+      `Dataset ${where} has only '${OTHER_LABEL}' samples: a training set needs labels from at least two known classes`,
+    );
+  }
   if (ds.classes.length === 0) {
     throw new DatasetError(
       `Dataset ${where} has no labeled samples: a training set needs labels from at least two classes`,
@@ -80,6 +93,17 @@ export function assertTrainable(ds: LoadedDataset): void {
   if (ds.classes.length < 2) {
     throw new DatasetError(
       `Dataset ${where} has a single class ('${ds.classes[0]}'): a training set needs at least two classes`,
+    );
+  }
+  const counts = new Map<string, number>();
+  for (const s of ds.samples) if (s.label !== null) counts.set(s.label, (counts.get(s.label) ?? 0) + 1);
+  if (ds.classes.every((c) => (counts.get(c) ?? 0) < MIN_CLASS_IMAGES)) {
+    let small = ds.classes[0];
+    for (const c of ds.classes) if ((counts.get(c) ?? 0) > (counts.get(small) ?? 0)) small = c;
+    const n = counts.get(small) ?? 0;
+    throw new DatasetError(
+      `Dataset ${where}: class '${small}' has ${n} image${n === 1 ? '' : 's'} and no class has more; ` +
+        `each class needs at least ${MIN_CLASS_IMAGES} so that some can be held out and the rest still train`,
     );
   }
 }

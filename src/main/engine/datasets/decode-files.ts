@@ -1,14 +1,22 @@
-import { readFile } from 'node:fs/promises';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { DatasetError, imageAt, PIXELS_PER_IMAGE } from '../types.js';
-import { decodeBatchToGrey28, type DecodeFailure } from './image-decode.js';
+import {
+  DatasetError,
+  DEFAULT_INPUT_LIMITS,
+  imageAt,
+  PIXELS_PER_IMAGE,
+  type InputLimits,
+  type SkippedFile,
+} from '../types.js';
+import { decodeBatchToGrey28 } from './image-decode.js';
+import { resolveInRoot } from './in-root.js';
 import { normaliseAll } from './normalise.js';
+import { checkRegularFile, FileRefusal, readRegularFile } from './regular-file.js';
 import { sampleId } from './sample-id.js';
 
 export interface ImageSource {
-  /** Absolute path of the file. */
+  /** Path of the file as listed (it is resolved through links before reading). */
   file: string;
-  /** How error messages name it: the relative path, or a manifest row. */
+  /** How messages name it: the relative path, or a manifest row. */
   name: string;
 }
 
@@ -18,70 +26,131 @@ export interface DecodeFilesOptions {
   centre?: boolean;
   /** Shown in the error that lists bad files. */
   where: string;
+  /** The resolved dataset root: every file must resolve to a path below it. */
+  realRoot: string;
+  limits?: Partial<InputLimits>;
+  /** Fail when any file is refused, instead of skipping it. */
+  strict?: boolean;
+}
+
+export interface DecodedFiles {
+  /** Indices into the sources of the images kept, ascending. */
+  kept: number[];
+  /** Per kept image: its id (hash of its bytes) and its resolved in-root path. */
+  ids: string[];
+  files: string[];
+  /** kept.length * 784 bytes. */
+  pixels: Uint8Array;
+  /** The refused files, in dataset order. */
+  skipped: SkippedFile[];
 }
 
 const BATCH = 64;
+/** Encoded bytes read at once; one bigger file is read and decoded on its own. */
+const BATCH_BYTES = 64 * 1024 * 1024;
 const MAX_LISTED = 10;
 
+/** "3 unreadable or corrupt images in X: a: why; b: why (and 1 more)". */
+export function describeSkipped(skipped: readonly SkippedFile[], where: string): string {
+  const listed = skipped
+    .slice(0, MAX_LISTED)
+    .map((f) => `${f.path}: ${f.reason}`)
+    .join('; ');
+  const more = skipped.length > MAX_LISTED ? ` (and ${skipped.length - MAX_LISTED} more)` : '';
+  const noun = skipped.length === 1 ? 'image' : 'images';
+  return `${skipped.length} unreadable or corrupt ${noun} in ${where}: ${listed}${more}`;
+}
+
 /**
- * Reads, hashes and decodes `sources` a batch at a time. Every unreadable or undecodable
- * file is collected first and then reported in one DatasetError, so a user fixes them all
- * in one go instead of one per attempt.
+ * Resolves, checks, reads, hashes and decodes `sources` a batch at a time. A file that is a
+ * link out of the root, not a regular file, over the limits, unreadable or undecodable is
+ * skipped and recorded; the load fails only when nothing usable remains, or with `strict`.
  */
-export async function decodeFiles(
-  sources: ImageSource[],
-  opts: DecodeFilesOptions,
-): Promise<{ ids: string[]; pixels: Uint8Array }> {
+export async function decodeFiles(sources: ImageSource[], opts: DecodeFilesOptions): Promise<DecodedFiles> {
+  const limits = { ...DEFAULT_INPUT_LIMITS, ...opts.limits };
   const total = sources.length;
+  const reasons = new Map<number, string>();
+  const real: string[] = new Array(total);
   const ids: string[] = new Array(total);
-  const pixels = new Uint8Array(total * PIXELS_PER_IMAGE);
-  const failures: DecodeFailure[] = [];
+  const all = new Uint8Array(total * PIXELS_PER_IMAGE);
   opts.onProgress?.(0, total);
   for (let start = 0; start < total; start += BATCH) {
-    const batch = sources.slice(start, start + BATCH);
-    const read = await Promise.all(
-      batch.map(async (src): Promise<Buffer | DecodeFailure> => {
+    const end = Math.min(start + BATCH, total);
+    // Links and file kinds first: nothing is opened before both checks pass.
+    const sizes = await Promise.all(
+      sources.slice(start, end).map(async (src, j): Promise<number | null> => {
+        const i = start + j;
+        const r = await resolveInRoot(src.file, opts.realRoot);
+        if (!r.ok) {
+          reasons.set(i, r.reason);
+          return null;
+        }
+        real[i] = r.real;
         try {
-          return await readFile(src.file);
+          return await checkRegularFile(r.real, limits.maxFileBytes);
         } catch (err) {
-          const code = (err as NodeJS.ErrnoException).code;
-          const message =
-            code === 'ENOENT' ? `file not found (${src.file})` : `cannot be read (${code ?? (err as Error).message})`;
-          return { name: src.name, message };
+          reasons.set(i, (err as Error).message);
+          return null;
+        }
+      }),
+    );
+    let group: number[] = [];
+    let bytes = 0;
+    for (let j = 0; j < sizes.length; j++) {
+      const size = sizes[j];
+      if (size === null) continue;
+      if (group.length > 0 && bytes + size > BATCH_BYTES) {
+        await decodeGroup(group);
+        group = [];
+        bytes = 0;
+      }
+      group.push(start + j);
+      bytes += size;
+    }
+    if (group.length > 0) await decodeGroup(group);
+    opts.onProgress?.(end, total);
+    // Let IPC, HTTP and progress events through between batches.
+    if (end < total) await yieldToEventLoop();
+  }
+
+  async function decodeGroup(indices: number[]): Promise<void> {
+    const read = await Promise.all(
+      indices.map(async (i) => {
+        try {
+          return await readRegularFile(real[i], limits.maxFileBytes);
+        } catch (err) {
+          reasons.set(i, err instanceof FileRefusal ? err.message : `cannot be read (${(err as Error).message})`);
+          return null;
         }
       }),
     );
     const readable: { index: number; name: string; bytes: Uint8Array }[] = [];
-    read.forEach((bytes, i) => {
-      if (!(bytes instanceof Uint8Array)) {
-        failures.push(bytes);
-        return;
-      }
-      ids[start + i] = sampleId(bytes);
-      readable.push({ index: start + i, name: batch[i].name, bytes });
+    read.forEach((b, j) => {
+      if (b === null) return;
+      const i = indices[j];
+      ids[i] = sampleId(b);
+      readable.push({ index: i, name: String(i), bytes: b });
     });
     const out = new Uint8Array(readable.length * PIXELS_PER_IMAGE);
-    failures.push(...decodeBatchToGrey28(readable, out));
-    readable.forEach((r, i) => {
-      pixels.set(imageAt(out, i), r.index * PIXELS_PER_IMAGE);
-    });
-    const done = Math.min(start + BATCH, total);
-    opts.onProgress?.(done, total);
-    // Let IPC, HTTP and progress events through between batches.
-    if (done < total) await yieldToEventLoop();
+    for (const f of decodeBatchToGrey28(readable, out, limits.maxPixels)) reasons.set(Number(f.name), f.message);
+    readable.forEach((r, j) => all.set(imageAt(out, j), r.index * PIXELS_PER_IMAGE));
   }
-  if (failures.length > 0) {
-    // Name the files in dataset order, whichever step (read or decode) failed on each.
-    const order = new Map(sources.map((src, i) => [src.name, i]));
-    failures.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
-    const listed = failures
-      .slice(0, MAX_LISTED)
-      .map((f) => `${f.name}: ${f.message}`)
-      .join('; ');
-    const more = failures.length > MAX_LISTED ? ` (and ${failures.length - MAX_LISTED} more)` : '';
-    const noun = failures.length === 1 ? 'image' : 'images';
-    throw new DatasetError(`${failures.length} unreadable or corrupt ${noun} in ${opts.where}: ${listed}${more}`);
+
+  const skipped: SkippedFile[] = [...reasons.keys()]
+    .sort((a, b) => a - b)
+    .map((i) => ({ path: sources[i].name, reason: reasons.get(i) as string }));
+  if (skipped.length > 0 && opts.strict)
+    throw new DatasetError(`${describeSkipped(skipped, opts.where)} (strict mode)`);
+  if (skipped.length === total) {
+    throw new DatasetError(`No usable image in ${opts.where}: ${describeSkipped(skipped, opts.where)}`);
+  }
+  const kept: number[] = [];
+  for (let i = 0; i < total; i++) if (!reasons.has(i)) kept.push(i);
+  let pixels = all;
+  if (kept.length !== total) {
+    pixels = new Uint8Array(kept.length * PIXELS_PER_IMAGE);
+    kept.forEach((src, dst) => pixels.set(imageAt(all, src), dst * PIXELS_PER_IMAGE));
   }
   normaliseAll(pixels, { centre: opts.centre });
-  return { ids, pixels };
+  return { kept, ids: kept.map((i) => ids[i]), files: kept.map((i) => real[i]), pixels, skipped };
 }

@@ -15,6 +15,8 @@ export interface IdxImages {
   pixels: Uint8Array;
 }
 
+const MAX_IDX_BYTES = 1024 * 1024 * 1024;
+
 function readMaybeGzipped(file: string): Buffer {
   let bytes: Buffer;
   try {
@@ -24,7 +26,8 @@ function readMaybeGzipped(file: string): Buffer {
   }
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      return gunzipSync(bytes);
+      // Bounded: a small .gz must not inflate without end (EMNIST, the largest, is 0.7 GB).
+      return gunzipSync(bytes, { maxOutputLength: MAX_IDX_BYTES });
     } catch (err) {
       throw new DatasetError(`IDX file ${file} looks gzipped but does not decompress: ${(err as Error).message}`);
     }

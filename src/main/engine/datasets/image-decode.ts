@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-node';
-import { IMAGE_SIZE, PIXELS_PER_IMAGE } from '../types.js';
+import { DEFAULT_INPUT_LIMITS, IMAGE_SIZE, PIXELS_PER_IMAGE } from '../types.js';
+import { ImageHeaderError, pixelLimitProblem, readImageHeader, type ImageFormat } from './image-header.js';
 
 // Decodes image files of any size and colour type into 28x28 grey pixels with tfjs-node's
 // native decoders. Images are processed a batch at a time and read back with one
@@ -93,9 +94,46 @@ export function reduceToModelSize(grey: tf.Tensor4D): tf.Tensor4D {
   });
 }
 
-function decodeOne(image: EncodedImage): tf.Tensor3D {
+/**
+ * A big photo is scaled down by libjpeg as it is decoded (1/2, 1/4 or 1/8), so its
+ * full-size pixels are never held; the result stays at least 8 times the model's size, so
+ * the averaging in reduceToModelSize still sees every stroke.
+ */
+function jpegRatio(width: number, height: number): number {
+  if (width * height <= LARGE_IMAGE_PIXELS) return 1;
+  let ratio = 1;
+  while (ratio < 8 && Math.min(width, height) / (ratio * 2) >= 8 * IMAGE_SIZE) ratio *= 2;
+  return ratio;
+}
+
+/** Thrown before decoding: the header says what the image is, and it is refused. */
+class Refused extends Error {}
+
+function decodeOne(image: EncodedImage, maxPixels: number): tf.Tensor3D {
+  // The size comes from the header, so an image over the limit never reaches the decoder.
+  let format: ImageFormat;
+  let ratio = 1;
+  try {
+    const header = readImageHeader(image.bytes);
+    const tooBig = pixelLimitProblem(header, maxPixels);
+    if (tooBig) throw new Refused(tooBig);
+    format = header.format;
+    if (format === 'JPEG') ratio = jpegRatio(header.width, header.height);
+  } catch (err) {
+    if (err instanceof ImageHeaderError) throw new Refused(err.message);
+    throw err;
+  }
   // expandAnimations=false: a GIF gives its first frame as a 3D tensor like any other image.
-  const decoded = tf.node.decodeImage(image.bytes, 0, 'int32', false) as tf.Tensor3D;
+  let decoded: tf.Tensor3D;
+  try {
+    decoded =
+      ratio > 1
+        ? tf.node.decodeJpeg(image.bytes, 0, ratio)
+        : (tf.node.decodeImage(image.bytes, 0, 'int32', false) as tf.Tensor3D);
+  } catch (err) {
+    // TensorFlow's own words ("Invalid TF_Status: 3") tell a user nothing.
+    throw new Refused(`is a truncated or corrupt ${format} (${cleanTfMessage(err)})`);
+  }
   try {
     if (decoded.rank !== 3 || decoded.shape[0] === 0 || decoded.shape[1] === 0) {
       throw new Error(`decoded to an unexpected shape [${decoded.shape.join(', ')}]`);
@@ -111,7 +149,11 @@ function decodeOne(image: EncodedImage): tf.Tensor3D {
  * Undecodable images are left black in `out` and reported, never thrown, so the caller can
  * name every bad file at once.
  */
-export function decodeBatchToGrey28(images: EncodedImage[], out: Uint8Array): DecodeFailure[] {
+export function decodeBatchToGrey28(
+  images: EncodedImage[],
+  out: Uint8Array,
+  maxPixels: number = DEFAULT_INPUT_LIMITS.maxPixels,
+): DecodeFailure[] {
   if (out.length !== images.length * PIXELS_PER_IMAGE) {
     throw new RangeError(`decodeBatchToGrey28: output holds ${out.length} bytes for ${images.length} images`);
   }
@@ -123,9 +165,9 @@ export function decodeBatchToGrey28(images: EncodedImage[], out: Uint8Array): De
     images.forEach((image, index) => {
       let grey: tf.Tensor3D;
       try {
-        grey = decodeOne(image);
+        grey = decodeOne(image, maxPixels);
       } catch (err) {
-        failures.push({ name: image.name, message: cleanTfMessage(err) });
+        failures.push({ name: image.name, message: err instanceof Refused ? err.message : cleanTfMessage(err) });
         return;
       }
       const [h, w] = grey.shape;
@@ -171,5 +213,6 @@ export function decodeBatchToGrey28(images: EncodedImage[], out: Uint8Array): De
 function cleanTfMessage(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const firstLine = message.split('\n')[0].trim();
+  if (/TF_Status/i.test(firstLine)) return 'the decoder could not read it';
   return firstLine.replace(/^Invalid argument:\s*/i, '') || 'cannot be decoded';
 }

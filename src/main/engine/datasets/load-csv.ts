@@ -1,14 +1,20 @@
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { DatasetError, type LoadedDataset, type Sample } from '../types.js';
+import { DatasetError, DEFAULT_INPUT_LIMITS, type InputLimits, type LoadedDataset, type Sample } from '../types.js';
 import { assembleDataset } from './assemble.js';
 import { CsvSyntaxError, parseCsv } from './csv.js';
 import { decodeFiles, type ImageSource } from './decode-files.js';
+import { realRootOf } from './in-root.js';
+import { decodeManifest } from './manifest-text.js';
+import { readRegularFile } from './regular-file.js';
 
 export interface LoadOptions {
   onProgress?: (done: number, total: number) => void;
   /** Shift each image's centre of mass to the middle, as MNIST does (default true). */
   centre?: boolean;
+  /** Per-file limits (default DEFAULT_INPUT_LIMITS). */
+  limits?: Partial<InputLimits>;
+  /** Fail on the first refused file instead of skipping it (default false). */
+  strict?: boolean;
 }
 
 /**
@@ -23,12 +29,16 @@ export interface LoadOptions {
 export async function loadCsvManifest(manifest: string, opts: LoadOptions = {}): Promise<LoadedDataset> {
   const root = dirname(manifest);
   const name = basename(manifest);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(manifest, 'utf8');
+    bytes = await readRegularFile(manifest, opts.limits?.maxFileBytes ?? DEFAULT_INPUT_LIMITS.maxFileBytes);
   } catch (err) {
-    throw new DatasetError(`Cannot read manifest ${manifest}: ${(err as Error).message}`);
+    const why = (err as Error).message;
+    throw new DatasetError(
+      why.startsWith('is ') ? `Manifest ${manifest} ${why}` : `Cannot read manifest ${manifest}: ${why}`,
+    );
   }
+  const text = decodeManifest(bytes, manifest);
   let records;
   try {
     records = parseCsv(text);
@@ -84,7 +94,10 @@ export async function loadCsvManifest(manifest: string, opts: LoadOptions = {}):
   }
   if (rows.length === 0) throw new DatasetError(`Manifest ${manifest} lists no images (only a header)`);
 
-  const { ids, pixels } = await decodeFiles(sources, { ...opts, where: manifest });
-  rows.forEach((row, i) => (row.id = ids[i]));
-  return assembleDataset('csv', root, rows, pixels);
+  const realRoot = realRootOf(root);
+  if (realRoot === null) throw new DatasetError(`Cannot read manifest ${manifest}: its folder cannot be resolved`);
+  const decoded = await decodeFiles(sources, { ...opts, where: manifest, realRoot });
+  // Sample.file is the resolved, in-root path: what the media routes serve and export copies.
+  const kept = decoded.kept.map((src, i) => ({ ...rows[src], id: decoded.ids[i], file: decoded.files[i] }));
+  return assembleDataset('csv', root, kept, decoded.pixels, { skipped: decoded.skipped });
 }

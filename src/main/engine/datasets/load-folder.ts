@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatasetError, type LoadedDataset, type Sample } from '../types.js';
+import { realRootOf } from './in-root.js';
 import { UNLABELED_FOLDER, assembleDataset } from './assemble.js';
 import { decodeFiles } from './decode-files.js';
 import { isHidden, isImageFile, toSamplePath, walkImages } from './files.js';
@@ -35,10 +36,13 @@ export async function loadImageFolder(
   const rows: Sample[] = listed
     .map(({ file, label }) => ({ id: '', path: toSamplePath(root, file), label, file }))
     .sort((a, b) => compareNatural(a.path, b.path));
-  const { ids, pixels } = await decodeFiles(
+  const realRoot = realRootOf(root);
+  if (realRoot === null) throw new DatasetError(`Folder ${root} cannot be read`);
+  const decoded = await decodeFiles(
     rows.map((r) => ({ file: r.file as string, name: r.path })),
-    { ...opts, where: root },
+    { ...opts, where: root, realRoot },
   );
-  rows.forEach((row, i) => (row.id = ids[i]));
-  return assembleDataset(kind, root, rows, pixels);
+  // Sample.file is the resolved, in-root path: what the media routes serve and export copies.
+  const kept = decoded.kept.map((src, i) => ({ ...rows[src], id: decoded.ids[i], file: decoded.files[i] }));
+  return assembleDataset(kind, root, kept, decoded.pixels, { skipped: decoded.skipped });
 }

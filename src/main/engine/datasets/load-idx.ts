@@ -1,11 +1,20 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs-node';
-import { DatasetError, IMAGE_SIZE, PIXELS_PER_IMAGE, type LoadedDataset, type Sample } from '../types.js';
+import {
+  DatasetError,
+  DEFAULT_INPUT_LIMITS,
+  IMAGE_SIZE,
+  PIXELS_PER_IMAGE,
+  type LoadedDataset,
+  type Sample,
+} from '../types.js';
 import { assembleDataset } from './assemble.js';
 import { IDX_IMAGES_PATTERN, isHidden } from './files.js';
+import { resolveInRootSync } from './in-root.js';
+import { formatBytes } from './regular-file.js';
 import { reduceToModelSize } from './image-decode.js';
 import { readIdxImages, readIdxLabels, type IdxImages } from './idx.js';
 import type { LoadOptions } from './load-csv.js';
@@ -44,9 +53,11 @@ export const IDX_CLASS_NAMES = 'classes.txt';
  * No per-image tensor work happens for 28x28 records: the bytes are used as they are.
  */
 export async function loadIdx(imagesFile: string, opts: LoadOptions = {}): Promise<LoadedDataset> {
-  const images = readIdxImages(imagesFile);
+  const maxBytes = opts.limits?.maxFileBytes ?? DEFAULT_INPUT_LIMITS.maxFileBytes;
+  const realRoot = realpathSync.native(dirname(imagesFile));
+  const images = readIdxImages(checkIdxFile(imagesFile, realRoot, maxBytes));
   const labelsFile = findIdxLabelFile(imagesFile);
-  const labels = labelsFile === null ? null : readIdxLabels(labelsFile);
+  const labels = labelsFile === null ? null : readIdxLabels(checkIdxFile(labelsFile, realRoot, maxBytes));
   if (labels !== null && labels.length !== images.count) {
     throw new DatasetError(
       `IDX label file ${labelsFile} holds ${labels.length} labels for ${images.count} images in ${imagesFile}`,
@@ -70,6 +81,20 @@ export async function loadIdx(imagesFile: string, opts: LoadOptions = {}): Promi
     images.rows === IMAGE_SIZE && images.cols === IMAGE_SIZE ? images.pixels : await resizeRecords(images, opts);
   opts.onProgress?.(images.count, images.count);
   return assembleDataset('idx', dirname(imagesFile), rows, pixels, { idx: { images: imagesFile, labels: labelsFile } });
+}
+
+/** The same rules as for images: inside the folder after links, a regular file, within the size limit. */
+function checkIdxFile(file: string, realRoot: string, maxBytes: number): string {
+  const r = resolveInRootSync(file, realRoot);
+  if (!r.ok) throw new DatasetError(`IDX file ${file}: ${r.reason}`);
+  const s = statSync(r.real);
+  if (!s.isFile()) throw new DatasetError(`IDX file ${file} is not a regular file`);
+  if (s.size > maxBytes) {
+    throw new DatasetError(
+      `IDX file ${file} is ${formatBytes(s.size)}, over the ${formatBytes(maxBytes)} file size limit`,
+    );
+  }
+  return r.real;
 }
 
 function readClassNames(dir: string, labels: Uint8Array, labelsFile: string): string[] | null {

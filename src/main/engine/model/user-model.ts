@@ -19,6 +19,8 @@ import { tf } from './tf.js';
 import type { Classifier } from './classifier.js';
 import { isCheckpointDir, loadCheckpoint } from './checkpoint.js';
 import { IMAGE_SIZE } from '../types.js';
+import { OTHER_LABEL } from '../../../shared/api.js';
+import { compareNatural } from '../datasets/natural-sort.js';
 
 export type UserModelKind = 'unsure' | 'layers' | 'savedmodel';
 
@@ -66,12 +68,44 @@ async function classList(dir: string, outputs: number, fallback: readonly string
       .map((l) => l.trim())
       .filter(Boolean);
   }
-  const list = classes ?? [...fallback];
-  if (list.length !== outputs) {
-    const source = classes ? (existsSync(json) ? json : txt) : 'the training dataset';
-    throw new Error(`the model has ${outputs} outputs but ${source} names ${list.length} classes`);
+  if (classes === null) {
+    // Without names, outputs can only be taken as the dataset's classes in order.
+    if (outputs !== fallback.length) {
+      throw new Error(
+        `the model has ${outputs} outputs, the dataset ${fallback.length} classes: put a classes.json beside the model (a JSON array naming its outputs in order)`,
+      );
+    }
+    return [...fallback];
   }
-  return list;
+  if (classes.length !== outputs) {
+    throw new Error(
+      `the model has ${outputs} outputs but ${existsSync(json) ? json : txt} names ${classes.length} classes`,
+    );
+  }
+  return classes;
+}
+
+/**
+ * Why a model cannot score a dataset, or null: classes are matched by name, so every label
+ * the dataset gives (except 'other') must be one of the model's classes.
+ */
+export function classMismatch(modelClasses: readonly string[], labels: readonly (string | null)[]): string | null {
+  const known = new Set(modelClasses);
+  const missing = new Set<string>();
+  for (const l of labels) if (l !== null && l !== OTHER_LABEL && !known.has(l)) missing.add(l);
+  if (missing.size === 0) return null;
+  const list = (xs: Iterable<string>) => {
+    const all = [...xs];
+    const shown = all
+      .slice(0, 10)
+      .map((c) => `'${c}'`)
+      .join(', ');
+    return all.length > 10 ? `${shown} and ${all.length - 10} more` : shown;
+  };
+  return (
+    `the model does not know the dataset's ${missing.size === 1 ? 'class' : 'classes'} ${list([...missing].sort(compareNatural))} ` +
+    `(the model's classes: ${list(modelClasses)}); classes are matched by name, so the model must have been trained on these classes`
+  );
 }
 
 /** Reshapes [n, 28, 28, 1] to what the model's first input expects. */

@@ -3,22 +3,29 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 
+/** PATH_MAX on Linux: no real file has a longer path, so a longer one is refused up front. */
+export const MAX_PATH_BYTES = 4096;
+
 /**
  * The absolute, symlink-free form of p. Components that do not exist yet (a folder about
- * to be created) are resolved through their nearest existing ancestor.
+ * to be created) are resolved through their nearest existing ancestor. Linear in p's
+ * length: the ancestors are cut from one string, never rebuilt component by component.
  */
 export function realPath(p: string): string {
+  if (Buffer.byteLength(p) > MAX_PATH_BYTES) {
+    throw new Error(`path is ${Buffer.byteLength(p)} bytes long, over the ${MAX_PATH_BYTES}-byte limit (PATH_MAX)`);
+  }
   const abs = path.resolve(p);
-  const tail: string[] = [];
-  let cur = abs;
+  let end = abs.length;
   for (;;) {
+    const cur = abs.slice(0, end) || path.parse(abs).root;
     try {
-      return path.join(realpathSync.native(cur), ...tail);
+      const real = realpathSync.native(cur);
+      return end >= abs.length ? real : path.join(real, abs.slice(end));
     } catch {
-      const parent = path.dirname(cur);
-      if (parent === cur) return abs;
-      tail.unshift(path.basename(cur));
-      cur = parent;
+      const cut = abs.lastIndexOf(path.sep, end - 1);
+      if (cut <= 0 || cur === path.parse(abs).root) return abs;
+      end = cut;
     }
   }
 }

@@ -123,7 +123,10 @@ function invertSpd(A: Float64Array, d: number): Float64Array {
       let s = A[i * d + j];
       for (let k = 0; k < j; k++) s -= L[i * d + k] * L[j * d + k];
       if (i === j) {
-        if (!(s > 0)) throw new Error('fitTiedGaussian: covariance is not positive definite');
+        if (!(s > 0))
+          throw new Error(
+            'fitTiedGaussian: covariance is not positive definite: no class has two distinct training images (each class needs at least 3 images so that one can be held out)',
+          );
         L[i * d + i] = Math.sqrt(s);
       } else L[i * d + j] = s / L[j * d + j];
     }

@@ -30,7 +30,7 @@ import {
   type ModelState,
 } from '../pipeline/train-model.js';
 import { stratifiedHoldOut } from '../pipeline/holdout.js';
-import { loadUserModel } from '../model/user-model.js';
+import { classMismatch, loadUserModel } from '../model/user-model.js';
 import type { Classifier } from '../model/classifier.js';
 import { buildScoreTable, type ScoreResult } from '../pipeline/score-table.js';
 import { labelIssuesFor, outOfFoldLabelIssues } from '../pipeline/label-check.js';
@@ -91,13 +91,16 @@ export class EngineCore {
       if (!spec.train)
         throw new DatasetError('A labeled training dataset is needed to train the model (only a pool was given)');
       const trainPath = spec.train;
+      const checks = { limits: spec.limits, strict: spec.strict };
       train = await loadDataset(trainPath, {
+        ...checks,
         onProgress: (d, t) => report('train', t ? (0.5 * d) / t : 0, `Reading ${trainPath}: ${d}/${t}`),
       });
       assertTrainable(train);
       if (spec.pool) {
         const poolPath = spec.pool;
         pool = await loadDataset(poolPath, {
+          ...checks,
           onProgress: (d, t) => report('pool', 0.5 + (t ? (0.5 * d) / t : 0), `Reading ${poolPath}: ${d}/${t}`),
         });
       }
@@ -129,6 +132,10 @@ export class EngineCore {
       pixels,
       roots,
       duplicates: [...train.duplicates, ...(pool?.duplicates ?? [])],
+      skipped: [
+        ...train.skipped.map((s) => ({ ...s, split: 'train' as const })),
+        ...(pool?.skipped ?? []).map((s) => ({ ...s, split: 'pool' as const })),
+      ],
     };
   }
 
@@ -207,6 +214,12 @@ export class EngineCore {
   ): Promise<{ classes: string[]; notes: string[]; heldOutAccuracy: number }> {
     const o = this.requireOpen();
     const loaded = await loadUserModel(dir, o.classes);
+    // Refused before any scoring: outputs are matched to the dataset's labels by name.
+    const mismatch = classMismatch(loaded.classifier.classes, labels);
+    if (mismatch) {
+      loaded.classifier.dispose();
+      throw new DatasetError(`Model ${path.resolve(dir)}: ${mismatch}`);
+    }
     const seed = o.seed ?? resolveTrainOptions().seed;
     const split = stratifiedHoldOut(labels, HOLD_OUT_FRACTION, seed);
     const modelVersion = `user-${createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 12)}`;

@@ -1,0 +1,82 @@
+// Reads only regular files, and only up to a size limit: a link to /dev/zero, a FIFO, a
+// socket or a device is refused by stat before it is opened, and the open itself is
+// non-blocking, so nothing can hang or grow without end.
+import { constants, type Stats } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+
+/** A file refused before or while reading it; the message is the reason in plain words. */
+export class FileRefusal extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FileRefusal';
+  }
+}
+
+function kindOf(s: Stats): string {
+  if (s.isDirectory()) return 'a folder';
+  if (s.isFIFO()) return 'a FIFO (named pipe)';
+  if (s.isSocket()) return 'a socket';
+  if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+export function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round((10 * n) / (1024 * 1024)) / 10} MB` : `${n} bytes`;
+}
+
+function problem(s: Stats, maxBytes: number): string | null {
+  if (!s.isFile()) return `is ${kindOf(s)}, not a regular file`;
+  if (s.size > maxBytes) return `is ${formatBytes(s.size)}, over the ${formatBytes(maxBytes)} file size limit`;
+  return null;
+}
+
+function errnoReason(err: unknown, file: string): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? `file not found (${file})` : `cannot be read (${code ?? (err as Error).message})`;
+}
+
+/** The file's size when it may be read; throws FileRefusal otherwise. Nothing is opened. */
+export async function checkRegularFile(file: string, maxBytes: number): Promise<number> {
+  let s: Stats;
+  try {
+    s = await stat(file);
+  } catch (err) {
+    throw new FileRefusal(errnoReason(err, file));
+  }
+  const why = problem(s, maxBytes);
+  if (why) throw new FileRefusal(why);
+  return s.size;
+}
+
+// O_NONBLOCK: should the file be swapped for a FIFO between stat and open, open still returns.
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/** The whole file, if it is a regular file of at most `maxBytes`; throws FileRefusal otherwise. */
+export async function readRegularFile(file: string, maxBytes: number): Promise<Buffer> {
+  await checkRegularFile(file, maxBytes);
+  let handle;
+  try {
+    handle = await open(file, READ_FLAGS);
+  } catch (err) {
+    throw new FileRefusal(errnoReason(err, file));
+  }
+  try {
+    // Checked again on the open descriptor: what was stat'ed is what is read.
+    const s = await handle.stat();
+    const why = problem(s, maxBytes);
+    if (why) throw new FileRefusal(why);
+    const out = Buffer.allocUnsafe(s.size);
+    let got = 0;
+    while (got < s.size) {
+      const { bytesRead } = await handle.read(out, got, s.size - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return got === s.size ? out : out.subarray(0, got);
+  } catch (err) {
+    if (err instanceof FileRefusal) throw err;
+    throw new FileRefusal(errnoReason(err, file));
+  } finally {
+    await handle.close();
+  }
+}
