@@ -102,6 +102,7 @@ describe('the server killed mid-work', () => {
   test('during an export: the destination is absent or complete, never half', async () => {
     let server = await start();
     await waitReady(server);
+    const projectDir = (await callApi<ProjectInfo>(server, 'getProject')).dir;
     const dest = path.join(tmp, `export-${randomUUID().slice(0, 8)}`);
     await callApi(server, 'exportDataset', { dir: dest });
     // Killed as soon as anything shows up beside the destination (or after a short while).
@@ -119,10 +120,24 @@ describe('the server killed mid-work', () => {
         if (file) assert.ok(fs.existsSync(path.join(dest, file)) || fs.existsSync(file), `${file} listed but missing`);
       }
     }
+    // A line torn by a crash: reported to the user in the app, not only on stderr.
+    fs.appendFileSync(path.join(projectDir, 'decisions.jsonl'), '{"kind":"decision","entryId":"torn');
     server = await start();
     try {
       await waitReady(server);
-      assert.equal((await callApi<ProjectInfo>(server, 'getProject')).status, 'ready');
+      const p = await callApi<ProjectInfo>(server, 'getProject');
+      assert.equal(p.status, 'ready');
+      assert.match((p.warnings ?? []).join('\n'), /decisions\.jsonl: line \d+ is incomplete/);
+      // A dataset path that does not exist is refused before a project folder is made.
+      const projects = () => fs.readdirSync(path.dirname(projectDir)).length;
+      const count = projects();
+      for (let i = 0; i < 3; i++) {
+        await assert.rejects(
+          callApi(server, 'openDataset', { train: path.join(tmp, `missing-${i}`) }),
+          /does not exist/,
+        );
+      }
+      assert.equal(projects(), count);
     } finally {
       await server.stop();
     }
