@@ -62,6 +62,11 @@ export const ProjectInfo = z.object({
   heldOutAccuracy: z.number().nullable(),
   /** Revision of the queue the main side holds now (Queue.revision), null before the first ranking. */
   queueRevision: z.string().nullable(),
+  /**
+   * Problems with the project's own files the user should see (e.g. a torn line in the
+   * decision journal, left by a crash and skipped). Absent from older main sides.
+   */
+  warnings: z.array(z.string()).optional(),
 });
 export type ProjectInfo = z.infer<typeof ProjectInfo>;
 

@@ -14,6 +14,10 @@ export interface StartedServer {
   /** Everything the server printed so far (stdout + stderr), for failure messages. */
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash or `kill -9` would: no shutdown code runs. */
+  kill?(): Promise<void>;
+  /** Whether the process has exited (by itself or killed). */
+  exited?(): boolean;
 }
 
 export async function startServer(opts: {
@@ -58,9 +62,14 @@ export async function startServer(opts: {
     token: u.searchParams.get('token')!,
     output: () => out,
     stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    exited: () => child.exitCode !== null || child.signalCode !== null,
   };
 }
 

@@ -63,4 +63,25 @@ describe('browser-mode request guard', () => {
       false,
     );
   });
+
+  test('Fetch Metadata: a browser request from another site (or another port: same-site) is refused', () => {
+    for (const site of ['same-site', 'cross-site', 'Cross-Site', 'bogus', '']) {
+      // With the cookie, a matching Host and no Origin: exactly what a no-cors <img> from
+      // another port of 127.0.0.1 sends.
+      const r = checkRequest({ ...base, fetchSite: site }, PORT, TOKEN);
+      assert.equal(r.ok, false, site);
+      assert.equal(!r.ok && r.status, 403, site);
+      assert.match(!r.ok ? r.reason : '', /Sec-Fetch-Site/);
+    }
+    assert.deepEqual(checkRequest({ ...base, fetchSite: 'same-origin' }, PORT, TOKEN), { ok: true, via: 'cookie' });
+    assert.deepEqual(checkRequest({ ...base, fetchSite: 'none' }, PORT, TOKEN), { ok: true, via: 'cookie' });
+  });
+
+  test('Fetch Metadata does not replace the other checks', () => {
+    // same-origin still needs the token and this Host.
+    assert.equal(checkRequest({ ...base, cookie: undefined, fetchSite: 'same-origin' }, PORT, TOKEN).ok, false);
+    assert.equal(checkRequest({ ...base, host: 'evil.example', fetchSite: 'same-origin' }, PORT, TOKEN).ok, false);
+    // Absent (curl, Node): the token, Host and Origin checks decide, as before.
+    assert.equal(checkRequest({ ...base, fetchSite: undefined }, PORT, TOKEN).ok, true);
+  });
 });

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
 import type { ApiHandlers, JobEvent } from '../../src/shared/api.js';
 import { startHttpServer, type RunningServer } from '../../src/main/transport/http-server.js';
@@ -35,10 +36,21 @@ describe('browser-mode HTTP server', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unsure-http-'));
   fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Unsure</title>');
   fs.writeFileSync(path.join(os.tmpdir(), 'unsure-outside.txt'), 'secret');
+  fs.mkdirSync(path.join(dir, 'assets', 'sub'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'assets', 'app.js'), 'console.log(1)');
+  const queue = { revision: 'r1', ids: ['a', 'b'] };
+  let queueCalls = 0;
 
   before(async () => {
     const handlers = {
       getBackend: async () => ({ backend: 'tensorflow', libtensorflow: 'test', tfjsNode: 'test' }),
+      getQueue: async () => {
+        queueCalls++;
+        return queue;
+      },
+      getProject: async () => {
+        throw new Error('a bug in a handler');
+      },
       cancelJob: async ({ jobId }: { jobId: string }) => {
         for (const l of listeners) l({ type: 'cancelled', jobId, task: 'train' });
         return { cancelled: true };
@@ -50,7 +62,12 @@ describe('browser-mode HTTP server', () => {
         listeners.add(l);
         return () => listeners.delete(l);
       },
-      media: () => ({ kind: 'bytes', contentType: 'image/png', body: Buffer.from('png') }),
+      media: (id) =>
+        id === 'dir'
+          ? { kind: 'file', file: dir }
+          : id === 'gone'
+            ? { kind: 'file', file: path.join(dir, 'missing.png') }
+            : { kind: 'bytes', contentType: 'image/png', body: Buffer.from('png') },
       mediaSheet: (ids) => ({ kind: 'bytes', contentType: 'image/png', body: Buffer.from(`sheet:${ids.join(',')}`) }),
       rendererDir: dir,
     });
@@ -159,5 +176,127 @@ describe('browser-mode HTTP server', () => {
     while (!text.includes('"cancelled"')) text += new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
     assert.match(text, /data: \{"type":"cancelled","jobId":"j1","task":"train"\}/);
+  });
+
+  test('a folder, a missing file or a malformed URI is a 4xx and the server keeps answering', async () => {
+    for (const p of [
+      '/assets/',
+      '/assets/sub',
+      '/assets/sub/',
+      '/assets/missing.js',
+      '/media/sample/dir',
+      '/media/sample/gone',
+    ]) {
+      const r = await raw(server, { path: p, headers: auth() });
+      assert.equal(r.status, 404, p);
+      assert.equal(JSON.parse(r.body).ok, false, p);
+    }
+    for (const p of ['/media/sample/%E0%A4%A', '/%E0%A4%A', '/assets/%zz.js']) {
+      const r = await raw(server, { path: p, headers: auth() });
+      assert.equal(r.status, 400, p);
+      assert.match(JSON.parse(r.body).error.message, /percent-encoded/, p);
+    }
+    const js = await raw(server, { path: '/assets/app.js', headers: auth() });
+    assert.equal(js.status, 200);
+    assert.equal(js.body, 'console.log(1)');
+  });
+
+  test('a 64 KB URL is refused with 431, not a dropped connection or a crash', async () => {
+    const r = await raw(server, { path: `/media/sample/${'a'.repeat(64 * 1024)}`, headers: auth() });
+    assert.equal(r.status, 431);
+    assert.equal((await raw(server, { path: '/assets/app.js', headers: auth() })).status, 200);
+  });
+
+  test('a handler that throws becomes a 500 JSON error, not a crash', async () => {
+    const r = await raw(server, {
+      method: 'POST',
+      path: '/api/getProject',
+      headers: { ...auth(), 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(r.status, 500);
+    assert.deepEqual(JSON.parse(r.body).error, { code: 'failed', message: 'a bug in a handler' });
+  });
+
+  test('the token exchange redirects only to a path of this server, and is not cached', async () => {
+    for (const [target, location] of [
+      [`/.//evil.example/?token=${server.token}`, '/evil.example/'],
+      [`//evil.example/x?token=${server.token}`, '/evil.example/x'],
+      [`/%2F%2Fevil.example?token=${server.token}`, '/%2F%2Fevil.example'],
+      [`/\\evil.example?token=${server.token}&a=1`, '/evil.example?a=1'],
+    ] as const) {
+      const r = await raw(server, { path: target, headers: { Host: host() } });
+      assert.equal(r.status, 303, target);
+      assert.equal(r.headers.location, location, target);
+      assert.ok(!String(r.headers.location).startsWith('//'), target);
+      assert.equal(r.headers['cache-control'], 'no-store', target);
+    }
+  });
+
+  test('Fetch Metadata: another site (or another port) is refused on every route, even with the cookie', async () => {
+    const cookie = `unsure_session=${server.token}`;
+    for (const p of ['/', '/assets/', '/assets/app.js', '/media/sample/x', '/media/sheet?ids=ab', '/api/events']) {
+      for (const site of ['same-site', 'cross-site']) {
+        const r = await raw(server, { path: p, headers: { Host: host(), Cookie: cookie, 'Sec-Fetch-Site': site } });
+        assert.equal(r.status, 403, `${site} ${p}`);
+      }
+    }
+    const post = await raw(server, {
+      method: 'POST',
+      path: '/api/getBackend',
+      headers: { Host: host(), Cookie: cookie, 'Content-Type': 'application/json', 'Sec-Fetch-Site': 'same-site' },
+      body: '{}',
+    });
+    assert.equal(post.status, 403);
+    const own = await raw(server, {
+      path: '/assets/app.js',
+      headers: { Host: host(), Cookie: cookie, 'Sec-Fetch-Site': 'same-origin' },
+    });
+    assert.equal(own.status, 200);
+  });
+
+  test('the queue is encoded once per queue object and served gzipped on request', async () => {
+    const call = (headers: Record<string, string>) =>
+      new Promise<{ body: Buffer; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            method: 'POST',
+            path: '/api/getQueue',
+            headers: { ...auth(), 'Content-Type': 'application/json', ...headers },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (d: Buffer) => chunks.push(d));
+            res.on('end', () => resolve({ body: Buffer.concat(chunks), headers: res.headers }));
+          },
+        );
+        req.on('error', reject);
+        req.end('{}');
+      });
+    const plain = await call({});
+    assert.deepEqual(JSON.parse(plain.body.toString()), { ok: true, result: queue });
+    const zipped = await call({ 'Accept-Encoding': 'gzip' });
+    assert.equal(zipped.headers['content-encoding'], 'gzip');
+    assert.deepEqual(JSON.parse(zlib.gunzipSync(zipped.body).toString()), { ok: true, result: queue });
+    // The handler still runs every time (it decides which queue is current).
+    assert.ok(queueCalls >= 2);
+  });
+
+  test('many event-stream clients share one listener (no MaxListenersExceededWarning)', async () => {
+    const before = listeners.size;
+    const readers = [];
+    for (let i = 0; i < 15; i++) {
+      const res = await fetch(`${server.origin}/api/events`, { headers: { Authorization: `Bearer ${server.token}` } });
+      readers.push(res.body!.getReader());
+    }
+    assert.equal(listeners.size, before);
+    for (const l of listeners) l({ type: 'cancelled', jobId: 'fan', task: 'train' });
+    for (const r of readers) {
+      let text = '';
+      while (!text.includes('"fan"')) text += new TextDecoder().decode((await r.read()).value);
+      await r.cancel();
+    }
   });
 });

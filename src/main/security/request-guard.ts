@@ -2,7 +2,11 @@
 // the user happens to visit may drive it. Every request must (1) name this server in Host
 // (defeats DNS rebinding: a rebound name arrives with the attacker's Host), (2) if it has an
 // Origin, come from this server's own origin (defeats cross-site requests), and (3) carry the
-// per-launch secret, as the session cookie or a bearer header.
+// per-launch secret, as the session cookie or a bearer header. Browsers treat other ports of
+// 127.0.0.1 as the same *site* and send the SameSite cookie along, and a no-cors image request
+// carries no Origin, so (0) a browser's own Sec-Fetch-Site verdict comes first: anything but
+// same-origin (or none: the user typed the URL) is refused. Clients that send no Fetch
+// Metadata (curl, Node) go through checks 1-3 as before.
 import { timingSafeEqual } from 'node:crypto';
 
 export const SESSION_COOKIE = 'unsure_session';
@@ -14,6 +18,8 @@ export interface GuardInput {
   cookie: string | undefined;
   authorization: string | undefined;
   contentType: string | undefined;
+  /** The Sec-Fetch-Site header, when the client (a browser) sent one. */
+  fetchSite?: string | undefined;
   /** The token in the URL's query, accepted only to start a session (GET of a page). */
   queryToken: string | null;
 }
@@ -41,8 +47,14 @@ function sameSecret(a: string | undefined | null, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** Sec-Fetch-Site values that may reach the server: its own pages, and the user's own navigation. */
+const ALLOWED_FETCH_SITES = new Set(['same-origin', 'none']);
+
 export function checkRequest(req: GuardInput, port: number, token: string): GuardResult {
   const hosts = allowedHosts(port);
+  if (req.fetchSite !== undefined && !ALLOWED_FETCH_SITES.has(req.fetchSite.toLowerCase())) {
+    return { ok: false, status: 403, reason: `a ${req.fetchSite} request (Sec-Fetch-Site) is refused` };
+  }
   if (!req.host || !hosts.includes(req.host.toLowerCase())) {
     return { ok: false, status: 403, reason: `Host ${JSON.stringify(req.host ?? '')} is not this server` };
   }

@@ -3,6 +3,7 @@
 // computation to the worker-backed engine, so its methods return in milliseconds.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   ApiError,
@@ -45,6 +46,10 @@ interface OpenProject {
   train: TrainResult | null;
   table: ScoreTable | null;
   queue: Queue | null;
+  /** Sample counts by split: the samples never change while the project is open. */
+  counts: { train: number; pool: number };
+  /** What the user should know about this project's files (a torn journal line, ...). */
+  warnings: string[];
 }
 
 export type Media = { kind: 'file'; file: string } | { kind: 'bytes'; contentType: string; body: Buffer };
@@ -123,8 +128,8 @@ export class UnsureService {
       labels: [...known, OTHER_LABEL],
       modelVersion: p?.table?.modelVersion ?? null,
       counts: {
-        train: p?.data.samples.filter((s) => s.split === 'train').length ?? 0,
-        pool: p?.data.samples.filter((s) => s.split === 'pool').length ?? 0,
+        train: p?.counts.train ?? 0,
+        pool: p?.counts.pool ?? 0,
         duplicates: p?.data.duplicates.length ?? 0,
       },
       status: this.status,
@@ -133,6 +138,7 @@ export class UnsureService {
       backend: this.backendInfo ?? { backend: 'unknown', libtensorflow: 'unknown', tfjsNode: 'unknown' },
       heldOutAccuracy: p?.train?.heldOutAccuracy ?? null,
       queueRevision: p?.queue?.revision ?? null,
+      warnings: p?.warnings.slice() ?? [],
     };
   }
 
@@ -231,12 +237,19 @@ export class UnsureService {
     },
     appendJournal: async ({ entries }) => {
       const p = this.requireProject();
-      for (const e of entries) {
-        if (e.kind === 'decision') this.indexOf(p, e.sampleId);
-        if (e.kind === 'decision' && e.after !== null && !this.projectInfo().labels.includes(e.after)) {
-          throw new ApiError('bad_request', `label ${JSON.stringify(e.after)} is not one of this project's labels`);
+      // One label set for the whole batch: recomputing project info per entry made 1,000
+      // entries take seconds (it counts every sample).
+      const labels = new Set([...p.data.classes, OTHER_LABEL]);
+      entries.forEach((e, i) => {
+        if (e.kind !== 'decision') return;
+        this.indexOf(p, e.sampleId);
+        if (e.after !== null && !labels.has(e.after)) {
+          throw new ApiError(
+            'bad_request',
+            `entry ${i}: label ${JSON.stringify(e.after)} is not one of this project's labels`,
+          );
         }
-      }
+      });
       return p.journal.append(entries);
     },
     getJournal: async () => this.project?.journal.entries() ?? [],
@@ -272,6 +285,15 @@ export class UnsureService {
     if (!demo && !spec.train) {
       throw new ApiError('bad_request', 'a labeled training dataset (train) is needed to train a model');
     }
+    // Before the project folder is made: a mistyped path must not leave one behind per try.
+    for (const [what, where] of [
+      ['train', spec.train],
+      ['pool', spec.pool],
+    ] as const) {
+      if (where !== undefined && !(await pathExists(where))) {
+        throw new ApiError('bad_request', `${what}: ${where} does not exist`);
+      }
+    }
     const dir = await projectDirFor(spec);
     this.cancelLabelCheck();
     return this.jobs.start('open', async (ctx) => {
@@ -283,7 +305,16 @@ export class UnsureService {
           { train: spec.train, pool: spec.pool, projectDir: dir, seed: this.opts.seed },
           ctx.progress,
         );
-        const journal = await openJournal(dir);
+        const warnings: string[] = [];
+        let opened = false;
+        const journal = openJournal(dir, {
+          warn: (m) => {
+            console.warn(m);
+            // Kept for the app's notices; the first few are enough to say what happened.
+            if (warnings.length < 20) warnings.push(m);
+            if (opened && this.project === p) this.emit({ type: 'project', project: this.projectInfo() });
+          },
+        });
         const p: OpenProject = {
           spec,
           dir,
@@ -293,8 +324,14 @@ export class UnsureService {
           train: null,
           table: null,
           queue: null,
+          counts: {
+            train: data.samples.filter((s) => s.split === 'train').length,
+            pool: data.samples.filter((s) => s.split === 'pool').length,
+          },
+          warnings,
         };
         this.project = p;
+        opened = true;
         await touchRecent({ projectId: path.basename(dir), name: this.projectInfo().name, dataset: spec });
         const { train, table } = await this.trainAndScore(p, ctx, undefined, true);
         p.train = train;
@@ -551,4 +588,13 @@ function retrainSummary(
     predictedOther,
     trainedOnCorrections: correctionsRecognised,
   };
+}
+
+async function pathExists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
 }

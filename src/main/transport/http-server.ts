@@ -2,7 +2,6 @@
 // events for progress and the built renderer as static files. See request-guard.ts for why
 // every request is checked for Host, Origin and the per-launch token.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +11,9 @@ import { contentSecurityPolicy } from '../security/csp.js';
 import { staticFileFor } from '../security/path-guard.js';
 import { checkRequest, SESSION_COOKIE } from '../security/request-guard.js';
 import type { Media } from '../service/service.js';
+import { eventStreams } from './event-stream.js';
+import { replyCache, type EncodedReply } from './response-cache.js';
+import { contentTypeFor, sendFile } from './static-files.js';
 
 export interface HttpServerOptions {
   handlers: ApiHandlers;
@@ -34,19 +36,6 @@ export interface RunningServer {
 }
 
 const MAX_BODY = 32 * 1024 * 1024;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
 
 const STATUS: Record<ApiError['code'], number> = {
   bad_request: 400,
@@ -71,7 +60,33 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
   res.end(data);
 }
 
+function sendError(res: http.ServerResponse, err: unknown, what: string): void {
+  const e = err instanceof ApiError ? err : new ApiError('failed', err instanceof Error ? err.message : String(err));
+  // A 500 is a bug or a real failure on this side: say so where the operator looks.
+  if (e.code === 'failed') console.error(`unsure: ${what} failed: ${err instanceof Error ? err.stack : e.message}`);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, STATUS[e.code], { ok: false, error: { code: e.code, message: e.message } });
+}
+
+function decodePath(p: string): string {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    throw new ApiError('bad_request', 'the URL is not validly percent-encoded');
+  }
+}
+
+/** Where to go after the token exchange: always a path of this server, never `//host/`. */
+export function sameOriginPath(url: URL): string {
+  return `/${url.pathname.replace(/^[/\\]+/, '')}${url.search}`;
+}
+
 async function readBody(req: http.IncomingMessage): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY) throw new ApiError('bad_request', `request body over ${MAX_BODY} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -91,10 +106,34 @@ async function readBody(req: http.IncomingMessage): Promise<unknown> {
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningServer> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   let port = 0;
+  const streams = eventStreams(opts.onEvent);
+  const encodedQueue = replyCache();
 
+  // No request may end the process: everything a request does runs inside this try, and
+  // every async path ends in sendError.
   const server = http.createServer((req, res) => {
+    res.on('error', () => undefined); // a client that went away mid-answer
+    try {
+      route(req, res);
+    } catch (err) {
+      sendError(res, err, `${req.method} ${req.url?.slice(0, 200)}`);
+    }
+  });
+  // Malformed requests (a bad request line, a 64 KB URL over the header limit) never reach
+  // the handler: answer them here, or the default would just drop the socket.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
+
+  function route(req: http.IncomingMessage, res: http.ServerResponse): void {
     securityHeaders(res);
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const target = req.url ?? '/';
+    // Origin-form only ("/path?query"): an absolute or authority form is not for this server.
+    if (!target.startsWith('/')) throw new ApiError('bad_request', 'the request target must be a path');
+    // Parsed as a path of this origin, so `//host/x` stays the path `//host/x`.
+    const url = new URL(`http://127.0.0.1${target}`);
     const guard = checkRequest(
       {
         method: req.method ?? 'GET',
@@ -103,6 +142,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
         cookie: req.headers.cookie,
         authorization: req.headers.authorization,
         contentType: req.headers['content-type'],
+        fetchSite: req.headers['sec-fetch-site'],
         queryToken: url.searchParams.get('token'),
       },
       port,
@@ -118,34 +158,30 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
       // address bar, so it is neither in history nor readable by scripts.
       url.searchParams.delete('token');
       res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-      res.writeHead(303, { Location: `${url.pathname}${url.search}` });
+      res.writeHead(303, { Location: sameOriginPath(url), 'Cache-Control': 'no-store' });
       res.end();
       return;
     }
-    handle(req, res, url).catch((err: unknown) => {
-      const e =
-        err instanceof ApiError ? err : new ApiError('failed', err instanceof Error ? err.message : String(err));
-      if (res.headersSent) {
-        res.end();
-        return;
-      }
-      sendJson(res, STATUS[e.code], { ok: false, error: { code: e.code, message: e.message } });
-    });
-  });
+    handle(req, res, url).catch((err: unknown) => sendError(res, err, `${req.method} ${url.pathname.slice(0, 200)}`));
+  }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     const p = url.pathname;
-    if (p === '/api/events' && req.method === 'GET') return events(req, res);
+    decodePath(p);
+    if (p === '/api/events' && req.method === 'GET') return streams.serve(req, res);
     if (p.startsWith('/api/')) {
       if (req.method !== 'POST') throw new ApiError('bad_request', 'API calls are POST requests');
       const call = parseCall(p.slice('/api/'.length), await readBody(req));
       const handler = opts.handlers[call.name] as (params: unknown) => Promise<unknown>;
-      sendJson(res, 200, { ok: true, result: await handler(call.params) });
+      const result = await handler(call.params);
+      if (call.name === 'getQueue' && result !== null && typeof result === 'object') {
+        return sendEncoded(req, res, encodedQueue(result));
+      }
+      sendJson(res, 200, { ok: true, result });
       return;
     }
     if (p.startsWith('/media/sample/') && req.method === 'GET') {
-      const id = decodeURIComponent(p.slice('/media/sample/'.length));
-      return sendMedia(res, opts.media(id));
+      return sendMedia(res, opts.media(decodePath(p.slice('/media/sample/'.length))));
     }
     if (p === '/media/sheet' && req.method === 'GET') {
       let ids: string[];
@@ -159,41 +195,38 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
     if (req.method !== 'GET') throw new ApiError('bad_request', `${req.method} ${p} is not served`);
     const file =
       staticFileFor(opts.rendererDir, p) ?? (path.extname(p) ? null : path.join(opts.rendererDir, 'index.html'));
-    if (!file || !fs.existsSync(file)) throw new ApiError('not_found', `${p} not found`);
-    res.writeHead(200, {
-      'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+    if (!file) throw new ApiError('not_found', `${p} not found`);
+    await sendFile(res, file, {
+      'Content-Type': contentTypeFor(file),
       'Cache-Control': p.startsWith('/assets/') ? 'max-age=31536000, immutable' : 'no-cache',
     });
-    fs.createReadStream(file).pipe(res);
   }
 
-  function sendMedia(res: http.ServerResponse, m: Media): void {
+  async function sendEncoded(req: http.IncomingMessage, res: http.ServerResponse, reply: EncodedReply) {
+    const headers = {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Vary: 'Accept-Encoding',
+    };
+    if (/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      const body = await reply.gzip.catch(() => null);
+      if (body) {
+        res.writeHead(200, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': body.length });
+        res.end(body);
+        return;
+      }
+    }
+    res.writeHead(200, { ...headers, 'Content-Length': reply.json.length });
+    res.end(reply.json);
+  }
+
+  async function sendMedia(res: http.ServerResponse, m: Media): Promise<void> {
     if (m.kind === 'bytes') {
       res.writeHead(200, { 'Content-Type': m.contentType, 'Cache-Control': 'max-age=3600' });
       res.end(m.body);
       return;
     }
-    res.writeHead(200, {
-      'Content-Type': CONTENT_TYPES[path.extname(m.file).toLowerCase()] ?? 'application/octet-stream',
-      'Cache-Control': 'max-age=3600',
-    });
-    fs.createReadStream(m.file).pipe(res);
-  }
-
-  function events(req: http.IncomingMessage, res: http.ServerResponse): void {
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
-    });
-    res.write('retry: 1000\n\n');
-    const off = opts.onEvent((e) => res.write(`data: ${JSON.stringify(e)}\n\n`));
-    // A comment line every 15 s keeps proxies and idle timeouts from closing the stream.
-    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-    req.on('close', () => {
-      clearInterval(ping);
-      off();
-    });
+    await sendFile(res, m.file, { 'Content-Type': contentTypeFor(m.file), 'Cache-Control': 'max-age=3600' });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -213,6 +246,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
     url: `${origin}/?token=${token}`,
     close: () =>
       new Promise<void>((resolve) => {
+        streams.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

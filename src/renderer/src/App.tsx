@@ -28,6 +28,7 @@ import { HelpOverlay } from './components/HelpOverlay';
 import { PreferencesDialog } from './components/PreferencesDialog';
 import { Dialog } from './components/Dialog';
 import { Notices, type Notice } from './components/Notices';
+import { useProjectWarnings } from './hooks/useProjectWarnings';
 
 const bridge = getBridge();
 const store = new JournalStore();
@@ -53,6 +54,7 @@ export function App() {
   const [since] = useState(() => new Date().toISOString());
   const { project, queue, progress, jobs, connected, loadError, refresh } = useProject(bridge, onError);
   useFolderDrop(bridge, refresh, onError);
+  useProjectWarnings(project, onError);
   const projectId = project?.projectId ?? null;
   const journal = useJournal(bridge, store, projectId, onError);
 
