@@ -16,7 +16,11 @@ export const LAYERS = [
     dir: 'src/main/engine',
     may: ['shared', 'engine', 'node', '@tensorflow/tfjs-node', 'zod', 'tsx'],
   },
-  { name: 'main-electron', dir: 'src/main/electron', may: ['shared', 'main', 'engine', 'node', 'electron'] },
+  {
+    name: 'main-electron',
+    dir: 'src/main/electron',
+    may: ['shared', 'main', 'main-electron', 'engine', 'node', 'electron'],
+  },
   {
     name: 'main-index',
     file: 'src/main/index.ts',
