@@ -117,6 +117,10 @@ describe('errors are shown and decisions survive them', () => {
     await dialog.getByRole('button', { name: 'Open dataset' }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'no-such-dataset' });
     await alert.first().waitFor({ timeout: 60_000 });
+    // A path that does not exist is refused at once: the dialog stays open to fix it.
+    assert.ok(await dialog.isVisible(), 'the open dialog stays, showing the error');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
     // The open project and its decisions are still there.
     await showOnly(page, 'decided');
     assert.match(await tileName(page, offlineDecision), /decided 5$/);

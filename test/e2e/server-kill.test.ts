@@ -138,6 +138,18 @@ describe('the server killed mid-work', () => {
         );
       }
       assert.equal(projects(), count);
+      // One that exists but holds no images opens and fails: the folder it made goes again.
+      const empty = path.join(tmp, 'empty-dataset');
+      fs.mkdirSync(empty, { recursive: true });
+      await callApi(server, 'openDataset', { train: empty });
+      const deadline = Date.now() + 30_000;
+      let after = await callApi<ProjectInfo>(server, 'getProject');
+      while (!/could not open/.test(after.statusMessage ?? '') && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = await callApi<ProjectInfo>(server, 'getProject');
+      }
+      assert.match(after.statusMessage ?? '', /could not open the dataset/);
+      assert.equal(projects(), count);
     } finally {
       await server.stop();
     }

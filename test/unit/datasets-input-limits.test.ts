@@ -96,6 +96,7 @@ describe('input limits', { timeout: 60_000 }, () => {
     const root = digits('fifo');
     execFileSync('mkfifo', [join(root, 'pipe.png')]);
     symlinkSync('../pipe.png', join(root, '0', 'pipe-link.png'));
+    execFileSync('mkfifo', [join(root, '1', 'pipe-in-class.png')]);
     const manifest = writeFile(join(root, 'm.csv'), 'path,label\n0/d0.png,0\npipe.png,1\n0/pipe-link.png,0\n');
     const ds = await loadDataset(manifest);
     assert.equal(ds.samples.length, 1);
@@ -103,6 +104,7 @@ describe('input limits', { timeout: 60_000 }, () => {
     for (const s of ds.skipped) assert.match(s.reason, /is a FIFO \(named pipe\), not a regular file/);
     const folder = await loadDataset(root);
     assert.match(reasonOf(folder, '0/pipe-link.png'), /FIFO/);
+    assert.match(reasonOf(folder, '1/pipe-in-class.png'), /FIFO/);
   });
 
   test('readRegularFile refuses devices and folders, and reads files whole', async () => {

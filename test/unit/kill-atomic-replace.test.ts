@@ -123,3 +123,20 @@ test('an export killed half-way is never presented as done; the next export clea
   assert.equal(readdirSync(path.join(dest, '0')).length, 10);
   for (const f of foreign) assert.equal(readFileSync(path.join(parent, f, 'user.txt'), 'utf8'), 'mine');
 });
+
+test("a sweep of a folder (a project's models/) restores and removes what killed replaces left, for every target", async () => {
+  const { recoverAllSiblings } = await import('../../src/main/engine/project/atomic-dir.js');
+  const parent = path.join(tmp.dir, 'sweep-models');
+  const marked = (name: string) => {
+    mkdirSync(path.join(parent, name), { recursive: true });
+    writeFileSync(path.join(parent, name, MODEL_MARKER), JSON.stringify({ by: 'unsure', pid: 999999999, nonce: 'x' }));
+  };
+  // v1: killed between the renames (the old copy is all there is); v2: a half-written temp.
+  marked('.v1.unsure-old-999999999-aaaa');
+  mkdirSync(path.join(parent, 'v2'), { recursive: true });
+  marked('.v2.unsure-tmp-999999999-bbbb');
+  // A look-alike without Unsure's marker is not ours: it stays.
+  mkdirSync(path.join(parent, '.v3.unsure-tmp-999999999-cccc'), { recursive: true });
+  await recoverAllSiblings(parent, MODEL_MARKER);
+  assert.deepEqual(readdirSync(parent).sort(), ['.v3.unsure-tmp-999999999-cccc', 'v1', 'v2']);
+});

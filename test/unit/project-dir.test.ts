@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
+import { existsSync } from 'node:fs';
 import {
+  discardNewProject,
   openProject,
   PROJECT_FILE,
   projectDirFor,
@@ -74,6 +76,23 @@ describe('project folder', () => {
     // No temp files are left beside project.json.
     assert.deepEqual(readdirSync(first.dir), [PROJECT_FILE]);
     assert.equal(await projectDirFor(spec, { home }), first.dir);
+  });
+
+  test('a failed open removes the folder it made, and only that', async () => {
+    const spec = { train: path.join(data, 'digits', '3'), demo: false };
+    const made = await openProject(spec, { home });
+    assert.equal(made.created, true);
+    await discardNewProject(made);
+    assert.equal(existsSync(made.dir), false);
+    // Reopened (not made by this open), or holding more than project.json: kept.
+    const first = await openProject(spec, { home });
+    const again = await openProject(spec, { home });
+    assert.equal(again.created, false);
+    await discardNewProject(again);
+    assert.equal(existsSync(again.dir), true);
+    writeFileSync(path.join(first.dir, 'decisions.jsonl'), '');
+    await discardNewProject(first);
+    assert.deepEqual(readdirSync(first.dir).sort(), ['decisions.jsonl', PROJECT_FILE].sort());
   });
 
   test('a damaged project.json is an error naming the file', async () => {

@@ -19,7 +19,7 @@ import {
 import type { EngineClient, OpenResult, ScoreTable, TrainResult } from '../engine/engine-client.js';
 import { exportDataset } from '../engine/export/export-dataset.js';
 import { exportDestination } from '../engine/export/export-target.js';
-import { listRecent, projectDirFor, touchRecent } from '../engine/project/projects.js';
+import { discardNewProject, listRecent, openProject, touchRecent } from '../engine/project/projects.js';
 import { finalLabels, foldJournal, type FoldedDecision } from '../engine/review/fold.js';
 import { openJournal, type Journal } from '../engine/review/journal.js';
 import { encodeGreyPng } from '../engine/datasets/png.js';
@@ -294,7 +294,8 @@ export class UnsureService {
         throw new ApiError('bad_request', `${what}: ${where} does not exist`);
       }
     }
-    const dir = await projectDirFor(spec);
+    const project = await openProject(spec);
+    const dir = project.dir;
     this.cancelLabelCheck();
     return this.jobs.start('open', async (ctx) => {
       const previous = this.project;
@@ -341,6 +342,7 @@ export class UnsureService {
         return this.projectInfo();
       } catch (err) {
         const message = errorMessage(err);
+        if (this.project === previous) await discardNewProject(project);
         if (this.project === previous && previous?.table) {
           // The engine replaces its state only when a dataset opened, so the previous
           // project is still whole: keep working on it and say what failed.

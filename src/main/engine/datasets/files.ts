@@ -18,7 +18,11 @@ export function toSamplePath(root: string, file: string): string {
   return relative(root, file).split(sep).join('/');
 }
 
-/** Every image file under `dir`, at any depth, hidden entries skipped. Unsorted. */
+/**
+ * Every image file under `dir`, at any depth, hidden entries skipped. Unsorted. Entries with
+ * an image's name that are not regular files (a FIFO, a socket, a device) are listed too, so
+ * that the reader refuses them by name instead of passing over them in silence.
+ */
 export async function walkImages(dir: string): Promise<string[]> {
   const out: string[] = [];
   const entries = await readdir(dir, { withFileTypes: true });
@@ -26,7 +30,7 @@ export async function walkImages(dir: string): Promise<string[]> {
     if (isHidden(entry.name)) continue;
     const full = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...(await walkImages(full)));
-    else if ((entry.isFile() || entry.isSymbolicLink()) && isImageFile(entry.name)) out.push(full);
+    else if (isImageFile(entry.name)) out.push(full);
   }
   return out;
 }

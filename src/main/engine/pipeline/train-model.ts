@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { CnnClassifier } from '../model/cnn.js';
 import { computeModelVersion, isCheckpointDir, loadCheckpoint, saveCheckpoint } from '../model/checkpoint.js';
+import { recoverAllSiblings } from '../project/atomic-dir.js';
+import { MODEL_MARKER } from '../project/output-guard.js';
 import { trainCnn, DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainProgress } from '../model/train.js';
 import { embedImages } from '../embeddings/embed.js';
 import type { Classifier } from '../model/classifier.js';
@@ -96,6 +98,8 @@ export async function trainModel(
   });
 
   if (input.projectDir) {
+    // What a killed run left in models/ (of any model version) is put back or removed first.
+    await recoverAllSiblings(path.dirname(checkpointDirFor(input.projectDir, modelVersion)), MODEL_MARKER);
     const dir = checkpointDirFor(input.projectDir, modelVersion);
     if (await isCheckpointDir(dir)) {
       try {

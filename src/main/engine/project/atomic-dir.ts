@@ -128,3 +128,10 @@ export async function recoverSiblings(target: string, marker: string): Promise<v
   }
   for (const s of stale) await rm(s.full, { recursive: true, force: true });
 }
+
+/** recoverSiblings for every folder in parent that a killed replace left siblings of. */
+export async function recoverAllSiblings(parent: string, marker: string): Promise<void> {
+  const entries = await readdir(parent).catch(() => [] as string[]);
+  const targets = new Set(entries.flatMap((e) => SIBLING.exec(e)?.[1] ?? []));
+  for (const name of targets) await recoverSiblings(path.join(parent, name), marker);
+}

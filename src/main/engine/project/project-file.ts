@@ -1,7 +1,8 @@
 // Opening a project: its workspace folder and `project.json` (which datasets, when it was
 // created and last opened). Datasets are read-only to Unsure, so a workspace that would land
 // inside one is refused rather than quietly written into the user's data.
-import { mkdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { ApiError } from '../../../shared/api.js';
@@ -25,6 +26,8 @@ export type ProjectFile = z.infer<typeof ProjectFile>;
 export interface Project extends Omit<ProjectFile, 'version'> {
   /** Absolute workspace folder. */
   dir: string;
+  /** This open made the folder (it did not exist before). */
+  created: boolean;
 }
 
 export interface OpenProjectOptions {
@@ -55,6 +58,7 @@ export async function openProject(spec: ProjectSpec, options: OpenProjectOptions
   const dir = projectDirPath(spec, home);
   assertOutsideDatasets(dir, id.dataset);
   const now = (options.now ?? new Date()).toISOString();
+  const created = !existsSync(dir);
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, PROJECT_FILE);
   const existing = await readProjectFile(file);
@@ -71,7 +75,18 @@ export async function openProject(spec: ProjectSpec, options: OpenProjectOptions
   };
   await writeFileAtomic(file, JSON.stringify(record, null, 2) + '\n');
   const { version: _version, ...rest } = record;
-  return { ...rest, dir };
+  return { ...rest, dir, created };
+}
+
+/**
+ * Undoes openProject's folder when the dataset then failed to open: removed only if this
+ * open made it and it still holds nothing but its project.json, so a mistyped or broken
+ * dataset leaves no folder behind per try.
+ */
+export async function discardNewProject(project: Pick<Project, 'dir' | 'created'>): Promise<void> {
+  if (!project.created) return;
+  const entries = await readdir(project.dir).catch(() => null);
+  if (entries && entries.every((e) => e === PROJECT_FILE)) await rm(project.dir, { recursive: true, force: true });
 }
 
 /** The project.json in file, null when there is none; a damaged one is an error naming the field. */

@@ -4,6 +4,7 @@ export { projectIdentity, projectDirPath, datasetRoot, type ProjectSpec, type Pr
 export {
   openProject,
   projectDirFor,
+  discardNewProject,
   readProjectFile,
   assertOutsideDatasets,
   PROJECT_FILE,
