@@ -19,8 +19,11 @@ export interface RunResult {
   killed?: string;
 }
 
-/** `unsure score|train ...` in this process, stderr captured: TensorFlow loads once for the corpus. */
-export async function runInProcess(argv: string[]): Promise<RunResult> {
+/**
+ * `unsure score|train ...` in this process, stderr captured: TensorFlow loads once for the
+ * corpus. A run that never settles is reported as hung (cases that may hang are spawned).
+ */
+export async function runInProcess(argv: string[], timeoutMs = 120_000): Promise<RunResult> {
   const [command, ...rest] = argv;
   const run = command === 'score' ? runScore : command === 'train' ? runTrain : null;
   if (!run) throw new Error(`corpus: unknown command ${command}`);
@@ -30,13 +33,19 @@ export async function runInProcess(argv: string[]): Promise<RunResult> {
     stderr += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     return true;
   }) as typeof process.stderr.write;
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<'hung'>((done) => {
+    timer = setTimeout(() => done('hung'), timeoutMs);
+  });
   try {
-    const code = await run(rest);
+    const code = await Promise.race([run(rest), hung]);
+    if (code === 'hung') return { code: null, stderr, killed: `did not finish in ${timeoutMs / 1000} s (hung?)` };
     return { code, stderr };
   } catch (err) {
     // The real CLI prints an escaped error as one line and exits 1 (src/main/cli.ts).
     return { code: 1, stderr: `${stderr}unsure: ${(err as Error).message}\n[escaped runScore/runTrain]` };
   } finally {
+    clearTimeout(timer);
     process.stderr.write = write;
   }
 }
@@ -127,7 +136,11 @@ export function judge(c: CorpusCase, got: RunResult, before: Before, home: strin
     REPORT_NAME.test(posix.basename(rel)) &&
     outputs.some((o) => isUnder(rel, o) || posix.dirname(rel) === posix.dirname(o));
   for (const rel of diff.changed) if (!mayChange(rel)) bad.push(`changed: ${rel}`);
-  for (const rel of diff.removed) if (!mayChange(rel)) bad.push(`removed: ${rel}`);
+  const removedTops = diff.removed.filter((rel) => !diff.removed.some((a) => a !== rel && isUnder(rel, a)));
+  for (const rel of removedTops) {
+    const inside = diff.removed.filter((r) => r !== rel && isUnder(r, rel)).length;
+    if (!mayChange(rel)) bad.push(`removed: ${rel}${inside ? ` (and ${inside} paths inside)` : ''}`);
+  }
   for (const rel of diff.added) if (TEMP_NAME.test(posix.basename(rel))) bad.push(`left behind: ${rel}`);
   // A new folder is listed once, not with every file in it.
   const tops = diff.added.filter((rel) => !diff.added.some((a) => a !== rel && isUnder(rel, a)));
