@@ -1,7 +1,7 @@
 // Where the output goes (issue 8, items 1, 2, 4 and the read-only --out of item 10): an
 // output inside a dataset or over a user's folder is refused before any work, touching
 // nothing; a folder Unsure made may be replaced; look-alike temp names of others survive.
-import { chmodSync, cpSync, existsSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CaseDef, Expectation } from './corpus-types.js';
 import { digitFolder, digitManifest, digitPool, scoreWithModel } from './datasets.js';
@@ -255,7 +255,6 @@ export const OUTPUT_CASES: CaseDef[] = [
       const data = digitFolder(join(dir, 'data'));
       const pool = digitPool(join(dir, 'pool'));
       const out = join(dir, 'out', 'no-such-folder', 'scores.csv');
-      if (existsSync(join(dir, 'out'))) throw new Error('unexpected out folder');
       put(join(dir, 'out', '.keep'), '');
       return {
         argv: scoreWithModel(data, pool, out, shared.model3),

@@ -45,7 +45,8 @@ export async function buildCorpus(root: string, shared: SharedInputs): Promise<C
     if (names.has(def.name)) throw new Error(`corpus: two cases named ${def.name}`);
     names.add(def.name);
     const dir = join(root, 'cases', def.name);
-    mkdirSync(dir, { recursive: true });
+    // Every case has an out/ folder, so no refusal passes for want of one.
+    mkdirSync(join(dir, 'out'), { recursive: true });
     cases.push({ name: def.name, issue: def.issue, dir, ...(await def.build({ dir, shared })) });
   }
   return cases;
