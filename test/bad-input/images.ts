@@ -1,0 +1,181 @@
+// Real image bytes for the bad-input corpus: MNIST digits as PNG and JPEG, PNGs of any bit
+// depth and colour type written with zlib (16-bit, palette, a 20000 x 20000 bomb of a few
+// hundred KB), and the broken variants a user's disk holds (cut, bad CRC, lying headers).
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { once } from 'node:events';
+import { createDeflate, crc32, deflateSync } from 'node:zlib';
+import * as tf from '@tensorflow/tfjs-node';
+import { encodeGreyPng } from '../../src/main/engine/datasets/png.js';
+import { readMnistRaw } from '../../src/main/engine/datasets/mnist.js';
+import { PIXELS_PER_IMAGE } from '../../src/main/engine/types.js';
+
+const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** The `k`-th MNIST test digit of class `digit` (784 grey bytes): the same call gives the same image. */
+export function digit(digitClass: number, k: number): Uint8Array {
+  const raw = readMnistRaw('test');
+  let seen = 0;
+  for (let i = 0; i < raw.count; i++) {
+    if (raw.labels[i] !== digitClass) continue;
+    if (seen++ === k) return raw.pixels.slice(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE);
+  }
+  throw new RangeError(`no MNIST test digit ${digitClass} number ${k}`);
+}
+
+export function put(file: string, bytes: Uint8Array | string): string {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, bytes);
+  return file;
+}
+
+export function digitPng(digitClass: number, k: number): Buffer {
+  return encodeGreyPng(digit(digitClass, k), 28, 28);
+}
+
+export function pngChunk(type: string, data: Uint8Array): Buffer {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0, 0);
+  return Buffer.concat([head, data, crc]);
+}
+
+function ihdr(width: number, height: number, bitDepth: number, colourType: number): Buffer {
+  const b = Buffer.alloc(13);
+  b.writeUInt32BE(width, 0);
+  b.writeUInt32BE(height, 4);
+  b[8] = bitDepth;
+  b[9] = colourType;
+  return b;
+}
+
+/** A PNG of `rows` (each already with its filter byte), any bit depth and colour type. */
+export function pngOf(
+  width: number,
+  height: number,
+  bitDepth: number,
+  colourType: number,
+  rows: Buffer,
+  extra: Buffer[] = [],
+): Buffer {
+  return Buffer.concat([
+    SIGNATURE,
+    pngChunk('IHDR', ihdr(width, height, bitDepth, colourType)),
+    ...extra,
+    pngChunk('IDAT', deflateSync(rows)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** A 28x28 16-bit greyscale PNG of a digit (values scaled to 0..65535). */
+export function digit16BitPng(digitClass: number, k: number): Buffer {
+  const px = digit(digitClass, k);
+  const rows = Buffer.alloc(28 * (1 + 56));
+  for (let y = 0; y < 28; y++) {
+    for (let x = 0; x < 28; x++) rows.writeUInt16BE(px[y * 28 + x] * 257, y * 57 + 1 + 2 * x);
+  }
+  return pngOf(28, 28, 16, 0, rows);
+}
+
+/** A 28x28 palette PNG (colour type 3): a 256-entry grey palette indexed by the digit's values. */
+export function digitPalettePng(digitClass: number, k: number): Buffer {
+  const px = digit(digitClass, k);
+  const plte = Buffer.alloc(256 * 3);
+  for (let i = 0; i < 256; i++) plte.fill(i, 3 * i, 3 * i + 3);
+  const rows = Buffer.alloc(28 * 29);
+  for (let y = 0; y < 28; y++) rows.set(px.subarray(y * 28, y * 28 + 28), y * 29 + 1);
+  return pngOf(28, 28, 8, 3, rows, [pngChunk('PLTE', plte)]);
+}
+
+/** A valid PNG with a `bytes`-long tEXt chunk: a file over a size limit whose pixels are fine. */
+export function paddedPng(digitClass: number, k: number, bytes: number): Buffer {
+  const good = digitPng(digitClass, k);
+  const text = Buffer.concat([Buffer.from('Comment\0', 'latin1'), Buffer.alloc(bytes, 0x41)]);
+  // The text chunk goes right after IHDR (8 signature + 25 IHDR bytes).
+  return Buffer.concat([good.subarray(0, 33), pngChunk('tEXt', text), good.subarray(33)]);
+}
+
+/**
+ * A decompression bomb: a `side` x `side` 8-bit grey PNG of zeros. Deflated one row at a
+ * time, so building it never holds the image: 20000 x 20000 (400 MB of pixels) is ~400 KB.
+ */
+export async function writeBombPng(file: string, side: number): Promise<void> {
+  mkdirSync(dirname(file), { recursive: true });
+  const deflate = createDeflate({ level: 9 });
+  const parts: Buffer[] = [];
+  deflate.on('data', (b: Buffer) => parts.push(b));
+  const row = Buffer.alloc(side + 1);
+  for (let y = 0; y < side; y++) if (!deflate.write(row)) await once(deflate, 'drain');
+  deflate.end();
+  await once(deflate, 'end');
+  const out = createWriteStream(file);
+  out.write(SIGNATURE);
+  out.write(pngChunk('IHDR', ihdr(side, side, 8, 0)));
+  out.write(pngChunk('IDAT', Buffer.concat(parts)));
+  out.write(pngChunk('IEND', Buffer.alloc(0)));
+  out.end();
+  await once(out, 'finish');
+}
+
+/** tfjs-node's own JPEG encoder, for [h, w, c] uint8 data. */
+export async function jpegOf(data: Uint8Array, h: number, w: number, c: 1 | 3): Promise<Buffer> {
+  const t = tf.tensor3d(data, [h, w, c], 'int32');
+  try {
+    return Buffer.from(await tf.node.encodeJpeg(t, c === 1 ? 'grayscale' : 'rgb', 90));
+  } finally {
+    t.dispose();
+  }
+}
+
+export async function digitJpeg(digitClass: number, k: number): Promise<Buffer> {
+  return jpegOf(digit(digitClass, k), 28, 28, 1);
+}
+
+/**
+ * An ordinary 6000 x 4000 photo (24 megapixels, under the default limit): a dark-on-light
+ * digit drawn large with a colour cast, so it must be downscaled, not refused.
+ */
+export async function bigPhotoJpeg(digitClass: number, k: number): Promise<Buffer> {
+  const [w, h] = [6000, 4000];
+  const px = digit(digitClass, k);
+  const data = new Uint8Array(w * h * 3);
+  const scale = Math.floor(h / 28);
+  const left = Math.floor((w - 28 * scale) / 2);
+  for (let y = 0; y < h; y++) {
+    const sy = Math.min(27, Math.floor(y / scale));
+    for (let x = 0; x < w; x++) {
+      const sx = Math.floor((x - left) / scale);
+      const v = sx >= 0 && sx < 28 ? px[sy * 28 + sx] : 0;
+      const o = (y * w + x) * 3;
+      data[o] = 240 - v * 0.8;
+      data[o + 1] = 230 - v * 0.8;
+      data[o + 2] = 220 - v * 0.8;
+    }
+  }
+  return jpegOf(data, h, w, 3);
+}
+
+/** A PNG whose IDAT chunk's CRC is wrong (one flipped bit). */
+export function badCrcPng(digitClass: number, k: number): Buffer {
+  const b = Buffer.from(digitPng(digitClass, k));
+  const idat = b.indexOf('IDAT', 0, 'latin1');
+  const len = b.readUInt32BE(idat - 4);
+  b[idat + 4 + len] ^= 0x01;
+  return b;
+}
+
+/** The first `fraction` of a file's bytes, as a copy interrupted half way leaves it. */
+export function cut(bytes: Uint8Array, fraction: number): Buffer {
+  return Buffer.from(bytes.subarray(0, Math.floor(bytes.length * fraction)));
+}
+
+/** A file that starts like a GIF or BMP and then is garbage. */
+export function lyingHeader(kind: 'gif' | 'bmp'): Buffer {
+  const head =
+    kind === 'gif' ? Buffer.from('GIF89a\x1c\x00\x1c\x00\xf7\x00\x00', 'latin1') : Buffer.from('BM', 'latin1');
+  const junk = Buffer.alloc(200);
+  for (let i = 0; i < junk.length; i++) junk[i] = (i * 37 + 11) & 0xff;
+  return Buffer.concat([head, junk]);
+}
