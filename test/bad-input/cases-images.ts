@@ -83,7 +83,8 @@ export const IMAGE_CASES: CaseDef[] = [
     issue: '6',
     at: 'data/1/zero.png',
     make: (f) => symlinkSync('/dev/zero', f),
-    problem: [NOT_REGULAR],
+    // Refused as a link out of the root before it is ever opened.
+    problem: [OUTSIDE],
     spawn: true,
     maxRssBytes: ONE_AND_A_HALF_GB,
   }),
@@ -96,6 +97,19 @@ export const IMAGE_CASES: CaseDef[] = [
     },
     problem: [NOT_REGULAR],
     spawn: true,
+  }),
+  oneFile({
+    // /dev/zero's own device node, made inside the dataset (root may mknod): no link to
+    // catch it, only the regular-file check, before anything is read.
+    name: 'zero-device-node-in-class-folder',
+    issue: '6',
+    at: 'data/1/zero.png',
+    make: (f) => {
+      execFileSync('mknod', [f, 'c', '1', '5']);
+    },
+    problem: [NOT_REGULAR],
+    spawn: true,
+    maxRssBytes: ONE_AND_A_HALF_GB,
   }),
   oneFile({
     name: 'over-max-file-mb',
@@ -111,7 +125,8 @@ export const IMAGE_CASES: CaseDef[] = [
     at: 'pool/big.png',
     make: (f) => void put(f, encodeGreyPng(new Uint8Array(100 * 100).fill(9), 100, 100)),
     problem: [/pixel|limit/i],
-    more: ['--max-pixels', '5000'],
+    // --max-pixels counts megapixels: 0.005 is 5,000 pixels, under this 100 x 100 image.
+    more: ['--max-pixels', '0.005'],
   }),
   oneFile({
     name: 'link-out-of-root-in-class-folder',
@@ -196,7 +211,8 @@ export const IMAGE_CASES: CaseDef[] = [
     issue: 'own',
     at: 'pool/lie.bmp',
     make: (f) => void put(f, lyingHeader('bmp')),
-    problem: [NOT_IMAGE],
+    // Its header claims a 1.4-exapixel image: refused from the header, before any decoding.
+    problem: [/pixel|limit|corrupt/i],
   }),
   oneFile({
     name: 'valid-one-pixel-png',

@@ -41,6 +41,14 @@ describe('manifest encodings', () => {
     }
   });
 
+  test('UTF-16 without its byte-order mark (NUL bytes) is refused naming the line and the encoding', async () => {
+    const bare = writeFile(join(root, 'le-nobom.csv'), Buffer.from(text, 'utf16le'));
+    await assert.rejects(
+      loadDataset(bare),
+      /le-nobom\.csv: line 1 holds a NUL byte \(UTF-16 without a byte-order mark\?\)/,
+    );
+  });
+
   test('Latin-1 is refused naming the manifest, the line and the encoding', async () => {
     const latin1 = writeFile(join(root, 'latin1.csv'), Buffer.from('path,label\nb.png,1\né.png,café\n', 'latin1'));
     await assert.rejects(loadDataset(latin1), (e: Error) => {
@@ -54,7 +62,7 @@ describe('manifest encodings', () => {
 describe('long paths and payloads', () => {
   test('a 128 KB path is refused at once; ordinary paths resolve as before', () => {
     const long = '/tmp/' + 'a/'.repeat(64 * 1024);
-    assert.throws(() => realPath(long), /over the 4096-byte limit \(PATH_MAX\)/);
+    assert.throws(() => realPath(long), /longer than the 4096-byte limit \(PATH_MAX\)/);
     assert.throws(() => isInside(long, tmp.dir), /4096-byte limit/);
     assert.equal(realPath(join(tmp.dir, 'not', 'yet')), join(realPath(tmp.dir), 'not', 'yet'));
     assert.ok(isInside(join(tmp.dir, 'x', 'y'), tmp.dir));

@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import type { EngineProgress } from '../engine/engine-client.js';
 import { OutputRefused } from '../engine/project/output-guard.js';
+import { MAX_PATH_BYTES } from '../engine/project/path-inside.js';
 import { projectDirPath } from '../engine/project/project-dir.js';
 import { DatasetError, type InputLimits } from '../engine/types.js';
 
@@ -127,10 +128,20 @@ export function parseStringOptions<K extends string, B extends string = never>(
     ...Object.fromEntries(names.map((n) => [n, { type: 'string' as const }])),
     ...Object.fromEntries(flags.map((n) => [n, { type: 'boolean' as const }])),
   };
+  let values;
   try {
-    return parseArgs({ args: joinNegativeValues(argv, names), options, strict: true, allowPositionals: false })
+    values = parseArgs({ args: joinNegativeValues(argv, names), options, strict: true, allowPositionals: false })
       .values as Partial<Record<K, string>> & Partial<Record<B, boolean>>;
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+  // Every value may be a path: refused here, by option name, before anything looks at it.
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value !== 'string') continue;
+    if (value.includes('\0')) throw new UsageError(`--${name}: the value contains a NUL byte, which no path can hold`);
+    const bytes = Buffer.byteLength(value);
+    if (bytes > MAX_PATH_BYTES)
+      throw new UsageError(`--${name}: ${bytes} bytes long, longer than the ${MAX_PATH_BYTES}-byte limit (PATH_MAX)`);
+  }
+  return values;
 }

@@ -6,15 +6,25 @@ import { DatasetError } from '../types.js';
 export function decodeManifest(bytes: Uint8Array, manifest: string): string {
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return utf16(bytes, 'utf-16le', manifest);
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return utf16(bytes, 'utf-16be', manifest);
+  // No text file holds NUL bytes; UTF-16 without its byte-order mark is full of them.
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    const line = bytes.subarray(0, nul).filter((b) => b === 0x0a).length + 1;
+    throw new DatasetError(
+      `Manifest ${manifest}: line ${line} holds a NUL byte (UTF-16 without a byte-order mark?); save the manifest as UTF-8`,
+    );
+  }
+  let text: string;
   try {
     // ignoreBOM: the parser drops a leading U+FEFF itself.
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     const line = firstBadUtf8Line(bytes);
     throw new DatasetError(
       `Manifest ${manifest}: line ${line} is not valid UTF-8 (Latin-1 or another legacy encoding?); save the manifest as UTF-8`,
     );
   }
+  return text;
 }
 
 function utf16(bytes: Uint8Array, encoding: 'utf-16le' | 'utf-16be', manifest: string): string {

@@ -111,6 +111,24 @@ function isLegacyCheckpoint(abs: string, entries: string[]): boolean {
   }
 }
 
+function whyNotWritable(err: unknown): string {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'it is on a read-only file system';
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'the disk is full';
+    case 'ENOENT':
+      // e.g. /proc, which lists as a folder but takes no new files.
+      return 'it takes no new files';
+    default:
+      return `it takes no new files (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+}
+
 /** The parent must exist, be a folder, and take a new file (access() alone misses read-only mounts). */
 export function requireWritableParent(abs: string, what: string): void {
   const parent = path.dirname(abs);
@@ -126,9 +144,7 @@ export function requireWritableParent(abs: string, what: string): void {
     accessSync(parent, constants.W_OK);
     writeFileSync(probe, '', { flag: 'wx' });
   } catch (err) {
-    throw new OutputRefused(
-      `${what}: cannot write in folder ${parent} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); nothing was done`,
-    );
+    throw new OutputRefused(`${what}: cannot write in folder ${parent}: ${whyNotWritable(err)}; nothing was done`);
   }
   rmSync(probe, { force: true });
 }

@@ -13,7 +13,9 @@ export const MAX_PATH_BYTES = 4096;
  */
 export function realPath(p: string): string {
   if (Buffer.byteLength(p) > MAX_PATH_BYTES) {
-    throw new Error(`path is ${Buffer.byteLength(p)} bytes long, over the ${MAX_PATH_BYTES}-byte limit (PATH_MAX)`);
+    throw new Error(
+      `a path of ${Buffer.byteLength(p)} bytes is longer than the ${MAX_PATH_BYTES}-byte limit (PATH_MAX)`,
+    );
   }
   const abs = path.resolve(p);
   let end = abs.length;
