@@ -30,12 +30,12 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 const classes = ['0', '1', '2'];
 const samples: EngineSample[] = [
-  { id: 'sample-a', path: 'a.png', label: '0', split: 'train' },
-  { id: 'sample-b', path: 'b.png', label: '1', split: 'train' },
-  { id: 'sample-c', path: 'c.png', label: '2', split: 'train' },
-  { id: 'sample-d', path: 'd.png', label: null, split: 'pool' },
-  { id: 'sample-e', path: 'e.png', label: null, split: 'pool' },
-  { id: 'sample-f', path: 'f.png', label: '1', split: 'pool' },
+  { id: 'sample-a', path: 'a.png', label: '0', split: 'train', file: null },
+  { id: 'sample-b', path: 'b.png', label: '1', split: 'train', file: null },
+  { id: 'sample-c', path: 'c.png', label: '2', split: 'train', file: null },
+  { id: 'sample-d', path: 'd.png', label: null, split: 'pool', file: null },
+  { id: 'sample-e', path: 'e.png', label: null, split: 'pool', file: null },
+  { id: 'sample-f', path: 'f.png', label: '1', split: 'pool', file: null },
 ];
 const predicted = [1, 1, 0, 2, 0, 2];
 const projectLabels = [...classes, OTHER_LABEL];
