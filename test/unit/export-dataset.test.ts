@@ -6,7 +6,7 @@ import { after, describe, test } from 'node:test';
 import { encodeGreyPng } from '../../src/main/engine/datasets/png.js';
 import type { EngineSample } from '../../src/main/engine/engine-client.js';
 import { exportDataset, MANIFEST_CSV, MANIFEST_JSONL } from '../../src/main/engine/export/export-dataset.js';
-import { finalLabels, foldJournal, givenLabelsOf } from '../../src/main/engine/review/fold.js';
+import { finalLabels, foldJournal, givenLabelsOf } from '../../src/shared/journal-fold.js';
 import { EXPORT_MARKER } from '../../src/main/engine/project/output-guard.js';
 import { decision, imageFor, parseCsv, pixelsOf, scoreTable, writeSourcePng } from './export-fixtures.js';
 
@@ -56,7 +56,7 @@ describe('exportDataset', () => {
       dest,
       samples,
       pixels,
-      decisions: fold,
+      decisions: fold.samples,
       labels,
       table,
       sourceRoots: [trainRoot, poolRoot],
@@ -169,7 +169,7 @@ describe('exportDataset', () => {
       dest,
       samples: samples.slice(0, 1),
       pixels: pixelsOf(1),
-      decisions: fold,
+      decisions: fold.samples,
       labels: ['other'],
       sourceRoots: [trainRoot],
     });

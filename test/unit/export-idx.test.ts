@@ -13,7 +13,7 @@ import {
   MANIFEST_JSONL,
 } from '../../src/main/engine/export/export-dataset.js';
 import { idxClassOrder } from '../../src/main/engine/export/idx-classes.js';
-import { finalLabels, foldJournal, givenLabelsOf } from '../../src/main/engine/review/fold.js';
+import { finalLabels, foldJournal, givenLabelsOf } from '../../src/shared/journal-fold.js';
 import { imageAt } from '../../src/main/engine/types.js';
 import { decision, pixelsOf } from './export-fixtures.js';
 
@@ -46,7 +46,7 @@ describe('IDX export', () => {
       dest,
       samples,
       pixels,
-      decisions: fold,
+      decisions: fold.samples,
       labels,
       sourceRoots: [],
       sourceKind: 'idx',

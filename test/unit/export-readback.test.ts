@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { loadDataset } from '../../src/main/engine/datasets/load-dataset.js';
 import type { EngineSample } from '../../src/main/engine/engine-client.js';
 import { exportDataset, IDX_IMAGES, MANIFEST_CSV } from '../../src/main/engine/export/export-dataset.js';
-import { finalLabels, foldJournal, givenLabelsOf } from '../../src/main/engine/review/fold.js';
+import { finalLabels, foldJournal, givenLabelsOf } from '../../src/shared/journal-fold.js';
 import type { LoadedDataset } from '../../src/main/engine/types.js';
 import { decision, writeSourcePng } from './export-fixtures.js';
 
@@ -43,7 +43,7 @@ before(async () => {
     dest,
     samples,
     pixels,
-    decisions: fold,
+    decisions: fold.samples,
     labels,
     sourceRoots: [trainRoot, poolRoot],
     sourceKind: ['folder', 'images'],

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DecisionAction, JournalEntry } from '../../src/shared/api.js';
-import { finalLabels, foldJournal, givenLabelsOf } from '../../src/main/engine/review/fold.js';
+import {
+  compareEntries,
+  entryProblem,
+  finalLabels,
+  foldJournal,
+  givenLabelsOf,
+} from '../../src/shared/journal-fold.js';
 
 let seq = 0;
 function d(
@@ -52,12 +58,14 @@ describe('foldJournal', () => {
       ],
       given,
     );
-    assert.equal(fold.get('a')?.label, 'other');
-    assert.equal(fold.get('b')?.label, '7');
-    assert.equal(fold.get('c')?.label, '3');
-    assert.deepEqual(fold.get('d'), {
+    assert.equal(fold.samples.get('a')?.label, 'other');
+    assert.equal(fold.samples.get('b')?.label, '7');
+    assert.equal(fold.samples.get('c')?.label, '3');
+    assert.deepEqual(fold.samples.get('d'), {
       label: '2',
       action: 'keep',
+      batchId: 'batch-A',
+      origin: '2',
       at: '2026-01-01T00:00:01.000Z',
       reviewer: 'r1',
       decided: true,
@@ -67,30 +75,32 @@ describe('foldJournal', () => {
 
   test('keep restores the given label after a relabel; the latest decision wins', () => {
     const fold = foldJournal([d('a', 'relabel', '5', 'A', 1), d('a', 'keep', '0', 'B', 2)], given);
-    assert.equal(fold.get('a')?.label, '0');
-    assert.equal(fold.get('a')?.action, 'keep');
+    assert.equal(fold.samples.get('a')?.label, '0');
+    assert.equal(fold.samples.get('a')?.action, 'keep');
     const later = foldJournal([d('a', 'keep', '0', 'B', 2), d('a', 'relabel', '5', 'A', 3)], given);
-    assert.equal(later.get('a')?.label, '5');
+    assert.equal(later.samples.get('a')?.label, '5');
   });
 
   test('latest is by time, not by file order', () => {
     const fold = foldJournal([d('a', 'relabel', '5', 'A', 9), d('a', 'relabel', '6', 'B', 4)], given);
-    assert.equal(fold.get('a')?.label, '5');
+    assert.equal(fold.samples.get('a')?.label, '5');
   });
 
   test('skip records a view without changing the label or hiding an earlier decision', () => {
     const onlySkip = foldJournal([d('b', 'skip', null, 'A', 1)], given);
-    assert.deepEqual(onlySkip.get('b'), {
+    assert.deepEqual(onlySkip.samples.get('b'), {
       label: '1',
       action: 'skip',
+      batchId: 'batch-A',
+      origin: '1',
       at: '2026-01-01T00:00:01.000Z',
       reviewer: 'r1',
       decided: false,
     });
     const afterDecision = foldJournal([d('b', 'other', 'other', 'A', 1), d('b', 'skip', null, 'B', 2)], given);
-    assert.equal(afterDecision.get('b')?.label, 'other');
-    assert.equal(afterDecision.get('b')?.action, 'other');
-    assert.equal(afterDecision.get('b')?.decided, true);
+    assert.equal(afterDecision.samples.get('b')?.label, 'other');
+    assert.equal(afterDecision.samples.get('b')?.action, 'other');
+    assert.equal(afterDecision.samples.get('b')?.decided, true);
   });
 
   test('undo reverts every decision of its batch, and the previous decision shows again', () => {
@@ -101,22 +111,24 @@ describe('foldJournal', () => {
       undo('second', 3),
     ];
     const fold = foldJournal(entries, given);
-    assert.equal(fold.get('a')?.label, '4');
-    assert.equal(fold.has('b'), false);
+    assert.equal(fold.samples.get('a')?.label, '4');
+    assert.equal(fold.samples.has('b'), false);
     assert.deepEqual(finalLabels(samples, fold), ['4', '1', null, '2']);
   });
 
   test('an undone batch stays undone, even for entries of it synced after the undo', () => {
     const fold = foldJournal([undo('X', 5), d('c', 'relabel', '9', 'X', 1), d('c', 'relabel', '8', 'X', 6)], given);
-    assert.equal(fold.has('c'), false);
+    assert.equal(fold.samples.has('c'), false);
     assert.deepEqual(finalLabels(samples, fold), ['0', '1', null, '2']);
   });
 
   test('keep of an unlabeled sample leaves it unlabeled but decided', () => {
     const fold = foldJournal([d('c', 'keep', null, 'A', 1)], given);
-    assert.deepEqual(fold.get('c'), {
+    assert.deepEqual(fold.samples.get('c'), {
       label: null,
       action: 'keep',
+      batchId: 'batch-A',
+      origin: null,
       at: '2026-01-01T00:00:01.000Z',
       reviewer: 'r1',
       decided: true,
@@ -125,5 +137,64 @@ describe('foldJournal', () => {
 
   test('no entries: final labels are the given labels', () => {
     assert.deepEqual(finalLabels(samples, foldJournal([], given)), ['0', '1', null, '2']);
+  });
+
+  test('entries of one millisecond are ordered by entryId, whatever the file order', () => {
+    const x = { ...d('a', 'relabel', '5', 'A', 1), entryId: 'e-zzzzzz' };
+    const y = { ...d('a', 'relabel', '6', 'B', 1), entryId: 'e-aaaaaa' };
+    assert.equal(foldJournal([x, y], given).samples.get('a')?.label, '5');
+    assert.equal(foldJournal([y, x], given).samples.get('a')?.label, '5');
+  });
+
+  test('`at` is compared as an instant: "…:00Z" is earlier than "…:00.5Z" though it sorts after it as a string', () => {
+    const early = { ...d('a', 'relabel', '5', 'A', 0), at: '2026-01-01T00:00:00Z', entryId: 'e-zzzzzz' };
+    const late = { ...d('a', 'relabel', '6', 'B', 0), at: '2026-01-01T00:00:00.5Z', entryId: 'e-aaaaaa' };
+    assert.ok(late.at < early.at, 'the strings sort the other way');
+    assert.ok(compareEntries(early, late) < 0);
+    assert.equal(foldJournal([late, early], given).samples.get('a')?.label, '6');
+  });
+
+  test('an `after` that contradicts keep, other or skip is ignored: the action wins', () => {
+    const fold = foldJournal(
+      [d('a', 'keep', '9', 'A', 1), d('b', 'other', '4', 'A', 1), d('d', 'skip', '7', 'A', 1)],
+      given,
+    );
+    assert.deepEqual(finalLabels(samples, fold), ['0', 'other', null, '2']);
+    assert.equal(fold.samples.get('d')?.decided, false);
+  });
+
+  test('an accept or relabel without a label is ignored: it neither labels nor decides', () => {
+    const fold = foldJournal(
+      [d('a', 'relabel', '5', 'A', 1), d('a', 'relabel', null, 'B', 2), d('b', 'accept', null, 'B', 2)],
+      given,
+    );
+    assert.equal(fold.samples.get('a')?.label, '5');
+    assert.equal(fold.samples.has('b'), false);
+    assert.deepEqual(fold.liveBatches, ['batch-A']);
+  });
+
+  test('keep falls back to its `after` only where the given label is not known', () => {
+    assert.equal(foldJournal([d('x', 'keep', '3', 'A', 1)]).samples.get('x')?.label, '3');
+    assert.equal(foldJournal([d('a', 'keep', '3', 'A', 1)], given).samples.get('a')?.label, '0');
+  });
+});
+
+describe('entryProblem (what appendJournal refuses)', () => {
+  const e = (action: DecisionAction, after: string | null) =>
+    d('a', action, after, 'A', 1) as Parameters<typeof entryProblem>[0];
+  test('accepts what the renderer writes', () => {
+    assert.equal(entryProblem(e('keep', '0'), '0'), null);
+    assert.equal(entryProblem(e('keep', null), null), null);
+    assert.equal(entryProblem(e('other', 'other'), '0'), null);
+    assert.equal(entryProblem(e('skip', null), '0'), null);
+    assert.equal(entryProblem(e('accept', '4'), '0'), null);
+    assert.equal(entryProblem(e('relabel', '4'), null), null);
+  });
+  test('refuses an `after` that contradicts the action, saying what it should be', () => {
+    assert.match(entryProblem(e('keep', '5'), '0') ?? '', /keep must have after "0" \(the given label\), not "5"/);
+    assert.match(entryProblem(e('other', '5'), '0') ?? '', /other must have after "other"/);
+    assert.match(entryProblem(e('skip', '5'), '0') ?? '', /skip must have after null/);
+    assert.match(entryProblem(e('relabel', null), '0') ?? '', /relabel must name the label/);
+    assert.match(entryProblem(e('accept', null), '0') ?? '', /accept must name the label/);
   });
 });

@@ -1,13 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JournalEntry } from '../../src/shared/api.js';
-import {
-  foldJournal,
-  isCorrection,
-  lastUndoableBatch,
-  mergeJournals,
-  sessionStats,
-} from '../../src/renderer/src/journal/fold.js';
+import { foldJournal, lastUndoableBatch, mergeJournals } from '../../src/shared/journal-fold.js';
+import { isCorrection, sessionStats } from '../../src/renderer/src/journal/session-stats.js';
 import { decisionEntries, undoEntry, type DecisionTarget } from '../../src/renderer/src/journal/decide.js';
 
 let n = 0;

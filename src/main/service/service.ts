@@ -20,8 +20,8 @@ import type { EngineClient, OpenResult, ScoreTable, TrainResult } from '../engin
 import { exportDataset } from '../engine/export/export-dataset.js';
 import { exportDestination } from '../engine/export/export-target.js';
 import { discardNewProject, listRecent, openProject, touchRecent } from '../engine/project/projects.js';
-import { finalLabels, foldJournal, type FoldedDecision } from '../engine/review/fold.js';
 import { openJournal, type Journal } from '../engine/review/journal.js';
+import { entryProblem, finalLabels, foldJournal, givenLabelsOf, type JournalFold } from '../../shared/journal-fold.js';
 import { encodeGreyPng } from '../engine/datasets/png.js';
 import { IMAGE_SIZE, imageAt, PIXELS_PER_IMAGE } from '../engine/types.js';
 import { resolveInsideRoots } from '../security/path-guard.js';
@@ -109,9 +109,8 @@ export class UnsureService {
     return { p, t: p.table };
   }
 
-  private fold(p: OpenProject): Map<string, FoldedDecision> {
-    const given = new Map(p.data.samples.map((s) => [s.id, s.label]));
-    return foldJournal(p.journal.entries(), given);
+  private fold(p: OpenProject): JournalFold {
+    return foldJournal(p.journal.entries(), givenLabelsOf(p.data.samples));
   }
 
   projectInfo(): ProjectInfo {
@@ -242,13 +241,16 @@ export class UnsureService {
       const labels = new Set([...p.data.classes, OTHER_LABEL]);
       entries.forEach((e, i) => {
         if (e.kind !== 'decision') return;
-        this.indexOf(p, e.sampleId);
+        const sample = p.data.samples[this.indexOf(p, e.sampleId)]!;
         if (e.after !== null && !labels.has(e.after)) {
           throw new ApiError(
             'bad_request',
             `entry ${i}: label ${JSON.stringify(e.after)} is not one of this project's labels`,
           );
         }
+        // The fold's contract (src/shared/journal-fold.ts): no entry whose `after` contradicts its action.
+        const problem = entryProblem(e, sample.label);
+        if (problem) throw new ApiError('bad_request', `entry ${i} (sample ${e.sampleId}): ${problem}`);
       });
       return p.journal.append(entries);
     },
@@ -403,7 +405,7 @@ export class UnsureService {
         dest,
         samples: p.data.samples,
         pixels: p.data.pixels,
-        decisions: folded,
+        decisions: folded.samples,
         labels: finalLabels(p.data.samples, folded),
         table: p.table ?? undefined,
         sourceRoots: p.data.roots,
@@ -566,7 +568,7 @@ function retrainSummary(
   let predictedOther = 0;
   const otherIdx = table.classes.indexOf(OTHER_LABEL);
   const markedOther = new Set(
-    [...foldJournal(p.journal.entries(), new Map(p.data.samples.map((s) => [s.id, s.label]))).entries()]
+    [...foldJournal(p.journal.entries(), givenLabelsOf(p.data.samples)).samples.entries()]
       .filter(([, d]) => d.label === OTHER_LABEL)
       .map(([id]) => id),
   );

@@ -1,7 +1,8 @@
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { getBridge } from './bridge';
 import { decisionEntries, undoEntry, type Decision, type DecisionTarget } from './journal/decide';
-import { lastUndoableBatch } from './journal/fold';
+import { lastUndoableBatch } from '../../shared/journal-fold';
+import { givenLabelsOfQueue } from './journal/given-labels';
 import { newId } from './journal/ids';
 import { JournalStore } from './journal/store';
 import { assignClassKeys, commandForKey, type Command } from './keys/keymap';
@@ -56,7 +57,9 @@ export function App() {
   useFolderDrop(bridge, refresh, onError);
   useProjectWarnings(project, onError);
   const projectId = project?.projectId ?? null;
-  const journal = useJournal(bridge, store, projectId, onError);
+  // Keep yields the given label, so the fold needs the given labels the queue carries.
+  const given = useMemo(() => givenLabelsOfQueue(queue, project?.labels ?? []), [queue, project?.labels]);
+  const journal = useJournal(bridge, store, projectId, given, onError);
 
   const [filter, setFilter] = useState<QueueFilter>(DEFAULT_FILTER);
   const [currentId, setCurrentId] = useState<string | null>(null);

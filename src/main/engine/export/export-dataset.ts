@@ -8,7 +8,7 @@ import { ApiError, type ExportSummary } from '../../../shared/api.js';
 import { encodeGreyPng } from '../datasets/png.js';
 import { encodeIdxImages, encodeIdxLabels } from '../datasets/idx.js';
 import type { EngineSample, ScoreTable } from '../engine-client.js';
-import type { FoldedDecision } from '../review/fold.js';
+import type { SampleState } from '../../../shared/journal-fold.js';
 import { IMAGE_SIZE, imageAt, PIXELS_PER_IMAGE, type DatasetKind } from '../types.js';
 import { classFolders, MODEL_FOLDER, safeFileStem } from './class-folders.js';
 import { checkDestination, discardTempDir, makeTempDir, publish } from './export-target.js';
@@ -29,8 +29,8 @@ export interface ExportOptions {
   samples: readonly EngineSample[];
   /** samples.length * 28 * 28 grey bytes. */
   pixels: Uint8Array;
-  /** foldJournal's result: who decided what, for the manifest. */
-  decisions: ReadonlyMap<string, FoldedDecision>;
+  /** foldJournal(...).samples: who decided what, for the manifest. */
+  decisions: ReadonlyMap<string, SampleState>;
   /** Final label of every sample (finalLabels), same order as samples. */
   labels: readonly (string | null)[];
   /** Scores for the manifest's score columns. */

@@ -1,5 +1,5 @@
 import type { ProjectInfo, SampleDetail } from '../../../shared/api';
-import type { SampleState } from '../journal/fold';
+import type { SampleState } from '../../../shared/journal-fold';
 import { doubtKinds, DOUBT_WORDS, percent } from '../queue/describe';
 
 export interface DetailPanelProps {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { ProjectInfo, Queue } from '../../../shared/api';
-import type { FoldResult } from '../journal/fold';
+import type { JournalFold } from '../../../shared/journal-fold';
 import { scrollToReveal, visibleRange } from '../grid/windowing';
 import { Tile } from './Tile';
 import { SHEET_MAX } from '../../../shared/media';
@@ -19,7 +19,7 @@ export interface QueueGridProps {
   queue: Queue;
   project: ProjectInfo;
   rows: Int32Array;
-  fold: FoldResult;
+  fold: JournalFold;
   currentPos: number;
   selected: ReadonlySet<string>;
   sheetUrl: (ids: readonly string[]) => string;

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { JournalEntry } from '../../../shared/api';
-import { sessionStats, type FoldResult } from '../journal/fold';
+import type { JournalFold } from '../../../shared/journal-fold';
+import { sessionStats } from '../journal/session-stats';
 import { keepFocus } from './keep-focus';
 import type { SyncState } from '../journal/sync';
 
@@ -15,7 +16,7 @@ export function syncWords(s: SyncState, now: number): string {
 
 export interface SessionBarProps {
   entries: JournalEntry[];
-  fold: FoldResult;
+  fold: JournalFold;
   /** ISO time this page session started: the rate counts decisions since then. */
   since: string;
   sync: SyncState;

@@ -1,14 +1,15 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { JournalEntry } from '../../../shared/api';
 import type { RendererBridge } from '../bridge';
-import { foldJournal, mergeJournals, type FoldResult } from '../journal/fold';
+import { foldJournal, mergeJournals, type GivenLabels, type JournalFold } from '../../../shared/journal-fold';
 import type { JournalStore } from '../journal/store';
 import { JournalSync, type SyncState } from '../journal/sync';
 import { useLatest } from './useLatest';
 
 export interface JournalState {
   entries: JournalEntry[];
-  fold: FoldResult;
+  /** The shared fold of `entries` (src/shared/journal-fold.ts): what training and export use too. */
+  fold: JournalFold;
   sync: SyncState;
   loaded: boolean;
   /** Resolves once IndexedDB holds the entries (the main side may get them later). */
@@ -32,6 +33,7 @@ export function useJournal(
   bridge: RendererBridge,
   store: JournalStore,
   projectId: string | null,
+  given: GivenLabels,
   onError: (msg: string) => void,
 ): JournalState {
   const [entriesState, setEntriesState] = useState<Tagged<JournalEntry[]> & { loaded: boolean }>({
@@ -118,7 +120,7 @@ export function useJournal(
 
   const mine = entriesState.projectId === projectId;
   const entries = mine ? entriesState.value : NO_ENTRIES;
-  const fold = useMemo(() => foldJournal(entries), [entries]);
+  const fold = useMemo(() => foldJournal(entries, given), [entries, given]);
   return {
     entries,
     fold,

@@ -1,7 +1,7 @@
 // Turns one keystroke into journal entries: one entry per target sample, all sharing a
 // batchId so that one undo reverts the whole bulk decision.
 import { OTHER_LABEL, type DecisionAction, type JournalEntry } from '../../../shared/api.js';
-import type { DecisionEntry, UndoEntry } from './fold.js';
+import type { DecisionEntry, UndoEntry } from '../../../shared/journal-fold.js';
 
 export interface DecisionTarget {
   sampleId: string;
