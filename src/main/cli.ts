@@ -1,5 +1,6 @@
 // `unsure <command>`: the engine without a window.
 import { runServe, serveUsage } from './commands/serve.js';
+import { errorMessage } from '../shared/api.js';
 
 const HELP = `Unsure: review the samples a classifier should doubt, relabel them, retrain, export.
 
@@ -56,7 +57,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`unsure: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`unsure: ${errorMessage(err)}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,16 +1,14 @@
 // The only bridge between the sandboxed renderer and the main process: the typed API's
 // invoke and event stream, nothing else (no ipcRenderer, no Node).
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import type { ApiName, JobEvent, UnsureBridge } from '../shared/api.js';
+import type { ApiName, ApiReply, JobEvent, UnsureBridge } from '../shared/api.js';
 import { IPC_EVENT, IPC_INVOKE } from '../shared/ipc-channels.js';
 import { sheetQuery } from '../shared/media.js';
-
-type Reply = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
 
 const bridge: UnsureBridge = {
   mode: 'electron',
   async invoke(name: ApiName, params: unknown) {
-    const reply = (await ipcRenderer.invoke(IPC_INVOKE, name, params)) as Reply;
+    const reply = (await ipcRenderer.invoke(IPC_INVOKE, name, params)) as ApiReply;
     if (!reply.ok) throw new Error(reply.error.message);
     return reply.result as never;
   },

@@ -1,7 +1,7 @@
 // Long work (open, train, score, export) runs as one job at a time: a second request while
 // one runs is refused with a clear 'conflict' rather than queued behind it invisibly.
 import { randomUUID } from 'node:crypto';
-import { ApiError, type JobEvent, type ProgressEvent } from '../../shared/api.js';
+import { ApiError, errorMessage, type JobEvent, type ProgressEvent } from '../../shared/api.js';
 import type { EngineProgress } from '../engine/engine-client.js';
 
 type Task = ProgressEvent['task'];
@@ -56,6 +56,4 @@ export class JobRunner {
   }
 }
 
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+export { errorMessage };

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { ApiError, parseCall, type ApiHandlers, type JobEvent } from '../../shared/api.js';
+import { ApiError, errorReply, parseCall, type ApiHandlers, type ApiReply, type JobEvent } from '../../shared/api.js';
 import { parseSheetIds } from '../../shared/media.js';
 import { contentSecurityPolicy } from '../security/csp.js';
 import { staticFileFor } from '../security/path-guard.js';
@@ -61,14 +61,15 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 }
 
 function sendError(res: http.ServerResponse, err: unknown, what: string): void {
-  const e = err instanceof ApiError ? err : new ApiError('failed', err instanceof Error ? err.message : String(err));
+  const reply = errorReply(err);
+  const { code, message } = reply.error;
   // A 500 is a bug or a real failure on this side: say so where the operator looks.
-  if (e.code === 'failed') console.error(`unsure: ${what} failed: ${err instanceof Error ? err.stack : e.message}`);
+  if (code === 'failed') console.error(`unsure: ${what} failed: ${err instanceof Error ? err.stack : message}`);
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  sendJson(res, STATUS[e.code], { ok: false, error: { code: e.code, message: e.message } });
+  sendJson(res, STATUS[code], reply);
 }
 
 function decodePath(p: string): string {
@@ -177,7 +178,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
       if (call.name === 'getQueue' && result !== null && typeof result === 'object') {
         return sendEncoded(req, res, encodedQueue(result));
       }
-      sendJson(res, 200, { ok: true, result });
+      sendJson(res, 200, { ok: true, result } satisfies ApiReply);
       return;
     }
     if (p.startsWith('/media/sample/') && req.method === 'GET') {

@@ -1,18 +1,16 @@
 // Electron transport: the same handlers as the HTTP server, behind one ipcMain.handle.
 // Every message is validated by the shared schemas, and only the app's own frame may call.
 import { ipcMain, type WebContents } from 'electron';
-import { ApiError, parseCall, type ApiHandlers, type JobEvent } from '../../shared/api.js';
+import { ApiError, errorReply, parseCall, type ApiHandlers, type ApiReply, type JobEvent } from '../../shared/api.js';
 import { IPC_EVENT, IPC_INVOKE } from '../../shared/ipc-channels.js';
 import { isTrustedSender } from '../electron/policies.js';
-
-export type IpcReply = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
 
 export function bindIpc(
   handlers: ApiHandlers,
   onEvent: (l: (e: JobEvent) => void) => () => void,
   target: () => WebContents | null,
 ): () => void {
-  ipcMain.handle(IPC_INVOKE, async (event, name: unknown, params: unknown): Promise<IpcReply> => {
+  ipcMain.handle(IPC_INVOKE, async (event, name: unknown, params: unknown): Promise<ApiReply> => {
     try {
       if (!isTrustedSender(event.senderFrame?.url)) throw new ApiError('unauthorized', 'IPC from an untrusted frame');
       const call = parseCall(name, params);
@@ -20,9 +18,7 @@ export function bindIpc(
       return { ok: true, result: await handler(call.params) };
     } catch (err) {
       // Errors cross IPC as data: Electron would otherwise reduce them to a bare string.
-      const e =
-        err instanceof ApiError ? err : new ApiError('failed', err instanceof Error ? err.message : String(err));
-      return { ok: false, error: { code: e.code, message: e.message } };
+      return errorReply(err);
     }
   });
   const off = onEvent((e) => target()?.send(IPC_EVENT, e));

@@ -1,7 +1,8 @@
 // The renderer's only door to the main side. In Electron the preload supplies it; in a
 // browser the same interface is built over same-origin HTTP and Server-Sent Events, so
 // no component knows which transport is underneath.
-import type { ApiName, ApiParams, ApiResult, JobEvent, UnsureBridge } from '../../shared/api';
+import type { ApiName, ApiParams, ApiReply, ApiResult, JobEvent, UnsureBridge } from '../../shared/api';
+import { errorMessage } from '../../shared/api';
 import { sheetQuery } from '../../shared/media';
 
 /** Thrown when the main side cannot be reached at all (as opposed to answering with an error). */
@@ -92,9 +93,7 @@ function httpBridge(): RendererBridge {
           credentials: 'same-origin',
         });
       } catch (err) {
-        throw new ConnectionError(
-          `Cannot reach the Unsure server (${err instanceof Error ? err.message : String(err)})`,
-        );
+        throw new ConnectionError(`Cannot reach the Unsure server (${errorMessage(err)})`);
       }
       if (res.status === 401 || res.status === 403) {
         throw new ConnectionError(
@@ -107,9 +106,10 @@ function httpBridge(): RendererBridge {
       } catch {
         throw new Error(`${name}: the server answered ${res.status} ${res.statusText} without a JSON body`);
       }
-      const b = body as { ok?: boolean; result?: unknown; error?: { code?: string; message?: string } };
-      if (!res.ok || b.ok !== true) {
-        throw new Error(b.error?.message ?? `${name}: the server answered ${res.status} ${res.statusText}`);
+      const b = body as Partial<ApiReply<ApiResult<N>>>;
+      if (!res.ok || b.ok !== true || !('result' in b)) {
+        const message = b.ok === false ? b.error?.message : undefined;
+        throw new Error(message ?? `${name}: the server answered ${res.status} ${res.statusText}`);
       }
       return b.result as ApiResult<N>;
     },

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-node';
 import { DEFAULT_INPUT_LIMITS, IMAGE_SIZE, PIXELS_PER_IMAGE } from '../types.js';
 import { ImageHeaderError, pixelLimitProblem, readImageHeader, type ImageFormat } from './image-header.js';
+import { errorMessage } from '../../../shared/api.js';
 
 // Decodes image files of any size and colour type into 28x28 grey pixels with tfjs-node's
 // native decoders. Images are processed a batch at a time and read back with one
@@ -211,7 +212,7 @@ export function decodeBatchToGrey28(
 
 /** TensorFlow's messages carry C++ source locations; keep the human part. */
 function cleanTfMessage(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   const firstLine = message.split('\n')[0].trim();
   if (/TF_Status/i.test(firstLine)) return 'the decoder could not read it';
   return firstLine.replace(/^Invalid argument:\s*/i, '') || 'cannot be decoded';

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { Insights, ProjectInfo } from '../../../shared/api';
+import { errorMessage } from '../../../shared/api';
 import type { RendererBridge } from '../bridge';
 import { Dialog } from './Dialog';
 
@@ -15,9 +16,7 @@ export function InsightsDialog({
   const [data, setData] = useState<Insights | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    bridge
-      .invoke('getInsights', {})
-      .then(setData, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    bridge.invoke('getInsights', {}).then(setData, (e: unknown) => setError(errorMessage(e)));
   }, [bridge, project.modelVersion]);
   return (
     <Dialog title="Insights" onClose={onClose} wide>

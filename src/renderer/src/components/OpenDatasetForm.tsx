@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { RecentProject } from '../../../shared/api';
+import { errorMessage } from '../../../shared/api';
 import type { RendererBridge } from '../bridge';
 
 /** Opens a dataset by path (train and/or pool), the demo, or a recent project. */
@@ -27,7 +28,7 @@ export function OpenDatasetForm({
       await bridge.invoke('openDataset', spec);
       onStarted();
     } catch (err) {
-      onError(`Could not open the dataset: ${err instanceof Error ? err.message : String(err)}`);
+      onError(`Could not open the dataset: ${errorMessage(err)}`);
     } finally {
       setBusy(false);
     }

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import type { RendererBridge } from '../bridge';
+import { errorMessage } from '../../../shared/api';
 
 /**
  * A folder (or CSV manifest) dropped anywhere on the window opens as the labeled dataset.
@@ -26,9 +27,7 @@ export function useFolderDrop(bridge: RendererBridge, onOpened: () => void, onEr
       }
       bridge
         .invoke('openDataset', { train: path })
-        .then(onOpened, (err: unknown) =>
-          onError(`Could not open ${path}: ${err instanceof Error ? err.message : String(err)}`),
-        );
+        .then(onOpened, (err: unknown) => onError(`Could not open ${path}: ${errorMessage(err)}`));
     };
     window.addEventListener('dragover', over);
     window.addEventListener('drop', drop);

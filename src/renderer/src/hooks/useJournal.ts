@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { JournalEntry } from '../../../shared/api';
+import { errorMessage } from '../../../shared/api';
 import type { RendererBridge } from '../bridge';
 import { foldJournal, mergeJournals, type GivenLabels, type JournalFold } from '../../../shared/journal-fold';
 import type { JournalStore } from '../journal/store';
@@ -65,7 +66,7 @@ export function useJournal(
       },
       (err: unknown) => {
         onErrorRef.current(
-          `Could not read the project's journal from the main side (${msg(err)}); showing the decisions saved in this browser.`,
+          `Could not read the project's journal from the main side (${errorMessage(err)}); showing the decisions saved in this browser.`,
         );
         return NO_ENTRIES;
       },
@@ -86,7 +87,7 @@ export function useJournal(
     });
     syncRef.current = s;
     reload().catch((err: unknown) =>
-      onErrorRef.current(`Could not open the decision store in this browser: ${msg(err)}`),
+      onErrorRef.current(`Could not open the decision store in this browser: ${errorMessage(err)}`),
     );
     const offConn = bridge.onConnection((up) => {
       if (up) void reload();
@@ -130,8 +131,4 @@ export function useJournal(
     flush,
     reload,
   };
-}
-
-function msg(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { SampleDetail } from '../../../shared/api';
+import { errorMessage } from '../../../shared/api';
 import type { RendererBridge } from '../bridge';
 import { DetailCache } from '../samples/detail-cache';
 
@@ -32,7 +33,7 @@ export function useSample(
         if (live) setState({ key, detail: d, error: null });
       },
       (err: unknown) => {
-        if (live) setState({ key, detail: null, error: err instanceof Error ? err.message : String(err) });
+        if (live) setState({ key, detail: null, error: errorMessage(err) });
       },
     );
     return () => {

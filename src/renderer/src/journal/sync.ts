@@ -2,6 +2,7 @@
 // entry is already safe in IndexedDB before it gets here, so a failed push only delays:
 // it retries with exponential backoff, and at once when the connection comes back.
 import type { JournalEntry } from '../../../shared/api.js';
+import { errorMessage } from '../../../shared/api.js';
 
 export interface PendingStore {
   pending(projectId: string): Promise<JournalEntry[]>;
@@ -91,7 +92,7 @@ export class JournalSync {
     try {
       pending = await store.pending(projectId);
     } catch (err) {
-      this.set({ error: `Local store: ${message(err)}` });
+      this.set({ error: `Local store: ${errorMessage(err)}` });
       return;
     }
     this.set({ unsynced: pending.length, pushing: pending.length > 0, retryAt: null });
@@ -117,7 +118,7 @@ export class JournalSync {
         this.timer = null;
         void this.kick();
       }, delay);
-      this.set({ pushing: false, error: message(err), retryAt });
+      this.set({ pushing: false, error: errorMessage(err), retryAt });
     }
   }
 
@@ -130,8 +131,4 @@ export class JournalSync {
     this.state = { ...this.state, ...patch };
     if (!this.disposed) this.o.onState(this.state);
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
