@@ -1,7 +1,7 @@
-// The queue is the one large answer (about 3 MB of JSON for 100k samples) and it changes
-// only with its revision, yet every tab asks for it after every event. Encoding it per
-// request blocked the event loop for everyone; here it is encoded (and gzipped, off the
-// main thread) once per queue object, which the service replaces on every new revision.
+// The large answers (the samples of an opening, the queue of a revision) change only with
+// their openId or revision, yet every tab asks for them after events. Encoding them per
+// request blocked the event loop for everyone; here each is encoded (and gzipped, off the
+// main thread) once per result object, which the service replaces when it changes.
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 
