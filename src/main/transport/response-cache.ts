@@ -18,8 +18,9 @@ export function replyCache(): (result: object) => EncodedReply {
     let hit = cache.get(result);
     if (!hit) {
       const json = Buffer.from(`{"ok":true,"result":${JSON.stringify(result)}}`, 'utf8');
-      // Level 1: most of the size win for a fraction of the time.
-      const zipped = gzip(json, { level: 1 });
+      // Once per object and off the main thread, so the default level's extra time (tens of
+      // ms for a 100k queue) is paid once, while every request sends the ~10% fewer bytes.
+      const zipped = gzip(json, { level: 6 });
       zipped.catch(() => undefined);
       hit = { json, gzip: zipped };
       cache.set(result, hit);
