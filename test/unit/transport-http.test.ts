@@ -282,7 +282,7 @@ describe('browser-mode HTTP server', () => {
     const zipped = await call({ 'Accept-Encoding': 'gzip' });
     assert.equal(zipped.headers['content-encoding'], 'gzip');
     assert.deepEqual(JSON.parse(zlib.gunzipSync(zipped.body).toString()), { ok: true, result: queue });
-    for (const headers of [{}, { 'Accept-Encoding': 'gzip' }]) {
+    for (const headers of [{}, { 'Accept-Encoding': 'gzip' }] as Record<string, string>[]) {
       const r = await call(headers, 'getSamples');
       const text = r.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(r.body) : r.body;
       assert.deepEqual(JSON.parse(text.toString()), { ok: true, result: samples });
