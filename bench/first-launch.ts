@@ -112,7 +112,7 @@ async function oneRun(browser: Browser, home: string): Promise<Run> {
     let fullQueueSec = Number.NaN;
     for (const until = Date.now() + 300_000; Date.now() < until;) {
       const q = await callApi<Queue | null>(server, 'getQueue');
-      if (q && q.ids.length === total) {
+      if (q && q.order.length === total) {
         fullQueueSec = sec();
         break;
       }
@@ -127,7 +127,7 @@ async function oneRun(browser: Browser, home: string): Promise<Run> {
       statusSec,
       tileSec,
       fullQueueSec,
-      queueLength: firstQueue.ids.length,
+      queueLength: firstQueue.order.length,
       total,
       shipped: /using the shipped demo model/.test(server.output()),
       engineLog: server

@@ -3,14 +3,15 @@
 // each is in flight. Targets: 1,000 in < 1 s, 10,000 in < 5 s, getProject meanwhile < 1 s.
 // Run: node --import tsx bench/journal-append.ts [--dataset demo,100k]
 import { randomUUID } from 'node:crypto';
-import type { JournalEntry, ProjectInfo, Queue } from '../src/shared/api.js';
-import { callApi } from '../test/e2e/server.js';
+import type { JournalEntry, ProjectInfo } from '../src/shared/api.js';
+import type { QueueView } from '../src/renderer/src/queue/view.js';
+import { callApi, queueView } from '../test/e2e/server.js';
 import { formatTable, printMachine } from './machine.js';
 import { datasetArg, startBenchServer, timedCall } from './server-load.js';
 
 const SIZES = [1_000, 10_000];
 
-function entries(queue: Queue, labels: readonly string[], n: number, offset: number): JournalEntry[] {
+function entries(queue: QueueView, labels: readonly string[], n: number, offset: number): JournalEntry[] {
   const batchId = randomUUID();
   const at = new Date().toISOString();
   return Array.from({ length: n }, (_, k) => {
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     const server = await startBenchServer(dataset, log);
     try {
       const project = await callApi<ProjectInfo>(server, 'getProject');
-      const queue = (await callApi<Queue | null>(server, 'getQueue'))!;
+      const queue = (await queueView(server))!;
       let offset = 0;
       for (const n of SIZES) {
         const batch = entries(queue, project.labels, n, offset);

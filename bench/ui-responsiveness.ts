@@ -231,7 +231,8 @@ export async function runUiResponsiveness(write: (s: string) => void = out, opts
     }
     const queue = await callApi<Queue | null>(server, 'getQueue');
     if (!queue) throw new Error('the server has no queue');
-    if (queue.ids.length < 100_000) throw new Error(`the queue holds ${queue.ids.length} samples, fewer than 100,000`);
+    if (queue.order.length < 100_000)
+      throw new Error(`the queue holds ${queue.order.length} samples, fewer than 100,000`);
 
     browser = await launchChromium();
     write(`browser: Chromium ${browser.version()} (headless, --disable-gpu), viewport 1440x900\n`);
@@ -243,7 +244,7 @@ export async function runUiResponsiveness(write: (s: string) => void = out, opts
     // Thread time, not wall time: on a shared machine the main thread may wait for a CPU, and
     // that is not the app's work.
     await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-    write(`queue: ${queue.ids.length} samples on screen\n\n`);
+    write(`queue: ${queue.order.length} samples on screen\n\n`);
 
     // Start from the top of the queue, the grid focused as after a click.
     const first = page.getByRole('listbox', { name: 'Review queue' }).getByRole('option').first();
@@ -277,7 +278,7 @@ export async function runUiResponsiveness(write: (s: string) => void = out, opts
     const errors = app.errors.filter((e) => !/favicon/.test(e));
     if (errors.length > 0) write(`page errors during the run:\n  ${errors.join('\n  ')}\n\n`);
 
-    const r: UiResult = { samples: queue.ids.length, press, scroll };
+    const r: UiResult = { samples: queue.order.length, press, scroll };
     if (press) {
       write(
         formatTable([
@@ -313,7 +314,7 @@ export async function runUiResponsiveness(write: (s: string) => void = out, opts
     if (scroll.length > 0) {
       write(
         formatTable([
-          [`frame interval while scrolling ${queue.ids.length} tiles (ms)`, 'frames', 'mean', 'p95', 'max', 'target'],
+          [`frame interval while scrolling ${queue.order.length} tiles (ms)`, 'frames', 'mean', 'p95', 'max', 'target'],
           ...scroll.map((s) => [
             s.name,
             s.stats.n,

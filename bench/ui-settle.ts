@@ -64,14 +64,14 @@ export async function waitSettled(
     }
     if (fullAt === null) {
       const q = await callApi<Queue | null>(server, 'getQueue');
-      samples = q?.ids.length ?? 0;
+      samples = q?.order.length ?? 0;
       if (samples >= minSamples) fullAt = performance.now();
     }
     if (fullAt !== null) {
       const sec = (t: number) => (t - t0) / 1000;
       if (events.some(isLabelCheckEnd)) {
         const q = await callApi<Queue | null>(server, 'getQueue');
-        samples = q?.ids.length ?? 0;
+        samples = q?.order.length ?? 0;
         return { samples, fullQueueSec: sec(fullAt), labelCheckSec: sec(performance.now()) };
       }
       const checking = events.some((e) => 'jobId' in e && e.jobId === 'labelcheck');

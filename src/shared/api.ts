@@ -63,6 +63,11 @@ export const ProjectInfo = z.object({
   /** Revision of the queue the main side holds now (Queue.revision), null before the first ranking. */
   queueRevision: z.string().nullable(),
   /**
+   * Identifies this opening of the project (unique across launches); Samples for it never
+   * change, so the renderer fetches getSamples again only when this does. Null while none is open.
+   */
+  openId: z.string().nullable(),
+  /**
    * Problems with the project's own files the user should see (e.g. a torn line in the
    * decision journal, left by a crash and skipped). Absent from older main sides.
    */
@@ -71,23 +76,38 @@ export const ProjectInfo = z.object({
 export type ProjectInfo = z.infer<typeof ProjectInfo>;
 
 /**
- * The ranked queue, column-wise: 100,000 rows as parallel arrays are a few MB of JSON,
- * where an array of objects would be several times that. Row i of every array is one sample.
- * Rows are sorted by review_priority, most doubtful first.
+ * The samples of the open project, column-wise (row i of every array is sample i). They do
+ * not change while the project stays open, so the renderer fetches them once per openId;
+ * each queue revision then sends only its order and its per-revision columns.
  */
-export const Queue = z.object({
-  modelVersion: z.string(),
-  /** Changes whenever the queue is rebuilt (a new model, or new scores such as the label check's). */
-  revision: z.string(),
+export const Samples = z.object({
+  /** ProjectInfo.openId of the opening these samples belong to. */
+  openId: z.string(),
   ids: z.array(z.string()),
   /** Where the sample comes from: 0 = training set, 1 = review pool. */
   split: z.array(z.number().int()),
   /** Index into ProjectInfo.labels, or -1 when unlabeled. */
   given: z.array(z.number().int()),
+});
+export type Samples = z.infer<typeof Samples>;
+
+/**
+ * The ranked queue of one revision, column-wise and compact: the sample ids and static
+ * columns are in Samples, fetched once per opening; this carries what a re-ranking changes.
+ * Row r of every array is one queue row; rows are sorted by review priority, most doubtful first.
+ */
+export const Queue = z.object({
+  modelVersion: z.string(),
+  /** Changes whenever the queue is rebuilt (a new model, or new scores such as the label check's). */
+  revision: z.string(),
+  /** The opening whose Samples `order` indexes (ProjectInfo.openId). */
+  openId: z.string(),
+  /** Index into Samples (ids, split, given) of each row's sample. */
+  order: z.array(z.number().int().min(0)),
   /** Index into ProjectInfo.classes. */
   predicted: z.array(z.number().int()),
+  /** Probability of the predicted class, rounded to 3 decimals (it is shown as a percentage). */
   confidence: z.array(z.number()),
-  priority: z.array(z.number()),
   /** DoubtFlag bits. */
   flags: z.array(z.number().int()),
 });
@@ -244,6 +264,8 @@ export const Api = {
   getProject: { params: none, result: ProjectInfo },
   openDataset: { params: DatasetSpec.extend({ demo: z.boolean().optional() }).strict(), result: jobStarted },
   listRecent: { params: none, result: z.array(RecentProject) },
+  /** The open project's samples (ids and static columns), fixed for one ProjectInfo.openId. */
+  getSamples: { params: none, result: Samples.nullable() },
   getQueue: { params: none, result: Queue.nullable() },
   getSample: { params: z.object({ id: z.string().min(1).max(128) }).strict(), result: SampleDetail },
   /** Ids of the pool samples nearest to this one (for "select similar"). */

@@ -8,9 +8,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Api, type ApiName, type ProjectInfo, type Queue } from '../../src/shared/api.js';
+import { Api, type ApiName, type ProjectInfo } from '../../src/shared/api.js';
 import { makeDigitFixture } from './fixtures.js';
-import { callApi, startServer, waitReady, type StartedServer } from './server.js';
+import { callApi, queueView, startServer, waitReady, type StartedServer } from './server.js';
 
 /** mulberry32: a small seeded generator, so a failure replays exactly. */
 function rng(seed: number): () => number {
@@ -139,7 +139,7 @@ describe('API and route fuzz against the real server', () => {
     const data = makeDigitFixture(path.join(tmp, 'data'), { train: 200, poolDigits: 20, poolDistractors: 10 });
     server = await startServer({ train: data.train, pool: data.pool, home: path.join(tmp, 'home') });
     await waitReady(server);
-    sampleId = (await callApi<Queue>(server, 'getQueue')).ids[0]!;
+    sampleId = (await queueView(server))!.ids[0]!;
   });
   after(async () => {
     await server?.stop();

@@ -109,7 +109,7 @@ describe('errors are shown and decisions survive them', () => {
     await page.waitForTimeout(1000);
     const queueFetches: string[] = [];
     page.on('request', (r) => {
-      if (r.url().endsWith('/api/getQueue')) queueFetches.push(r.url());
+      if (/\/api\/get(Queue|Samples)$/.test(r.url())) queueFetches.push(r.url());
     });
     await page.getByRole('button', { name: 'Open dataset' }).first().click();
     const dialog = page.getByRole('dialog', { name: 'Open dataset' });
@@ -124,7 +124,7 @@ describe('errors are shown and decisions survive them', () => {
     // The open project and its decisions are still there.
     await showOnly(page, 'decided');
     assert.match(await tileName(page, offlineDecision), /decided 5$/);
-    assert.equal(queueFetches.length, 0, 'the unchanged queue (same revision) is not fetched again');
+    assert.equal(queueFetches.length, 0, 'the unchanged queue (same revision, same opening) is not fetched again');
   });
 
   test('a retrain that fails says why in its panel, and the previous model and the decisions stay', async () => {

@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { JournalEntry, ProjectInfo, Queue } from '../../src/shared/api.js';
+import type { JournalEntry, ProjectInfo } from '../../src/shared/api.js';
 import { MANIFEST_CSV, MANIFEST_JSONL } from '../../src/main/engine/export/export-dataset.js';
 import { makeDigitFixture, type DigitFixture } from './fixtures.js';
-import { callApi, startServer, waitReady } from './server.js';
+import { callApi, queueView, startServer, waitReady } from './server.js';
 
 describe('the server killed mid-work', () => {
   let tmp: string;
@@ -29,7 +29,7 @@ describe('the server killed mid-work', () => {
     let server = await start();
     await waitReady(server);
     const project = await callApi<ProjectInfo>(server, 'getProject');
-    const queue = (await callApi<Queue>(server, 'getQueue'))!;
+    const queue = (await queueView(server))!;
     const acked = new Set<string>();
     let failed = 0;
     const batch = (): JournalEntry[] => {

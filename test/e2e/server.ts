@@ -3,6 +3,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Queue, Samples } from '../../src/shared/api.js';
+import { joinQueue, type QueueView } from '../../src/renderer/src/queue/view.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -85,6 +87,27 @@ export async function callApi<T>(server: StartedServer, name: string, params: un
   return body.result as T;
 }
 
+const samplesOf = new WeakMap<StartedServer, Samples>();
+
+/**
+ * The current queue as the renderer sees it (src/renderer/src/queue/view.ts): the compact
+ * ranking joined with the opening's samples, which are fetched once per openId.
+ */
+export async function queueView(server: StartedServer): Promise<QueueView | null> {
+  for (let tries = 0; ; tries++) {
+    const q = await callApi<Queue | null>(server, 'getQueue');
+    if (!q) return null;
+    let s = samplesOf.get(server);
+    if (s?.openId !== q.openId) {
+      s = (await callApi<Samples | null>(server, 'getSamples')) ?? undefined;
+      if (s) samplesOf.set(server, s);
+    }
+    if (s?.openId === q.openId) return joinQueue(s, q);
+    // A new opening landed between the two calls: ask again.
+    if (tries >= 5) throw new Error(`getSamples never matched the queue's opening ${q.openId}`);
+  }
+}
+
 /** Polls getProject until the status is 'ready' (or fails on 'error'). */
 export async function waitReady(server: StartedServer, timeoutMs = 300_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -107,7 +130,7 @@ export async function waitSettled(server: StartedServer, timeoutMs = 300_000): P
   await waitReady(server, timeoutMs);
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const q = await callApi<{ ids: string[]; split: number[] } | null>(server, 'getQueue');
+    const q = await queueView(server);
     // A few training rows, not just the first: the first may be one a reviewer relabeled.
     const rows = q ? q.split.flatMap((s, row) => (s === 0 ? [row] : [])).slice(0, 5) : [];
     for (const row of rows) {

@@ -2,8 +2,9 @@
 // reader) does, by role and accessible name, plus the tile's data-id to relate what is on
 // screen to what the API says.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { JournalEntry, Queue } from '../../src/shared/api.js';
-import { callApi, type StartedServer } from './server.js';
+import type { JournalEntry } from '../../src/shared/api.js';
+import type { QueueView } from '../../src/renderer/src/queue/view.js';
+import { callApi, queueView, type StartedServer } from './server.js';
 
 export const QUEUE_TIMEOUT = 300_000;
 
@@ -46,7 +47,7 @@ export async function shownTiles(page: Page): Promise<{ pos: number; id: string 
 }
 
 /** True when every rendered tile sits where the queue puts it (with no filter on). */
-export async function gridMatchesQueue(page: Page, q: Queue): Promise<boolean> {
+export async function gridMatchesQueue(page: Page, q: QueueView): Promise<boolean> {
   const tiles = await shownTiles(page);
   return tiles.length > 0 && tiles.every((t) => q.ids[t.pos] === t.id);
 }
@@ -105,8 +106,11 @@ export function journal(server: StartedServer): Promise<JournalEntry[]> {
   return callApi<JournalEntry[]>(server, 'getJournal');
 }
 
-export function queue(server: StartedServer): Promise<Queue> {
-  return callApi<Queue>(server, 'getQueue');
+/** The current queue joined with its samples, as the renderer shows it. */
+export async function queue(server: StartedServer): Promise<QueueView> {
+  const q = await queueView(server);
+  if (!q) throw new Error('the server has no queue yet');
+  return q;
 }
 
 /** Waits until the main side's journal has a decision on `sampleId` with this label (null: any). */

@@ -10,13 +10,14 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createEngine } from '../../src/main/engine/worker/engine-client-impl.js';
 import { UnsureService } from '../../src/main/service/service.js';
-import type { JobEvent, Queue } from '../../src/shared/api.js';
+import type { JobEvent } from '../../src/shared/api.js';
+import { joinQueue, type QueueView } from '../../src/renderer/src/queue/view.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'unsure-service-two-phase-'));
 
 const NT = 700;
 const NP = 100;
-const queues: Queue[] = [];
+const queues: QueueView[] = [];
 let service: UnsureService;
 let savedHome: string | undefined;
 
@@ -30,7 +31,9 @@ before(async () => {
     service.onEvent((e: JobEvent) => {
       if (e.type === 'project' && e.project.status === 'ready') {
         // Snapshot what a UI refetching on this event would get.
-        void service.handlers.getQueue({}).then((q) => q && queues.push(q));
+        void Promise.all([service.handlers.getSamples({}), service.handlers.getQueue({})]).then(
+          ([s, q]) => s && q && queues.push(joinQueue(s, q)),
+        );
       }
       if (e.type === 'project' && e.project.status === 'error') reject(new Error(e.project.statusMessage ?? 'error'));
       if (e.type === 'done' && e.task === 'labelcheck') resolve();
@@ -50,13 +53,22 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-test('the first queue holds the pool and the held-out samples, ranked', () => {
+test('the first queue holds the pool and the held-out samples', () => {
   assert.ok(queues.length >= 2, `${queues.length} ready queues`);
   const first = queues[0]!;
   assert.ok(first.ids.length < NT + NP, `first queue has ${first.ids.length} of ${NT + NP} samples`);
   assert.equal(first.split.filter((s) => s === 1).length, NP, 'every pool sample is in it');
   assert.ok(first.split.filter((s) => s === 0).length > 0, 'the held-out samples are in it');
-  for (let r = 1; r < first.priority.length; r++) assert.ok(first.priority[r - 1]! >= first.priority[r]!);
+});
+
+test('the queue is ranked by the priority the details show, most doubtful first', async () => {
+  // The queue sends only the order; the full-precision priority is in each detail.
+  const current = (await service.handlers.getQueue({}))!;
+  const view = joinQueue((await service.handlers.getSamples({}))!, current);
+  const priority = await Promise.all(
+    view.ids.slice(0, 30).map(async (id) => (await service.handlers.getSample({ id })).scores.reviewPriority),
+  );
+  for (let r = 1; r < priority.length; r++) assert.ok(priority[r - 1]! >= priority[r]!, `row ${r}`);
 });
 
 test('the training samples join with the next ready, the first ones keeping their order', () => {

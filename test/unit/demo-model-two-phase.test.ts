@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { EngineCore } from '../../src/main/engine/worker/engine-core.js';
 import type { OpenResult, ScoreTable } from '../../src/main/engine/engine-client.js';
-import { buildQueue } from '../../src/main/service/service.js';
+import { buildQueue } from '../../src/main/service/queue.js';
 import { tempDir } from './model-fixtures.js';
 import { writeMnistSlice } from './mnist-slices.js';
 
@@ -64,11 +64,12 @@ test('the first pass ranks the pool and the held-out reference, and leaves the t
 });
 
 test('the queue of a first pass holds the scored samples, most doubtful first', () => {
-  const q = buildQueue(first, opened, 'r1');
-  assert.equal(q.ids.length, NP + first.heldOutIndices.length);
-  for (let r = 1; r < q.priority.length; r++) assert.ok(q.priority[r - 1]! >= q.priority[r]!);
-  assert.ok(q.priority.every((p) => Number.isFinite(p)));
-  assert.equal(q.split.filter((s) => s === 1).length, NP);
+  const q = buildQueue(first, opened.samples.length, 'o1', 'r1');
+  assert.equal(q.order.length, NP + first.heldOutIndices.length);
+  const priority = q.order.map((i) => first.reviewPriority[i]!);
+  for (let r = 1; r < priority.length; r++) assert.ok(priority[r - 1]! >= priority[r]!);
+  assert.ok(priority.every((p) => Number.isFinite(p)));
+  assert.equal(q.order.filter((i) => opened.samples[i]!.split === 'pool').length, NP);
 });
 
 test('"similar" works before the training samples are scored', async () => {
@@ -97,7 +98,7 @@ test('the second pass completes every row and keeps the first pass values exactl
   for (let i = 0; i < NT; i++) {
     for (let j = 0; j < full.k; j++) assert.notEqual(full.neighbours[i * full.k + j], i);
   }
-  assert.equal(buildQueue(full, opened, 'r2').ids.length, NT + NP);
+  assert.equal(buildQueue(full, opened.samples.length, 'o1', 'r2').order.length, NT + NP);
 });
 
 test('a full pass from scratch gives the same table as the two passes', async () => {

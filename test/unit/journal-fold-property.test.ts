@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { OTHER_LABEL, type JournalEntry, type Queue } from '../../src/shared/api.js';
+import { OTHER_LABEL, type JournalEntry, type Queue, type Samples } from '../../src/shared/api.js';
 import {
   entryProblem,
   finalLabels,
@@ -20,6 +20,8 @@ import {
 } from '../../src/shared/journal-fold.js';
 import { decisionEntries, undoEntry, type Decision } from '../../src/renderer/src/journal/decide.js';
 import { givenLabelsOfQueue } from '../../src/renderer/src/journal/given-labels.js';
+import { joinQueue } from '../../src/renderer/src/queue/view.js';
+import { mulberry32 } from '../../src/main/engine/datasets/random.js';
 import { openJournal } from '../../src/main/engine/review/journal.js';
 import { exportDataset, MANIFEST_JSONL } from '../../src/main/engine/export/export-dataset.js';
 import type { EngineSample } from '../../src/main/engine/engine-client.js';
@@ -39,30 +41,24 @@ const samples: EngineSample[] = [
 ];
 const predicted = [1, 1, 0, 2, 0, 2];
 const projectLabels = [...classes, OTHER_LABEL];
-// The queue the renderer holds, built as the service's buildQueue does (given: index into labels).
-const queue: Queue = {
-  modelVersion: 'm',
-  revision: 'r',
+// The queue the renderer holds: the wire's samples and ranking (as the service builds them,
+// given: index into labels), joined by the renderer's own joinQueue.
+const wireSamples: Samples = {
+  openId: 'o',
   ids: samples.map((s) => s.id),
   split: samples.map((s) => (s.split === 'train' ? 0 : 1)),
   given: samples.map((s) => (s.label === null ? -1 : projectLabels.indexOf(s.label))),
+};
+const ranking: Queue = {
+  modelVersion: 'm',
+  revision: 'r',
+  openId: 'o',
+  order: samples.map((_, i) => i),
   predicted,
   confidence: samples.map(() => 0.5),
-  priority: samples.map(() => 1),
   flags: samples.map(() => 0),
 };
-
-/** mulberry32: a small seeded generator, so a failing seed can be rerun. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const queue = joinQueue(wireSamples, ranking);
 
 interface Journals {
   /** What each client wrote (its IndexedDB), in its own order. */
@@ -72,7 +68,7 @@ interface Journals {
 }
 
 function randomJournals(seed: number): Journals {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   let ids = 0;
   const newId = () => `s${seed}-${String(ids++).padStart(5, '0')}-${Math.floor(r() * 1e6)}`;
@@ -210,7 +206,7 @@ describe('one fold: tile, training and export agree', () => {
       // Each client after a full sync, and before syncing the other's entries is not compared:
       // the tiles must agree once both have the same entries.
       for (const local of clients) assert.deepEqual(tileLabels(local, file), train, `${where}: tile vs training`);
-      const shuffledFile = shuffled(file, rng(seed * 7919));
+      const shuffledFile = shuffled(file, mulberry32(seed * 7919));
       assert.deepEqual(
         finalLabels(samples, foldJournal(shuffledFile, givenLabelsOf(samples))),
         train,

@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { DoubtFlag } from '../../src/shared/api.js';
 import type { OpenResult, ScoreTable } from '../../src/main/engine/engine-client.js';
 import { buildInsights } from '../../src/main/service/insights.js';
-import { buildQueue } from '../../src/main/service/service.js';
+import { buildQueue, buildSamples } from '../../src/main/service/queue.js';
+import { joinQueue } from '../../src/renderer/src/queue/view.js';
 import { verdicts } from '../../src/main/service/verdicts.js';
 
 const f32 = (xs: number[]) => Float32Array.from(xs);
@@ -44,12 +45,47 @@ function table(): { t: ScoreTable; data: OpenResult } {
 describe('the review queue', () => {
   test('is ordered by review priority, most doubtful first, with columns aligned', () => {
     const { t, data } = table();
-    const q = buildQueue(t, data, 'r1');
-    assert.deepEqual(q.ids, ['c', 'd', 'b', 'a']);
-    assert.deepEqual(q.split, [1, 1, 0, 0]);
-    assert.deepEqual(q.given, [-1, 1, 1, 0]);
+    const q = buildQueue(t, data.samples.length, 'o1', 'r1');
+    assert.deepEqual(q.order, [2, 3, 1, 0]);
     assert.deepEqual(q.predicted, [0, 0, 1, 0]);
     assert.deepEqual(q.flags, [DoubtFlag.ood, DoubtFlag.labelIssue | DoubtFlag.lowConfidence, 0, 0]);
+    assert.equal(q.openId, 'o1');
+    assert.equal(q.revision, 'r1');
+    // The renderer's view joins the samples' static columns back in, row by row.
+    const v = joinQueue(buildSamples(data, 'o1'), q);
+    assert.deepEqual(v.ids, ['c', 'd', 'b', 'a']);
+    assert.deepEqual(v.split, [1, 1, 0, 0]);
+    assert.deepEqual(v.given, [-1, 1, 1, 0]);
+    assert.deepEqual(v.flags, q.flags);
+  });
+
+  test('sends the samples once, in dataset order, and confidences to 3 decimals', () => {
+    const { t, data } = table();
+    const s = buildSamples(data, 'o1');
+    assert.deepEqual(s, { openId: 'o1', ids: ['a', 'b', 'c', 'd'], split: [0, 0, 1, 1], given: [0, 1, -1, 1] });
+    const q = buildQueue(t, data.samples.length, 'o1', 'r1');
+    assert.deepEqual(
+      q.confidence,
+      q.order.map((i) => Math.round(t.confidence[i]! * 1000) / 1000),
+    );
+    assert.ok(q.confidence.every((c) => Math.abs(c * 1000 - Math.round(c * 1000)) < 1e-9));
+  });
+
+  test('a queue is refused with samples of another opening, or indices past them', () => {
+    const { t, data } = table();
+    const q = buildQueue(t, data.samples.length, 'o2', 'r1');
+    assert.throws(() => joinQueue(buildSamples(data, 'o1'), q), /queue is for opening o2, the samples for o1/);
+    const short = { ...buildSamples(data, 'o2'), ids: ['a'] };
+    assert.throws(() => joinQueue(short, q), /queue row 0 names sample 2, but the project has 1/);
+  });
+
+  test('leaves out the rows a first pass has not scored yet', () => {
+    const { t, data } = table();
+    const q = buildQueue({ ...t, scored: Uint8Array.from([1, 0, 1, 0]) }, data.samples.length, 'o1', 'r1');
+    assert.deepEqual(q.order, [2, 0]);
+    assert.equal(q.predicted.length, 2);
+    assert.equal(q.confidence.length, 2);
+    assert.equal(q.flags.length, 2);
   });
 });
 

@@ -38,7 +38,8 @@ describe('browser-mode HTTP server', () => {
   fs.writeFileSync(path.join(os.tmpdir(), 'unsure-outside.txt'), 'secret');
   fs.mkdirSync(path.join(dir, 'assets', 'sub'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'assets', 'app.js'), 'console.log(1)');
-  const queue = { revision: 'r1', ids: ['a', 'b'] };
+  const queue = { revision: 'r1', openId: 'o1', order: [1, 0] };
+  const samples = { openId: 'o1', ids: ['a', 'b'], split: [0, 1], given: [0, -1] };
   let queueCalls = 0;
 
   before(async () => {
@@ -48,6 +49,7 @@ describe('browser-mode HTTP server', () => {
         queueCalls++;
         return queue;
       },
+      getSamples: async () => samples,
       getProject: async () => {
         throw new Error('a bug in a handler');
       },
@@ -255,15 +257,15 @@ describe('browser-mode HTTP server', () => {
     assert.equal(own.status, 200);
   });
 
-  test('the queue is encoded once per queue object and served gzipped on request', async () => {
-    const call = (headers: Record<string, string>) =>
+  test('the queue and the samples are encoded once per object and served gzipped on request', async () => {
+    const call = (headers: Record<string, string>, name = 'getQueue') =>
       new Promise<{ body: Buffer; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
         const req = http.request(
           {
             host: '127.0.0.1',
             port: server.port,
             method: 'POST',
-            path: '/api/getQueue',
+            path: `/api/${name}`,
             headers: { ...auth(), 'Content-Type': 'application/json', ...headers },
           },
           (res) => {
@@ -280,6 +282,11 @@ describe('browser-mode HTTP server', () => {
     const zipped = await call({ 'Accept-Encoding': 'gzip' });
     assert.equal(zipped.headers['content-encoding'], 'gzip');
     assert.deepEqual(JSON.parse(zlib.gunzipSync(zipped.body).toString()), { ok: true, result: queue });
+    for (const headers of [{}, { 'Accept-Encoding': 'gzip' }] as Record<string, string>[]) {
+      const r = await call(headers, 'getSamples');
+      const text = r.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(r.body) : r.body;
+      assert.deepEqual(JSON.parse(text.toString()), { ok: true, result: samples });
+    }
     // The handler still runs every time (it decides which queue is current).
     assert.ok(queueCalls >= 2);
   });

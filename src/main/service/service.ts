@@ -13,6 +13,7 @@ import {
   type JobEvent,
   type ProjectInfo,
   type Queue,
+  type Samples,
   type RetrainSummary,
   type SampleDetail,
 } from '../../shared/api.js';
@@ -29,6 +30,7 @@ import { buildInsights } from './insights.js';
 import { errorMessage, JobRunner, type JobContext } from './jobs.js';
 import { percentileOf } from '../engine/scores/thresholds.js';
 import { verdicts } from './verdicts.js';
+import { buildQueue, buildSamples } from './queue.js';
 
 export interface ServiceOptions {
   engine: EngineClient;
@@ -45,6 +47,8 @@ interface OpenProject {
   index: Map<string, number>;
   train: TrainResult | null;
   table: ScoreTable | null;
+  /** The samples as getSamples sends them; fixed for this opening (samples.openId). */
+  samples: Samples;
   queue: Queue | null;
   /** Sample counts by split: the samples never change while the project is open. */
   counts: { train: number; pool: number };
@@ -67,13 +71,15 @@ export class UnsureService {
   /** Queue revisions are unique across launches: a renderer that outlives a restart must refetch. */
   private readonly launchId = randomUUID().slice(0, 8);
   private queueBuilds = 0;
+  private opens = 0;
 
   constructor(private readonly opts: ServiceOptions) {}
 
   /** A new score table re-ranks the queue; the new revision tells the renderer to fetch it. */
   private setTable(p: OpenProject, table: ScoreTable): void {
     p.table = table;
-    p.queue = buildQueue(table, p.data, `${this.launchId}-${++this.queueBuilds}`);
+    const revision = `${this.launchId}-${++this.queueBuilds}`;
+    p.queue = buildQueue(table, p.data.samples.length, p.samples.openId, revision);
   }
 
   /** Opens the initial dataset (or the demo) in the background. */
@@ -137,6 +143,7 @@ export class UnsureService {
       backend: this.backendInfo ?? { backend: 'unknown', libtensorflow: 'unknown', tfjsNode: 'unknown' },
       heldOutAccuracy: p?.train?.heldOutAccuracy ?? null,
       queueRevision: p?.queue?.revision ?? null,
+      openId: p?.samples.openId ?? null,
       warnings: p?.warnings.slice() ?? [],
     };
   }
@@ -226,6 +233,7 @@ export class UnsureService {
     getProject: async () => this.projectInfo(),
     openDataset: async (params) => ({ jobId: await this.openDataset(params) }),
     listRecent: async () => listRecent(),
+    getSamples: async () => this.project?.samples ?? null,
     getQueue: async () => this.project?.queue ?? null,
     getSample: async ({ id }) => this.sampleDetail(id),
     similar: async ({ id, k }) => {
@@ -324,6 +332,7 @@ export class UnsureService {
           journal,
           data,
           index: new Map(data.samples.map((s, i) => [s.id, i])),
+          samples: buildSamples(data, `${this.launchId}-open${++this.opens}`),
           train: null,
           table: null,
           queue: null,
@@ -522,35 +531,6 @@ export class UnsureService {
   }
 }
 
-/**
- * The queue: every scored sample, most doubtful first. After a first pass (t.scored) that is
- * the pool and the held-out samples; the training samples join when their scores are in.
- */
-export function buildQueue(t: ScoreTable, data: OpenResult, revision: string): Queue {
-  const n = data.samples.length;
-  const labels = [...data.classes, OTHER_LABEL];
-  const labelIndex = new Map(labels.map((l, i) => [l, i]));
-  const scored = t.scored;
-  const rows: number[] = [];
-  for (let i = 0; i < n; i++) if (!scored || scored[i]) rows.push(i);
-  const order = rows.sort((a, b) => t.reviewPriority[b]! - t.reviewPriority[a]!);
-  return {
-    modelVersion: t.modelVersion,
-    revision,
-    ids: order.map((i) => data.samples[i]!.id),
-    split: order.map((i) => (data.samples[i]!.split === 'train' ? 0 : 1)),
-    given: order.map((i) => {
-      const l = data.samples[i]!.label;
-      return l === null ? -1 : (labelIndex.get(l) ?? -1);
-    }),
-    predicted: order.map((i) => t.predicted[i]!),
-    confidence: order.map((i) => round4(t.confidence[i]!)),
-    priority: order.map((i) => round4(t.reviewPriority[i]!)),
-    flags: order.map((i) => t.flags[i]!),
-  };
-}
-
-const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 /** Held-out percentile; 0 where there is no reference (the contract's numbers are never NaN). */
 const pct = (ref: Float32Array, x: number) => percentileOf(ref, x) || 0;
 

@@ -108,7 +108,9 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
   const token = opts.token ?? randomBytes(24).toString('base64url');
   let port = 0;
   const streams = eventStreams(opts.onEvent);
-  const encodedQueue = replyCache();
+  // The two large answers, each the same object until it changes (see response-cache.ts).
+  const encoded = replyCache();
+  const cachedCalls: ReadonlySet<string> = new Set(['getQueue', 'getSamples']);
 
   // No request may end the process: everything a request does runs inside this try, and
   // every async path ends in sendError.
@@ -175,8 +177,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
       const call = parseCall(p.slice('/api/'.length), await readBody(req));
       const handler = opts.handlers[call.name] as (params: unknown) => Promise<unknown>;
       const result = await handler(call.params);
-      if (call.name === 'getQueue' && result !== null && typeof result === 'object') {
-        return sendEncoded(req, res, encodedQueue(result));
+      if (cachedCalls.has(call.name) && result !== null && typeof result === 'object') {
+        return sendEncoded(req, res, encoded(result));
       }
       sendJson(res, 200, { ok: true, result } satisfies ApiReply);
       return;

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { ProjectInfo, Queue } from '../../../shared/api';
+import type { ProjectInfo } from '../../../shared/api';
 import type { JournalFold } from '../../../shared/journal-fold';
+import type { QueueView } from '../queue/view';
 import { scrollToReveal, visibleRange } from '../grid/windowing';
 import { Tile } from './Tile';
 import { SHEET_MAX } from '../../../shared/media';
@@ -16,7 +17,7 @@ const FAST_PX_PER_MS = 12;
 const SETTLE_MS = 120;
 
 export interface QueueGridProps {
-  queue: Queue;
+  queue: QueueView;
   project: ProjectInfo;
   rows: Int32Array;
   fold: JournalFold;

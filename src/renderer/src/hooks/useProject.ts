@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { ProgressEvent, ProjectInfo, Queue } from '../../../shared/api';
+import type { ProgressEvent, ProjectInfo, Samples } from '../../../shared/api';
 import type { RendererBridge } from '../bridge';
 import { applyJobEvent, type Jobs } from '../jobs/jobs';
 import { useLatest } from './useLatest';
+import { joinQueue, type QueueView } from '../queue/view';
 
 export interface ProjectState {
   project: ProjectInfo | null;
-  queue: Queue | null;
+  queue: QueueView | null;
   /** Latest progress of opening, training or scoring: what the loading screen shows. */
   progress: ProgressEvent | null;
   jobs: Jobs;
@@ -18,7 +19,7 @@ export interface ProjectState {
 /** Follows the project, its queue and its jobs, refetching whenever the main side says the project changed. */
 export function useProject(bridge: RendererBridge, onError: (msg: string) => void): ProjectState {
   const [project, setProject] = useState<ProjectInfo | null>(null);
-  const [queue, setQueue] = useState<Queue | null>(null);
+  const [queue, setQueue] = useState<QueueView | null>(null);
   const [progress, setProgress] = useState<ProgressEvent | null>(null);
   const [jobs, setJobs] = useState<Jobs>(new Map());
   const [connected, setConnected] = useState(true);
@@ -26,6 +27,8 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
   /** Revision of the queue fetched last (or being fetched): a project whose queueRevision differs needs a fetch. */
   const queueRevision = useRef<string | null>(null);
   const projectIdRef = useRef<string | null>(null);
+  /** The samples of the current opening: fetched once per ProjectInfo.openId, reused by every revision. */
+  const samples = useRef<Samples | null>(null);
   const onErrorRef = useLatest(onError);
 
   const fetchSeq = useRef(0);
@@ -35,8 +38,18 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
     try {
       const q = await bridge.invoke('getQueue', {});
       if (seq !== fetchSeq.current) return;
+      if (q && samples.current?.openId !== q.openId) {
+        const s = await bridge.invoke('getSamples', {});
+        if (seq !== fetchSeq.current) return;
+        if (s?.openId !== q.openId) {
+          // Another dataset opened between the two calls: its project event fetches again.
+          queueRevision.current = null;
+          return;
+        }
+        samples.current = s;
+      }
       queueRevision.current = q?.revision ?? null;
-      setQueue(q);
+      setQueue(q && samples.current ? joinQueue(samples.current, q) : null);
     } catch (err) {
       queueRevision.current = null;
       onErrorRef.current(`Could not load the review queue: ${msg(err)}`);
@@ -44,8 +57,9 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
   }, [bridge, onErrorRef]);
 
   /**
-   * The queue is a few MB at 100,000 samples: fetched only when the main side has a new
-   * revision (a new model, or the label check's re-ranking), not on every status change.
+   * The queue is fetched only when the main side has a new revision (a new model, or the
+   * label check's re-ranking), not on every status change; the samples (ids and static
+   * columns, most of the bytes) only when a new opening (openId) comes with it.
    */
   const followProject = useCallback(
     (p: ProjectInfo) => {
@@ -54,6 +68,7 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
         queueRevision.current = null;
         setQueue(null);
       }
+      if (samples.current && samples.current.openId !== p.openId) samples.current = null;
       setProject(p);
       if (p.queueRevision !== null && p.queueRevision !== queueRevision.current) {
         queueRevision.current = p.queueRevision;

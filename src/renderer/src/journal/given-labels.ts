@@ -1,9 +1,12 @@
 // The given labels the renderer knows (the queue's rows), for the shared fold: keep yields
 // the given label, so the tile shows what training and export use.
-import type { Queue } from '../../../shared/api.js';
+import type { QueueView } from '../queue/view.js';
 import type { GivenLabels } from '../../../shared/journal-fold.js';
 
-export function givenLabelsOfQueue(queue: Queue | null, labels: readonly string[]): GivenLabels {
+export function givenLabelsOfQueue(
+  queue: Pick<QueueView, 'ids' | 'given'> | null,
+  labels: readonly string[],
+): GivenLabels {
   const given = new Map<string, string | null>();
   if (!queue) return given;
   queue.ids.forEach((id, row) => {

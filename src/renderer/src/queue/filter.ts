@@ -1,6 +1,7 @@
 // Filters over the column-wise queue. Rows stay in review-priority order (the queue
 // arrives sorted), so a filter is just the subsequence of row numbers that pass.
-import { DoubtFlag, type DoubtKind, type Queue } from '../../../shared/api.js';
+import { DoubtFlag, type DoubtKind } from '../../../shared/api.js';
+import type { QueueView } from './view.js';
 
 export type DoubtTab = 'all' | DoubtKind;
 export type DecisionFilter = 'all' | 'toReview' | 'decided';
@@ -25,7 +26,7 @@ export function passesDoubt(flags: number, tab: DoubtTab): boolean {
 
 /** Row numbers of the queue that pass the filter, in queue order. `decided[row]` is 1 for decided rows. */
 export function filterRows(
-  q: Pick<Queue, 'flags' | 'predicted' | 'given'>,
+  q: Pick<QueueView, 'flags' | 'predicted' | 'given'>,
   decided: Uint8Array,
   f: QueueFilter,
 ): Int32Array {

@@ -1,0 +1,39 @@
+// What the review queue sends, in two parts: the samples (ids and static columns), built
+// once per opening, and each revision's ranking. The ids are random hex, so they were most
+// of a queue's bytes even gzipped; a re-ranking now sends only indices and small columns.
+import { OTHER_LABEL, type Queue, type Samples } from '../../shared/api.js';
+import type { OpenResult, ScoreTable } from '../engine/engine-client.js';
+
+/** The opened dataset's samples, in its own order: what Queue.order indexes. */
+export function buildSamples(data: OpenResult, openId: string): Samples {
+  const labels = [...data.classes, OTHER_LABEL];
+  const labelIndex = new Map(labels.map((l, i) => [l, i]));
+  return {
+    openId,
+    ids: data.samples.map((s) => s.id),
+    split: data.samples.map((s) => (s.split === 'train' ? 0 : 1)),
+    given: data.samples.map((s) => (s.label === null ? -1 : (labelIndex.get(s.label) ?? -1))),
+  };
+}
+
+/**
+ * The queue: every scored sample, most doubtful first. After a first pass (t.scored) that is
+ * the pool and the held-out samples; the training samples join when their scores are in.
+ */
+export function buildQueue(t: ScoreTable, n: number, openId: string, revision: string): Queue {
+  const scored = t.scored;
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) if (!scored || scored[i]) rows.push(i);
+  const order = rows.sort((a, b) => t.reviewPriority[b]! - t.reviewPriority[a]!);
+  return {
+    modelVersion: t.modelVersion,
+    revision,
+    openId,
+    order,
+    predicted: order.map((i) => t.predicted[i]!),
+    confidence: order.map((i) => round3(t.confidence[i]!)),
+    flags: order.map((i) => t.flags[i]!),
+  };
+}
+
+const round3 = (x: number) => Math.round(x * 1e3) / 1e3;

@@ -1,0 +1,47 @@
+// The queue as the components read it: the main side sends the samples once per opening
+// and a compact ranking per revision (src/shared/api.ts); this joins them back into one
+// row-wise set of columns, so the grid, the filters and decisions index rows only.
+import type { Queue, Samples } from '../../../shared/api.js';
+
+export interface QueueView {
+  modelVersion: string;
+  revision: string;
+  /** Row r of every column is queue row r, most doubtful first. */
+  ids: string[];
+  /** 0 = training set, 1 = review pool. */
+  split: number[];
+  /** Index into ProjectInfo.labels, or -1 when unlabeled. */
+  given: number[];
+  /** Index into ProjectInfo.classes. */
+  predicted: number[];
+  confidence: number[];
+  /** DoubtFlag bits. */
+  flags: number[];
+}
+
+/** Joins a revision's ranking with its opening's samples; throws if they do not belong together. */
+export function joinQueue(samples: Samples, queue: Queue): QueueView {
+  if (samples.openId !== queue.openId) {
+    throw new Error(`the queue is for opening ${queue.openId}, the samples for ${samples.openId}`);
+  }
+  const n = samples.ids.length;
+  const ids = new Array<string>(queue.order.length);
+  const split = new Array<number>(queue.order.length);
+  const given = new Array<number>(queue.order.length);
+  queue.order.forEach((i, r) => {
+    if (i >= n) throw new Error(`queue row ${r} names sample ${i}, but the project has ${n}`);
+    ids[r] = samples.ids[i]!;
+    split[r] = samples.split[i]!;
+    given[r] = samples.given[i]!;
+  });
+  return {
+    modelVersion: queue.modelVersion,
+    revision: queue.revision,
+    ids,
+    split,
+    given,
+    predicted: queue.predicted,
+    confidence: queue.confidence,
+    flags: queue.flags,
+  };
+}
