@@ -55,5 +55,3 @@ export class JobRunner {
     return true;
   }
 }
-
-export { errorMessage };

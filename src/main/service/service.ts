@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   ApiError,
+  errorMessage,
   OTHER_LABEL,
   type ApiHandlers,
   type DatasetSpec,
@@ -27,7 +28,7 @@ import { encodeGreyPng } from '../engine/datasets/png.js';
 import { IMAGE_SIZE, imageAt, PIXELS_PER_IMAGE } from '../engine/types.js';
 import { resolveInsideRoots } from '../security/path-guard.js';
 import { buildInsights } from './insights.js';
-import { errorMessage, JobRunner, type JobContext } from './jobs.js';
+import { JobRunner, type JobContext } from './jobs.js';
 import { percentileOf } from '../engine/scores/thresholds.js';
 import { verdicts } from './verdicts.js';
 import { buildQueue, buildSamples } from './queue.js';
@@ -278,7 +279,7 @@ export class UnsureService {
         const r = await this.opts.engine.predictImage(new Uint8Array(bytes));
         return { predicted: r.predicted, confidence: r.confidence, probs: r.probs };
       } catch (err) {
-        throw new ApiError('bad_request', `predictImage: ${err instanceof Error ? err.message : String(err)}`);
+        throw new ApiError('bad_request', `predictImage: ${errorMessage(err)}`);
       }
     },
   };

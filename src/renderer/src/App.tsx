@@ -30,6 +30,7 @@ import { PreferencesDialog } from './components/PreferencesDialog';
 import { Dialog } from './components/Dialog';
 import { Notices, type Notice } from './components/Notices';
 import { useProjectWarnings } from './hooks/useProjectWarnings';
+import { errorMessage } from '../../shared/api';
 
 const bridge = getBridge();
 const store = new JournalStore();
@@ -227,7 +228,7 @@ export function App() {
         // The decision is in IndexedDB before the view moves on: a crash right after loses nothing.
         await journal.append(entries);
       } catch (err) {
-        onError(`Could not save the decision in this browser: ${err instanceof Error ? err.message : String(err)}`);
+        onError(`Could not save the decision in this browser: ${errorMessage(err)}`);
         return;
       } finally {
         deciding.current = false;
@@ -255,7 +256,7 @@ export function App() {
         undoEntry(batch, { at: new Date().toISOString(), reviewer: reviewer.trim() || 'anonymous', newId }),
       ]);
     } catch (err) {
-      onError(`Could not save the undo in this browser: ${err instanceof Error ? err.message : String(err)}`);
+      onError(`Could not save the undo in this browser: ${errorMessage(err)}`);
       return;
     }
     // Bring the reverted samples back into view: they are what the reviewer wants to redo.
@@ -274,7 +275,7 @@ export function App() {
         `Selected ${known.length} samples similar to this one; the next decision applies to all ${known.length + 1}.`,
       );
     } catch (err) {
-      onError(`Select similar failed: ${err instanceof Error ? err.message : String(err)}`);
+      onError(`Select similar failed: ${errorMessage(err)}`);
     }
   }, [effectiveId, idToRow, notify, onError]);
 
@@ -313,7 +314,7 @@ export function App() {
     } catch (err) {
       setRetrain({
         jobId: null,
-        error: `Retrain failed to start: ${err instanceof Error ? err.message : String(err)}`,
+        error: `Retrain failed to start: ${errorMessage(err)}`,
       });
     }
   }, [busy, project?.status, ensureSynced]);
@@ -332,7 +333,7 @@ export function App() {
         const { jobId } = await bridge.invoke('exportDataset', { dir });
         setExportJob({ jobId, error: null });
       } catch (err) {
-        setExportJob({ jobId: null, error: err instanceof Error ? err.message : String(err) });
+        setExportJob({ jobId: null, error: errorMessage(err) });
       }
     },
     [ensureSynced],

@@ -4,6 +4,7 @@ import type { RendererBridge } from '../bridge';
 import { applyJobEvent, type Jobs } from '../jobs/jobs';
 import { useLatest } from './useLatest';
 import { joinQueue, type QueueView } from '../queue/view';
+import { errorMessage } from '../../../shared/api';
 
 export interface ProjectState {
   project: ProjectInfo | null;
@@ -52,7 +53,7 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
       setQueue(q && samples.current ? joinQueue(samples.current, q) : null);
     } catch (err) {
       queueRevision.current = null;
-      onErrorRef.current(`Could not load the review queue: ${msg(err)}`);
+      onErrorRef.current(`Could not load the review queue: ${errorMessage(err)}`);
     }
   }, [bridge, onErrorRef]);
 
@@ -85,7 +86,7 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
     },
     [followProject],
   );
-  const failProject = useCallback((err: unknown) => setLoadError(msg(err)), []);
+  const failProject = useCallback((err: unknown) => setLoadError(errorMessage(err)), []);
 
   const refresh = useCallback(
     () =>
@@ -122,8 +123,4 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
   }, [bridge, refresh, followProject, applyProject, failProject, onErrorRef]);
 
   return { project, queue, progress, jobs, connected, loadError, refresh };
-}
-
-function msg(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
