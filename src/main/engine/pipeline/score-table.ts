@@ -2,7 +2,7 @@
 // only: an 'other' sample in the index would make a distractor look familiar), and turn
 // logits + neighbour similarities into the ScoreTable.
 import { OTHER_LABEL } from '../../../shared/api.js';
-import type { ScoreTable } from '../engine-client.js';
+import type { ScoreTable } from '../engine-types.js';
 import type { Classifier } from '../model/classifier.js';
 import { embedImages } from '../embeddings/embed.js';
 import { canSampleDropout, mcColumnOf } from '../embeddings/mc-column.js';
@@ -382,5 +382,20 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
     mcDisagreement: nb.mcDisagreement,
     featureNorms: nb.featureNorms,
     temperature: scores.temperature,
+  };
+}
+
+/** What the score cache keeps of a complete result. */
+export function neighbourhoodOf(result: ScoreResult): CachedNeighbourhood {
+  return {
+    logits: result.logits,
+    embeddings: result.embeddings,
+    dim: result.dim,
+    lowLevel: result.lowLevel,
+    lowLevelDim: result.lowLevelDim,
+    mcDisagreement: result.mcDisagreement,
+    neighbours: result.table.neighbours,
+    neighbourSims: result.table.neighbourSims,
+    k: result.table.k,
   };
 }
