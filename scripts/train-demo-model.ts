@@ -25,7 +25,8 @@ import {
   saveShippedModel,
 } from '../src/main/engine/pipeline/shipped-model.js';
 import { type WeightEncoding } from '../src/main/engine/model/weight-encoding.js';
-import { buildScoreTable, knnBaseRows } from '../src/main/engine/pipeline/score-table.js';
+import { buildScoreTable } from '../src/main/engine/pipeline/score-table.js';
+import { knnBaseRows } from '../src/main/engine/pipeline/neighbour-search.js';
 import { knnDistance } from '../src/main/engine/scores/knn-distance.js';
 import type { OpenResult } from '../src/main/engine/engine-types.js';
 import { readMnistRaw } from '../src/main/engine/datasets/mnist.js';

@@ -16,7 +16,7 @@ import {
 } from '../../src/main/engine/pipeline/shipped-model.js';
 import { fromHalf, toHalf, type WeightEncoding } from '../../src/main/engine/model/weight-encoding.js';
 import { CNN_ARCH } from '../../src/main/engine/model/cnn.js';
-import { knnBaseRows } from '../../src/main/engine/pipeline/score-table.js';
+import { knnBaseRows } from '../../src/main/engine/pipeline/neighbour-search.js';
 import { DIGITS, mnistArrays, tempDir } from './model-fixtures.js';
 
 const N = 600;

@@ -24,7 +24,8 @@ import {
   type LoadedShippedModel,
 } from '../../src/main/engine/pipeline/shipped-model.js';
 import { unseenMnistTest } from '../../scripts/train-demo-model.js';
-import { buildScoreTable, knnBaseRows } from '../../src/main/engine/pipeline/score-table.js';
+import { buildScoreTable } from '../../src/main/engine/pipeline/score-table.js';
+import { knnBaseRows } from '../../src/main/engine/pipeline/neighbour-search.js';
 import { tempDir } from './model-fixtures.js';
 
 const REGENERATE = 'regenerate it: node --import tsx scripts/train-demo-model.ts';
