@@ -17,7 +17,7 @@ import { buildScoreTable } from '../src/main/engine/pipeline/score-table.js';
 import { outOfFoldLabelIssues } from '../src/main/engine/pipeline/label-check.js';
 import { makeRng } from '../src/main/engine/model/rng.js';
 import { PIXELS_PER_IMAGE } from '../src/main/engine/types.js';
-import type { ScoreTable } from '../src/main/engine/engine-client.js';
+import type { ScoreTable } from '../src/main/engine/engine-types.js';
 import { auroc, fprAtTpr, precisionAtK } from '../src/main/engine/scores/metrics.js';
 import { formatTable } from './machine.js';
 

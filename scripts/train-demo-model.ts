@@ -11,7 +11,7 @@ import { mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EngineCore } from '../src/main/engine/worker/engine-core.js';
+import { Engine } from '../src/main/engine/engine.js';
 import {
   trainModel,
   evaluateAccuracy,
@@ -23,11 +23,12 @@ import {
   loadShippedModel,
   saveShippedDistances,
   saveShippedModel,
-  type WeightEncoding,
 } from '../src/main/engine/pipeline/shipped-model.js';
-import { buildScoreTable, knnBaseRows } from '../src/main/engine/pipeline/score-table.js';
+import { type WeightEncoding } from '../src/main/engine/model/weight-encoding.js';
+import { buildScoreTable } from '../src/main/engine/pipeline/score-table.js';
+import { knnBaseRows } from '../src/main/engine/pipeline/neighbour-search.js';
 import { knnDistance } from '../src/main/engine/scores/knn-distance.js';
-import type { OpenResult } from '../src/main/engine/engine-client.js';
+import type { OpenResult } from '../src/main/engine/engine-types.js';
 import { readMnistRaw } from '../src/main/engine/datasets/mnist.js';
 import { sampleId } from '../src/main/engine/datasets/sample-id.js';
 import { backendInfo } from '../src/main/engine/model/tf.js';
@@ -133,7 +134,7 @@ async function main(): Promise<void> {
   // The same open and the same labels as the service's first launch of the demo: no
   // decisions yet, so every sample keeps its given label.
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'unsure-demo-model-'));
-  const core = new EngineCore();
+  const core = new Engine();
   try {
     const opened = await core.open({ projectDir: scratch }, (p) => log(`open: ${p.message}`));
     if (process.argv.includes('--distances-only')) {

@@ -10,15 +10,13 @@ import { after, before, describe, test } from 'node:test';
 import { trainModel, type ModelState } from '../../src/main/engine/pipeline/train-model.js';
 import {
   baseHashOf,
-  fromHalf,
   loadShippedModel,
   saveShippedDistances,
   saveShippedModel,
-  toHalf,
-  type WeightEncoding,
 } from '../../src/main/engine/pipeline/shipped-model.js';
+import { fromHalf, toHalf, type WeightEncoding } from '../../src/main/engine/model/weight-encoding.js';
 import { CNN_ARCH } from '../../src/main/engine/model/cnn.js';
-import { knnBaseRows } from '../../src/main/engine/pipeline/score-table.js';
+import { knnBaseRows } from '../../src/main/engine/pipeline/neighbour-search.js';
 import { DIGITS, mnistArrays, tempDir } from './model-fixtures.js';
 
 const N = 600;

@@ -1,12 +1,12 @@
 // Scores kept in the project folder: a second launch with the same model and samples skips
 // embedding and the neighbour search and gets the same table; a damaged or foreign cache is
-// ignored (recomputed), never an error. Small real MNIST slices through EngineCore.
+// ignored (recomputed), never an error. Small real MNIST slices through Engine.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, truncateSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { EngineCore } from '../../src/main/engine/worker/engine-core.js';
-import type { ScoreTable } from '../../src/main/engine/engine-client.js';
+import { Engine } from '../../src/main/engine/engine.js';
+import type { ScoreTable } from '../../src/main/engine/engine-types.js';
 import { tempDir } from './model-fixtures.js';
 import { writeMnistSlice } from './mnist-slices.js';
 
@@ -20,7 +20,7 @@ let firstTable: ScoreTable;
 
 /** Opens, trains (the project's checkpoint after the first time) and scores in a fresh engine. */
 async function launch(poolDir: string): Promise<{ table: ScoreTable; messages: string[] }> {
-  const core = new EngineCore(undefined, null);
+  const core = new Engine(undefined, null);
   try {
     const o = await core.open({ train, pool: poolDir, projectDir: project }, () => {});
     await core.train({ labels: o.samples.map((s) => s.label), epochs: 1 }, () => {}, new AbortController().signal);

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { EngineCore } from '../../src/main/engine/worker/engine-core.js';
-import type { EngineProgress, OpenResult } from '../../src/main/engine/engine-client.js';
+import { Engine } from '../../src/main/engine/engine.js';
+import type { EngineProgress, OpenResult } from '../../src/main/engine/engine-types.js';
 import {
   dataHashOf,
   evaluateAccuracy,
@@ -24,13 +24,14 @@ import {
   type LoadedShippedModel,
 } from '../../src/main/engine/pipeline/shipped-model.js';
 import { unseenMnistTest } from '../../scripts/train-demo-model.js';
-import { buildScoreTable, knnBaseRows } from '../../src/main/engine/pipeline/score-table.js';
+import { buildScoreTable } from '../../src/main/engine/pipeline/score-table.js';
+import { knnBaseRows } from '../../src/main/engine/pipeline/neighbour-search.js';
 import { tempDir } from './model-fixtures.js';
 
 const REGENERATE = 'regenerate it: node --import tsx scripts/train-demo-model.ts';
 const dir = shippedDemoModelDir();
 const tmp = tempDir('unsure-demo-model-');
-const core = new EngineCore();
+const core = new Engine();
 let opened: OpenResult;
 let labels: (string | null)[];
 let shipped: LoadedShippedModel;

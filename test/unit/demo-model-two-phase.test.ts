@@ -1,12 +1,12 @@
-// Two-phase scoring through EngineCore on a small real dataset: the first pass ranks the
+// Two-phase scoring through Engine on a small real dataset: the first pass ranks the
 // pool (and the held-out reference) while the training samples stay pending; the second
 // completes them, and the rows of the first pass keep exactly the values a full pass gives.
 import assert from 'node:assert/strict';
 
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { EngineCore } from '../../src/main/engine/worker/engine-core.js';
-import type { OpenResult, ScoreTable } from '../../src/main/engine/engine-client.js';
+import { Engine } from '../../src/main/engine/engine.js';
+import type { OpenResult, ScoreTable } from '../../src/main/engine/engine-types.js';
 import { buildQueue } from '../../src/main/service/queue.js';
 import { tempDir } from './model-fixtures.js';
 import { writeMnistSlice } from './mnist-slices.js';
@@ -15,7 +15,7 @@ const tmp = tempDir('unsure-two-phase-');
 
 const NT = 1200;
 const NP = 150;
-const core = new EngineCore(undefined, null);
+const core = new Engine(undefined, null);
 let opened: OpenResult;
 let first: ScoreTable;
 let full: ScoreTable;
@@ -102,7 +102,7 @@ test('the second pass completes every row and keeps the first pass values exactl
 });
 
 test('a full pass from scratch gives the same table as the two passes', async () => {
-  const other = new EngineCore(undefined, null);
+  const other = new Engine(undefined, null);
   try {
     await other.open(
       {

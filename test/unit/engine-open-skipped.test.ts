@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { EngineCore } from '../../src/main/engine/worker/engine-core.js';
+import { Engine } from '../../src/main/engine/engine.js';
 import { DatasetError } from '../../src/main/engine/types.js';
 import { bombPng } from './datasets-bad-files.js';
 import { mnistDigit, tempDir, writeFile, writeGreyPng } from './datasets-fixtures.js';
@@ -19,7 +19,7 @@ test('open() fills skipped per split and honours limits and strict', { timeout: 
   writeGreyPng(join(pool, 'p.png'), mnistDigit(40).pixels);
   writeGreyPng(join(pool, 'q.png'), mnistDigit(41).pixels);
   symlinkSync('/dev/zero', join(pool, 'zero.png'));
-  const core = new EngineCore();
+  const core = new Engine();
   const projectDir = join(tmp.dir, 'project');
   const r = await core.open({ train, pool, projectDir }, () => {});
   assert.equal(r.samples.length, 8);

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import type { EngineSample } from '../../src/main/engine/engine-client.js';
+import type { EngineSample } from '../../src/main/engine/engine-types.js';
 import { exportDataset, type ExportOptions } from '../../src/main/engine/export/export-dataset.js';
 import { pixelsOf, writeSourcePng } from './export-fixtures.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { encodeGreyPng } from '../../src/main/engine/datasets/png.js';
-import type { EngineSample } from '../../src/main/engine/engine-client.js';
+import type { EngineSample } from '../../src/main/engine/engine-types.js';
 import { exportDataset, MANIFEST_CSV, MANIFEST_JSONL } from '../../src/main/engine/export/export-dataset.js';
 import { finalLabels, foldJournal, givenLabelsOf } from '../../src/shared/journal-fold.js';
 import { EXPORT_MARKER } from '../../src/main/engine/project/output-guard.js';

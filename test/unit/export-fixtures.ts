@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DecisionAction, JournalEntry } from '../../src/shared/api.js';
 import { encodeGreyPng } from '../../src/main/engine/datasets/png.js';
-import type { EngineSample, ScoreTable } from '../../src/main/engine/engine-client.js';
+import type { EngineSample, ScoreTable } from '../../src/main/engine/engine-types.js';
 import { PIXELS_PER_IMAGE } from '../../src/main/engine/types.js';
 
 /** A 28x28 image unique to seed i. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { readIdxImages, readIdxLabels } from '../../src/main/engine/datasets/idx.js';
-import type { EngineSample } from '../../src/main/engine/engine-client.js';
+import type { EngineSample } from '../../src/main/engine/engine-types.js';
 import {
   exportDataset,
   IDX_CLASSES,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadDataset } from '../../src/main/engine/datasets/load-dataset.js';
-import type { EngineSample } from '../../src/main/engine/engine-client.js';
+import type { EngineSample } from '../../src/main/engine/engine-types.js';
 import { exportDataset, IDX_IMAGES, MANIFEST_CSV } from '../../src/main/engine/export/export-dataset.js';
 import { finalLabels, foldJournal, givenLabelsOf } from '../../src/shared/journal-fold.js';
 import type { LoadedDataset } from '../../src/main/engine/types.js';

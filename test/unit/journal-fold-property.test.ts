@@ -24,7 +24,7 @@ import { joinQueue } from '../../src/renderer/src/queue/view.js';
 import { mulberry32 } from '../../src/main/engine/datasets/random.js';
 import { openJournal } from '../../src/main/engine/review/journal.js';
 import { exportDataset, MANIFEST_JSONL } from '../../src/main/engine/export/export-dataset.js';
-import type { EngineSample } from '../../src/main/engine/engine-client.js';
+import type { EngineSample } from '../../src/main/engine/engine-types.js';
 import { pixelsOf } from './export-fixtures.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'unsure-fold-prop-'));

@@ -4,7 +4,7 @@
 //   checkpoint <dir> <modelVersion>   saveCheckpoint of a small untrained CNN
 //   file <file> <text>                writeFileAtomic of <text> repeated 100,000 times
 //   export <dest> <source dir>        exportDataset of 20 PNGs written under <source dir>
-import type { EngineSample } from '../../src/main/engine/engine-client.js';
+import type { EngineSample } from '../../src/main/engine/engine-types.js';
 import { exportDataset } from '../../src/main/engine/export/export-dataset.js';
 import { writeFileAtomic } from '../../src/main/engine/project/atomic-write.js';
 import { pixelsOf, writeSourcePng } from './export-fixtures.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DoubtFlag } from '../../src/shared/api.js';
-import type { EngineSample, ScoreTable } from '../../src/main/engine/engine-client.js';
+import type { EngineSample, ScoreTable } from '../../src/main/engine/engine-types.js';
 import { csvCell } from '../../src/main/engine/datasets/csv.js';
 import { SCORE_CSV_COLUMNS, flagNames, scoreTableToCsv } from '../../src/main/engine/pipeline/score-csv.js';
 

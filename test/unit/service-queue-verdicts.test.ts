@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DoubtFlag } from '../../src/shared/api.js';
-import type { OpenResult, ScoreTable } from '../../src/main/engine/engine-client.js';
+import type { OpenResult, ScoreTable } from '../../src/main/engine/engine-types.js';
 import { buildInsights } from '../../src/main/service/insights.js';
 import { buildQueue, buildSamples } from '../../src/main/service/queue.js';
 import { joinQueue } from '../../src/renderer/src/queue/view.js';

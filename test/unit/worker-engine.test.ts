@@ -9,7 +9,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { createEngine } from '../../src/main/engine/worker/engine-client-impl.js';
 import { encodeGreyPng } from '../../src/main/engine/datasets/png.js';
-import type { EngineClient, EngineProgress, OpenResult } from '../../src/main/engine/engine-client.js';
+import type { EngineClient } from '../../src/main/engine/engine-client.js';
+import type { EngineProgress, OpenResult } from '../../src/main/engine/engine-types.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'unsure-worker-'));
 

@@ -1,7 +1,7 @@
 // What every CLI command shares: usage errors (exit 2), failures (exit 1), option parsing and
 // the progress line. Kept free of TensorFlow so that `unsure <command> --help` starts at once.
 import { parseArgs } from 'node:util';
-import type { EngineProgress } from '../engine/engine-client.js';
+import type { EngineProgress } from '../engine/engine-types.js';
 import { OutputRefused } from '../engine/project/output-guard.js';
 import { MAX_PATH_BYTES } from '../engine/project/path-inside.js';
 import { projectDirPath } from '../engine/project/project-dir.js';

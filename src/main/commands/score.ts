@@ -1,11 +1,11 @@
 // `unsure score`: train (or reuse the cached model, or load the user's) and write every
 // sample's doubt scores to a CSV. Runs the engine in this process: there is no UI event
 // loop to protect here, and it saves copying the score table across threads.
-import type { ScoreTable } from '../engine/engine-client.js';
+import type { ScoreTable } from '../engine/engine-types.js';
 import { writeFileAtomic } from '../engine/project/atomic-write.js';
 import { guardOutput } from '../engine/project/output-guard.js';
 import { scoreTableToCsv } from '../engine/pipeline/score-csv.js';
-import type { EngineCore } from '../engine/worker/engine-core.js';
+import type { Engine } from '../engine/engine.js';
 import {
   UsageError,
   defaultProjectDir,
@@ -70,7 +70,7 @@ export function poolLabelIssues(samples: readonly { split: string; label: string
 }
 
 /** Every figure depends on it, so the CLI says which TensorFlow it runs on, first thing. */
-export function reportBackend(core: EngineCore): void {
+export function reportBackend(core: Engine): void {
   const b = core.backend();
   process.stderr.write(`unsure: TensorFlow backend '${b.backend}', libtensorflow ${b.libtensorflow}\n`);
 }
@@ -115,8 +115,8 @@ export async function runScore(argv: string[]): Promise<number> {
     const t0 = performance.now();
     const bar = progressPrinter();
     // Loaded here, not at the top: TensorFlow takes seconds to load, and `--help` needs none of it.
-    const { EngineCore } = await import('../engine/worker/engine-core.js');
-    const core = new EngineCore();
+    const { Engine } = await import('../engine/engine.js');
+    const core = new Engine();
     reportBackend(core);
     try {
       const opened = await core.open(

@@ -2,7 +2,7 @@
 // the first few on stderr as soon as the dataset is open, all of them in a report file
 // beside the output (`<out>.skipped.txt`, written atomically; removed when nothing was skipped).
 import { rm } from 'node:fs/promises';
-import type { OpenResult } from '../engine/engine-client.js';
+import type { OpenResult } from '../engine/engine-types.js';
 import { writeFileAtomic } from '../engine/project/atomic-write.js';
 
 type Skipped = NonNullable<OpenResult['skipped']>;

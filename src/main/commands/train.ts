@@ -72,8 +72,8 @@ export async function runTrain(argv: string[]): Promise<number> {
     const t0 = performance.now();
     const bar = progressPrinter();
     // Loaded here, not at the top: TensorFlow takes seconds to load, and `--help` needs none of it.
-    const { EngineCore } = await import('../engine/worker/engine-core.js');
-    const core = new EngineCore();
+    const { Engine } = await import('../engine/engine.js');
+    const core = new Engine();
     reportBackend(core);
     try {
       const { seed } = args;

@@ -1,7 +1,7 @@
 // The Insights view: which classes the model mixes up, and how the scores of the pool sit
 // against held-out in-distribution samples and the thresholds.
 import type { Insights } from '../../shared/api.js';
-import type { EngineSample, ScoreTable } from '../engine/engine-client.js';
+import type { EngineSample, ScoreTable } from '../engine/engine-types.js';
 
 const BINS = 30;
 

@@ -2,7 +2,7 @@
 // one runs is refused with a clear 'conflict' rather than queued behind it invisibly.
 import { randomUUID } from 'node:crypto';
 import { ApiError, errorMessage, type JobEvent, type ProgressEvent } from '../../shared/api.js';
-import type { EngineProgress } from '../engine/engine-client.js';
+import type { EngineProgress } from '../engine/engine-types.js';
 
 type Task = ProgressEvent['task'];
 

@@ -2,7 +2,7 @@
 // once per opening, and each revision's ranking. The ids are random hex, so they were most
 // of a queue's bytes even gzipped; a re-ranking now sends only indices and small columns.
 import { OTHER_LABEL, type Queue, type Samples } from '../../shared/api.js';
-import type { OpenResult, ScoreTable } from '../engine/engine-client.js';
+import type { OpenResult, ScoreTable } from '../engine/engine-types.js';
 
 /** The opened dataset's samples, in its own order: what Queue.order indexes. */
 export function buildSamples(data: OpenResult, openId: string): Samples {

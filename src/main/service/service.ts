@@ -18,7 +18,8 @@ import {
   type RetrainSummary,
   type SampleDetail,
 } from '../../shared/api.js';
-import type { EngineClient, OpenResult, ScoreTable, TrainResult } from '../engine/engine-client.js';
+import type { EngineClient } from '../engine/engine-client.js';
+import type { OpenResult, ScoreTable, TrainResult } from '../engine/engine-types.js';
 import { exportDataset } from '../engine/export/export-dataset.js';
 import { exportDestination } from '../engine/export/export-target.js';
 import { discardNewProject, listRecent, openProject, touchRecent } from '../engine/project/projects.js';

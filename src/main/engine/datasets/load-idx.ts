@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs-node';
@@ -12,23 +11,12 @@ import {
   type Sample,
 } from '../types.js';
 import { assembleDataset } from './assemble.js';
-import { IDX_IMAGES_PATTERN, isHidden } from './files.js';
 import { resolveInRootSync } from './in-root.js';
 import { formatBytes } from './regular-file.js';
 import { reduceToModelSize } from './image-decode.js';
 import { readIdxImages, readIdxLabels, type IdxImages } from './idx.js';
 import type { LoadOptions } from './load-csv.js';
-import { compareNatural } from './natural-sort.js';
 import { sampleId } from './sample-id.js';
-
-/** The IDX images files directly in `dir`, sorted. */
-export async function findIdxImageFiles(dir: string): Promise<string[]> {
-  const names = await readdir(dir);
-  return names
-    .filter((n) => !isHidden(n) && IDX_IMAGES_PATTERN.test(n))
-    .sort(compareNatural)
-    .map((n) => join(dir, n));
-}
 
 /** `train-images-idx3-ubyte[.gz]` -> `train-labels-idx1-ubyte[.gz]`, whichever exists. */
 export function findIdxLabelFile(imagesFile: string): string | null {

@@ -1,6 +1,6 @@
 // Row-wise concatenation of several per-sample feature blocks (e.g. the unit embedding and
 // the first layer's channel statistics), for the selected rows only: the Mahalanobis
-// distance is fitted on and applied to such joint vectors (pipeline/score-table.ts).
+// distance is fitted on and applied to such joint vectors (pipeline/score-rows.ts).
 
 export interface FeatureBlock {
   /** n * dim row-major values. */

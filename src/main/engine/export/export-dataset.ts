@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ApiError, type ExportSummary } from '../../../shared/api.js';
 import { encodeGreyPng } from '../datasets/png.js';
 import { encodeIdxImages, encodeIdxLabels } from '../datasets/idx.js';
-import type { EngineSample, ScoreTable } from '../engine-client.js';
+import type { EngineSample, ScoreTable } from '../engine-types.js';
 import type { SampleState } from '../../../shared/journal-fold.js';
 import { IMAGE_SIZE, imageAt, PIXELS_PER_IMAGE, type DatasetKind } from '../types.js';
 import { classFolders, MODEL_FOLDER, safeFileStem } from './class-folders.js';

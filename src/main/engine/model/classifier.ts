@@ -19,7 +19,7 @@ export interface Classifier {
    * MC dropout (model/mc-dropout.ts): how many stochastic passes mcLogits gives. Absent (with
    * mcLogits) when the model has no dropout Unsure knows how to sample: a user's tfjs Layers
    * model or SavedModel is a black box here, even one with dropout layers. Such a model's
-   * mcDisagreement column is NaN (pipeline/score-table.ts).
+   * mcDisagreement column is NaN (pipeline/score-rows.ts).
    */
   readonly mcPasses?: number;
   /** Logits of every pass, [n, mcPasses * C] pass-major, from the `features` forward() gave. Inside tf.tidy. */

@@ -1,6 +1,6 @@
 // The score columns every output carries (the CLI's CSV, the export's manifests), in one
 // place: their names, where each comes from in a ScoreTable, and how a value is written.
-import type { ScoreTable } from '../engine-client.js';
+import type { ScoreTable } from '../engine-types.js';
 
 /** Output name -> the ScoreTable column, in output order. */
 export const SCORE_VALUE_COLUMNS = {

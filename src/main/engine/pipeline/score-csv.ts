@@ -1,7 +1,7 @@
 // A ScoreTable as CSV: one row per chosen sample, every score column, RFC 4180 quoting.
 // Scores are written as score-columns.ts says (7 significant digits; NaN is an empty cell).
 import { DoubtFlag } from '../../../shared/api.js';
-import type { EngineSample, ScoreTable } from '../engine-client.js';
+import type { EngineSample, ScoreTable } from '../engine-types.js';
 import { csvCell } from '../datasets/csv.js';
 import { SCORE_VALUE_COLUMNS, SCORE_VALUE_NAMES, scoreValue } from './score-columns.js';
 

@@ -12,9 +12,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Cnn, CnnClassifier, CNN_ARCH, WEIGHT_NAMES, weightShapes, type WeightName } from '../model/cnn.js';
 import type { Provenance } from '../model/checkpoint.js';
+import { decodeWeight, encodeWeight, type WeightEncoding, type WeightEntry } from '../model/weight-encoding.js';
 
 export const SHIPPED_MODEL_FORMAT = 'unsure-shipped-cnn';
-export type WeightEncoding = 'int8' | 'float16' | 'float32';
 
 export interface ShippedProvenance extends Provenance {
   /** computeModelVersion of the recipe: what a training on the same data would be named. */
@@ -22,17 +22,6 @@ export interface ShippedProvenance extends Provenance {
   encoding: WeightEncoding;
   /** How the folder was produced (command line), for the README and the curious. */
   producedBy: string;
-}
-
-interface WeightEntry {
-  name: string;
-  shape: number[];
-  encoding: WeightEncoding;
-  /** Byte offset and length of the values in weights.bin. */
-  offset: number;
-  bytes: number;
-  /** int8 only: one scale per output channel (the last axis). */
-  scales?: number[];
 }
 
 interface ShippedJson {
@@ -100,97 +89,6 @@ export async function shippedRecipeVersion(dir: string): Promise<string | null> 
   }
 }
 
-// ---- float16 ---------------------------------------------------------------------------
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** IEEE half from a float (round to nearest even; overflow to Inf; subnormals kept). */
-export function toHalf(v: number): number {
-  f32[0] = v;
-  const x = u32[0];
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    let h = mant >>> shift;
-    const rem = mant & ((1 << shift) - 1);
-    const half = 1 << (shift - 1);
-    if (rem > half || (rem === half && h & 1)) h++;
-    return sign | h;
-  }
-  let h = (e << 10) | (mant >>> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && h & 1)) h++;
-  e = h >>> 10;
-  return sign | (e >= 0x1f ? 0x7c00 : h);
-}
-
-export function fromHalf(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >>> 10) & 0x1f;
-  const mant = h & 0x3ff;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 0x1f) return mant ? Number.NaN : sign * Infinity;
-  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
-}
-
-// ---- encode / decode -------------------------------------------------------------------
-
-function encode(
-  values: Float32Array,
-  shape: number[],
-  encoding: WeightEncoding,
-): { bytes: Uint8Array; scales?: number[] } {
-  if (encoding === 'float32') return { bytes: new Uint8Array(values.slice().buffer) };
-  if (encoding === 'float16') {
-    const out = new Uint16Array(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = toHalf(values[i]);
-    return { bytes: new Uint8Array(out.buffer) };
-  }
-  // Symmetric int8 per output channel: one channel's weights share a range, and channels
-  // differ in range by an order of magnitude, so a single scale would waste most levels.
-  const channels = shape[shape.length - 1];
-  const scales = new Array<number>(channels).fill(0);
-  for (let i = 0; i < values.length; i++) {
-    const c = i % channels;
-    scales[c] = Math.max(scales[c], Math.abs(values[i]));
-  }
-  for (let c = 0; c < channels; c++) scales[c] = scales[c] > 0 ? Math.fround(scales[c] / 127) : 1;
-  const out = new Int8Array(values.length);
-  for (let i = 0; i < values.length; i++)
-    out[i] = Math.max(-127, Math.min(127, Math.round(values[i] / scales[i % channels])));
-  return { bytes: new Uint8Array(out.buffer), scales };
-}
-
-function decode(bin: Buffer, w: WeightEntry, size: number, where: string): Float32Array {
-  const per = w.encoding === 'int8' ? 1 : w.encoding === 'float16' ? 2 : w.encoding === 'float32' ? 4 : 0;
-  if (per === 0) throw new Error(`${where}: weight ${w.name} has unknown encoding ${JSON.stringify(w.encoding)}`);
-  if (w.bytes !== size * per || w.offset < 0 || w.offset + w.bytes > bin.length)
-    throw new Error(`${where}: weight ${w.name} needs ${size * per} bytes at ${w.offset}; the file has ${bin.length}`);
-  const raw = new Uint8Array(bin.buffer, bin.byteOffset + w.offset, w.bytes).slice();
-  if (w.encoding === 'float32') return new Float32Array(raw.buffer);
-  const out = new Float32Array(size);
-  if (w.encoding === 'float16') {
-    const h = new Uint16Array(raw.buffer);
-    for (let i = 0; i < size; i++) out[i] = fromHalf(h[i]);
-    return out;
-  }
-  const channels = w.shape[w.shape.length - 1];
-  const scales = w.scales;
-  if (!Array.isArray(scales) || scales.length !== channels || !scales.every((s) => Number.isFinite(s)))
-    throw new Error(`${where}: weight ${w.name} needs ${channels} finite scales`);
-  const q = new Int8Array(raw.buffer);
-  for (let i = 0; i < size; i++) out[i] = q[i] * scales[i % channels];
-  return out;
-}
-
 /**
  * Writes the folder (model.json + weights.bin) under a temporary name and renames it into
  * place. Biases stay float32 whatever the encoding: they are a few hundred numbers, and an
@@ -208,7 +106,7 @@ export async function saveShippedModel(
   let offset = 0;
   for (const name of WEIGHT_NAMES) {
     const encoding: WeightEncoding = name.endsWith('B') ? 'float32' : provenance.encoding;
-    const { bytes, scales } = encode(arrays[name], shapes[name], encoding);
+    const { bytes, scales } = encodeWeight(arrays[name], shapes[name], encoding);
     // Keep every section 4-byte aligned so float views need no copy of misaligned data.
     const pad = (4 - (bytes.length % 4)) % 4;
     weights.push({ name, shape: shapes[name], encoding, offset, bytes: bytes.length, ...(scales ? { scales } : {}) });
@@ -266,7 +164,7 @@ export async function loadShippedModel(dir: string): Promise<LoadedShippedModel>
     const want = shapes[name];
     if (w.shape.length !== want.length || w.shape.some((d, i) => d !== want[i]))
       throw new Error(`${jsonPath}: weight ${name} has shape [${w.shape}], this architecture needs [${want}]`);
-    arrays[name] = decode(
+    arrays[name] = decodeWeight(
       bin,
       w,
       want.reduce((a, b) => a * b, 1),

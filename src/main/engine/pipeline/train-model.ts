@@ -12,7 +12,8 @@ import { embedImages } from '../embeddings/embed.js';
 import type { Classifier } from '../model/classifier.js';
 import { modelClasses, stratifiedHoldOut } from './holdout.js';
 import { baseHashOf, loadShippedModel, shippedRecipeVersion, type ShippedDistances } from './shipped-model.js';
-import { knnBaseRows, type KnownDistances } from './score-table.js';
+import { type KnownDistances } from './score-table.js';
+import { knnBaseRows } from './neighbour-search.js';
 
 export const HOLD_OUT_FRACTION = 0.1;
 export const DEFAULT_EPOCHS = 3;

@@ -1,7 +1,7 @@
 // Every score column of the ScoreTable from the model's raw outputs, in one call.
 // Pure function over typed arrays: no tfjs, no I/O, so it is tested on hand-built data.
 import type { Thresholds } from '../../../shared/api.js';
-import type { ScoreTable } from '../engine-client.js';
+import type { ScoreTable } from '../engine-types.js';
 import { fitTemperature } from './calibration.js';
 import { confidenceScores } from './confidence.js';
 import { energyScore } from './energy.js';

@@ -4,7 +4,7 @@
 // which directions the classes vary along, so a sample off in a direction no digit varies in
 // looks far even when its cosine similarity to some neighbours is high. Scoring gives it
 // the embedding joined with the first conv layer's channel statistics (192 dimensions for
-// our CNN; pipeline/score-table.ts, ood-score.ts for why).
+// our CNN; pipeline/score-rows.ts, ood-score.ts for why).
 //
 // The covariance is shrunk towards a multiple of the identity by the Ledoit-Wolf amount: 192
 // dimensions from a few hundred samples would otherwise give a singular or noisy inverse.

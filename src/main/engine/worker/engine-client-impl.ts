@@ -2,7 +2,8 @@
 // worker. No TensorFlow here (nothing in this file imports it), so nothing on the main
 // thread can block on training, scoring or decoding.
 import { Worker } from 'node:worker_threads';
-import type { EngineClient, EngineProgress, OpenResult, ScoreTable, TrainResult } from '../engine-client.js';
+import type { EngineClient } from '../engine-client.js';
+import type { EngineProgress, OpenResult, ScoreTable, TrainResult } from '../engine-types.js';
 import type { BackendInfo } from '../../../shared/api.js';
 import type { EngineMethod, FromWorker, ToWorker } from './protocol.js';
 

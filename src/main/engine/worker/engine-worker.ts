@@ -2,7 +2,7 @@
 // the main side's event loop (UI transport, IPC) never waits on training or scoring.
 import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import type { EngineProgress, OpenSpec, ScoreOptions, TrainRequest } from '../engine-client.js';
+import type { EngineProgress, OpenSpec, ScoreOptions, TrainRequest } from '../engine-types.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 if (!parentPort) throw new Error('engine-worker.ts must be started as a worker thread');
@@ -20,11 +20,11 @@ if (process.platform === 'linux') {
     // Not permitted in some containers: the engine works the same, only less politely.
   }
 }
-const { EngineCore } = await import('./engine-core.js');
+const { Engine } = await import('../engine.js');
 
 // Pixels live in shared memory: the main side reads them (image protocol, export) without
 // a copy of what can be 50+ MB.
-const core = new EngineCore((bytes) => new Uint8Array(new SharedArrayBuffer(bytes)));
+const core = new Engine((bytes) => new Uint8Array(new SharedArrayBuffer(bytes)));
 const controllers = new Map<number, AbortController>();
 // Calls that change or read the engine's state run one at a time, in order; a cancel
 // reaches the running one through its AbortController between batches.

@@ -1,6 +1,6 @@
 // Messages between the main side (engine-client-impl.ts) and the engine worker. Plain
 // structured-cloneable data: typed arrays travel as transfers, pixels as a SharedArrayBuffer.
-import type { EngineProgress } from '../engine-client.js';
+import type { EngineProgress } from '../engine-types.js';
 
 export type EngineMethod =
   'open' | 'train' | 'score' | 'labelCheck' | 'similar' | 'predictImage' | 'saveModel' | 'backend';

@@ -1,8 +1,6 @@
-// The engine's state and operations, as run inside the worker thread: the opened samples,
-// the current model and the last scores. Kept free of worker plumbing so it can be driven
-// directly (the CLI and benchmarks do, off any UI event loop).
-import { createHash } from 'node:crypto';
-import path from 'node:path';
+// The engine: its state and operations (the opened samples, the current model, the last
+// scores). The worker (worker/) runs it off the main thread; the CLI and benchmarks drive it
+// directly. Free of worker plumbing and of electron.
 import type {
   EngineProgress,
   EngineSample,
@@ -12,31 +10,17 @@ import type {
   ScoreTable,
   TrainRequest,
   TrainResult,
-} from '../engine-client.js';
-import { assertTrainable, loadDataset, loadDemo } from '../datasets/index.js';
-import { decodeBatchToGrey28 } from '../datasets/image-decode.js';
-import { normaliseAll } from '../datasets/normalise.js';
-import { DatasetError, PIXELS_PER_IMAGE, type LoadedDataset } from '../types.js';
-import { backendInfo, tf, type BackendInfo } from '../model/tf.js';
-import { saveCheckpoint } from '../model/checkpoint.js';
-import { CnnClassifier } from '../model/cnn.js';
-import { ExactCosineIndex } from '../embeddings/knn-index.js';
-import {
-  trainModel,
-  dataHashOf,
-  resolveTrainOptions,
-  evaluateAccuracy,
-  HOLD_OUT_FRACTION,
-  type ModelState,
-} from '../pipeline/train-model.js';
-import { stratifiedHoldOut } from '../pipeline/holdout.js';
-import { classMismatch, loadUserModel } from '../model/user-model.js';
-import type { Classifier } from '../model/classifier.js';
-import { buildScoreTable, type ScoreResult } from '../pipeline/score-table.js';
-import { labelIssuesFor, outOfFoldLabelIssues } from '../pipeline/label-check.js';
-import type { LabelIssues } from '../scores/index.js';
-import { shippedDemoModelDir } from '../pipeline/shipped-model.js';
-import { loadScoreCache, saveScoreCache } from '../pipeline/score-cache.js';
+} from './engine-types.js';
+import { openDatasets } from './datasets/open-datasets.js';
+import { backendInfo, type BackendInfo } from './model/tf.js';
+import { PoolIndex } from './embeddings/pool-index.js';
+import { trainModel, resolveTrainOptions } from './pipeline/train-model.js';
+import { predictImage, saveCurrentModel, userModelAsCurrent, type CurrentModel } from './pipeline/current-model.js';
+import { buildScoreTable, neighbourhoodOf, type ScoreResult } from './pipeline/score-table.js';
+import { labelIssuesFor, outOfFoldLabelIssues } from './pipeline/label-check.js';
+import type { LabelIssues } from './scores/index.js';
+import { shippedDemoModelDir } from './pipeline/shipped-model.js';
+import { loadScoreCache, saveScoreCache } from './pipeline/score-cache.js';
 
 type Progress = (p: EngineProgress) => void;
 
@@ -50,19 +34,12 @@ interface Opened {
   demo: boolean;
 }
 
-export class EngineCore {
+export class Engine {
   private opened: Opened | null = null;
-  private model:
-    | (Omit<ModelState, 'classifier'> & {
-        classifier: Classifier;
-        labels: (string | null)[];
-        epochs?: number;
-        seed?: number;
-      })
-    | null = null;
+  private model: CurrentModel | null = null;
   private scored: ScoreResult | null = null;
-  private poolIndex: { index: ExactCosineIndex; rows: Int32Array; modelVersion: string } | null = null;
-  /** Out-of-fold label issues, keyed by the labels they judged. */
+  /** The "similar" search over the pool, built on the first query after a scoring. */
+  private poolIndex: PoolIndex | null = null;
   /** The last label check's verdicts, with the labels it judged. */
   private labelIssues: { labels: (string | null)[]; issues: LabelIssues } | null = null;
 
@@ -78,65 +55,19 @@ export class EngineCore {
   ) {}
 
   async open(spec: OpenSpec, onProgress: Progress): Promise<OpenResult> {
-    const report = (phase: string, fraction: number, message: string) =>
-      onProgress({ task: 'open', phase, fraction, message });
-    let train: LoadedDataset;
-    let pool: LoadedDataset | null = null;
-    if (!spec.train && !spec.pool) {
-      report('demo', 0, 'Building the demo (MNIST digits plus distractors)');
-      const demo = await loadDemo({ seed: spec.seed });
-      train = demo.train;
-      pool = demo.pool;
-    } else {
-      if (!spec.train)
-        throw new DatasetError('A labeled training dataset is needed to train the model (only a pool was given)');
-      const trainPath = spec.train;
-      const checks = { limits: spec.limits, strict: spec.strict };
-      train = await loadDataset(trainPath, {
-        ...checks,
-        onProgress: (d, t) => report('train', t ? (0.5 * d) / t : 0, `Reading ${trainPath}: ${d}/${t}`),
-      });
-      assertTrainable(train);
-      if (spec.pool) {
-        const poolPath = spec.pool;
-        pool = await loadDataset(poolPath, {
-          ...checks,
-          onProgress: (d, t) => report('pool', 0.5 + (t ? (0.5 * d) / t : 0), `Reading ${poolPath}: ${d}/${t}`),
-        });
-      }
-    }
-    const nTrain = train.samples.length;
-    const nPool = pool?.samples.length ?? 0;
-    const pixels = this.allocate((nTrain + nPool) * PIXELS_PER_IMAGE);
-    pixels.set(train.pixels, 0);
-    if (pool) pixels.set(pool.pixels, nTrain * PIXELS_PER_IMAGE);
-    const samples: EngineSample[] = [
-      ...train.samples.map((s) => ({ ...s, split: 'train' as const })),
-      ...(pool?.samples ?? []).map((s) => ({ ...s, split: 'pool' as const })),
-    ];
+    const { result, demo } = await openDatasets(spec, this.allocate, onProgress);
+    const { samples, classes, pixels } = result;
     this.disposeModel();
     this.labelIssues = null;
-    this.opened = {
-      samples,
-      classes: train.classes,
-      pixels,
-      projectDir: spec.projectDir,
-      seed: spec.seed,
-      demo: !spec.train && !spec.pool,
-    };
-    report('done', 1, `Opened ${nTrain} training and ${nPool} pool samples`);
-    const roots = [...new Set([train.root, pool?.root ?? ''].filter((r) => r !== ''))];
-    return {
-      samples,
-      classes: train.classes,
-      pixels,
-      roots,
-      duplicates: [...train.duplicates, ...(pool?.duplicates ?? [])],
-      skipped: [
-        ...train.skipped.map((s) => ({ ...s, split: 'train' as const })),
-        ...(pool?.skipped ?? []).map((s) => ({ ...s, split: 'pool' as const })),
-      ],
-    };
+    this.opened = { samples, classes, pixels, projectDir: spec.projectDir, seed: spec.seed, demo };
+    const nPool = samples.filter((smp) => smp.split === 'pool').length;
+    onProgress({
+      task: 'open',
+      phase: 'done',
+      fraction: 1,
+      message: `Opened ${samples.length - nPool} training and ${nPool} pool samples`,
+    });
+    return result;
   }
 
   async train(req: TrainRequest, onProgress: Progress, signal: AbortSignal): Promise<TrainResult> {
@@ -212,32 +143,10 @@ export class EngineCore {
     dir: string,
     labels: (string | null)[],
   ): Promise<{ classes: string[]; notes: string[]; heldOutAccuracy: number }> {
-    const o = this.requireOpen();
-    const loaded = await loadUserModel(dir, o.classes);
-    // Refused before any scoring: outputs are matched to the dataset's labels by name.
-    const mismatch = classMismatch(loaded.classifier.classes, labels);
-    if (mismatch) {
-      loaded.classifier.dispose();
-      throw new DatasetError(`Model ${path.resolve(dir)}: ${mismatch}`);
-    }
-    const seed = o.seed ?? resolveTrainOptions().seed;
-    const split = stratifiedHoldOut(labels, HOLD_OUT_FRACTION, seed);
-    const modelVersion = `user-${createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 12)}`;
-    const heldOutAccuracy = await evaluateAccuracy(loaded.classifier, o.pixels, labels, split.heldOut);
+    const { model, notes } = await userModelAsCurrent(dir, labels, this.requireOpen());
     this.disposeModel();
-    this.model = {
-      classifier: loaded.classifier,
-      classes: loaded.classifier.classes,
-      modelVersion,
-      trainIndices: split.train,
-      heldOutIndices: split.heldOut,
-      heldOutAccuracy,
-      cached: true,
-      source: 'project',
-      labels: [...labels],
-      seed,
-    };
-    return { classes: loaded.classifier.classes, notes: loaded.notes, heldOutAccuracy };
+    this.model = model;
+    return { classes: model.classes, notes, heldOutAccuracy: model.heldOutAccuracy };
   }
 
   /**
@@ -277,23 +186,13 @@ export class EngineCore {
     const wasComplete = this.scored?.table.modelVersion === m.modelVersion && !this.scored.table.scored;
     if (cacheable && !cached && !result.table.scored && !wasComplete) {
       try {
-        await saveScoreCache(o.projectDir, m.modelVersion, ids, {
-          logits: result.logits,
-          embeddings: result.embeddings,
-          dim: result.dim,
-          lowLevel: result.lowLevel,
-          lowLevelDim: result.lowLevelDim,
-          mcDisagreement: result.mcDisagreement,
-          neighbours: result.table.neighbours,
-          neighbourSims: result.table.neighbourSims,
-          k: result.table.k,
-        });
+        await saveScoreCache(o.projectDir, m.modelVersion, ids, neighbourhoodOf(result));
       } catch (err) {
         console.warn(`unsure engine: could not save the scores for the next launch: ${(err as Error).message}`);
       }
     }
     this.scored = result;
-    this.poolIndex?.index.dispose();
+    this.poolIndex?.dispose();
     this.poolIndex = null;
     return result.table;
   }
@@ -338,59 +237,29 @@ export class EngineCore {
     if (!Number.isInteger(index) || index < 0 || index >= o.samples.length)
       throw new Error(`similar: no sample ${index}`);
     if (!this.poolIndex || this.poolIndex.modelVersion !== s.table.modelVersion) {
-      this.poolIndex?.index.dispose();
+      this.poolIndex?.dispose();
       const rows = Int32Array.from(o.samples.flatMap((smp, i) => (smp.split === 'pool' ? [i] : [])));
-      if (rows.length === 0) return [];
-      const vecs = new Float32Array(rows.length * s.dim);
-      rows.forEach((r, j) => vecs.set(s.embeddings.subarray(r * s.dim, (r + 1) * s.dim), j * s.dim));
-      this.poolIndex = { index: new ExactCosineIndex(vecs, s.dim), rows, modelVersion: s.table.modelVersion };
+      this.poolIndex = PoolIndex.build(s.embeddings, s.dim, rows, s.table.modelVersion);
+      if (!this.poolIndex) return [];
     }
-    const { index: idx, rows } = this.poolIndex;
-    const self = o.samples[index].split === 'pool' ? rows.indexOf(index) : -1;
-    const kk = Math.min(k, idx.size - (self >= 0 ? 1 : 0));
-    if (kk <= 0) return [];
-    const q = s.embeddings.slice(index * s.dim, (index + 1) * s.dim);
-    const r = idx.search(q, kk, { excludeSelf: Int32Array.of(self) });
-    return Array.from(r.indices, (j) => rows[j]);
+    return this.poolIndex.similar(s.embeddings, s.dim, index, k);
   }
 
   async predictImage(
     bytes: Uint8Array,
   ): Promise<{ predicted: string; confidence: number; probs: number[]; classes: string[] }> {
-    const m = this.requireModel();
-    const px = new Uint8Array(PIXELS_PER_IMAGE);
-    const failures = decodeBatchToGrey28([{ name: 'image', bytes }], px);
-    if (failures.length) throw new DatasetError(`Cannot decode the image: ${failures[0].message}`);
-    normaliseAll(px);
-    const temperature = this.scored?.temperature ?? 1;
-    const probs = tf.tidy(() => {
-      const x = tf.tensor4d(
-        Float32Array.from(px, (v) => v / 255),
-        [1, 28, 28, 1],
-      );
-      return tf.softmax(tf.div(m.classifier.forward(x).logits, temperature)).dataSync() as Float32Array;
-    });
-    let best = 0;
-    for (let c = 1; c < probs.length; c++) if (probs[c] > probs[best]) best = c;
-    return { predicted: m.classes[best], confidence: probs[best], probs: Array.from(probs), classes: m.classes };
+    return predictImage(this.requireModel(), bytes, this.scored?.temperature ?? 1);
   }
 
   async saveModel(dir: string): Promise<void> {
     const o = this.requireOpen();
     const m = this.requireModel();
-    const opts = resolveTrainOptions(m.epochs, m.seed ?? o.seed);
-    if (!(m.classifier instanceof CnnClassifier))
-      throw new Error('the current model was loaded from a user model folder; only models trained here can be saved');
-    await saveCheckpoint(dir, m.classifier, {
-      modelVersion: m.modelVersion,
-      dataHash: dataHashOf(
-        o.samples.map((s) => s.id),
-        m.labels,
-      ),
-      seed: opts.seed,
-      options: opts,
-      heldOutAccuracy: m.heldOutAccuracy,
-    });
+    await saveCurrentModel(
+      dir,
+      m,
+      o.samples.map((s) => s.id),
+      o.seed,
+    );
   }
 
   backend(): BackendInfo {
@@ -407,7 +276,7 @@ export class EngineCore {
     return this.opened;
   }
 
-  private requireModel(): NonNullable<EngineCore['model']> {
+  private requireModel(): CurrentModel {
     if (!this.model) throw new Error('no model yet: train first');
     return this.model;
   }
@@ -416,7 +285,7 @@ export class EngineCore {
     this.model?.classifier.dispose();
     this.model = null;
     this.scored = null;
-    this.poolIndex?.index.dispose();
+    this.poolIndex?.dispose();
     this.poolIndex = null;
   }
 }

@@ -1,0 +1,73 @@
+// What an OpenSpec names, read and put together: the training dataset and the pool (or the
+// built-in demo when neither is given) as one sample list over one pixel buffer, training
+// samples first. The caller reports 'done' once it holds them.
+import type { EngineProgress, OpenResult, OpenSpec } from '../engine-types.js';
+import { DatasetError, PIXELS_PER_IMAGE, type LoadedDataset } from '../types.js';
+import { assertTrainable, loadDataset, loadDemo } from './index.js';
+
+export interface OpenedDatasets {
+  result: OpenResult;
+  /** Opened the built-in demo (the only dataset a shipped model exists for). */
+  demo: boolean;
+}
+
+/**
+ * @param allocate makes the pixel buffer (the worker's allocates shared memory).
+ */
+export async function openDatasets(
+  spec: OpenSpec,
+  allocate: (bytes: number) => Uint8Array,
+  onProgress: (p: EngineProgress) => void,
+): Promise<OpenedDatasets> {
+  const report = (phase: string, fraction: number, message: string) =>
+    onProgress({ task: 'open', phase, fraction, message });
+  let train: LoadedDataset;
+  let pool: LoadedDataset | null = null;
+  if (!spec.train && !spec.pool) {
+    report('demo', 0, 'Building the demo (MNIST digits plus distractors)');
+    const demo = await loadDemo({ seed: spec.seed });
+    train = demo.train;
+    pool = demo.pool;
+  } else {
+    if (!spec.train)
+      throw new DatasetError('A labeled training dataset is needed to train the model (only a pool was given)');
+    const trainPath = spec.train;
+    const checks = { limits: spec.limits, strict: spec.strict };
+    train = await loadDataset(trainPath, {
+      ...checks,
+      onProgress: (d, t) => report('train', t ? (0.5 * d) / t : 0, `Reading ${trainPath}: ${d}/${t}`),
+    });
+    assertTrainable(train);
+    if (spec.pool) {
+      const poolPath = spec.pool;
+      pool = await loadDataset(poolPath, {
+        ...checks,
+        onProgress: (d, t) => report('pool', 0.5 + (t ? (0.5 * d) / t : 0), `Reading ${poolPath}: ${d}/${t}`),
+      });
+    }
+  }
+  const nTrain = train.samples.length;
+  const nPool = pool?.samples.length ?? 0;
+  const pixels = allocate((nTrain + nPool) * PIXELS_PER_IMAGE);
+  pixels.set(train.pixels, 0);
+  if (pool) pixels.set(pool.pixels, nTrain * PIXELS_PER_IMAGE);
+  const samples = [
+    ...train.samples.map((s) => ({ ...s, split: 'train' as const })),
+    ...(pool?.samples ?? []).map((s) => ({ ...s, split: 'pool' as const })),
+  ];
+  const roots = [...new Set([train.root, pool?.root ?? ''].filter((r) => r !== ''))];
+  return {
+    demo: !spec.train && !spec.pool,
+    result: {
+      samples,
+      classes: train.classes,
+      pixels,
+      roots,
+      duplicates: [...train.duplicates, ...(pool?.duplicates ?? [])],
+      skipped: [
+        ...train.skipped.map((s) => ({ ...s, split: 'train' as const })),
+        ...(pool?.skipped ?? []).map((s) => ({ ...s, split: 'pool' as const })),
+      ],
+    },
+  };
+}

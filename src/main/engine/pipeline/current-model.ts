@@ -1,0 +1,112 @@
+// The engine's current model and what is done with it besides scoring: making a model
+// trained elsewhere the current one, predicting a single image, saving the weights.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { decodeBatchToGrey28 } from '../datasets/image-decode.js';
+import { normaliseAll } from '../datasets/normalise.js';
+import { DatasetError, PIXELS_PER_IMAGE } from '../types.js';
+import { tf } from '../model/tf.js';
+import { saveCheckpoint } from '../model/checkpoint.js';
+import { CnnClassifier } from '../model/cnn.js';
+import type { Classifier } from '../model/classifier.js';
+import { classMismatch, loadUserModel } from '../model/user-model.js';
+import { stratifiedHoldOut } from './holdout.js';
+import {
+  dataHashOf,
+  evaluateAccuracy,
+  HOLD_OUT_FRACTION,
+  resolveTrainOptions,
+  type ModelState,
+} from './train-model.js';
+
+/** A model with the labels it was trained (or judged) on and the options it was trained with. */
+export type CurrentModel = Omit<ModelState, 'classifier'> & {
+  classifier: Classifier;
+  labels: (string | null)[];
+  epochs?: number;
+  seed?: number;
+};
+
+/** What useModel needs of the open dataset. */
+interface OpenedData {
+  samples: readonly { id: string }[];
+  classes: string[];
+  pixels: Uint8Array;
+  seed?: number;
+}
+
+/**
+ * A model trained elsewhere (CLI --model) as the current model. Its kNN reference and
+ * calibration set come from the given labels exactly as for a model trained here.
+ */
+export async function userModelAsCurrent(
+  dir: string,
+  labels: (string | null)[],
+  o: OpenedData,
+): Promise<{ model: CurrentModel; notes: string[] }> {
+  const loaded = await loadUserModel(dir, o.classes);
+  // Refused before any scoring: outputs are matched to the dataset's labels by name.
+  const mismatch = classMismatch(loaded.classifier.classes, labels);
+  if (mismatch) {
+    loaded.classifier.dispose();
+    throw new DatasetError(`Model ${path.resolve(dir)}: ${mismatch}`);
+  }
+  const seed = o.seed ?? resolveTrainOptions().seed;
+  const split = stratifiedHoldOut(labels, HOLD_OUT_FRACTION, seed);
+  const modelVersion = `user-${createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 12)}`;
+  const heldOutAccuracy = await evaluateAccuracy(loaded.classifier, o.pixels, labels, split.heldOut);
+  const model: CurrentModel = {
+    classifier: loaded.classifier,
+    classes: loaded.classifier.classes,
+    modelVersion,
+    trainIndices: split.train,
+    heldOutIndices: split.heldOut,
+    heldOutAccuracy,
+    cached: true,
+    source: 'project',
+    labels: [...labels],
+    seed,
+  };
+  return { model, notes: loaded.notes };
+}
+
+/** One image (any format the loaders decode) classified, with the scoring's temperature. */
+export function predictImage(
+  m: CurrentModel,
+  bytes: Uint8Array,
+  temperature: number,
+): { predicted: string; confidence: number; probs: number[]; classes: string[] } {
+  const px = new Uint8Array(PIXELS_PER_IMAGE);
+  const failures = decodeBatchToGrey28([{ name: 'image', bytes }], px);
+  if (failures.length) throw new DatasetError(`Cannot decode the image: ${failures[0].message}`);
+  normaliseAll(px);
+  const probs = tf.tidy(() => {
+    const x = tf.tensor4d(
+      Float32Array.from(px, (v) => v / 255),
+      [1, 28, 28, 1],
+    );
+    return tf.softmax(tf.div(m.classifier.forward(x).logits, temperature)).dataSync() as Float32Array;
+  });
+  let best = 0;
+  for (let c = 1; c < probs.length; c++) if (probs[c] > probs[best]) best = c;
+  return { predicted: m.classes[best], confidence: probs[best], probs: Array.from(probs), classes: m.classes };
+}
+
+/** Saves a model trained here (weights, class list, provenance) into dir. */
+export async function saveCurrentModel(
+  dir: string,
+  m: CurrentModel,
+  ids: readonly string[],
+  openSeed: number | undefined,
+): Promise<void> {
+  const opts = resolveTrainOptions(m.epochs, m.seed ?? openSeed);
+  if (!(m.classifier instanceof CnnClassifier))
+    throw new Error('the current model was loaded from a user model folder; only models trained here can be saved');
+  await saveCheckpoint(dir, m.classifier, {
+    modelVersion: m.modelVersion,
+    dataHash: dataHashOf(ids, m.labels),
+    seed: opts.seed,
+    options: opts,
+    heldOutAccuracy: m.heldOutAccuracy,
+  });
+}

@@ -1,0 +1,106 @@
+// The neighbour search of a scoring: each row's k nearest training neighbours (known classes
+// only: an 'other' sample in the index would make a distractor look familiar), filled into
+// the neighbourhood row by row as rows are wanted.
+import { OTHER_LABEL } from '../../../shared/api.js';
+import { ExactCosineIndex } from '../embeddings/knn-index.js';
+import type { CachedNeighbourhood } from './score-cache.js';
+import type { Report, ScoreInput } from './score-table.js';
+
+/**
+ * What the cache holds, while it is being built: neighbours (-1 / NaN) are filled in as rows
+ * are searched, mcDisagreement (NaN) as they are scored.
+ */
+export interface Neighbourhood extends CachedNeighbourhood {
+  featureNorms: Float32Array | null;
+  /** 1 where the row has its neighbours. */
+  searched: Uint8Array;
+}
+
+/** kNN base: training samples of known classes. */
+export function knnBaseRows(trainIndices: Int32Array, labels: readonly (string | null)[]): Int32Array {
+  return Int32Array.from(Array.from(trainIndices).filter((i) => labels[i] !== null && labels[i] !== OTHER_LABEL));
+}
+
+export function knnBase(input: ScoreInput): Int32Array {
+  return knnBaseRows(input.trainIndices, input.labels);
+}
+
+export function rowsWhere(mask: Uint8Array, value: number): Int32Array {
+  const out: number[] = [];
+  for (let i = 0; i < mask.length; i++) if (mask[i] === value) out.push(i);
+  return Int32Array.from(out);
+}
+
+/**
+ * Searches the wanted rows still missing their neighbours, then the rows they landed next
+ * to: knnExcess needs the neighbours' own distances, so a first pass also searches the
+ * training rows its rows landed next to (a full table has searched every row already).
+ * Those references stay pending in this table: their own neighbours' distances are not
+ * known. Returns the rows' own distances known without a search (input.knownDistances
+ * when it fits this k), or null.
+ */
+export function searchNeighbours(
+  input: ScoreInput,
+  nb: Neighbourhood,
+  want: Uint8Array,
+  report: Report,
+): Float32Array | null {
+  const n = input.labels.length;
+  const wanted = Int32Array.from(Array.from(rowsWhere(want, 1)).filter((r) => !nb.searched[r]));
+  searchRows(input, nb, wanted, report);
+  const kd = input.knownDistances;
+  if (kd && kd.values.length !== n) throw new Error(`knownDistances has ${kd.values.length} rows for ${n} samples`);
+  const known = kd && kd.k === nb.k ? kd.values : null;
+  searchRows(input, nb, unsearchedNeighbours(nb, known), report);
+  return known;
+}
+
+/** Finds the neighbours of `rows` (in place in nb). */
+function searchRows(input: ScoreInput, nb: Neighbourhood, rows: Int32Array, report: Report): void {
+  if (rows.length === 0) return;
+  const { dim, k, embeddings } = nb;
+  const base = knnBase(input);
+  const baseVecs = new Float32Array(base.length * dim);
+  base.forEach((r, j) => baseVecs.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim));
+  report('neighbours', 0.6, `Finding ${k} nearest training neighbours of ${rows.length} samples`);
+  const posInBase = new Map<number, number>();
+  base.forEach((r, j) => posInBase.set(r, j));
+  const queries = new Float32Array(rows.length * dim);
+  // A training sample must not find itself (similarity 1 would make it look perfectly typical).
+  const exclude = new Int32Array(rows.length);
+  rows.forEach((r, j) => {
+    queries.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim);
+    exclude[j] = posInBase.get(r) ?? -1;
+  });
+  const index = new ExactCosineIndex(baseVecs, dim);
+  try {
+    // Fixed blocks: a first pass and a full pass must give a row the same similarities.
+    const res = index.search(queries, k, { excludeSelf: exclude, fixedBlocks: true });
+    rows.forEach((r, j) => {
+      for (let c = 0; c < k; c++) {
+        nb.neighbours[r * k + c] = base[res.indices[j * k + c]];
+        nb.neighbourSims[r * k + c] = res.sims[j * k + c];
+      }
+      nb.searched[r] = 1;
+    });
+  } finally {
+    index.dispose();
+  }
+}
+
+/** Rows that are a searched row's neighbour but have neither neighbours nor a known distance. */
+function unsearchedNeighbours(nb: Neighbourhood, known: Float32Array | null): Int32Array {
+  const seen = new Uint8Array(nb.searched.length);
+  const out: number[] = [];
+  for (let r = 0; r < nb.searched.length; r++) {
+    if (!nb.searched[r]) continue;
+    for (let j = r * nb.k; j < (r + 1) * nb.k; j++) {
+      const m = nb.neighbours[j];
+      if (m >= 0 && !nb.searched[m] && !seen[m] && !(known && Number.isFinite(known[m]))) {
+        seen[m] = 1;
+        out.push(m);
+      }
+    }
+  }
+  return Int32Array.from(out);
+}

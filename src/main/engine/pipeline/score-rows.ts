@@ -1,0 +1,157 @@
+// The score columns of the rows a pass scores (scoreRows), and the table's full-height
+// columns with the pending rows blanked (spreadRows).
+import { OTHER_LABEL } from '../../../shared/api.js';
+import type { ScoreTable } from '../engine-types.js';
+import { jointRows, type FeatureBlock } from '../embeddings/joint-features.js';
+import { computeScores, type ComputedScores } from '../scores/index.js';
+import { fitTiedGaussian, mahalanobisScore } from '../scores/mahalanobis.js';
+import { knnDistance, knnExcess } from '../scores/knn-distance.js';
+import { knnBase, rowsWhere, type Neighbourhood } from './neighbour-search.js';
+import type { ScoreInput } from './score-table.js';
+
+/** The scores of the rows `done`, with the neighbour columns they were computed from. */
+export interface ScoredRows {
+  done: Int32Array;
+  /** Every row was scored: the columns below are full height already. */
+  complete: boolean;
+  scores: ComputedScores;
+  doneNeighbours: Int32Array;
+  doneSims: Float32Array;
+  doneMc: Float32Array | null;
+}
+
+/** The `width`-value rows `rows` of `src`, packed in that order. */
+function gatherRows<T extends Float32Array | Int32Array>(
+  src: T,
+  width: number,
+  rows: ArrayLike<number>,
+  make: (m: number) => T,
+): T {
+  const out = make(rows.length * width);
+  for (let j = 0; j < rows.length; j++) out.set(src.subarray(rows[j] * width, (rows[j] + 1) * width), j * width);
+  return out;
+}
+
+/**
+ * The rows' Mahalanobis distance to the known classes, fitted on the same training samples
+ * as the kNN base, over the joint vector [unit embedding, first-layer channel statistics]
+ * (the embedding alone when the model gives no statistics); null when the base is too
+ * small to fit a covariance on. One Gaussian over both blocks rather than one per block: it
+ * also knows how the two co-vary within a class (ood-score.ts has the measurements).
+ */
+function mahalanobisOf(input: ScoreInput, nb: Neighbourhood, given: Int32Array, rows: Int32Array): Float32Array | null {
+  // Only labels the model has a column for; too few of them and there is nothing to fit.
+  const base = Int32Array.from(Array.from(knnBase(input)).filter((r) => given[r] >= 0));
+  if (base.length < 2) return null;
+  const blocks: FeatureBlock[] = [{ values: nb.embeddings, dim: nb.dim }];
+  if (nb.lowLevel && nb.lowLevelDim > 0) blocks.push({ values: nb.lowLevel, dim: nb.lowLevelDim });
+  const fit = jointRows(base, blocks);
+  const model = fitTiedGaussian(
+    fit.vectors,
+    fit.dim,
+    Int32Array.from(base, (r) => given[r]),
+  );
+  return mahalanobisScore(model, jointRows(rows, blocks).vectors);
+}
+
+/**
+ * Scores of the rows `done` only: the held-out reference is among them, and every column
+ * is per row given that reference, so the subset gives the same values as a full pass.
+ * @param known rows' own kNN distances known without a search (searchNeighbours), or null.
+ */
+export function scoreRows(
+  input: ScoreInput,
+  nb: Neighbourhood,
+  done: Int32Array,
+  known: Float32Array | null,
+): ScoredRows {
+  const classes = input.classifier.classes;
+  const n = input.labels.length;
+  const { neighbours, neighbourSims, k } = nb;
+  const complete = done.length === n;
+  const classIndex = new Map(classes.map((c, i) => [c, i]));
+  const C = classes.length;
+  const given = Int32Array.from(input.labels, (l) => (l === null ? -1 : (classIndex.get(l) ?? -1)));
+  const pos = new Int32Array(n).fill(-1);
+  done.forEach((r, j) => (pos[r] = j));
+  const pickRows = <T extends Float32Array | Int32Array>(src: T, width: number, make: (m: number) => T): T =>
+    complete ? src : gatherRows(src, width, done, make);
+  const doneSims = pickRows(neighbourSims, k, (m) => new Float32Array(m));
+  const doneNeighbours = pickRows(neighbours, k, (m) => new Int32Array(m));
+  // Every row's own distance where known, else where searched: the scored rows' neighbours
+  // are among them.
+  const rowDistance = known ? known.slice() : new Float32Array(n).fill(Number.NaN);
+  const searchedRows = Int32Array.from(
+    Array.from(rowsWhere(nb.searched, 1)).filter((r) => Number.isNaN(rowDistance[r])),
+  );
+  const searchedSims = gatherRows(neighbourSims, k, searchedRows, (m) => new Float32Array(m));
+  knnDistance(searchedSims, k).forEach((d, j) => (rowDistance[searchedRows[j]] = d));
+  const doneDistance = Float32Array.from(done, (r) => rowDistance[r]);
+  const scores = computeScores({
+    mahalanobis: mahalanobisOf(input, nb, given, done),
+    knnExcess: knnExcess(doneDistance, doneNeighbours, k, rowDistance),
+    logits: pickRows(nb.logits, C, (m) => new Float32Array(m)),
+    numClasses: C,
+    otherClass: classIndex.get(OTHER_LABEL) ?? -1,
+    knnSims: doneSims,
+    k,
+    heldOutIndices: complete ? input.heldOutIndices : Int32Array.from(input.heldOutIndices, (r) => pos[r]),
+    labels: pickRows(given, 1, (m) => new Int32Array(m)),
+    labelIssues: input.labelIssues
+      ? { ...input.labelIssues, scores: pickRows(input.labelIssues.scores, 1, (m) => new Float32Array(m)) }
+      : null,
+  });
+  const doneMc = nb.mcDisagreement ? pickRows(nb.mcDisagreement, 1, (m) => new Float32Array(m)) : null;
+  return { done, complete, scores, doneNeighbours, doneSims, doneMc };
+}
+
+/**
+ * The table: every column full height, the pending rows (not in `want`) with NaN scores, no
+ * prediction, lowest priority and no flags.
+ */
+export function spreadRows(input: ScoreInput, nb: Neighbourhood, rows: ScoredRows, want: Uint8Array): ScoreTable {
+  const { done, complete, scores, doneNeighbours, doneSims, doneMc } = rows;
+  const classes = input.classifier.classes;
+  const n = input.labels.length;
+  const C = classes.length;
+  const { k } = nb;
+  const spread = <T extends Float32Array | Int32Array | Uint8Array>(
+    col: T,
+    width: number,
+    fill: number,
+    make: (m: number) => T,
+  ): T => {
+    if (complete) return col;
+    const out = make(n * width);
+    out.fill(fill);
+    done.forEach((r, j) => out.set(col.subarray(j * width, (j + 1) * width), r * width));
+    return out;
+  };
+  const f32 = (col: Float32Array, fill = Number.NaN, width = 1) => spread(col, width, fill, (m) => new Float32Array(m));
+  return {
+    modelVersion: input.modelVersion,
+    classes,
+    probs: f32(scores.probs, Number.NaN, C),
+    predicted: spread(scores.predicted, 1, -1, (m) => new Int32Array(m)),
+    confidence: f32(scores.confidence),
+    msp: f32(scores.msp),
+    margin: f32(scores.margin),
+    entropy: f32(scores.entropy),
+    energy: f32(scores.energy),
+    knnDistance: f32(scores.knnDistance),
+    mcDisagreement: doneMc ? f32(doneMc) : new Float32Array(n).fill(Number.NaN),
+    oodScore: f32(scores.oodScore),
+    labelIssue: f32(scores.labelIssue),
+    reviewPriority: f32(scores.reviewPriority, -Infinity),
+    flags: spread(scores.flags, 1, 0, (m) => new Uint8Array(m)),
+    // Copies with the pending rows blanked: the references searched for this pass are not
+    // scored yet, and a later pass reusing this table searches them again.
+    neighbours: spread(doneNeighbours, k, -1, (m) => new Int32Array(m)),
+    neighbourSims: f32(doneSims, Number.NaN, k),
+    k,
+    thresholds: scores.thresholds,
+    heldOut: scores.heldOut,
+    heldOutIndices: input.heldOutIndices,
+    ...(complete ? {} : { scored: want }),
+  };
+}
