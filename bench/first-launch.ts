@@ -85,7 +85,7 @@ async function oneRun(browser: Browser, home: string): Promise<Run> {
     // The first tile is on screen and its image decoded and laid out.
     const first = page.getByRole('listbox', { name: 'Review queue' }).getByRole('option').first();
     await first.waitFor({ state: 'visible', timeout: 300_000 });
-    // The first tile's thumbnail (a slice of a sheet image, styles.css .tile-img) decoded and
+    // The first tile's thumbnail (a slice of a sheet image, styles/grid.css .tile-img) decoded and
     // painted. A string: this file is type-checked without the DOM library, and page.evaluate
     // (unlike a string waitForFunction) is not subject to the page's CSP.
     await page.evaluate(`(async () => {

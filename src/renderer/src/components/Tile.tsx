@@ -26,7 +26,7 @@ export interface TileProps {
   onPick: (id: string, pos: number, mods: { shift: boolean; toggle: boolean }) => void;
 }
 
-/** Side of the thumbnail on screen (styles.css .tile-img). */
+/** Side of the thumbnail on screen (styles/grid.css .tile-img). */
 const TILE_IMAGE_PX = 84;
 
 export const Tile = memo(function Tile(p: TileProps) {
