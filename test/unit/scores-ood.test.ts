@@ -115,7 +115,7 @@ test('a Mahalanobis column is averaged in at its weight; a scorer fitted with it
 });
 
 test('by default: knn excess and Mahalanobis at weight 1, energy at half weight and only its clipped excess', () => {
-  assert.deepEqual(DEFAULT_OOD_WEIGHTS, { knnDistance: 0, knnExcess: 1, energy: 0.5, msp: 0, mahalanobis: 1 });
+  assert.deepEqual(DEFAULT_OOD_WEIGHTS, { knnExcess: 1, energy: 0.5, mahalanobis: 1 });
   const h = heldOut(500);
   const maha = Float32Array.from(h.knnDistance, (x, i) => 100 + 40 * x + (i % 7));
   const excess = Float32Array.from(h.knnDistance, (x, i) => x - 0.2 + 0.01 * (i % 5));
@@ -130,7 +130,7 @@ test('by default: knn excess and Mahalanobis at weight 1, energy at half weight 
     })[0];
   // The plain distance takes no part once its excess is there.
   assert.equal(at(e.median - 5, 0.3), at(e.median - 5, 0.9));
-  // Energy below its held-out median adds nothing (msp, at weight 0, never does).
+  // Energy below its held-out median adds nothing (msp, not weighted, never does).
   assert.ok(Math.abs(at(e.median - 5) - base / 2.5) < 1e-4);
   // Above it, half its excess on the common scale...
   const above = e.median + 1.5 * e.spread;
@@ -143,7 +143,7 @@ test('by default: knn excess and Mahalanobis at weight 1, energy at half weight 
 test('without a knn excess column the plain knn distance takes its weight', () => {
   const h = heldOut(500);
   const s = fitOodScorer(h, { weights: { energy: 0 } });
-  assert.equal(s.weights.knnDistance, DEFAULT_OOD_WEIGHTS.knnDistance + DEFAULT_OOD_WEIGHTS.knnExcess);
+  assert.equal(s.weights.knnDistance, DEFAULT_OOD_WEIGHTS.knnExcess);
   const k = s.scales.knnDistance;
   assert.ok(Math.abs(s.combine(one(0.3, -20, 0))[0] - (0.3 - k.median) / k.spread) < 1e-5);
 });

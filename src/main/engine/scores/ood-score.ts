@@ -54,7 +54,10 @@ export interface OodWeights {
  * the development distractor kinds at 20k and 60k (never the eval-only kinds). How each
  * round chose it, and what was tried and not taken: docs/score-selection/README.md.
  */
-export const DEFAULT_OOD_WEIGHTS: OodWeights = { knnDistance: 0, knnExcess: 1, energy: 0.5, msp: 0, mahalanobis: 1 };
+export const DEFAULT_OOD_WEIGHTS: Readonly<Partial<OodWeights>> = { knnExcess: 1, energy: 0.5, mahalanobis: 1 };
+
+/** Components a weighting leaves out weigh 0. */
+const NO_WEIGHTS: OodWeights = { knnDistance: 0, knnExcess: 0, energy: 0, msp: 0, mahalanobis: 0 };
 
 /**
  * Energy and msp are clipped to [0, SUPPORT_CAP] on the common scale before combining:
@@ -105,7 +108,7 @@ export function fitOodScorer(heldOut: OodComponents, opts: FitOodOptions = {}): 
   const n = heldOut.knnDistance.length;
   if (n === 0) throw new Error('fitOodScorer: no held-out in-distribution samples');
   for (const c of COMPONENTS) expectLength(heldOut[c], n, `fitOodScorer: held-out ${c}`);
-  const weights: OodWeights = { ...DEFAULT_OOD_WEIGHTS, ...opts.weights };
+  const weights: OodWeights = { ...NO_WEIGHTS, ...DEFAULT_OOD_WEIGHTS, ...opts.weights };
   for (const c of [...COMPONENTS, 'knnExcess', 'mahalanobis'] as const) {
     if (!(Number.isFinite(weights[c]) && weights[c] >= 0))
       throw new Error(`fitOodScorer: weight ${c} must be >= 0, got ${weights[c]}`);
