@@ -71,21 +71,24 @@ async function runRound(round: Round, sizes: number[], epochs: number, evalOnly:
     engineCheck(bank, out);
     banks.push(bank);
   }
+  if (sizes.join(',') !== '20000,60000')
+    out("NOTE: the round chose over 20000 and 60000 together; with other sizes the choice below is not the round's\n");
   const results = round.candidates.map((c) => evaluate(banks, c, round.devKinds, []));
   out(`\nDevelopment AUROC per (kind, size), the worst and mean of them, FPR@95TPR (dev kinds pooled):\n`);
   const marks = new Map<CandidateResult, string>();
   const decision: string[] = [];
   const chosen = round.decide(results, (s) => decision.push(s));
-  marks.set(chosen, '<- chosen');
+  for (const r of results) if (r.candidate.name === round.recorded) marks.set(r, '(recorded choice)');
+  marks.set(chosen, chosen.candidate.name === round.recorded ? '<- chosen (as recorded)' : '<- chosen');
   printTable(out, results, round.devKinds, sizes, marks, true);
-  out(`\nDecision (docs/score-selection/${round.file}: worst development AUROC, ties within 0.0005 by the mean):\n`);
+  out(`\nDecision (docs/score-selection/${round.file}: ${round.criterion}):\n`);
   for (const line of decision) out(`  ${line}`);
   out(`\nNot rerun by this script:\n${round.notCovered.map((l) => `  ${l}\n`).join('')}`);
   if (evalOnly) {
-    const shown = [
-      chosen.candidate,
-      ...round.candidates.filter((c) => c.name === round.reference && c !== chosen.candidate),
-    ];
+    const others = [round.recorded, round.reference].filter(
+      (n, i, a) => n !== chosen.candidate.name && a.indexOf(n) === i,
+    );
+    const shown = [chosen.candidate, ...round.candidates.filter((c) => others.includes(c.name))];
     const evalResults = shown.map((c) => evaluate(banks, c, [], EVAL_ONLY_KINDS));
     out('\nEval-only kinds, computed after the choice (the round chose blind to them):\n');
     printTable(out, evalResults, EVAL_ONLY_KINDS, sizes, new Map([[evalResults[0], '<- chosen']]), false);

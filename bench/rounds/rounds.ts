@@ -6,12 +6,16 @@ export interface Round {
   id: string;
   file: string;
   title: string;
+  /** The round's rule, as its file states it. */
+  criterion: string;
   devKinds: readonly string[];
   candidates: Candidate[];
   /** The round's decision from the results, as lines to print; returns the chosen candidate. */
   decide(results: readonly CandidateResult[], out: (s: string) => void): CandidateResult;
   /** The candidate the eval-only kinds are printed for beside the chosen one. */
   reference: string;
+  /** The candidate the round's file recorded as its outcome, marked in the table. */
+  recorded: string;
   notCovered: string[];
 }
 
@@ -45,6 +49,7 @@ function chooseAndReport(results: readonly CandidateResult[], out: (s: string) =
 
 const round1: Round = {
   id: '1',
+  criterion: 'worst development AUROC, ties within 0.0005 broken by the mean (k = 10 only)',
   file: 'ood-score.md',
   title: 'the weighting of kNN distance, Mahalanobis and a softmax-side term',
   devKinds: ROUND1_KINDS,
@@ -72,6 +77,7 @@ const round1: Round = {
     return chosen;
   },
   reference: 'knn10+maha_emb:1',
+  recorded: ROUND1_CHOICE.name,
   notCovered: [
     'the statistics in a Gaussian of their own (fitOodScorer has one Mahalanobis slot)',
     'the pooled second-conv features, Gram matrices, PCA residual, pixel kNN, shifted views, per-class',
@@ -81,6 +87,7 @@ const round1: Round = {
 
 const round2: Round = {
   id: '2',
+  criterion: 'OE replaces off only if it beats it on the worst by more than 0.0005',
   file: 'outlier-exposure.md',
   title: 'chimera outlier exposure in training (not adopted)',
   devKinds: ROUND1_KINDS,
@@ -91,6 +98,7 @@ const round2: Round = {
     return off;
   },
   reference: ROUND1_CHOICE.name,
+  recorded: ROUND1_CHOICE.name,
   notCovered: [
     'the chimera models (f 0.25 / 0.5, lambda 0.5) and label smoothing 0: they need a training-loop',
     'change that was removed again after the round; only the "OE off" row is rerun',
@@ -99,6 +107,9 @@ const round2: Round = {
 
 const round3: Round = {
   id: '3',
+  criterion:
+    'worst development AUROC, ties within 0.0005 broken by the mean' +
+    '; replaces round 1 only if the worst gains > 0.0005 and FPR95 is not worse',
   file: 'symbols-dev-kind.md',
   title: 'the kNN term with symbols as a development kind',
   devKinds: ROUND3_KINDS,
@@ -116,6 +127,7 @@ const round3: Round = {
     return replaces ? chosen : r1;
   },
   reference: ROUND1_CHOICE.name,
+  recorded: ROUND3_CHOICE.name,
   notCovered: [
     'qda_emb (a per-class-covariance Mahalanobis on the embedding): not an engine column, so the',
     "grid's qda_emb:0.5 / qda_emb:1 rows (symbols-grid.txt) are not rerun; without them the tie band",
@@ -126,6 +138,7 @@ const round3: Round = {
 const CHEAP_ORDER = ['mut_diff', 'mut_diff_half', 'lof_m1', 'lof_m3', 'lof_sub4', 'lof_sub2'];
 const round4: Round = {
   id: '4',
+  criterion: 'the cheapest candidate within 0.0005 of round 3 on worst and mean and 0.2 points on FPR95',
   file: 'knn-excess-cost.md',
   title: 'a cheaper reference for the kNN excess (4 and 4b)',
   devKinds: ROUND3_KINDS,
@@ -157,12 +170,14 @@ const round4: Round = {
     return r3;
   },
   reference: 'lof_check+maha_joint:1+c_energy:0.5',
+  recorded: 'lof_check+maha_joint:1+c_energy:0.5',
   notCovered: ['the first-launch timings (bench/first-launch.ts measures those)'],
 };
 
 const MC_W = [0.1, 0.25, 0.5, 0.75, 1];
 const roundMc: Round = {
   id: 'mc',
+  criterion: 'joins only if it beats the default on worst and mean (0.0005 band) and FPR95 at both sizes',
   file: 'mc-disagreement.md',
   title: 'whether the MC-dropout disagreement column joins ood_score (decision 2)',
   devKinds: ROUND1_KINDS,
@@ -195,6 +210,7 @@ const roundMc: Round = {
     return def;
   },
   reference: ROUND1_CHOICE.name,
+  recorded: ROUND1_CHOICE.name,
   notCovered: [
     'decision 1 (measure x passes, mask seeds 1-5): it needs dropout passes the engine does not expose;',
     "the column here is the product's (32 passes, vrt, the fixed MC_SEED); the cost limits are not checked",
