@@ -18,6 +18,7 @@ const usage = `Usage: npm run bench -- [quality|speed|job|ui|all] [options]
             the next sample painted, and frame times while the grid scrolls
             (not part of 'all': it needs Debian's chromium and takes minutes)
   all       quality, speed and job (default: quality and speed)
+  (rounds of docs/score-selection/: node --import tsx bench/score-rounds.ts --round N, a script of its own)
 
 Options:
   --train-size <n>   training images for quality (default 60000)
