@@ -1,0 +1,67 @@
+// The background label check that follows every ranking.
+import { errorMessage } from '../../shared/api.js';
+import { finalLabels } from '../../shared/journal-fold.js';
+import type { JobRunner } from './jobs.js';
+import { foldProject, type OpenProject } from './project-state.js';
+import { completeScores, type Scoring } from './scoring.js';
+
+/**
+ * Out-of-fold label checks take about as long as a training, so they run in the
+ * background after the first ranking and join the queue when ready. Any job the user
+ * starts (retrain, open, export) cancels them: the engine runs one thing at a time, and
+ * the user's request must not wait behind a background check.
+ */
+export class BackgroundLabelCheck {
+  private controller: AbortController | null = null;
+
+  constructor(
+    private readonly scoring: Scoring,
+    private readonly jobs: JobRunner,
+  ) {}
+
+  /** Whether a check is under way (a job that cancels it may want to resume it). */
+  get active(): boolean {
+    return this.controller !== null;
+  }
+
+  run(p: OpenProject): void {
+    const { state, engine } = this.scoring;
+    const controller = new AbortController();
+    this.controller = controller;
+    const stale = () => controller.signal.aborted || state.project !== p || this.jobs.running !== null;
+    void (async () => {
+      try {
+        if (p.table?.scored) {
+          // The training samples' scores first: they join the queue in seconds, the label
+          // check takes as long as a training.
+          await completeScores(this.scoring, p);
+          if (stale()) return;
+          state.setStatus('ready');
+        }
+        const labels = finalLabels(p.data.samples, foldProject(p));
+        await engine.labelCheck(
+          labels,
+          (x) => state.emit({ type: 'progress', jobId: 'labelcheck', ...x }),
+          controller.signal,
+        );
+        if (stale()) return;
+        const table = await engine.score(() => {});
+        if (stale()) return;
+        state.setTable(p, table);
+        state.emit({ type: 'done', jobId: 'labelcheck', task: 'labelcheck', result: null });
+        state.setStatus('ready');
+      } catch (err) {
+        if (!controller.signal.aborted && state.project === p) {
+          state.emit({ type: 'error', jobId: 'labelcheck', task: 'labelcheck', message: errorMessage(err) });
+        }
+      } finally {
+        if (this.controller === controller) this.controller = null;
+      }
+    })();
+  }
+
+  cancel(): void {
+    this.controller?.abort();
+    this.controller = null;
+  }
+}

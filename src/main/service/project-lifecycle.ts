@@ -1,0 +1,181 @@
+// The project's lifecycle, as jobs: open a dataset (train and score it), retrain on the
+// journal's labels, export. Each cancels the background label check and restarts it when
+// the engine is free again.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ApiError, errorMessage, type DatasetSpec } from '../../shared/api.js';
+import { exportDataset } from '../engine/export/export-dataset.js';
+import { exportDestination } from '../engine/export/export-target.js';
+import { discardNewProject, openProject, touchRecent } from '../engine/project/projects.js';
+import { openJournal } from '../engine/review/journal.js';
+import { finalLabels } from '../../shared/journal-fold.js';
+import { JobRunner } from './jobs.js';
+import { BackgroundLabelCheck } from './label-check.js';
+import { foldProject, type OpenProject } from './project-state.js';
+import { retrainSummary } from './retrain-summary.js';
+import { buildSamples } from './queue.js';
+import { completeScores, trainAndScore, type Scoring } from './scoring.js';
+
+export class ProjectLifecycle {
+  readonly jobs: JobRunner;
+  private readonly labelCheck: BackgroundLabelCheck;
+
+  constructor(private readonly scoring: Scoring) {
+    this.jobs = new JobRunner((e) => scoring.state.emit(e));
+    this.labelCheck = new BackgroundLabelCheck(scoring, this.jobs);
+  }
+
+  async open(params: DatasetSpec & { demo?: boolean }): Promise<string> {
+    const { state, engine, seed } = this.scoring;
+    const demo = params.demo ?? (!params.train && !params.pool);
+    const spec = demo ? { demo: true } : { train: params.train, pool: params.pool, demo: false };
+    if (!demo && !spec.train) {
+      throw new ApiError('bad_request', 'a labeled training dataset (train) is needed to train a model');
+    }
+    // Before the project folder is made: a mistyped path must not leave one behind per try.
+    for (const [what, where] of [
+      ['train', spec.train],
+      ['pool', spec.pool],
+    ] as const) {
+      if (where !== undefined && !(await pathExists(where))) {
+        throw new ApiError('bad_request', `${what}: ${where} does not exist`);
+      }
+    }
+    const project = await openProject(spec);
+    const dir = project.dir;
+    this.labelCheck.cancel();
+    return this.jobs.start('open', async (ctx) => {
+      const previous = state.project;
+      state.pendingSpec = spec;
+      state.setStatus('loading');
+      try {
+        const data = await engine.open({ train: spec.train, pool: spec.pool, projectDir: dir, seed }, ctx.progress);
+        const warnings: string[] = [];
+        let opened = false;
+        const journal = openJournal(dir, {
+          warn: (m) => {
+            console.warn(m);
+            // Kept for the app's notices; the first few are enough to say what happened.
+            if (warnings.length < 20) warnings.push(m);
+            if (opened && state.project === p) state.emit({ type: 'project', project: state.projectInfo() });
+          },
+        });
+        const p: OpenProject = {
+          spec,
+          dir,
+          journal,
+          data,
+          index: new Map(data.samples.map((s, i) => [s.id, i])),
+          samples: buildSamples(data, state.nextOpenId()),
+          train: null,
+          table: null,
+          queue: null,
+          counts: {
+            train: data.samples.filter((s) => s.split === 'train').length,
+            pool: data.samples.filter((s) => s.split === 'pool').length,
+          },
+          warnings,
+        };
+        state.project = p;
+        opened = true;
+        await touchRecent({ projectId: path.basename(dir), name: state.projectInfo().name, dataset: spec });
+        const { train, table } = await trainAndScore(this.scoring, p, ctx, undefined, true);
+        p.train = train;
+        state.setTable(p, table);
+        state.setStatus('ready');
+        this.labelCheck.run(p);
+        return state.projectInfo();
+      } catch (err) {
+        const message = errorMessage(err);
+        if (state.project === previous) await discardNewProject(project);
+        if (state.project === previous && previous?.table) {
+          // The engine replaces its state only when a dataset opened, so the previous
+          // project is still whole: keep working on it and say what failed.
+          state.pendingSpec = null;
+          state.setStatus('ready', `could not open the dataset: ${message}`);
+        } else {
+          state.setStatus('error', message);
+        }
+        throw err;
+      }
+    });
+  }
+
+  retrain(epochs?: number): string {
+    const { state } = this.scoring;
+    const p = state.requireProject();
+    // A retrain that fails or is cancelled keeps the previous model: its check carries on.
+    const resumeCheck = this.labelCheck.active;
+    this.labelCheck.cancel();
+    return this.jobs.start('train', async (ctx) => {
+      // The before/after summary compares whole tables.
+      await completeScores(this.scoring, p);
+      const before = { table: p.table, train: p.train, queue: p.queue };
+      try {
+        const { train, table } = await trainAndScore(this.scoring, p, ctx, epochs);
+        p.train = train;
+        state.setTable(p, table);
+        state.setStatus('ready');
+        this.labelCheck.run(p);
+        return retrainSummary(before.table, before.train, table, train, p);
+      } catch (err) {
+        // The previous model stays in place (the engine keeps it on failure or cancel).
+        Object.assign(p, before);
+        state.setStatus(
+          'ready',
+          ctx.signal.aborted
+            ? 'retraining cancelled; the previous model is kept'
+            : `retraining failed: ${errorMessage(err)}`,
+        );
+        if (resumeCheck && state.project === p) this.labelCheck.run(p);
+        throw err;
+      }
+    });
+  }
+
+  export(dir: string): string {
+    const { state, engine } = this.scoring;
+    const p = state.requireProject();
+    // Absolute, outside the datasets, not someone else's folder: refused before any work.
+    const dest = exportDestination(dir, p.data.roots);
+    // Saving the model needs the engine, which must not wait behind a background check;
+    // the check starts again once the export is written.
+    const resumeCheck = this.labelCheck.active;
+    this.labelCheck.cancel();
+    return this.jobs.start('export', async (ctx) => {
+      // An export carries every sample's scores: finish a first pass's pending ones.
+      await completeScores(this.scoring, p);
+      const folded = foldProject(p);
+      const summary = await exportDataset({
+        dest,
+        samples: p.data.samples,
+        pixels: p.data.pixels,
+        decisions: folded.samples,
+        labels: finalLabels(p.data.samples, folded),
+        table: p.table ?? undefined,
+        sourceRoots: p.data.roots,
+        sourceKind: p.spec.demo ? 'demo' : undefined,
+        saveModel: p.table ? (d: string) => engine.saveModel(d) : undefined,
+        onProgress: (done: number, total: number) =>
+          ctx.progress({
+            task: 'export',
+            phase: 'writing',
+            fraction: total ? done / total : 1,
+            message: `${done} / ${total} files`,
+          }),
+      }).finally(() => {
+        if (resumeCheck && state.project === p) this.labelCheck.run(p);
+      });
+      return summary;
+    });
+  }
+}
+
+async function pathExists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,126 @@
+// The service's state: the open project (samples, the current ScoreTable, the decision
+// journal), its status, and the events that tell the transports when any of it changed.
+// The lifecycle (project-lifecycle.ts) changes it; the read models only read it.
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import {
+  ApiError,
+  OTHER_LABEL,
+  type DatasetSpec,
+  type JobEvent,
+  type ProjectInfo,
+  type Queue,
+  type Samples,
+} from '../../shared/api.js';
+import type { OpenResult, ScoreTable, TrainResult } from '../engine/engine-types.js';
+import type { Journal } from '../engine/review/journal.js';
+import { foldJournal, givenLabelsOf, type JournalFold } from '../../shared/journal-fold.js';
+import { buildQueue } from './queue.js';
+
+export type ProjectSpec = DatasetSpec & { demo: boolean };
+
+export interface OpenProject {
+  spec: ProjectSpec;
+  dir: string;
+  journal: Journal;
+  data: OpenResult;
+  index: Map<string, number>;
+  train: TrainResult | null;
+  table: ScoreTable | null;
+  /** The samples as getSamples sends them; fixed for this opening (samples.openId). */
+  samples: Samples;
+  queue: Queue | null;
+  /** Sample counts by split: the samples never change while the project is open. */
+  counts: { train: number; pool: number };
+  /** What the user should know about this project's files (a torn journal line, ...). */
+  warnings: string[];
+}
+
+export class ProjectState {
+  readonly events = new EventEmitter();
+  project: OpenProject | null = null;
+  /** The spec being opened, shown until it has opened (or failed). */
+  pendingSpec: ProjectSpec | null = null;
+  backendInfo: ProjectInfo['backend'] | null = null;
+  private status: ProjectInfo['status'] = 'empty';
+  private statusMessage: string | null = null;
+
+  /** Queue revisions are unique across launches: a renderer that outlives a restart must refetch. */
+  private readonly launchId = randomUUID().slice(0, 8);
+  private queueBuilds = 0;
+  private opens = 0;
+
+  emit(e: JobEvent): void {
+    this.events.emit('event', e);
+  }
+
+  setStatus(status: ProjectInfo['status'], message: string | null = null): void {
+    this.status = status;
+    this.statusMessage = message;
+    this.emit({ type: 'project', project: this.projectInfo() });
+  }
+
+  /** A new score table re-ranks the queue; the new revision tells the renderer to fetch it. */
+  setTable(p: OpenProject, table: ScoreTable): void {
+    p.table = table;
+    const revision = `${this.launchId}-${++this.queueBuilds}`;
+    p.queue = buildQueue(table, p.data.samples.length, p.samples.openId, revision);
+  }
+
+  /** The id of a new opening (samples.openId), unique across launches like the revisions. */
+  nextOpenId(): string {
+    return `${this.launchId}-open${++this.opens}`;
+  }
+
+  requireProject(): OpenProject {
+    if (!this.project) throw new ApiError('conflict', 'no dataset is open yet');
+    return this.project;
+  }
+
+  requireTable(): { p: OpenProject; t: ScoreTable } {
+    const p = this.requireProject();
+    if (!p.table) throw new ApiError('conflict', 'the model has not scored the samples yet');
+    return { p, t: p.table };
+  }
+
+  projectInfo(): ProjectInfo {
+    const p = this.project;
+    const spec = p?.spec ?? this.pendingSpec ?? { demo: true };
+    const classes = p?.table?.classes ?? p?.data.classes ?? [];
+    const known = p?.data.classes ?? [];
+    return {
+      projectId: p ? path.basename(p.dir) : '',
+      name: spec.demo ? 'Digits in the wild (demo)' : path.basename(spec.pool ?? spec.train ?? ''),
+      dir: p?.dir ?? '',
+      dataset: spec,
+      classes,
+      labels: [...known, OTHER_LABEL],
+      modelVersion: p?.table?.modelVersion ?? null,
+      counts: {
+        train: p?.counts.train ?? 0,
+        pool: p?.counts.pool ?? 0,
+        duplicates: p?.data.duplicates.length ?? 0,
+      },
+      status: this.status,
+      statusMessage: this.statusMessage,
+      thresholds: p?.table?.thresholds ?? null,
+      backend: this.backendInfo ?? { backend: 'unknown', libtensorflow: 'unknown', tfjsNode: 'unknown' },
+      heldOutAccuracy: p?.train?.heldOutAccuracy ?? null,
+      queueRevision: p?.queue?.revision ?? null,
+      openId: p?.samples.openId ?? null,
+      warnings: p?.warnings.slice() ?? [],
+    };
+  }
+}
+
+export function indexOf(p: OpenProject, id: string): number {
+  const i = p.index.get(id);
+  if (i === undefined) throw new ApiError('not_found', `no sample with id ${JSON.stringify(id)} in this project`);
+  return i;
+}
+
+/** The journal folded over the given labels: each sample's current decision. */
+export function foldProject(p: OpenProject): JournalFold {
+  return foldJournal(p.journal.entries(), givenLabelsOf(p.data.samples));
+}

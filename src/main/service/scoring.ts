@@ -1,0 +1,47 @@
+// The two engine steps every job shares: train then score, and finishing a first pass.
+import type { EngineClient } from '../engine/engine-client.js';
+import type { ScoreTable, TrainResult } from '../engine/engine-types.js';
+import { finalLabels } from '../../shared/journal-fold.js';
+import type { JobContext } from './jobs.js';
+import { foldProject, type OpenProject, type ProjectState } from './project-state.js';
+
+export interface Scoring {
+  state: ProjectState;
+  engine: EngineClient;
+  seed?: number;
+}
+
+/**
+ * Trains (or reuses the cached model) on the journal's labels, then scores everything.
+ * `opening`: the first ranking of a freshly opened dataset, where the demo may use its
+ * shipped model and the pool is ranked before the training samples are scored (the
+ * background task completes them).
+ */
+export async function trainAndScore(
+  { state, engine, seed }: Scoring,
+  p: OpenProject,
+  ctx: JobContext,
+  epochs?: number,
+  opening = false,
+): Promise<{ train: TrainResult; table: ScoreTable }> {
+  const labels = finalLabels(p.data.samples, foldProject(p));
+  state.setStatus('training');
+  const train = await engine.train(
+    { labels, epochs, seed, useShipped: opening && p.spec.demo },
+    ctx.progress,
+    ctx.signal,
+  );
+  state.setStatus('scoring');
+  const table = await engine.score(ctx.progress, { firstPass: opening });
+  return { train, table };
+}
+
+/** Scores the rows a first pass left pending (a no-op on a complete table). */
+export async function completeScores({ state, engine }: Scoring, p: OpenProject): Promise<void> {
+  if (!p.table?.scored) return;
+  // Quietly: the queue on screen is already usable, and a progress bar for a few seconds
+  // of background work would only distract.
+  const table = await engine.score(() => {});
+  if (state.project !== p) return;
+  state.setTable(p, table);
+}

@@ -1,0 +1,80 @@
+import type { ProjectInfo } from '../../../shared/api';
+import type { RendererBridge } from '../bridge';
+import type { DialogName } from '../hooks/useCommands';
+import type { JobsState } from '../hooks/useJobs';
+import { saveReviewer } from '../preferences';
+import { Dialog } from './Dialog';
+import { ExportDialog } from './ExportDialog';
+import { HelpOverlay } from './HelpOverlay';
+import { InsightsDialog } from './InsightsDialog';
+import { OpenDatasetForm } from './OpenDatasetForm';
+import { PreferencesDialog } from './PreferencesDialog';
+import { RetrainPanel } from './RetrainPanel';
+
+export interface AppDialogsProps {
+  bridge: RendererBridge;
+  dialog: DialogName;
+  setDialog: (d: DialogName) => void;
+  project: ProjectInfo | null;
+  classKeys: ReadonlyMap<string, string>;
+  jobs: JobsState;
+  reviewer: string;
+  setReviewer: (name: string) => void;
+  refresh: () => Promise<void>;
+  onError: (message: string) => void;
+}
+
+/** The retrain panel and the one dialog open at a time. */
+export function AppDialogs(p: AppDialogsProps) {
+  const { bridge, dialog, jobs, onError } = p;
+  const close = () => p.setDialog(null);
+  return (
+    <>
+      {jobs.retrain && (
+        <RetrainPanel
+          job={jobs.retrainJob}
+          error={jobs.retrain.error}
+          onCancel={jobs.cancelRetrain}
+          onClose={jobs.closeRetrain}
+        />
+      )}
+
+      {dialog === 'open' && (
+        <Dialog title="Open dataset" onClose={close}>
+          <OpenDatasetForm
+            bridge={bridge}
+            onStarted={() => {
+              p.setDialog(null);
+              void p.refresh();
+            }}
+            onError={onError}
+          />
+        </Dialog>
+      )}
+      {dialog === 'export' && (
+        <ExportDialog
+          job={jobs.exportState}
+          error={jobs.exportJob.error}
+          onExport={(dir) => void jobs.startExport(dir)}
+          onClose={close}
+        />
+      )}
+      {dialog === 'insights' && p.project && <InsightsDialog bridge={bridge} project={p.project} onClose={close} />}
+      {dialog === 'help' && <HelpOverlay classKeys={p.classKeys} onClose={close} />}
+      {dialog === 'prefs' && (
+        <PreferencesDialog
+          reviewer={p.reviewer}
+          onSave={(name) => {
+            try {
+              saveReviewer(name);
+            } catch (err) {
+              onError(`Could not save preferences: ${String(err)}`);
+            }
+            p.setReviewer(name.trim());
+          }}
+          onClose={close}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,170 @@
+// The read models the main side serves (project, samples, queue, sample detail, insights,
+// recent projects), as runtime schemas with their types. Neither Node nor DOM APIs.
+import { z } from 'zod';
+
+export const OTHER_LABEL = 'other';
+
+/** Why a sample is in the review queue. Bit flags so a sample can have several. */
+export const DoubtFlag = { lowConfidence: 1, ood: 2, labelIssue: 4 } as const;
+export type DoubtKind = keyof typeof DoubtFlag;
+
+export const BackendInfo = z.object({
+  /** tfjs backend name; 'tensorflow' means native libtensorflow. */
+  backend: z.string(),
+  /** libtensorflow version the binding runs on, e.g. '2.21.0' (offline build) or '2.9.1'. */
+  libtensorflow: z.string(),
+  tfjsNode: z.string(),
+});
+export type BackendInfo = z.infer<typeof BackendInfo>;
+
+export const DatasetSpec = z
+  .object({
+    /** Labeled dataset: class folders, CSV manifest or IDX folder. */
+    train: z.string().min(1).max(4096).optional(),
+    /** Review pool: any dataset; labeled rows keep their label. */
+    pool: z.string().min(1).max(4096).optional(),
+  })
+  .strict();
+export type DatasetSpec = z.infer<typeof DatasetSpec>;
+
+export const Thresholds = z.object({
+  /** ood_score above this looks out-of-distribution (95% of held-out in-distribution below). */
+  ood: z.number(),
+  /** msp above this is low confidence. */
+  lowConfidence: z.number(),
+  /** label_issue above this is a likely label error. */
+  labelIssue: z.number(),
+});
+export type Thresholds = z.infer<typeof Thresholds>;
+
+export const ProjectStatus = z.enum(['empty', 'loading', 'training', 'scoring', 'ready', 'error']);
+export type ProjectStatus = z.infer<typeof ProjectStatus>;
+
+export const ProjectInfo = z.object({
+  projectId: z.string(),
+  name: z.string(),
+  dir: z.string(),
+  dataset: DatasetSpec.extend({ demo: z.boolean() }),
+  /** Known classes in model output order; 'other' is last once the model has it. */
+  classes: z.array(z.string()),
+  /** Labels a reviewer can assign: the known classes plus 'other'. */
+  labels: z.array(z.string()),
+  modelVersion: z.string().nullable(),
+  counts: z.object({ train: z.number(), pool: z.number(), duplicates: z.number() }),
+  status: ProjectStatus,
+  statusMessage: z.string().nullable(),
+  thresholds: Thresholds.nullable(),
+  backend: BackendInfo,
+  /** Held-out accuracy of the current model (samples it did not train on). */
+  heldOutAccuracy: z.number().nullable(),
+  /** Revision of the queue the main side holds now (Queue.revision), null before the first ranking. */
+  queueRevision: z.string().nullable(),
+  /**
+   * Identifies this opening of the project (unique across launches); Samples for it never
+   * change, so the renderer fetches getSamples again only when this does. Null while none is open.
+   */
+  openId: z.string().nullable(),
+  /**
+   * Problems with the project's own files the user should see (e.g. a torn line in the
+   * decision journal, left by a crash and skipped). Absent from older main sides.
+   */
+  warnings: z.array(z.string()).optional(),
+});
+export type ProjectInfo = z.infer<typeof ProjectInfo>;
+
+/**
+ * The samples of the open project, column-wise (row i of every array is sample i). They do
+ * not change while the project stays open, so the renderer fetches them once per openId;
+ * each queue revision then sends only its order and its per-revision columns.
+ */
+export const Samples = z.object({
+  /** ProjectInfo.openId of the opening these samples belong to. */
+  openId: z.string(),
+  ids: z.array(z.string()),
+  /** Where the sample comes from: 0 = training set, 1 = review pool. */
+  split: z.array(z.number().int()),
+  /** Index into ProjectInfo.labels, or -1 when unlabeled. */
+  given: z.array(z.number().int()),
+});
+export type Samples = z.infer<typeof Samples>;
+
+/**
+ * The ranked queue of one revision, column-wise and compact: the sample ids and static
+ * columns are in Samples, fetched once per opening; this carries what a re-ranking changes.
+ * Row r of every array is one queue row; rows are sorted by review priority, most doubtful first.
+ */
+export const Queue = z.object({
+  modelVersion: z.string(),
+  /** Changes whenever the queue is rebuilt (a new model, or new scores such as the label check's). */
+  revision: z.string(),
+  /** The opening whose Samples `order` indexes (ProjectInfo.openId). */
+  openId: z.string(),
+  /** Index into Samples (ids, split, given) of each row's sample. */
+  order: z.array(z.number().int().min(0)),
+  /** Index into ProjectInfo.classes. */
+  predicted: z.array(z.number().int()),
+  /** Probability of the predicted class, rounded to 3 decimals (it is shown as a percentage). */
+  confidence: z.array(z.number()),
+  /** DoubtFlag bits. */
+  flags: z.array(z.number().int()),
+});
+export type Queue = z.infer<typeof Queue>;
+
+export const Scores = z.object({
+  msp: z.number(),
+  margin: z.number(),
+  entropy: z.number(),
+  energy: z.number(),
+  knnDistance: z.number(),
+  /** MC-dropout disagreement (share of dropout passes that disagree); null for a model without dropout. */
+  mcDisagreement: z.number().nullable(),
+  oodScore: z.number(),
+  labelIssue: z.number().nullable(),
+  reviewPriority: z.number(),
+});
+export type Scores = z.infer<typeof Scores>;
+
+export const Neighbour = z.object({ id: z.string(), label: z.string(), similarity: z.number() });
+export type Neighbour = z.infer<typeof Neighbour>;
+
+export const SampleDetail = z.object({
+  id: z.string(),
+  path: z.string(),
+  split: z.enum(['train', 'pool']),
+  given: z.string().nullable(),
+  predicted: z.string(),
+  confidence: z.number(),
+  /** Probability of every class of ProjectInfo.classes, same order. */
+  probs: z.array(z.number()),
+  scores: Scores,
+  /** Percentile of this sample's scores among held-out in-distribution samples (0-100). */
+  percentiles: z.object({ oodScore: z.number(), knnDistance: z.number(), msp: z.number() }),
+  /** Plain-words verdicts, most important first. */
+  verdicts: z.array(z.string()),
+  flags: z.number().int(),
+  neighbours: z.array(Neighbour),
+  duplicates: z.array(z.string()),
+});
+export type SampleDetail = z.infer<typeof SampleDetail>;
+
+export const Histogram = z.object({
+  score: z.string(),
+  edges: z.array(z.number()),
+  inDistribution: z.array(z.number()),
+  pool: z.array(z.number()),
+  threshold: z.number().nullable(),
+});
+export const Insights = z.object({
+  /** Row = given label (ProjectInfo.labels), column = predicted (ProjectInfo.classes). */
+  confusion: z.array(z.array(z.number())),
+  histograms: z.array(Histogram),
+});
+export type Insights = z.infer<typeof Insights>;
+
+export const RecentProject = z.object({
+  projectId: z.string(),
+  name: z.string(),
+  dataset: DatasetSpec.extend({ demo: z.boolean() }),
+  openedAt: z.string(),
+});
+export type RecentProject = z.infer<typeof RecentProject>;
