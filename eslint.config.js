@@ -14,6 +14,25 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware checks that catch real bugs: a promise nobody awaits or catches, a promise
+    // where a callback's void is expected, awaiting what is not a promise.
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        // node:test's test()/describe() return promises the runner itself awaits.
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     files: ['scripts/**', 'bin/**', 'src/main/**', 'src/preload/**', 'test/**', 'bench/**', '*.config.*'],
     languageOptions: { globals: { ...globals.node } },
   },

@@ -7,7 +7,11 @@ import { errorMessage } from '../../../shared/api';
  * Only the desktop app can do this: a sandboxed page never sees local paths, so the
  * preload resolves them (pathForFile). In browser mode the drop is refused with a hint.
  */
-export function useFolderDrop(bridge: RendererBridge, onOpened: () => void, onError: (m: string) => void): void {
+export function useFolderDrop(
+  bridge: RendererBridge,
+  onOpened: () => Promise<void>,
+  onError: (m: string) => void,
+): void {
   useEffect(() => {
     const hasFiles = (e: DragEvent) => e.dataTransfer?.types.includes('Files') ?? false;
     const over = (e: DragEvent) => {
@@ -27,7 +31,8 @@ export function useFolderDrop(bridge: RendererBridge, onOpened: () => void, onEr
       }
       bridge
         .invoke('openDataset', { train: path })
-        .then(onOpened, (err: unknown) => onError(`Could not open ${path}: ${errorMessage(err)}`));
+        .then(onOpened)
+        .catch((err: unknown) => onError(`Could not open ${path}: ${errorMessage(err)}`));
     };
     window.addEventListener('dragover', over);
     window.addEventListener('drop', drop);
