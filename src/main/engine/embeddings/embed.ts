@@ -4,6 +4,7 @@
 import { tf } from '../model/tf.js';
 import type { Classifier } from '../model/classifier.js';
 import { IMAGE_SIZE, PIXELS_PER_IMAGE } from '../types.js';
+import { scaleBytes } from '../model/pixel-scale.js';
 
 export interface Embedded {
   n: number;
@@ -50,7 +51,7 @@ export async function embedImages(model: Classifier, pixels: Uint8Array, opts: E
     for (let i = 0; i < m; i++) {
       const src = (opts.indices ? opts.indices[start + i] : start + i) * PIXELS_PER_IMAGE;
       const dst = i * PIXELS_PER_IMAGE;
-      for (let j = 0; j < PIXELS_PER_IMAGE; j++) buf[dst + j] = pixels[src + j] / 255;
+      scaleBytes(pixels, buf, src, dst, PIXELS_PER_IMAGE);
     }
     // The last, shorter batch is padded to the full batch size: every new input shape makes
     // oneDNN build new kernels, which costs more than computing the padding rows.

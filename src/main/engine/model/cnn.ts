@@ -10,6 +10,7 @@ import { IMAGE_SIZE } from '../types.js';
 import type { Classifier } from './classifier.js';
 import { channelStats } from './channel-stats.js';
 import { dropoutMasks, mcDropoutLogits, MC_PASSES } from './mc-dropout.js';
+import { scaleBytes } from './pixel-scale.js';
 
 export const EMBEDDING_DIM = 128;
 export const CNN_ARCH = 'cnn-c32k5s2-c64k3s2-d128-v1';
@@ -172,9 +173,7 @@ export class Cnn {
 /** Uint8 grey pixels (n * 784) -> [n, 28, 28, 1] float tensor in 0..1. */
 export function pixelsToTensor(pixels: Uint8Array, n: number, offset = 0): tf.Tensor4D {
   const size = IMAGE_SIZE * IMAGE_SIZE;
-  const f = new Float32Array(n * size);
-  const base = offset * size;
-  for (let i = 0; i < f.length; i++) f[i] = pixels[base + i] / 255;
+  const f = scaleBytes(pixels, new Float32Array(n * size), offset * size, 0, n * size);
   return tf.tensor4d(f, [n, IMAGE_SIZE, IMAGE_SIZE, 1]);
 }
 

@@ -8,6 +8,7 @@ import { tf } from './tf.js';
 import { Cnn, CNN_DROPOUT } from './cnn.js';
 import { makeRng, shuffleInPlace } from './rng.js';
 import { IMAGE_SIZE } from '../types.js';
+import { UNIT_OF_BYTE } from './pixel-scale.js';
 
 export interface TrainOptions {
   epochs: number;
@@ -121,8 +122,6 @@ export async function trainCnn(
       padded.set(data.pixels.subarray(src + r * IMAGE_SIZE, src + (r + 1) * IMAGE_SIZE), dst);
     }
   }
-  // Byte -> float in 0..1, the same values as v / 255 without a division per pixel.
-  const toFloat = Float32Array.from({ length: 256 }, (_, v) => v / 255);
   const xBuf = new Float32Array(batchSize * size);
   const yAll = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(data.labels), 'int32'), C).toFloat());
 
@@ -165,7 +164,7 @@ export async function trainCnn(
           for (let r = 0; r < IMAGE_SIZE; r++) {
             const src = off + r * P;
             const dst = (k * IMAGE_SIZE + r) * IMAGE_SIZE;
-            for (let c = 0; c < IMAGE_SIZE; c++) xBuf[dst + c] = toFloat[padded[src + c]];
+            for (let c = 0; c < IMAGE_SIZE; c++) xBuf[dst + c] = UNIT_OF_BYTE[padded[src + c]];
           }
         }
         const idx = tf.tensor1d(order.subarray(start, end), 'int32');

@@ -11,6 +11,7 @@ import { CnnClassifier } from '../model/cnn.js';
 import type { Classifier } from '../model/classifier.js';
 import { classMismatch, loadUserModel } from '../model/user-model.js';
 import { stratifiedHoldOut } from './holdout.js';
+import { scaleBytes } from '../model/pixel-scale.js';
 import {
   dataHashOf,
   evaluateAccuracy,
@@ -81,10 +82,7 @@ export function predictImage(
   if (failures.length) throw new DatasetError(`Cannot decode the image: ${failures[0].message}`);
   normaliseAll(px);
   const probs = tf.tidy(() => {
-    const x = tf.tensor4d(
-      Float32Array.from(px, (v) => v / 255),
-      [1, 28, 28, 1],
-    );
+    const x = tf.tensor4d(scaleBytes(px, new Float32Array(px.length)), [1, 28, 28, 1]);
     return tf.softmax(tf.div(m.classifier.forward(x).logits, temperature)).dataSync() as Float32Array;
   });
   let best = 0;
