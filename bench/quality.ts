@@ -100,7 +100,7 @@ export async function runQuality(out: (s: string) => void, opts: QualityOptions 
   for (const kind of [...kinds, 'overall']) {
     rows.push([
       `${kind}${(EVAL_ONLY_KINDS as readonly string[]).includes(kind) ? ' (eval-only)' : ''}`,
-      ...SCORE_COLUMNS.flatMap((c) => [ood[kind][c].auroc, ood[kind][c].fpr95]),
+      ...SCORE_COLUMNS.flatMap((c) => [ood[kind]![c]!.auroc, ood[kind]![c]!.fpr95]),
     ]);
   }
   out(
@@ -119,7 +119,7 @@ export async function runQuality(out: (s: string) => void, opts: QualityOptions 
     const order = Int32Array.from({ length: nTrain }, (_, i) => i);
     for (let i = 0; i < nFlip; i++) {
       const j = i + Math.floor(rng() * (nTrain - i));
-      [order[i], order[j]] = [order[j], order[i]];
+      [order[i]!, order[j]!] = [order[j], order[i]];
       const idx = order[i];
       const orig = train.labels[idx];
       noisy[idx] = String((orig + 1 + Math.floor(rng() * 9)) % 10);
@@ -154,8 +154,8 @@ export async function runQuality(out: (s: string) => void, opts: QualityOptions 
   // The target names the demo's kinds and Fashion-MNIST; the extra development kind and the
   // eval-only kinds are reported beside it.
   const worst = (of: readonly string[]) => {
-    const k = of.reduce((a, b) => (ood[b].oodScore.auroc < ood[a].oodScore.auroc ? b : a));
-    return `${ood[k].oodScore.auroc.toFixed(4)} (${k})`;
+    const k = of.reduce((a, b) => (ood[b]!.oodScore.auroc < ood[a]!.oodScore.auroc ? b : a));
+    return `${ood[k]!.oodScore.auroc.toFixed(4)} (${k})`;
   };
   out(
     `\nSummary: accuracy ${(100 * accuracy).toFixed(2)}% (target >= ${nTrain >= 60000 ? '99.0' : '98.5'}%), ` +

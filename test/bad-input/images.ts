@@ -74,7 +74,7 @@ export function digit16BitPng(digitClass: number, k: number): Buffer {
   const px = digit(digitClass, k);
   const rows = Buffer.alloc(28 * (1 + 56));
   for (let y = 0; y < 28; y++) {
-    for (let x = 0; x < 28; x++) rows.writeUInt16BE(px[y * 28 + x] * 257, y * 57 + 1 + 2 * x);
+    for (let x = 0; x < 28; x++) rows.writeUInt16BE(px[y * 28 + x]! * 257, y * 57 + 1 + 2 * x);
   }
   return pngOf(28, 28, 16, 0, rows);
 }
@@ -162,7 +162,7 @@ export function badCrcPng(digitClass: number, k: number): Buffer {
   const b = Buffer.from(digitPng(digitClass, k));
   const idat = b.indexOf('IDAT', 0, 'latin1');
   const len = b.readUInt32BE(idat - 4);
-  b[idat + 4 + len] ^= 0x01;
+  b[idat + 4 + len]! ^= 0x01;
   return b;
 }
 

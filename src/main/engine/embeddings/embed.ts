@@ -50,7 +50,7 @@ export async function embedImages(model: Classifier, pixels: Uint8Array, opts: E
     for (let i = 0; i < m; i++) {
       const src = (opts.indices ? opts.indices[start + i] : start + i) * PIXELS_PER_IMAGE;
       const dst = i * PIXELS_PER_IMAGE;
-      for (let j = 0; j < PIXELS_PER_IMAGE; j++) buf[dst + j] = pixels[src + j] / 255;
+      for (let j = 0; j < PIXELS_PER_IMAGE; j++) buf[dst + j] = pixels[src + j]! / 255;
     }
     // The last, shorter batch is padded to the full batch size: every new input shape makes
     // oneDNN build new kernels, which costs more than computing the padding rows.
@@ -74,7 +74,7 @@ export async function embedImages(model: Classifier, pixels: Uint8Array, opts: E
       if (lowLevel && out.lowLevel) keep.push(out.lowLevel);
       return keep;
     });
-    const lt = outs[0];
+    const lt = outs[0]!;
     const ft = gaveFeatures ? outs[1] : undefined;
     const nt = gaveFeatures ? outs[2] : undefined;
     const st = lowLevel ? outs[gaveFeatures ? 3 : 1] : undefined;

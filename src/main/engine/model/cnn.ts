@@ -50,7 +50,7 @@ const relu = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
   save([y]);
   return {
     value: y,
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, tf.cast(tf.greater(saved[0], 0), 'float32'))],
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, tf.cast(tf.greater(saved[0]!, 0), 'float32'))],
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
 
@@ -174,7 +174,7 @@ export function pixelsToTensor(pixels: Uint8Array, n: number, offset = 0): tf.Te
   const size = IMAGE_SIZE * IMAGE_SIZE;
   const f = new Float32Array(n * size);
   const base = offset * size;
-  for (let i = 0; i < f.length; i++) f[i] = pixels[base + i] / 255;
+  for (let i = 0; i < f.length; i++) f[i] = pixels[base + i]! / 255;
   return tf.tensor4d(f, [n, IMAGE_SIZE, IMAGE_SIZE, 1]);
 }
 

@@ -11,7 +11,7 @@ export function shuffleInPlace<T extends { length: number; [i: number]: number }
   for (let i = arr.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
     const t = arr[i];
-    arr[i] = arr[j];
+    arr[i] = arr[j]!;
     arr[j] = t;
   }
   return arr;

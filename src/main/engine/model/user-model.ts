@@ -119,8 +119,8 @@ function adaptInput(x: tf.Tensor4D, shape: readonly (number | null)[] | undefine
 
 function looksLikeProbabilities(t: tf.Tensor2D): boolean {
   return tf.tidy(() => {
-    const min = tf.min(t).dataSync()[0];
-    const dev = tf.max(tf.abs(tf.sub(tf.sum(t, 1), 1))).dataSync()[0];
+    const min = tf.min(t).dataSync()[0]!;
+    const dev = tf.max(tf.abs(tf.sub(tf.sum(t, 1), 1))).dataSync()[0]!;
     return min >= 0 && dev < 1e-3;
   });
 }
@@ -135,10 +135,14 @@ async function loadLayers(dir: string, fallback: readonly string[]): Promise<Loa
     });
   }
   const notes: string[] = [];
-  const inputShape = model.inputs[0].shape;
-  const last = model.layers[model.layers.length - 1];
+  const [input] = model.inputs;
+  const last = model.layers.at(-1);
+  const [output] = model.outputs;
+  if (!input || !last || !output)
+    throw new Error(`${path.join(dir, 'model.json')}: the model has no input, layer or output`);
+  const inputShape = input.shape;
   const lastConfig = last.getConfig() as { activation?: string };
-  const outputs = (model.outputs[0].shape[1] ?? 0) as number;
+  const outputs = (output.shape[1] ?? 0) as number;
   const classes = await classList(dir, outputs, fallback);
   let featureModel: tf.LayersModel | null = null;
   let kernel: tf.Tensor2D | null = null;
