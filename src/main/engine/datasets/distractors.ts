@@ -68,7 +68,7 @@ function inkExtent(img: Uint8Array, w: number, h: number, axis: 'x' | 'y', thres
   for (let a = 0; a < outer; a++) {
     let any = false;
     for (let b = 0; b < inner && !any; b++) {
-      const v = axis === 'x' ? img[b * w + a] : img[a * w + b];
+      const v = (axis === 'x' ? img[b * w + a] : img[a * w + b])!; // a, b inside w x h
       if (v > threshold) any = true;
     }
     if (any) {
@@ -198,10 +198,11 @@ function noise(rng: Rng): Uint8Array {
 }
 
 // The tables are in distractor-glyphs.ts.
-const SYMBOL_NAMES = Object.keys(SYMBOLS);
+// The tables as lists, in key order: a draw picks by position (rng.int < length).
+const SYMBOL_GLYPHS = Object.values(SYMBOLS);
 
 function symbols(rng: Rng): Uint8Array {
-  const strokes = SYMBOLS[SYMBOL_NAMES[rng.int(SYMBOL_NAMES.length)]!];
+  const strokes = SYMBOL_GLYPHS[rng.int(SYMBOL_GLYPHS.length)]!;
   return drawGlyph(rng, strokes, { height: [14, 20], aspect: [0.7, 1.1], slant: 0.2, jitter: 0.03 });
 }
 
@@ -238,10 +239,10 @@ function drawGlyph(rng: Rng, strokes: readonly Stroke[], style: GlyphStyle): Uin
   return img;
 }
 
-const LETTER_NAMES = Object.keys(LETTERS);
+const LETTER_GLYPHS = Object.values(LETTERS);
 
 function lettersLike(rng: Rng): Uint8Array {
-  const strokes = LETTERS[LETTER_NAMES[rng.int(LETTER_NAMES.length)]!];
+  const strokes = LETTER_GLYPHS[rng.int(LETTER_GLYPHS.length)]!;
   return drawGlyph(rng, strokes, { height: [16, 20], aspect: [0.6, 0.95], slant: 0.25, jitter: 0.04 });
 }
 

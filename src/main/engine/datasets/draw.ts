@@ -82,7 +82,7 @@ function sample(src: Uint8Array, w: number, h: number, x: number, y: number): nu
   const yf = Math.floor(y);
   const fx = x - xf;
   const fy = y - yf;
-  const at = (xx: number, yy: number) => (xx < 0 || yy < 0 || xx >= w || yy >= h ? 0 : src[yy * w + xx]);
+  const at = (xx: number, yy: number) => (xx < 0 || yy < 0 || xx >= w || yy >= h ? 0 : src[yy * w + xx]!);
   return (
     at(xf, yf) * (1 - fx) * (1 - fy) +
     at(xf + 1, yf) * fx * (1 - fy) +

@@ -48,7 +48,7 @@ export async function embedImages(model: Classifier, pixels: Uint8Array, opts: E
     if (opts.signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
     const m = Math.min(batchSize, total - start);
     for (let i = 0; i < m; i++) {
-      const src = (opts.indices ? opts.indices[start + i] : start + i) * PIXELS_PER_IMAGE;
+      const src = (opts.indices ? opts.indices[start + i]! : start + i) * PIXELS_PER_IMAGE;
       const dst = i * PIXELS_PER_IMAGE;
       for (let j = 0; j < PIXELS_PER_IMAGE; j++) buf[dst + j] = pixels[src + j]! / 255;
     }

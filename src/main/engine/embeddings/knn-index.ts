@@ -278,11 +278,11 @@ function copyDroppingSelf(
   outSim: Float32Array,
 ): void {
   for (let i = 0; i < nq; i++) {
-    const skip = exclude ? exclude[i] : -1;
+    const skip = exclude ? exclude[i]! : -1;
     let w = i * k;
     const end = w + k;
     for (let j = 0; j < kk && w < end; j++) {
-      const idx = srcIdx[i * kk + j];
+      const idx = srcIdx[i * kk + j]!;
       if (idx === skip) continue;
       outIdx[w] = idx;
       outSim[w] = srcSim[i * kk + j]!;

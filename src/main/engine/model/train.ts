@@ -194,7 +194,7 @@ export async function trainCnn(
           if (!Number.isFinite(lossV[0]))
             throw new Error(`training diverged: loss is ${lossV[0]} at epoch ${epoch + 1}`);
           lossSum += lossV[0]!;
-          accSum += accV ? accV[0] : 0;
+          accSum += accV ? accV[0]! : 0;
           readings++;
           const elapsed = (performance.now() - t0) / 1000;
           const seen = done * batchSize;

@@ -176,7 +176,7 @@ export function computeScores(inp: ScoreInputs): ComputedScores {
   const ref = Array.from(inp.heldOutIndices).filter((r) => inp.labels[r]! >= 0 && inp.labels[r] !== other);
   if (ref.length === 0)
     throw new Error('heldOutIndices: no held-out row has a known-class label to fit the OOD threshold on');
-  const pick = (col: Float32Array): Float32Array => Float32Array.from(ref, (r) => col[r]);
+  const pick = (col: Float32Array): Float32Array => Float32Array.from(ref, (r) => col[r]!);
   const mahalanobis = inp.mahalanobis ?? null;
   if (mahalanobis) expectLength(mahalanobis, n, 'mahalanobis');
   const knnExcess = inp.knnExcess ?? null;

@@ -77,7 +77,7 @@ export function reviewPriority(cols: PriorityColumns, ref: PriorityReference): F
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     let p = Math.max(logit(cols.msp[i]!) - lcRef, (cols.oodScore[i]! - t.ood) / ref.oodTail);
-    const li = cols.labelIssue[i];
+    const li = cols.labelIssue[i]!;
     if (!Number.isNaN(li)) p = Math.max(p, logit(li) - liRef);
     if (Number.isNaN(p)) throw new Error(`reviewPriority: row ${i} has a NaN msp or oodScore`);
     out[i] = p;

@@ -17,7 +17,7 @@ export function thresholdAtTpr(sortedRef: Float32Array, tpr = 0.95): number {
   if (!(tpr > 0 && tpr <= 1)) throw new Error(`thresholdAtTpr: tpr must be in (0, 1], got ${tpr}`);
   if (sortedRef.length === 0) throw new Error('thresholdAtTpr: empty reference (no held-out in-distribution samples)');
   const rank = Math.ceil(tpr * sortedRef.length - 1e-9);
-  return sortedRef[Math.max(0, rank - 1)];
+  return sortedRef[Math.max(0, rank - 1)]!; // 1 <= rank <= length
 }
 
 /** q-quantile (0..1) of a sorted reference by linear interpolation between order statistics. */
