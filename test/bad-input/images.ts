@@ -147,7 +147,7 @@ export async function bigPhotoJpeg(digitClass: number, k: number): Promise<Buffe
     const sy = Math.min(27, Math.floor(y / scale));
     for (let x = 0; x < w; x++) {
       const sx = Math.floor((x - left) / scale);
-      const v = sx >= 0 && sx < 28 ? px[sy * 28 + sx] : 0;
+      const v = sx >= 0 && sx < 28 ? px[sy * 28 + sx]! : 0;
       const o = (y * w + x) * 3;
       data[o] = 240 - v * 0.8;
       data[o + 1] = 230 - v * 0.8;

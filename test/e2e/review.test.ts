@@ -90,6 +90,7 @@ describe('review loop in the browser', () => {
     await page.getByRole('dialog', { name: 'Preferences' }).getByRole('textbox').fill('Ada');
     await page.getByRole('button', { name: 'Save' }).click();
     const [first, second] = await tileIds(page, 2);
+    assert.ok(first !== undefined && second !== undefined, 'two tiles');
     await tile(page, first).click();
     assert.equal(await currentId(page), first);
     await page.keyboard.press('3');
@@ -141,6 +142,7 @@ describe('review loop in the browser', () => {
   test('undo appends an undo entry and the sample is undecided again', async () => {
     const { page } = app;
     const [, , third] = await tileIds(page, 3);
+    assert.ok(third !== undefined, 'three tiles');
     await tile(page, third).click();
     await page.keyboard.press('7');
     await eventually('third decided 7', async () => (await tileName(page, third)).includes('decided 7'));

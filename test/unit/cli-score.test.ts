@@ -93,6 +93,7 @@ test('labeled rows of a pool carry label_issue from the model that never saw the
   assert.equal(r.code, 0, r.stderr);
   const rows = parseCsv(readFileSync(out, 'utf8'));
   const [li, label, predicted] = ['label_issue', 'label', 'predicted'].map((c) => rows[0]!.indexOf(c));
+  assert.ok(li !== undefined && label !== undefined && predicted !== undefined);
   const body = rows.slice(1);
   assert.equal(body.length, 120);
   assert.ok(body.every((row) => row[li] !== '' && Number(row[li]) >= 0 && Number(row[li]) <= 1));

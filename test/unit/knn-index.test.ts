@@ -56,7 +56,7 @@ function assertMatches(
     const trueSim = new Map(ref.map((r) => [r.i, r.s]));
     const seen = new Set<number>();
     for (let j = 0; j < k; j++) {
-      const idx = got.indices[qi * k + j];
+      const idx = got.indices[qi * k + j]!; // length nq * k asserted above
       const sim = got.sims[qi * k + j]!;
       assert.ok(!seen.has(idx), `query ${qi}: index ${idx} returned twice`);
       seen.add(idx);

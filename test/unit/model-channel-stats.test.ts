@@ -45,7 +45,7 @@ test('the CNN gives the statistics of its first ReLU conv layer, and embedImages
     assert.equal(a.lowLevel!.length, 70 * LOW_LEVEL_DIM);
     for (const i of [0, 33, 69]) {
       for (let c = 0; c < C; c++) {
-        const v = h1[i]!.flat().map((px) => px[c]);
+        const v = h1[i]!.flat().map((px) => px[c]!);
         const mean = v.reduce((s, x) => s + x, 0) / v.length;
         const sd = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / v.length);
         const got = a.lowLevel!.subarray(i * LOW_LEVEL_DIM, (i + 1) * LOW_LEVEL_DIM);

@@ -43,6 +43,7 @@ test('each pass is the last layer on the masked, rescaled features', () => {
       );
       return [f, l, cnn.weights.fc2W, cnn.weights.fc2B].map((t) => t.dataSync() as Float32Array);
     });
+    assert.ok(got && b && feat && W, 'four arrays read back');
     assert.equal(got.length, 4 * passes * 10);
     for (let i = 0; i < 4; i++)
       for (let t = 0; t < passes; t++)
@@ -73,7 +74,7 @@ test('averaged over many passes the logits are those of the deterministic forwar
         passes,
         CNN_DROPOUT,
       );
-      return [tf.mean(tf.reshape(l, [3, passes, 10]), 1).dataSync(), out.logits.dataSync()] as Float32Array[];
+      return [tf.mean(tf.reshape(l, [3, passes, 10]), 1).dataSync(), out.logits.dataSync()] as [Float32Array, Float32Array];
     });
     const scale = Math.max(...Array.from(plain, Math.abs));
     for (let i = 0; i < plain.length; i++)

@@ -54,7 +54,7 @@ test('recovers the class means and the true squared Mahalanobis distances', () =
   assert.ok(m.shrinkage < 0.05, `shrinkage ${m.shrinkage} with plenty of data`);
   // Two standard deviations along either axis is squared distance 4, although one point is
   // four times as far in Euclidean terms as the other.
-  const q = Float32Array.from([...at(0, 0, 2), ...at(0, 1, 2), ...at(1, 1, 3), ...MEANS[1]]);
+  const q = Float32Array.from([...at(0, 0, 2), ...at(0, 1, 2), ...at(1, 1, 3), ...MEANS[1]!]);
   const d = mahalanobisScore(m, q);
   const want = [4, 4, 9, 0];
   for (let i = 0; i < want.length; i++)

@@ -52,6 +52,7 @@ test('among unanimous rows the spread of the top probability orders them, below 
     [0.45, 0.5, 0.05],
   ];
   const [wide, narrow, dissent] = mcDisagreement(stack([unanimousWide, unanimousNarrow, oneDissent]), 4, 3);
+  assert.ok(wide !== undefined && narrow !== undefined && dissent !== undefined, 'three rows');
   assert.ok(narrow > 0 && wide > narrow, `${wide} ${narrow}`);
   assert.ok(wide < 1 / 4, 'no unanimous row reaches one dissenting pass');
   assert.ok(dissent >= 1 / 4 && dissent > wide, `${dissent}`);

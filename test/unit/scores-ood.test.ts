@@ -127,7 +127,7 @@ test('by default: knn excess and Mahalanobis at weight 1, energy at half weight 
       ...one(knn, energy, 0.5),
       knnExcess: new Float32Array([0.25]),
       mahalanobis: new Float32Array([500]),
-    })[0];
+    })[0]!; // one row in, one score out
   // The plain distance takes no part once its excess is there.
   assert.equal(at(e.median - 5, 0.3), at(e.median - 5, 0.9));
   // Energy below its held-out median adds nothing (msp, not weighted, never does).
