@@ -74,7 +74,10 @@ test('averaged over many passes the logits are those of the deterministic forwar
         passes,
         CNN_DROPOUT,
       );
-      return [tf.mean(tf.reshape(l, [3, passes, 10]), 1).dataSync(), out.logits.dataSync()] as [Float32Array, Float32Array];
+      return [tf.mean(tf.reshape(l, [3, passes, 10]), 1).dataSync(), out.logits.dataSync()] as [
+        Float32Array,
+        Float32Array,
+      ];
     });
     const scale = Math.max(...Array.from(plain, Math.abs));
     for (let i = 0; i < plain.length; i++)
@@ -126,7 +129,8 @@ test('the column of chosen rows comes from the stored embeddings and norms, what
       return tf.softmax(tf.reshape(model.mcLogits(f), [10 * MC_PASSES, 10])).dataSync() as Float32Array;
     });
     const direct = mcDisagreement(probs, MC_PASSES, 10);
-    for (let i = 0; i < 10; i++) assert.ok(Math.abs(direct[i]! - all[i]!) < 1e-6, `row ${i}: ${direct[i]} vs ${all[i]}`);
+    for (let i = 0; i < 10; i++)
+      assert.ok(Math.abs(direct[i]! - all[i]!) < 1e-6, `row ${i}: ${direct[i]} vs ${all[i]}`);
     // A model with no dropout to sample (as a user's model) has no column.
     const bare: Classifier = {
       classes: model.classes,
