@@ -215,7 +215,7 @@ export function decodeBatchToGrey28(
 /** TensorFlow's messages carry C++ source locations; keep the human part. */
 function cleanTfMessage(err: unknown): string {
   const message = errorMessage(err);
-  const firstLine = message.split('\n')[0]!.trim(); // split gives at least one string;
+  const firstLine = message.split('\n')[0]!.trim(); // split gives at least one string
   if (/TF_Status/i.test(firstLine)) return 'the decoder could not read it';
   return firstLine.replace(/^Invalid argument:\s*/i, '') || 'cannot be decoded';
 }
