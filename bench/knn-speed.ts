@@ -43,9 +43,9 @@ function randomUnit(n: number, d: number, seed: number): Float32Array {
   }
   for (let i = 0; i < n; i++) {
     let ss = 0;
-    for (let j = 0; j < d; j++) ss += a[i * d + j] ** 2;
+    for (let j = 0; j < d; j++) ss += a[i * d + j]! ** 2;
     const inv = 1 / Math.sqrt(ss);
-    for (let j = 0; j < d; j++) a[i * d + j] *= inv;
+    for (let j = 0; j < d; j++) a[i * d + j]! *= inv;
   }
   return a;
 }
@@ -77,7 +77,7 @@ function bruteForce(base: Float32Array, q: Float32Array, qi: number, k: number):
   const all: { i: number; s: number }[] = [];
   for (let i = 0; i < n; i++) {
     let dot = 0;
-    for (let j = 0; j < D; j++) dot += q[qi * D + j] * base[i * D + j];
+    for (let j = 0; j < D; j++) dot += q[qi * D + j]! * base[i * D + j]!;
     all.push({ i, s: dot });
   }
   all.sort((a, b) => b.s - a.s || a.i - b.i);
@@ -103,7 +103,7 @@ function timeIt(label: string, f: () => void): void {
   }
   const fmt = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
-    return `min ${s[0].toFixed(0).padStart(6)}  median ${s[Math.floor(s.length / 2)].toFixed(0).padStart(6)}`;
+    return `min ${s[0]!.toFixed(0).padStart(6)}  median ${s[Math.floor(s.length / 2)]!.toFixed(0).padStart(6)}`;
   };
   console.log(`${label.padEnd(44)} wall ms: ${fmt(wall)}   cpu ms: ${fmt(cpu)}   (${REPS} runs)`);
 }
@@ -141,8 +141,8 @@ for (let qi = 0; qi < CHECK; qi++) {
   const ref = bruteForce(baseData, queries, qi, K);
   for (let j = 0; j < K; j++) {
     const got = result.indices[qi * K + j];
-    maxSimErr = Math.max(maxSimErr, Math.abs(result.sims[qi * K + j] - ref.sim[j]));
-    if (got !== ref.idx[j] && Math.abs(ref.sim[j] - result.sims[qi * K + j]) > 1e-5) mismatches++;
+    maxSimErr = Math.max(maxSimErr, Math.abs(result.sims[qi * K + j]! - ref.sim[j]!));
+    if (got !== ref.idx[j] && Math.abs(ref.sim[j]! - result.sims[qi * K + j]!) > 1e-5) mismatches++;
   }
 }
 console.log(

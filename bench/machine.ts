@@ -30,10 +30,10 @@ export function printMachine(out: (s: string) => void = (s) => process.stdout.wr
 /** A plain text table: first row is the header; numbers right-aligned. */
 export function formatTable(rows: (string | number)[][]): string {
   const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? fmt(c) : c)));
-  const widths = cells[0].map((_, j) => Math.max(...cells.map((r) => (r[j] ?? '').length)));
+  const widths = cells[0]!.map((_, j) => Math.max(...cells.map((r) => (r[j] ?? '').length)));
   const line = (r: string[]) =>
-    r.map((c, j) => (j === 0 || Number.isNaN(Number(c)) ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ');
-  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n') + '\n';
+    r.map((c, j) => (j === 0 || Number.isNaN(Number(c)) ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ');
+  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n') + '\n';
 }
 
 function fmt(v: number): string {

@@ -100,7 +100,7 @@ export async function runQuality(out: (s: string) => void, opts: QualityOptions 
   for (const kind of [...kinds, 'overall']) {
     rows.push([
       `${kind}${(EVAL_ONLY_KINDS as readonly string[]).includes(kind) ? ' (eval-only)' : ''}`,
-      ...SCORE_COLUMNS.flatMap((c) => [ood[kind][c].auroc, ood[kind][c].fpr95]),
+      ...SCORE_COLUMNS.flatMap((c) => [ood[kind]![c]!.auroc, ood[kind]![c]!.fpr95]),
     ]);
   }
   out(
@@ -119,9 +119,9 @@ export async function runQuality(out: (s: string) => void, opts: QualityOptions 
     const order = Int32Array.from({ length: nTrain }, (_, i) => i);
     for (let i = 0; i < nFlip; i++) {
       const j = i + Math.floor(rng() * (nTrain - i));
-      [order[i], order[j]] = [order[j], order[i]];
-      const idx = order[i];
-      const orig = train.labels[idx];
+      [order[i], order[j]] = [order[j]!, order[i]!];
+      const idx = order[i]!; // i < nFlip <= nTrain = order.length
+      const orig = train.labels[idx]!;
       noisy[idx] = String((orig + 1 + Math.floor(rng() * 9)) % 10);
       flipped[idx] = 1;
     }
@@ -153,16 +153,21 @@ export async function runQuality(out: (s: string) => void, opts: QualityOptions 
   }
   // The target names the demo's kinds and Fashion-MNIST; the extra development kind and the
   // eval-only kinds are reported beside it.
+  const oodOf = (kind: string) => {
+    const r = ood[kind]?.oodScore;
+    if (!r) throw new Error(`bench/quality: no oodScore figures for kind '${kind}'`);
+    return r;
+  };
   const worst = (of: readonly string[]) => {
-    const k = of.reduce((a, b) => (ood[b].oodScore.auroc < ood[a].oodScore.auroc ? b : a));
-    return `${ood[k].oodScore.auroc.toFixed(4)} (${k})`;
+    const k = of.reduce((a, b) => (oodOf(b).auroc < oodOf(a).auroc ? b : a));
+    return `${oodOf(k).auroc.toFixed(4)} (${k})`;
   };
   out(
     `\nSummary: accuracy ${(100 * accuracy).toFixed(2)}% (target >= ${nTrain >= 60000 ? '99.0' : '98.5'}%), ` +
-      `ood_score AUROC overall ${ood.overall.oodScore.auroc.toFixed(4)} (>= 0.995), ` +
+      `ood_score AUROC overall ${oodOf('overall').auroc.toFixed(4)} (>= 0.995), ` +
       `worst demo kind or fashion ${worst([...DEMO_DISTRACTOR_KINDS, 'fashion'])} (>= 0.99), ` +
       `worst eval-only kind ${worst(EVAL_ONLY_KINDS)}, worst of all ${worst(kinds)}, ` +
-      `FPR95 overall ${(100 * ood.overall.oodScore.fpr95).toFixed(2)}% (<= 3%)\n`,
+      `FPR95 overall ${(100 * oodOf('overall').fpr95).toFixed(2)}% (<= 3%)\n`,
   );
   return result;
 }
@@ -180,8 +185,8 @@ function evaluate(
   const res: Record<string, { auroc: number; fpr95: number }> = {};
   for (const c of SCORE_COLUMNS) {
     const col = table[c];
-    const id = idRows.map((i) => col[i]);
-    const ood = oodRows.map((i) => col[i]);
+    const id = idRows.map((i) => col[i]!); // row indices of the table
+    const ood = oodRows.map((i) => col[i]!);
     res[c] = { auroc: auroc(ood, id), fpr95: fprAtTpr(id, ood, 0.95) };
   }
   return res;

@@ -40,14 +40,15 @@ function printTable(
   const header = ['candidate', ...sizes.flatMap((s) => kinds.map((k) => `${short(k)}${s}`))];
   if (withSummary) header.push('worst', 'mean', ...sizes.map((s) => `fpr${s / 1000}k`));
   const rows = results.map((r) => {
-    const cells = [r.candidate.name, ...sizes.flatMap((s) => kinds.map((k) => r.auroc[s][k].toFixed(4)))];
+    const cells = [r.candidate.name, ...sizes.flatMap((s) => kinds.map((k) => r.auroc[s]![k]!.toFixed(4)))];
     if (withSummary)
-      cells.push(r.worst.toFixed(6), r.mean.toFixed(6), ...sizes.map((s) => `${(100 * r.fpr95[s]).toFixed(2)}%`));
+      cells.push(r.worst.toFixed(6), r.mean.toFixed(6), ...sizes.map((s) => `${(100 * r.fpr95[s]!).toFixed(2)}%`));
     return [...cells, marks.get(r) ?? (r.candidate.outsideChoice ? '(not eligible)' : '')];
   });
   const all = [[...header, ''], ...rows];
-  const widths = all[0].map((_, j) => Math.max(...all.map((r) => r[j].length)));
-  for (const r of all) out(`${r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ')}\n`);
+  const widths = all[0]!.map((_, j) => Math.max(...all.map((r) => r[j]!.length)));
+  for (const r of all)
+    out(`${r.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ')}\n`);
 }
 
 /** The engine's own oodScore must come out of the default weighting: the bench then scores what the product scores. */
@@ -55,7 +56,7 @@ function engineCheck(bank: Bank, out: (s: string) => void): void {
   const def = candidate({ knnExcess: 1, mahalanobis: 1, energy: 0.5 });
   const s = combinedScore(bank, def, bank.testRows, rowsOf(bank, []));
   let worst = 0;
-  bank.testRows.forEach((r, j) => (worst = Math.max(worst, Math.abs(s[j] - bank.oodScore[r]))));
+  bank.testRows.forEach((r, j) => (worst = Math.max(worst, Math.abs(s[j]! - bank.oodScore[r]!))));
   out(`  check: the default weighting gives the score table's oodScore to ${worst.toExponential(1)}\n`);
   if (worst > 1e-5) throw new Error(`score-rounds: the bench's default score differs from the table's by ${worst}`);
 }
@@ -91,7 +92,7 @@ async function runRound(round: Round, sizes: number[], epochs: number, evalOnly:
     const shown = [chosen.candidate, ...round.candidates.filter((c) => others.includes(c.name))];
     const evalResults = shown.map((c) => evaluate(banks, c, [], EVAL_ONLY_KINDS));
     out('\nEval-only kinds, computed after the choice (the round chose blind to them):\n');
-    printTable(out, evalResults, EVAL_ONLY_KINDS, sizes, new Map([[evalResults[0], '<- chosen']]), false);
+    printTable(out, evalResults, EVAL_ONLY_KINDS, sizes, new Map([[evalResults[0]!, '<- chosen']]), false);
   }
 }
 

@@ -61,9 +61,9 @@ export function unseenMnistTest(seenIds: ReadonlySet<string>, count: number): { 
   const pixels = new Uint8Array(m * PIXELS_PER_IMAGE);
   const labels: string[] = [];
   for (let j = 0; j < m; j++) {
-    const i = unseen[Math.floor((j * unseen.length) / m)];
+    const i = unseen[Math.floor((j * unseen.length) / m)]!; // j < m <= unseen.length
     pixels.set(imageAt(test.pixels, i), j * PIXELS_PER_IMAGE);
-    labels.push(String(test.labels[i]));
+    labels.push(String(test.labels[i]!));
   }
   return { pixels, labels };
 }

@@ -13,11 +13,11 @@ import {
 import { trainModel } from '../../src/main/engine/pipeline/train-model.js';
 import { buildScoreTable, type ScoreResult } from '../../src/main/engine/pipeline/score-table.js';
 import { knnBaseRows } from '../../src/main/engine/pipeline/neighbour-search.js';
-import { jointRows, type FeatureBlock } from '../../src/main/engine/embeddings/joint-features.js';
+import type { FeatureBlock } from '../../src/main/engine/embeddings/joint-features.js';
 import { ExactCosineIndex } from '../../src/main/engine/embeddings/knn-index.js';
-import { fitTiedGaussian, mahalanobisScore } from '../../src/main/engine/scores/mahalanobis.js';
 import { knnDistance, knnExcess } from '../../src/main/engine/scores/knn-distance.js';
 import { PIXELS_PER_IMAGE } from '../../src/main/engine/types.js';
+import { tiedMahalanobis } from '../../src/main/engine/pipeline/score-rows.js';
 
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 /** The order of quality.ts: the same rows, so the same seeded training and the same figures. */
@@ -115,22 +115,11 @@ export async function buildBank(
   bank.cols.set('lof_diff', knnExcess(rowDistance, table.neighbours, table.k, rowDistance));
   const all = range(0, total);
   const blocks: FeatureBlock[] = [{ values: result.embeddings, dim: result.dim }];
-  bank.cols.set('maha_emb', mahalanobisOn(base, given, all, blocks));
+  bank.cols.set('maha_emb', tiedMahalanobis(base, given, all, blocks));
   if (result.lowLevel && result.lowLevelDim > 0) blocks.push({ values: result.lowLevel, dim: result.lowLevelDim });
-  bank.cols.set('maha_joint', mahalanobisOn(base, given, all, blocks));
+  bank.cols.set('maha_joint', tiedMahalanobis(base, given, all, blocks));
   out(`  MNIST test accuracy ${(100 * bank.accuracy).toFixed(2)}%, held-out reference ${bank.reference.length} rows\n`);
   return bank;
-}
-
-/** As pipeline/score-rows.ts fits it: one tied Gaussian on the kNN base's joint vectors. */
-function mahalanobisOn(base: Int32Array, given: Int32Array, rows: Int32Array, blocks: FeatureBlock[]): Float32Array {
-  const fit = jointRows(base, blocks);
-  const model = fitTiedGaussian(
-    fit.vectors,
-    fit.dim,
-    Int32Array.from(base, (r) => given[r]),
-  );
-  return mahalanobisScore(model, jointRows(rows, blocks).vectors);
 }
 
 /** The k-nearest distance from the first `m` of the table's k similarities (they come most similar first). */
@@ -166,7 +155,7 @@ export function extraColumn(bank: Bank, name: string, rows: Int32Array): Float32
   } else if (name === 'mut_diff' || name === 'mut_diff_half') {
     const f = name === 'mut_diff' ? 1 : 0.5;
     const mutual = mutualDistance(bank, rows);
-    col = d.map((v, i) => v - f * mutual[i]);
+    col = d.map((v, i) => v - f * mutual[i]!);
   } else if (sub) col = subsetExcess(bank, Number(sub[1]), rows);
   else throw new Error(`score-rounds: no column '${name}'`);
   bank.cols.set(name, col);
@@ -181,11 +170,11 @@ function mutualDistance(bank: Bank, rows: Int32Array): Float32Array {
   for (const r of rows) {
     let s = 0;
     for (let a = 0; a < k; a++) {
-      const pa = t.neighbours[r * k + a] * dim;
+      const pa = t.neighbours[r * k + a]! * dim;
       for (let b = a + 1; b < k; b++) {
-        const pb = t.neighbours[r * k + b] * dim;
+        const pb = t.neighbours[r * k + b]! * dim;
         let dot = 0;
-        for (let j = 0; j < dim; j++) dot += e[pa + j] * e[pb + j];
+        for (let j = 0; j < dim; j++) dot += e[pa + j]! * e[pb + j]!;
         s += 1 - dot;
       }
     }
@@ -209,7 +198,7 @@ function subsetExcess(bank: Bank, step: number, rows: Int32Array): Float32Array 
     posInSubset.set(r, j);
   });
   const need = new Set<number>();
-  for (const r of rows) for (let c = 0; c < k; c++) need.add(t.neighbours[r * k + c]);
+  for (const r of rows) for (let c = 0; c < k; c++) need.add(t.neighbours[r * k + c]!);
   const queryRows = Int32Array.from(need);
   const queries = new Float32Array(queryRows.length * dim);
   const exclude = Int32Array.from(queryRows, (r, j) => {
@@ -220,7 +209,7 @@ function subsetExcess(bank: Bank, step: number, rows: Int32Array): Float32Array 
   const own = new Float32Array(t.knnDistance.length).fill(Number.NaN);
   try {
     const res = index.search(queries, k, { excludeSelf: exclude, fixedBlocks: true });
-    knnDistance(res.sims, k).forEach((v, j) => (own[queryRows[j]] = v));
+    knnDistance(res.sims, k).forEach((v, j) => (own[queryRows[j]!] = v));
   } finally {
     index.dispose();
   }
@@ -228,11 +217,18 @@ function subsetExcess(bank: Bank, step: number, rows: Int32Array): Float32Array 
   const nb = new Int32Array(rows.length * k);
   rows.forEach((r, j) => nb.set(t.neighbours.subarray(r * k, (r + 1) * k), j * k));
   const ex = knnExcess(
-    Float32Array.from(rows, (r) => t.knnDistance[r]),
+    Float32Array.from(rows, (r) => t.knnDistance[r]!),
     nb,
     k,
     own,
   );
-  rows.forEach((r, j) => (out[r] = ex[j]));
+  rows.forEach((r, j) => (out[r] = ex[j]!));
   return out;
+}
+
+/** The bank's rows of one distractor kind; a kind it was not built with is a caller's mistake. */
+export function kindRowsOf(bank: Pick<Bank, 'kindRows'>, kind: string): Int32Array {
+  const rows = bank.kindRows[kind];
+  if (!rows) throw new Error(`score rounds: the bank has no rows of kind '${kind}'`);
+  return rows;
 }

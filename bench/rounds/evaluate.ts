@@ -3,7 +3,7 @@
 // digits the negatives) and FPR@95 over the development kinds pooled, per training size.
 import { fitOodScorer, type OodComponents, type OodWeights } from '../../src/main/engine/scores/ood-score.js';
 import { auroc, fprAtTpr } from '../../src/main/engine/scores/metrics.js';
-import { extraColumn, type Bank } from './bank.js';
+import { extraColumn, kindRowsOf, type Bank } from './bank.js';
 
 export type Slot = keyof OodComponents;
 export const SLOTS: readonly Slot[] = ['knnDistance', 'knnExcess', 'mahalanobis', 'energy', 'msp'];
@@ -37,7 +37,11 @@ export interface CandidateResult {
 
 /** Rows a candidate's columns are needed on: the reference, the test digits and `kinds`. */
 export function rowsOf(bank: Bank, kinds: readonly string[]): Int32Array {
-  return Int32Array.from([...bank.reference, ...bank.testRows, ...kinds.flatMap((k) => Array.from(bank.kindRows[k]))]);
+  return Int32Array.from([
+    ...bank.reference,
+    ...bank.testRows,
+    ...kinds.flatMap((k) => Array.from(kindRowsOf(bank, k))),
+  ]);
 }
 
 /** The candidate's combined score (without the 'other' term, which no bench model has) on `rows`. */
@@ -46,7 +50,7 @@ export function combinedScore(bank: Bank, c: Candidate, rows: Int32Array, needed
     const comps = {} as Record<Slot, Float32Array>;
     for (const s of SLOTS) {
       const col = extraColumn(bank, c.slots[s], needed);
-      comps[s] = Float32Array.from(rs, (r) => col[r]);
+      comps[s] = Float32Array.from(rs, (r) => col[r]!);
     }
     return comps;
   };
@@ -65,7 +69,7 @@ export function evaluate(
   for (const bank of banks) {
     const kinds = [...devKinds, ...extraKinds];
     const needed = rowsOf(bank, kinds);
-    const rows = Int32Array.from([...bank.testRows, ...kinds.flatMap((k) => Array.from(bank.kindRows[k]))]);
+    const rows = Int32Array.from([...bank.testRows, ...kinds.flatMap((k) => Array.from(kindRowsOf(bank, k)))]);
     const s = combinedScore(bank, c, rows, needed);
     const nTest = bank.testRows.length;
     const id = s.subarray(0, nTest);
@@ -73,7 +77,7 @@ export function evaluate(
     let off = nTest;
     const pooled: number[] = [];
     for (const kind of kinds) {
-      const n = bank.kindRows[kind].length;
+      const n = kindRowsOf(bank, kind).length;
       const ood = s.subarray(off, off + n);
       off += n;
       per[kind] = auroc(ood, id);
@@ -103,7 +107,7 @@ export function bestByCriterion(results: readonly CandidateResult[]): CandidateR
 
 /** Not worse at either size. */
 export function fprNotWorse(a: CandidateResult, than: CandidateResult): boolean {
-  return Object.keys(than.fpr95).every((s) => a.fpr95[Number(s)] <= than.fpr95[Number(s)]);
+  return Object.keys(than.fpr95).every((s) => a.fpr95[Number(s)]! <= than.fpr95[Number(s)]!);
 }
 
 /** A candidate named the way the round files and symbols-grid.txt name them. */

@@ -154,7 +154,7 @@ const round4: Round = {
     const ok = (r: CandidateResult) =>
       r.worst >= r3.worst - TIE_BAND &&
       r.mean >= r3.mean - TIE_BAND &&
-      Object.keys(r3.fpr95).every((s) => r.fpr95[Number(s)] <= r3.fpr95[Number(s)] + 0.002);
+      Object.keys(r3.fpr95).every((s) => r.fpr95[Number(s)]! <= r3.fpr95[Number(s)]! + 0.002);
     out(
       `acceptable: worst >= ${f6(r3.worst - TIE_BAND)}, mean >= ${f6(r3.mean - TIE_BAND)}, FPR95 <= round 3's + 0.2 points\n`,
     );

@@ -64,7 +64,7 @@ export const REQUEST_CASES: CaseDef[] = [
     build: async ({ dir, shared }) => {
       const data = join(dir, 'data');
       for (let c = 0; c < 10; c++) {
-        for (let k = 0; k < 12; k++) put(join(data, 'abcdefghij'[c], `${c}-${k}.png`), digitPng(c, k));
+        for (let k = 0; k < 12; k++) put(join(data, 'abcdefghij'[c]!, `${c}-${k}.png`), digitPng(c, k));
       }
       const pool = digitPool(join(dir, 'pool'));
       return {

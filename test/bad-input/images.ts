@@ -74,7 +74,7 @@ export function digit16BitPng(digitClass: number, k: number): Buffer {
   const px = digit(digitClass, k);
   const rows = Buffer.alloc(28 * (1 + 56));
   for (let y = 0; y < 28; y++) {
-    for (let x = 0; x < 28; x++) rows.writeUInt16BE(px[y * 28 + x] * 257, y * 57 + 1 + 2 * x);
+    for (let x = 0; x < 28; x++) rows.writeUInt16BE(px[y * 28 + x]! * 257, y * 57 + 1 + 2 * x);
   }
   return pngOf(28, 28, 16, 0, rows);
 }
@@ -147,7 +147,7 @@ export async function bigPhotoJpeg(digitClass: number, k: number): Promise<Buffe
     const sy = Math.min(27, Math.floor(y / scale));
     for (let x = 0; x < w; x++) {
       const sx = Math.floor((x - left) / scale);
-      const v = sx >= 0 && sx < 28 ? px[sy * 28 + sx] : 0;
+      const v = sx >= 0 && sx < 28 ? px[sy * 28 + sx]! : 0;
       const o = (y * w + x) * 3;
       data[o] = 240 - v * 0.8;
       data[o + 1] = 230 - v * 0.8;
@@ -162,7 +162,7 @@ export function badCrcPng(digitClass: number, k: number): Buffer {
   const b = Buffer.from(digitPng(digitClass, k));
   const idat = b.indexOf('IDAT', 0, 'latin1');
   const len = b.readUInt32BE(idat - 4);
-  b[idat + 4 + len] ^= 0x01;
+  b[idat + 4 + len]! ^= 0x01;
   return b;
 }
 

@@ -78,6 +78,7 @@ describe('errors are shown and decisions survive them', () => {
   test('decisions made while the server is down are kept and reach the journal after a restart', async () => {
     const { page } = app;
     const [id] = await tileIds(page, 1);
+    assert.ok(id !== undefined, 'a tile');
     offlineDecision = id;
     const port = Number(new URL(server.origin).port);
     await server.stop();

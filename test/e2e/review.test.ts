@@ -79,7 +79,7 @@ describe('review loop in the browser', () => {
       `distractors should rank above digits (mean row ${distractorRank} vs ${digitRank})`,
     );
 
-    const name = await tileName(app.page, shown[0]);
+    const name = await tileName(app.page, shown[0]!);
     assert.match(name, /^predicted \S+, [\d.]+% confident/);
   });
 
@@ -90,6 +90,7 @@ describe('review loop in the browser', () => {
     await page.getByRole('dialog', { name: 'Preferences' }).getByRole('textbox').fill('Ada');
     await page.getByRole('button', { name: 'Save' }).click();
     const [first, second] = await tileIds(page, 2);
+    assert.ok(first !== undefined && second !== undefined, 'two tiles');
     await tile(page, first).click();
     assert.equal(await currentId(page), first);
     await page.keyboard.press('3');
@@ -141,6 +142,7 @@ describe('review loop in the browser', () => {
   test('undo appends an undo entry and the sample is undecided again', async () => {
     const { page } = app;
     const [, , third] = await tileIds(page, 3);
+    assert.ok(third !== undefined, 'three tiles');
     await tile(page, third).click();
     await page.keyboard.press('7');
     await eventually('third decided 7', async () => (await tileName(page, third)).includes('decided 7'));
@@ -160,22 +162,22 @@ describe('review loop in the browser', () => {
     const { page } = app;
     const ids = await tileIds(page, 12);
     const names = await Promise.all(ids.map((id) => tileName(page, id)));
-    const open = ids.findIndex((id, i) => i < ids.length - 1 && !/decided|skipped/.test(names[i]));
-    const done = ids.findIndex((id, i) => i < ids.length - 1 && names[i].includes('decided'));
+    const open = ids.findIndex((id, i) => i < ids.length - 1 && !/decided|skipped/.test(names[i]!));
+    const done = ids.findIndex((id, i) => i < ids.length - 1 && names[i]!.includes('decided'));
     assert.ok(open >= 0 && done >= 0, 'the top tiles hold both undecided and decided samples');
 
-    await tile(page, ids[open]).click();
+    await tile(page, ids[open]!).click();
     await page.keyboard.press('ArrowRight');
-    const skip = await journaled(server, ids[open], null, 'skip');
+    const skip = await journaled(server, ids[open]!, null, 'skip');
     assert.equal(skip.kind === 'decision' && skip.after, null, 'a skip records no label');
-    await eventually('the tile to say skipped', async () => (await tileName(page, ids[open])).includes('skipped'));
+    await eventually('the tile to say skipped', async () => (await tileName(page, ids[open]!)).includes('skipped'));
     assert.equal(await currentId(page), ids[open + 1], 'a skip moves on to the next sample');
 
     const before = (await journal(server)).length;
-    await tile(page, ids[done]).click();
+    await tile(page, ids[done]!).click();
     await page.keyboard.press('ArrowRight');
     await eventually('the arrow to move on', async () => (await currentId(page)) === ids[done + 1]);
-    assert.match(await tileName(page, ids[done]), /decided/, 'the decision stands');
+    assert.match(await tileName(page, ids[done]!), /decided/, 'the decision stands');
     await page.waitForTimeout(500);
     assert.equal((await journal(server)).length, before, 'moving past a decided sample writes nothing');
   });
@@ -183,7 +185,7 @@ describe('review loop in the browser', () => {
   test('select similar, one key for all of them in one batch, one undo for the whole batch', async () => {
     const { page } = app;
     const ids = await tileIds(page, 8);
-    await tile(page, ids[4]).click();
+    await tile(page, ids[4]!).click();
     // Enter goes in the very moment "N selected" is on the page (a MutationObserver, before any
     // later task): a reviewer's key press must act on what the screen shows, even that early.
     const pressed = page.evaluate(`new Promise((resolve) => {

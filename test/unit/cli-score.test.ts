@@ -38,7 +38,7 @@ test('score writes one row per pool sample with every column, then reuses the ca
   const rows = parseCsv(readFileSync(out, 'utf8'));
   assert.deepEqual(rows[0], [...SCORE_CSV_COLUMNS]);
   assert.equal(rows.length, 1 + 200);
-  const col = (name: string) => rows[0].indexOf(name);
+  const col = (name: string) => rows[0]!.indexOf(name);
   for (const row of rows.slice(1)) {
     assert.equal(row.length, SCORE_CSV_COLUMNS.length);
     assert.equal(row[col('split')], 'pool');
@@ -82,7 +82,7 @@ test('without a pool, training rows carry out-of-fold label issues', () => {
   assert.equal(r.code, 0, r.stderr);
   const rows = parseCsv(readFileSync(out, 'utf8'));
   assert.equal(rows.length, 1 + 1500);
-  const li = rows[0].indexOf('label_issue');
+  const li = rows[0]!.indexOf('label_issue');
   assert.ok(rows.slice(1).every((row) => row[li] !== '' && Number(row[li]) >= 0));
 });
 
@@ -92,7 +92,8 @@ test('labeled rows of a pool carry label_issue from the model that never saw the
   const r = unsure('score', '--train', train, '--pool', labeledPool, '--out', out, '--epochs', '1', '--seed', '3');
   assert.equal(r.code, 0, r.stderr);
   const rows = parseCsv(readFileSync(out, 'utf8'));
-  const [li, label, predicted] = ['label_issue', 'label', 'predicted'].map((c) => rows[0].indexOf(c));
+  const [li, label, predicted] = ['label_issue', 'label', 'predicted'].map((c) => rows[0]!.indexOf(c));
+  assert.ok(li !== undefined && label !== undefined && predicted !== undefined);
   const body = rows.slice(1);
   assert.equal(body.length, 120);
   assert.ok(body.every((row) => row[li] !== '' && Number(row[li]) >= 0 && Number(row[li]) <= 1));

@@ -10,7 +10,7 @@ const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
 function chunk(type: string, data: Uint8Array): Buffer {
   const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
   let c = 0xffffffff;
-  for (const b of body) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  for (const b of body) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
   const out = Buffer.alloc(4 + body.length + 4);
   out.writeUInt32BE(data.length, 0);
   body.copy(out, 4);

@@ -128,8 +128,8 @@ describe('CSV manifests', () => {
       ['imgs/c.png'],
     );
     assert.equal(gone.skipped.length, 1);
-    assert.match(gone.skipped[0].path, /gone\.csv line 3 \("imgs\/nope\.png"\)/);
-    assert.match(gone.skipped[0].reason, /file not found/);
+    assert.match(gone.skipped[0]!.path, /gone\.csv line 3 \("imgs\/nope\.png"\)/);
+    assert.match(gone.skipped[0]!.reason, /file not found/);
     await rejectsWith(
       writeFile(join(root, 'ragged.csv'), 'path,label\nimgs/c.png,1,extra\n'),
       /ragged\.csv line 2: 3 fields, the header has 2/,

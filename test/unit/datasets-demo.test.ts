@@ -26,8 +26,8 @@ describe('the demo, digits in the wild', () => {
     const { train, pool } = a;
     assert.equal(train.kind, 'demo');
     assert.equal(train.samples.length, 300);
-    assert.equal(train.samples[0].label, '5'); // MNIST training digit 0 is a 5
-    assert.equal(train.samples[0].path, 'demo/mnist-train/0.png');
+    assert.equal(train.samples[0]!.label, '5'); // MNIST training digit 0 is a 5
+    assert.equal(train.samples[0]!.path, 'demo/mnist-train/0.png');
     assert.deepEqual(train.classes, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     assert.deepEqual(imageAt(train.pixels, 7), imageAt(readMnistRaw('train').pixels, 7));
 
@@ -127,7 +127,7 @@ describe('distractor generators', () => {
     assert.notDeepEqual(loadFashionMnist(30, 5), a);
     for (let i = 0; i < 30; i++) {
       const img = imageAt(a, i);
-      assert.ok(img[0] < 64 && Math.max(...img) > 100, `fashion #${i} is not light on dark`);
+      assert.ok(img[0]! < 64 && Math.max(...img) > 100, `fashion #${i} is not light on dark`);
     }
   });
 });

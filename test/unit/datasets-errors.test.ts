@@ -56,9 +56,9 @@ describe('bad input is a DatasetError that names the file', () => {
       ds.skipped.map((s) => s.path),
       ['1/garbage.png', '2/truncated.png', '2/zero.jpg'],
     );
-    assert.match(ds.skipped[0].reason, /is not a PNG, JPEG, GIF or BMP image/);
-    assert.match(ds.skipped[1].reason, /truncated or corrupt PNG/);
-    assert.match(ds.skipped[2].reason, /empty file/);
+    assert.match(ds.skipped[0]!.reason, /is not a PNG, JPEG, GIF or BMP image/);
+    assert.match(ds.skipped[1]!.reason, /truncated or corrupt PNG/);
+    assert.match(ds.skipped[2]!.reason, /empty file/);
     await assert.rejects(loadDataset(root, { strict: true }), (err: Error) => {
       assert.ok(err instanceof DatasetError, `${err.name}: ${err.message}`);
       assert.match(err.message, /^3 unreadable or corrupt images in .*corrupt: /);

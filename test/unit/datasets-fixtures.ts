@@ -38,7 +38,7 @@ export function upscale(pixels: Uint8Array, k: number): Uint8Array {
   const size = 28 * k;
   const out = new Uint8Array(size * size);
   for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) out[y * size + x] = pixels[Math.floor(y / k) * 28 + Math.floor(x / k)];
+    for (let x = 0; x < size; x++) out[y * size + x] = pixels[Math.floor(y / k) * 28 + Math.floor(x / k)]!;
   }
   return out;
 }
@@ -67,8 +67,8 @@ export function correlation(a: Uint8Array, b: Uint8Array): number {
   let ma = 0;
   let mb = 0;
   for (let i = 0; i < n; i++) {
-    ma += a[i];
-    mb += b[i];
+    ma += a[i]!;
+    mb += b[i]!;
   }
   ma /= n;
   mb /= n;
@@ -76,9 +76,9 @@ export function correlation(a: Uint8Array, b: Uint8Array): number {
   let da = 0;
   let db = 0;
   for (let i = 0; i < n; i++) {
-    num += (a[i] - ma) * (b[i] - mb);
-    da += (a[i] - ma) ** 2;
-    db += (b[i] - mb) ** 2;
+    num += (a[i]! - ma) * (b[i]! - mb);
+    da += (a[i]! - ma) ** 2;
+    db += (b[i]! - mb) ** 2;
   }
   return num / Math.sqrt(da * db);
 }
@@ -88,9 +88,9 @@ export function centreOfMass(img: Uint8Array): [number, number] {
   let x = 0;
   let y = 0;
   for (let i = 0; i < img.length; i++) {
-    m += img[i];
-    x += img[i] * (i % 28);
-    y += img[i] * Math.floor(i / 28);
+    m += img[i]!;
+    x += img[i]! * (i % 28);
+    y += img[i]! * Math.floor(i / 28);
   }
   return [x / m, y / m];
 }

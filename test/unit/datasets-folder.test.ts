@@ -50,8 +50,8 @@ describe('class folders', () => {
         ['unlabeled/u.png', null],
       ],
     );
-    assert.equal(ds.samples[0].file, join(root, '2', 'a.png'));
-    assert.equal(ds.samples[0].origin, undefined);
+    assert.equal(ds.samples[0]!.file, join(root, '2', 'a.png'));
+    assert.equal(ds.samples[0]!.origin, undefined);
     // A 28x28 grey PNG of an MNIST digit comes back byte for byte.
     assert.deepEqual(imageAt(ds.pixels, 0), mnistDigit(1).pixels);
     assert.deepEqual(imageAt(ds.pixels, 3), mnistDigit(0).pixels);
@@ -143,7 +143,7 @@ describe('images of every kind become 28x28 grey, light ink on dark', () => {
     // Dark blue ink on off-white paper, as a photo or a scan.
     const rgb = new Uint8Array(size * size * 3);
     for (let i = 0; i < size * size; i++) {
-      const ink = big[i] / 255;
+      const ink = big[i]! / 255;
       rgb[3 * i] = Math.round(235 - 215 * ink);
       rgb[3 * i + 1] = Math.round(235 - 205 * ink);
       rgb[3 * i + 2] = Math.round(230 - 120 * ink);
@@ -153,7 +153,7 @@ describe('images of every kind become 28x28 grey, light ink on dark', () => {
     // 56 wide x 28 high: the digit centred, black ink on a transparent canvas.
     const rgba = new Uint8Array(28 * 56 * 4);
     for (let y = 0; y < 28; y++) {
-      for (let x = 0; x < 28; x++) rgba[(y * 56 + x + 14) * 4 + 3] = digit[y * 28 + x];
+      for (let x = 0; x < 28; x++) rgba[(y * 56 + x + 14) * 4 + 3] = digit[y * 28 + x]!;
     }
     writeFile(join(root, 'wide.png'), await encodeImage(rgba, 28, 56, 4, 'png'));
 
@@ -161,7 +161,7 @@ describe('images of every kind become 28x28 grey, light ink on dark', () => {
     const ga = new Uint8Array(28 * 28 * 2);
     for (let i = 0; i < 784; i++) {
       ga[2 * i] = 255;
-      ga[2 * i + 1] = digit[i];
+      ga[2 * i + 1] = digit[i]!;
     }
     writeFile(join(root, 'grey-alpha.png'), await encodeImage(ga, 28, 28, 2, 'png'));
 
@@ -178,7 +178,7 @@ describe('images of every kind become 28x28 grey, light ink on dark', () => {
     );
     assert.ok(correlation(scan, digit) > 0.9, `scan correlation ${correlation(scan, digit)}`);
     assert.ok(Math.max(...scan) >= 250, 'ink stretched to full brightness');
-    assert.ok(scan[0] < 10 && scan[783] < 10, 'paper became a dark background');
+    assert.ok(scan[0]! < 10 && scan[783]! < 10, 'paper became a dark background');
 
     // The wide image is padded to a square (56x56) and halved: the digit at half size, centred.
     const wide = imageAt(
@@ -194,7 +194,7 @@ describe('images of every kind become 28x28 grey, light ink on dark', () => {
   test('images are centred by mass like MNIST, without pushing ink out of the frame', async () => {
     const root = join(tmp.dir, 'offcentre');
     const shifted = new Uint8Array(784);
-    for (let y = 0; y < 28; y++) for (let x = 5; x < 28; x++) shifted[y * 28 + x] = digit[y * 28 + x - 5];
+    for (let y = 0; y < 28; y++) for (let x = 5; x < 28; x++) shifted[y * 28 + x] = digit[y * 28 + x - 5]!;
     writeGreyPng(join(root, 'right.png'), shifted);
     const ds = await loadDataset(root);
     const [cx, cy] = centreOfMass(imageAt(ds.pixels, 0));

@@ -20,16 +20,16 @@ describe('IDX datasets', () => {
     assert.equal(ds.kind, 'idx');
     assert.equal(ds.samples.length, 10000);
     assert.equal(ds.pixels.length, 10000 * 784);
-    assert.deepEqual(ds.samples[0], { id: ds.samples[0].id, path: 'idx:0', label: '7', file: null });
-    assert.equal(ds.samples[1].label, '2');
-    assert.equal(ds.samples[9999].path, 'idx:9999');
+    assert.deepEqual(ds.samples[0], { id: ds.samples[0]!.id, path: 'idx:0', label: '7', file: null });
+    assert.equal(ds.samples[1]!.label, '2');
+    assert.equal(ds.samples[9999]!.path, 'idx:9999');
     assert.deepEqual(ds.classes, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     assert.deepEqual(ds.duplicates, []);
     assert.deepEqual(ds.idx, { images: mnistFiles('test').images, labels: mnistFiles('test').labels });
     // Pixels are MNIST's own bytes, untouched; ids hash exactly those bytes.
     const raw = readMnistRaw('test');
     assert.deepEqual(imageAt(ds.pixels, 1234), imageAt(raw.pixels, 1234));
-    assert.equal(ds.samples[1234].id, sampleId(imageAt(raw.pixels, 1234)));
+    assert.equal(ds.samples[1234]!.id, sampleId(imageAt(raw.pixels, 1234)));
     assert.match(ds.samples[0].id, /^[0-9a-f]{20}$/);
     assert.deepEqual(progress.at(-1), [10000, 10000]);
   });
@@ -37,7 +37,7 @@ describe('IDX datasets', () => {
   test('loadMnist reads the training split: 60,000 digits, first label 5', async () => {
     const ds = await loadMnist('train');
     assert.equal(ds.samples.length, 60000);
-    assert.equal(ds.samples[0].label, '5');
+    assert.equal(ds.samples[0]!.label, '5');
   });
 
   test('a folder with a gzipped images/labels pair is detected and read', async () => {

@@ -46,7 +46,7 @@ describe('input limits', { timeout: 60_000 }, () => {
       ds.skipped.map((s) => s.path),
       ['0/big.png'],
     );
-    assert.match(ds.skipped[0].reason, /112 x 112 pixels, over the 10000-pixel limit/);
+    assert.match(ds.skipped[0]!.reason, /112 x 112 pixels, over the 10000-pixel limit/);
     const tiny = await loadDataset(root, { limits: { maxFileBytes: 400 } });
     assert.ok(tiny.skipped.some((s) => /over the 400 bytes file size limit/.test(s.reason)));
     assert.equal(tiny.samples.length + tiny.skipped.length, 7);
@@ -88,8 +88,8 @@ describe('input limits', { timeout: 60_000 }, () => {
       ds.samples.map((s) => s.path),
       ['0/d0.png', '1/d1.png'],
     );
-    assert.match(ds.skipped[0].path, /m\.csv line 3 \("leak\.png"\)/);
-    assert.match(ds.skipped[0].reason, /a link that leaves the dataset: -> .*outside2\/secret\.png/);
+    assert.match(ds.skipped[0]!.path, /m\.csv line 3 \("leak\.png"\)/);
+    assert.match(ds.skipped[0]!.reason, /a link that leaves the dataset: -> .*outside2\/secret\.png/);
   });
 
   test('a FIFO, listed or linked, is refused by stat and never opened (no hang)', async () => {
@@ -149,7 +149,7 @@ describe('input limits', { timeout: 60_000 }, () => {
     const a = at('0/photo.jpg');
     const b = at('1/small.png');
     let diff = 0;
-    for (let i = 0; i < a.length; i++) diff += Math.abs(a[i] - b[i]);
+    for (let i = 0; i < a.length; i++) diff += Math.abs(a[i]! - b[i]!);
     assert.ok(diff / a.length < 25, `mean difference ${diff / a.length}`);
   });
 });

@@ -125,6 +125,6 @@ describe('refused before any TensorFlow work', () => {
     const out = new Uint8Array(PIXELS_PER_IMAGE);
     const failures = decodeBatchToGrey28([{ name: 'image', bytes: bombPng(20000, 20000) }], out);
     assert.equal(failures.length, 1);
-    assert.match(failures[0].message, /20000 x 20000 pixels, over the 100-megapixel limit/);
+    assert.match(failures[0]!.message, /20000 x 20000 pixels, over the 100-megapixel limit/);
   });
 });

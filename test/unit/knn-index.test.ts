@@ -12,7 +12,7 @@ import { PIXELS_PER_IMAGE } from '../../src/main/engine/types.js';
 function mnistVectors(start: number, count: number): Float32Array {
   const raw = readMnistRaw('test');
   const out = new Float32Array(count * PIXELS_PER_IMAGE);
-  for (let i = 0; i < out.length; i++) out[i] = raw.pixels[start * PIXELS_PER_IMAGE + i] / 255;
+  for (let i = 0; i < out.length; i++) out[i] = raw.pixels[start * PIXELS_PER_IMAGE + i]! / 255;
   return out;
 }
 
@@ -30,7 +30,7 @@ function bruteForce(
   for (let i = 0; i < b.length / dim; i++) {
     if (i === skip) continue;
     let dot = 0;
-    for (let j = 0; j < dim; j++) dot += q[qi * dim + j] * b[i * dim + j];
+    for (let j = 0; j < dim; j++) dot += q[qi * dim + j]! * b[i * dim + j]!;
     all.push({ i, s: dot });
   }
   return all.sort((x, y) => y.s - x.s || x.i - y.i);
@@ -56,17 +56,17 @@ function assertMatches(
     const trueSim = new Map(ref.map((r) => [r.i, r.s]));
     const seen = new Set<number>();
     for (let j = 0; j < k; j++) {
-      const idx = got.indices[qi * k + j];
-      const sim = got.sims[qi * k + j];
+      const idx = got.indices[qi * k + j]!; // length nq * k asserted above
+      const sim = got.sims[qi * k + j]!;
       assert.ok(!seen.has(idx), `query ${qi}: index ${idx} returned twice`);
       seen.add(idx);
       assert.ok(trueSim.has(idx), `query ${qi}: index ${idx} is excluded or out of range`);
-      assert.ok(Math.abs(sim - ref[j].s) < 1e-5, `query ${qi} rank ${j}: sim ${sim} vs reference ${ref[j].s}`);
+      assert.ok(Math.abs(sim - ref[j]!.s) < 1e-5, `query ${qi} rank ${j}: sim ${sim} vs reference ${ref[j]!.s}`);
       assert.ok(
         Math.abs(trueSim.get(idx)! - sim) < 1e-5,
         `query ${qi} rank ${j}: index ${idx} has true sim ${trueSim.get(idx)}, reported ${sim}`,
       );
-      if (j > 0) assert.ok(sim <= got.sims[qi * k + j - 1] + 1e-7, `query ${qi}: not sorted at rank ${j}`);
+      if (j > 0) assert.ok(sim <= got.sims[qi * k + j - 1]! + 1e-7, `query ${qi}: not sorted at rank ${j}`);
     }
   }
 }
@@ -123,7 +123,7 @@ describe('ExactCosineIndex', () => {
       assertMatches(base, self, dim, 4, r, exclude);
       for (let i = 0; i < 60; i++) {
         const row = Array.from(r.indices.subarray(i * 4, i * 4 + 4));
-        if (exclude[i] >= 0) assert.ok(!row.includes(i), `query ${i} found itself`);
+        if (exclude[i]! >= 0) assert.ok(!row.includes(i), `query ${i} found itself`);
         else assert.equal(row[0], i, `query ${i} without exclusion should find itself first`);
       }
     } finally {

@@ -23,7 +23,7 @@ function shiftImages(pixels: Uint8Array, dy: number, dx: number): Uint8Array {
       if (sr < 0 || sr >= IMAGE_SIZE) continue;
       for (let c = 0; c < IMAGE_SIZE; c++) {
         const sc = c - dx;
-        if (sc >= 0 && sc < IMAGE_SIZE) out[base + r * IMAGE_SIZE + c] = pixels[base + sr * IMAGE_SIZE + sc];
+        if (sc >= 0 && sc < IMAGE_SIZE) out[base + r * IMAGE_SIZE + c] = pixels[base + sr * IMAGE_SIZE + sc]!;
       }
     }
   }

@@ -23,7 +23,7 @@ test('means then standard deviations of every channel over all positions', () =>
   ];
   for (let i = 0; i < 2; i++)
     for (let j = 0; j < 4; j++)
-      assert.ok(Math.abs(got[i][j] - want[i][j]) < 1e-5, `[${i}][${j}] ${got[i][j]} vs ${want[i][j]}`);
+      assert.ok(Math.abs(got[i]![j]! - want[i]![j]!) < 1e-5, `[${i}][${j}] ${got[i]![j]} vs ${want[i]![j]}`);
 });
 
 test('the CNN gives the statistics of its first ReLU conv layer, and embedImages keeps them per row', async () => {
@@ -45,15 +45,15 @@ test('the CNN gives the statistics of its first ReLU conv layer, and embedImages
     assert.equal(a.lowLevel!.length, 70 * LOW_LEVEL_DIM);
     for (const i of [0, 33, 69]) {
       for (let c = 0; c < C; c++) {
-        const v = h1[i].flat().map((px) => px[c]);
+        const v = h1[i]!.flat().map((px) => px[c]!);
         const mean = v.reduce((s, x) => s + x, 0) / v.length;
         const sd = Math.sqrt(v.reduce((s, x) => s + (x - mean) ** 2, 0) / v.length);
         const got = a.lowLevel!.subarray(i * LOW_LEVEL_DIM, (i + 1) * LOW_LEVEL_DIM);
-        assert.ok(Math.abs(got[c] - mean) < 1e-4, `image ${i} channel ${c} mean ${got[c]} vs ${mean}`);
-        assert.ok(Math.abs(got[C + c] - sd) < 1e-4, `image ${i} channel ${c} std ${got[C + c]} vs ${sd}`);
+        assert.ok(Math.abs(got[c]! - mean) < 1e-4, `image ${i} channel ${c} mean ${got[c]} vs ${mean}`);
+        assert.ok(Math.abs(got[C + c]! - sd) < 1e-4, `image ${i} channel ${c} std ${got[C + c]} vs ${sd}`);
       }
     }
-    for (let j = 0; j < a.lowLevel!.length; j++) assert.ok(Math.abs(a.lowLevel![j] - b.lowLevel![j]) < 1e-5);
+    for (let j = 0; j < a.lowLevel!.length; j++) assert.ok(Math.abs(a.lowLevel![j]! - b.lowLevel![j]!) < 1e-5);
     // A model that gives no statistics (a user's model) gets none back, and no error.
     const bare = {
       classes: DIGITS,

@@ -18,13 +18,13 @@ test('embeddings are unit-norm and logits match a direct forward pass, whatever 
     assert.equal(big.dim, EMBEDDING_DIM);
     for (let i = 0; i < big.n; i++) {
       let ss = 0;
-      for (let j = 0; j < big.dim; j++) ss += big.embeddings![i * big.dim + j] ** 2;
+      for (let j = 0; j < big.dim; j++) ss += big.embeddings![i * big.dim + j]! ** 2;
       assert.ok(Math.abs(Math.sqrt(ss) - 1) < 1e-4, `row ${i} has norm ${Math.sqrt(ss)}`);
     }
     const direct = tf.tidy(() => model.forward(pixelsToTensor(probe.pixels, 250)).logits.dataSync() as Float32Array);
     for (let i = 0; i < direct.length; i++) {
-      assert.ok(Math.abs(direct[i] - big.logits[i]) < 1e-4, `logit ${i}: ${direct[i]} vs ${big.logits[i]}`);
-      assert.ok(Math.abs(small.logits[i] - big.logits[i]) < 1e-4);
+      assert.ok(Math.abs(direct[i]! - big.logits[i]!) < 1e-4, `logit ${i}: ${direct[i]} vs ${big.logits[i]}`);
+      assert.ok(Math.abs(small.logits[i]! - big.logits[i]!) < 1e-4);
     }
   } finally {
     model.dispose();
@@ -38,7 +38,7 @@ test('a subset of images is embedded by index', async () => {
     const some = await embedImages(model, probe.pixels, { indices: [7, 3, 249] });
     assert.equal(some.n, 3);
     [7, 3, 249].forEach((src, r) => {
-      for (let c = 0; c < 10; c++) assert.ok(Math.abs(some.logits[r * 10 + c] - all.logits[src * 10 + c]) < 1e-4);
+      for (let c = 0; c < 10; c++) assert.ok(Math.abs(some.logits[r * 10 + c]! - all.logits[src * 10 + c]!) < 1e-4);
     });
   } finally {
     model.dispose();

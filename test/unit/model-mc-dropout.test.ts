@@ -43,14 +43,15 @@ test('each pass is the last layer on the masked, rescaled features', () => {
       );
       return [f, l, cnn.weights.fc2W, cnn.weights.fc2B].map((t) => t.dataSync() as Float32Array);
     });
+    assert.ok(got && b && feat && W, 'four arrays read back');
     assert.equal(got.length, 4 * passes * 10);
     for (let i = 0; i < 4; i++)
       for (let t = 0; t < passes; t++)
         for (let c = 0; c < 10; c++) {
-          let z = b[c];
+          let z = b[c]!;
           for (let j = 0; j < EMBEDDING_DIM; j++)
-            z += (Math.max(0, feat[i * EMBEDDING_DIM + j]) * masks[t * EMBEDDING_DIM + j] * W[j * 10 + c]) / 0.7;
-          const g = got[i * passes * 10 + t * 10 + c];
+            z += (Math.max(0, feat[i * EMBEDDING_DIM + j]!) * masks[t * EMBEDDING_DIM + j]! * W[j * 10 + c]!) / 0.7;
+          const g = got[i * passes * 10 + t * 10 + c]!;
           assert.ok(Math.abs(g - z) < 1e-3 * (1 + Math.abs(z)), `row ${i} pass ${t} class ${c}: ${g} vs ${z}`);
         }
   } finally {
@@ -73,11 +74,14 @@ test('averaged over many passes the logits are those of the deterministic forwar
         passes,
         CNN_DROPOUT,
       );
-      return [tf.mean(tf.reshape(l, [3, passes, 10]), 1).dataSync(), out.logits.dataSync()] as Float32Array[];
+      return [tf.mean(tf.reshape(l, [3, passes, 10]), 1).dataSync(), out.logits.dataSync()] as [
+        Float32Array,
+        Float32Array,
+      ];
     });
     const scale = Math.max(...Array.from(plain, Math.abs));
     for (let i = 0; i < plain.length; i++)
-      assert.ok(Math.abs(mean[i] - plain[i]) < 0.05 * scale, `logit ${i}: mean ${mean[i]} vs ${plain[i]}`);
+      assert.ok(Math.abs(mean[i]! - plain[i]!) < 0.05 * scale, `logit ${i}: mean ${mean[i]} vs ${plain[i]}`);
   } finally {
     cnn.dispose();
   }
@@ -94,8 +98,8 @@ test('the column of chosen rows comes from the stored embeddings and norms, what
     // The stored norms give the features back.
     const feats = tf.tidy(() => model.forward(pixelsToTensor(probe.pixels, n)).features.dataSync() as Float32Array);
     for (let i = 0; i < n * dim; i++) {
-      const back = e.embeddings![i] * e.featureNorms![Math.floor(i / dim)];
-      assert.ok(Math.abs(back - feats[i]) < 1e-4 * (1 + Math.abs(feats[i])), `value ${i}: ${back} vs ${feats[i]}`);
+      const back = e.embeddings![i]! * e.featureNorms![Math.floor(i / dim)]!;
+      assert.ok(Math.abs(back - feats[i]!) < 1e-4 * (1 + Math.abs(feats[i]!)), `value ${i}: ${back} vs ${feats[i]}`);
     }
     const all = new Float32Array(n).fill(Number.NaN);
     await mcColumnOf(
@@ -119,13 +123,14 @@ test('the column of chosen rows comes from the stored embeddings and norms, what
     // The same as the pure function on the passes' softmax of those features.
     const probs = tf.tidy(() => {
       const f = tf.tensor2d(
-        Float32Array.from(e.embeddings!.subarray(0, 10 * dim), (v, i) => v * e.featureNorms![Math.floor(i / dim)]),
+        Float32Array.from(e.embeddings!.subarray(0, 10 * dim), (v, i) => v * e.featureNorms![Math.floor(i / dim)]!),
         [10, dim],
       );
       return tf.softmax(tf.reshape(model.mcLogits(f), [10 * MC_PASSES, 10])).dataSync() as Float32Array;
     });
     const direct = mcDisagreement(probs, MC_PASSES, 10);
-    for (let i = 0; i < 10; i++) assert.ok(Math.abs(direct[i] - all[i]) < 1e-6, `row ${i}: ${direct[i]} vs ${all[i]}`);
+    for (let i = 0; i < 10; i++)
+      assert.ok(Math.abs(direct[i]! - all[i]!) < 1e-6, `row ${i}: ${direct[i]} vs ${all[i]}`);
     // A model with no dropout to sample (as a user's model) has no column.
     const bare: Classifier = {
       classes: model.classes,

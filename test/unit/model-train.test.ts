@@ -24,7 +24,7 @@ test('one epoch on 2,000 images lowers the loss and beats chance by far', async 
   assert.equal(tf.memory().numTensors, tensorsBefore + 8);
   try {
     assert.ok(seen.length >= 3, `expected several progress reports, got ${seen.length}`);
-    assert.ok(seen.at(-1)!.loss < seen[0].loss, `loss ${seen[0].loss} -> ${seen.at(-1)!.loss}`);
+    assert.ok(seen.at(-1)!.loss < seen[0]!.loss, `loss ${seen[0]!.loss} -> ${seen.at(-1)!.loss}`);
     assert.equal(seen.at(-1)!.fraction, 1);
     assert.ok(seen.every((p) => p.samplesPerSec > 0 && p.etaSec >= 0));
     const e = await embedImages(new CnnClassifier(cnn, DIGITS), test_.pixels);

@@ -46,7 +46,7 @@ test('a saved tfjs Layers model loads with penultimate features and pre-softmax 
       )
       .dataSync();
     const fromLogits = tf.tidy(() => tf.softmax(tf.tensor2d(e.logits, [50, 3])).dataSync());
-    for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(expected[i] - fromLogits[i]) < 1e-4);
+    for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(expected[i]! - fromLogits[i]!) < 1e-4);
   } finally {
     loaded.classifier.dispose();
     m.dispose();

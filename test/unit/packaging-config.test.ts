@@ -118,13 +118,13 @@ describe('electron-builder packaging config', async () => {
       assert.ok(fs.existsSync(dir), `${g}: ${dir} does not exist`);
       const hits = filesUnder(dir, repo).filter((f) => path.matchesGlob(f, g));
       assert.ok(hits.length > 0, `${g} matches no file`);
-      for (const f of hits) assert.ok(shipped(config.files![0].filter, f), `${f} is unpacked but not shipped`);
+      for (const f of hits) assert.ok(shipped(config.files![0]!.filter, f), `${f} is unpacked but not shipped`);
     }
   });
 
   test('the file list ships the build, the resources and the manifest, not sources, tests, bench or docs', () => {
     assert.equal(config.files?.length, 1);
-    const filters = config.files![0].filter;
+    const filters = config.files![0]!.filter;
     for (const f of ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'package.json'])
       assert.ok(shipped(filters, f), `${f} is not shipped`);
     assert.ok(shipped(filters, 'resources/demo-model/model.json'));

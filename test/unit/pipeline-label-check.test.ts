@@ -10,7 +10,7 @@ const data = mnistArrays('train', 0, N);
 const labels: (string | null)[] = Array.from(data.labels, String);
 const flipped = new Set<number>();
 for (let i = 0; i < N; i += 20) {
-  labels[i] = String((data.labels[i] + 3) % 10);
+  labels[i] = String((data.labels[i]! + 3) % 10);
   flipped.add(i);
 }
 for (let i = 1; i < N; i += 97) labels[i] = null;
@@ -28,10 +28,10 @@ test('flipped labels get higher label-issue scores; unlabeled samples get NaN', 
   let clean = 0;
   labels.forEach((l, i) => {
     if (l === null) return assert.ok(Number.isNaN(issue[i]), `unlabeled ${i} got ${issue[i]}`);
-    assert.ok(issue[i] >= 0 && issue[i] <= 1, `sample ${i}: ${issue[i]}`);
-    if (flipped.has(i)) flippedSum += issue[i];
+    assert.ok(issue[i]! >= 0 && issue[i]! <= 1, `sample ${i}: ${issue[i]}`);
+    if (flipped.has(i)) flippedSum += issue[i]!;
     else {
-      cleanSum += issue[i];
+      cleanSum += issue[i]!;
       clean++;
     }
   });
@@ -42,7 +42,7 @@ test('flipped labels get higher label-issue scores; unlabeled samples get NaN', 
   let flaggedFlipped = 0;
   let flagged = 0;
   labels.forEach((l, i) => {
-    if (l !== null && issue[i] > threshold) {
+    if (l !== null && issue[i]! > threshold) {
       flagged++;
       if (flipped.has(i)) flaggedFlipped++;
     }

@@ -98,6 +98,7 @@ test('a header whose declared sizes disagree with the payload is ignored', async
     ['"lowLevelDim":3', '"lowLevelDim":2'],
     ['"hasMc":true', '"hasMc":null'],
   ]) {
+    assert.ok(from !== undefined && to !== undefined);
     await saveScoreCache(project, 'm1', ids, nb(3));
     const buf = readFileSync(file);
     const hlen = buf.readUInt32LE(0);

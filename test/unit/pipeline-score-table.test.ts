@@ -75,7 +75,7 @@ test('trains with other as an extra class, reuses the cache, and scores every sa
   const trainSet = new Set(m.trainIndices);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < table.k; j++) {
-      const nb = table.neighbours[i * table.k + j];
+      const nb = table.neighbours[i * table.k + j]!;
       assert.notEqual(nb, i, `sample ${i} is its own neighbour`);
       assert.ok(trainSet.has(nb), `neighbour ${nb} of ${i} is not a training sample`);
       assert.ok(labels[nb] !== 'other', `neighbour ${nb} of ${i} is an 'other' sample`);
@@ -170,6 +170,7 @@ test("a first pass searches its rows' neighbours for knnExcess, unless their dis
       await buildScoreTable({ ...base, modelVersion: 'p', firstRows: pool }, (_p, _f, s) => plainLog.push(s))
     ).table;
     const [rows, references] = searches(plainLog);
+    assert.ok(references !== undefined, 'two search counts');
     assert.equal(rows, wanted);
     assert.ok(references > 0, 'the neighbours of the first rows are searched too');
     // ...but stay pending: their own neighbours' distances are not known.

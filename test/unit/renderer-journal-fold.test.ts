@@ -51,7 +51,7 @@ describe('foldJournal', () => {
     assert.equal(f.samples.has('a'), false);
     assert.equal(f.samples.has('b'), false);
     assert.equal(f.samples.get('c')?.label, '7');
-    assert.deepEqual(f.liveBatches, [entries[2].kind === 'decision' ? entries[2].batchId : '']);
+    assert.deepEqual(f.liveBatches, [entries[2]!.kind === 'decision' ? entries[2]!.batchId : '']);
   });
 
   test('undoing a later decision restores the earlier one', () => {

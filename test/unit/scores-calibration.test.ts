@@ -17,7 +17,7 @@ function synthetic(n: number, C: number, tTrue: number, seed: number): { logits:
   for (let i = 0; i < n; i++) {
     let u = r();
     let c = 0;
-    while (c < C - 1 && (u -= p[i * C + c]) > 0) c++;
+    while (c < C - 1 && (u -= p[i * C + c]!) > 0) c++;
     labels[i] = c;
   }
   return { logits, labels };

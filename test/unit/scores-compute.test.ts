@@ -45,7 +45,7 @@ function scene(withOther: boolean): ScoreInputs {
   labels[MISLABELLED] = 1;
   const oofProbs = new Float32Array(N * C).fill(Number.NaN);
   for (let i = 0; i < N; i++) {
-    if (labels[i] < 0) continue;
+    if (labels[i]! < 0) continue;
     for (let c = 0; c < C; c++) oofProbs[i * C + c] = c === labels[i] ? 0.9 : 0.1 / (C - 1);
   }
   oofProbs.set(withOther ? [0.95, 0.03, 0.01, 0.01] : [0.95, 0.03, 0.02], MISLABELLED * C);
@@ -81,17 +81,17 @@ test('every column has the right shape and orientation', () => {
   assert.equal(s.flags.length, N);
   assert.ok(s.temperature > 0.05 && s.temperature < 20, `temperature ${s.temperature}`);
   for (let i = 0; i < N; i++) {
-    assert.ok(Math.abs(s.confidence[i] + s.msp[i] - 1) < 1e-6);
-    assert.equal(s.confidence[i], s.probs[i * 3 + s.predicted[i]]);
+    assert.ok(Math.abs(s.confidence[i]! + s.msp[i]! - 1) < 1e-6);
+    assert.equal(s.confidence[i], s.probs[i * 3 + s.predicted[i]!]);
   }
   assert.ok(Number.isNaN(s.labelIssue[300]), 'unlabelled rows have no label issue');
   assert.equal(s.heldOutReference, HELD);
   // More doubtful rows score higher on each doubt column.
-  assert.ok(s.knnDistance[FAR] > s.knnDistance[0]);
-  assert.ok(s.msp[AMBIGUOUS] > s.msp[FAR]);
-  assert.ok(s.entropy[AMBIGUOUS] > s.entropy[FAR]);
-  assert.ok(s.margin[AMBIGUOUS] > s.margin[FAR]);
-  assert.ok(s.labelIssue[MISLABELLED] > s.labelIssue[0]);
+  assert.ok(s.knnDistance[FAR]! > s.knnDistance[0]!);
+  assert.ok(s.msp[AMBIGUOUS]! > s.msp[FAR]!);
+  assert.ok(s.entropy[AMBIGUOUS]! > s.entropy[FAR]!);
+  assert.ok(s.margin[AMBIGUOUS]! > s.margin[FAR]!);
+  assert.ok(s.labelIssue[MISLABELLED]! > s.labelIssue[0]!);
 });
 
 test('thresholds, held-out arrays, flags and queue order', () => {
@@ -99,7 +99,7 @@ test('thresholds, held-out arrays, flags and queue order', () => {
   for (const key of ['oodScore', 'knnDistance', 'msp'] as const) {
     const a = s.heldOut[key];
     assert.equal(a.length, HELD);
-    for (let i = 1; i < a.length; i++) assert.ok(a[i - 1] <= a[i], `heldOut.${key} not sorted`);
+    for (let i = 1; i < a.length; i++) assert.ok(a[i - 1]! <= a[i]!, `heldOut.${key} not sorted`);
   }
   const atOrBelow = s.heldOut.oodScore.filter((x) => x <= s.thresholds.ood).length;
   assert.ok(
@@ -109,15 +109,15 @@ test('thresholds, held-out arrays, flags and queue order', () => {
   assert.ok(s.thresholds.labelIssue >= 0.5 && s.thresholds.labelIssue < 0.95);
   assert.ok(s.thresholds.lowConfidence >= 0.5);
 
-  assert.ok(s.flags[FAR] & DoubtFlag.ood, 'far sample flagged ood');
-  assert.equal(s.flags[FAR] & DoubtFlag.lowConfidence, 0, 'far sample is confident');
-  assert.ok(s.flags[AMBIGUOUS] & DoubtFlag.lowConfidence, 'flat logits flagged low confidence');
-  assert.ok(s.flags[MISLABELLED] & DoubtFlag.labelIssue, 'mislabelled row flagged');
+  assert.ok(s.flags[FAR]! & DoubtFlag.ood, 'far sample flagged ood');
+  assert.equal(s.flags[FAR]! & DoubtFlag.lowConfidence, 0, 'far sample is confident');
+  assert.ok(s.flags[AMBIGUOUS]! & DoubtFlag.lowConfidence, 'flat logits flagged low confidence');
+  assert.ok(s.flags[MISLABELLED]! & DoubtFlag.labelIssue, 'mislabelled row flagged');
   for (let i = 0; i < N; i++) {
-    assert.equal(!!(s.flags[i] & DoubtFlag.ood), s.oodScore[i] > s.thresholds.ood);
-    assert.equal(!!(s.flags[i] & DoubtFlag.lowConfidence), s.msp[i] > s.thresholds.lowConfidence);
+    assert.equal(!!(s.flags[i]! & DoubtFlag.ood), s.oodScore[i]! > s.thresholds.ood);
+    assert.equal(!!(s.flags[i]! & DoubtFlag.lowConfidence), s.msp[i]! > s.thresholds.lowConfidence);
   }
-  const order = Array.from(s.reviewPriority.keys()).sort((a, b) => s.reviewPriority[b] - s.reviewPriority[a]);
+  const order = Array.from(s.reviewPriority.keys()).sort((a, b) => s.reviewPriority[b]! - s.reviewPriority[a]!);
   const flagged = order.filter((i) => s.flags[i]).length;
   assert.ok(
     order.slice(0, flagged).every((i) => s.flags[i] !== 0),
@@ -132,15 +132,15 @@ test("with an 'other' class: a confident 'other' is flagged ood, other-labelled 
   const s = computeScores(inp);
   assert.equal(s.heldOutReference, HELD - 1);
   assert.equal(s.predicted[OTHERISH], 3);
-  assert.ok(s.oodScore[OTHERISH] > s.thresholds.ood, 'predicted other must rise above the ood threshold');
-  assert.ok(s.flags[OTHERISH] & DoubtFlag.ood);
+  assert.ok(s.oodScore[OTHERISH]! > s.thresholds.ood, 'predicted other must rise above the ood threshold');
+  assert.ok(s.flags[OTHERISH]! & DoubtFlag.ood);
   // Energy ignores the other logit: the 12 there does not make the row look familiar.
-  assert.ok(s.energy[OTHERISH] > s.energy[FAR]);
+  assert.ok(s.energy[OTHERISH]! > s.energy[FAR]!);
   // Same scene without the other column's win: the row is not flagged.
   const calm = scene(true);
   calm.logits[OTHERISH * 4 + 3] = -4;
   calm.logits[OTHERISH * 4 + 1] = 7;
-  assert.equal(computeScores(calm).flags[OTHERISH] & DoubtFlag.ood, 0);
+  assert.equal(computeScores(calm).flags[OTHERISH]! & DoubtFlag.ood, 0);
 });
 
 test('bad input names the argument', () => {
@@ -161,7 +161,7 @@ test('bad input names the argument', () => {
     labelIssue: Float32Array.from({ length: N }, (_, i) => (i === 7 ? 0.6 : 0.1)),
   });
   assert.equal(bare.thresholds.labelIssue, 0.5);
-  assert.ok(bare.flags[7] & DoubtFlag.labelIssue);
+  assert.ok(bare.flags[7]! & DoubtFlag.labelIssue);
   // Without out-of-fold data: no label issues, nothing flagged for them.
   const none = computeScores({ ...inp, oofProbs: null });
   assert.ok(none.labelIssue.every((x) => Number.isNaN(x)));

@@ -10,8 +10,8 @@ import {
 test('label issue = 1 - out-of-fold probability of the given label', () => {
   const oof = new Float32Array([0.9, 0.1, 0, 0.05, 0.05, 0.9, 0.3, 0.3, 0.4, Number.NaN, Number.NaN, Number.NaN]);
   const s = labelIssueScores(oof, 3, new Int32Array([0, 0, -1, 2]));
-  assert.ok(Math.abs(s[0] - 0.1) < 1e-6);
-  assert.ok(Math.abs(s[1] - 0.95) < 1e-6);
+  assert.ok(Math.abs(s[0]! - 0.1) < 1e-6);
+  assert.ok(Math.abs(s[1]! - 0.95) < 1e-6);
   assert.ok(Number.isNaN(s[2]), 'unlabelled row must be NaN');
   assert.ok(Number.isNaN(s[3]), 'row without out-of-fold probabilities must be NaN');
 });
@@ -45,7 +45,7 @@ test('confident-learning count: the off-diagonal of the confident joint', () => 
 test('the threshold flags about the estimated number of rows, never below the floor', () => {
   const { oof, given } = twoClass(3, 2);
   const r = findLabelIssues(oof, 2, given);
-  const flagged = Array.from(r.scores.keys()).filter((i) => r.scores[i] > r.threshold);
+  const flagged = Array.from(r.scores.keys()).filter((i) => r.scores[i]! > r.threshold);
   // Estimate 3.46 -> 3 rows: exactly the mislabelled ones, not the hard ones (score 0.6 > 0.5).
   assert.deepEqual(flagged, [20, 21, 22]);
   assert.ok(r.threshold >= LABEL_ISSUE_FLOOR);

@@ -30,19 +30,19 @@ function sample(perClass: number, seed: number): { vecs: Float32Array; cls: Int3
   const cls = new Int32Array(2 * perClass);
   for (let i = 0; i < 2 * perClass; i++) {
     const c = i % 2;
-    const a = SD[0] * gauss();
-    const b = SD[1] * gauss();
+    const a = SD[0]! * gauss();
+    const b = SD[1]! * gauss();
     cls[i] = c;
-    vecs[2 * i] = MEANS[c][0] + a * AXES[0][0] + b * AXES[1][0];
-    vecs[2 * i + 1] = MEANS[c][1] + a * AXES[0][1] + b * AXES[1][1];
+    vecs[2 * i] = MEANS[c]![0]! + a * AXES[0]![0]! + b * AXES[1]![0]!;
+    vecs[2 * i + 1] = MEANS[c]![1]! + a * AXES[0]![1]! + b * AXES[1]![1]!;
   }
   return { vecs, cls };
 }
 
 /** A point `t` standard deviations from class c's mean along axis `axis`. */
 const at = (c: number, axis: number, t: number): number[] => [
-  MEANS[c][0] + t * SD[axis] * AXES[axis][0],
-  MEANS[c][1] + t * SD[axis] * AXES[axis][1],
+  MEANS[c]![0]! + t * SD[axis]! * AXES[axis]![0]!,
+  MEANS[c]![1]! + t * SD[axis]! * AXES[axis]![1]!,
 ];
 
 test('recovers the class means and the true squared Mahalanobis distances', () => {
@@ -50,15 +50,15 @@ test('recovers the class means and the true squared Mahalanobis distances', () =
   const m = fitTiedGaussian(vecs, 2, cls);
   assert.deepEqual(Array.from(m.classes), [0, 1]);
   for (let c = 0; c < 2; c++)
-    for (let j = 0; j < 2; j++) assert.ok(Math.abs(m.means[c * 2 + j] - MEANS[c][j]) < 0.1, `mean ${c},${j}`);
+    for (let j = 0; j < 2; j++) assert.ok(Math.abs(m.means[c * 2 + j]! - MEANS[c]![j]!) < 0.1, `mean ${c},${j}`);
   assert.ok(m.shrinkage < 0.05, `shrinkage ${m.shrinkage} with plenty of data`);
   // Two standard deviations along either axis is squared distance 4, although one point is
   // four times as far in Euclidean terms as the other.
-  const q = Float32Array.from([...at(0, 0, 2), ...at(0, 1, 2), ...at(1, 1, 3), ...MEANS[1]]);
+  const q = Float32Array.from([...at(0, 0, 2), ...at(0, 1, 2), ...at(1, 1, 3), ...MEANS[1]!]);
   const d = mahalanobisScore(m, q);
   const want = [4, 4, 9, 0];
   for (let i = 0; i < want.length; i++)
-    assert.ok(Math.abs(d[i] - want[i]) < 0.05 * want[i] + 0.02, `row ${i}: ${d[i]} vs ${want[i]}`);
+    assert.ok(Math.abs(d[i]! - want[i]!) < 0.05 * want[i]! + 0.02, `row ${i}: ${d[i]} vs ${want[i]}`);
 });
 
 test('the score is the minimum over classes of the model own quadratic form', () => {
@@ -69,11 +69,11 @@ test('the score is the minimum over classes of the model own quadratic form', ()
   for (let i = 0; i < 4; i++) {
     let best = Infinity;
     for (let c = 0; c < 2; c++) {
-      const x = [q[2 * i] - m.means[2 * c], q[2 * i + 1] - m.means[2 * c + 1]];
+      const x = [q[2 * i]! - m.means[2 * c]!, q[2 * i + 1]! - m.means[2 * c + 1]!];
       const p = m.precision;
-      best = Math.min(best, x[0] * (p[0] * x[0] + p[1] * x[1]) + x[1] * (p[2] * x[0] + p[3] * x[1]));
+      best = Math.min(best, x[0]! * (p[0]! * x[0]! + p[1]! * x[1]!) + x[1]! * (p[2]! * x[0]! + p[3]! * x[1]!));
     }
-    assert.ok(Math.abs(d[i] - best) < 1e-3 * Math.max(1, best), `row ${i}: ${d[i]} vs ${best}`);
+    assert.ok(Math.abs(d[i]! - best) < 1e-3 * Math.max(1, best), `row ${i}: ${d[i]} vs ${best}`);
   }
 });
 
@@ -94,7 +94,7 @@ test('rows of class -1 are left out; bad shapes are named', () => {
   for (let i = 0; i < mixed.length; i++) if (mixed[i] === -1) far[2 * i] = 1e4;
   const a = fitTiedGaussian(far, 2, mixed);
   const b = fitTiedGaussian(vecs, 2, mixed);
-  assert.ok(Math.abs(a.means[0] - b.means[0]) < 1e-4);
+  assert.ok(Math.abs(a.means[0]! - b.means[0]!) < 1e-4);
   assert.throws(() => fitTiedGaussian(vecs, 3, cls), /vectors: length 800 is not a multiple of 3/);
   assert.throws(() => fitTiedGaussian(vecs, 2, cls.subarray(1)), /classOf has 399 entries for 400/);
   assert.throws(() => fitTiedGaussian(vecs, 2, new Int32Array(400).fill(-1)), /at least 2/);

@@ -29,7 +29,7 @@ test('passes that all agree with identical probabilities score 0; dissent counts
   assert.equal(s[0], 0);
   // One dissenting pass of four; class 0's mean probability 0.625, variance
   // (3 * 0.175^2 + 0.525^2) / 4 = 0.091875, so 4v = 0.3675.
-  assert.ok(Math.abs(s[1] - (1 + 0.3675) / 4) < 1e-6, `${s[1]}`);
+  assert.ok(Math.abs(s[1]! - (1 + 0.3675) / 4) < 1e-6, `${s[1]}`);
 });
 
 test('among unanimous rows the spread of the top probability orders them, below any dissent', () => {
@@ -52,6 +52,7 @@ test('among unanimous rows the spread of the top probability orders them, below 
     [0.45, 0.5, 0.05],
   ];
   const [wide, narrow, dissent] = mcDisagreement(stack([unanimousWide, unanimousNarrow, oneDissent]), 4, 3);
+  assert.ok(wide !== undefined && narrow !== undefined && dissent !== undefined, 'three rows');
   assert.ok(narrow > 0 && wide > narrow, `${wide} ${narrow}`);
   assert.ok(wide < 1 / 4, 'no unanimous row reaches one dissenting pass');
   assert.ok(dissent >= 1 / 4 && dissent > wide, `${dissent}`);
@@ -73,7 +74,7 @@ test('the majority class, not pass 0, is what passes dissent from', () => {
   // One dissenter (pass 0); class 0 mean 0.6333, variance 2/9 * 0.2667^2 + 1/3 * 0.5333^2.
   const mu = 1.9 / 3;
   const v = ((0.1 - mu) ** 2 + 2 * (0.9 - mu) ** 2) / 3;
-  assert.ok(Math.abs(s[0] - (1 + Math.min(4 * v, 0.999)) / 3) < 1e-6, `${s[0]}`);
+  assert.ok(Math.abs(s[0]! - (1 + Math.min(4 * v, 0.999)) / 3) < 1e-6, `${s[0]}`);
 });
 
 test('a row with a non-finite probability is NaN, the others are unaffected', () => {

@@ -38,15 +38,15 @@ test('a far sample scores above the threshold even with confident logits', () =>
   const s = fitOodScorer(heldOut(500));
   // Feature distance far beyond any held-out sample, logits huge (energy very low), msp 0:
   // the scribble a CNN calls "0" at 100%.
-  assert.ok(s.score(one(0.6, -80, 0))[0] > s.threshold);
+  assert.ok(s.score(one(0.6, -80, 0))[0]! > s.threshold);
   // A typical sample stays below.
-  assert.ok(s.score(one(0.08, -18, 0.001))[0] < s.threshold);
+  assert.ok(s.score(one(0.08, -18, 0.001))[0]! < s.threshold);
   // Each weighted component raises the score when it rises, all else fixed.
   const w = fitOodScorer(heldOut(500), { weights: { knnDistance: 1, energy: 0.5, msp: 0.25 } });
-  const base = w.score(one(0.1, -17, 0.005))[0];
-  assert.ok(w.score(one(0.2, -17, 0.005))[0] > base);
-  assert.ok(w.score(one(0.1, -12, 0.005))[0] > base);
-  assert.ok(w.score(one(0.1, -17, 0.2))[0] > base);
+  const base = w.score(one(0.1, -17, 0.005))[0]!;
+  assert.ok(w.score(one(0.2, -17, 0.005))[0]! > base);
+  assert.ok(w.score(one(0.1, -12, 0.005))[0]! > base);
+  assert.ok(w.score(one(0.1, -17, 0.2))[0]! > base);
   // Energy and msp only support: far below their median they do not pull the score down.
   assert.equal(w.score(one(0.1, -500, 0))[0], w.score(one(0.1, -20, 0))[0]);
 });
@@ -56,7 +56,7 @@ test('ood score rises with p(other) and crosses the threshold above 0.5', () => 
   const typical = one(0.08, -18, 0.001);
   let prev = -Infinity;
   for (const p of [0, 0.2, 0.4, 0.5, 0.51, 0.6, 0.8, 1]) {
-    const v = s.score({ ...typical, pOther: new Float32Array([p]) })[0];
+    const v = s.score({ ...typical, pOther: new Float32Array([p]) })[0]!;
     assert.ok(v >= prev, `p=${p}: ${v} < ${prev}`);
     prev = v;
     if (p > 0.5) assert.ok(v > s.threshold, `p=${p}: ${v} not above ${s.threshold}`);
@@ -77,7 +77,7 @@ test('outliers scored beside a sample do not move its score: rows are scored one
   };
   const scored = s.score(batch);
   assert.equal(scored[0], alone);
-  for (let i = 1; i <= outliers; i++) assert.ok(scored[i] > s.threshold, `outlier ${i} scored ${scored[i]}`);
+  for (let i = 1; i <= outliers; i++) assert.ok(scored[i]! > s.threshold, `outlier ${i} scored ${scored[i]}`);
 });
 
 test('degenerate and bad input', () => {
@@ -88,7 +88,7 @@ test('degenerate and bad input', () => {
   };
   const s = fitOodScorer(flat);
   assert.ok(Number.isFinite(s.threshold));
-  assert.ok(s.score(one(0.5, -5, 0))[0] > s.threshold);
+  assert.ok(s.score(one(0.5, -5, 0))[0]! > s.threshold);
   assert.throws(
     () => fitOodScorer({ knnDistance: new Float32Array(0), energy: new Float32Array(0), msp: new Float32Array(0) }),
     /no held-out/,
@@ -105,13 +105,13 @@ test('a Mahalanobis column is averaged in at its weight; a scorer fitted with it
   const s = fitOodScorer({ ...h, mahalanobis: maha }, { weights: only });
   const k = s.scales.knnDistance;
   const m = s.scales.mahalanobis;
-  const c = s.combine({ ...one(0.3, -20, 0), mahalanobis: new Float32Array([500]) })[0];
+  const c = s.combine({ ...one(0.3, -20, 0), mahalanobis: new Float32Array([500]) })[0]!;
   const want = ((0.3 - k.median) / k.spread + (500 - m.median) / m.spread) / 2;
   assert.ok(Math.abs(c - want) < 1e-4, `${c} vs ${want}`);
   assert.throws(() => s.combine(one(0.3, -20, 0)), /fitted with it, the input has none/);
   // Without the column its weight takes no part: knn alone.
   const plain = fitOodScorer(h, { weights: only });
-  assert.ok(Math.abs(plain.combine(one(0.3, -20, 0))[0] - (0.3 - k.median) / k.spread) < 1e-5);
+  assert.ok(Math.abs(plain.combine(one(0.3, -20, 0))[0]! - (0.3 - k.median) / k.spread) < 1e-5);
 });
 
 test('by default: knn excess and Mahalanobis at weight 1, energy at half weight and only its clipped excess', () => {
@@ -127,7 +127,7 @@ test('by default: knn excess and Mahalanobis at weight 1, energy at half weight 
       ...one(knn, energy, 0.5),
       knnExcess: new Float32Array([0.25]),
       mahalanobis: new Float32Array([500]),
-    })[0];
+    })[0]!; // one row in, one score out
   // The plain distance takes no part once its excess is there.
   assert.equal(at(e.median - 5, 0.3), at(e.median - 5, 0.9));
   // Energy below its held-out median adds nothing (msp, not weighted, never does).
@@ -145,5 +145,5 @@ test('without a knn excess column the plain knn distance takes its weight', () =
   const s = fitOodScorer(h, { weights: { energy: 0 } });
   assert.equal(s.weights.knnDistance, DEFAULT_OOD_WEIGHTS.knnExcess);
   const k = s.scales.knnDistance;
-  assert.ok(Math.abs(s.combine(one(0.3, -20, 0))[0] - (0.3 - k.median) / k.spread) < 1e-5);
+  assert.ok(Math.abs(s.combine(one(0.3, -20, 0))[0]! - (0.3 - k.median) / k.spread) < 1e-5);
 });

@@ -34,15 +34,15 @@ test('priority: 0 at the threshold, the most doubtful of any kind first, flagged
     labelIssue: new Float32Array([Number.NaN, Number.NaN, 0.1, 0.999, 0.4, Number.NaN]),
   };
   const p = reviewPriority(cols, { thresholds, oodTail: 0.5 });
-  assert.ok(Math.abs(p[0]) < 1e-6 && Math.abs(p[1]) < 1e-6, 'at a threshold = 0');
+  assert.ok(Math.abs(p[0]!) < 1e-6 && Math.abs(p[1]!) < 1e-6, 'at a threshold = 0');
   // ood 5: (5-1)/0.5 = 8; label 0.999: logit = 6.9; msp 0.88: logit = 2.0.
-  assert.ok(Math.abs(p[2] - 8) < 1e-5);
-  assert.ok(Math.abs(p[3] - Math.log(999)) < 1e-3);
-  assert.ok(Math.abs(p[5] - Math.log(0.88 / 0.12)) < 1e-5);
-  const order = Array.from(p.keys()).sort((a, b) => p[b] - p[a]);
+  assert.ok(Math.abs(p[2]! - 8) < 1e-5);
+  assert.ok(Math.abs(p[3]! - Math.log(999)) < 1e-3);
+  assert.ok(Math.abs(p[5]! - Math.log(0.88 / 0.12)) < 1e-5);
+  const order = Array.from(p.keys()).sort((a, b) => p[b]! - p[a]!);
   assert.deepEqual(order.slice(0, 3), [2, 3, 5]);
   const flags = doubtFlags(cols, thresholds);
-  for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) if (flags[i] && !flags[j]) assert.ok(p[i] > p[j]);
+  for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) if (flags[i] && !flags[j]) assert.ok(p[i]! > p[j]!);
 });
 
 test('low-confidence threshold: held-out 95% with a floor of 0.5', () => {

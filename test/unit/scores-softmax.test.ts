@@ -6,20 +6,20 @@ const close = (a: number, b: number, tol = 1e-6) => assert.ok(Math.abs(a - b) < 
 
 test('softmax of log(1), log(2), log(3) is 1/6, 2/6, 3/6', () => {
   const p = softmax(new Float32Array([0, Math.log(2), Math.log(3)]), 3);
-  [1 / 6, 2 / 6, 3 / 6].forEach((v, i) => close(p[i], v));
+  [1 / 6, 2 / 6, 3 / 6].forEach((v, i) => close(p[i]!, v));
 });
 
 test('temperature divides the logits', () => {
   const p = softmax(new Float32Array([0, 2 * Math.log(2), 2 * Math.log(3), 5, 5, 5]), 3, 2);
-  [1 / 6, 2 / 6, 3 / 6, 1 / 3, 1 / 3, 1 / 3].forEach((v, i) => close(p[i], v));
+  [1 / 6, 2 / 6, 3 / 6, 1 / 3, 1 / 3, 1 / 3].forEach((v, i) => close(p[i]!, v));
 });
 
 test('huge and tiny logits neither overflow nor underflow to NaN', () => {
   const p = softmax(new Float32Array([1000, 1000, -1000, 0]), 2);
-  [0.5, 0.5, 0, 1].forEach((v, i) => close(p[i], v));
+  [0.5, 0.5, 0, 1].forEach((v, i) => close(p[i]!, v));
   const lse = rowLogSumExp(new Float32Array([1000, 1000, 0, 0, 0, 0]), 3);
-  close(lse[0], 1000 + Math.log(2) + Math.log1p(Math.exp(-1000) / 2), 1e-9);
-  close(lse[1], Math.log(3), 1e-12);
+  close(lse[0]!, 1000 + Math.log(2) + Math.log1p(Math.exp(-1000) / 2), 1e-9);
+  close(lse[1]!, Math.log(3), 1e-12);
 });
 
 test('rows sum to 1', () => {

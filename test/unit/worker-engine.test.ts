@@ -35,8 +35,8 @@ after(async () => {
 
 test('open returns train then pool samples, the classes, and pixels in shared memory', () => {
   assert.equal(opened.samples.length, NT + NP);
-  assert.equal(opened.samples[0].split, 'train');
-  assert.equal(opened.samples[NT].split, 'pool');
+  assert.equal(opened.samples[0]!.split, 'train');
+  assert.equal(opened.samples[NT]!.split, 'pool');
   assert.deepEqual(opened.classes, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   assert.ok(opened.pixels.buffer instanceof SharedArrayBuffer);
   assert.equal(opened.pixels.length, (NT + NP) * 784);
@@ -72,7 +72,7 @@ test('training runs in the worker: progress arrives while a main-thread timer ke
   }
   assert.ok(ticksAtProgress.length >= 3, `${ticksAtProgress.length} training progress events`);
   // The timer fired between the first and the last training report: the main thread was free.
-  assert.ok(ticksAtProgress.at(-1)! > ticksAtProgress[0], `ticks ${ticksAtProgress.join(',')}`);
+  assert.ok(ticksAtProgress.at(-1)! > ticksAtProgress[0]!, `ticks ${ticksAtProgress.join(',')}`);
   const last = progress.filter((p) => p.phase === 'training').at(-1)!;
   assert.equal(last.epochs, 2);
   assert.ok(last.loss !== undefined && last.accuracy !== undefined && last.samplesPerSec! > 0);
@@ -110,7 +110,7 @@ test('score, similar, predictImage and saveModel work on the trained model', asy
   assert.equal(pred.classes.length, 10);
   assert.equal(pred.probs.length, 10);
   assert.ok(Math.abs(pred.probs.reduce((a, b) => a + b, 0) - 1) < 1e-4);
-  assert.equal(pred.predicted, pred.classes[table.predicted[NT]]);
+  assert.equal(pred.predicted, pred.classes[table.predicted[NT]!]);
   await assert.rejects(engine.predictImage(new Uint8Array([1, 2, 3])), /Cannot decode/);
   const out = path.join(tmp, 'saved');
   await engine.saveModel(out);
@@ -124,7 +124,7 @@ test('the label check reports whole-check progress and its column joins the next
   const issues = await engine.labelCheck(labels, (p) => fractions.push(p.fraction), new AbortController().signal);
   assert.ok(fractions.length > 2);
   assert.ok(
-    fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1] - 1e-9)),
+    fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1]! - 1e-9)),
     `${fractions}`,
   );
   assert.equal(issues.length, NT + NP);

@@ -39,7 +39,7 @@ export function assembleDataset(
       return;
     }
     let group = groups.get(row.id);
-    if (!group) groups.set(row.id, (group = [rows[first].path]));
+    if (!group) groups.set(row.id, (group = [rows[first]!.path])); // first: an earlier index of rows
     group.push(row.path);
   });
 
@@ -50,7 +50,7 @@ export function assembleDataset(
       kept.set(imageAt(pixels, src), dst * PIXELS_PER_IMAGE);
     });
   }
-  const samples = keep.map((i) => rows[i]);
+  const samples = keep.map((i) => rows[i]!);
   return {
     kind,
     root,
@@ -98,8 +98,8 @@ export function assertTrainable(ds: LoadedDataset): void {
   const counts = new Map<string, number>();
   for (const s of ds.samples) if (s.label !== null) counts.set(s.label, (counts.get(s.label) ?? 0) + 1);
   if (ds.classes.every((c) => (counts.get(c) ?? 0) < MIN_CLASS_IMAGES)) {
-    let small = ds.classes[0];
-    for (const c of ds.classes) if ((counts.get(c) ?? 0) > (counts.get(small) ?? 0)) small = c;
+    // ds.classes has at least two entries here (checked above); the first largest wins.
+    const small = ds.classes.reduce((a, c) => ((counts.get(c) ?? 0) > (counts.get(a) ?? 0) ? c : a));
     const n = counts.get(small) ?? 0;
     throw new DatasetError(
       `Dataset ${where}: class '${small}' has ${n} image${n === 1 ? '' : 's'} and no class has more; ` +

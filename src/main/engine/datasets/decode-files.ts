@@ -97,7 +97,7 @@ export async function decodeFiles(sources: ImageSource[], opts: DecodeFilesOptio
     let group: number[] = [];
     let bytes = 0;
     for (let j = 0; j < sizes.length; j++) {
-      const size = sizes[j];
+      const size = sizes[j]!;
       if (size === null) continue;
       if (group.length > 0 && bytes + size > BATCH_BYTES) {
         await decodeGroup(group);
@@ -117,7 +117,7 @@ export async function decodeFiles(sources: ImageSource[], opts: DecodeFilesOptio
     const read = await Promise.all(
       indices.map(async (i) => {
         try {
-          return await readRegularFile(real[i], limits.maxFileBytes);
+          return await readRegularFile(real[i]!, limits.maxFileBytes);
         } catch (err) {
           reasons.set(i, err instanceof FileRefusal ? err.message : `cannot be read (${(err as Error).message})`);
           return null;
@@ -127,7 +127,7 @@ export async function decodeFiles(sources: ImageSource[], opts: DecodeFilesOptio
     const readable: { index: number; name: string; bytes: Uint8Array }[] = [];
     read.forEach((b, j) => {
       if (b === null) return;
-      const i = indices[j];
+      const i = indices[j]!; // read runs parallel to indices
       ids[i] = sampleId(b);
       readable.push({ index: i, name: String(i), bytes: b });
     });
@@ -138,7 +138,7 @@ export async function decodeFiles(sources: ImageSource[], opts: DecodeFilesOptio
 
   const skipped: SkippedFile[] = [...reasons.keys()]
     .sort((a, b) => a - b)
-    .map((i) => ({ path: sources[i].name, reason: reasons.get(i) as string }));
+    .map((i) => ({ path: sources[i]!.name, reason: reasons.get(i) as string }));
   if (skipped.length > 0 && opts.strict)
     throw new DatasetError(`${describeSkipped(skipped, opts.where)} (strict mode)`);
   if (skipped.length === total) {
@@ -152,5 +152,5 @@ export async function decodeFiles(sources: ImageSource[], opts: DecodeFilesOptio
     kept.forEach((src, dst) => pixels.set(imageAt(all, src), dst * PIXELS_PER_IMAGE));
   }
   normaliseAll(pixels, { centre: opts.centre });
-  return { kept, ids: kept.map((i) => ids[i]), files: kept.map((i) => real[i]), pixels, skipped };
+  return { kept, ids: kept.map((i) => ids[i]!), files: kept.map((i) => real[i]!), pixels, skipped };
 }

@@ -87,7 +87,7 @@ function demoPool(poolSize: number, seed: number): LoadedDataset {
   parts.push({
     origin: 'mnist',
     pixels: mnistPixels,
-    label: (i) => String(test.labels[picked[i]]),
+    label: (i) => String(test.labels[picked[i]!]!), // i < picked.length, picked: test indices
     path: (i) => `demo/mnist-test/${picked[i]}.png`,
   });
 

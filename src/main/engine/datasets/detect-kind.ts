@@ -42,7 +42,8 @@ export async function detectDataset(path: string): Promise<DetectedDataset> {
   }
 
   const idxFiles = entries.filter((e) => e.isFile() && IDX_IMAGES_PATTERN.test(e.name)).map((e) => e.name);
-  if (idxFiles.length === 1) return { kind: 'idx', imagesFile: join(abs, idxFiles[0]) };
+  const [idxFile] = idxFiles;
+  if (idxFile !== undefined && idxFiles.length === 1) return { kind: 'idx', imagesFile: join(abs, idxFile) };
   if (idxFiles.length > 1) {
     throw new DatasetError(
       `Folder ${abs} holds several IDX images files (${idxFiles.sort().join(', ')}): open one of them directly`,
@@ -57,7 +58,8 @@ export async function detectDataset(path: string): Promise<DetectedDataset> {
   if (entries.some((e) => !e.isDirectory() && isImageFile(e.name))) return { kind: 'images', root: abs };
 
   const csvFiles = entries.filter((e) => e.isFile() && extname(e.name).toLowerCase() === '.csv').map((e) => e.name);
-  if (csvFiles.length === 1) return { kind: 'csv', manifest: join(abs, csvFiles[0]) };
+  const [csvFile] = csvFiles;
+  if (csvFile !== undefined && csvFiles.length === 1) return { kind: 'csv', manifest: join(abs, csvFile) };
   if (csvFiles.length > 1) {
     throw new DatasetError(
       `Folder ${abs} holds no images but several CSV files (${csvFiles.sort().join(', ')}): open the manifest directly`,

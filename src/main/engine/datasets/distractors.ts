@@ -68,7 +68,7 @@ function inkExtent(img: Uint8Array, w: number, h: number, axis: 'x' | 'y', thres
   for (let a = 0; a < outer; a++) {
     let any = false;
     for (let b = 0; b < inner && !any; b++) {
-      const v = axis === 'x' ? img[b * w + a] : img[a * w + b];
+      const v = (axis === 'x' ? img[b * w + a] : img[a * w + b])!; // a, b inside w x h
       if (v > threshold) any = true;
     }
     if (any) {
@@ -99,14 +99,14 @@ function missegmented(rng: Rng): Uint8Array {
   const w = bx + N;
   const strip = new Uint8Array(w * N);
   for (let y = 0; y < N; y++) {
-    for (let x = 0; x < N; x++) strip[y * w + x] = a[y * N + x];
+    for (let x = 0; x < N; x++) strip[y * w + x] = a[y * N + x]!;
   }
   for (let y = 0; y < N; y++) {
     const sy = y - by;
     if (sy < 0 || sy >= N) continue;
     for (let x = 0; x < N; x++) {
       const i = y * w + bx + x;
-      strip[i] = Math.max(strip[i], b[sy * N + x]);
+      strip[i] = Math.max(strip[i]!, b[sy * N + x]!);
     }
   }
   const cutStart = Math.round(aLeft + rng.range(0.3, 0.7) * (aRight - aLeft));
@@ -114,7 +114,7 @@ function missegmented(rng: Rng): Uint8Array {
   const cw = Math.max(2, cutEnd - cutStart);
   const cut = new Uint8Array(cw * N);
   for (let y = 0; y < N; y++) {
-    for (let x = 0; x < cw; x++) cut[y * cw + x] = strip[y * w + cutStart + x];
+    for (let x = 0; x < cw; x++) cut[y * cw + x] = strip[y * w + cutStart + x]!;
   }
   const [top, bottom] = inkExtent(cut, cw, N, 'y');
   const ch = top < 0 ? N : bottom - top + 1;
@@ -163,7 +163,7 @@ function noise(rng: Rng): Uint8Array {
       for (let y = 0; y < N; y++) {
         for (let x = 0; x < N; x++) {
           const d2 = (x - cx) ** 2 + (y - cy) ** 2;
-          img[y * N + x] += amp * Math.exp(-d2 / (2 * sigma * sigma));
+          img[y * N + x]! += amp * Math.exp(-d2 / (2 * sigma * sigma));
         }
       }
     }
@@ -184,24 +184,25 @@ function noise(rng: Rng): Uint8Array {
         const fx = gx - x0;
         const fy = gy - y0;
         const v =
-          grid[y0 * (g + 1) + x0] * (1 - fx) * (1 - fy) +
-          grid[y0 * (g + 1) + x0 + 1] * fx * (1 - fy) +
-          grid[(y0 + 1) * (g + 1) + x0] * (1 - fx) * fy +
-          grid[(y0 + 1) * (g + 1) + x0 + 1] * fx * fy;
+          grid[y0 * (g + 1) + x0]! * (1 - fx) * (1 - fy) +
+          grid[y0 * (g + 1) + x0 + 1]! * fx * (1 - fy) +
+          grid[(y0 + 1) * (g + 1) + x0]! * (1 - fx) * fy +
+          grid[(y0 + 1) * (g + 1) + x0 + 1]! * fx * fy;
         img[y * N + x] = (v - threshold) * 3;
       }
     }
   }
   const out = new Uint8Array(PIXELS_PER_IMAGE);
-  for (let i = 0; i < out.length; i++) out[i] = Math.round(Math.max(0, Math.min(1, img[i])) * 255);
+  for (let i = 0; i < out.length; i++) out[i] = Math.round(Math.max(0, Math.min(1, img[i]!)) * 255);
   return out;
 }
 
 // The tables are in distractor-glyphs.ts.
-const SYMBOL_NAMES = Object.keys(SYMBOLS);
+// The tables as lists, in key order: a draw picks by position (rng.int < length).
+const SYMBOL_GLYPHS = Object.values(SYMBOLS);
 
 function symbols(rng: Rng): Uint8Array {
-  const strokes = SYMBOLS[SYMBOL_NAMES[rng.int(SYMBOL_NAMES.length)]];
+  const strokes = SYMBOL_GLYPHS[rng.int(SYMBOL_GLYPHS.length)]!;
   return drawGlyph(rng, strokes, { height: [14, 20], aspect: [0.7, 1.1], slant: 0.2, jitter: 0.03 });
 }
 
@@ -238,10 +239,10 @@ function drawGlyph(rng: Rng, strokes: readonly Stroke[], style: GlyphStyle): Uin
   return img;
 }
 
-const LETTER_NAMES = Object.keys(LETTERS);
+const LETTER_GLYPHS = Object.values(LETTERS);
 
 function lettersLike(rng: Rng): Uint8Array {
-  const strokes = LETTERS[LETTER_NAMES[rng.int(LETTER_NAMES.length)]];
+  const strokes = LETTER_GLYPHS[rng.int(LETTER_GLYPHS.length)]!;
   return drawGlyph(rng, strokes, { height: [16, 20], aspect: [0.6, 0.95], slant: 0.25, jitter: 0.04 });
 }
 
@@ -249,7 +250,7 @@ function lettersLike(rng: Rng): Uint8Array {
 function inverted(rng: Rng): Uint8Array {
   const digit = testDigit(rng);
   const out = new Uint8Array(PIXELS_PER_IMAGE);
-  for (let i = 0; i < out.length; i++) out[i] = 255 - digit[i];
+  for (let i = 0; i < out.length; i++) out[i] = 255 - digit[i]!;
   return out;
 }
 
@@ -266,7 +267,7 @@ function shifted(rng: Rng): Uint8Array {
     if (sy < 0 || sy >= N) continue;
     for (let x = 0; x < N; x++) {
       const sx = x - dx;
-      if (sx >= 0 && sx < N) out[y * N + x] = digit[sy * N + sx];
+      if (sx >= 0 && sx < N) out[y * N + x] = digit[sy * N + sx]!;
     }
   }
   return out;

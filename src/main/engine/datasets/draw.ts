@@ -38,18 +38,18 @@ export class Canvas {
         const d = Math.sqrt(px * px + py * py);
         const cover = Math.max(0, Math.min(1, r + 0.5 - d)) * intensity;
         const i = y * this.width + x;
-        if (cover > this.data[i]) this.data[i] = cover;
+        if (cover > this.data[i]!) this.data[i] = cover;
       }
     }
   }
 
   polyline(points: readonly Point[], width: number, intensity = 1): void {
-    for (let i = 1; i < points.length; i++) this.segment(points[i - 1], points[i], width, intensity);
+    for (let i = 1; i < points.length; i++) this.segment(points[i - 1]!, points[i]!, width, intensity);
   }
 
   toBytes(): Uint8Array {
     const out = new Uint8Array(this.data.length);
-    for (let i = 0; i < out.length; i++) out[i] = Math.round(Math.max(0, Math.min(1, this.data[i])) * 255);
+    for (let i = 0; i < out.length; i++) out[i] = Math.round(Math.max(0, Math.min(1, this.data[i]!)) * 255);
     return out;
   }
 }
@@ -59,10 +59,10 @@ export function smoothCurve(points: readonly Point[], perSpan = 8): Point[] {
   if (points.length < 3) return [...points];
   const out: Point[] = [];
   for (let i = 0; i < points.length - 1; i++) {
-    const p0 = points[Math.max(0, i - 1)];
-    const p1 = points[i];
-    const p2 = points[i + 1];
-    const p3 = points[Math.min(points.length - 1, i + 2)];
+    const p0 = points[Math.max(0, i - 1)]!;
+    const p1 = points[i]!;
+    const p2 = points[i + 1]!;
+    const p3 = points[Math.min(points.length - 1, i + 2)]!;
     for (let s = 0; s < perSpan; s++) {
       const t = s / perSpan;
       const t2 = t * t;
@@ -72,7 +72,7 @@ export function smoothCurve(points: readonly Point[], perSpan = 8): Point[] {
       out.push([f(p0[0], p1[0], p2[0], p3[0]), f(p0[1], p1[1], p2[1], p3[1])]);
     }
   }
-  out.push(points[points.length - 1]);
+  out.push(points[points.length - 1]!);
   return out;
 }
 
@@ -82,7 +82,7 @@ function sample(src: Uint8Array, w: number, h: number, x: number, y: number): nu
   const yf = Math.floor(y);
   const fx = x - xf;
   const fy = y - yf;
-  const at = (xx: number, yy: number) => (xx < 0 || yy < 0 || xx >= w || yy >= h ? 0 : src[yy * w + xx]);
+  const at = (xx: number, yy: number) => (xx < 0 || yy < 0 || xx >= w || yy >= h ? 0 : src[yy * w + xx]!);
   return (
     at(xf, yf) * (1 - fx) * (1 - fy) +
     at(xf + 1, yf) * fx * (1 - fy) +

@@ -41,7 +41,7 @@ export function readFashionClass(classIndex: number, count: number): Uint8Array[
       if (n === 0) break;
       position += n;
       for (let i = 0; i < n; i++) {
-        const c = buf[i];
+        const c = buf[i]!;
         if (c >= 0x30 && c <= 0x39) {
           value = (value < 0 ? 0 : value * 10) + (c - 0x30);
           continue;
@@ -78,7 +78,7 @@ export function loadFashionMnist(n: number, seed: number): Uint8Array {
   const classOf: number[] = [];
   for (let i = 0; i < n; i++) {
     const c = rng.int(CLASSES);
-    perClass[c]++;
+    perClass[c]!++;
     classOf.push(c);
   }
   // Draw from a window three times the need so different seeds give different images.
@@ -92,8 +92,8 @@ export function loadFashionMnist(n: number, seed: number): Uint8Array {
   const used = new Array<number>(CLASSES).fill(0);
   const out = new Uint8Array(n * PIXELS_PER_IMAGE);
   classOf.forEach((c, i) => {
-    const pick = picks[c];
-    out.set(pick.records[pick.order[used[c]++]], i * PIXELS_PER_IMAGE);
+    const pick = picks[c]!;
+    out.set(pick.records[pick.order[used[c]!++]!]!, i * PIXELS_PER_IMAGE);
   });
   return out;
 }

@@ -59,7 +59,8 @@ function readHeader(file: string, bytes: Buffer, dims: number): number[] {
 
 export function readIdxImages(file: string): IdxImages {
   const bytes = readMaybeGzipped(file);
-  const [count, rows, cols] = readHeader(file, bytes, 3);
+  // readHeader returns exactly the 3 sizes asked for (or throws).
+  const [count, rows, cols] = readHeader(file, bytes, 3) as [number, number, number];
   if (rows === 0 || cols === 0) throw new DatasetError(`IDX file ${file} holds images of size ${rows}x${cols}`);
   // A plain Uint8Array view: Buffer's slice() shares memory, which callers would not expect.
   return { count, rows, cols, pixels: new Uint8Array(bytes.buffer, bytes.byteOffset + 16, count * rows * cols) };

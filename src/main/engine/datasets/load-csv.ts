@@ -46,13 +46,13 @@ export async function loadCsvManifest(manifest: string, opts: LoadOptions = {}):
     if (err instanceof CsvSyntaxError) throw new DatasetError(`Manifest ${manifest}: ${err.message}`);
     throw err;
   }
-  if (records.length === 0)
-    throw new DatasetError(`Manifest ${manifest} is empty: expected a header line "path,label"`);
+  const [headRecord, ...body] = records;
+  if (!headRecord) throw new DatasetError(`Manifest ${manifest} is empty: expected a header line "path,label"`);
 
-  const header = records[0].fields.map((h) => h.trim().toLowerCase());
+  const header = headRecord.fields.map((h) => h.trim().toLowerCase());
   const others = header.filter((h) => h !== 'path' && h !== 'label');
   const named = (cols: string[]) => `column${cols.length > 1 ? 's' : ''} ${cols.map((c) => `"${c}"`).join(', ')}`;
-  const shown = `header "${records[0].fields.join(',')}"; expected "path,label"`;
+  const shown = `header "${headRecord.fields.join(',')}"; expected "path,label"`;
   if (!header.includes('path')) {
     const unknown = others.length > 0 ? ` (unknown ${named(others)})` : '';
     throw new DatasetError(`Manifest ${manifest}: missing column "path"${unknown} in ${shown}`);
@@ -72,14 +72,15 @@ export async function loadCsvManifest(manifest: string, opts: LoadOptions = {}):
 
   const rows: Sample[] = [];
   const sources: ImageSource[] = [];
-  for (const record of records.slice(1)) {
+  for (const record of body) {
     const where = `${name} line ${record.line}`;
     if (record.fields.length !== header.length) {
       throw new DatasetError(
         `Manifest ${manifest} line ${record.line}: ${record.fields.length} fields, the header has ${header.length}`,
       );
     }
-    const written = record.fields[pathCol].trim();
+    // The record has header.length fields (checked above) and pathCol is a header column.
+    const written = record.fields[pathCol]!.trim();
     if (written === '') throw new DatasetError(`Manifest ${manifest} line ${record.line}: empty path`);
     const file = isAbsolute(written) ? resolve(written) : resolve(root, written);
     const rel = relative(root, file);
@@ -88,7 +89,7 @@ export async function loadCsvManifest(manifest: string, opts: LoadOptions = {}):
         `Manifest ${manifest} line ${record.line}: path "${written}" is outside the manifest's folder ${root}`,
       );
     }
-    const label = labelCol >= 0 ? record.fields[labelCol].trim() : '';
+    const label = labelCol >= 0 ? record.fields[labelCol]!.trim() : '';
     rows.push({ id: '', path: written, label: label === '' ? null : label, file });
     sources.push({ file, name: `${where} ("${written}")` });
   }
@@ -98,6 +99,7 @@ export async function loadCsvManifest(manifest: string, opts: LoadOptions = {}):
   if (realRoot === null) throw new DatasetError(`Cannot read manifest ${manifest}: its folder cannot be resolved`);
   const decoded = await decodeFiles(sources, { ...opts, where: manifest, realRoot });
   // Sample.file is the resolved, in-root path: what the media routes serve and export copies.
-  const kept = decoded.kept.map((src, i) => ({ ...rows[src], id: decoded.ids[i], file: decoded.files[i] }));
+  // kept indexes sources (one per row); ids and files run parallel to kept.
+  const kept = decoded.kept.map((src, i) => ({ ...rows[src]!, id: decoded.ids[i]!, file: decoded.files[i]! }));
   return assembleDataset('csv', root, kept, decoded.pixels, { skipped: decoded.skipped });
 }

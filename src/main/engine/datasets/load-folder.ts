@@ -43,6 +43,7 @@ export async function loadImageFolder(
     { ...opts, where: root, realRoot },
   );
   // Sample.file is the resolved, in-root path: what the media routes serve and export copies.
-  const kept = decoded.kept.map((src, i) => ({ ...rows[src], id: decoded.ids[i], file: decoded.files[i] }));
+  // kept indexes the sources (one per row); ids and files run parallel to kept.
+  const kept = decoded.kept.map((src, i) => ({ ...rows[src]!, id: decoded.ids[i]!, file: decoded.files[i]! }));
   return assembleDataset(kind, root, kept, decoded.pixels, { skipped: decoded.skipped });
 }

@@ -61,7 +61,8 @@ export async function loadIdx(imagesFile: string, opts: LoadOptions = {}): Promi
     rows[n] = {
       id: sampleId(images.pixels.subarray(n * recordSize, (n + 1) * recordSize)),
       path: `idx:${n}`,
-      label: labels === null ? null : names ? names[labels[n]] : String(labels[n]),
+      // labels has images.count entries; readClassNames checked every byte has a name.
+      label: labels === null ? null : names ? names[labels[n]!]! : String(labels[n]!),
       file: null,
     };
   }

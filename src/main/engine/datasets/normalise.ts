@@ -16,10 +16,10 @@ export function borderMean(img: Uint8Array): number {
   const n = IMAGE_SIZE;
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    sum += img[i] + img[(n - 1) * n + i];
+    sum += img[i]! + img[(n - 1) * n + i]!;
   }
   for (let r = 1; r < n - 1; r++) {
-    sum += img[r * n] + img[r * n + n - 1];
+    sum += img[r * n]! + img[r * n + n - 1]!;
   }
   return sum / (4 * n - 4);
 }
@@ -33,17 +33,17 @@ export function normaliseLevels(img: Uint8Array): boolean {
   let bg = borderMean(img);
   const inverted = bg > 127.5;
   if (inverted) {
-    for (let i = 0; i < img.length; i++) img[i] = 255 - img[i];
+    for (let i = 0; i < img.length; i++) img[i] = 255 - img[i]!;
     bg = 255 - bg;
   }
   let max = 0;
-  for (let i = 0; i < img.length; i++) if (img[i] > max) max = img[i];
+  for (let i = 0; i < img.length; i++) if (img[i]! > max) max = img[i]!;
   const span = max - bg;
   // A uniform image (a blank page) has nothing brighter than its background: all background.
   const gain = span <= 0 ? 1 : Math.min(255 / span, MAX_GAIN);
   if (bg < 0.5 && gain <= 1.0001) return inverted; // already MNIST-like: leave the bytes alone
   for (let i = 0; i < img.length; i++) {
-    const v = (img[i] - bg) * gain;
+    const v = (img[i]! - bg) * gain;
     img[i] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
   }
   return inverted;
@@ -64,7 +64,7 @@ export function centreByMass(img: Uint8Array): void {
   let maxY = -1;
   for (let y = 0; y < n; y++) {
     for (let x = 0; x < n; x++) {
-      const v = img[y * n + x];
+      const v = img[y * n + x]!;
       mass += v;
       mx += v * x;
       my += v * y;
@@ -88,7 +88,7 @@ export function centreByMass(img: Uint8Array): void {
     for (let x = 0; x < n; x++) {
       const sx = x - dx;
       if (sx < 0 || sx >= n) continue;
-      img[y * n + x] = src[sy * n + sx];
+      img[y * n + x] = src[sy * n + sx]!;
     }
   }
 }

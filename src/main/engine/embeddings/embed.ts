@@ -49,7 +49,7 @@ export async function embedImages(model: Classifier, pixels: Uint8Array, opts: E
     if (opts.signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
     const m = Math.min(batchSize, total - start);
     for (let i = 0; i < m; i++) {
-      const src = (opts.indices ? opts.indices[start + i] : start + i) * PIXELS_PER_IMAGE;
+      const src = (opts.indices ? opts.indices[start + i]! : start + i) * PIXELS_PER_IMAGE;
       const dst = i * PIXELS_PER_IMAGE;
       scaleBytes(pixels, buf, src, dst, PIXELS_PER_IMAGE);
     }
@@ -75,7 +75,7 @@ export async function embedImages(model: Classifier, pixels: Uint8Array, opts: E
       if (lowLevel && out.lowLevel) keep.push(out.lowLevel);
       return keep;
     });
-    const lt = outs[0];
+    const lt = outs[0]!;
     const ft = gaveFeatures ? outs[1] : undefined;
     const nt = gaveFeatures ? outs[2] : undefined;
     const st = lowLevel ? outs[gaveFeatures ? 3 : 1] : undefined;

@@ -13,8 +13,9 @@ export function jointRows(
   rows: ArrayLike<number>,
   blocks: readonly FeatureBlock[],
 ): { vectors: Float32Array; dim: number } {
-  if (blocks.length === 0) throw new Error('jointRows: no feature blocks');
-  const n = blocks[0].dim > 0 ? blocks[0].values.length / blocks[0].dim : 0;
+  const [first] = blocks;
+  if (!first) throw new Error('jointRows: no feature blocks');
+  const n = first.dim > 0 ? first.values.length / first.dim : 0;
   blocks.forEach((b, i) => {
     if (!(Number.isInteger(b.dim) && b.dim > 0)) throw new Error(`jointRows: block ${i} has dim ${b.dim}`);
     if (b.values.length !== n * b.dim)
@@ -23,7 +24,7 @@ export function jointRows(
   const dim = blocks.reduce((s, b) => s + b.dim, 0);
   const out = new Float32Array(rows.length * dim);
   for (let j = 0; j < rows.length; j++) {
-    const r = rows[j];
+    const r = rows[j]!;
     if (!(Number.isInteger(r) && r >= 0 && r < n)) throw new Error(`jointRows: row ${r} is not below ${n}`);
     let off = j * dim;
     for (const b of blocks) {

@@ -73,13 +73,13 @@ export function l2NormaliseRows(vectors: Float32Array, dim: number, what = 'vect
     const o = i * dim;
     let ss = 0;
     for (let j = 0; j < dim; j++) {
-      const v = vectors[o + j];
+      const v = vectors[o + j]!;
       if (!Number.isFinite(v)) throw new Error(`${what}: row ${i} has a non-finite value at column ${j}`);
       ss += v * v;
     }
     if (ss === 0) continue;
     const inv = 1 / Math.sqrt(ss);
-    for (let j = 0; j < dim; j++) out[o + j] = vectors[o + j] * inv;
+    for (let j = 0; j < dim; j++) out[o + j] = vectors[o + j]! * inv;
   }
   return out;
 }
@@ -137,7 +137,7 @@ export class ExactCosineIndex implements KnnIndex {
     let excluding = false;
     if (exclude) {
       for (let i = 0; i < nq; i++) {
-        const e = exclude[i];
+        const e = exclude[i]!;
         if (e < -1 || e >= this.size) {
           throw new Error(`ExactCosineIndex: excludeSelf[${i}]=${e} is not a base index or -1`);
         }
@@ -278,14 +278,14 @@ function copyDroppingSelf(
   outSim: Float32Array,
 ): void {
   for (let i = 0; i < nq; i++) {
-    const skip = exclude ? exclude[i] : -1;
+    const skip = exclude ? exclude[i]! : -1;
     let w = i * k;
     const end = w + k;
     for (let j = 0; j < kk && w < end; j++) {
-      const idx = srcIdx[i * kk + j];
+      const idx = srcIdx[i * kk + j]!;
       if (idx === skip) continue;
       outIdx[w] = idx;
-      outSim[w] = srcSim[i * kk + j];
+      outSim[w] = srcSim[i * kk + j]!;
       w++;
     }
   }

@@ -29,7 +29,7 @@ export class PoolIndex {
     if (kk <= 0) return [];
     const q = embeddings.slice(index * dim, (index + 1) * dim);
     const r = this.index.search(q, kk, { excludeSelf: Int32Array.of(self) });
-    return Array.from(r.indices, (j) => this.rows[j]);
+    return Array.from(r.indices, (j) => this.rows[j]!); // j: a position in the index, one per row
   }
 
   dispose(): void {

@@ -10,8 +10,8 @@ export const makeRng: (seed: number) => () => number = mulberry32;
 export function shuffleInPlace<T extends { length: number; [i: number]: number }>(arr: T, rng: () => number): T {
   for (let i = arr.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
-    const t = arr[i];
-    arr[i] = arr[j];
+    const t = arr[i]!; // j <= i < arr.length
+    arr[i] = arr[j]!;
     arr[j] = t;
   }
   return arr;

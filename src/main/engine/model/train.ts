@@ -116,7 +116,7 @@ export async function trainCnn(
   const psize = P * P;
   const padded = new Uint8Array(n * psize);
   for (let i = 0; i < n; i++) {
-    const src = data.indices[i] * size;
+    const src = data.indices[i]! * size;
     for (let r = 0; r < IMAGE_SIZE; r++) {
       const dst = i * psize + (r + shift) * P + shift;
       padded.set(data.pixels.subarray(src + r * IMAGE_SIZE, src + (r + 1) * IMAGE_SIZE), dst);
@@ -152,7 +152,7 @@ export async function trainCnn(
           lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * done) / totalBatches)));
         const m = end - start;
         for (let k = 0; k < m; k++) {
-          let off = order[start + k] * psize + shift * P + shift;
+          let off = order[start + k]! * psize + shift * P + shift;
           // Each image moves by its own (dy, dx) in [-shift, shift]. Stride-2 convs and a
           // dense layer are far from shift-invariant; in a 3-epoch budget the shifted copies
           // are the cheapest extra data there is (see DEFAULT_TRAIN_OPTIONS).
@@ -164,7 +164,7 @@ export async function trainCnn(
           for (let r = 0; r < IMAGE_SIZE; r++) {
             const src = off + r * P;
             const dst = (k * IMAGE_SIZE + r) * IMAGE_SIZE;
-            for (let c = 0; c < IMAGE_SIZE; c++) xBuf[dst + c] = UNIT_OF_BYTE[padded[src + c]];
+            for (let c = 0; c < IMAGE_SIZE; c++) xBuf[dst + c] = UNIT_OF_BYTE[padded[src + c]!]!;
           }
         }
         const idx = tf.tensor1d(order.subarray(start, end), 'int32');
@@ -192,8 +192,8 @@ export async function trainCnn(
           await new Promise((r) => setImmediate(r));
           if (!Number.isFinite(lossV[0]))
             throw new Error(`training diverged: loss is ${lossV[0]} at epoch ${epoch + 1}`);
-          lossSum += lossV[0];
-          accSum += accV ? accV[0] : 0;
+          lossSum += lossV[0]!;
+          accSum += accV ? accV[0]! : 0;
           readings++;
           const elapsed = (performance.now() - t0) / 1000;
           const seen = done * batchSize;

@@ -119,8 +119,8 @@ function adaptInput(x: tf.Tensor4D, shape: readonly (number | null)[] | undefine
 
 function looksLikeProbabilities(t: tf.Tensor2D): boolean {
   return tf.tidy(() => {
-    const min = tf.min(t).dataSync()[0];
-    const dev = tf.max(tf.abs(tf.sub(tf.sum(t, 1), 1))).dataSync()[0];
+    const min = tf.min(t).dataSync()[0]!;
+    const dev = tf.max(tf.abs(tf.sub(tf.sum(t, 1), 1))).dataSync()[0]!;
     return min >= 0 && dev < 1e-3;
   });
 }
@@ -135,10 +135,14 @@ async function loadLayers(dir: string, fallback: readonly string[]): Promise<Loa
     });
   }
   const notes: string[] = [];
-  const inputShape = model.inputs[0].shape;
-  const last = model.layers[model.layers.length - 1];
+  const [input] = model.inputs;
+  const last = model.layers.at(-1);
+  const [output] = model.outputs;
+  if (!input || !last || !output)
+    throw new Error(`${path.join(dir, 'model.json')}: the model has no input, layer or output`);
+  const inputShape = input.shape;
   const lastConfig = last.getConfig() as { activation?: string };
-  const outputs = (model.outputs[0].shape[1] ?? 0) as number;
+  const outputs = (output.shape[1] ?? 0) as number;
   const classes = await classList(dir, outputs, fallback);
   let featureModel: tf.LayersModel | null = null;
   let kernel: tf.Tensor2D | null = null;
@@ -180,19 +184,21 @@ async function loadSaved(dir: string, fallback: readonly string[]): Promise<Load
   const meta = metas.find((m) => m.tags.includes('serve')) ?? metas[0];
   if (!meta) throw new Error(`${dir}: the SavedModel has no MetaGraph`);
   const sigName = meta.signatureDefs.serving_default ? 'serving_default' : Object.keys(meta.signatureDefs)[0];
-  const sig = meta.signatureDefs[sigName];
-  if (!sig) throw new Error(`${dir}: the SavedModel has no signature`);
-  const inputNames = Object.keys(sig.inputs);
-  if (inputNames.length !== 1)
-    throw new Error(`${dir}: expected a single image input, the signature has ${inputNames.length}`);
+  const sig = sigName === undefined ? undefined : meta.signatureDefs[sigName];
+  if (sigName === undefined || !sig) throw new Error(`${dir}: the SavedModel has no signature`);
+  const inputs = Object.values(sig.inputs);
+  const [input] = inputs;
+  if (inputs.length !== 1 || !input)
+    throw new Error(`${dir}: expected a single image input, the signature has ${inputs.length}`);
   const outNames = Object.keys(sig.outputs);
   const logitName = outNames.find((n) => /logit/i.test(n));
   const featName = outNames.find((n) => /embed|feature|penultimate/i.test(n));
   const probName = logitName ?? outNames.find((n) => n !== featName) ?? outNames[0];
+  if (probName === undefined) throw new Error(`${dir}: the SavedModel signature '${sigName}' has no outputs`);
   const saved = await tf.node.loadSavedModel(dir, meta.tags, sigName);
   // tfjs-node parses the signature's dimensions into objects that only convert to numbers
   // (-1 for "any"), whatever its typings say.
-  const inputShape = (sig.inputs[inputNames[0]].shape as unknown[]).map((d) => {
+  const inputShape = (input.shape as unknown[]).map((d) => {
     const v = Number(d);
     return Number.isInteger(v) && v >= 0 ? v : null;
   });
@@ -200,7 +206,7 @@ async function loadSaved(dir: string, fallback: readonly string[]): Promise<Load
   // ('PartitionedCall:1'), not by the signature's keys ('logits'): match them by tensor name.
   const tensorName = (n: string) => n.replace(/:0$/, '');
   const keyOf = (name: string) =>
-    outNames.includes(name) ? name : outNames.find((k) => tensorName(sig.outputs[k].name) === tensorName(name));
+    outNames.includes(name) ? name : outNames.find((k) => tensorName(sig.outputs[k]?.name ?? '') === tensorName(name));
   const run = (x: tf.Tensor4D): Record<string, tf.Tensor> => {
     const out = saved.predict(adaptInput(x, inputShape)) as tf.Tensor | tf.Tensor[] | tf.NamedTensorMap;
     if (out instanceof tf.Tensor) return { [probName]: out };

@@ -21,7 +21,7 @@ const u32 = new Uint32Array(f32.buffer);
 /** IEEE half from a float (round to nearest even; overflow to Inf; subnormals kept). */
 export function toHalf(v: number): number {
   f32[0] = v;
-  const x = u32[0];
+  const x = u32[0]!;
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
@@ -62,21 +62,22 @@ export function encodeWeight(
   if (encoding === 'float32') return { bytes: new Uint8Array(values.slice().buffer) };
   if (encoding === 'float16') {
     const out = new Uint16Array(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = toHalf(values[i]);
+    for (let i = 0; i < values.length; i++) out[i] = toHalf(values[i]!);
     return { bytes: new Uint8Array(out.buffer) };
   }
   // Symmetric int8 per output channel: one channel's weights share a range, and channels
   // differ in range by an order of magnitude, so a single scale would waste most levels.
-  const channels = shape[shape.length - 1];
+  const channels = shape.at(-1);
+  if (channels === undefined) throw new Error('encodeWeight: int8 needs a shape with an output-channel axis, got []');
   const scales = new Array<number>(channels).fill(0);
   for (let i = 0; i < values.length; i++) {
     const c = i % channels;
-    scales[c] = Math.max(scales[c], Math.abs(values[i]));
+    scales[c] = Math.max(scales[c]!, Math.abs(values[i]!));
   }
-  for (let c = 0; c < channels; c++) scales[c] = scales[c] > 0 ? Math.fround(scales[c] / 127) : 1;
+  for (let c = 0; c < channels; c++) scales[c] = scales[c]! > 0 ? Math.fround(scales[c]! / 127) : 1;
   const out = new Int8Array(values.length);
   for (let i = 0; i < values.length; i++)
-    out[i] = Math.max(-127, Math.min(127, Math.round(values[i] / scales[i % channels])));
+    out[i] = Math.max(-127, Math.min(127, Math.round(values[i]! / scales[i % channels]!)));
   return { bytes: new Uint8Array(out.buffer), scales };
 }
 
@@ -90,7 +91,7 @@ export function decodeWeight(bin: Uint8Array, w: WeightEntry, size: number, wher
   const out = new Float32Array(size);
   if (w.encoding === 'float16') {
     const h = new Uint16Array(raw.buffer);
-    for (let i = 0; i < size; i++) out[i] = fromHalf(h[i]);
+    for (let i = 0; i < size; i++) out[i] = fromHalf(h[i]!);
     return out;
   }
   const channels = w.shape[w.shape.length - 1];
@@ -98,6 +99,6 @@ export function decodeWeight(bin: Uint8Array, w: WeightEntry, size: number, wher
   if (!Array.isArray(scales) || scales.length !== channels || !scales.every((s) => Number.isFinite(s)))
     throw new Error(`${where}: weight ${w.name} needs ${channels} finite scales`);
   const q = new Int8Array(raw.buffer);
-  for (let i = 0; i < size; i++) out[i] = q[i] * scales[i % channels];
+  for (let i = 0; i < size; i++) out[i] = q[i]! * scales[i % channels]!;
   return out;
 }

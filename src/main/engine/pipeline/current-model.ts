@@ -79,15 +79,19 @@ export function predictImage(
 ): { predicted: string; confidence: number; probs: number[]; classes: string[] } {
   const px = new Uint8Array(PIXELS_PER_IMAGE);
   const failures = decodeBatchToGrey28([{ name: 'image', bytes }], px);
-  if (failures.length) throw new DatasetError(`Cannot decode the image: ${failures[0].message}`);
+  const [failure] = failures;
+  if (failure) throw new DatasetError(`Cannot decode the image: ${failure.message}`);
   normaliseAll(px);
   const probs = tf.tidy(() => {
     const x = tf.tensor4d(scaleBytes(px, new Float32Array(px.length)), [1, 28, 28, 1]);
     return tf.softmax(tf.div(m.classifier.forward(x).logits, temperature)).dataSync() as Float32Array;
   });
   let best = 0;
-  for (let c = 1; c < probs.length; c++) if (probs[c] > probs[best]) best = c;
-  return { predicted: m.classes[best], confidence: probs[best], probs: Array.from(probs), classes: m.classes };
+  for (let c = 1; c < probs.length; c++) if (probs[c]! > probs[best]!) best = c;
+  const predicted = m.classes[best];
+  if (predicted === undefined)
+    throw new Error(`the model gave ${probs.length} probabilities for ${m.classes.length} classes`);
+  return { predicted, confidence: probs[best]!, probs: Array.from(probs), classes: m.classes };
 }
 
 /** Saves a model trained here (weights, class list, provenance) into dir. */

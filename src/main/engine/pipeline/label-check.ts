@@ -62,7 +62,7 @@ export async function outOfFoldProbs(
     const trainIdx: number[] = [];
     const predIdx: number[] = [];
     for (let i = 0; i < n; i++) {
-      if (fold[i] < 0) continue;
+      if (fold[i]! < 0) continue;
       (fold[i] === f ? predIdx : trainIdx).push(i);
     }
     if (predIdx.length === 0) continue;
@@ -87,8 +87,8 @@ export async function outOfFoldProbs(
         let max = -Infinity;
         for (const v of row) max = Math.max(max, v);
         let sum = 0;
-        for (let c = 0; c < C; c++) sum += Math.exp(row[c] - max);
-        for (let c = 0; c < C; c++) probs[predIdx[r] * C + c] = Math.exp(row[c] - max) / sum;
+        for (let c = 0; c < C; c++) sum += Math.exp(row[c]! - max);
+        for (let c = 0; c < C; c++) probs[predIdx[r]! * C + c] = Math.exp(row[c]! - max) / sum;
       }
     } finally {
       model.dispose();

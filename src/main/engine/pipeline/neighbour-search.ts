@@ -76,10 +76,11 @@ function searchRows(input: ScoreInput, nb: Neighbourhood, rows: Int32Array, repo
   try {
     // Fixed blocks: a first pass and a full pass must give a row the same similarities.
     const res = index.search(queries, k, { excludeSelf: exclude, fixedBlocks: true });
+    // search() gives k indices per query, each a base index (it throws when k exceeds the base).
     rows.forEach((r, j) => {
       for (let c = 0; c < k; c++) {
-        nb.neighbours[r * k + c] = base[res.indices[j * k + c]];
-        nb.neighbourSims[r * k + c] = res.sims[j * k + c];
+        nb.neighbours[r * k + c] = base[res.indices[j * k + c]!]!;
+        nb.neighbourSims[r * k + c] = res.sims[j * k + c]!;
       }
       nb.searched[r] = 1;
     });
@@ -95,8 +96,9 @@ function unsearchedNeighbours(nb: Neighbourhood, known: Float32Array | null): In
   for (let r = 0; r < nb.searched.length; r++) {
     if (!nb.searched[r]) continue;
     for (let j = r * nb.k; j < (r + 1) * nb.k; j++) {
-      const m = nb.neighbours[j];
-      if (m >= 0 && !nb.searched[m] && !seen[m] && !(known && Number.isFinite(known[m]))) {
+      // neighbours holds k entries per row (searched.length rows): sample indices, or -1.
+      const m = nb.neighbours[j]!;
+      if (m >= 0 && !nb.searched[m] && !seen[m] && !(known && Number.isFinite(known[m]!))) {
         seen[m] = 1;
         out.push(m);
       }

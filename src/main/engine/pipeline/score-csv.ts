@@ -26,21 +26,26 @@ export function flagNames(bits: number): string {
 
 /** rows: sample indices to write, in the order given; `rank` is 1 for the most doubtful of them. */
 export function scoreTableToCsv(samples: readonly EngineSample[], table: ScoreTable, rows: readonly number[]): string {
-  const byPriority = [...rows].sort((a, b) => table.reviewPriority[b] - table.reviewPriority[a]);
+  const n = Math.min(samples.length, table.reviewPriority.length);
+  for (const i of rows)
+    if (!(Number.isInteger(i) && i >= 0 && i < n))
+      throw new Error(`scoreTableToCsv: row ${i} is not a scored sample index (0..${n - 1})`);
+  // Every row is now an index into samples and into each per-sample column of the table.
+  const byPriority = [...rows].sort((a, b) => table.reviewPriority[b]! - table.reviewPriority[a]!);
   const rank = new Map(byPriority.map((r, i) => [r, i + 1]));
   const lines = [SCORE_CSV_COLUMNS.join(',')];
   for (const i of rows) {
-    const s = samples[i];
+    const s = samples[i]!;
     lines.push(
       [
         csvCell(s.id),
         csvCell(s.path),
         s.split,
         csvCell(s.label ?? ''),
-        csvCell(table.classes[table.predicted[i]]),
-        ...SCORE_VALUE_NAMES.map((name) => String(scoreValue(SCORE_VALUE_COLUMNS[name](table)[i]) ?? '')),
+        csvCell(table.classes[table.predicted[i]!] ?? ''), // a pending row (predicted -1) has none
+        ...SCORE_VALUE_NAMES.map((name) => String(scoreValue(SCORE_VALUE_COLUMNS[name](table)[i]!) ?? '')),
         String(rank.get(i)),
-        flagNames(table.flags[i]),
+        flagNames(table.flags[i]!),
       ].join(','),
     );
   }

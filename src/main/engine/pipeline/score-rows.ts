@@ -28,7 +28,7 @@ function gatherRows<T extends Float32Array | Int32Array>(
   make: (m: number) => T,
 ): T {
   const out = make(rows.length * width);
-  for (let j = 0; j < rows.length; j++) out.set(src.subarray(rows[j] * width, (rows[j] + 1) * width), j * width);
+  for (let j = 0; j < rows.length; j++) out.set(src.subarray(rows[j]! * width, (rows[j]! + 1) * width), j * width);
   return out;
 }
 
@@ -41,15 +41,25 @@ function gatherRows<T extends Float32Array | Int32Array>(
  */
 function mahalanobisOf(input: ScoreInput, nb: Neighbourhood, given: Int32Array, rows: Int32Array): Float32Array | null {
   // Only labels the model has a column for; too few of them and there is nothing to fit.
-  const base = Int32Array.from(Array.from(knnBase(input)).filter((r) => given[r] >= 0));
+  const base = Int32Array.from(Array.from(knnBase(input)).filter((r) => given[r]! >= 0));
   if (base.length < 2) return null;
   const blocks: FeatureBlock[] = [{ values: nb.embeddings, dim: nb.dim }];
   if (nb.lowLevel && nb.lowLevelDim > 0) blocks.push({ values: nb.lowLevel, dim: nb.lowLevelDim });
+  return tiedMahalanobis(base, given, rows, blocks);
+}
+
+/** One tied Gaussian fitted on the base rows' joint vectors; the rows' distances to it. */
+export function tiedMahalanobis(
+  base: Int32Array,
+  given: Int32Array,
+  rows: Int32Array,
+  blocks: FeatureBlock[],
+): Float32Array {
   const fit = jointRows(base, blocks);
   const model = fitTiedGaussian(
     fit.vectors,
     fit.dim,
-    Int32Array.from(base, (r) => given[r]),
+    Int32Array.from(base, (r) => given[r]!),
   );
   return mahalanobisScore(model, jointRows(rows, blocks).vectors);
 }
@@ -85,8 +95,8 @@ export function scoreRows(
     Array.from(rowsWhere(nb.searched, 1)).filter((r) => Number.isNaN(rowDistance[r])),
   );
   const searchedSims = gatherRows(neighbourSims, k, searchedRows, (m) => new Float32Array(m));
-  knnDistance(searchedSims, k).forEach((d, j) => (rowDistance[searchedRows[j]] = d));
-  const doneDistance = Float32Array.from(done, (r) => rowDistance[r]);
+  knnDistance(searchedSims, k).forEach((d, j) => (rowDistance[searchedRows[j]!] = d));
+  const doneDistance = Float32Array.from(done, (r) => rowDistance[r]!);
   const scores = computeScores({
     mahalanobis: mahalanobisOf(input, nb, given, done),
     knnExcess: knnExcess(doneDistance, doneNeighbours, k, rowDistance),
@@ -95,7 +105,7 @@ export function scoreRows(
     otherClass: classIndex.get(OTHER_LABEL) ?? -1,
     knnSims: doneSims,
     k,
-    heldOutIndices: complete ? input.heldOutIndices : Int32Array.from(input.heldOutIndices, (r) => pos[r]),
+    heldOutIndices: complete ? input.heldOutIndices : Int32Array.from(input.heldOutIndices, (r) => pos[r]!),
     labels: pickRows(given, 1, (m) => new Int32Array(m)),
     labelIssues: input.labelIssues
       ? { ...input.labelIssues, scores: pickRows(input.labelIssues.scores, 1, (m) => new Float32Array(m)) }

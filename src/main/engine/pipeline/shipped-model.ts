@@ -56,7 +56,7 @@ export const NEIGHBOUR_DISTANCES_FILE = 'neighbour-distances.bin';
 /** Identifies a kNN base: its rows' sample ids, in order. */
 export function baseHashOf(ids: readonly string[], baseRows: ArrayLike<number>): string {
   const h = createHash('sha256');
-  for (let j = 0; j < baseRows.length; j++) h.update(`${ids[baseRows[j]]}\n`);
+  for (let j = 0; j < baseRows.length; j++) h.update(`${ids[baseRows[j]!]}\n`);
   return h.digest('hex').slice(0, 16);
 }
 

@@ -191,7 +191,7 @@ function shippedDistancesFor(
     return null;
   }
   const values = new Float32Array(input.ids.length).fill(Number.NaN);
-  base.forEach((r, j) => (values[r] = d.values[j]));
+  base.forEach((r, j) => (values[r] = d.values[j]!));
   return { k: d.k, values };
 }
 
@@ -208,8 +208,8 @@ export async function evaluateAccuracy(
   let correct = 0;
   for (let r = 0; r < heldOut.length; r++) {
     let best = 0;
-    for (let c = 1; c < C; c++) if (e.logits[r * C + c] > e.logits[r * C + best]) best = c;
-    if (model.classes[best] === labels[heldOut[r]]) correct++;
+    for (let c = 1; c < C; c++) if (e.logits[r * C + c]! > e.logits[r * C + best]!) best = c;
+    if (model.classes[best] === labels[heldOut[r]!]) correct++;
   }
   return correct / heldOut.length;
 }

@@ -31,17 +31,17 @@ export function meanNll(logits: Float32Array, numClasses: number, labels: Int32A
   let sum = 0;
   let used = 0;
   for (let i = 0; i < n; i++) {
-    const y = labels[i];
+    const y = labels[i]!;
     if (y < 0 || y >= numClasses) continue;
     const o = i * numClasses;
     let top = 0;
-    for (let c = 1; c < numClasses; c++) if (logits[o + c] > logits[o + top]) top = c;
-    const max = beta * logits[o + top];
+    for (let c = 1; c < numClasses; c++) if (logits[o + c]! > logits[o + top]!) top = c;
+    const max = beta * logits[o + top]!;
     // log1p of the non-maximal terms: a confidently right row has an NLL of ~1e-30, which
     // log(1 + tiny) would round to 0 and leave the search on a flat floor.
     let rest = 0;
-    for (let c = 0; c < numClasses; c++) if (c !== top) rest += Math.exp(beta * logits[o + c] - max);
-    sum += max - beta * logits[o + y] + Math.log1p(rest);
+    for (let c = 0; c < numClasses; c++) if (c !== top) rest += Math.exp(beta * logits[o + c]! - max);
+    sum += max - beta * logits[o + y]! + Math.log1p(rest);
     used++;
   }
   return used ? sum / used : Number.NaN;
@@ -61,7 +61,7 @@ export function fitTemperature(logits: Float32Array, numClasses: number, labels:
   expectLength(labels, n, 'labels');
   let used = 0;
   for (let i = 0; i < n; i++) {
-    const y = labels[i];
+    const y = labels[i]!;
     if (y >= numClasses || y < -1 || !Number.isInteger(y))
       throw new Error(`labels: row ${i} has label ${y}, not -1 or a class index below ${numClasses}`);
     if (y >= 0) used++;
@@ -107,6 +107,6 @@ export function calibratedConfidence(probs: Float32Array, numClasses: number, pr
   const n = rowCount(probs, numClasses, 'probs');
   expectLength(predicted, n, 'predicted');
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = probs[i * numClasses + predicted[i]];
+  for (let i = 0; i < n; i++) out[i]! = probs[i * numClasses + predicted[i]!]!;
   return out;
 }

@@ -35,7 +35,7 @@ export function confidenceScores(probs: Float32Array, numClasses: number): Confi
     let p2 = 0;
     let h = 0;
     for (let c = 0; c < numClasses; c++) {
-      const p = probs[o + c];
+      const p = probs[o + c]!;
       if (!(p >= 0 && p <= 1 + 1e-5)) throw new Error(`probs: row ${i} column ${c} is not a probability (${p})`);
       if (p > p1) {
         p2 = p1 === -Infinity ? 0 : p1;

@@ -30,10 +30,10 @@ export function energyScore(
     width = columns.length;
     src = new Float32Array(n * width);
     for (let i = 0; i < n; i++)
-      for (let j = 0; j < width; j++) src[i * width + j] = logits[i * numClasses + columns[j]];
+      for (let j = 0; j < width; j++) src[i * width + j] = logits[i * numClasses + columns[j]!]!;
   }
   const lse = rowLogSumExp(src, width, temperature);
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = -temperature * lse[i];
+  for (let i = 0; i < n; i++) out[i] = -temperature * lse[i]!;
   return out;
 }

@@ -130,7 +130,7 @@ export function computeScores(inp: ScoreInputs): ComputedScores {
     throw new Error('give at most one of oofProbs, labelIssues and labelIssue');
   }
   for (let j = 0; j < inp.heldOutIndices.length; j++) {
-    const r = inp.heldOutIndices[j];
+    const r = inp.heldOutIndices[j]!;
     if (!Number.isInteger(r) || r < 0 || r >= n)
       throw new Error(`heldOutIndices[${j}] = ${r} is not a row index below ${n}`);
   }
@@ -145,7 +145,7 @@ export function computeScores(inp: ScoreInputs): ComputedScores {
     const heldLabels = new Int32Array(inp.heldOutIndices.length);
     inp.heldOutIndices.forEach((r, j) => {
       heldLogits.set(inp.logits.subarray(r * C, (r + 1) * C), j * C);
-      heldLabels[j] = inp.labels[r];
+      heldLabels[j] = inp.labels[r]!;
     });
     const fit = fitTemperature(heldLogits, C, heldLabels);
     temperature = fit.used >= MIN_CALIBRATION_ROWS && !fit.atBoundary ? fit.temperature : 1;
@@ -166,17 +166,17 @@ export function computeScores(inp: ScoreInputs): ComputedScores {
     pOther = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       let best = 0;
-      for (const c of known) best = Math.max(best, probs[i * C + c]);
+      for (const c of known) best = Math.max(best, probs[i * C + c]!);
       mspKnown[i] = 1 - best;
-      pOther[i] = probs[i * C + other];
+      pOther[i] = probs[i * C + other]!;
     }
   }
 
   // In-distribution reference: held-out rows labelled with a known class.
-  const ref = Array.from(inp.heldOutIndices).filter((r) => inp.labels[r] >= 0 && inp.labels[r] !== other);
+  const ref = Array.from(inp.heldOutIndices).filter((r) => inp.labels[r]! >= 0 && inp.labels[r] !== other);
   if (ref.length === 0)
     throw new Error('heldOutIndices: no held-out row has a known-class label to fit the OOD threshold on');
-  const pick = (col: Float32Array): Float32Array => Float32Array.from(ref, (r) => col[r]);
+  const pick = (col: Float32Array): Float32Array => Float32Array.from(ref, (r) => col[r]!);
   const mahalanobis = inp.mahalanobis ?? null;
   if (mahalanobis) expectLength(mahalanobis, n, 'mahalanobis');
   const knnExcess = inp.knnExcess ?? null;

@@ -16,7 +16,7 @@ export function knnDistance(sims: Float32Array, k: number): Float32Array {
   for (let i = 0; i < n; i++) {
     const o = i * k;
     let s = 0;
-    for (let j = 0; j < k; j++) s += sims[o + j];
+    for (let j = 0; j < k; j++) s += sims[o + j]!;
     const v = s / k;
     if (!Number.isFinite(v)) throw new Error(`knn sims: row ${i} is not finite (${v})`);
     out[i] = 1 - v;
@@ -47,12 +47,12 @@ export function knnExcess(
   for (let i = 0; i < n; i++) {
     let s = 0;
     for (let j = 0; j < k; j++) {
-      const d = rowDistance[neighbours[i * k + j]];
+      const d = rowDistance[neighbours[i * k + j]!]!;
       if (!Number.isFinite(d))
         throw new Error(`knn excess: neighbour ${neighbours[i * k + j]} of row ${i} has no distance`);
       s += d;
     }
-    out[i] = distance[i] - s / k;
+    out[i] = distance[i]! - s / k;
   }
   return out;
 }

@@ -30,12 +30,12 @@ export function labelIssueScores(oofProbs: Float32Array, numClasses: number, giv
   expectLength(given, n, 'given labels');
   const out = new Float32Array(n).fill(Number.NaN);
   for (let i = 0; i < n; i++) {
-    const y = given[i];
+    const y = given[i]!; // i < n = given.length (checked above)
     if (y === -1) continue;
     if (!Number.isInteger(y) || y < 0 || y >= numClasses) {
       throw new Error(`given labels: row ${i} has label ${y}, not -1 or a class index below ${numClasses}`);
     }
-    const p = oofProbs[i * numClasses + y];
+    const p = oofProbs[i * numClasses + y]!;
     if (Number.isNaN(p)) continue;
     if (!(p >= 0 && p <= 1 + 1e-5))
       throw new Error(`out-of-fold probs: row ${i} column ${y} is not a probability (${p})`);
@@ -55,31 +55,36 @@ export function estimateLabelIssueCount(oofProbs: Float32Array, numClasses: numb
   const C = numClasses;
   const n = rowCount(oofProbs, C, 'out-of-fold probs');
   expectLength(given, n, 'given labels');
-  const covered = (i: number) => given[i] >= 0 && given[i] < C && !Number.isNaN(oofProbs[i * C + given[i]]);
+  // Bounds: i < n = given.length and n * C = oofProbs.length (checked above); y, j < C.
+  const covered = (i: number) => {
+    const y = given[i]!;
+    return y >= 0 && y < C && !Number.isNaN(oofProbs[i * C + y]!);
+  };
   const t = new Float64Array(C);
   const count = new Float64Array(C);
   for (let i = 0; i < n; i++) {
     if (!covered(i)) continue;
-    t[given[i]] += oofProbs[i * C + given[i]];
-    count[given[i]]++;
+    const y = given[i]!;
+    t[y]! += oofProbs[i * C + y]!;
+    count[y]!++;
   }
-  for (let c = 0; c < C; c++) t[c] = count[c] > 0 ? t[c] / count[c] : Number.POSITIVE_INFINITY;
+  for (let c = 0; c < C; c++) t[c] = count[c]! > 0 ? t[c]! / count[c]! : Number.POSITIVE_INFINITY;
   const joint = new Float64Array(C * C);
   for (let i = 0; i < n; i++) {
     if (!covered(i)) continue;
     let best = -1;
     for (let j = 0; j < C; j++) {
-      const p = oofProbs[i * C + j];
-      if (p >= t[j] && (best < 0 || p > oofProbs[i * C + best])) best = j;
+      const p = oofProbs[i * C + j]!;
+      if (p >= t[j]! && (best < 0 || p > oofProbs[i * C + best]!)) best = j;
     }
-    if (best >= 0) joint[given[i] * C + best]++;
+    if (best >= 0) joint[given[i]! * C + best]!++;
   }
   let issues = 0;
   for (let y = 0; y < C; y++) {
     let rowSum = 0;
-    for (let j = 0; j < C; j++) rowSum += joint[y * C + j];
+    for (let j = 0; j < C; j++) rowSum += joint[y * C + j]!;
     if (rowSum === 0) continue;
-    for (let j = 0; j < C; j++) if (j !== y) issues += (joint[y * C + j] / rowSum) * count[y];
+    for (let j = 0; j < C; j++) if (j !== y) issues += (joint[y * C + j]! / rowSum) * count[y]!;
   }
   return issues;
 }
@@ -102,11 +107,10 @@ export function findLabelIssues(oofProbs: Float32Array, numClasses: number, give
     .sort()
     .reverse();
   const flagged = Math.round(estimatedIssues);
+  // desc[0] exists when desc is not empty; desc[flagged] when flagged < desc.length.
   let threshold: number;
-  if (desc.length === 0) threshold = LABEL_ISSUE_FLOOR;
-  else if (flagged <= 0)
-    threshold = desc[0]; // strictly above the maximum: nothing flagged
-  else if (flagged >= desc.length) threshold = LABEL_ISSUE_FLOOR;
-  else threshold = desc[flagged];
+  if (flagged <= 0)
+    threshold = desc[0] ?? LABEL_ISSUE_FLOOR; // strictly above the maximum: nothing flagged
+  else threshold = desc[flagged] ?? LABEL_ISSUE_FLOOR;
   return { scores, threshold: Math.max(LABEL_ISSUE_FLOOR, threshold), estimatedIssues };
 }

@@ -31,11 +31,11 @@ export function fitTiedGaussian(vectors: Float32Array, dim: number, classOf: Int
   const n = rowCount(vectors, dim, 'fitTiedGaussian: vectors');
   if (classOf.length !== n) throw new Error(`fitTiedGaussian: classOf has ${classOf.length} entries for ${n} vectors`);
   const rows: number[] = [];
-  for (let i = 0; i < n; i++) if (classOf[i] >= 0) rows.push(i);
+  for (let i = 0; i < n; i++) if (classOf[i]! >= 0) rows.push(i);
   if (rows.length < 2) throw new Error(`fitTiedGaussian: needs at least 2 class-labelled vectors, got ${rows.length}`);
   const classes = Int32Array.from(new Set(rows.map((i) => classOf[i]))).sort();
   const slot = new Map(Array.from(classes, (c, j) => [c, j]));
-  const seg = Int32Array.from(rows, (i) => slot.get(classOf[i]) ?? -1);
+  const seg = Int32Array.from(rows, (i) => slot.get(classOf[i]!) ?? -1);
 
   const { means, cov, beta } = tf.tidy(() => {
     const X = tf.tensor2d(vectors, [n, dim]).gather(tf.tensor1d(Int32Array.from(rows), 'int32'));
@@ -54,24 +54,24 @@ export function fitTiedGaussian(vectors: Float32Array, dim: number, classOf: Int
       .sum()
       .add(S.square().sum().mul(N))
       .div(N * N);
-    return { means: M.dataSync() as Float32Array, cov: S.dataSync() as Float32Array, beta: b.dataSync()[0] };
+    return { means: M.dataSync() as Float32Array, cov: S.dataSync() as Float32Array, beta: b.dataSync()[0]! }; // b is a scalar: one value
   });
 
   let trace = 0;
-  for (let a = 0; a < dim; a++) trace += cov[a * dim + a];
+  for (let a = 0; a < dim; a++) trace += cov[a * dim + a]!;
   // A degenerate base (all vectors equal) still needs an invertible matrix.
   const mu = Math.max(trace / dim, 1e-12);
   let delta = 0;
   for (let a = 0; a < dim; a++)
     for (let b = 0; b < dim; b++) {
-      const v = cov[a * dim + b] - (a === b ? mu : 0);
+      const v = cov[a * dim + b]! - (a === b ? mu : 0);
       delta += v * v;
     }
   const shrinkage = delta > 0 ? Math.min(1, Math.max(0, beta / delta)) : 1;
   const shrunk = new Float64Array(dim * dim);
   for (let a = 0; a < dim; a++)
     for (let b = 0; b < dim; b++)
-      shrunk[a * dim + b] = (1 - shrinkage) * cov[a * dim + b] + (a === b ? shrinkage * mu : 0);
+      shrunk[a * dim + b] = (1 - shrinkage) * cov[a * dim + b]! + (a === b ? shrinkage * mu : 0);
   return { dim, classes, means, precision: Float32Array.from(invertSpd(shrunk, dim)), shrinkage };
 }
 
@@ -120,32 +120,32 @@ function invertSpd(A: Float64Array, d: number): Float64Array {
   const L = new Float64Array(d * d);
   for (let i = 0; i < d; i++) {
     for (let j = 0; j <= i; j++) {
-      let s = A[i * d + j];
-      for (let k = 0; k < j; k++) s -= L[i * d + k] * L[j * d + k];
+      let s = A[i * d + j]!;
+      for (let k = 0; k < j; k++) s -= L[i * d + k]! * L[j * d + k]!;
       if (i === j) {
         if (!(s > 0))
           throw new Error(
             'fitTiedGaussian: covariance is not positive definite: no class has two distinct training images (each class needs at least 3 images so that one can be held out)',
           );
         L[i * d + i] = Math.sqrt(s);
-      } else L[i * d + j] = s / L[j * d + j];
+      } else L[i * d + j] = s / L[j * d + j]!;
     }
   }
   // inv(A) = inv(L)^T inv(L).
   const Li = new Float64Array(d * d);
   for (let j = 0; j < d; j++) {
-    Li[j * d + j] = 1 / L[j * d + j];
+    Li[j * d + j] = 1 / L[j * d + j]!;
     for (let i = j + 1; i < d; i++) {
       let s = 0;
-      for (let k = j; k < i; k++) s -= L[i * d + k] * Li[k * d + j];
-      Li[i * d + j] = s / L[i * d + i];
+      for (let k = j; k < i; k++) s -= L[i * d + k]! * Li[k * d + j]!;
+      Li[i * d + j] = s / L[i * d + i]!;
     }
   }
   const out = new Float64Array(d * d);
   for (let a = 0; a < d; a++)
     for (let b = a; b < d; b++) {
       let s = 0;
-      for (let k = b; k < d; k++) s += Li[k * d + a] * Li[k * d + b];
+      for (let k = b; k < d; k++) s += Li[k * d + a]! * Li[k * d + b]!;
       out[a * d + b] = s;
       out[b * d + a] = s;
     }

@@ -41,12 +41,12 @@ export function mcDisagreement(probs: Float32Array, passes: number, numClasses: 
       const o = base + t * C;
       let top = 0;
       for (let c = 0; c < C; c++) {
-        const p = probs[o + c];
+        const p = probs[o + c]!;
         if (!Number.isFinite(p)) finite = false;
-        mean[c] += p;
-        if (p > probs[o + top]) top = c;
+        mean[c]! += p;
+        if (p > probs[o + top]!) top = c;
       }
-      votes[top]++;
+      votes[top]!++;
     }
     if (!finite) {
       out[i] = Number.NaN;
@@ -55,14 +55,14 @@ export function mcDisagreement(probs: Float32Array, passes: number, numClasses: 
     let majority = 0;
     let best = 0;
     for (let c = 1; c < C; c++) {
-      if (votes[c] > votes[majority]) majority = c;
-      if (mean[c] > mean[best]) best = c;
+      if (votes[c]! > votes[majority]!) majority = c;
+      if (mean[c]! > mean[best]!) best = c;
     }
-    const mu = mean[best] / passes;
+    const mu = mean[best]! / passes;
     let v = 0;
-    for (let t = 0; t < passes; t++) v += (probs[base + t * C + best] - mu) ** 2;
+    for (let t = 0; t < passes; t++) v += (probs[base + t * C + best]! - mu) ** 2;
     v /= passes;
-    const dissent = passes - votes[majority];
+    const dissent = passes - votes[majority]!;
     out[i] = (dissent + Math.min(4 * v, 0.999)) / passes;
   }
   return out;

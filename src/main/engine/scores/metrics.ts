@@ -24,16 +24,16 @@ export function auroc(positives: ArrayLike<number>, negatives: ArrayLike<number>
   checkNotNaN(positives, 'auroc positives');
   checkNotNaN(negatives, 'auroc negatives');
   const all = new Float64Array(np + nn);
-  for (let i = 0; i < np; i++) all[i] = positives[i];
-  for (let i = 0; i < nn; i++) all[np + i] = negatives[i];
-  const order = Array.from({ length: all.length }, (_, i) => i).sort((a, b) => cmp(all[a], all[b]));
+  for (let i = 0; i < np; i++) all[i]! = positives[i]!;
+  for (let i = 0; i < nn; i++) all[np + i]! = negatives[i]!;
+  const order = Array.from({ length: all.length }, (_, i) => i).sort((a, b) => cmp(all[a]!, all[b]!));
   // Sum of the positives' mid-ranks (1-based).
   let rankSum = 0;
   for (let i = 0; i < order.length;) {
     let j = i;
-    while (j + 1 < order.length && all[order[j + 1]] === all[order[i]]) j++;
+    while (j + 1 < order.length && all[order[j + 1]!] === all[order[i]!]) j++;
     const midRank = (i + j) / 2 + 1;
-    for (let t = i; t <= j; t++) if (order[t] < np) rankSum += midRank;
+    for (let t = i; t <= j; t++) if (order[t]! < np) rankSum += midRank;
     i = j + 1;
   }
   return (rankSum - (np * (np + 1)) / 2) / (np * nn);
@@ -57,9 +57,9 @@ export function fprAtTpr(inDist: ArrayLike<number>, outDist: ArrayLike<number>, 
   checkNotNaN(inDist, 'fprAtTpr inDist');
   checkNotNaN(outDist, 'fprAtTpr outDist');
   const sorted = Float64Array.from(inDist as ArrayLike<number>).sort();
-  const threshold = sorted[Math.max(0, Math.ceil(tpr * sorted.length - 1e-9) - 1)];
+  const threshold = sorted[Math.max(0, Math.ceil(tpr * sorted.length - 1e-9) - 1)]!;
   let accepted = 0;
-  for (let i = 0; i < outDist.length; i++) if (outDist[i] <= threshold) accepted++;
+  for (let i = 0; i < outDist.length; i++) if (outDist[i]! <= threshold) accepted++;
   return accepted / outDist.length;
 }
 
@@ -74,15 +74,15 @@ export function precisionAtK(scores: ArrayLike<number>, isPositive: ArrayLike<bo
   if (!Number.isInteger(k) || k < 1 || k > scores.length)
     throw new Error(`precisionAtK: k must be in 1..${scores.length}, got ${k}`);
   checkNotNaN(scores, 'precisionAtK scores');
-  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => cmp(scores[b], scores[a]));
+  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => cmp(scores[b]!, scores[a]!));
   let hits = 0;
   let taken = 0;
   for (let i = 0; i < order.length && taken < k;) {
     let j = i;
-    while (j + 1 < order.length && scores[order[j + 1]] === scores[order[i]]) j++;
+    while (j + 1 < order.length && scores[order[j + 1]!] === scores[order[i]!]) j++;
     const group = j - i + 1;
     let pos = 0;
-    for (let t = i; t <= j; t++) if (isPositive[order[t]]) pos++;
+    for (let t = i; t <= j; t++) if (isPositive[order[t]!]) pos++;
     const take = Math.min(group, k - taken);
     hits += (pos * take) / group;
     taken += take;

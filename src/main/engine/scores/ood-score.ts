@@ -98,7 +98,7 @@ function tailScale(values: Float32Array, what: string): TailScale {
   const q95 = quantile(sorted, 0.95);
   // A degenerate reference (all equal, or a tiny held-out set) must not divide by zero;
   // fall back to the full range, then to an absolute floor.
-  const range = sorted[sorted.length - 1] - sorted[0];
+  const range = sorted[sorted.length - 1]! - sorted[0]!;
   const spread = q95 - median > 1e-9 ? q95 - median : range > 1e-9 ? range : 1e-6;
   return { median, q95, spread };
 }
@@ -149,11 +149,11 @@ export function fitOodScorer(heldOut: OodComponents, opts: FitOodOptions = {}): 
     const support = (c: keyof OodComponents, x: number): number => Math.min(SUPPORT_CAP, Math.max(0, z(c, x)));
     for (let i = 0; i < m; i++) {
       const v =
-        weights.knnDistance * z('knnDistance', cols.knnDistance[i]) +
-        (weights.knnExcess > 0 && xCol ? weights.knnExcess * z('knnExcess', xCol[i]) : 0) +
-        (wMaha > 0 && mCol ? wMaha * z('mahalanobis', mCol[i]) : 0) +
-        weights.energy * support('energy', cols.energy[i]) +
-        weights.msp * support('msp', cols.msp[i]);
+        weights.knnDistance * z('knnDistance', cols.knnDistance[i]!) +
+        (weights.knnExcess > 0 && xCol ? weights.knnExcess * z('knnExcess', xCol[i]!) : 0) +
+        (wMaha > 0 && mCol ? wMaha * z('mahalanobis', mCol[i]!) : 0) +
+        weights.energy * support('energy', cols.energy[i]!) +
+        weights.msp * support('msp', cols.msp[i]!);
       if (Number.isNaN(v)) throw new Error(`ood components: row ${i} is NaN`);
       out[i] = v / wSum;
     }
@@ -170,8 +170,8 @@ export function fitOodScorer(heldOut: OodComponents, opts: FitOodOptions = {}): 
     if (p) {
       expectLength(p, out.length, 'ood pOther');
       for (let i = 0; i < out.length; i++) {
-        if (!(p[i] >= 0 && p[i] <= 1 + 1e-5)) throw new Error(`ood pOther: row ${i} is not a probability (${p[i]})`);
-        out[i] = Math.max(out[i], threshold + (p[i] - 0.5) * 2 * span);
+        if (!(p[i]! >= 0 && p[i]! <= 1 + 1e-5)) throw new Error(`ood pOther: row ${i} is not a probability (${p[i]})`);
+        out[i] = Math.max(out[i]!, threshold + (p[i]! - 0.5) * 2 * span);
       }
     }
     return out;

@@ -30,8 +30,8 @@ export function lowConfidenceThreshold(sortedHeldOutMsp: Float32Array, tpr = 0.9
 export function oodTailScale(sortedHeldOutOod: Float32Array, threshold: number): number {
   let sum = 0;
   let n = 0;
-  for (let i = sortedHeldOutOod.length - 1; i >= 0 && sortedHeldOutOod[i] > threshold; i--) {
-    sum += sortedHeldOutOod[i] - threshold;
+  for (let i = sortedHeldOutOod.length - 1; i >= 0 && sortedHeldOutOod[i]! > threshold; i--) {
+    sum += sortedHeldOutOod[i]! - threshold;
     n++;
   }
   if (n > 0 && sum / n > 1e-9) return sum / n;
@@ -76,8 +76,8 @@ export function reviewPriority(cols: PriorityColumns, ref: PriorityReference): F
   const liRef = logit(t.labelIssue);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    let p = Math.max(logit(cols.msp[i]) - lcRef, (cols.oodScore[i] - t.ood) / ref.oodTail);
-    const li = cols.labelIssue[i];
+    let p = Math.max(logit(cols.msp[i]!) - lcRef, (cols.oodScore[i]! - t.ood) / ref.oodTail);
+    const li = cols.labelIssue[i]!;
     if (!Number.isNaN(li)) p = Math.max(p, logit(li) - liRef);
     if (Number.isNaN(p)) throw new Error(`reviewPriority: row ${i} has a NaN msp or oodScore`);
     out[i] = p;
@@ -93,9 +93,9 @@ export function doubtFlags(cols: PriorityColumns, thresholds: Thresholds): Uint8
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     let f = 0;
-    if (cols.msp[i] > thresholds.lowConfidence) f |= DoubtFlag.lowConfidence;
-    if (cols.oodScore[i] > thresholds.ood) f |= DoubtFlag.ood;
-    if (cols.labelIssue[i] > thresholds.labelIssue) f |= DoubtFlag.labelIssue;
+    if (cols.msp[i]! > thresholds.lowConfidence) f |= DoubtFlag.lowConfidence;
+    if (cols.oodScore[i]! > thresholds.ood) f |= DoubtFlag.ood;
+    if (cols.labelIssue[i]! > thresholds.labelIssue) f |= DoubtFlag.labelIssue;
     out[i] = f;
   }
   return out;

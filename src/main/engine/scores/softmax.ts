@@ -12,10 +12,10 @@ export function rowLogSumExp(logits: Float32Array, numClasses: number, temperatu
   for (let i = 0; i < n; i++) {
     const o = i * numClasses;
     let max = -Infinity;
-    for (let c = 0; c < numClasses; c++) max = Math.max(max, logits[o + c] / temperature);
+    for (let c = 0; c < numClasses; c++) max = Math.max(max, logits[o + c]! / temperature);
     if (!Number.isFinite(max)) throw new Error(`logits: row ${i} has a non-finite maximum (${max})`);
     let s = 0;
-    for (let c = 0; c < numClasses; c++) s += Math.exp(logits[o + c] / temperature - max);
+    for (let c = 0; c < numClasses; c++) s += Math.exp(logits[o + c]! / temperature - max);
     out[i] = max + Math.log(s);
   }
   return out;
@@ -27,7 +27,7 @@ export function softmax(logits: Float32Array, numClasses: number, temperature = 
   const out = new Float32Array(logits.length);
   for (let i = 0; i < lse.length; i++) {
     const o = i * numClasses;
-    for (let c = 0; c < numClasses; c++) out[o + c] = Math.exp(logits[o + c] / temperature - lse[i]);
+    for (let c = 0; c < numClasses; c++) out[o + c] = Math.exp(logits[o + c]! / temperature - lse[i]!);
   }
   return out;
 }

@@ -4,7 +4,7 @@
 /** Ascending copy without NaNs, the form every function below takes as a reference. */
 export function sortedReference(values: ArrayLike<number>): Float32Array {
   const out: number[] = [];
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) out.push(values[i]);
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) out.push(values[i]!);
   return Float32Array.from(out).sort();
 }
 
@@ -17,7 +17,7 @@ export function thresholdAtTpr(sortedRef: Float32Array, tpr = 0.95): number {
   if (!(tpr > 0 && tpr <= 1)) throw new Error(`thresholdAtTpr: tpr must be in (0, 1], got ${tpr}`);
   if (sortedRef.length === 0) throw new Error('thresholdAtTpr: empty reference (no held-out in-distribution samples)');
   const rank = Math.ceil(tpr * sortedRef.length - 1e-9);
-  return sortedRef[Math.max(0, rank - 1)];
+  return sortedRef[Math.max(0, rank - 1)]!; // 1 <= rank <= length
 }
 
 /** q-quantile (0..1) of a sorted reference by linear interpolation between order statistics. */
@@ -26,7 +26,7 @@ export function quantile(sortedRef: Float32Array, q: number): number {
   const pos = Math.min(1, Math.max(0, q)) * (sortedRef.length - 1);
   const lo = Math.floor(pos);
   const hi = Math.min(sortedRef.length - 1, lo + 1);
-  return sortedRef[lo] + (pos - lo) * (sortedRef[hi] - sortedRef[lo]);
+  return sortedRef[lo]! + (pos - lo) * (sortedRef[hi]! - sortedRef[lo]!);
 }
 
 /** Number of reference values strictly below `value` (binary search). */
@@ -35,7 +35,7 @@ export function countBelow(sortedRef: Float32Array, value: number): number {
   let hi = sortedRef.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sortedRef[mid] < value) lo = mid + 1;
+    if (sortedRef[mid]! < value) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -47,7 +47,7 @@ export function countAtOrBelow(sortedRef: Float32Array, value: number): number {
   let hi = sortedRef.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sortedRef[mid] <= value) lo = mid + 1;
+    if (sortedRef[mid]! <= value) lo = mid + 1;
     else hi = mid;
   }
   return lo;

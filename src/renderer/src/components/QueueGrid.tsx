@@ -128,8 +128,10 @@ export function QueueGrid(p: QueueGridProps) {
   const tiles = [];
   for (let pos = range.start; pos < range.end; pos++) {
     const row = rows[pos];
-    const id = queue.ids[row];
-    const g = queue.given[row];
+    const id = row === undefined ? undefined : queue.ids[row];
+    if (row === undefined || id === undefined) continue;
+    // The view's columns are parallel (joinQueue builds them all of one length).
+    const g = queue.given[row]!;
     const s = fold.samples.get(id);
     const col = pos % range.columns;
     // Spread the leftover width between columns so the grid fills the pane.
@@ -144,9 +146,9 @@ export function QueueGrid(p: QueueGridProps) {
         sheet={sheetOf(row)}
         sheetIndex={row % SHEET_MAX}
         showImage={!fast}
-        predicted={project.classes[queue.predicted[row]] ?? '?'}
-        confidence={queue.confidence[row]}
-        flags={queue.flags[row]}
+        predicted={project.classes[queue.predicted[row]!] ?? '?'}
+        confidence={queue.confidence[row]!}
+        flags={queue.flags[row]!}
         given={g >= 0 ? (project.labels[g] ?? null) : null}
         decisionLabel={s?.label ?? null}
         decisionAction={s?.action ?? null}

@@ -44,12 +44,16 @@ export function useDecisions({
       for (const id of ids) {
         const row = idToRow.get(id);
         if (row === undefined) continue;
-        const g = queue.given[row];
+        // idToRow holds rows of this view, whose columns are parallel.
+        const g = queue.given[row]!;
         const s = journal.fold.samples.get(id);
+        const predicted = project.classes[queue.predicted[row]!];
+        if (predicted === undefined)
+          throw new Error(`sample ${id}: predicted class ${queue.predicted[row]} is unknown`);
         targets.push({
           sampleId: id,
           given: g >= 0 ? (project.labels[g] ?? null) : null,
-          predicted: project.classes[queue.predicted[row]],
+          predicted,
           current: s?.decided ? s.label : null,
         });
       }
@@ -114,7 +118,8 @@ export function useDecisions({
       return;
     }
     // Bring the reverted samples back into view: they are what the reviewer wants to redo.
-    if (ids.length > 0) setCurrentId(ids[0]);
+    const [first] = ids;
+    if (first !== undefined) setCurrentId(first);
     setSelected(ids.length > 1 ? new Set(ids) : new Set());
   }, [journal, reviewer, notify, onError, setCurrentId, setSelected]);
 

@@ -45,12 +45,14 @@ export function useSelection(
   const currentRow = currentId !== null ? idToRow.get(currentId) : undefined;
   const foundPos = currentRow !== undefined ? rows.indexOf(currentRow) : -1;
   const currentPos = foundPos >= 0 ? foundPos : rows.length > 0 ? 0 : -1;
-  const effectiveId = queue && currentPos >= 0 ? queue.ids[rows[currentPos]] : null;
-
   const idAt = useCallback(
-    (pos: number) => (queue && pos >= 0 && pos < rows.length ? queue.ids[rows[pos]] : null),
+    (pos: number): string | null => {
+      const row = queue ? rows[pos] : undefined;
+      return row === undefined ? null : (queue?.ids[row] ?? null);
+    },
     [queue, rows],
   );
+  const effectiveId = idAt(currentPos);
 
   const rangeSet = useCallback(
     (a: number, b: number) => {
