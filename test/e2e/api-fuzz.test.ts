@@ -11,18 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { Api, type ApiName, type ProjectInfo } from '../../src/shared/api.js';
 import { makeDigitFixture } from './fixtures.js';
 import { callApi, queueView, startServer, waitReady, type StartedServer } from './server.js';
-
-/** mulberry32: a small seeded generator, so a failure replays exactly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/main/engine/datasets/random.js';
 
 interface Reply {
   status: number;
@@ -157,7 +146,7 @@ describe('API and route fuzz against the real server', () => {
   };
 
   test('every API method: malformed and oversized payloads get 4xx JSON errors', async () => {
-    const random = rng(8);
+    const random = mulberry32(8);
     for (const name of Object.keys(Api) as ApiName[]) {
       for (const body of payloads(random, name)) {
         const r = await send(server, 'POST', `/api/${name}`, body);
@@ -170,7 +159,7 @@ describe('API and route fuzz against the real server', () => {
   });
 
   test('every media and static route: folders, missing files, malformed and huge URLs', async () => {
-    const random = rng(14);
+    const random = mulberry32(14);
     const targets = [
       '/assets/',
       '/assets',

@@ -6,22 +6,19 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { NO_TENSORFLOW_HOOK } from './no-tensorflow.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const HOOK = `data:text/javascript,${encodeURIComponent(`
-  import { register } from 'node:module';
-  register('data:text/javascript,' + encodeURIComponent(
-    'export async function resolve(s, c, next) {' +
-    '  if (s.includes("@tensorflow/tfjs-node")) throw new Error("TensorFlow was imported");' +
-    '  return next(s, c);' +
-    '}'));
-`)}`;
 
 function unsureWithoutTf(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', HOOK, path.join(root, 'bin', 'unsure.mjs'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', NO_TENSORFLOW_HOOK, path.join(root, 'bin', 'unsure.mjs'), ...args],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
   return { code: r.status, out: r.stdout + r.stderr };
 }
 

@@ -11,26 +11,23 @@ import { fileURLToPath } from 'node:url';
 import { joinNegativeValues } from '../../src/main/commands/cli-common.js';
 import { skippedSummary, writeSkippedReport } from '../../src/main/commands/skipped-report.js';
 import { tempDir } from './model-fixtures.js';
+import { NO_TENSORFLOW_HOOK } from './no-tensorflow.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const HOOK = `data:text/javascript,${encodeURIComponent(`
-  import { register } from 'node:module';
-  register('data:text/javascript,' + encodeURIComponent(
-    'export async function resolve(s, c, next) {' +
-    '  if (s.includes("@tensorflow/tfjs-node")) throw new Error("TensorFlow was imported");' +
-    '  return next(s, c);' +
-    '}'));
-`)}`;
 const tmp = tempDir('unsure-cli-refuse-');
 after(tmp.cleanup);
 const at = (...p: string[]) => path.join(tmp.dir, ...p);
 
 function unsureWithoutTf(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', HOOK, path.join(root, 'bin', 'unsure.mjs'), ...args], {
-    cwd: tmp.dir,
-    encoding: 'utf8',
-    env: { ...process.env, UNSURE_HOME: at('home') },
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', NO_TENSORFLOW_HOOK, path.join(root, 'bin', 'unsure.mjs'), ...args],
+    {
+      cwd: tmp.dir,
+      encoding: 'utf8',
+      env: { ...process.env, UNSURE_HOME: at('home') },
+    },
+  );
   return { code: r.status, err: r.stdout + r.stderr };
 }
 
