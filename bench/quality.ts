@@ -4,14 +4,8 @@
 //     FPR at 95% TPR for every score column and for the combined ood_score;
 //   - label-issue detection: 5% of the training labels flipped at random, out-of-fold
 //     label check, AUROC and precision@k (k = number of flips).
-import {
-  generateDistractors,
-  loadFashionMnist,
-  readMnistRaw,
-  DEMO_DISTRACTOR_KINDS,
-  EVAL_ONLY_KINDS,
-  EXTRA_DEV_KINDS,
-} from '../src/main/engine/datasets/index.js';
+import { DEMO_DISTRACTOR_KINDS, EVAL_ONLY_KINDS, EXTRA_DEV_KINDS } from '../src/main/engine/datasets/index.js';
+import { qualityLayout } from './quality-layout.js';
 import { trainModel } from '../src/main/engine/pipeline/train-model.js';
 import { buildScoreTable } from '../src/main/engine/pipeline/score-table.js';
 import { outOfFoldLabelIssues } from '../src/main/engine/pipeline/label-check.js';
@@ -42,30 +36,11 @@ export interface QualityResult {
 }
 
 export async function runQuality(out: (s: string) => void, opts: QualityOptions = {}): Promise<QualityResult> {
-  const train = readMnistRaw('train');
-  const test = readMnistRaw('test');
-  const nTrain = Math.min(opts.trainSize ?? train.count, train.count);
   const epochs = opts.epochs ?? 3;
   const perKind = opts.perKind ?? 1000;
   const seed = opts.seed ?? 42;
   const kinds: string[] = [...DEMO_DISTRACTOR_KINDS, 'fashion', ...EXTRA_DEV_KINDS, ...EVAL_ONLY_KINDS];
-
-  // Layout: training digits, test digits, then perKind images of each distractor kind.
-  const parts: Uint8Array[] = [train.pixels.subarray(0, nTrain * PIXELS_PER_IMAGE), test.pixels];
-  for (const kind of kinds)
-    parts.push(
-      kind === 'fashion' ? loadFashionMnist(perKind, seed) : generateDistractors(kind as never, perKind, seed),
-    );
-  const total = parts.reduce((s, p) => s + p.length, 0) / PIXELS_PER_IMAGE;
-  const pixels = new Uint8Array(total * PIXELS_PER_IMAGE);
-  let off = 0;
-  for (const p of parts) {
-    pixels.set(p, off);
-    off += p.length;
-  }
-  const labels: (string | null)[] = new Array(total).fill(null);
-  for (let i = 0; i < nTrain; i++) labels[i] = String(train.labels[i]);
-  const ids = Array.from({ length: total }, (_, i) => `q${i}`);
+  const { pixels, labels, ids, nTrain, test } = qualityLayout(opts.trainSize ?? 60000, kinds, perKind, seed);
 
   out(`Training cold on ${nTrain} MNIST images (90% trained, 10% held out), ${epochs} epochs...\n`);
   const t0 = performance.now();
@@ -121,7 +96,7 @@ export async function runQuality(out: (s: string) => void, opts: QualityOptions 
       const j = i + Math.floor(rng() * (nTrain - i));
       [order[i], order[j]] = [order[j]!, order[i]!];
       const idx = order[i]!; // i < nFlip <= nTrain = order.length
-      const orig = train.labels[idx]!;
+      const orig = Number(labels[idx]);
       noisy[idx] = String((orig + 1 + Math.floor(rng() * 9)) % 10);
       flipped[idx] = 1;
     }

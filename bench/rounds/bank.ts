@@ -2,21 +2,14 @@
 // bench/quality.ts (training digits, MNIST test digits, then 1000 of each distractor kind,
 // seed 42), scored by the engine's buildScoreTable, and every column a round's candidates
 // combine, computed with the engine's own functions from what the score table holds.
-import {
-  generateDistractors,
-  loadFashionMnist,
-  readMnistRaw,
-  DEMO_DISTRACTOR_KINDS,
-  EVAL_ONLY_KINDS,
-  EXTRA_DEV_KINDS,
-} from '../../src/main/engine/datasets/index.js';
+import { qualityLayout } from '../quality-layout.js';
+import { DEMO_DISTRACTOR_KINDS, EVAL_ONLY_KINDS, EXTRA_DEV_KINDS } from '../../src/main/engine/datasets/index.js';
 import { trainModel } from '../../src/main/engine/pipeline/train-model.js';
 import { buildScoreTable, type ScoreResult } from '../../src/main/engine/pipeline/score-table.js';
 import { knnBaseRows } from '../../src/main/engine/pipeline/neighbour-search.js';
 import type { FeatureBlock } from '../../src/main/engine/embeddings/joint-features.js';
 import { ExactCosineIndex } from '../../src/main/engine/embeddings/knn-index.js';
 import { knnDistance, knnExcess } from '../../src/main/engine/scores/knn-distance.js';
-import { PIXELS_PER_IMAGE } from '../../src/main/engine/types.js';
 import { tiedMahalanobis } from '../../src/main/engine/pipeline/score-rows.js';
 
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
@@ -55,24 +48,7 @@ export async function buildBank(
   perKind = 1000,
   seed = 42,
 ): Promise<Bank> {
-  const train = readMnistRaw('train');
-  const test = readMnistRaw('test');
-  const nTrain = Math.min(trainSize, train.count);
-  const parts: Uint8Array[] = [train.pixels.subarray(0, nTrain * PIXELS_PER_IMAGE), test.pixels];
-  for (const kind of ALL_KINDS)
-    parts.push(
-      kind === 'fashion' ? loadFashionMnist(perKind, seed) : generateDistractors(kind as never, perKind, seed),
-    );
-  const total = parts.reduce((s, p) => s + p.length, 0) / PIXELS_PER_IMAGE;
-  const pixels = new Uint8Array(total * PIXELS_PER_IMAGE);
-  let off = 0;
-  for (const p of parts) {
-    pixels.set(p, off);
-    off += p.length;
-  }
-  const labels: (string | null)[] = new Array(total).fill(null);
-  for (let i = 0; i < nTrain; i++) labels[i] = String(train.labels[i]);
-  const ids = Array.from({ length: total }, (_, i) => `q${i}`);
+  const { pixels, labels, ids, nTrain, test } = qualityLayout(trainSize, ALL_KINDS, perKind, seed);
 
   out(`Training cold on ${nTrain} MNIST images, ${epochs} epochs, seed ${seed}...\n`);
   const m = await trainModel({ ids, pixels, labels, knownClasses: DIGITS, epochs, seed, projectDir: null }, () => {});
@@ -113,7 +89,7 @@ export async function buildBank(
   bank.cols.set('msp', table.msp);
   bank.cols.set('mc', table.mcDisagreement);
   bank.cols.set('lof_diff', knnExcess(rowDistance, table.neighbours, table.k, rowDistance));
-  const all = range(0, total);
+  const all = range(0, labels.length);
   const blocks: FeatureBlock[] = [{ values: result.embeddings, dim: result.dim }];
   bank.cols.set('maha_emb', tiedMahalanobis(base, given, all, blocks));
   if (result.lowLevel && result.lowLevelDim > 0) blocks.push({ values: result.lowLevel, dim: result.lowLevelDim });

@@ -1,0 +1,40 @@
+// The quality layout both bench/quality.ts and the score rounds use: the first trainSize
+// MNIST training digits (labeled), the 10,000 MNIST test digits, then perKind images of each
+// distractor kind in the order given (unlabeled), with ids q0, q1, ...
+import { generateDistractors, loadFashionMnist, readMnistRaw } from '../src/main/engine/datasets/index.js';
+import { PIXELS_PER_IMAGE } from '../src/main/engine/types.js';
+
+export interface QualityLayout {
+  pixels: Uint8Array;
+  labels: (string | null)[];
+  ids: string[];
+  nTrain: number;
+  test: ReturnType<typeof readMnistRaw>;
+}
+
+export function qualityLayout(
+  trainSize: number,
+  kinds: readonly string[],
+  perKind: number,
+  seed: number,
+): QualityLayout {
+  const train = readMnistRaw('train');
+  const test = readMnistRaw('test');
+  const nTrain = Math.min(trainSize, train.count);
+  const parts: Uint8Array[] = [train.pixels.subarray(0, nTrain * PIXELS_PER_IMAGE), test.pixels];
+  for (const kind of kinds)
+    parts.push(
+      kind === 'fashion' ? loadFashionMnist(perKind, seed) : generateDistractors(kind as never, perKind, seed),
+    );
+  const total = parts.reduce((s, p) => s + p.length, 0) / PIXELS_PER_IMAGE;
+  const pixels = new Uint8Array(total * PIXELS_PER_IMAGE);
+  let off = 0;
+  for (const p of parts) {
+    pixels.set(p, off);
+    off += p.length;
+  }
+  const labels: (string | null)[] = new Array(total).fill(null);
+  for (let i = 0; i < nTrain; i++) labels[i] = String(train.labels[i]);
+  const ids = Array.from({ length: total }, (_, i) => `q${i}`);
+  return { pixels, labels, ids, nTrain, test };
+}
