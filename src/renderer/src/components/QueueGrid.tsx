@@ -98,8 +98,9 @@ export function QueueGrid(p: QueueGridProps) {
   const { onColumns } = p;
   useEffect(() => onColumns(range.columns), [range.columns, onColumns]);
 
-  // Keep the current tile in view when the keyboard moves it.
-  useEffect(() => {
+  // Keep the current tile in view when the keyboard moves it, before the frame is painted:
+  // a click aimed at what is on screen must meet the tiles where they are drawn.
+  useLayoutEffect(() => {
     const el = scroller.current;
     if (!el || p.currentPos < 0) return;
     const to = scrollToReveal(p.currentPos, range.columns, CELL_H, el.scrollTop, el.clientHeight);
