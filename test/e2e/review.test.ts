@@ -273,6 +273,10 @@ describe('review loop in the browser', () => {
 
   test('right after the keyboard scrolls the grid, a click still picks a tile', async () => {
     const { page } = app;
+    // The retrain above started a label check whose re-ranking would move the tiles under
+    // the pointer between aiming and clicking: let it land, and the page fetch it, first.
+    await waitSettled(server);
+    await page.waitForTimeout(1000);
     await queueBox(page).focus();
     // Any earlier scrolling has settled (a click within 120 ms of a wheel or fling is not a pick).
     await page.waitForTimeout(300);
