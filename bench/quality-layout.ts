@@ -2,7 +2,12 @@
 // MNIST training digits (labeled), the 10,000 MNIST test digits, then perKind images of each
 // distractor kind in the order given (unlabeled), with ids q0, q1, ...
 import { generateDistractors, loadFashionMnist, readMnistRaw } from '../src/main/engine/datasets/index.js';
+import { buildScoreTable, type ScoreResult } from '../src/main/engine/pipeline/score-table.js';
+import { trainModel } from '../src/main/engine/pipeline/train-model.js';
 import { PIXELS_PER_IMAGE } from '../src/main/engine/types.js';
+
+/** MNIST's classes. */
+export const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
 export interface QualityLayout {
   pixels: Uint8Array;
@@ -37,4 +42,41 @@ export function qualityLayout(
   for (let i = 0; i < nTrain; i++) labels[i] = String(train.labels[i]);
   const ids = Array.from({ length: total }, (_, i) => `q${i}`);
   return { pixels, labels, ids, nTrain, test };
+}
+
+export interface LayoutRun {
+  result: ScoreResult;
+  trainIndices: Int32Array;
+  heldOutIndices: Int32Array;
+  heldOutAccuracy: number;
+  /** On the 10,000 MNIST test digits. */
+  testAccuracy: number;
+  trainSec: number;
+}
+
+/** Trains cold on the layout's labeled digits (no project folder) and scores every row. */
+export async function trainAndScore(layout: QualityLayout, epochs: number, seed: number): Promise<LayoutRun> {
+  const { pixels, labels, ids, nTrain, test } = layout;
+  const t0 = performance.now();
+  const m = await trainModel({ ids, pixels, labels, knownClasses: DIGITS, epochs, seed, projectDir: null }, () => {});
+  const trainSec = (performance.now() - t0) / 1000;
+  const result = await buildScoreTable({
+    classifier: m.classifier,
+    pixels,
+    labels,
+    trainIndices: m.trainIndices,
+    heldOutIndices: m.heldOutIndices,
+    modelVersion: m.modelVersion,
+  });
+  m.classifier.dispose();
+  let correct = 0;
+  for (let i = 0; i < test.count; i++) if (result.table.predicted[nTrain + i] === test.labels[i]) correct++;
+  return {
+    result,
+    trainIndices: m.trainIndices,
+    heldOutIndices: m.heldOutIndices,
+    heldOutAccuracy: m.heldOutAccuracy,
+    testAccuracy: correct / test.count,
+    trainSec,
+  };
 }

@@ -5,9 +5,7 @@
 //   - label-issue detection: 5% of the training labels flipped at random, out-of-fold
 //     label check, AUROC and precision@k (k = number of flips).
 import { DEMO_DISTRACTOR_KINDS, EVAL_ONLY_KINDS, EXTRA_DEV_KINDS } from '../src/main/engine/datasets/index.js';
-import { qualityLayout } from './quality-layout.js';
-import { trainModel } from '../src/main/engine/pipeline/train-model.js';
-import { buildScoreTable } from '../src/main/engine/pipeline/score-table.js';
+import { DIGITS, qualityLayout, trainAndScore } from './quality-layout.js';
 import { outOfFoldLabelIssues } from '../src/main/engine/pipeline/label-check.js';
 import { makeRng } from '../src/main/engine/model/rng.js';
 import { PIXELS_PER_IMAGE } from '../src/main/engine/types.js';
@@ -15,7 +13,6 @@ import type { ScoreTable } from '../src/main/engine/engine-types.js';
 import { auroc, fprAtTpr, precisionAtK } from '../src/main/engine/scores/metrics.js';
 import { formatTable } from './machine.js';
 
-const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 const SCORE_COLUMNS = ['msp', 'margin', 'entropy', 'energy', 'knnDistance', 'mcDisagreement', 'oodScore'] as const;
 
 export interface QualityOptions {
@@ -40,26 +37,16 @@ export async function runQuality(out: (s: string) => void, opts: QualityOptions 
   const perKind = opts.perKind ?? 1000;
   const seed = opts.seed ?? 42;
   const kinds: string[] = [...DEMO_DISTRACTOR_KINDS, 'fashion', ...EXTRA_DEV_KINDS, ...EVAL_ONLY_KINDS];
-  const { pixels, labels, ids, nTrain, test } = qualityLayout(opts.trainSize ?? 60000, kinds, perKind, seed);
+  const layout = qualityLayout(opts.trainSize ?? 60000, kinds, perKind, seed);
+  const { pixels, labels, ids, nTrain, test } = layout;
 
   out(`Training cold on ${nTrain} MNIST images (90% trained, 10% held out), ${epochs} epochs...\n`);
-  const t0 = performance.now();
-  const m = await trainModel({ ids, pixels, labels, knownClasses: DIGITS, epochs, seed, projectDir: null }, () => {});
-  const trainSec = (performance.now() - t0) / 1000;
-  const { table } = await buildScoreTable({
-    classifier: m.classifier,
-    pixels,
-    labels,
-    trainIndices: m.trainIndices,
-    heldOutIndices: m.heldOutIndices,
-    modelVersion: m.modelVersion,
-  });
-  m.classifier.dispose();
+  const m = await trainAndScore(layout, epochs, seed);
+  const { table } = m.result;
+  const trainSec = m.trainSec;
 
   const testStart = nTrain;
-  let correct = 0;
-  for (let i = 0; i < test.count; i++) if (table.predicted[testStart + i] === test.labels[i]) correct++;
-  const accuracy = correct / test.count;
+  const accuracy = m.testAccuracy;
 
   const idRows = range(testStart, testStart + test.count);
   const ood: QualityResult['ood'] = {};

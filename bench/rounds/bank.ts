@@ -2,17 +2,15 @@
 // bench/quality.ts (training digits, MNIST test digits, then 1000 of each distractor kind,
 // seed 42), scored by the engine's buildScoreTable, and every column a round's candidates
 // combine, computed with the engine's own functions from what the score table holds.
-import { qualityLayout } from '../quality-layout.js';
+import { DIGITS, qualityLayout, trainAndScore } from '../quality-layout.js';
 import { DEMO_DISTRACTOR_KINDS, EVAL_ONLY_KINDS, EXTRA_DEV_KINDS } from '../../src/main/engine/datasets/index.js';
-import { trainModel } from '../../src/main/engine/pipeline/train-model.js';
-import { buildScoreTable, type ScoreResult } from '../../src/main/engine/pipeline/score-table.js';
+import type { ScoreResult } from '../../src/main/engine/pipeline/score-table.js';
 import { knnBaseRows } from '../../src/main/engine/pipeline/neighbour-search.js';
 import type { FeatureBlock } from '../../src/main/engine/embeddings/joint-features.js';
 import { ExactCosineIndex } from '../../src/main/engine/embeddings/knn-index.js';
 import { knnDistance, knnExcess } from '../../src/main/engine/scores/knn-distance.js';
 import { tiedMahalanobis } from '../../src/main/engine/pipeline/score-rows.js';
 
-const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 /** The order of quality.ts: the same rows, so the same seeded training and the same figures. */
 export const ALL_KINDS: readonly string[] = [
   ...DEMO_DISTRACTOR_KINDS,
@@ -48,22 +46,13 @@ export async function buildBank(
   perKind = 1000,
   seed = 42,
 ): Promise<Bank> {
-  const { pixels, labels, ids, nTrain, test } = qualityLayout(trainSize, ALL_KINDS, perKind, seed);
+  const layout = qualityLayout(trainSize, ALL_KINDS, perKind, seed);
+  const { labels, nTrain, test } = layout;
 
   out(`Training cold on ${nTrain} MNIST images, ${epochs} epochs, seed ${seed}...\n`);
-  const m = await trainModel({ ids, pixels, labels, knownClasses: DIGITS, epochs, seed, projectDir: null }, () => {});
-  const result = await buildScoreTable({
-    classifier: m.classifier,
-    pixels,
-    labels,
-    trainIndices: m.trainIndices,
-    heldOutIndices: m.heldOutIndices,
-    modelVersion: m.modelVersion,
-  });
-  m.classifier.dispose();
+  const m = await trainAndScore(layout, epochs, seed);
+  const { result } = m;
   const table = result.table;
-  let correct = 0;
-  for (let i = 0; i < test.count; i++) if (table.predicted[nTrain + i] === test.labels[i]) correct++;
 
   const kindRows: Record<string, Int32Array> = {};
   ALL_KINDS.forEach((kind, k) => {
@@ -74,7 +63,7 @@ export async function buildBank(
   const given = Int32Array.from(labels, (l) => (l === null ? -1 : DIGITS.indexOf(l)));
   const bank: Bank = {
     trainSize: nTrain,
-    accuracy: correct / test.count,
+    accuracy: m.testAccuracy,
     reference: Int32Array.from(Array.from(m.heldOutIndices).filter((r) => labels[r] !== null)),
     testRows: range(nTrain, nTrain + test.count),
     kindRows,
