@@ -5,19 +5,22 @@ import { parseArgs } from 'node:util';
 import { UsageError, parseIntArg, withExitCode } from '../src/main/commands/cli-common.js';
 import { printMachine } from './machine.js';
 
-const usage = `Usage: npm run bench -- [quality|speed|job|ui|all] [options]
+const usage = `Usage: npm run bench -- [quality|speed|other|job|ui|all] [options]
 
   quality   MNIST test accuracy; OOD AUROC / FPR@95%TPR of every score vs each distractor
             kind (missegmented, scribble, noise, fashion, and the eval-only kinds);
             label-issue AUROC and precision@k with 5% of the training labels flipped
   speed     one training epoch on 60,000 MNIST images, predict+embed images/s,
             the 10k x 60k exact kNN, peak memory
+  other     the "other" loop: 200 distractors marked 'other', retrained; the share of the
+            rest (and of MNIST test digits) predicted 'other' (20,000 training images unless
+            --train-size says otherwise)
   job       the whole \`unsure score\` job (20,000-image IDX training set, 3 epochs,
             3,000-image pool), start to exit
   ui        the review UI in Chromium on a 101,000-sample project (\`unsure serve\`): key press to
             the next sample painted, and frame times while the grid scrolls
             (not part of 'all': it needs Debian's chromium and takes minutes)
-  all       quality, speed and job (default: quality and speed)
+  all       quality, speed, other and job (default: quality and speed)
   (rounds of docs/score-selection/: node --import tsx bench/score-rounds.ts --round N, a script of its own)
 
 Options:
@@ -47,9 +50,12 @@ async function runBench(argv: string[]): Promise<number> {
       throw new UsageError((err as Error).message);
     }
     const which = parsed.positionals[0] ?? 'default';
-    if (parsed.positionals.length > 1 || !['quality', 'speed', 'job', 'ui', 'all', 'default'].includes(which)) {
+    if (
+      parsed.positionals.length > 1 ||
+      !['quality', 'speed', 'other', 'job', 'ui', 'all', 'default'].includes(which)
+    ) {
       throw new UsageError(
-        `unknown benchmark '${parsed.positionals.join(' ')}': expected quality, speed, job, ui or all`,
+        `unknown benchmark '${parsed.positionals.join(' ')}': expected quality, speed, other, job, ui or all`,
       );
     }
     const trainSize = parseIntArg('train-size', parsed.values['train-size'], 100, 60000);
@@ -66,6 +72,12 @@ async function runBench(argv: string[]): Promise<number> {
       out('== speed\n');
       const { runSpeed } = await import('./speed.js');
       await runSpeed(out);
+      out('\n');
+    }
+    if (which === 'other' || which === 'all') {
+      out('== other\n');
+      const { runOtherClass } = await import('./other-class.js');
+      await runOtherClass(out, { trainSize: trainSize ?? 20000, epochs: epochs ?? 3 });
       out('\n');
     }
     if (which === 'job' || which === 'all') {

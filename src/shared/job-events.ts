@@ -29,7 +29,11 @@ export const RetrainSummary = z.object({
   leftQueue: z.number(),
   /** Pool samples the new model predicts as 'other'. */
   predictedOther: z.number(),
-  /** Of the samples the reviewer marked 'other' but the model did not train on, how many it calls 'other'. */
+  /** Of those, how many for their distance from every known class (OTHER_BY_DISTANCE). */
+  otherByDistance: z.number(),
+  /** Samples the reviewer has marked 'other'. */
+  markedOther: z.number(),
+  /** Of the samples marked 'other', how many the new model calls 'other'. */
   trainedOnCorrections: z.number(),
 });
 export type RetrainSummary = z.infer<typeof RetrainSummary>;

@@ -7,6 +7,12 @@ export const OTHER_LABEL = 'other';
 /** Why a sample is in the review queue. Bit flags so a sample can have several. */
 export const DoubtFlag = { lowConfidence: 1, ood: 2, labelIssue: 4 } as const;
 export type DoubtKind = keyof typeof DoubtFlag;
+/**
+ * A flags bit beside the DoubtFlag kinds: the row is predicted 'other' because it lies far
+ * outside every known class (its ood_score past the scorer's farThreshold), not because the
+ * classifier's 'other' output won.
+ */
+export const OTHER_BY_DISTANCE = 128;
 
 export const BackendInfo = z.object({
   /** tfjs backend name; 'tensorflow' means native libtensorflow. */

@@ -226,6 +226,7 @@ describe('review loop in the browser', () => {
     await panel.getByRole('heading', { name: 'Retrained' }).waitFor({ timeout: QUEUE_RETRAIN_TIMEOUT });
     const summary = await page.getByTestId('retrain-summary').textContent();
     assert.match(summary ?? '', /Held-out accuracy/);
+    assert.match(summary ?? '', /Marked “other”\d+ of \d+ now predicted “other”/);
     const after = await eventually('a queue from the new model', async () => {
       const q = await queue(server);
       return q.modelVersion !== before.modelVersion ? q : null;

@@ -2,7 +2,7 @@
 import { mulberry32 } from '../../src/main/engine/datasets/random.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DoubtFlag } from '../../src/shared/api.js';
+import { DoubtFlag, OTHER_BY_DISTANCE } from '../../src/shared/api.js';
 import { computeScores, type ScoreInputs } from '../../src/main/engine/scores/index.js';
 
 const rng = mulberry32;
@@ -141,6 +141,23 @@ test("with an 'other' class: a confident 'other' is flagged ood, other-labelled 
   calm.logits[OTHERISH * 4 + 3] = -4;
   calm.logits[OTHERISH * 4 + 1] = 7;
   assert.equal(computeScores(calm).flags[OTHERISH]! & DoubtFlag.ood, 0);
+});
+
+test("a row far outside every known class is called 'other' once the model has that class", () => {
+  const withOther = computeScores(scene(true));
+  assert.ok(withOther.oodScore[FAR]! > withOther.oodScorer.farThreshold, 'the scene makes FAR far');
+  assert.equal(withOther.predicted[FAR], 3, 'far row predicted other');
+  assert.ok(withOther.flags[FAR]! & OTHER_BY_DISTANCE);
+  assert.equal(withOther.confidence[FAR], withOther.probs[FAR * 4 + 3], "confidence is the 'other' probability");
+  // The classifier's own 'other' is not "by distance"; ordinary rows keep their class.
+  assert.equal(withOther.predicted[OTHERISH], 3);
+  assert.equal(withOther.flags[OTHERISH]! & OTHER_BY_DISTANCE, 0);
+  assert.equal(withOther.predicted[AMBIGUOUS], 0);
+  for (let i = 0; i < HELD; i++) if (withOther.flags[i]! & OTHER_BY_DISTANCE) assert.fail(`held-out row ${i} far`);
+  // Without an 'other' class nothing is overridden: the far row keeps the classifier's answer.
+  const without = computeScores(scene(false));
+  assert.equal(without.predicted[FAR], 0);
+  assert.equal(without.flags[FAR]! & OTHER_BY_DISTANCE, 0);
 });
 
 test('bad input names the argument', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DoubtFlag } from '../../src/shared/api.js';
+import { DoubtFlag, OTHER_BY_DISTANCE } from '../../src/shared/api.js';
 import type { OpenResult, ScoreTable } from '../../src/main/engine/engine-types.js';
 import { buildInsights } from '../../src/main/service/insights.js';
 import { buildQueue, buildSamples } from '../../src/main/service/queue.js';
@@ -104,6 +104,27 @@ describe('verdicts in plain words', () => {
     });
     assert.match(v[0]!, /^Looks out-of-distribution: farther from the training images than 99\.5% of real samples/);
     assert.match(v[0]!, /"0" with 99\.9% confidence/);
+  });
+
+  test("a sample called 'other' says whether the model or its distance called it", () => {
+    const base = {
+      predicted: 'other',
+      confidence: 0.04,
+      given: null,
+      oodPercentile: 100,
+      knnPercentile: 99.9,
+      mspPercentile: 10,
+      labelIssue: null,
+      nearestLabel: '7',
+    };
+    const far = verdicts({ ...base, flags: DoubtFlag.ood | OTHER_BY_DISTANCE });
+    assert.match(
+      far[0]!,
+      /^Called "other" for its distance: farther from every known class than 99\.9% of real samples/,
+    );
+    const byModel = verdicts({ ...base, confidence: 0.97, flags: DoubtFlag.ood });
+    assert.match(byModel[0]!, /^Called "other" by the model: it resembles the samples marked "other" \(97%\)/);
+    assert.ok(!byModel.some((line) => line.includes('for its distance')));
   });
 
   test('a likely label error names both labels', () => {

@@ -1,5 +1,5 @@
 // What a retrain changed, for the summary the app shows after it.
-import { OTHER_LABEL, type RetrainSummary } from '../../shared/api.js';
+import { OTHER_BY_DISTANCE, OTHER_LABEL, type RetrainSummary } from '../../shared/api.js';
 import type { ScoreTable, TrainResult } from '../engine/engine-types.js';
 import { foldProject, type OpenProject } from './project-state.js';
 
@@ -15,6 +15,7 @@ export function retrainSummary(
   let queueAfter = 0;
   let left = 0;
   let predictedOther = 0;
+  let otherByDistance = 0;
   const otherIdx = table.classes.indexOf(OTHER_LABEL);
   const markedOther = new Set(
     [...foldProject(p).samples.entries()].filter(([, d]) => d.label === OTHER_LABEL).map(([id]) => id),
@@ -26,7 +27,10 @@ export function retrainSummary(
     if (b) queueBefore++;
     if (a) queueAfter++;
     if (b && !a) left++;
-    if (s.split === 'pool' && table.predicted[i] === otherIdx) predictedOther++;
+    if (s.split === 'pool' && table.predicted[i] === otherIdx) {
+      predictedOther++;
+      if (table.flags[i]! & OTHER_BY_DISTANCE) otherByDistance++;
+    }
     if (markedOther.has(s.id) && table.predicted[i] === otherIdx) correctionsRecognised++;
   });
   return {
@@ -37,6 +41,8 @@ export function retrainSummary(
     queueAfter,
     leftQueue: left,
     predictedOther,
+    otherByDistance,
+    markedOther: markedOther.size,
     trainedOnCorrections: correctionsRecognised,
   };
 }

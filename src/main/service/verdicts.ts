@@ -1,7 +1,7 @@
 // Plain-words verdicts for the detail panel: a reviewer should read "looks
 // out-of-distribution: farther from every training image than 99% of real samples",
 // not a raw 0.31.
-import { DoubtFlag } from '../../shared/api.js';
+import { DoubtFlag, OTHER_BY_DISTANCE, OTHER_LABEL } from '../../shared/api.js';
 
 export interface VerdictInput {
   predicted: string;
@@ -21,6 +21,14 @@ const pct = (p: number) => `${Math.min(99.9, Math.max(0, p)).toFixed(p >= 99 ? 1
 export function verdicts(v: VerdictInput): string[] {
   const out: string[] = [];
   const conf = `${(v.confidence * 100).toFixed(v.confidence > 0.99 ? 1 : 0)}%`;
+  if (v.flags & OTHER_BY_DISTANCE) {
+    out.push(
+      `Called "other" for its distance: farther from every known class than ${pct(v.oodPercentile)} of real samples, ` +
+        `well past what the model's own "other" class covers.`,
+    );
+  } else if (v.predicted === OTHER_LABEL) {
+    out.push(`Called "other" by the model: it resembles the samples marked "other" (${conf}).`);
+  }
   if (v.flags & DoubtFlag.ood) {
     out.push(
       `Looks out-of-distribution: farther from the training images than ${pct(v.knnPercentile)} of real samples` +

@@ -9,6 +9,7 @@ import { Cnn, CNN_DROPOUT } from './cnn.js';
 import { makeRng, shuffleInPlace } from './rng.js';
 import { IMAGE_SIZE } from '../types.js';
 import { UNIT_OF_BYTE } from './pixel-scale.js';
+import { balanceClass } from './class-balance.js';
 
 export interface TrainOptions {
   epochs: number;
@@ -20,6 +21,8 @@ export interface TrainOptions {
   shift?: number;
   /** Label smoothing of the cross-entropy targets (0 = off). */
   labelSmoothing?: number;
+  /** Class index drawn as often as an average class (class-balance.ts): the 'other' class. */
+  balanceClass?: number;
 }
 
 // Shift, label smoothing and dropout measured together on the 3-epoch, 20,000-image job
@@ -84,11 +87,15 @@ function reportEvery(batchesPerEpoch: number): number {
  * rethrown, so whatever model the caller already holds stays in use.
  */
 export async function trainCnn(
-  data: TrainData,
+  given: TrainData,
   options: TrainOptions,
   onProgress: (p: TrainProgress) => void = () => {},
   signal?: AbortSignal,
 ): Promise<Cnn> {
+  const data =
+    options.balanceClass === undefined
+      ? given
+      : { ...given, ...balanceClass(given.indices, given.labels, options.balanceClass) };
   const n = data.indices.length;
   if (n === 0) throw new Error('nothing to train on: no labeled samples');
   if (data.labels.length !== n) throw new Error(`labels (${data.labels.length}) and indices (${n}) differ in length`);

@@ -101,7 +101,7 @@ export async function saveCurrentModel(
   ids: readonly string[],
   openSeed: number | undefined,
 ): Promise<void> {
-  const opts = resolveTrainOptions(m.epochs, m.seed ?? openSeed);
+  const opts = resolveTrainOptions(m.epochs, m.seed ?? openSeed, m.classifier.classes);
   if (!(m.classifier instanceof CnnClassifier))
     throw new Error('the current model was loaded from a user model folder; only models trained here can be saved');
   await saveCheckpoint(dir, m.classifier, {

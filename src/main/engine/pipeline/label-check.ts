@@ -52,8 +52,8 @@ export async function outOfFoldProbs(
 ): Promise<{ probs: Float32Array; classes: string[] }> {
   const n = input.labels.length;
   const folds = Math.max(2, input.folds ?? DEFAULT_FOLDS);
-  const opts = resolveTrainOptions(input.epochs, input.seed);
   const classes = modelClasses(input.knownClasses, input.labels);
+  const opts = resolveTrainOptions(input.epochs, input.seed, classes);
   const C = classes.length;
   const classIndex = new Map(classes.map((c, i) => [c, i]));
   const fold = assignFolds(input.labels, folds, opts.seed);

@@ -1,6 +1,6 @@
 // A ScoreTable as CSV: one row per chosen sample, every score column, RFC 4180 quoting.
 // Scores are written as score-columns.ts says (7 significant digits; NaN is an empty cell).
-import { DoubtFlag } from '../../../shared/api.js';
+import { DoubtFlag, OTHER_BY_DISTANCE } from '../../../shared/api.js';
 import type { EngineSample, ScoreTable } from '../engine-types.js';
 import { csvCell } from '../datasets/csv.js';
 import { SCORE_VALUE_COLUMNS, SCORE_VALUE_NAMES, scoreValue } from './score-columns.js';
@@ -21,6 +21,7 @@ export function flagNames(bits: number): string {
   if (bits & DoubtFlag.ood) names.push('ood');
   if (bits & DoubtFlag.lowConfidence) names.push('low_confidence');
   if (bits & DoubtFlag.labelIssue) names.push('label_issue');
+  if (bits & OTHER_BY_DISTANCE) names.push('other_by_distance');
   return names.join(';');
 }
 

@@ -14,6 +14,7 @@ import { modelClasses, stratifiedHoldOut } from './holdout.js';
 import { baseHashOf, loadShippedModel, shippedRecipeVersion, type ShippedDistances } from './shipped-model.js';
 import { type KnownDistances } from './score-table.js';
 import { knnBaseRows } from './neighbour-search.js';
+import { OTHER_LABEL } from '../../../shared/api.js';
 
 export const HOLD_OUT_FRACTION = 0.1;
 export const DEFAULT_EPOCHS = 3;
@@ -53,8 +54,15 @@ export interface TrainModelInput {
   onNote?: (message: string) => void;
 }
 
-export function resolveTrainOptions(epochs?: number, seed?: number): TrainOptions {
-  return { epochs: epochs ?? DEFAULT_EPOCHS, seed: seed ?? DEFAULT_SEED, ...DEFAULT_TRAIN_OPTIONS };
+/** The options of a training; with the model's classes, 'other' is balanced (class-balance.ts). */
+export function resolveTrainOptions(epochs?: number, seed?: number, classes?: readonly string[]): TrainOptions {
+  const other = classes?.indexOf(OTHER_LABEL) ?? -1;
+  return {
+    epochs: epochs ?? DEFAULT_EPOCHS,
+    seed: seed ?? DEFAULT_SEED,
+    ...DEFAULT_TRAIN_OPTIONS,
+    ...(other >= 0 ? { balanceClass: other } : {}),
+  };
 }
 
 export function dataHashOf(ids: readonly string[], labels: readonly (string | null)[]): string {
@@ -75,8 +83,8 @@ export async function trainModel(
   if (input.labels.length !== input.ids.length) {
     throw new Error(`labels has ${input.labels.length} entries for ${input.ids.length} samples`);
   }
-  const options = resolveTrainOptions(input.epochs, input.seed);
   const classes = modelClasses(input.knownClasses, input.labels);
+  const options = resolveTrainOptions(input.epochs, input.seed, classes);
   if (classes.length < 2) throw new Error(`training needs at least two classes; the labels give ${classes.length}`);
   const split = stratifiedHoldOut(input.labels, HOLD_OUT_FRACTION, options.seed);
   const dataHash = dataHashOf(input.ids, input.labels);

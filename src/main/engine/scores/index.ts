@@ -1,6 +1,6 @@
 // Every score column of the ScoreTable from the model's raw outputs, in one call.
 // Pure function over typed arrays: no tfjs, no I/O, so it is tested on hand-built data.
-import type { Thresholds } from '../../../shared/api.js';
+import { OTHER_BY_DISTANCE, type Thresholds } from '../../../shared/api.js';
 import type { ScoreTable } from '../engine-types.js';
 import { fitTemperature } from './calibration.js';
 import { confidenceScores } from './confidence.js';
@@ -101,6 +101,8 @@ export interface ComputedScores extends ScoreColumns {
  *
  * - probs = softmax(logits / T), T fitted on the held-out labelled rows (calibration.ts;
  *   T = 1 when there are too few of them, see MIN_CALIBRATION_ROWS);
+ *   predicted = argmax of probs, except that once the model has an 'other' class a row
+ *   past the OOD scorer's farThreshold is predicted 'other' (flag OTHER_BY_DISTANCE);
  *   confidence = probs of the predicted class; msp, margin, entropy from probs.
  * - energy = -logsumexp over the KNOWN classes' logits (T = 1, energy.ts).
  * - knnDistance = 1 - mean similarity of the k neighbours (knn-distance.ts).
@@ -220,6 +222,16 @@ export function computeScores(inp: ScoreInputs): ComputedScores {
   };
   const oodTail = oodTailScale(heldOut.oodScore, thresholds.ood);
   const cols = { msp: conf.msp, oodScore, labelIssue };
+  const flags = doubtFlags(cols, thresholds);
+  if (other >= 0) {
+    for (let i = 0; i < n; i++) {
+      if (oodScore[i]! > oodScorer.farThreshold && conf.predicted[i] !== other) {
+        conf.predicted[i] = other;
+        conf.maxProb[i] = probs[i * C + other]!;
+        flags[i]! |= OTHER_BY_DISTANCE;
+      }
+    }
+  }
 
   return {
     probs,
@@ -233,7 +245,7 @@ export function computeScores(inp: ScoreInputs): ComputedScores {
     oodScore,
     labelIssue,
     reviewPriority: reviewPriority(cols, { thresholds, oodTail }),
-    flags: doubtFlags(cols, thresholds),
+    flags,
     thresholds,
     heldOut,
     temperature,

@@ -80,10 +80,15 @@ export function RetrainPanel({
             {summary.data.leftQueue.toLocaleString()} left the queue)
           </dd>
           <dt>Now predicted “other”</dt>
-          <dd>{summary.data.predictedOther.toLocaleString()} pool samples</dd>
-          <dt>Corrections learned</dt>
           <dd>
-            {summary.data.trainedOnCorrections.toLocaleString()} marked “other” outside training now predicted “other”
+            {summary.data.predictedOther.toLocaleString()} pool samples
+            {summary.data.otherByDistance > 0 &&
+              ` (${summary.data.otherByDistance.toLocaleString()} of them for being far from every known class)`}
+          </dd>
+          <dt>Marked “other”</dt>
+          <dd>
+            {summary.data.trainedOnCorrections.toLocaleString()} of {summary.data.markedOther.toLocaleString()} now
+            predicted “other”
           </dd>
           <dt>Model</dt>
           <dd>{summary.data.modelVersion}</dd>
