@@ -25,7 +25,7 @@ describe('filterRows', () => {
     const decided = Uint8Array.from([0, 1, 0, 1]);
     assert.deepEqual([...filterRows(q, decided, { ...DEFAULT_FILTER, decision: 'toReview' })], [0, 2]);
     assert.deepEqual(
-      [...filterRows(q, decided, { doubt: 'ood', predicted: ANY, given: ANY, decision: 'decided' })],
+      [...filterRows(q, decided, { doubt: 'ood', predicted: ANY, given: ANY, decision: 'decided', files: 'all' })],
       [3],
     );
   });

@@ -23,6 +23,7 @@ export function TopBar({ project, busy, onOpen, onInsights, onRetrain, onExport,
           <span className="muted">
             {project.counts.train.toLocaleString()} train · {project.counts.pool.toLocaleString()} pool
             {project.counts.duplicates > 0 ? ` · ${project.counts.duplicates} duplicates` : ''}
+            {(project.counts.labelConflicts ?? 0) > 0 ? ` · ${project.counts.labelConflicts} label conflicts` : ''}
           </span>
           {project.modelVersion && <span className="muted">model {project.modelVersion}</span>}
           {project.heldOutAccuracy !== null && <span>held-out accuracy {accuracy(project.heldOutAccuracy)}</span>}
