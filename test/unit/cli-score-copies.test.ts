@@ -74,7 +74,7 @@ test('a pool of 32 files, two of them copies, gives 32 rows; duplicates and conf
   assert.equal(fromTrain.split, 'pool');
   assert.equal(fromTrain.duplicate_of, 'train:3/copy-of-0.png');
   assert.equal(fromTrain.label_issue, '1');
-  assert.match(fromTrain.flags, /(^|;)label_issue;label_conflict$/);
+  assert.match(fromTrain.flags ?? '', /(^|;)label_issue;label_conflict$/);
   assert.equal(rows.filter((row) => row.duplicate_of !== '').length, 2);
 });
 
@@ -91,7 +91,7 @@ test('without a pool every training file has a row; both conflicting copies are 
       row.path,
       row.label,
       row.label_issue,
-      /label_issue;label_conflict$/.test(row.flags),
+      /label_issue;label_conflict$/.test(row.flags ?? ''),
       row.duplicate_of,
     ]),
     [
@@ -106,5 +106,5 @@ test('without a pool every training file has a row; both conflicting copies are 
   assert.equal(twin.label, '0');
   // The twin shares an ordinary sample's out-of-fold verdict, not the conflict's certainty.
   assert.notEqual(twin.label_issue, '1');
-  assert.doesNotMatch(twin.flags, /label_conflict/);
+  assert.doesNotMatch(twin.flags ?? '', /label_conflict/);
 });
