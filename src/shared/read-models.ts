@@ -14,6 +14,13 @@ export type DoubtKind = keyof typeof DoubtFlag;
  */
 export const OTHER_BY_DISTANCE = 128;
 
+/**
+ * Queue.flags bits above the DoubtFlag ones: facts about a sample's files rather than
+ * doubts, for tile badges and the files filter. copies: more than one file has its bytes;
+ * labelConflict: those files were given different labels.
+ */
+export const FileFlag = { copies: 8, labelConflict: 16 } as const;
+
 export const BackendInfo = z.object({
   /** tfjs backend name; 'tensorflow' means native libtensorflow. */
   backend: z.string(),
@@ -56,7 +63,16 @@ export const ProjectInfo = z.object({
   /** Labels a reviewer can assign: the known classes plus 'other'. */
   labels: z.array(z.string()),
   modelVersion: z.string().nullable(),
-  counts: z.object({ train: z.number(), pool: z.number(), duplicates: z.number() }),
+  /**
+   * Samples by split; duplicates: files that repeat an earlier file's bytes (each is a copy
+   * of that sample); labelConflicts: samples whose files were given different labels.
+   */
+  counts: z.object({
+    train: z.number(),
+    pool: z.number(),
+    duplicates: z.number(),
+    labelConflicts: z.number().optional(),
+  }),
   status: ProjectStatus,
   statusMessage: z.string().nullable(),
   thresholds: Thresholds.nullable(),
@@ -111,7 +127,7 @@ export const Queue = z.object({
   predicted: z.array(z.number().int()),
   /** Probability of the predicted class, rounded to 3 decimals (it is shown as a percentage). */
   confidence: z.array(z.number()),
-  /** DoubtFlag bits. */
+  /** DoubtFlag bits, plus FileFlag bits for samples with copies or a label conflict. */
   flags: z.array(z.number().int()),
 });
 export type Queue = z.infer<typeof Queue>;
@@ -149,6 +165,7 @@ export const SampleDetail = z.object({
   verdicts: z.array(z.string()),
   flags: z.number().int(),
   neighbours: z.array(Neighbour),
+  /** The other files with this sample's bytes ("train:" before a training file's path seen from the pool). */
   duplicates: z.array(z.string()),
 });
 export type SampleDetail = z.infer<typeof SampleDetail>;

@@ -141,7 +141,7 @@ describe('CSV manifests', () => {
     );
   });
 
-  test('the same file listed twice is a duplicate', async () => {
+  test('the same file listed twice is a duplicate, and a conflict when its labels differ', async () => {
     const ds = await loadDataset(
       writeFile(join(root, 'twice.csv'), 'path,label\nimgs/c.png,1\nimgs/d.png,2\nimgs/c.png,3\n'),
     );
@@ -149,6 +149,25 @@ describe('CSV manifests', () => {
       ds.samples.map((s) => s.path),
       ['imgs/c.png', 'imgs/d.png'],
     );
-    assert.deepEqual(ds.duplicates, [['imgs/c.png', 'imgs/c.png']]);
+    assert.deepEqual(
+      ds.copies.map((g) => ({
+        sample: g.sample,
+        files: g.files.map((f) => [f.path, f.label, f.at]),
+        conflict: g.conflict,
+      })),
+      [
+        {
+          sample: 0,
+          files: [
+            ['imgs/c.png', '1', 0],
+            ['imgs/c.png', '3', 2],
+          ],
+          conflict: true,
+        },
+      ],
+    );
+    // Training takes neither label until a reviewer decides.
+    assert.equal(ds.samples[0]!.label, null);
+    assert.deepEqual(ds.classes, ['2']);
   });
 });

@@ -32,7 +32,7 @@ describe('the demo, digits in the wild', () => {
     assert.deepEqual(imageAt(train.pixels, 7), imageAt(readMnistRaw('train').pixels, 7));
 
     assert.equal(pool.samples.length, 80);
-    assert.deepEqual(pool.duplicates, []);
+    assert.deepEqual(pool.copies, []);
     const counts = new Map<string, number>();
     for (const s of pool.samples) counts.set(s.origin!, (counts.get(s.origin!) ?? 0) + 1);
     assert.deepEqual([...counts.keys()].sort(), [...ORIGINS].sort());

@@ -71,7 +71,7 @@ describe('class folders', () => {
     }
   });
 
-  test('identical files: the first in path order is kept, the group is reported', async () => {
+  test('identical files: one sample (pixels once), every file listed; differing labels are a conflict', async () => {
     const dupRoot = join(tmp.dir, 'dups');
     writeGreyPng(join(dupRoot, '3', 'one.png'), mnistDigit(18).pixels);
     writeGreyPng(join(dupRoot, '5', 'two.png'), mnistDigit(8).pixels);
@@ -82,7 +82,22 @@ describe('class folders', () => {
       ds.samples.map((s) => s.path),
       ['3/one.png', '5/two.png'],
     );
-    assert.deepEqual(ds.duplicates, [['3/one.png', '5/copy.png', 'pool.png']]);
+    assert.deepEqual(
+      ds.copies.map((g) => [g.sample, g.conflict, g.files.map((f) => [f.path, f.label, f.at])]),
+      [
+        [
+          0,
+          true,
+          [
+            ['3/one.png', '3', 0],
+            ['5/copy.png', '5', 1],
+            ['pool.png', null, 3],
+          ],
+        ],
+      ],
+    );
+    assert.equal(ds.samples[0]!.label, null);
+    assert.equal(ds.samples[1]!.label, '5');
     assert.equal(ds.pixels.length, 2 * 784);
     assert.deepEqual(imageAt(ds.pixels, 1), mnistDigit(8).pixels);
   });

@@ -24,7 +24,7 @@ describe('IDX datasets', () => {
     assert.equal(ds.samples[1]!.label, '2');
     assert.equal(ds.samples[9999]!.path, 'idx:9999');
     assert.deepEqual(ds.classes, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
-    assert.deepEqual(ds.duplicates, []);
+    assert.deepEqual(ds.copies, []);
     assert.deepEqual(ds.idx, { images: mnistFiles('test').images, labels: mnistFiles('test').labels });
     // Pixels are MNIST's own bytes, untouched; ids hash exactly those bytes.
     const raw = readMnistRaw('test');
@@ -97,7 +97,7 @@ describe('IDX datasets', () => {
     await assert.rejects(loadDataset(dir), /classes\.txt line 2 is blank/);
   });
 
-  test('identical records: the first is kept and the group is reported', async () => {
+  test('identical records: one sample, both records listed as its files', async () => {
     const file = join(tmp.dir, 'dups-images-idx3-ubyte');
     const a = mnistDigit(0).pixels;
     const b = mnistDigit(1).pixels;
@@ -107,7 +107,18 @@ describe('IDX datasets', () => {
       ds.samples.map((s) => s.path),
       ['idx:0', 'idx:1'],
     );
-    assert.deepEqual(ds.duplicates, [['idx:0', 'idx:2']]);
+    assert.deepEqual(
+      ds.copies.map((g) => [g.sample, g.files.map((f) => [f.path, f.at])]),
+      [
+        [
+          0,
+          [
+            ['idx:0', 0],
+            ['idx:2', 2],
+          ],
+        ],
+      ],
+    );
     assert.equal(ds.pixels.length, 2 * 784);
   });
 

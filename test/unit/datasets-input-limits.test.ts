@@ -74,7 +74,10 @@ describe('input limits', { timeout: 60_000 }, () => {
     const alias = ds.samples.find((s) => s.path === '1/alias.png');
     // Same bytes as 0/d0.png: kept once, as a duplicate.
     assert.equal(alias, undefined);
-    assert.deepEqual(ds.duplicates, [['0/d0.png', '1/alias.png']]);
+    assert.deepEqual(
+      ds.copies.map((g) => g.files.map((f) => f.path)),
+      [['0/d0.png', '1/alias.png']],
+    );
     for (const s of ds.samples) assert.equal(s.file, realpathSync(join(root, s.path)));
   });
 

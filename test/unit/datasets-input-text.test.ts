@@ -103,7 +103,7 @@ describe('refused before any TensorFlow work', () => {
       samples,
       pixels: new Uint8Array(0),
       classes,
-      duplicates: [],
+      copies: [],
       skipped: [],
     };
   };

@@ -110,6 +110,7 @@ describe('exportDataset', () => {
       decision: 'other',
       decided_at: '2026-03-01T12:00:01.000Z',
       reviewer: 'ana',
+      duplicate_of: '',
       predicted: '3',
       confidence: '0.9',
       msp: '0',
@@ -159,7 +160,10 @@ describe('exportDataset', () => {
     assert.deepEqual(readdirSync(path.join(dest, '3')).sort(), ['bbbb2222-2.png', 'bbbb2222.png']);
     assert.equal(summary.corrected, 0);
     const header = readFileSync(path.join(dest, MANIFEST_CSV), 'utf8').split('\n')[0];
-    assert.equal(header, 'path,label,id,split,source_path,source_file,original_label,decision,decided_at,reviewer');
+    assert.equal(
+      header,
+      'path,label,id,split,source_path,source_file,original_label,decision,decided_at,reviewer,duplicate_of',
+    );
   });
 
   test('accepts an existing empty destination folder', async () => {

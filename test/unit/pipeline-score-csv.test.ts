@@ -6,6 +6,7 @@ import { DoubtFlag } from '../../src/shared/api.js';
 import type { EngineSample, ScoreTable } from '../../src/main/engine/engine-types.js';
 import { csvCell } from '../../src/main/engine/datasets/csv.js';
 import { SCORE_CSV_COLUMNS, flagNames, scoreTableToCsv } from '../../src/main/engine/pipeline/score-csv.js';
+import { fileRows } from '../../src/main/engine/pipeline/file-rows.js';
 
 test('cells with commas, quotes, newlines or edge spaces are quoted', () => {
   assert.equal(csvCell('plain/path.png'), 'plain/path.png');
@@ -38,10 +39,10 @@ test('rows carry every column, NaN as empty, rank 1 for the highest priority', (
     reviewPriority: f(0.1, 2),
     flags: Uint8Array.of(0, DoubtFlag.ood | DoubtFlag.lowConfidence),
   } as unknown as ScoreTable;
-  const lines = scoreTableToCsv(samples, table, [0, 1]).trimEnd().split('\n');
+  const lines = scoreTableToCsv(table, fileRows(samples, [])).trimEnd().split('\n');
   assert.equal(lines[0], SCORE_CSV_COLUMNS.join(','));
-  assert.equal(lines[1], 'a,"x,1.png",pool,cat,cat,0.9,0.1,0.2,0.3,-5,0.1,,0.2,0.05,0.1,2,');
-  assert.equal(lines[2], 'b,y.png,pool,,dog,0.7,0.3,0.6,0.6,-2,0.5,0.0625,3,,2,1,ood;low_confidence');
+  assert.equal(lines[1], 'a,"x,1.png",pool,cat,cat,0.9,0.1,0.2,0.3,-5,0.1,,0.2,0.05,0.1,2,,');
+  assert.equal(lines[2], 'b,y.png,pool,,dog,0.7,0.3,0.6,0.6,-2,0.5,0.0625,3,,2,1,ood;low_confidence,');
   assert.equal(SCORE_CSV_COLUMNS[SCORE_CSV_COLUMNS.indexOf('knn_distance') + 1], 'mc_disagreement');
   assert.equal(flagNames(DoubtFlag.labelIssue), 'label_issue');
 });

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DoubtFlag } from '../../src/shared/api.js';
+import { DoubtFlag, FileFlag } from '../../src/shared/api.js';
 import { ANY, DEFAULT_FILTER, doubtCounts, filterRows, UNLABELED } from '../../src/renderer/src/queue/filter.js';
 import { percent, tileName } from '../../src/renderer/src/queue/describe.js';
 import { applyJobEvent } from '../../src/renderer/src/jobs/jobs.js';
@@ -25,8 +25,28 @@ describe('filterRows', () => {
     const decided = Uint8Array.from([0, 1, 0, 1]);
     assert.deepEqual([...filterRows(q, decided, { ...DEFAULT_FILTER, decision: 'toReview' })], [0, 2]);
     assert.deepEqual(
-      [...filterRows(q, decided, { doubt: 'ood', predicted: ANY, given: ANY, decision: 'decided' })],
+      [...filterRows(q, decided, { doubt: 'ood', predicted: ANY, given: ANY, decision: 'decided', files: 'all' })],
       [3],
+    );
+  });
+  test('by files: samples with copies, or with copies labeled differently', () => {
+    const withFiles = {
+      ...q,
+      flags: [FileFlag.copies, DoubtFlag.labelIssue | FileFlag.copies | FileFlag.labelConflict, 0, DoubtFlag.ood],
+    };
+    assert.deepEqual([...filterRows(withFiles, none, { ...DEFAULT_FILTER, files: 'copies' })], [0, 1]);
+    assert.deepEqual([...filterRows(withFiles, none, { ...DEFAULT_FILTER, files: 'labelConflict' })], [1]);
+    // File bits are not doubts: they change no tab count.
+    assert.deepEqual(doubtCounts(withFiles.flags), { all: 4, lowConfidence: 0, ood: 1, labelIssue: 1 });
+    assert.equal(
+      tileName({
+        predicted: '5',
+        confidence: 0.9,
+        flags: DoubtFlag.labelIssue | FileFlag.copies | FileFlag.labelConflict,
+        given: null,
+        decision: null,
+      }),
+      'predicted 5, 90% confident, likely label error, has identical files, identical files labeled differently',
     );
   });
   test('counts per tab', () => {

@@ -39,7 +39,7 @@ function table(): { t: ScoreTable; data: OpenResult } {
     heldOut: { oodScore: f32([0.1, 0.2, 0.3]), knnDistance: f32([0.04, 0.05, 0.06]), msp: f32([0.01, 0.1, 0.2]) },
     heldOutIndices: Int32Array.from([]),
   };
-  return { t, data: { samples, classes: ['0', '1'], pixels: new Uint8Array(4 * 784), roots: [], duplicates: [] } };
+  return { t, data: { samples, classes: ['0', '1'], pixels: new Uint8Array(4 * 784), roots: [], copies: [] } };
 }
 
 describe('the review queue', () => {

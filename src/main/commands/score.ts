@@ -5,6 +5,7 @@ import type { ScoreTable } from '../engine/engine-types.js';
 import { writeFileAtomic } from '../engine/project/atomic-write.js';
 import { guardOutput } from '../engine/project/output-guard.js';
 import { scoreTableToCsv } from '../engine/pipeline/score-csv.js';
+import { copyCounts, fileRows } from '../engine/pipeline/file-rows.js';
 import type { Engine } from '../engine/engine.js';
 import {
   UsageError,
@@ -21,8 +22,12 @@ export const scoreUsage = `Usage: unsure score --train <labeled dataset> [--pool
 
 Trains a model on the labeled dataset (about 10% of each class held out for calibration),
 or reuses the saved model when the same data, labels, seed and options were trained before,
-then writes one CSV row per pool sample (per training sample when there is no pool; those
+then writes one CSV row per pool file (per training file when there is no pool; those
 rows carry label_issue from out-of-fold checks: models that never saw the row's label).
+Files with identical bytes are one sample (one id, one set of scores, one decision): each
+still gets its row, and duplicate_of names the first file of the same bytes. Identical
+files given different labels are a label conflict: label_issue 1 and flagged on every
+copy, and training uses neither label.
 
 Options:
   --train <path>     labeled dataset: class folders, CSV manifest (path,label) or IDX folder
@@ -52,9 +57,11 @@ regular file) is skipped: stderr names the first ten (then "and N more"), and
 when files were skipped). The run fails only when nothing usable remains, or with --strict.
 
 Columns: id,path,split,label,predicted,confidence,msp,margin,entropy,energy,knn_distance,
-mc_disagreement,ood_score,label_issue,review_priority,rank,flags. Every score is "higher =
+mc_disagreement,ood_score,label_issue,review_priority,rank,flags,duplicate_of. Every score is "higher =
 more doubtful"; rank 1 is the row to review first. mc_disagreement (how often 32 passes with
-the CNN's dropout on disagree) is empty for a --model that is not an Unsure checkpoint.`;
+the CNN's dropout on disagree) is empty for a --model that is not an Unsure checkpoint.
+flags adds label_conflict to label_issue on a conflict's rows. duplicate_of is empty for
+a first file; a pool file identical to a training file names it as train:<path>.`;
 
 /**
  * Labeled rows of a pool get label_issue from the trained model itself: it never saw the
@@ -67,6 +74,14 @@ export function poolLabelIssues(samples: readonly { split: string; label: string
     const c = s.split === 'pool' && s.label !== null ? table.classes.indexOf(s.label) : -1;
     if (c >= 0) table.labelIssue[i] = 1 - table.probs[i * C + c]!;
   });
+}
+
+/** "; 2 duplicate files, 1 label conflict", or '' when there are neither. */
+export function copiesSummary(c: { duplicates: number; conflicts: number }): string {
+  const parts: string[] = [];
+  if (c.duplicates > 0) parts.push(`${c.duplicates} duplicate file${c.duplicates === 1 ? '' : 's'}`);
+  if (c.conflicts > 0) parts.push(`${c.conflicts} label conflict${c.conflicts === 1 ? '' : 's'}`);
+  return parts.length ? `; ${parts.join(', ')}` : '';
 }
 
 /** Every figure depends on it, so the CLI says which TensorFlow it runs on, first thing. */
@@ -157,13 +172,14 @@ export async function runScore(argv: string[]): Promise<number> {
       const table = await core.score(bar.update);
       bar.done();
       if (hasPool) poolLabelIssues(opened.samples, table);
-      const rows = opened.samples.flatMap((s, i) => ((hasPool ? s.split === 'pool' : s.split === 'train') ? [i] : []));
-      await writeFileAtomic(args.out, scoreTableToCsv(opened.samples, table, rows));
+      // One row per file: copies of a sample share its scores (file-rows.ts).
+      const rows = fileRows(opened.samples, opened.copies, hasPool ? 'pool' : 'train');
+      await writeFileAtomic(args.out, scoreTableToCsv(table, rows));
       await writeSkippedReport(skipped, report);
       let flagged = 0;
-      for (const i of rows) if (table.flags[i]) flagged++;
+      for (const r of rows) if (table.flags[r.sample]) flagged++;
       process.stderr.write(
-        `${summary}\nwrote ${rows.length} rows to ${args.out} (${flagged} flagged) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+        `${summary}\nwrote ${rows.length} rows to ${args.out} (${flagged} flagged${copiesSummary(copyCounts(rows))}) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
       );
     } finally {
       bar.done();

@@ -1,7 +1,7 @@
 // The engine's shared types: what goes into and comes out of the engine (engine.ts) and its
 // client (engine-client.ts), on either side of the worker.
 import type { Thresholds } from '../../shared/api.js';
-import type { InputLimits, Sample, SkippedFile } from './types.js';
+import type { CopyFile, CopyGroup, InputLimits, Sample, SkippedFile } from './types.js';
 
 export interface EngineProgress {
   task: 'open' | 'train' | 'score' | 'labelcheck' | 'export';
@@ -34,6 +34,18 @@ export interface EngineSample extends Sample {
   split: 'train' | 'pool';
 }
 
+/**
+ * A sample's files across both datasets (CopyGroup with each file's dataset): a pool file
+ * with the bytes of a training file is a copy of that training sample, not a sample of its
+ * own, so the two never disagree about one id.
+ */
+export interface SplitCopyGroup extends Omit<CopyGroup, 'files'> {
+  /** Index into OpenResult.samples; files[0] is that sample's own path. */
+  sample: number;
+  /** Training files first, then pool files, each in its dataset's load order. */
+  files: (CopyFile & { split: 'train' | 'pool' })[];
+}
+
 export interface OpenResult {
   /** Training samples first, then pool samples; indices below refer to this array. */
   samples: EngineSample[];
@@ -43,7 +55,8 @@ export interface OpenResult {
   pixels: Uint8Array;
   /** Roots the images may be served from (the custom protocol refuses anything else). */
   roots: string[];
-  duplicates: string[][];
+  /** Samples with more than one file (OpenResult.samples stays one row per content). */
+  copies: SplitCopyGroup[];
   /** Files left out, each named with the dataset it belongs to ('train' or 'pool'). */
   skipped?: (SkippedFile & { split: 'train' | 'pool' })[];
 }

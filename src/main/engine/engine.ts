@@ -21,6 +21,7 @@ import { labelIssuesFor, outOfFoldLabelIssues } from './pipeline/label-check.js'
 import type { LabelIssues } from './scores/index.js';
 import { shippedDemoModelDir } from './pipeline/shipped-model.js';
 import { loadScoreCache, saveScoreCache } from './pipeline/score-cache.js';
+import { conflictSamples, flagConflicts, openConflicts, withConflicts } from './pipeline/label-conflicts.js';
 
 type Progress = (p: EngineProgress) => void;
 
@@ -28,6 +29,8 @@ interface Opened {
   samples: EngineSample[];
   classes: string[];
   pixels: Uint8Array;
+  /** Samples whose identical files were given different labels (label-conflicts.ts). */
+  conflicts: Int32Array;
   projectDir: string;
   seed?: number;
   /** Opened the built-in demo (the only dataset a shipped model exists for). */
@@ -59,7 +62,8 @@ export class Engine {
     const { samples, classes, pixels } = result;
     this.disposeModel();
     this.labelIssues = null;
-    this.opened = { samples, classes, pixels, projectDir: spec.projectDir, seed: spec.seed, demo };
+    const conflicts = conflictSamples(result.copies);
+    this.opened = { samples, classes, pixels, conflicts, projectDir: spec.projectDir, seed: spec.seed, demo };
     const nPool = samples.filter((smp) => smp.split === 'pool').length;
     onProgress({
       task: 'open',
@@ -157,8 +161,10 @@ export class Engine {
     const o = this.requireOpen();
     const m = this.requireModel();
     const li = this.labelIssues;
-    const labelIssues = li ? labelIssuesFor(li.labels, li.issues, m.labels) : null;
     const ids = o.samples.map((s) => s.id);
+    // A conflict no reviewer has settled is a label issue whatever the check says.
+    const open = openConflicts(o.conflicts, m.labels);
+    const labelIssues = withConflicts(li ? labelIssuesFor(li.labels, li.issues, m.labels) : null, open, ids.length);
     // A model loaded from a user folder may change behind the same name: never cached.
     const cacheable = !m.modelVersion.startsWith('user-');
     const fresh = !this.scored || this.scored.table.modelVersion !== m.modelVersion;
@@ -191,6 +197,7 @@ export class Engine {
         console.warn(`unsure engine: could not save the scores for the next launch: ${(err as Error).message}`);
       }
     }
+    flagConflicts(result.table, open);
     this.scored = result;
     this.poolIndex?.dispose();
     this.poolIndex = null;

@@ -37,12 +37,38 @@ export interface LoadedDataset {
   pixels: Uint8Array;
   /** Sorted labels present, 'other' excluded. */
   classes: string[];
-  /** Groups of paths whose bytes are identical (only the first is kept as a sample). */
-  duplicates: string[][];
+  /**
+   * Samples whose bytes came from more than one file, each with all its files: a sample is
+   * the content (its id, pixels and scores are stored once), every file still gets its row.
+   */
+  copies: CopyGroup[];
   /** IDX source files when kind === 'idx' (export writes IDX back). */
   idx?: { images: string; labels: string | null };
   /** Files refused one by one (unreadable, over the limits, a link out of the root...), in dataset order. */
   skipped: SkippedFile[];
+}
+
+/** One file of a sample that several files share. */
+export interface CopyFile {
+  path: string;
+  /** Absolute path of the file, or null for IDX records and generated samples. */
+  file: string | null;
+  /** The label this file was given (its class folder, its manifest row); null when unlabeled. */
+  label: string | null;
+  /** The file's place in its dataset's load order (skipped files not counted). */
+  at: number;
+}
+
+/** The files of one sample whose bytes appear more than once, in load order. */
+export interface CopyGroup {
+  /** Index into samples; files[0] is that sample's own path. */
+  sample: number;
+  files: CopyFile[];
+  /**
+   * The files were given different labels (an unlabeled file agrees with any): the sample's
+   * label is null, so training takes neither until a reviewer decides.
+   */
+  conflict: boolean;
 }
 
 /** One input file that was left out of a dataset, and why. */

@@ -13,7 +13,7 @@ import { JobRunner } from './jobs.js';
 import { BackgroundLabelCheck } from './label-check.js';
 import { foldProject, type OpenProject } from './project-state.js';
 import { retrainSummary } from './retrain-summary.js';
-import { buildSamples } from './queue.js';
+import { buildSamples, copyCountsOf, fileFlagsOf } from './queue.js';
 import { completeScores, trainAndScore, type Scoring } from './scoring.js';
 
 export class ProjectLifecycle {
@@ -73,7 +73,9 @@ export class ProjectLifecycle {
           counts: {
             train: data.samples.filter((s) => s.split === 'train').length,
             pool: data.samples.filter((s) => s.split === 'pool').length,
+            ...copyCountsOf(data),
           },
+          fileFlags: fileFlagsOf(data),
           warnings,
         };
         state.project = p;
@@ -152,6 +154,7 @@ export class ProjectLifecycle {
         pixels: p.data.pixels,
         decisions: folded.samples,
         labels: finalLabels(p.data.samples, folded),
+        copies: p.data.copies,
         table: p.table ?? undefined,
         sourceRoots: p.data.roots,
         sourceKind: p.spec.demo ? 'demo' : undefined,

@@ -31,8 +31,10 @@ export interface OpenProject {
   /** The samples as getSamples sends them; fixed for this opening (samples.openId). */
   samples: Samples;
   queue: Queue | null;
-  /** Sample counts by split: the samples never change while the project is open. */
-  counts: { train: number; pool: number };
+  /** Sample counts by split, and of copies: the samples never change while the project is open. */
+  counts: { train: number; pool: number; duplicates: number; labelConflicts: number };
+  /** FileFlag bits of every sample (copies, label conflict), joined into each queue's flags. */
+  fileFlags: Uint8Array;
   /** What the user should know about this project's files (a torn journal line, ...). */
   warnings: string[];
 }
@@ -65,7 +67,7 @@ export class ProjectState {
   setTable(p: OpenProject, table: ScoreTable): void {
     p.table = table;
     const revision = `${this.launchId}-${++this.queueBuilds}`;
-    p.queue = buildQueue(table, p.data.samples.length, p.samples.openId, revision);
+    p.queue = buildQueue(table, p.data.samples.length, p.samples.openId, revision, p.fileFlags);
   }
 
   /** The id of a new opening (samples.openId), unique across launches like the revisions. */
@@ -100,7 +102,8 @@ export class ProjectState {
       counts: {
         train: p?.counts.train ?? 0,
         pool: p?.counts.pool ?? 0,
-        duplicates: p?.data.duplicates.length ?? 0,
+        duplicates: p?.counts.duplicates ?? 0,
+        labelConflicts: p?.counts.labelConflicts ?? 0,
       },
       status: this.status,
       statusMessage: this.statusMessage,

@@ -1,9 +1,22 @@
 // The detail panel's read model: one sample's scores, percentiles, neighbours and verdicts.
 import { ApiError, type SampleDetail } from '../../shared/api.js';
-import type { ScoreTable } from '../engine/engine-types.js';
+import type { ScoreTable, SplitCopyGroup } from '../engine/engine-types.js';
 import { percentileOf } from '../engine/scores/thresholds.js';
 import { indexOf, type OpenProject } from './project-state.js';
 import { verdicts } from './verdicts.js';
+import { copyLabels } from '../engine/datasets/assemble.js';
+
+/** The sample's other files as the detail panel lists them: a file of the other dataset says which. */
+function otherFiles(g: SplitCopyGroup, split: 'train' | 'pool'): string[] {
+  const own = g.files[0]!;
+  return g.files
+    .filter((f) => f !== own)
+    .map(
+      (f) =>
+        (f.split === split ? f.path : `${f.split}:${f.path}`) +
+        (f.label !== null && g.conflict ? ` (labeled ${JSON.stringify(f.label)})` : ''),
+    );
+}
 
 /** Held-out percentile; 0 where there is no reference (the contract's numbers are never NaN). */
 const pct = (ref: Float32Array, x: number) => percentileOf(ref, x) || 0;
@@ -14,6 +27,7 @@ export function sampleDetail(p: OpenProject, t: ScoreTable, id: string): SampleD
     throw new ApiError('conflict', 'this training sample is still being scored; it joins the queue in a few seconds');
   }
   const s = p.data.samples[i]!;
+  const group = p.data.copies.find((g) => g.sample === i);
   const C = t.classes.length;
   const probs = Array.from(t.probs.subarray(i * C, (i + 1) * C));
   const neighbours = [];
@@ -63,9 +77,10 @@ export function sampleDetail(p: OpenProject, t: ScoreTable, id: string): SampleD
       mspPercentile: percentiles.msp,
       labelIssue,
       nearestLabel,
+      conflictLabels: group?.conflict ? copyLabels(group.files) : null,
     }),
     flags: t.flags[i]!,
     neighbours,
-    duplicates: p.data.duplicates.find((g) => g.includes(s.path))?.filter((x) => x !== s.path) ?? [],
+    duplicates: group ? otherFiles(group, s.split) : [],
   };
 }

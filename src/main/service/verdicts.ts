@@ -14,6 +14,8 @@ export interface VerdictInput {
   mspPercentile: number;
   labelIssue: number | null;
   nearestLabel: string | null;
+  /** The different labels identical files of this sample were given, or null when they agree. */
+  conflictLabels?: string[] | null;
 }
 
 const pct = (p: number) => `${Math.min(99.9, Math.max(0, p)).toFixed(p >= 99 ? 1 : 0)}%`;
@@ -21,6 +23,13 @@ const pct = (p: number) => `${Math.min(99.9, Math.max(0, p)).toFixed(p >= 99 ? 1
 export function verdicts(v: VerdictInput): string[] {
   const out: string[] = [];
   const conf = `${(v.confidence * 100).toFixed(v.confidence > 0.99 ? 1 : 0)}%`;
+  if (v.conflictLabels) {
+    const labels = v.conflictLabels.map((l) => `"${l}"`);
+    out.push(
+      `Label conflict: identical files are labeled ${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}; ` +
+        'training uses neither until a reviewer decides (a decision applies to every copy).',
+    );
+  }
   if (v.flags & OTHER_BY_DISTANCE) {
     out.push(
       `Called "other" for its distance: farther from every known class than ${pct(v.oodPercentile)} of real samples, ` +

@@ -2,6 +2,8 @@ import {
   DatasetError,
   imageAt,
   PIXELS_PER_IMAGE,
+  type CopyFile,
+  type CopyGroup,
   type DatasetKind,
   type LoadedDataset,
   type Sample,
@@ -15,8 +17,11 @@ export { OTHER_LABEL };
 export const UNLABELED_FOLDER = 'unlabeled';
 
 /**
- * Builds a LoadedDataset from rows in load order: rows whose id (bytes) was already seen
- * are dropped, the first one is kept, and each group of paths is reported in `duplicates`.
+ * Builds a LoadedDataset from rows (files) in load order. A sample is the content: rows
+ * whose id (bytes) was already seen share the first one's sample (its pixels are kept
+ * once) and are listed with it in `copies`. Copies given different labels are a label
+ * conflict: the sample's label is null until a reviewer decides; an unlabeled copy takes
+ * the label of a labeled one.
  */
 export function assembleDataset(
   kind: DatasetKind,
@@ -28,19 +33,23 @@ export function assembleDataset(
   if (pixels.length !== rows.length * PIXELS_PER_IMAGE) {
     throw new RangeError(`assembleDataset: ${pixels.length} pixel bytes for ${rows.length} samples`);
   }
-  const firstById = new Map<string, number>();
-  const groups = new Map<string, string[]>();
+  const sampleById = new Map<string, number>();
+  const groupOf = new Map<number, CopyGroup>();
   const keep: number[] = [];
   rows.forEach((row, i) => {
-    const first = firstById.get(row.id);
+    const first = sampleById.get(row.id);
     if (first === undefined) {
-      firstById.set(row.id, i);
+      sampleById.set(row.id, keep.length);
       keep.push(i);
       return;
     }
-    let group = groups.get(row.id);
-    if (!group) groups.set(row.id, (group = [rows[first]!.path])); // first: an earlier index of rows
-    group.push(row.path);
+    let group = groupOf.get(first);
+    if (!group) {
+      const own = rows[keep[first]!]!;
+      group = { sample: first, files: [copyFile(own, keep[first]!)], conflict: false };
+      groupOf.set(first, group);
+    }
+    group.files.push(copyFile(row, i));
   });
 
   let kept = pixels;
@@ -51,16 +60,32 @@ export function assembleDataset(
     });
   }
   const samples = keep.map((i) => rows[i]!);
+  const copies = [...groupOf.values()];
+  for (const g of copies) {
+    const labels = copyLabels(g.files);
+    g.conflict = labels.length > 1;
+    const label = g.conflict ? null : (labels[0] ?? null);
+    if (label !== samples[g.sample]!.label) samples[g.sample] = { ...samples[g.sample]!, label };
+  }
   return {
     kind,
     root,
     samples,
     pixels: kept,
     classes: classesOf(samples),
-    duplicates: [...groups.values()],
+    copies,
     skipped: [],
     ...extra,
   };
+}
+
+function copyFile(row: Sample, at: number): CopyFile {
+  return { path: row.path, file: row.file, label: row.label, at };
+}
+
+/** The different labels a sample's files were given, unlabeled files left out, in first-seen order. */
+export function copyLabels(files: readonly { label: string | null }[]): string[] {
+  return [...new Set(files.flatMap((f) => (f.label === null ? [] : [f.label])))];
 }
 
 /** Sorted labels present, 'other' excluded, numeric-aware ('2' before '10'). */

@@ -2,8 +2,9 @@
 // built-in demo when neither is given) as one sample list over one pixel buffer, training
 // samples first. The caller reports 'done' once it holds them.
 import type { EngineProgress, OpenResult, OpenSpec } from '../engine-types.js';
-import { DatasetError, PIXELS_PER_IMAGE, type LoadedDataset } from '../types.js';
-import { assertTrainable, loadDataset, loadDemo } from './index.js';
+import { DatasetError, type LoadedDataset } from '../types.js';
+import { assertTrainable, classesOf, loadDataset, loadDemo } from './index.js';
+import { mergeSplits } from './merge-splits.js';
 
 export interface OpenedDatasets {
   result: OpenResult;
@@ -46,24 +47,17 @@ export async function openDatasets(
       });
     }
   }
-  const nTrain = train.samples.length;
-  const nPool = pool?.samples.length ?? 0;
-  const pixels = allocate((nTrain + nPool) * PIXELS_PER_IMAGE);
-  pixels.set(train.pixels, 0);
-  if (pool) pixels.set(pool.pixels, nTrain * PIXELS_PER_IMAGE);
-  const samples = [
-    ...train.samples.map((s) => ({ ...s, split: 'train' as const })),
-    ...(pool?.samples ?? []).map((s) => ({ ...s, split: 'pool' as const })),
-  ];
+  const { samples, pixels, copies } = mergeSplits(train, pool, allocate);
   const roots = [...new Set([train.root, pool?.root ?? ''].filter((r) => r !== ''))];
   return {
     demo: !spec.train && !spec.pool,
     result: {
       samples,
-      classes: train.classes,
+      // A pool copy's label can put a training sample in conflict (label null).
+      classes: pool ? classesOf(samples.filter((s) => s.split === 'train')) : train.classes,
       pixels,
       roots,
-      duplicates: [...train.duplicates, ...(pool?.duplicates ?? [])],
+      copies,
       skipped: [
         ...train.skipped.map((s) => ({ ...s, split: 'train' as const })),
         ...(pool?.skipped ?? []).map((s) => ({ ...s, split: 'pool' as const })),

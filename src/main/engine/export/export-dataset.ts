@@ -7,7 +7,8 @@ import path from 'node:path';
 import { ApiError, type ExportSummary } from '../../../shared/api.js';
 import { encodeGreyPng } from '../datasets/png.js';
 import { encodeIdxImages, encodeIdxLabels } from '../datasets/idx.js';
-import type { EngineSample, ScoreTable } from '../engine-types.js';
+import type { EngineSample, ScoreTable, SplitCopyGroup } from '../engine-types.js';
+import { fileRows } from '../pipeline/file-rows.js';
 import type { SampleState } from '../../../shared/journal-fold.js';
 import { IMAGE_SIZE, imageAt, PIXELS_PER_IMAGE, type DatasetKind } from '../types.js';
 import { classFolders, MODEL_FOLDER, safeFileStem } from './class-folders.js';
@@ -33,6 +34,12 @@ export interface ExportOptions {
   decisions: ReadonlyMap<string, SampleState>;
   /** Final label of every sample (finalLabels), same order as samples. */
   labels: readonly (string | null)[];
+  /**
+   * Samples with more than one file (OpenResult.copies): every file is exported and gets
+   * its manifest row, with the sample's final label. An open label conflict (no decision)
+   * keeps each file's own label: the export does not pick one for the reviewer.
+   */
+  copies?: readonly SplitCopyGroup[];
   /** Scores for the manifest's score columns. */
   table?: ScoreTable;
   /** Dataset roots the export may not be written into. */
@@ -59,13 +66,19 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
     throw new ApiError('bad_request', `export: score table has ${table.predicted.length} rows for ${n} samples`);
   }
   const dest = await checkDestination(opts.dest, opts.sourceRoots);
+  const files = fileRows(samples, opts.copies ?? []);
+  const m = files.length;
+  // The label each file is exported with.
+  const fileLabels = files.map((f) =>
+    f.conflict && labels[f.sample] === null && !opts.decisions.get(f.id)?.decided ? f.label : labels[f.sample]!,
+  );
   const kinds =
     opts.sourceKind === undefined ? [] : typeof opts.sourceKind === 'string' ? [opts.sourceKind] : opts.sourceKind;
   const writeIdx =
     kinds.includes('idx') || (opts.sourceKind === undefined && samples.some((s) => s.path.startsWith('idx:')));
-  const idxClasses = writeIdx ? idxClassOrder(labels, table?.classes ?? []) : null;
+  const idxClasses = writeIdx ? idxClassOrder(fileLabels, table?.classes ?? []) : null;
 
-  const total = n + 1 + (writeIdx ? 1 : 0) + (opts.saveModel ? 1 : 0);
+  const total = m + 1 + (writeIdx ? 1 : 0) + (opts.saveModel ? 1 : 0);
   let done = 0;
   const step = Math.max(1, Math.floor(total / 200));
   const tick = (k = 1) => {
@@ -79,38 +92,37 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
   const temp = await makeTempDir(dest);
   const tmp = temp.dir;
   try {
-    const folders = classFolders(labels.filter((l): l is string => l !== null));
-    const folderOfSample = labels.map((l) => (l === null ? folders.unlabeled : folders.folderOf.get(l)!));
-    for (const f of new Set(folderOfSample)) await mkdir(path.join(tmp, f));
+    const folders = classFolders(fileLabels.filter((l): l is string => l !== null));
+    const folderOfFile = fileLabels.map((l) => (l === null ? folders.unlabeled : folders.folderOf.get(l)!));
+    for (const f of new Set(folderOfFile)) await mkdir(path.join(tmp, f));
 
     // Names are fixed up front so that parallel writes never race for the same name.
     const used = new Set<string>();
-    const relPaths = samples.map((s, i) => {
-      const ext = s.file ? path.extname(s.file).toLowerCase() : '';
-      const stem = safeFileStem(s.id);
+    const relPaths = files.map((f, j) => {
+      const ext = f.file ? path.extname(f.file).toLowerCase() : '';
+      const stem = safeFileStem(f.id);
       let name = `${stem}${ext || '.png'}`;
-      for (let k = 2; used.has(`${folderOfSample[i]}/${name}`.toLowerCase()); k++)
-        name = `${stem}-${k}${ext || '.png'}`;
-      used.add(`${folderOfSample[i]}/${name}`.toLowerCase());
-      return `${folderOfSample[i]}/${name}`;
+      for (let k = 2; used.has(`${folderOfFile[j]}/${name}`.toLowerCase()); k++) name = `${stem}-${k}${ext || '.png'}`;
+      used.add(`${folderOfFile[j]}/${name}`.toLowerCase());
+      return `${folderOfFile[j]}/${name}`;
     });
 
     let next = 0;
     let failed = false;
     const worker = async () => {
-      for (let i = next++; i < n && !failed; i = next++) {
+      for (let j = next++; j < m && !failed; j = next++) {
         checkAbort();
-        const s = samples[i]!;
-        const target = path.join(tmp, relPaths[i]!);
-        if (s.file && path.extname(s.file)) {
+        const f = files[j]!;
+        const target = path.join(tmp, relPaths[j]!);
+        if (f.file && path.extname(f.file)) {
           // The original bytes, not the 28x28 the model saw: the export is the user's dataset, corrected.
           try {
-            await copyFile(s.file, target, fsConstants.COPYFILE_EXCL);
+            await copyFile(f.file, target, fsConstants.COPYFILE_EXCL);
           } catch (err) {
-            throw new ApiError('failed', `export: cannot copy ${s.file}: ${(err as Error).message}`);
+            throw new ApiError('failed', `export: cannot copy ${f.file}: ${(err as Error).message}`);
           }
         } else {
-          const img = imageAt(pixels, i);
+          const img = imageAt(pixels, f.sample);
           await writeFile(target, encodeGreyPng(img, IMAGE_SIZE, IMAGE_SIZE), { flag: 'wx' });
         }
         tick();
@@ -119,7 +131,7 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
     // Every writer must have stopped before the temp folder is removed on failure, or a late
     // write could recreate part of it.
     const results = await Promise.allSettled(
-      Array.from({ length: Math.min(PARALLEL_WRITES, Math.max(1, n)) }, () =>
+      Array.from({ length: Math.min(PARALLEL_WRITES, Math.max(1, m)) }, () =>
         worker().catch((err: unknown) => {
           failed = true;
           throw err;
@@ -130,24 +142,24 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
     if (firstFailure) throw firstFailure.reason;
     killPoint('export-images-written');
 
-    // IDX holds the labeled samples only (an IDX label file has no "unlabeled").
-    const idxIndex = new Int32Array(n).fill(-1);
+    // IDX holds the labeled files only (an IDX label file has no "unlabeled").
+    const idxIndex = new Int32Array(m).fill(-1);
     let idxFiles = 0;
     if (idxClasses) {
       checkAbort();
       const byteOf = new Map(idxClasses.map((c, k) => [c, k]));
       const rows: number[] = [];
-      labels.forEach((l, i) => {
+      fileLabels.forEach((l, j) => {
         if (l !== null) {
-          idxIndex[i] = rows.length;
-          rows.push(i);
+          idxIndex[j] = rows.length;
+          rows.push(j);
         }
       });
       const imgs = new Uint8Array(rows.length * PIXELS_PER_IMAGE);
       const lbls = new Uint8Array(rows.length);
-      rows.forEach((i, r) => {
-        imgs.set(imageAt(pixels, i), r * PIXELS_PER_IMAGE);
-        lbls[r] = byteOf.get(labels[i]!)!;
+      rows.forEach((j, r) => {
+        imgs.set(imageAt(pixels, files[j]!.sample), r * PIXELS_PER_IMAGE);
+        lbls[r] = byteOf.get(fileLabels[j]!)!;
       });
       await writeFile(path.join(tmp, IDX_IMAGES), encodeIdxImages(imgs, rows.length, IMAGE_SIZE, IMAGE_SIZE));
       await writeFile(path.join(tmp, IDX_LABELS), encodeIdxLabels(lbls));
@@ -162,28 +174,29 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
     const jsonl: string[] = [];
     const perClass: Record<string, number> = {};
     let corrected = 0;
-    samples.forEach((s, i) => {
-      const label = labels[i]!;
-      const d = opts.decisions.get(s.id);
+    files.forEach((f, j) => {
+      const label = fileLabels[j]!;
+      const d = opts.decisions.get(f.id);
       const row: ManifestRow = {
-        path: relPaths[i]!,
+        path: relPaths[j]!,
         label,
-        id: s.id,
-        split: s.split,
-        source_path: s.path,
-        source_file: s.file,
-        original_label: s.label,
+        id: f.id,
+        split: f.split,
+        source_path: f.path,
+        source_file: f.file,
+        original_label: f.label,
         decision: d?.action ?? null,
         decided_at: d?.at ?? null,
         reviewer: d?.reviewer ?? null,
-        ...(writeIdx ? { idx_index: idxIndex[i]! >= 0 ? idxIndex[i]! : null } : {}),
-        ...(table ? scoreRow(table, i) : {}),
+        duplicate_of: f.duplicateOf || null,
+        ...(writeIdx ? { idx_index: idxIndex[j]! >= 0 ? idxIndex[j]! : null } : {}),
+        ...(table ? scoreRow(table, f.sample) : {}),
       };
       csv.push(csvLine(columns, row));
       jsonl.push(jsonLine(columns, row));
       const key = label ?? folders.unlabeled;
       perClass[key] = (perClass[key] ?? 0) + 1;
-      if (label !== s.label) corrected++;
+      if (label !== f.label) corrected++;
     });
     await writeFile(path.join(tmp, MANIFEST_CSV), csv.join(''));
     await writeFile(path.join(tmp, MANIFEST_JSONL), jsonl.join(''));
@@ -203,7 +216,7 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
     await publish(temp, dest);
     return {
       dir: dest,
-      files: n + 2 + idxFiles + modelFiles,
+      files: m + 2 + idxFiles + modelFiles,
       perClass,
       manifest: [path.join(dest, MANIFEST_CSV), path.join(dest, MANIFEST_JSONL)],
       corrected,

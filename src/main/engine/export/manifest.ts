@@ -1,4 +1,4 @@
-// The export's manifest: one row per exported image, in CSV and JSON lines. The CSV starts
+// The export's manifest: one row per exported file (copies of one sample each get theirs), in CSV and JSON lines. The CSV starts
 // with `path,label` (path relative to the manifest, label = final label) so Unsure's own CSV
 // reader can open the export as a dataset; the other columns record where each image came
 // from and what the reviewer decided, so the correction is auditable.
@@ -19,6 +19,7 @@ export const BASE_COLUMNS = [
   'decision',
   'decided_at',
   'reviewer',
+  'duplicate_of',
 ] as const;
 
 export const SCORE_COLUMNS = ['predicted', ...SCORE_VALUE_NAMES] as const;

@@ -1,7 +1,8 @@
-// A ScoreTable as CSV: one row per chosen sample, every score column, RFC 4180 quoting.
+// A ScoreTable as CSV: one row per chosen file (copies share their sample's scores), every score column, RFC 4180 quoting.
 // Scores are written as score-columns.ts says (7 significant digits; NaN is an empty cell).
-import { DoubtFlag, OTHER_BY_DISTANCE } from '../../../shared/api.js';
-import type { EngineSample, ScoreTable } from '../engine-types.js';
+import { DoubtFlag, FileFlag, OTHER_BY_DISTANCE } from '../../../shared/api.js';
+import type { ScoreTable } from '../engine-types.js';
+import type { FileRow } from './file-rows.js';
 import { csvCell } from '../datasets/csv.js';
 import { SCORE_VALUE_COLUMNS, SCORE_VALUE_NAMES, scoreValue } from './score-columns.js';
 
@@ -14,6 +15,7 @@ export const SCORE_CSV_COLUMNS = [
   ...SCORE_VALUE_NAMES,
   'rank',
   'flags',
+  'duplicate_of',
 ] as const;
 
 export function flagNames(bits: number): string {
@@ -22,33 +24,43 @@ export function flagNames(bits: number): string {
   if (bits & DoubtFlag.lowConfidence) names.push('low_confidence');
   if (bits & DoubtFlag.labelIssue) names.push('label_issue');
   if (bits & OTHER_BY_DISTANCE) names.push('other_by_distance');
+  if (bits & FileFlag.labelConflict) names.push('label_conflict');
   return names.join(';');
 }
 
-/** rows: sample indices to write, in the order given; `rank` is 1 for the most doubtful of them. */
-export function scoreTableToCsv(samples: readonly EngineSample[], table: ScoreTable, rows: readonly number[]): string {
-  const n = Math.min(samples.length, table.reviewPriority.length);
-  for (const i of rows)
-    if (!(Number.isInteger(i) && i >= 0 && i < n))
-      throw new Error(`scoreTableToCsv: row ${i} is not a scored sample index (0..${n - 1})`);
-  // Every row is now an index into samples and into each per-sample column of the table.
-  const byPriority = [...rows].sort((a, b) => table.reviewPriority[b]! - table.reviewPriority[a]!);
-  const rank = new Map(byPriority.map((r, i) => [r, i + 1]));
+/**
+ * rows: the files to write (fileRows), in the order given; `rank` is 1 for the most
+ * doubtful of them (copies share their sample's scores, so they rank side by side).
+ */
+export function scoreTableToCsv(table: ScoreTable, rows: readonly FileRow[]): string {
+  const n = table.reviewPriority.length;
+  for (const r of rows)
+    if (!(Number.isInteger(r.sample) && r.sample >= 0 && r.sample < n))
+      throw new Error(
+        `scoreTableToCsv: row ${r.path} names sample ${r.sample}, not a scored sample index (0..${n - 1})`,
+      );
+  // Every row's sample is now an index into each per-sample column of the table.
+  const byPriority = rows
+    .map((_, j) => j)
+    .sort((a, b) => table.reviewPriority[rows[b]!.sample]! - table.reviewPriority[rows[a]!.sample]!);
+  const rank = new Int32Array(rows.length);
+  byPriority.forEach((j, k) => (rank[j] = k + 1));
   const lines = [SCORE_CSV_COLUMNS.join(',')];
-  for (const i of rows) {
-    const s = samples[i]!;
+  rows.forEach((r, j) => {
+    const i = r.sample;
     lines.push(
       [
-        csvCell(s.id),
-        csvCell(s.path),
-        s.split,
-        csvCell(s.label ?? ''),
+        csvCell(r.id),
+        csvCell(r.path),
+        r.split,
+        csvCell(r.label ?? ''),
         csvCell(table.classes[table.predicted[i]!] ?? ''), // a pending row (predicted -1) has none
         ...SCORE_VALUE_NAMES.map((name) => String(scoreValue(SCORE_VALUE_COLUMNS[name](table)[i]!) ?? '')),
-        String(rank.get(i)),
-        flagNames(table.flags[i]!),
+        String(rank[j]),
+        flagNames(table.flags[i]! | (r.conflict ? FileFlag.labelConflict : 0)),
+        csvCell(r.duplicateOf),
       ].join(','),
     );
-  }
+  });
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,12 @@
 import type { ProjectInfo } from '../../../shared/api';
-import { ANY, UNLABELED, type DecisionFilter, type DoubtTab, type QueueFilter } from '../queue/filter';
+import {
+  ANY,
+  UNLABELED,
+  type DecisionFilter,
+  type DoubtTab,
+  type FilesFilter,
+  type QueueFilter,
+} from '../queue/filter';
 import { DOUBT_TAB_TITLES } from '../queue/describe';
 import { keepFocus } from './keep-focus';
 
@@ -62,6 +69,17 @@ export function FilterBar({
           ['decided', 'decided'],
         ]}
         onChange={(v) => onChange({ ...filter, decision: v as DecisionFilter })}
+      />
+      <FilterSelect
+        label="Files"
+        name="Filter by identical files"
+        value={filter.files}
+        options={[
+          ['all', 'any'],
+          ['copies', 'duplicates'],
+          ['labelConflict', 'label conflicts'],
+        ]}
+        onChange={(v) => onChange({ ...filter, files: v as FilesFilter })}
       />
       <span className="muted shown">{shown.toLocaleString()} shown</span>
     </div>

@@ -1,5 +1,14 @@
 import { memo, useState } from 'react';
-import { doubtKinds, DOUBT_SHORT, DOUBT_WORDS, percent, tileName } from '../queue/describe';
+import {
+  doubtKinds,
+  DOUBT_SHORT,
+  DOUBT_WORDS,
+  fileKinds,
+  FILE_SHORT,
+  FILE_WORDS,
+  percent,
+  tileName,
+} from '../queue/describe';
 
 export interface TileProps {
   pos: number;
@@ -34,6 +43,7 @@ export const Tile = memo(function Tile(p: TileProps) {
   const [imageShown, setImageShown] = useState(p.showImage);
   if (p.showImage && !imageShown) setImageShown(true);
   const kinds = doubtKinds(p.flags);
+  const files = fileKinds(p.flags);
   const decision = p.decisionAction ? { label: p.decisionLabel, action: p.decisionAction } : null;
   const mismatch = p.given !== null && p.given !== p.predicted;
   // A tile that came in during a fling is a bare frame (its black square drawn by CSS) until
@@ -76,6 +86,11 @@ export const Tile = memo(function Tile(p: TileProps) {
             {kinds.map((k) => (
               <span key={k} className={`badge badge-${k}`} title={DOUBT_WORDS[k]}>
                 {DOUBT_SHORT[k]}
+              </span>
+            ))}
+            {files.map((k) => (
+              <span key={k} className={`badge badge-${k}`} title={FILE_WORDS[k]}>
+                {FILE_SHORT[k]}
               </span>
             ))}
           </div>

@@ -14,6 +14,7 @@ export interface TopBarProps {
 
 export function TopBar({ project, busy, onOpen, onInsights, onRetrain, onExport, onHelp }: TopBarProps) {
   const ready = project?.status === 'ready';
+  const conflicts = project?.counts.labelConflicts ?? 0;
   return (
     <header className="top-bar" onMouseDown={keepFocus}>
       <h1>Unsure</h1>
@@ -23,6 +24,7 @@ export function TopBar({ project, busy, onOpen, onInsights, onRetrain, onExport,
           <span className="muted">
             {project.counts.train.toLocaleString()} train · {project.counts.pool.toLocaleString()} pool
             {project.counts.duplicates > 0 ? ` · ${project.counts.duplicates} duplicates` : ''}
+            {conflicts > 0 ? ` · ${conflicts} label conflict${conflicts === 1 ? '' : 's'}` : ''}
           </span>
           {project.modelVersion && <span className="muted">model {project.modelVersion}</span>}
           {project.heldOutAccuracy !== null && <span>held-out accuracy {accuracy(project.heldOutAccuracy)}</span>}

@@ -1,5 +1,5 @@
-// Words for the doubt flags, shared by tile badges, tab labels and accessible names.
-import { DoubtFlag, type DoubtKind } from '../../../shared/api.js';
+// Words for the doubt and file flags, shared by tile badges, tab labels and accessible names.
+import { DoubtFlag, FileFlag, type DoubtKind } from '../../../shared/api.js';
 
 export const DOUBT_WORDS: Record<DoubtKind, string> = {
   lowConfidence: 'low confidence',
@@ -18,6 +18,20 @@ export const DOUBT_SHORT: Record<DoubtKind, string> = { lowConfidence: 'LOW', oo
 
 export function doubtKinds(flags: number): DoubtKind[] {
   return (Object.keys(DoubtFlag) as DoubtKind[]).filter((k) => (flags & DoubtFlag[k]) !== 0);
+}
+
+export type FileKind = keyof typeof FileFlag;
+
+export const FILE_WORDS: Record<FileKind, string> = {
+  copies: 'has identical files',
+  labelConflict: 'identical files labeled differently',
+};
+
+export const FILE_SHORT: Record<FileKind, string> = { copies: 'DUP', labelConflict: 'LBL≠' };
+
+/** The file facts of a queue row's flags (FileFlag bits). */
+export function fileKinds(flags: number): FileKind[] {
+  return (Object.keys(FileFlag) as FileKind[]).filter((k) => (flags & FileFlag[k]) !== 0);
 }
 
 export function percent(p: number): string {
@@ -43,6 +57,7 @@ export interface TileFacts {
 export function tileName(t: TileFacts): string {
   const parts = [`predicted ${t.predicted}`, `${percent(t.confidence)} confident`];
   for (const k of doubtKinds(t.flags)) parts.push(DOUBT_WORDS[k]);
+  for (const k of fileKinds(t.flags)) parts.push(FILE_WORDS[k]);
   if (t.given !== null) parts.push(`given ${t.given}`);
   if (t.decision) parts.push(t.decision.action === 'skip' ? 'skipped' : `decided ${t.decision.label}`);
   return parts.join(', ');

@@ -1,10 +1,12 @@
 // Filters over the column-wise queue. Rows stay in review-priority order (the queue
 // arrives sorted), so a filter is just the subsequence of row numbers that pass.
-import { DoubtFlag, type DoubtKind } from '../../../shared/api.js';
+import { DoubtFlag, FileFlag, type DoubtKind } from '../../../shared/api.js';
 import type { QueueView } from './view.js';
 
 export type DoubtTab = 'all' | DoubtKind;
 export type DecisionFilter = 'all' | 'toReview' | 'decided';
+/** Samples by their files: any, those with copies, those whose copies were given different labels. */
+export type FilesFilter = 'all' | 'copies' | 'labelConflict';
 
 export interface QueueFilter {
   doubt: DoubtTab;
@@ -13,12 +15,13 @@ export interface QueueFilter {
   /** Index into ProjectInfo.labels, -1 for any, -2 for unlabeled only. */
   given: number;
   decision: DecisionFilter;
+  files: FilesFilter;
 }
 
 export const ANY = -1;
 export const UNLABELED = -2;
 
-export const DEFAULT_FILTER: QueueFilter = { doubt: 'all', predicted: ANY, given: ANY, decision: 'all' };
+export const DEFAULT_FILTER: QueueFilter = { doubt: 'all', predicted: ANY, given: ANY, decision: 'all', files: 'all' };
 
 export function passesDoubt(flags: number, tab: DoubtTab): boolean {
   return tab === 'all' || (flags & DoubtFlag[tab]) !== 0;
@@ -39,6 +42,7 @@ export function filterRows(
     if (f.given === UNLABELED ? q.given[i] !== -1 : f.given !== ANY && q.given[i] !== f.given) continue;
     if (f.decision === 'decided' && !decided[i]) continue;
     if (f.decision === 'toReview' && decided[i]) continue;
+    if (f.files !== 'all' && (q.flags[i]! & FileFlag[f.files]) === 0) continue;
     out[k++] = i;
   }
   return out.subarray(0, k);
