@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, parseIntArg, withExitCode } from '../src/main/commands/cli-common.js';
 import { printMachine } from './machine.js';
 
-const usage = `Usage: npm run bench -- [quality|speed|other|job|ui|all] [options]
+const usage = `Usage: npm run bench -- [quality|speed|other|labels|job|ui|all] [options]
 
   quality   MNIST test accuracy; OOD AUROC / FPR@95%TPR of every score vs each distractor
             kind (missegmented, scribble, noise, fashion, and the eval-only kinds);
@@ -15,6 +15,8 @@ const usage = `Usage: npm run bench -- [quality|speed|other|job|ui|all] [options
   other     the "other" loop: 200 distractors marked 'other', retrained; the share of the
             rest (and of MNIST test digits) predicted 'other' (20,000 training images unless
             --train-size says otherwise)
+  labels    label issues at 5k, 10k and 20k images (--sizes to change), 5% flipped: \`unsure
+            score\` against the Keras peer's in-sample self-confidence (KERAS_PYTHON)
   job       the whole \`unsure score\` job (20,000-image IDX training set, 3 epochs,
             3,000-image pool), start to exit
   ui        the review UI in Chromium on a 101,000-sample project (\`unsure serve\`): key press to
@@ -26,6 +28,7 @@ const usage = `Usage: npm run bench -- [quality|speed|other|job|ui|all] [options
 Options:
   --train-size <n>   training images for quality (default 60000)
   --epochs <n>       epochs for quality (default 3)
+  --sizes <a,b,..>   sizes for labels (default 5000,10000,20000)
   --no-label-check   quality without the label-issue part (saves K extra trainings)`;
 
 async function runBench(argv: string[]): Promise<number> {
@@ -42,6 +45,7 @@ async function runBench(argv: string[]): Promise<number> {
           'train-size': { type: 'string' },
           epochs: { type: 'string' },
           'no-label-check': { type: 'boolean' },
+          sizes: { type: 'string' },
         },
         allowPositionals: true,
         strict: true,
@@ -52,10 +56,10 @@ async function runBench(argv: string[]): Promise<number> {
     const which = parsed.positionals[0] ?? 'default';
     if (
       parsed.positionals.length > 1 ||
-      !['quality', 'speed', 'other', 'job', 'ui', 'all', 'default'].includes(which)
+      !['quality', 'speed', 'other', 'labels', 'job', 'ui', 'all', 'default'].includes(which)
     ) {
       throw new UsageError(
-        `unknown benchmark '${parsed.positionals.join(' ')}': expected quality, speed, other, job, ui or all`,
+        `unknown benchmark '${parsed.positionals.join(' ')}': expected quality, speed, other, labels, job, ui or all`,
       );
     }
     const trainSize = parseIntArg('train-size', parsed.values['train-size'], 100, 60000);
@@ -78,6 +82,13 @@ async function runBench(argv: string[]): Promise<number> {
       out('== other\n');
       const { runOtherClass } = await import('./other-class.js');
       await runOtherClass(out, { trainSize: trainSize ?? 20000, epochs: epochs ?? 3 });
+      out('\n');
+    }
+    if (which === 'labels' || which === 'all') {
+      out('== labels\n');
+      const { runLabelSizes, DEFAULT_LABEL_SIZES } = await import('./label-sizes.js');
+      const sizes = parsed.values.sizes?.split(',').map((v) => parseIntArg('sizes', v, 100, 60000) ?? 0);
+      await runLabelSizes(out, sizes ?? DEFAULT_LABEL_SIZES);
       out('\n');
     }
     if (which === 'job' || which === 'all') {

@@ -2,7 +2,16 @@
 // every labeled sample gets a score from a model that never saw it (unlabeled: NaN).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { outOfFoldLabelIssues, outOfFoldProbs } from '../../src/main/engine/pipeline/label-check.js';
+import {
+  foldEpochs,
+  outOfFoldLabelIssues,
+  outOfFoldProbs,
+  withModelView,
+} from '../../src/main/engine/pipeline/label-check.js';
+import { Cnn, CnnClassifier } from '../../src/main/engine/model/cnn.js';
+
+import { embedImages } from '../../src/main/engine/embeddings/embed.js';
+import { softmax } from '../../src/main/engine/scores/index.js';
 import { DIGITS, mnistArrays } from './model-fixtures.js';
 
 const N = 2000;
@@ -63,4 +72,31 @@ test('out-of-fold probabilities are complete rows for labeled samples only', asy
     if (l === null) assert.ok(row.every(Number.isNaN));
     else assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-4);
   });
+});
+
+test('a fold model of a small dataset trains longer, at most twice the epochs', () => {
+  assert.equal(foldEpochs(3, 30_000, 128), 3, 'a big fold: the main epochs');
+  assert.equal(foldEpochs(3, 10_000, 128), 3);
+  assert.equal(foldEpochs(3, 5_000, 128), 6, '5k: 240 steps want 6 epochs');
+  assert.equal(foldEpochs(3, 500, 128), 6, 'never more than twice');
+  assert.equal(foldEpochs(5, 5_000, 128), 6);
+});
+
+test("the main model's view is averaged in on covered rows, for the same classes only", async () => {
+  const model = new CnnClassifier(Cnn.create(10, 7), DIGITS);
+  try {
+    const n = 6;
+    const oof = new Float32Array(n * 10).fill(0.1);
+    oof.fill(Number.NaN, 2 * 10, 3 * 10); // row 2 not covered
+    const avg = await withModelView(oof, DIGITS, model, data.pixels);
+    const own = softmax((await embedImages(model, data.pixels, { indices: [0, 1, 3, 4, 5] })).logits, 10);
+    [0, 1, 3, 4, 5].forEach((row, r) => {
+      for (let c = 0; c < 10; c++) assert.ok(Math.abs(avg[row * 10 + c]! - (0.1 + own[r * 10 + c]!) / 2) < 1e-6);
+    });
+    assert.ok(avg.subarray(20, 30).every(Number.isNaN), 'an uncovered row stays uncovered');
+    const other = [...DIGITS.slice(0, 9), 'other'];
+    assert.equal(await withModelView(oof, other, model, data.pixels), oof, 'other classes: not averaged');
+  } finally {
+    model.dispose();
+  }
 });

@@ -7,6 +7,8 @@ import { guardOutput } from '../engine/project/output-guard.js';
 import { scoreTableToCsv } from '../engine/pipeline/score-csv.js';
 import { copyCounts, fileRows } from '../engine/pipeline/file-rows.js';
 import type { Engine } from '../engine/engine.js';
+import type { EngineProgress } from '../engine/engine-types.js';
+import { formatStages, stageProfiler } from './stage-profile.js';
 import {
   UsageError,
   defaultProjectDir,
@@ -128,7 +130,15 @@ export async function runScore(argv: string[]): Promise<number> {
   return withExitCode('score', async () => {
     const args = parseScoreArgs(argv);
     const t0 = performance.now();
-    const bar = progressPrinter();
+    const printer = progressPrinter();
+    const profile = process.env.UNSURE_PROFILE === '1' ? stageProfiler() : null;
+    const bar = {
+      update: (p: EngineProgress) => {
+        profile?.update(p);
+        printer.update(p);
+      },
+      done: printer.done,
+    };
     // Loaded here, not at the top: TensorFlow takes seconds to load, and `--help` needs none of it.
     const { Engine } = await import('../engine/engine.js');
     const core = new Engine();
@@ -181,6 +191,7 @@ export async function runScore(argv: string[]): Promise<number> {
       process.stderr.write(
         `${summary}\nwrote ${rows.length} rows to ${args.out} (${flagged} flagged${copiesSummary(copyCounts(rows))}) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
       );
+      if (profile) process.stderr.write(formatStages(profile.finish()));
     } finally {
       bar.done();
       core.close();

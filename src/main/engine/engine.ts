@@ -17,7 +17,7 @@ import { PoolIndex } from './embeddings/pool-index.js';
 import { trainModel, resolveTrainOptions } from './pipeline/train-model.js';
 import { predictImage, saveCurrentModel, userModelAsCurrent, type CurrentModel } from './pipeline/current-model.js';
 import { buildScoreTable, neighbourhoodOf, type ScoreResult } from './pipeline/score-table.js';
-import { labelIssuesFor, outOfFoldLabelIssues } from './pipeline/label-check.js';
+import { labelIssuesFor, outOfFoldLabelIssues, sameLabels } from './pipeline/label-check.js';
 import type { LabelIssues } from './scores/index.js';
 import { shippedDemoModelDir } from './pipeline/shipped-model.js';
 import { loadScoreCache, saveScoreCache } from './pipeline/score-cache.js';
@@ -217,6 +217,7 @@ export class Engine {
         knownClasses: o.classes,
         epochs: opts.epochs,
         seed: opts.seed,
+        model: this.model && sameLabels(this.model.labels, labels) ? this.model.classifier : null,
       },
       (phase, fraction, message, extra) =>
         onProgress({

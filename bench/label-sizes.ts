@@ -1,0 +1,95 @@
+// Label issues at several sizes, as a user meets them: MNIST training digits written as PNG
+// class folders with 5% of the labels flipped, then `unsure score --train <folder>` (the
+// label check, cold) and the Keras peer on the same folder (keras_pipeline.py TRAIN - OUT:
+// in-sample self-confidence, 1 - p(given label)). Prints AUROC and precision@k (k = number
+// of flips) of each CSV's label_issue column, and both wall times.
+// `npm run bench -- labels [--sizes 5000,10000,20000,60000]`
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { readMnistRaw } from '../src/main/engine/datasets/index.js';
+import { encodeGreyPng } from '../src/main/engine/datasets/png.js';
+import { imageAt } from '../src/main/engine/types.js';
+import { makeRng } from '../src/main/engine/model/rng.js';
+import { auroc, precisionAtK } from '../src/main/engine/scores/metrics.js';
+import { parseCsv } from '../src/main/engine/datasets/csv.js';
+import { formatTable } from './machine.js';
+import { KERAS_SCRIPT, kerasPython, peerMissing, timedRun, unsureArgs } from './peer.js';
+
+export const DEFAULT_LABEL_SIZES = [5000, 10000, 20000];
+
+/** Writes the first n training digits as <dir>/<label>/<i>.png with 5% of labels flipped; the flipped names. */
+async function writeNoisyFolder(dir: string, n: number, seed: number): Promise<Set<string>> {
+  const train = readMnistRaw('train');
+  const rng = makeRng(seed ^ 0xf1f1);
+  const label = Array.from({ length: n }, (_, i) => train.labels[i]!);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const flipped = new Set<string>();
+  const nFlip = Math.round(0.05 * n);
+  for (let i = 0; i < nFlip; i++) {
+    const j = i + Math.floor(rng() * (n - i));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+    const idx = order[i]!;
+    label[idx] = (label[idx]! + 1 + Math.floor(rng() * 9)) % 10;
+    flipped.add(`${idx}.png`);
+  }
+  for (let c = 0; c < 10; c++) await mkdir(path.join(dir, String(c)), { recursive: true });
+  for (let i = 0; i < n; i++)
+    await writeFile(path.join(dir, String(label[i]), `${i}.png`), encodeGreyPng(imageAt(train.pixels, i), 28, 28));
+  return flipped;
+}
+
+/** label_issue per file name, from a score CSV with `path` and `label_issue` columns. */
+async function labelIssueColumn(csvPath: string): Promise<Map<string, number>> {
+  const rows = parseCsv(await readFile(csvPath, 'utf8')).map((r) => r.fields);
+  const header = rows[0] ?? [];
+  const p = header.indexOf('path');
+  const li = header.indexOf('label_issue');
+  if (p < 0 || li < 0) throw new Error(`${csvPath}: no path or label_issue column`);
+  const out = new Map<string, number>();
+  for (const r of rows.slice(1)) if (r[p]) out.set(path.basename(r[p]), Number(r[li]));
+  return out;
+}
+
+function judge(scores: Map<string, number>, flipped: Set<string>): { auroc: number; pk: number } {
+  const names = [...scores.keys()];
+  const s = Float32Array.from(names, (n) => scores.get(n)!);
+  const y = Uint8Array.from(names, (n) => (flipped.has(n) ? 1 : 0));
+  const pos = names.filter((n) => flipped.has(n)).map((n) => scores.get(n)!);
+  const neg = names.filter((n) => !flipped.has(n)).map((n) => scores.get(n)!);
+  return { auroc: auroc(pos, neg), pk: precisionAtK(s, y, flipped.size) };
+}
+
+export async function runLabelSizes(out: (s: string) => void, sizes = DEFAULT_LABEL_SIZES, seed = 42): Promise<void> {
+  const missing = peerMissing();
+  if (missing) out(`Keras peer skipped: ${missing}\n`);
+  const rows: (string | number)[][] = [['images', 'Unsure AUROC', 'p@k', 'time s', 'Keras AUROC', 'p@k', 'time s']];
+  for (const n of sizes) {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'unsure-bench-labels-'));
+    try {
+      const dir = path.join(tmp, 'train');
+      const flipped = await writeNoisyFolder(dir, n, seed);
+      const ours = path.join(tmp, 'unsure.csv');
+      const u = await timedRun(process.execPath, unsureArgs('score', '--train', dir, '--out', ours), {
+        ...process.env,
+        UNSURE_HOME: path.join(tmp, 'home'),
+      });
+      const a = judge(await labelIssueColumn(ours), flipped);
+      const row: (string | number)[] = [n, a.auroc, a.pk, u.wallSec];
+      if (!missing) {
+        const theirs = path.join(tmp, 'keras.csv');
+        const k = await timedRun(kerasPython(), [KERAS_SCRIPT, dir, '-', theirs]);
+        const b = judge(await labelIssueColumn(theirs), flipped);
+        row.push(b.auroc, b.pk, k.wallSec);
+      }
+      rows.push(row);
+      out(`${n}: Unsure ${a.auroc.toFixed(4)} / ${a.pk.toFixed(3)}\n`);
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+  out(
+    `\nLabel issues, 5% of labels flipped (targets: AUROC >= 0.999 and precision@k >= 0.97 from 10k, never below the peer)\n`,
+  );
+  out(formatTable(rows));
+}

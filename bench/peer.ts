@@ -1,0 +1,54 @@
+// The Keras peer of ../shared/reference (keras_pipeline.py), run as a child process the way
+// its README says: one process, start to exit. Needs a Python with TensorFlow 2.21 and
+// Pillow (the wheel store's tensorflow-cpu): KERAS_PYTHON names it (default python3).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const KERAS_SCRIPT = path.resolve(root, '..', 'shared', 'reference', 'keras_pipeline.py');
+
+export function kerasPython(): string {
+  return process.env.KERAS_PYTHON ?? 'python3';
+}
+
+/** Why the peer cannot run here, or null when it can. */
+export function peerMissing(): string | null {
+  if (!existsSync(KERAS_SCRIPT)) return `no peer script at ${KERAS_SCRIPT}`;
+  const r = spawnSync(kerasPython(), ['-c', 'import tensorflow, PIL'], { stdio: 'ignore' });
+  return r.status === 0 ? null : `${kerasPython()} cannot import tensorflow and PIL (set KERAS_PYTHON)`;
+}
+
+export interface RunResult {
+  wallSec: number;
+  cpuSec: number;
+  stderr: string;
+}
+
+/** Runs a command to its exit; wall seconds, and the CPU seconds of the child and its threads (GNU time, where installed). */
+export async function timedRun(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
+  const t0 = performance.now();
+  return await new Promise<RunResult>((resolve, reject) => {
+    const gnuTime = existsSync('/usr/bin/time');
+    const [exe, argv] = gnuTime ? ['/usr/bin/time', ['-f', '__cpu %U %S', cmd, ...args]] : [cmd, args];
+    const child = spawn(exe, argv, {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const wallSec = (performance.now() - t0) / 1000;
+      const m = /__cpu ([\d.]+) ([\d.]+)/.exec(stderr);
+      if (code !== 0) return reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${stderr.slice(-2000)}`));
+      resolve({ wallSec, cpuSec: m ? Number(m[1]) + Number(m[2]) : Number.NaN, stderr });
+    });
+  });
+}
+
+export function unsureArgs(...args: string[]): string[] {
+  return ['--import', 'tsx', path.join(root, 'src/main/cli.ts'), ...args];
+}

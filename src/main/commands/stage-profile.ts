@@ -1,0 +1,53 @@
+// Wall and CPU time per stage of a command (UNSURE_PROFILE=1): each progress phase is a
+// stage. CPU is the whole process's (every thread, TensorFlow's included), so CPU / wall
+// says how many cores a stage kept busy: 2.0 on a 2-core machine is all of them.
+import type { EngineProgress } from '../engine/engine-types.js';
+
+export interface StageTime {
+  stage: string;
+  wallMs: number;
+  cpuMs: number;
+}
+
+export function stageProfiler(): { update: (p: EngineProgress) => void; finish: () => StageTime[] } {
+  const stages: StageTime[] = [];
+  let current = 'start';
+  let wall0 = performance.now();
+  let cpu0 = process.cpuUsage();
+  const close = (next: string) => {
+    const cpu = process.cpuUsage(cpu0);
+    stages.push({ stage: current, wallMs: performance.now() - wall0, cpuMs: (cpu.user + cpu.system) / 1000 });
+    current = next;
+    wall0 = performance.now();
+    cpu0 = process.cpuUsage();
+  };
+  return {
+    update(p) {
+      const key = `${p.task}:${p.phase}`;
+      if (key !== current) close(key);
+    },
+    finish() {
+      close('end');
+      // Stages met more than once (a phase that comes back) are summed, in first-seen order.
+      const byName = new Map<string, StageTime>();
+      for (const s of stages) {
+        const t = byName.get(s.stage);
+        if (t) {
+          t.wallMs += s.wallMs;
+          t.cpuMs += s.cpuMs;
+        } else byName.set(s.stage, { ...s });
+      }
+      return [...byName.values()];
+    },
+  };
+}
+
+export function formatStages(stages: readonly StageTime[]): string {
+  const lines = ['stage                         wall s   cpu s   cores'];
+  for (const s of stages)
+    lines.push(
+      `${s.stage.padEnd(28)} ${(s.wallMs / 1000).toFixed(2).padStart(7)} ${(s.cpuMs / 1000).toFixed(2).padStart(7)} ` +
+        `${(s.wallMs > 0 ? s.cpuMs / s.wallMs : 0).toFixed(2).padStart(7)}`,
+    );
+  return `${lines.join('\n')}\n`;
+}
