@@ -5,9 +5,10 @@ import { trainCnn, type TrainProgress } from '../model/train.js';
 import { CnnClassifier } from '../model/cnn.js';
 import { embedImages } from '../embeddings/embed.js';
 import { makeRng, shuffleInPlace } from '../model/rng.js';
-import { modelClasses } from './holdout.js';
+import { classIndicesOf, modelClasses } from './holdout.js';
 import { resolveTrainOptions } from './train-model.js';
 import { findLabelIssues, type LabelIssues } from '../scores/index.js';
+import { expectLength } from '../scores/validate.js';
 
 export const DEFAULT_FOLDS = 2;
 
@@ -35,8 +36,8 @@ export function assignFolds(labels: readonly (string | null)[], folds: number, s
   });
   const rng = makeRng(seed ^ 0x27d4eb2f);
   let offset = 0;
-  for (const key of [...byClass.keys()].sort()) {
-    const list = shuffleInPlace(byClass.get(key)!, rng);
+  for (const [, members] of [...byClass.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const list = shuffleInPlace(members, rng);
     // Continue the round-robin across classes so small classes do not all land in fold 0.
     list.forEach((i, j) => (fold[i] = (j + offset) % folds));
     offset += list.length;
@@ -55,18 +56,16 @@ export async function outOfFoldProbs(
   const opts = resolveTrainOptions(input.epochs, input.seed);
   const classes = modelClasses(input.knownClasses, input.labels);
   const C = classes.length;
-  const classIndex = new Map(classes.map((c, i) => [c, i]));
   const fold = assignFolds(input.labels, folds, opts.seed);
   const probs = new Float32Array(n * C).fill(Number.NaN);
   for (let f = 0; f < folds; f++) {
     const trainIdx: number[] = [];
     const predIdx: number[] = [];
-    for (let i = 0; i < n; i++) {
-      if (fold[i]! < 0) continue;
-      (fold[i] === f ? predIdx : trainIdx).push(i);
-    }
+    fold.forEach((g, i) => {
+      if (g >= 0) (g === f ? predIdx : trainIdx).push(i);
+    });
     if (predIdx.length === 0) continue;
-    const y = Int32Array.from(trainIdx, (i) => classIndex.get(input.labels[i]!)!);
+    const y = classIndicesOf(trainIdx, input.labels, classes);
     const cnn = await trainCnn(
       { pixels: input.pixels, indices: trainIdx, labels: y, numClasses: C },
       { ...opts, seed: opts.seed + 1000 * (f + 1) },
@@ -82,6 +81,8 @@ export async function outOfFoldProbs(
     const model = new CnnClassifier(cnn, classes);
     try {
       const e = await embedImages(model, input.pixels, { indices: predIdx, signal });
+      // predIdx.length rows of C logits, so row[c] and predIdx[r] below are in range.
+      expectLength(e.logits, predIdx.length * C, 'label check logits');
       for (let r = 0; r < predIdx.length; r++) {
         const row = e.logits.subarray(r * C, (r + 1) * C);
         let max = -Infinity;

@@ -10,7 +10,7 @@ import { MODEL_MARKER } from '../project/output-guard.js';
 import { trainCnn, DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainProgress } from '../model/train.js';
 import { embedImages } from '../embeddings/embed.js';
 import type { Classifier } from '../model/classifier.js';
-import { modelClasses, stratifiedHoldOut } from './holdout.js';
+import { classIndicesOf, modelClasses, stratifiedHoldOut } from './holdout.js';
 import { baseHashOf, loadShippedModel, shippedRecipeVersion, type ShippedDistances } from './shipped-model.js';
 import { type KnownDistances } from './score-table.js';
 import { knnBaseRows } from './neighbour-search.js';
@@ -147,8 +147,7 @@ export async function trainModel(
     }
   }
 
-  const classIndex = new Map(classes.map((c, i) => [c, i]));
-  const y = Int32Array.from(split.train, (i) => classIndex.get(input.labels[i]!)!);
+  const y = classIndicesOf(split.train, input.labels, classes);
   const cnn = await trainCnn(
     { pixels: input.pixels, indices: split.train, labels: y, numClasses: classes.length },
     options,
