@@ -5,6 +5,7 @@ import { constants as fsConstants } from 'node:fs';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiError, type ExportSummary } from '../../../shared/api.js';
+import { entryOf, itemAt } from '../../../shared/checked-index.js';
 import { encodeGreyPng } from '../datasets/png.js';
 import { encodeIdxImages, encodeIdxLabels } from '../datasets/idx.js';
 import type { EngineSample, ScoreTable } from '../engine-types.js';
@@ -80,7 +81,9 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
   const tmp = temp.dir;
   try {
     const folders = classFolders(labels.filter((l): l is string => l !== null));
-    const folderOfSample = labels.map((l) => (l === null ? folders.unlabeled : folders.folderOf.get(l)!));
+    const folderOfSample = labels.map((l) =>
+      l === null ? folders.unlabeled : entryOf(folders.folderOf, l, 'export class folders'),
+    );
     for (const f of new Set(folderOfSample)) await mkdir(path.join(tmp, f));
 
     // Names are fixed up front so that parallel writes never race for the same name.
@@ -100,8 +103,8 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
     const worker = async () => {
       for (let i = next++; i < n && !failed; i = next++) {
         checkAbort();
-        const s = samples[i]!;
-        const target = path.join(tmp, relPaths[i]!);
+        const s = itemAt(samples, i, 'export samples');
+        const target = path.join(tmp, itemAt(relPaths, i, 'export paths'));
         if (s.file && path.extname(s.file)) {
           // The original bytes, not the 28x28 the model saw: the export is the user's dataset, corrected.
           try {
@@ -137,18 +140,17 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
       checkAbort();
       const byteOf = new Map(idxClasses.map((c, k) => [c, k]));
       const rows: number[] = [];
+      const rowLabels: string[] = [];
       labels.forEach((l, i) => {
         if (l !== null) {
           idxIndex[i] = rows.length;
           rows.push(i);
+          rowLabels.push(l);
         }
       });
       const imgs = new Uint8Array(rows.length * PIXELS_PER_IMAGE);
-      const lbls = new Uint8Array(rows.length);
-      rows.forEach((i, r) => {
-        imgs.set(imageAt(pixels, i), r * PIXELS_PER_IMAGE);
-        lbls[r] = byteOf.get(labels[i]!)!;
-      });
+      rows.forEach((i, r) => imgs.set(imageAt(pixels, i), r * PIXELS_PER_IMAGE));
+      const lbls = Uint8Array.from(rowLabels, (l) => entryOf(byteOf, l, 'IDX label bytes'));
       await writeFile(path.join(tmp, IDX_IMAGES), encodeIdxImages(imgs, rows.length, IMAGE_SIZE, IMAGE_SIZE));
       await writeFile(path.join(tmp, IDX_LABELS), encodeIdxLabels(lbls));
       await writeFile(path.join(tmp, IDX_CLASSES), idxClasses.join('\n') + '\n');
@@ -163,10 +165,11 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
     const perClass: Record<string, number> = {};
     let corrected = 0;
     samples.forEach((s, i) => {
-      const label = labels[i]!;
+      const label = itemAt(labels, i, 'export labels');
+      const idxRow = itemAt(idxIndex, i, 'export IDX rows');
       const d = opts.decisions.get(s.id);
       const row: ManifestRow = {
-        path: relPaths[i]!,
+        path: itemAt(relPaths, i, 'export paths'),
         label,
         id: s.id,
         split: s.split,
@@ -176,7 +179,7 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
         decision: d?.action ?? null,
         decided_at: d?.at ?? null,
         reviewer: d?.reviewer ?? null,
-        ...(writeIdx ? { idx_index: idxIndex[i]! >= 0 ? idxIndex[i]! : null } : {}),
+        ...(writeIdx ? { idx_index: idxRow >= 0 ? idxRow : null } : {}),
         ...(table ? scoreRow(table, i) : {}),
       };
       csv.push(csvLine(columns, row));
