@@ -89,6 +89,37 @@ describe('the review queue', () => {
   });
 });
 
+describe('the queue refuses a table of the wrong shape', () => {
+  test('a column shorter than the samples, a neighbour or held-out index outside them', () => {
+    const { t, data } = table();
+    const n = data.samples.length;
+    assert.throws(
+      () => buildQueue({ ...t, flags: t.flags.subarray(0, 3) }, n, 'o', 'r'),
+      /column flags has 3 values for 4/,
+    );
+    assert.throws(() => buildQueue({ ...t, neighbours: Int32Array.from([1, 0, 4, 1]) }, n, 'o', 'r'), /neighbour is 4/);
+    assert.throws(() => buildQueue({ ...t, probs: t.probs.subarray(2) }, n, 'o', 'r'), /probs has 6 values/);
+    assert.throws(
+      () => buildQueue({ ...t, predicted: Int32Array.from([0, 2, 0, 0]) }, n, 'o', 'r'),
+      /predicted class is 2/,
+    );
+    assert.throws(() => buildQueue({ ...t, heldOutIndices: Int32Array.of(-1) }, n, 'o', 'r'), /held-out index is -1/);
+  });
+});
+
+describe('insights of a first-pass table', () => {
+  test('a pending labeled row (predicted -1) is not counted, and leaves no stray cell', () => {
+    const { t, data } = table();
+    const pending = { ...t, scored: Uint8Array.from([0, 1, 1, 1]), predicted: Int32Array.from([-1, 1, 0, 0]) };
+    const ins = buildInsights(pending, data.samples, ['0', '1']);
+    // Row '0' had only sample a, pending: it used to gain a "-1" property set to NaN.
+    assert.deepStrictEqual(ins.confusion, [
+      [0, 0],
+      [1, 1],
+    ]);
+  });
+});
+
 describe('verdicts in plain words', () => {
   test('an out-of-distribution sample the model is sure of says so', () => {
     const v = verdicts({

@@ -4,6 +4,7 @@ import { DoubtFlag } from '../../../shared/api.js';
 import type { EngineSample, ScoreTable } from '../engine-types.js';
 import { csvCell } from '../datasets/csv.js';
 import { SCORE_VALUE_COLUMNS, SCORE_VALUE_NAMES, scoreValue } from './score-columns.js';
+import { expectSampleColumns } from './table-shape.js';
 
 export const SCORE_CSV_COLUMNS = [
   'id',
@@ -26,7 +27,8 @@ export function flagNames(bits: number): string {
 
 /** rows: sample indices to write, in the order given; `rank` is 1 for the most doubtful of them. */
 export function scoreTableToCsv(samples: readonly EngineSample[], table: ScoreTable, rows: readonly number[]): string {
-  const n = Math.min(samples.length, table.reviewPriority.length);
+  const n = samples.length;
+  expectSampleColumns(table, n, 'scoreTableToCsv');
   for (const i of rows)
     if (!(Number.isInteger(i) && i >= 0 && i < n))
       throw new Error(`scoreTableToCsv: row ${i} is not a scored sample index (0..${n - 1})`);
