@@ -75,8 +75,13 @@ describe('the review queue', () => {
     const { t, data } = table();
     const q = buildQueue(t, data.samples.length, 'o2', 'r1');
     assert.throws(() => joinQueue(buildSamples(data, 'o1'), q), /queue is for opening o2, the samples for o1/);
-    const short = { ...buildSamples(data, 'o2'), ids: ['a'] };
+    const s = buildSamples(data, 'o2');
+    const short = { ...s, ids: ['a'], split: [0], given: [0] };
     assert.throws(() => joinQueue(short, q), /queue row 0 names sample 2, but the project has 1/);
+    // A negative index used to join as an undefined id, split and label.
+    assert.throws(() => joinQueue(s, { ...q, order: [2, -1, 0, 1] }), /queue row 1 names sample -1/);
+    assert.throws(() => joinQueue(s, { ...q, flags: q.flags.slice(1) }), /4 rows but 3 flags/);
+    assert.throws(() => joinQueue({ ...s, given: [0] }, q), /4 ids, 4 splits and 1 labels/);
   });
 
   test('leaves out the rows a first pass has not scored yet', () => {

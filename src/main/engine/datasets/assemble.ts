@@ -7,6 +7,7 @@ import {
   type Sample,
 } from '../types.js';
 import { OTHER_LABEL } from '../../../shared/api.js';
+import { itemAt } from '../../../shared/checked-index.js';
 import { compareNatural } from './natural-sort.js';
 
 // 'other' (the "other" class, not any known class) is part of the API contract.
@@ -39,7 +40,7 @@ export function assembleDataset(
       return;
     }
     let group = groups.get(row.id);
-    if (!group) groups.set(row.id, (group = [rows[first]!.path])); // first: an earlier index of rows
+    if (!group) groups.set(row.id, (group = [itemAt(rows, first, 'rows').path]));
     group.push(row.path);
   });
 
@@ -50,7 +51,7 @@ export function assembleDataset(
       kept.set(imageAt(pixels, src), dst * PIXELS_PER_IMAGE);
     });
   }
-  const samples = keep.map((i) => rows[i]!);
+  const samples = keep.map((i) => itemAt(rows, i, 'rows'));
   return {
     kind,
     root,
