@@ -24,6 +24,6 @@ export function expectPositive(x: number, what: string): void {
 export function expectIndices(indices: ArrayLike<number>, n: number, what: string): void {
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i] as number; // i < indices.length
-    if (!(Number.isInteger(r) && r >= 0 && r < n)) throw new Error(`${what}: entry ${i} is ${r}, not a row of ${n}`);
+    if (!(Number.isInteger(r) && r >= 0 && r < n)) throw new Error(`${what}: entry ${i} is ${r}, not in 0..${n - 1}`);
   }
 }
