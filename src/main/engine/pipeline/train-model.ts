@@ -14,6 +14,7 @@ import { classIndicesOf, modelClasses, stratifiedHoldOut } from './holdout.js';
 import { baseHashOf, loadShippedModel, shippedRecipeVersion, type ShippedDistances } from './shipped-model.js';
 import { type KnownDistances } from './score-table.js';
 import { knnBaseRows } from './neighbour-search.js';
+import { expectLength } from '../scores/validate.js';
 
 export const HOLD_OUT_FRACTION = 0.1;
 export const DEFAULT_EPOCHS = 3;
@@ -190,7 +191,7 @@ function shippedDistancesFor(
     return null;
   }
   const values = new Float32Array(input.ids.length).fill(Number.NaN);
-  base.forEach((r, j) => (values[r] = d.values[j]!));
+  base.forEach((r, j) => (values[r] = d.values[j]!)); // one value per base row (checked above)
   return { k: d.k, values };
 }
 
@@ -204,6 +205,8 @@ export async function evaluateAccuracy(
   if (heldOut.length === 0) return Number.NaN;
   const e = await embedImages(model, pixels, { indices: heldOut });
   const C = e.numClasses;
+  // heldOut.length rows of C logits: r < heldOut.length and c < C index inside them.
+  expectLength(e.logits, heldOut.length * C, 'held-out logits');
   let correct = 0;
   for (let r = 0; r < heldOut.length; r++) {
     let best = 0;
