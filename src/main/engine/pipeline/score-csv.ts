@@ -3,7 +3,8 @@
 import { DoubtFlag } from '../../../shared/api.js';
 import type { EngineSample, ScoreTable } from '../engine-types.js';
 import { csvCell } from '../datasets/csv.js';
-import { SCORE_VALUE_COLUMNS, SCORE_VALUE_NAMES, scoreValue } from './score-columns.js';
+import { itemAt } from '../../../shared/checked-index.js';
+import { SCORE_VALUE_NAMES, scoreRow } from './score-columns.js';
 import { expectSampleColumns } from './table-shape.js';
 
 export const SCORE_CSV_COLUMNS = [
@@ -37,17 +38,18 @@ export function scoreTableToCsv(samples: readonly EngineSample[], table: ScoreTa
   const rank = new Map(byPriority.map((r, i) => [r, i + 1]));
   const lines = [SCORE_CSV_COLUMNS.join(',')];
   for (const i of rows) {
-    const s = samples[i]!;
+    const s = itemAt(samples, i, 'samples');
+    const scores = scoreRow(table, i);
     lines.push(
       [
         csvCell(s.id),
         csvCell(s.path),
         s.split,
         csvCell(s.label ?? ''),
-        csvCell(table.classes[table.predicted[i]!] ?? ''), // a pending row (predicted -1) has none
-        ...SCORE_VALUE_NAMES.map((name) => String(scoreValue(SCORE_VALUE_COLUMNS[name](table)[i]!) ?? '')),
+        csvCell(scores.predicted ?? ''), // a pending row (predicted -1) has none
+        ...SCORE_VALUE_NAMES.map((name) => String(scores[name] ?? '')),
         String(rank.get(i)),
-        flagNames(table.flags[i]!),
+        flagNames(itemAt(table.flags, i, 'flags')),
       ].join(','),
     );
   }
