@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { centreByMass, normaliseLevels } from '../../src/main/engine/datasets/normalise.js';
+import { centreByMass, normaliseAll, normaliseLevels } from '../../src/main/engine/datasets/normalise.js';
 import { compareNatural } from '../../src/main/engine/datasets/natural-sort.js';
 import { Rng } from '../../src/main/engine/datasets/random.js';
 import { centreOfMass, mnistDigit } from './datasets-fixtures.js';
@@ -82,5 +82,14 @@ describe('small helpers', () => {
     const drawn = new Rng(1).sample(1000, 300);
     assert.equal(new Set(drawn).size, 300);
     assert.ok(drawn.every((v) => v >= 0 && v < 1000 && Number.isInteger(v)));
+  });
+});
+
+describe('image size', () => {
+  test('an image of another size, or a trailing part image, is refused instead of read as NaN', () => {
+    // A short image used to give a NaN border mean (undefined pixels) and pass unchanged.
+    assert.throws(() => normaliseLevels(new Uint8Array(700).fill(200)), /borderMean: 700 pixels/);
+    assert.throws(() => centreByMass(new Uint8Array(783)), /centreByMass: 783 pixels/);
+    assert.throws(() => normaliseAll(new Uint8Array(784 + 10)), /794 bytes is not a whole number/);
   });
 });

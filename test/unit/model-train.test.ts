@@ -72,4 +72,10 @@ test('bad input is refused with a clear message', async () => {
     trainCnn({ ...data, labels: train.labels.subarray(0, 10) }, { epochs: 1, seed: 1 }),
     /differ in length/,
   );
+  // These used to train on a blank image and on an all-zero target without a word.
+  const images = train.pixels.length / 784;
+  const two = { ...data, indices: [0, images], labels: [1, 2] };
+  await assert.rejects(trainCnn(two, { epochs: 1, seed: 1 }), /training indices: entry 1 is \d+, not in 0\.\.\d+/);
+  const badLabel = { ...data, indices: [0, 1], labels: [1, 10] };
+  await assert.rejects(trainCnn(badLabel, { epochs: 1, seed: 1 }), /training labels: entry 1 is 10, not in 0\.\.9/);
 });

@@ -1,7 +1,7 @@
 // The held-out split: stratified ~10% of every known class, seeded, 'other' never held out.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { modelClasses, stratifiedHoldOut } from '../../src/main/engine/pipeline/holdout.js';
+import { classIndicesOf, modelClasses, stratifiedHoldOut } from '../../src/main/engine/pipeline/holdout.js';
 import { assignFolds } from '../../src/main/engine/pipeline/label-check.js';
 
 const labels: (string | null)[] = [];
@@ -42,4 +42,12 @@ test('folds are stratified and cover every labeled sample once', () => {
     assert.ok(Math.abs(zeros - f.length / 2) <= 1, `class ${c}: ${zeros} of ${f.length} in fold 0`);
   }
   labels.forEach((l, i) => assert.equal(folds[i] === -1, l === null));
+});
+
+test('class indices of training rows; an unlabeled row or a label outside the classes is an error naming it', () => {
+  const ls = ['b', 'a', null, 'c'];
+  assert.deepEqual(Array.from(classIndicesOf([0, 1], ls, ['a', 'b'])), [1, 0]);
+  // Without the check these would train as class 0.
+  assert.throws(() => classIndicesOf([0, 2], ls, ['a', 'b']), /training sample 2: label null/);
+  assert.throws(() => classIndicesOf([3], ls, ['a', 'b']), /training sample 3: label "c" is not one of \[a, b\]/);
 });

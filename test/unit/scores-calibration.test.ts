@@ -59,4 +59,7 @@ test('perfectly classified rows push T to the range edge and say so', () => {
 test('calibrated confidence is the probability of the predicted class', () => {
   const probs = new Float32Array([0.1, 0.9, 0.6, 0.4]);
   assert.deepEqual(Array.from(calibratedConfidence(probs, 2, new Int32Array([1, 0]))), [probs[1], probs[2]]);
+  // A class outside 0..C-1 used to read the previous row's last probability (0.9 here) or NaN.
+  assert.throws(() => calibratedConfidence(probs, 2, new Int32Array([1, -1])), /predicted: entry 1 is -1/);
+  assert.throws(() => calibratedConfidence(probs, 2, new Int32Array([2, 0])), /predicted: entry 0 is 2/);
 });

@@ -35,4 +35,5 @@ test('sortedReference drops NaN and sorts ascending; quantile interpolates', () 
   assert.deepEqual(Array.from(sortedReference([3, Number.NaN, 1, 2])), [1, 2, 3]);
   assert.equal(quantile(new Float32Array([0, 10]), 0.5), 5);
   assert.equal(quantile(new Float32Array([1, 2, 3]), 0.5), 2);
+  assert.throws(() => quantile(new Float32Array([1, 2, 3]), Number.NaN), /q is NaN/); // it answered NaN
 });

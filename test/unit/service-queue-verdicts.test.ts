@@ -75,8 +75,13 @@ describe('the review queue', () => {
     const { t, data } = table();
     const q = buildQueue(t, data.samples.length, 'o2', 'r1');
     assert.throws(() => joinQueue(buildSamples(data, 'o1'), q), /queue is for opening o2, the samples for o1/);
-    const short = { ...buildSamples(data, 'o2'), ids: ['a'] };
+    const s = buildSamples(data, 'o2');
+    const short = { ...s, ids: ['a'], split: [0], given: [0] };
     assert.throws(() => joinQueue(short, q), /queue row 0 names sample 2, but the project has 1/);
+    // A negative index used to join as an undefined id, split and label.
+    assert.throws(() => joinQueue(s, { ...q, order: [2, -1, 0, 1] }), /queue row 1 names sample -1/);
+    assert.throws(() => joinQueue(s, { ...q, flags: q.flags.slice(1) }), /4 rows but 3 flags/);
+    assert.throws(() => joinQueue({ ...s, given: [0] }, q), /4 ids, 4 splits and 1 labels/);
   });
 
   test('leaves out the rows a first pass has not scored yet', () => {
@@ -86,6 +91,37 @@ describe('the review queue', () => {
     assert.equal(q.predicted.length, 2);
     assert.equal(q.confidence.length, 2);
     assert.equal(q.flags.length, 2);
+  });
+});
+
+describe('the queue refuses a table of the wrong shape', () => {
+  test('a column shorter than the samples, a neighbour or held-out index outside them', () => {
+    const { t, data } = table();
+    const n = data.samples.length;
+    assert.throws(
+      () => buildQueue({ ...t, flags: t.flags.subarray(0, 3) }, n, 'o', 'r'),
+      /column flags has 3 values for 4/,
+    );
+    assert.throws(() => buildQueue({ ...t, neighbours: Int32Array.from([1, 0, 4, 1]) }, n, 'o', 'r'), /neighbour is 4/);
+    assert.throws(() => buildQueue({ ...t, probs: t.probs.subarray(2) }, n, 'o', 'r'), /probs has 6 values/);
+    assert.throws(
+      () => buildQueue({ ...t, predicted: Int32Array.from([0, 2, 0, 0]) }, n, 'o', 'r'),
+      /predicted class is 2/,
+    );
+    assert.throws(() => buildQueue({ ...t, heldOutIndices: Int32Array.of(-1) }, n, 'o', 'r'), /held-out index is -1/);
+  });
+});
+
+describe('insights of a first-pass table', () => {
+  test('a pending labeled row (predicted -1) is not counted, and leaves no stray cell', () => {
+    const { t, data } = table();
+    const pending = { ...t, scored: Uint8Array.from([0, 1, 1, 1]), predicted: Int32Array.from([-1, 1, 0, 0]) };
+    const ins = buildInsights(pending, data.samples, ['0', '1']);
+    // Row '0' had only sample a, pending: it used to gain a "-1" property set to NaN.
+    assert.deepStrictEqual(ins.confusion, [
+      [0, 0],
+      [1, 1],
+    ]);
   });
 });
 

@@ -107,14 +107,16 @@ export async function withExitCode(command: string, fn: () => Promise<void>): Pr
  */
 export function joinNegativeValues(argv: readonly string[], names: readonly string[]): string[] {
   const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
+  let joined = false; // argv[i] was joined to the option before it
+  argv.forEach((a, i) => {
+    if (joined) {
+      joined = false;
+      return;
+    }
     const next = argv[i + 1];
-    if (a.startsWith('--') && names.includes(a.slice(2)) && next !== undefined && /^-[\d.]/.test(next)) {
-      out.push(`${a}=${next}`);
-      i++;
-    } else out.push(a);
-  }
+    joined = a.startsWith('--') && names.includes(a.slice(2)) && next !== undefined && /^-[\d.]/.test(next);
+    out.push(joined ? `${a}=${next}` : a);
+  });
   return out;
 }
 

@@ -19,6 +19,7 @@ import {
   withExitCode,
 } from './cli-common.js';
 import { skippedReportPath, skippedSummary, writeSkippedReport } from './skipped-report.js';
+import { itemAt } from '../../shared/checked-index.js';
 
 export const scoreUsage = `Usage: unsure score --train <labeled dataset> [--pool <dataset>] --out <file.csv> [options]
 
@@ -74,7 +75,7 @@ export function poolLabelIssues(samples: readonly { split: string; label: string
   const C = table.classes.length;
   samples.forEach((s, i) => {
     const c = s.split === 'pool' && s.label !== null ? table.classes.indexOf(s.label) : -1;
-    if (c >= 0) table.labelIssue[i] = 1 - table.probs[i * C + c]!;
+    if (c >= 0) table.labelIssue[i] = 1 - itemAt(table.probs, i * C + c, 'score table probs');
   });
 }
 

@@ -1,6 +1,7 @@
 // The Insights view: which classes the model mixes up, and how the scores of the pool sit
 // against held-out in-distribution samples and the thresholds.
 import type { Insights } from '../../shared/api.js';
+import { itemAt } from '../../shared/checked-index.js';
 import type { EngineSample, ScoreTable } from '../engine/engine-types.js';
 
 const BINS = 30;
@@ -10,12 +11,16 @@ export function buildInsights(t: ScoreTable, samples: EngineSample[], labels: st
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
   samples.forEach((s, i) => {
     const row = s.label === null ? undefined : labelIndex.get(s.label);
-    if (row !== undefined) confusion[row]![t.predicted[i]!]! += 1;
+    const predicted = itemAt(t.predicted, i, 'score table predicted');
+    // A pending row of a first-pass table (predicted -1) has no prediction to count yet.
+    if (row === undefined || predicted < 0) return;
+    const cells = itemAt(confusion, row, 'confusion rows');
+    cells[predicted] = itemAt(cells, predicted, 'confusion columns') + 1;
   });
   const pool = samples.map((s, i) => (s.split === 'pool' ? i : -1)).filter((i) => i >= 0);
   const hist = (score: 'oodScore' | 'knnDistance' | 'msp', threshold: number | null) => {
     const ref = t.heldOut[score];
-    const values = pool.map((i) => t[score][i]!);
+    const values = pool.map((i) => itemAt(t[score], i, `score table ${score}`));
     // A loop, not Math.min(...xs): spreading 60,000 values overflows the call stack.
     let lo = threshold ?? Infinity;
     let hi = threshold ?? -Infinity;
@@ -30,7 +35,12 @@ export function buildInsights(t: ScoreTable, samples: EngineSample[], labels: st
     const edges = Array.from({ length: BINS + 1 }, (_, b) => lo + b * width);
     const count = (xs: Iterable<number>) => {
       const c = new Array<number>(BINS).fill(0);
-      for (const x of xs) if (Number.isFinite(x)) c[Math.min(BINS - 1, Math.floor((x - lo) / width))]! += 1;
+      for (const x of xs) {
+        if (!Number.isFinite(x)) continue;
+        // lo is the least finite value of xs, so the bin is in 0..BINS - 1.
+        const b = Math.min(BINS - 1, Math.floor((x - lo) / width));
+        c[b] = itemAt(c, b, 'histogram bins') + 1;
+      }
       return c;
     };
     return { score, edges, inDistribution: count(ref), pool: count(values), threshold };

@@ -1,7 +1,7 @@
 // Decisions the renderer appends are checked against the project before any is written.
 import { ApiError, OTHER_LABEL, type JournalEntry } from '../../shared/api.js';
 import { entryProblem } from '../../shared/journal-fold.js';
-import { indexOf, type OpenProject } from './project-state.js';
+import { sampleOf, type OpenProject } from './project-state.js';
 
 /** Throws a bad_request naming the first entry with an unknown sample, label or contradiction. */
 export function checkAppendedEntries(p: OpenProject, entries: readonly JournalEntry[]): void {
@@ -10,7 +10,7 @@ export function checkAppendedEntries(p: OpenProject, entries: readonly JournalEn
   const labels = new Set([...p.data.classes, OTHER_LABEL]);
   entries.forEach((e, i) => {
     if (e.kind !== 'decision') return;
-    const sample = p.data.samples[indexOf(p, e.sampleId)]!;
+    const { sample } = sampleOf(p, e.sampleId);
     if (e.after !== null && !labels.has(e.after)) {
       throw new ApiError(
         'bad_request',

@@ -13,7 +13,8 @@ import {
   type Queue,
   type Samples,
 } from '../../shared/api.js';
-import type { OpenResult, ScoreTable, TrainResult } from '../engine/engine-types.js';
+import type { EngineSample, OpenResult, ScoreTable, TrainResult } from '../engine/engine-types.js';
+import { itemAt } from '../../shared/checked-index.js';
 import type { Journal } from '../engine/review/journal.js';
 import { foldJournal, givenLabelsOf, type JournalFold } from '../../shared/journal-fold.js';
 import { buildQueue } from './queue.js';
@@ -65,9 +66,10 @@ export class ProjectState {
 
   /** A new score table re-ranks the queue; the new revision tells the renderer to fetch it. */
   setTable(p: OpenProject, table: ScoreTable): void {
-    p.table = table;
     const revision = `${this.launchId}-${++this.queueBuilds}`;
+    // buildQueue checks the table's shape first: a table that fails is never shown.
     p.queue = buildQueue(table, p.data.samples.length, p.samples.openId, revision, p.fileFlags);
+    p.table = table;
   }
 
   /** The id of a new opening (samples.openId), unique across launches like the revisions. */
@@ -121,6 +123,12 @@ export function indexOf(p: OpenProject, id: string): number {
   const i = p.index.get(id);
   if (i === undefined) throw new ApiError('not_found', `no sample with id ${JSON.stringify(id)} in this project`);
   return i;
+}
+
+/** The sample with this id and its index; a not_found error when the project has none. */
+export function sampleOf(p: OpenProject, id: string): { i: number; sample: EngineSample } {
+  const i = indexOf(p, id);
+  return { i, sample: itemAt(p.data.samples, i, 'project samples') };
 }
 
 /** The journal folded over the given labels: each sample's current decision. */

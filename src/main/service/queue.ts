@@ -3,6 +3,7 @@
 // of a queue's bytes even gzipped; a re-ranking now sends only indices and small columns.
 import { FileFlag, OTHER_LABEL, type Queue, type Samples } from '../../shared/api.js';
 import type { OpenResult, ScoreTable } from '../engine/engine-types.js';
+import { expectScoreTable } from '../engine/pipeline/table-shape.js';
 
 /** The opened dataset's samples, in its own order: what Queue.order indexes. */
 export function buildSamples(data: OpenResult, openId: string): Samples {
@@ -45,6 +46,9 @@ export function buildQueue(
   revision: string,
   fileFlags: Uint8Array | null = null,
 ): Queue {
+  // Every column then has n rows, so the lookups below by a row i < n are in range; the
+  // read models rely on this check too, since every table the service shows passes here.
+  expectScoreTable(t, n, 'the new score table');
   const scored = t.scored;
   const rows: number[] = [];
   for (let i = 0; i < n; i++) if (!scored || scored[i]) rows.push(i);

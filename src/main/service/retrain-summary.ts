@@ -1,6 +1,7 @@
 // What a retrain changed, for the summary the app shows after it.
 import { OTHER_BY_DISTANCE, OTHER_LABEL, type RetrainSummary } from '../../shared/api.js';
 import type { ScoreTable, TrainResult } from '../engine/engine-types.js';
+import { itemAt } from '../../shared/checked-index.js';
 import { foldProject, type OpenProject } from './project-state.js';
 
 export function retrainSummary(
@@ -10,7 +11,7 @@ export function retrainSummary(
   train: TrainResult,
   p: OpenProject,
 ): RetrainSummary {
-  const flagged = (t: ScoreTable | null, i: number) => (t ? t.flags[i]! !== 0 : false);
+  const flagged = (t: ScoreTable | null, i: number) => (t ? itemAt(t.flags, i, 'flags') !== 0 : false);
   let queueBefore = 0;
   let queueAfter = 0;
   let left = 0;

@@ -3,14 +3,13 @@ import { ApiError } from '../../shared/api.js';
 import { encodeGreyPng } from '../engine/datasets/png.js';
 import { IMAGE_SIZE, imageAt, PIXELS_PER_IMAGE } from '../engine/types.js';
 import { resolveInsideRoots } from '../security/path-guard.js';
-import { indexOf, type OpenProject } from './project-state.js';
+import { indexOf, sampleOf, type OpenProject } from './project-state.js';
 
 export type Media = { kind: 'file'; file: string } | { kind: 'bytes'; contentType: string; body: Buffer };
 
 /** The image of a sample: its original file (only inside the dataset roots) or a PNG. */
 export function sampleMedia(p: OpenProject, id: string): Media {
-  const i = indexOf(p, id);
-  const s = p.data.samples[i]!;
+  const { i, sample: s } = sampleOf(p, id);
   if (s.file) {
     const file = resolveInsideRoots(s.file, p.data.roots);
     if (!file) throw new ApiError('not_found', `${s.path} is outside the opened dataset`);

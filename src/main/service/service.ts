@@ -12,6 +12,7 @@ import {
   type ProjectInfo,
 } from '../../shared/api.js';
 import type { EngineClient } from '../engine/engine-client.js';
+import { itemAt } from '../../shared/checked-index.js';
 import { listRecent } from '../engine/project/projects.js';
 import { buildInsights } from './insights.js';
 import { checkAppendedEntries } from './journal-append.js';
@@ -71,7 +72,7 @@ export class UnsureService {
     similar: async ({ id, k }) => {
       const p = this.state.requireProject();
       const near = await this.opts.engine.similar(indexOf(p, id), k);
-      return near.map((j) => p.data.samples[j]!.id);
+      return near.map((j) => itemAt(p.data.samples, j, 'similar samples').id);
     },
     appendJournal: async ({ entries }) => {
       const p = this.state.requireProject();

@@ -9,6 +9,7 @@ import {
   type Sample,
 } from '../types.js';
 import { OTHER_LABEL } from '../../../shared/api.js';
+import { itemAt } from '../../../shared/checked-index.js';
 import { compareNatural } from './natural-sort.js';
 
 // 'other' (the "other" class, not any known class) is part of the API contract.
@@ -45,8 +46,8 @@ export function assembleDataset(
     }
     let group = groupOf.get(first);
     if (!group) {
-      const own = rows[keep[first]!]!;
-      group = { sample: first, files: [copyFile(own, keep[first]!)], conflict: false };
+      const at = itemAt(keep, first, 'kept rows');
+      group = { sample: first, files: [copyFile(itemAt(rows, at, 'rows'), at)], conflict: false };
       groupOf.set(first, group);
     }
     group.files.push(copyFile(row, i));
@@ -59,13 +60,14 @@ export function assembleDataset(
       kept.set(imageAt(pixels, src), dst * PIXELS_PER_IMAGE);
     });
   }
-  const samples = keep.map((i) => rows[i]!);
+  const samples = keep.map((i) => itemAt(rows, i, 'rows'));
   const copies = [...groupOf.values()];
   for (const g of copies) {
     const labels = copyLabels(g.files);
     g.conflict = labels.length > 1;
     const label = g.conflict ? null : (labels[0] ?? null);
-    if (label !== samples[g.sample]!.label) samples[g.sample] = { ...samples[g.sample]!, label };
+    const own = itemAt(samples, g.sample, 'samples');
+    if (label !== own.label) samples[g.sample] = { ...own, label };
   }
   return {
     kind,

@@ -33,12 +33,18 @@ export interface DecodeFilesOptions {
   strict?: boolean;
 }
 
+export interface KeptFile {
+  /** Index into the sources. */
+  source: number;
+  /** Hash of its bytes. */
+  id: string;
+  /** Its resolved in-root path. */
+  file: string;
+}
+
 export interface DecodedFiles {
-  /** Indices into the sources of the images kept, ascending. */
-  kept: number[];
-  /** Per kept image: its id (hash of its bytes) and its resolved in-root path. */
-  ids: string[];
-  files: string[];
+  /** The images kept, ascending by source. */
+  kept: KeptFile[];
   /** kept.length * 784 bytes. */
   pixels: Uint8Array;
   /** The refused files, in dataset order. */
@@ -77,35 +83,34 @@ export async function decodeFiles(sources: ImageSource[], opts: DecodeFilesOptio
   for (let start = 0; start < total; start += BATCH) {
     const end = Math.min(start + BATCH, total);
     // Links and file kinds first: nothing is opened before both checks pass.
-    const sizes = await Promise.all(
-      sources.slice(start, end).map(async (src, j): Promise<number | null> => {
-        const i = start + j;
+    const checked = await Promise.all(
+      sources.slice(start, end).map(async (src, j): Promise<(Readable & { size: number }) | null> => {
+        const index = start + j;
         const r = await resolveInRoot(src.file, opts.realRoot);
         if (!r.ok) {
-          reasons.set(i, r.reason);
+          reasons.set(index, r.reason);
           return null;
         }
-        real[i] = r.real;
+        real[index] = r.real;
         try {
-          return await checkRegularFile(r.real, limits.maxFileBytes);
+          return { index, real: r.real, size: await checkRegularFile(r.real, limits.maxFileBytes) };
         } catch (err) {
-          reasons.set(i, (err as Error).message);
+          reasons.set(index, (err as Error).message);
           return null;
         }
       }),
     );
-    let group: number[] = [];
+    let group: Readable[] = [];
     let bytes = 0;
-    for (let j = 0; j < sizes.length; j++) {
-      const size = sizes[j]!;
-      if (size === null) continue;
-      if (group.length > 0 && bytes + size > BATCH_BYTES) {
+    for (const f of checked) {
+      if (f === null) continue;
+      if (group.length > 0 && bytes + f.size > BATCH_BYTES) {
         await decodeGroup(group);
         group = [];
         bytes = 0;
       }
-      group.push(start + j);
-      bytes += size;
+      group.push(f);
+      bytes += f.size;
     }
     if (group.length > 0) await decodeGroup(group);
     opts.onProgress?.(end, total);
@@ -113,44 +118,60 @@ export async function decodeFiles(sources: ImageSource[], opts: DecodeFilesOptio
     if (end < total) await yieldToEventLoop();
   }
 
-  async function decodeGroup(indices: number[]): Promise<void> {
+  async function decodeGroup(files: Readable[]): Promise<void> {
     const read = await Promise.all(
-      indices.map(async (i) => {
+      files.map(async ({ index, real }) => {
         try {
-          return await readRegularFile(real[i]!, limits.maxFileBytes);
+          const bytes = await readRegularFile(real, limits.maxFileBytes);
+          return { index, name: String(index), bytes };
         } catch (err) {
-          reasons.set(i, err instanceof FileRefusal ? err.message : `cannot be read (${(err as Error).message})`);
+          reasons.set(index, err instanceof FileRefusal ? err.message : `cannot be read (${(err as Error).message})`);
           return null;
         }
       }),
     );
-    const readable: { index: number; name: string; bytes: Uint8Array }[] = [];
-    read.forEach((b, j) => {
-      if (b === null) return;
-      const i = indices[j]!; // read runs parallel to indices
-      ids[i] = sampleId(b);
-      readable.push({ index: i, name: String(i), bytes: b });
-    });
+    const readable = read.filter((r) => r !== null);
+    for (const r of readable) ids[r.index] = sampleId(r.bytes);
     const out = new Uint8Array(readable.length * PIXELS_PER_IMAGE);
     for (const f of decodeBatchToGrey28(readable, out, limits.maxPixels)) reasons.set(Number(f.name), f.message);
     readable.forEach((r, j) => all.set(imageAt(out, j), r.index * PIXELS_PER_IMAGE));
   }
 
-  const skipped: SkippedFile[] = [...reasons.keys()]
-    .sort((a, b) => a - b)
-    .map((i) => ({ path: sources[i]!.name, reason: reasons.get(i) as string }));
+  const skipped: SkippedFile[] = [...reasons.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([i, reason]) => ({ path: sourceAt(sources, i).name, reason }));
   if (skipped.length > 0 && opts.strict)
     throw new DatasetError(`${describeSkipped(skipped, opts.where)} (strict mode)`);
   if (skipped.length === total) {
     throw new DatasetError(`No usable image in ${opts.where}: ${describeSkipped(skipped, opts.where)}`);
   }
-  const kept: number[] = [];
-  for (let i = 0; i < total; i++) if (!reasons.has(i)) kept.push(i);
+  const kept: KeptFile[] = [];
+  sources.forEach((src, i) => {
+    if (reasons.has(i)) return;
+    const id = ids[i];
+    const file = real[i];
+    // Every source is either refused (a reason) or resolved and read (an id and a path).
+    if (id === undefined || file === undefined)
+      throw new Error(`decodeFiles: ${src.name} was neither read nor refused`);
+    kept.push({ source: i, id, file });
+  });
   let pixels = all;
   if (kept.length !== total) {
     pixels = new Uint8Array(kept.length * PIXELS_PER_IMAGE);
-    kept.forEach((src, dst) => pixels.set(imageAt(all, src), dst * PIXELS_PER_IMAGE));
+    kept.forEach(({ source }, dst) => pixels.set(imageAt(all, source), dst * PIXELS_PER_IMAGE));
   }
   normaliseAll(pixels, { centre: opts.centre });
-  return { kept, ids: kept.map((i) => ids[i]!), files: kept.map((i) => real[i]!), pixels, skipped };
+  return { kept, pixels, skipped };
+}
+
+/** A file that passed the link and kind checks: its source index and resolved path. */
+interface Readable {
+  index: number;
+  real: string;
+}
+
+function sourceAt(sources: readonly ImageSource[], i: number): ImageSource {
+  const s = sources[i];
+  if (s === undefined) throw new Error(`decodeFiles: no source ${i} of ${sources.length}`);
+  return s;
 }

@@ -1,4 +1,5 @@
 import { imageAt, PIXELS_PER_IMAGE, type LoadedDataset, type Sample } from '../types.js';
+import { itemAt } from '../../../shared/checked-index.js';
 import { assembleDataset } from './assemble.js';
 import { generateDistractors, type DemoDistractorKind } from './distractors.js';
 import { loadFashionMnist } from './fashion.js';
@@ -84,10 +85,11 @@ function demoPool(poolSize: number, seed: number): LoadedDataset {
   const picked = rng.sample(test.count, Math.min(counts.mnist, test.count));
   const mnistPixels = new Uint8Array(picked.length * PIXELS_PER_IMAGE);
   picked.forEach((src, i) => mnistPixels.set(imageAt(test.pixels, src), i * PIXELS_PER_IMAGE));
+  const mnistLabels = Array.from(picked, (src) => String(itemAt(test.labels, src, 'MNIST test labels')));
   parts.push({
     origin: 'mnist',
     pixels: mnistPixels,
-    label: (i) => String(test.labels[picked[i]!]!), // i < picked.length, picked: test indices
+    label: (i) => itemAt(mnistLabels, i, 'demo MNIST labels'),
     path: (i) => `demo/mnist-test/${picked[i]}.png`,
   });
 

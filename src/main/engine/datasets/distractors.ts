@@ -3,6 +3,7 @@ import { Canvas, fitIntoFrame, smoothCurve, type Point } from './draw.js';
 import { readMnistRaw } from './mnist.js';
 import { centreByMass } from './normalise.js';
 import { Rng } from './random.js';
+import { itemAt } from '../../../shared/checked-index.js';
 import { LETTERS, SYMBOLS, type Stroke } from './distractor-glyphs.js';
 
 // Synthetic samples that are not digits but that a digit classifier will still happily
@@ -61,6 +62,7 @@ function testDigit(rng: Rng): Uint8Array {
 
 /** Columns (or rows) holding ink: [first, last]. */
 function inkExtent(img: Uint8Array, w: number, h: number, axis: 'x' | 'y', threshold = 0): [number, number] {
+  if (img.length !== w * h) throw new Error(`inkExtent: ${img.length} pixels for ${w} x ${h}`);
   let first = -1;
   let last = -1;
   const outer = axis === 'x' ? w : h;
@@ -68,7 +70,7 @@ function inkExtent(img: Uint8Array, w: number, h: number, axis: 'x' | 'y', thres
   for (let a = 0; a < outer; a++) {
     let any = false;
     for (let b = 0; b < inner && !any; b++) {
-      const v = (axis === 'x' ? img[b * w + a] : img[a * w + b])!; // a, b inside w x h
+      const v = (axis === 'x' ? img[b * w + a] : img[a * w + b])!; // a, b inside w x h = img.length
       if (v > threshold) any = true;
     }
     if (any) {
@@ -97,6 +99,9 @@ function missegmented(rng: Rng): Uint8Array {
   const bx = aRight + 1 + gap - bLeft;
   const by = rng.int(5) - 2;
   const w = bx + N;
+  // a and b are N x N; the strip is w x N with b's columns at bx..bx + N - 1. bx >= 1 for
+  // every pair of MNIST test digits (each one's ink starts by column 13 and ends at 15 or
+  // later), and the cut's columns cutStart..cutStart + cw - 1 lie inside the strip.
   const strip = new Uint8Array(w * N);
   for (let y = 0; y < N; y++) {
     for (let x = 0; x < N; x++) strip[y * w + x] = a[y * N + x]!;
@@ -163,7 +168,7 @@ function noise(rng: Rng): Uint8Array {
       for (let y = 0; y < N; y++) {
         for (let x = 0; x < N; x++) {
           const d2 = (x - cx) ** 2 + (y - cy) ** 2;
-          img[y * N + x]! += amp * Math.exp(-d2 / (2 * sigma * sigma));
+          img[y * N + x]! += amp * Math.exp(-d2 / (2 * sigma * sigma)); // x, y < N
         }
       }
     }
@@ -173,6 +178,7 @@ function noise(rng: Rng): Uint8Array {
   } else {
     // Value noise: a coarse random grid, bilinearly upsampled, then contrast-stretched.
     const g = 4 + rng.int(4);
+    // (g + 1) x (g + 1) grid and x0, y0 <= g - 1: the four corners below are inside it.
     const grid = Array.from({ length: (g + 1) * (g + 1) }, () => rng.float());
     const threshold = rng.range(0.35, 0.65);
     for (let y = 0; y < N; y++) {
@@ -192,9 +198,7 @@ function noise(rng: Rng): Uint8Array {
       }
     }
   }
-  const out = new Uint8Array(PIXELS_PER_IMAGE);
-  for (let i = 0; i < out.length; i++) out[i] = Math.round(Math.max(0, Math.min(1, img[i]!)) * 255);
-  return out;
+  return Uint8Array.from(img, (v) => Math.round(Math.max(0, Math.min(1, v)) * 255));
 }
 
 // The tables are in distractor-glyphs.ts.
@@ -202,7 +206,7 @@ function noise(rng: Rng): Uint8Array {
 const SYMBOL_GLYPHS = Object.values(SYMBOLS);
 
 function symbols(rng: Rng): Uint8Array {
-  const strokes = SYMBOL_GLYPHS[rng.int(SYMBOL_GLYPHS.length)]!;
+  const strokes = itemAt(SYMBOL_GLYPHS, rng.int(SYMBOL_GLYPHS.length), 'symbol glyphs');
   return drawGlyph(rng, strokes, { height: [14, 20], aspect: [0.7, 1.1], slant: 0.2, jitter: 0.03 });
 }
 
@@ -242,16 +246,13 @@ function drawGlyph(rng: Rng, strokes: readonly Stroke[], style: GlyphStyle): Uin
 const LETTER_GLYPHS = Object.values(LETTERS);
 
 function lettersLike(rng: Rng): Uint8Array {
-  const strokes = LETTER_GLYPHS[rng.int(LETTER_GLYPHS.length)]!;
+  const strokes = itemAt(LETTER_GLYPHS, rng.int(LETTER_GLYPHS.length), 'letter glyphs');
   return drawGlyph(rng, strokes, { height: [16, 20], aspect: [0.6, 0.95], slant: 0.25, jitter: 0.04 });
 }
 
 /** Dark ink on a light background: a digit the loader was not asked to normalise. */
 function inverted(rng: Rng): Uint8Array {
-  const digit = testDigit(rng);
-  const out = new Uint8Array(PIXELS_PER_IMAGE);
-  for (let i = 0; i < out.length; i++) out[i] = 255 - digit[i]!;
-  return out;
+  return Uint8Array.from(testDigit(rng), (v) => 255 - v);
 }
 
 /** A digit badly off-centre, partly out of the frame: a crop that missed. */
@@ -267,7 +268,7 @@ function shifted(rng: Rng): Uint8Array {
     if (sy < 0 || sy >= N) continue;
     for (let x = 0; x < N; x++) {
       const sx = x - dx;
-      if (sx >= 0 && sx < N) out[y * N + x] = digit[sy * N + sx]!;
+      if (sx >= 0 && sx < N) out[y * N + x] = digit[sy * N + sx]!; // sx, sy inside N x N
     }
   }
   return out;

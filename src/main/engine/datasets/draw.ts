@@ -30,6 +30,7 @@ export class Canvas {
     const dx = b[0] - a[0];
     const dy = b[1] - a[1];
     const len2 = dx * dx + dy * dy;
+    // x0..x1 and y0..y1 are clamped inside the canvas, so i below is one of its pixels.
     for (let y = y0; y <= y1; y++) {
       for (let x = x0; x <= x1; x++) {
         const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((x - a[0]) * dx + (y - a[1]) * dy) / len2));
@@ -44,13 +45,15 @@ export class Canvas {
   }
 
   polyline(points: readonly Point[], width: number, intensity = 1): void {
-    for (let i = 1; i < points.length; i++) this.segment(points[i - 1]!, points[i]!, width, intensity);
+    let prev: Point | null = null;
+    for (const p of points) {
+      if (prev) this.segment(prev, p, width, intensity);
+      prev = p;
+    }
   }
 
   toBytes(): Uint8Array {
-    const out = new Uint8Array(this.data.length);
-    for (let i = 0; i < out.length; i++) out[i] = Math.round(Math.max(0, Math.min(1, this.data[i]!)) * 255);
-    return out;
+    return Uint8Array.from(this.data, (v) => Math.round(Math.max(0, Math.min(1, v)) * 255));
   }
 }
 
@@ -58,6 +61,7 @@ export class Canvas {
 export function smoothCurve(points: readonly Point[], perSpan = 8): Point[] {
   if (points.length < 3) return [...points];
   const out: Point[] = [];
+  // Every index below is clamped to 0..points.length - 1.
   for (let i = 0; i < points.length - 1; i++) {
     const p0 = points[Math.max(0, i - 1)]!;
     const p1 = points[i]!;
@@ -72,7 +76,7 @@ export function smoothCurve(points: readonly Point[], perSpan = 8): Point[] {
       out.push([f(p0[0], p1[0], p2[0], p3[0]), f(p0[1], p1[1], p2[1], p3[1])]);
     }
   }
-  out.push(points[points.length - 1]!);
+  out.push(points[points.length - 1]!); // length >= 3
   return out;
 }
 
@@ -96,6 +100,8 @@ function sample(src: Uint8Array, w: number, h: number, x: number, y: number): nu
  * side is `box` pixels, and drawn in the middle of a 28x28 frame.
  */
 export function fitIntoFrame(src: Uint8Array, sw: number, sh: number, box = 20): Uint8Array {
+  // sample() then reads src only at (x, y) inside sw x sh.
+  if (src.length !== sw * sh) throw new Error(`fitIntoFrame: ${src.length} pixels for ${sw} x ${sh}`);
   const out = new Uint8Array(PIXELS_PER_IMAGE);
   const scale = box / Math.max(sw, sh);
   const dw = sw * scale;

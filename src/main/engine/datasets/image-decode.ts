@@ -44,8 +44,9 @@ function toGrey(decoded: tf.Tensor3D): tf.Tensor3D {
     }
     if (alpha === null) return lum;
     const stats = tf.stack([lum.mul(alpha).sum().div(alpha.sum().maximum(1e-6)), alpha.min()]).dataSync();
-    const inkMean = stats[0]!; // two stacked scalars
-    const minAlpha = stats[1]!;
+    const [inkMean, minAlpha] = stats;
+    if (inkMean === undefined || minAlpha === undefined)
+      throw new Error(`alpha statistics: ${stats.length} values, not 2`);
     if (minAlpha >= 1) return lum;
     const bg = inkMean < 128 ? 255 : 0;
     return lum.mul(alpha).add(tf.scalar(1).sub(alpha).mul(bg)) as tf.Tensor3D;
@@ -215,7 +216,7 @@ export function decodeBatchToGrey28(
 /** TensorFlow's messages carry C++ source locations; keep the human part. */
 function cleanTfMessage(err: unknown): string {
   const message = errorMessage(err);
-  const firstLine = message.split('\n')[0]!.trim(); // split gives at least one string
+  const firstLine = (message.split('\n', 1)[0] ?? '').trim(); // '' only for an empty message
   if (/TF_Status/i.test(firstLine)) return 'the decoder could not read it';
   return firstLine.replace(/^Invalid argument:\s*/i, '') || 'cannot be decoded';
 }

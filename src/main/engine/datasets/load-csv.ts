@@ -3,6 +3,7 @@ import { DatasetError, DEFAULT_INPUT_LIMITS, type InputLimits, type LoadedDatase
 import { assembleDataset } from './assemble.js';
 import { CsvSyntaxError, parseCsv } from './csv.js';
 import { decodeFiles, type ImageSource } from './decode-files.js';
+import { itemAt } from '../../../shared/checked-index.js';
 import { realRootOf } from './in-root.js';
 import { decodeManifest } from './manifest-text.js';
 import { readRegularFile } from './regular-file.js';
@@ -99,7 +100,7 @@ export async function loadCsvManifest(manifest: string, opts: LoadOptions = {}):
   if (realRoot === null) throw new DatasetError(`Cannot read manifest ${manifest}: its folder cannot be resolved`);
   const decoded = await decodeFiles(sources, { ...opts, where: manifest, realRoot });
   // Sample.file is the resolved, in-root path: what the media routes serve and export copies.
-  // kept indexes sources (one per row); ids and files run parallel to kept.
-  const kept = decoded.kept.map((src, i) => ({ ...rows[src]!, id: decoded.ids[i]!, file: decoded.files[i]! }));
+  // kept indexes the sources, one per row.
+  const kept = decoded.kept.map((k) => ({ ...itemAt(rows, k.source, 'rows'), id: k.id, file: k.file }));
   return assembleDataset('csv', root, kept, decoded.pixels, { skipped: decoded.skipped });
 }

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatasetError, type LoadedDataset, type Sample } from '../types.js';
+import { itemAt } from '../../../shared/checked-index.js';
 import { realRootOf } from './in-root.js';
 import { UNLABELED_FOLDER, assembleDataset } from './assemble.js';
 import { decodeFiles } from './decode-files.js';
@@ -43,7 +44,7 @@ export async function loadImageFolder(
     { ...opts, where: root, realRoot },
   );
   // Sample.file is the resolved, in-root path: what the media routes serve and export copies.
-  // kept indexes the sources (one per row); ids and files run parallel to kept.
-  const kept = decoded.kept.map((src, i) => ({ ...rows[src]!, id: decoded.ids[i]!, file: decoded.files[i]! }));
+  // kept indexes the sources, one per row.
+  const kept = decoded.kept.map((k) => ({ ...itemAt(rows, k.source, 'rows'), id: k.id, file: k.file }));
   return assembleDataset(kind, root, kept, decoded.pixels, { skipped: decoded.skipped });
 }

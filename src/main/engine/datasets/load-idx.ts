@@ -10,6 +10,7 @@ import {
   type LoadedDataset,
   type Sample,
 } from '../types.js';
+import { itemAt } from '../../../shared/checked-index.js';
 import { assembleDataset } from './assemble.js';
 import { resolveInRootSync } from './in-root.js';
 import { formatBytes } from './regular-file.js';
@@ -56,16 +57,19 @@ export async function loadIdx(imagesFile: string, opts: LoadOptions = {}): Promi
   opts.onProgress?.(0, images.count);
 
   const recordSize = images.rows * images.cols;
-  const rows: Sample[] = new Array(images.count);
-  for (let n = 0; n < images.count; n++) {
-    rows[n] = {
-      id: sampleId(images.pixels.subarray(n * recordSize, (n + 1) * recordSize)),
-      path: `idx:${n}`,
-      // labels has images.count entries; readClassNames checked every byte has a name.
-      label: labels === null ? null : names ? names[labels[n]!]! : String(labels[n]!),
-      file: null,
-    };
-  }
+  // labels has images.count entries and readClassNames checked every byte has a name, so
+  // these lookups throw only if those checks are broken.
+  const labelOf = (n: number): string | null => {
+    if (labels === null) return null;
+    const byte = itemAt(labels, n, `IDX label file ${labelsFile}`);
+    return names ? itemAt(names, byte, `class names for ${labelsFile}`) : String(byte);
+  };
+  const rows: Sample[] = Array.from({ length: images.count }, (_, n) => ({
+    id: sampleId(images.pixels.subarray(n * recordSize, (n + 1) * recordSize)),
+    path: `idx:${n}`,
+    label: labelOf(n),
+    file: null,
+  }));
   const pixels =
     images.rows === IMAGE_SIZE && images.cols === IMAGE_SIZE ? images.pixels : await resizeRecords(images, opts);
   opts.onProgress?.(images.count, images.count);

@@ -13,6 +13,7 @@ const MAX_GAIN = 4;
 
 /** Mean of the outermost ring of pixels: what the background looks like. */
 export function borderMean(img: Uint8Array): number {
+  expectImage(img, 'borderMean');
   const n = IMAGE_SIZE;
   let sum = 0;
   for (let i = 0; i < n; i++) {
@@ -30,7 +31,7 @@ export function borderMean(img: Uint8Array): number {
  * image was inverted. Works in place on one 784-pixel image.
  */
 export function normaliseLevels(img: Uint8Array): boolean {
-  let bg = borderMean(img);
+  let bg = borderMean(img); // checks img is one image; the loops below stay inside it
   const inverted = bg > 127.5;
   if (inverted) {
     for (let i = 0; i < img.length; i++) img[i] = 255 - img[i]!;
@@ -54,6 +55,7 @@ export function normaliseLevels(img: Uint8Array): boolean {
  * MNIST itself was made. The shift is clamped so no ink leaves the frame. In place.
  */
 export function centreByMass(img: Uint8Array): void {
+  expectImage(img, 'centreByMass');
   const n = IMAGE_SIZE;
   let mass = 0;
   let mx = 0;
@@ -93,6 +95,12 @@ export function centreByMass(img: Uint8Array): void {
   }
 }
 
+/** Throws unless img is one n x n image: every index below is then (row < n) * n + (column < n). */
+function expectImage(img: Uint8Array, what: string): void {
+  if (img.length !== PIXELS_PER_IMAGE)
+    throw new Error(`${what}: ${img.length} pixels, not one ${IMAGE_SIZE} x ${IMAGE_SIZE} image`);
+}
+
 function clamp(v: number, lo: number, hi: number): number {
   // lo > hi when ink spans the frame: then no shift is possible.
   if (lo > hi) return 0;
@@ -107,6 +115,10 @@ export interface NormaliseOptions {
 /** Normalises every 784-pixel image of `pixels` in place. */
 export function normaliseAll(pixels: Uint8Array, opts: NormaliseOptions = {}): void {
   const centre = opts.centre ?? true;
+  // A short last image would be read past its end as undefined pixels.
+  if (pixels.length % PIXELS_PER_IMAGE !== 0) {
+    throw new Error(`normaliseAll: ${pixels.length} bytes is not a whole number of ${PIXELS_PER_IMAGE}-pixel images`);
+  }
   for (let off = 0; off < pixels.length; off += PIXELS_PER_IMAGE) {
     const img = pixels.subarray(off, off + PIXELS_PER_IMAGE);
     normaliseLevels(img);

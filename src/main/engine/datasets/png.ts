@@ -19,6 +19,7 @@ const CRC_TABLE = (() => {
 function crc32(chunks: Uint8Array[]): number {
   let c = 0xffffffff;
   for (const bytes of chunks) {
+    // i < bytes.length, and a byte indexes the 256-entry table.
     for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   }
   return (c ^ 0xffffffff) >>> 0;

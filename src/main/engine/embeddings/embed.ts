@@ -5,6 +5,7 @@ import { tf } from '../model/tf.js';
 import type { Classifier } from '../model/classifier.js';
 import { IMAGE_SIZE, PIXELS_PER_IMAGE } from '../types.js';
 import { scaleBytes } from '../model/pixel-scale.js';
+import { itemAt } from '../../../shared/checked-index.js';
 
 export interface Embedded {
   n: number;
@@ -49,6 +50,7 @@ export async function embedImages(model: Classifier, pixels: Uint8Array, opts: E
     if (opts.signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
     const m = Math.min(batchSize, total - start);
     for (let i = 0; i < m; i++) {
+      // start + i < total = indices.length; scaleBytes checks the image is inside pixels.
       const src = (opts.indices ? opts.indices[start + i]! : start + i) * PIXELS_PER_IMAGE;
       const dst = i * PIXELS_PER_IMAGE;
       scaleBytes(pixels, buf, src, dst, PIXELS_PER_IMAGE);
@@ -75,7 +77,7 @@ export async function embedImages(model: Classifier, pixels: Uint8Array, opts: E
       if (lowLevel && out.lowLevel) keep.push(out.lowLevel);
       return keep;
     });
-    const lt = outs[0]!;
+    const lt = itemAt(outs, 0, 'embedImages outputs');
     const ft = gaveFeatures ? outs[1] : undefined;
     const nt = gaveFeatures ? outs[2] : undefined;
     const st = lowLevel ? outs[gaveFeatures ? 3 : 1] : undefined;

@@ -3,6 +3,7 @@
 // The interface is deliberately small (size, dim, search, dispose) so an approximate index
 // (HNSW and the like) can replace the exact one when the training set outgrows brute force.
 import * as tf from '@tensorflow/tfjs-node';
+import { expectLength } from '../scores/validate.js';
 
 export interface KnnSearchOptions {
   /**
@@ -156,7 +157,7 @@ export class ExactCosineIndex implements KnnIndex {
     if (nq === 0) return { indices, sims };
 
     const g = this.chooseGroupSize(kk);
-    const grouped = g > 1 ? this.grouped(g) : null;
+    const grouped = g > 1 ? this.grouped(base, g) : null;
     // Per-block results stay on the TF side and are read once at the end: reading per block
     // would interleave small synchronous copies with the heavy ops for no gain.
     const blockIdx: tf.Tensor[] = [];
@@ -212,10 +213,9 @@ export class ExactCosineIndex implements KnnIndex {
     return g >= 4 && fits(g) ? g : 1;
   }
 
-  private grouped(g: number): { main: tf.Tensor2D; tail: tf.Tensor2D | null; rows: number } {
+  private grouped(base: tf.Tensor2D, g: number): { main: tf.Tensor2D; tail: tf.Tensor2D | null; rows: number } {
     let v = this.groupedBases.get(g);
     if (!v) {
-      const base = this.base!;
       const rows = Math.floor(this.size / g) * g;
       const tailRows = this.size - rows;
       v = {
@@ -277,6 +277,12 @@ function copyDroppingSelf(
   outIdx: Int32Array,
   outSim: Float32Array,
 ): void {
+  // The loops below index within these lengths.
+  expectLength(srcIdx, nq * kk, 'knn candidates');
+  expectLength(srcSim, nq * kk, 'knn candidate similarities');
+  expectLength(outIdx, nq * k, 'knn indices');
+  expectLength(outSim, nq * k, 'knn similarities');
+  if (exclude) expectLength(exclude, nq, 'knn excludeSelf');
   for (let i = 0; i < nq; i++) {
     const skip = exclude ? exclude[i]! : -1;
     let w = i * k;

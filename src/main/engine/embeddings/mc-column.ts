@@ -6,11 +6,12 @@
 import { tf } from '../model/tf.js';
 import type { Classifier } from '../model/classifier.js';
 import { mcDisagreement } from '../scores/mc-disagreement.js';
+import { expectIndices } from '../scores/validate.js';
 
 const BATCH = 1024;
 
 /** Whether the classifier has dropout Unsure can sample (else its column is NaN). */
-export function canSampleDropout(c: Classifier): boolean {
+export function canSampleDropout(c: Classifier): c is Classifier & Required<Pick<Classifier, 'mcPasses' | 'mcLogits'>> {
   return Boolean(c.mcLogits && c.mcPasses && c.mcPasses >= 2);
 }
 
@@ -27,12 +28,15 @@ export async function mcColumnOf(
   out: Float32Array,
 ): Promise<void> {
   if (!canSampleDropout(classifier)) throw new Error('mcColumnOf: the model has no dropout to sample');
-  const passes = classifier.mcPasses!;
+  const passes = classifier.mcPasses;
   const C = classifier.classes.length;
   if (embeddings.length !== featureNorms.length * dim || out.length !== featureNorms.length)
     throw new Error(
       `mcColumnOf: ${embeddings.length} embedding values, ${featureNorms.length} norms, ${out.length} outputs (dim ${dim})`,
     );
+  // With these checks every index below is in range: rows are rows of featureNorms, and
+  // embeddings holds dim values per row.
+  expectIndices(rows, featureNorms.length, 'mcColumnOf rows');
   // Fixed batch shape (the last batch padded with zeros), as in embedImages: every new
   // shape makes oneDNN build new kernels.
   const buf = new Float32Array(BATCH * dim);
@@ -45,12 +49,12 @@ export async function mcColumnOf(
       for (let d = 0; d < dim; d++) buf[j * dim + d] = embeddings[r * dim + d]! * s;
     }
     const probsT = tf.tidy(() => {
-      const logits = classifier.mcLogits!(tf.tensor2d(buf, [BATCH, dim]));
+      const logits = classifier.mcLogits(tf.tensor2d(buf, [BATCH, dim]));
       return tf.reshape(tf.softmax(tf.reshape(logits, [BATCH * passes, C])), [BATCH, passes * C]);
     });
     const probs = ((await probsT.data()) as Float32Array).subarray(0, m * passes * C);
     probsT.dispose();
-    const s = mcDisagreement(probs, passes, C);
+    const s = mcDisagreement(probs, passes, C); // m values
     for (let j = 0; j < m; j++) out[rows[start + j]!] = s[j]!;
   }
 }

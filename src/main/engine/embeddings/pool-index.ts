@@ -2,6 +2,7 @@
 // embeddings go into a kNN index of their own, built on the first query after a scoring and
 // kept until the next one (the engine drops it when the scores change).
 import { ExactCosineIndex } from './knn-index.js';
+import { itemAt } from '../../../shared/checked-index.js';
 
 export class PoolIndex {
   private constructor(
@@ -29,7 +30,7 @@ export class PoolIndex {
     if (kk <= 0) return [];
     const q = embeddings.slice(index * dim, (index + 1) * dim);
     const r = this.index.search(q, kk, { excludeSelf: Int32Array.of(self) });
-    return Array.from(r.indices, (j) => this.rows[j]!); // j: a position in the index, one per row
+    return Array.from(r.indices, (j) => itemAt(this.rows, j, 'pool index rows'));
   }
 
   dispose(): void {

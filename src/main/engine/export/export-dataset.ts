@@ -5,6 +5,7 @@ import { constants as fsConstants } from 'node:fs';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiError, type ExportSummary } from '../../../shared/api.js';
+import { entryOf, itemAt } from '../../../shared/checked-index.js';
 import { encodeGreyPng } from '../datasets/png.js';
 import { encodeIdxImages, encodeIdxLabels } from '../datasets/idx.js';
 import type { EngineSample, ScoreTable, SplitCopyGroup } from '../engine-types.js';
@@ -70,7 +71,9 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
   const m = files.length;
   // The label each file is exported with.
   const fileLabels = files.map((f) =>
-    f.conflict && labels[f.sample] === null && !opts.decisions.get(f.id)?.decided ? f.label : labels[f.sample]!,
+    f.conflict && labels[f.sample] === null && !opts.decisions.get(f.id)?.decided
+      ? f.label
+      : itemAt(labels, f.sample, 'export labels'),
   );
   const kinds =
     opts.sourceKind === undefined ? [] : typeof opts.sourceKind === 'string' ? [opts.sourceKind] : opts.sourceKind;
@@ -93,7 +96,9 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
   const tmp = temp.dir;
   try {
     const folders = classFolders(fileLabels.filter((l): l is string => l !== null));
-    const folderOfFile = fileLabels.map((l) => (l === null ? folders.unlabeled : folders.folderOf.get(l)!));
+    const folderOfFile = fileLabels.map((l) =>
+      l === null ? folders.unlabeled : entryOf(folders.folderOf, l, 'export class folders'),
+    );
     for (const f of new Set(folderOfFile)) await mkdir(path.join(tmp, f));
 
     // Names are fixed up front so that parallel writes never race for the same name.
@@ -112,8 +117,8 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
     const worker = async () => {
       for (let j = next++; j < m && !failed; j = next++) {
         checkAbort();
-        const f = files[j]!;
-        const target = path.join(tmp, relPaths[j]!);
+        const f = itemAt(files, j, 'export files');
+        const target = path.join(tmp, itemAt(relPaths, j, 'export paths'));
         if (f.file && path.extname(f.file)) {
           // The original bytes, not the 28x28 the model saw: the export is the user's dataset, corrected.
           try {
@@ -158,8 +163,8 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
       const imgs = new Uint8Array(rows.length * PIXELS_PER_IMAGE);
       const lbls = new Uint8Array(rows.length);
       rows.forEach((j, r) => {
-        imgs.set(imageAt(pixels, files[j]!.sample), r * PIXELS_PER_IMAGE);
-        lbls[r] = byteOf.get(fileLabels[j]!)!;
+        imgs.set(imageAt(pixels, itemAt(files, j, 'export files').sample), r * PIXELS_PER_IMAGE);
+        lbls[r] = entryOf(byteOf, itemAt(fileLabels, j, 'export labels') ?? '', 'IDX label bytes');
       });
       await writeFile(path.join(tmp, IDX_IMAGES), encodeIdxImages(imgs, rows.length, IMAGE_SIZE, IMAGE_SIZE));
       await writeFile(path.join(tmp, IDX_LABELS), encodeIdxLabels(lbls));
@@ -175,10 +180,10 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
     const perClass: Record<string, number> = {};
     let corrected = 0;
     files.forEach((f, j) => {
-      const label = fileLabels[j]!;
+      const label = itemAt(fileLabels, j, 'export labels');
       const d = opts.decisions.get(f.id);
       const row: ManifestRow = {
-        path: relPaths[j]!,
+        path: itemAt(relPaths, j, 'export paths'),
         label,
         id: f.id,
         split: f.split,
@@ -189,7 +194,7 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
         decided_at: d?.at ?? null,
         reviewer: d?.reviewer ?? null,
         duplicate_of: f.duplicateOf || null,
-        ...(writeIdx ? { idx_index: idxIndex[j]! >= 0 ? idxIndex[j]! : null } : {}),
+        ...(writeIdx ? { idx_index: nonNegative(itemAt(idxIndex, j, 'export IDX rows')) } : {}),
         ...(table ? scoreRow(table, f.sample) : {}),
       };
       csv.push(csvLine(columns, row));
@@ -233,3 +238,5 @@ async function countFiles(dir: string): Promise<number> {
   // Hidden files are Unsure's markers, not part of what the user gets.
   return entries.filter((e) => e.isFile() && !e.name.startsWith('.')).length;
 }
+
+const nonNegative = (x: number): number | null => (x >= 0 ? x : null);

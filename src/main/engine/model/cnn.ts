@@ -11,6 +11,7 @@ import type { Classifier } from './classifier.js';
 import { channelStats } from './channel-stats.js';
 import { dropoutMasks, mcDropoutLogits, MC_PASSES } from './mc-dropout.js';
 import { scaleBytes } from './pixel-scale.js';
+import { itemAt } from '../../../shared/checked-index.js';
 
 export const EMBEDDING_DIM = 128;
 export const CNN_ARCH = 'cnn-c32k5s2-c64k3s2-d128-v1';
@@ -51,7 +52,9 @@ const relu = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
   save([y]);
   return {
     value: y,
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, tf.cast(tf.greater(saved[0]!, 0), 'float32'))],
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [
+      tf.mul(dy, tf.cast(tf.greater(itemAt(saved, 0, 'relu gradient: saved output'), 0), 'float32')),
+    ],
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
 
@@ -69,7 +72,7 @@ export class Cnn {
 
   constructor(weights: Record<WeightName, tf.Variable>) {
     this.weights = weights;
-    this.numClasses = weights.fc2B.shape[0]!;
+    this.numClasses = itemAt(weights.fc2B.shape, 0, 'fc2B shape');
   }
 
   /** He-normal init (ReLU layers), zero biases; `seed` makes it reproducible. */

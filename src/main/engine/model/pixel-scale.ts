@@ -10,7 +10,14 @@ export function scaleBytes(
   to = 0,
   count = bytes.length - from,
 ): Float32Array {
-  if (from + count > bytes.length || to + count > out.length)
+  if (
+    !Number.isInteger(from) ||
+    !Number.isInteger(to) ||
+    from < 0 ||
+    to < 0 ||
+    from + count > bytes.length ||
+    to + count > out.length
+  )
     throw new RangeError(`scaleBytes: ${count} values from ${from} of ${bytes.length} into ${to} of ${out.length}`);
   // In range (checked above), and every byte indexes the 256-entry table.
   for (let j = 0; j < count; j++) out[to + j] = UNIT_OF_BYTE[bytes[from + j]!]!;

@@ -10,6 +10,7 @@ import { makeRng, shuffleInPlace } from './rng.js';
 import { IMAGE_SIZE } from '../types.js';
 import { UNIT_OF_BYTE } from './pixel-scale.js';
 import { balanceClass } from './class-balance.js';
+import { expectIndices, rowCount } from '../scores/validate.js';
 
 export interface TrainOptions {
   epochs: number;
@@ -108,6 +109,12 @@ export async function trainCnn(
   if (!(smoothing >= 0 && smoothing < 1)) throw new Error(`labelSmoothing ${smoothing} must be in [0, 1)`);
   const epochs = Math.max(1, Math.floor(options.epochs));
   const C = data.numClasses;
+  // An index past the pixels would be cut to a blank or partial image and a label outside
+  // 0..C-1 one-hot encoded as no class, both silently: refuse them. The image loops below
+  // then stay inside pixels, padded and order (a permutation of 0..n-1).
+  const images = rowCount(data.pixels, IMAGE_SIZE * IMAGE_SIZE, 'training pixels');
+  expectIndices(data.indices, images, 'training indices');
+  expectIndices(data.labels, C, 'training labels');
 
   const model = Cnn.create(C, options.seed);
   const optimizer = tf.train.adam(lr);
@@ -199,7 +206,7 @@ export async function trainCnn(
           await new Promise((r) => setImmediate(r));
           if (!Number.isFinite(lossV[0]))
             throw new Error(`training diverged: loss is ${lossV[0]} at epoch ${epoch + 1}`);
-          lossSum += lossV[0]!;
+          lossSum += lossV[0]!; // a scalar's one value, finite (checked above)
           accSum += accV ? accV[0]! : 0;
           readings++;
           const elapsed = (performance.now() - t0) / 1000;

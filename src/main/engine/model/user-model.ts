@@ -119,8 +119,9 @@ function adaptInput(x: tf.Tensor4D, shape: readonly (number | null)[] | undefine
 
 function looksLikeProbabilities(t: tf.Tensor2D): boolean {
   return tf.tidy(() => {
-    const min = tf.min(t).dataSync()[0]!;
-    const dev = tf.max(tf.abs(tf.sub(tf.sum(t, 1), 1))).dataSync()[0]!;
+    // Scalars: arraySync gives the number itself.
+    const min = tf.min(t).arraySync() as number;
+    const dev = tf.max(tf.abs(tf.sub(tf.sum(t, 1), 1))).arraySync() as number;
     return min >= 0 && dev < 1e-3;
   });
 }
@@ -207,24 +208,29 @@ async function loadSaved(dir: string, fallback: readonly string[]): Promise<Load
   const tensorName = (n: string) => n.replace(/:0$/, '');
   const keyOf = (name: string) =>
     outNames.includes(name) ? name : outNames.find((k) => tensorName(sig.outputs[k]?.name ?? '') === tensorName(name));
-  const run = (x: tf.Tensor4D): Record<string, tf.Tensor> => {
+  const run = (x: tf.Tensor4D): { probs: tf.Tensor; feats: tf.Tensor | null } => {
     const out = saved.predict(adaptInput(x, inputShape)) as tf.Tensor | tf.Tensor[] | tf.NamedTensorMap;
-    if (out instanceof tf.Tensor) return { [probName]: out };
-    const entries: [string, tf.Tensor][] = Array.isArray(out)
-      ? out.map((t, i) => [saved.outputs[i]?.name ?? '', t])
-      : Object.entries(out);
-    const map: Record<string, tf.Tensor> = {};
+    const entries: [string, tf.Tensor][] =
+      out instanceof tf.Tensor
+        ? [[probName, out]]
+        : Array.isArray(out)
+          ? out.map((t, i) => [saved.outputs[i]?.name ?? '', t])
+          : Object.entries(out);
+    const map = new Map<string, tf.Tensor>();
     for (const [name, t] of entries) {
       const key = keyOf(name);
-      if (key) map[key] = t;
+      if (key) map.set(key, t);
     }
-    for (const need of featName ? [probName, featName] : [probName])
-      if (!map[need]) throw new Error(`${dir}: the SavedModel did not return its output '${need}'`);
-    return map;
+    const output = (need: string) => {
+      const t = map.get(need);
+      if (!t) throw new Error(`${dir}: the SavedModel did not return its output '${need}'`);
+      return t;
+    };
+    return { probs: output(probName), feats: featName ? output(featName) : null };
   };
   const probe = tf.tidy(() => {
-    const map = run(tf.zeros([2, IMAGE_SIZE, IMAGE_SIZE, 1]) as tf.Tensor4D);
-    return { outputs: map[probName]!.shape[1] ?? 0, featDim: featName ? (map[featName]!.shape[1] ?? 0) : 0 };
+    const { probs, feats } = run(tf.zeros([2, IMAGE_SIZE, IMAGE_SIZE, 1]) as tf.Tensor4D);
+    return { outputs: probs.shape[1] ?? 0, featDim: feats?.shape[1] ?? 0 };
   });
   const classes = await classList(dir, probe.outputs, fallback);
   const notes = [
@@ -235,10 +241,10 @@ async function loadSaved(dir: string, fallback: readonly string[]): Promise<Load
     classes,
     embeddingDim: featName ? probe.featDim : probe.outputs,
     forward(x) {
-      const map = run(x);
-      const raw = map[probName] as tf.Tensor2D;
+      const { probs, feats } = run(x);
+      const raw = probs as tf.Tensor2D;
       const logits = !logitName && looksLikeProbabilities(raw) ? (tf.log(tf.add(raw, 1e-12)) as tf.Tensor2D) : raw;
-      return { logits, features: featName ? (map[featName] as tf.Tensor2D) : logits };
+      return { logits, features: feats ? (feats as tf.Tensor2D) : logits };
     },
     dispose() {
       saved.dispose();

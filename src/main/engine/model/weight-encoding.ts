@@ -1,5 +1,6 @@
 // How the shipped model's weights are stored (pipeline/shipped-model.ts): int8 with a
 // float32 scale per output channel, float16, or float32. Pure value coding, no files.
+import { rowCount } from '../scores/validate.js';
 
 export type WeightEncoding = 'int8' | 'float16' | 'float32';
 
@@ -21,7 +22,7 @@ const u32 = new Uint32Array(f32.buffer);
 /** IEEE half from a float (round to nearest even; overflow to Inf; subnormals kept). */
 export function toHalf(v: number): number {
   f32[0] = v;
-  const x = u32[0]!;
+  const x = u32[0]!; // u32 views f32's one value
   const sign = (x >>> 16) & 0x8000;
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
@@ -61,14 +62,14 @@ export function encodeWeight(
 ): { bytes: Uint8Array; scales?: number[] } {
   if (encoding === 'float32') return { bytes: new Uint8Array(values.slice().buffer) };
   if (encoding === 'float16') {
-    const out = new Uint16Array(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = toHalf(values[i]!);
-    return { bytes: new Uint8Array(out.buffer) };
+    return { bytes: new Uint8Array(Uint16Array.from(values, toHalf).buffer) };
   }
   // Symmetric int8 per output channel: one channel's weights share a range, and channels
   // differ in range by an order of magnitude, so a single scale would waste most levels.
   const channels = shape.at(-1);
   if (channels === undefined) throw new Error('encodeWeight: int8 needs a shape with an output-channel axis, got []');
+  // Whole rows of channels (0 channels would give NaN scales): i % channels < scales.length.
+  rowCount(values, channels, 'encodeWeight: int8 values');
   const scales = new Array<number>(channels).fill(0);
   for (let i = 0; i < values.length; i++) {
     const c = i % channels;
@@ -90,11 +91,14 @@ export function decodeWeight(bin: Uint8Array, w: WeightEntry, size: number, wher
   if (w.encoding === 'float32') return new Float32Array(raw.buffer);
   const out = new Float32Array(size);
   if (w.encoding === 'float16') {
-    const h = new Uint16Array(raw.buffer);
+    const h = new Uint16Array(raw.buffer); // size values: w.bytes = 2 * size (checked above)
     for (let i = 0; i < size; i++) out[i] = fromHalf(h[i]!);
     return out;
   }
-  const channels = w.shape[w.shape.length - 1];
+  const channels = w.shape.at(-1);
+  if (channels === undefined) throw new Error(`${where}: weight ${w.name} has no output-channel axis`);
+  // size values in whole rows of channels, so i % channels < scales.length below.
+  rowCount(out, channels, `${where}: weight ${w.name}`);
   const scales = w.scales;
   if (!Array.isArray(scales) || scales.length !== channels || !scales.every((s) => Number.isFinite(s)))
     throw new Error(`${where}: weight ${w.name} needs ${channels} finite scales`);

@@ -86,12 +86,16 @@ export function predictImage(
     const x = tf.tensor4d(scaleBytes(px, new Float32Array(px.length)), [1, 28, 28, 1]);
     return tf.softmax(tf.div(m.classifier.forward(x).logits, temperature)).dataSync() as Float32Array;
   });
-  let best = 0;
-  for (let c = 1; c < probs.length; c++) if (probs[c]! > probs[best]!) best = c;
+  // The first of the highest probabilities.
+  let best = -1;
+  let top = 0;
+  probs.forEach((p, c) => {
+    if (best < 0 || p > top) [best, top] = [c, p];
+  });
   const predicted = m.classes[best];
   if (predicted === undefined)
     throw new Error(`the model gave ${probs.length} probabilities for ${m.classes.length} classes`);
-  return { predicted, confidence: probs[best]!, probs: Array.from(probs), classes: m.classes };
+  return { predicted, confidence: top, probs: Array.from(probs), classes: m.classes };
 }
 
 /** Saves a model trained here (weights, class list, provenance) into dir. */

@@ -28,8 +28,7 @@ export function stratifiedHoldOut(labels: readonly (string | null)[], fraction: 
   });
   const rng = makeRng(seed ^ 0x5bd1e995);
   const heldOut: number[] = [];
-  for (const key of [...byClass.keys()].sort()) {
-    const list = byClass.get(key)!;
+  for (const [, list] of [...byClass.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     // A class with a single sample keeps it for training; otherwise at least one is held out.
     const take = list.length < 2 ? 0 : Math.max(1, Math.round(list.length * fraction));
     shuffleInPlace(list, rng);
@@ -40,6 +39,26 @@ export function stratifiedHoldOut(labels: readonly (string | null)[], fraction: 
 }
 
 /** Model output classes: the known classes in order, plus 'other' last when used. */
+/**
+ * The class index of each row's label in `classes`: what a model trains on. Throws naming the
+ * row for an unlabeled one or a label not in `classes` (a silent 0 would train it as class 0).
+ */
+export function classIndicesOf(
+  rows: Iterable<number>,
+  labels: readonly (string | null)[],
+  classes: readonly string[],
+): Int32Array {
+  const index = new Map(classes.map((c, i) => [c, i]));
+  return Int32Array.from(rows, (r) => {
+    const label = labels[r] ?? null;
+    const c = label === null ? undefined : index.get(label);
+    if (c === undefined) {
+      throw new Error(`training sample ${r}: label ${JSON.stringify(label)} is not one of [${classes.join(', ')}]`);
+    }
+    return c;
+  });
+}
+
 export function modelClasses(knownClasses: readonly string[], labels: readonly (string | null)[]): string[] {
   const classes = [...knownClasses];
   const seen = new Set(classes);

@@ -5,10 +5,11 @@ import { DEFAULT_TRAIN_OPTIONS, trainCnn, type TrainProgress } from '../model/tr
 import { CnnClassifier } from '../model/cnn.js';
 import { embedImages } from '../embeddings/embed.js';
 import { makeRng, shuffleInPlace } from '../model/rng.js';
-import { modelClasses } from './holdout.js';
+import { classIndicesOf, modelClasses } from './holdout.js';
 import { resolveTrainOptions } from './train-model.js';
 import { findLabelIssues, softmax, type LabelIssues } from '../scores/index.js';
 import type { Classifier } from '../model/classifier.js';
+import { expectLength } from '../scores/validate.js';
 
 export const DEFAULT_FOLDS = 2;
 /**
@@ -53,8 +54,8 @@ export function assignFolds(labels: readonly (string | null)[], folds: number, s
   });
   const rng = makeRng(seed ^ 0x27d4eb2f);
   let offset = 0;
-  for (const key of [...byClass.keys()].sort()) {
-    const list = shuffleInPlace(byClass.get(key)!, rng);
+  for (const [, members] of [...byClass.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const list = shuffleInPlace(members, rng);
     // Continue the round-robin across classes so small classes do not all land in fold 0.
     list.forEach((i, j) => (fold[i] = (j + offset) % folds));
     offset += list.length;
@@ -73,18 +74,16 @@ export async function outOfFoldProbs(
   const classes = modelClasses(input.knownClasses, input.labels);
   const opts = resolveTrainOptions(input.epochs, input.seed, classes);
   const C = classes.length;
-  const classIndex = new Map(classes.map((c, i) => [c, i]));
   const fold = assignFolds(input.labels, folds, opts.seed);
   const probs = new Float32Array(n * C).fill(Number.NaN);
   for (let f = 0; f < folds; f++) {
     const trainIdx: number[] = [];
     const predIdx: number[] = [];
-    for (let i = 0; i < n; i++) {
-      if (fold[i]! < 0) continue;
-      (fold[i] === f ? predIdx : trainIdx).push(i);
-    }
+    fold.forEach((g, i) => {
+      if (g >= 0) (g === f ? predIdx : trainIdx).push(i);
+    });
     if (predIdx.length === 0) continue;
-    const y = Int32Array.from(trainIdx, (i) => classIndex.get(input.labels[i]!)!);
+    const y = classIndicesOf(trainIdx, input.labels, classes);
     const epochs = foldEpochs(opts.epochs, trainIdx.length, opts.batchSize ?? DEFAULT_TRAIN_OPTIONS.batchSize);
     const cnn = await trainCnn(
       { pixels: input.pixels, indices: trainIdx, labels: y, numClasses: C },
@@ -136,6 +135,7 @@ async function predictInto(
 ): Promise<void> {
   const C = model.classes.length;
   const e = await embedImages(model, pixels, { indices: rows, signal });
+  expectLength(e.logits, rows.length * C, 'label check logits');
   const p = softmax(e.logits, C, 1);
   rows.forEach((row, r) => probs.set(p.subarray(r * C, (r + 1) * C), row * C));
 }

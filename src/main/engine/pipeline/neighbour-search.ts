@@ -3,6 +3,7 @@
 // the neighbourhood row by row as rows are wanted.
 import { OTHER_LABEL } from '../../../shared/api.js';
 import { ExactCosineIndex } from '../embeddings/knn-index.js';
+import { expectIndices, expectLength } from '../scores/validate.js';
 import type { CachedNeighbourhood } from './score-cache.js';
 import type { Report, ScoreInput } from './score-table.js';
 
@@ -18,6 +19,8 @@ export interface Neighbourhood extends CachedNeighbourhood {
 
 /** kNN base: training samples of known classes. */
 export function knnBaseRows(trainIndices: Int32Array, labels: readonly (string | null)[]): Int32Array {
+  // So every base row, and every neighbour taken from the base, is a sample index.
+  expectIndices(trainIndices, labels.length, 'training indices');
   return Int32Array.from(Array.from(trainIndices).filter((i) => labels[i] !== null && labels[i] !== OTHER_LABEL));
 }
 
@@ -76,7 +79,11 @@ function searchRows(input: ScoreInput, nb: Neighbourhood, rows: Int32Array, repo
   try {
     // Fixed blocks: a first pass and a full pass must give a row the same similarities.
     const res = index.search(queries, k, { excludeSelf: exclude, fixedBlocks: true });
-    // search() gives k indices per query, each a base index (it throws when k exceeds the base).
+    // k base indices per query (search() throws when k exceeds the base): checked here, so
+    // the lookups below are in range.
+    expectLength(res.indices, rows.length * k, 'neighbour search indices');
+    expectLength(res.sims, rows.length * k, 'neighbour search similarities');
+    expectIndices(res.indices, base.length, 'neighbour search indices');
     rows.forEach((r, j) => {
       for (let c = 0; c < k; c++) {
         nb.neighbours[r * k + c] = base[res.indices[j * k + c]!]!;
@@ -91,12 +98,15 @@ function searchRows(input: ScoreInput, nb: Neighbourhood, rows: Int32Array, repo
 
 /** Rows that are a searched row's neighbour but have neither neighbours nor a known distance. */
 function unsearchedNeighbours(nb: Neighbourhood, known: Float32Array | null): Int32Array {
+  // neighbours holds k entries per row (searched.length rows), each a sample index (the
+  // base's rows, checked in knnBaseRows) or -1; known, when given, one value per row.
+  expectLength(nb.neighbours, nb.searched.length * nb.k, 'neighbours');
+  if (known) expectLength(known, nb.searched.length, 'known distances');
   const seen = new Uint8Array(nb.searched.length);
   const out: number[] = [];
   for (let r = 0; r < nb.searched.length; r++) {
     if (!nb.searched[r]) continue;
     for (let j = r * nb.k; j < (r + 1) * nb.k; j++) {
-      // neighbours holds k entries per row (searched.length rows): sample indices, or -1.
       const m = nb.neighbours[j]!;
       if (m >= 0 && !nb.searched[m] && !seen[m] && !(known && Number.isFinite(known[m]!))) {
         seen[m] = 1;

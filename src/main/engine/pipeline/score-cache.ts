@@ -128,8 +128,15 @@ export async function loadScoreCache(
     if (h.magic !== MAGIC || h.modelVersion !== modelVersion || h.n !== n || h.samplesHash !== samplesHashOf(ids))
       return null;
     if (!(Number.isInteger(h.lowLevelDim) && h.lowLevelDim >= 0) || typeof h.hasMc !== 'boolean') return null;
-    const sizes = [n * h.numClasses, n * h.dim, n * h.lowLevelDim, h.hasMc ? n : 0, n * h.k, n * h.k];
-    if (4 + hlen + 4 * sizes.reduce((a, b) => a + b, 0) !== buf.length) return null;
+    const size = {
+      logits: n * h.numClasses,
+      embeddings: n * h.dim,
+      lowLevel: n * h.lowLevelDim,
+      mc: h.hasMc ? n : 0,
+      neighbours: n * h.k,
+      sims: n * h.k,
+    };
+    if (4 + hlen + 4 * Object.values(size).reduce((a, b) => a + b, 0) !== buf.length) return null;
     // One aligned copy of the payload; the arrays are views into it.
     const payload = new Uint8Array(buf.subarray(4 + hlen)).buffer;
     let off = 0;
@@ -139,14 +146,14 @@ export async function loadScoreCache(
       return v;
     };
     return {
-      logits: take((b, o, l) => new Float32Array(b, o, l), sizes[0]!),
-      embeddings: take((b, o, l) => new Float32Array(b, o, l), sizes[1]!),
+      logits: take((b, o, l) => new Float32Array(b, o, l), size.logits),
+      embeddings: take((b, o, l) => new Float32Array(b, o, l), size.embeddings),
       dim: h.dim,
-      lowLevel: h.lowLevelDim > 0 ? take((b, o, l) => new Float32Array(b, o, l), sizes[2]!) : null,
+      lowLevel: h.lowLevelDim > 0 ? take((b, o, l) => new Float32Array(b, o, l), size.lowLevel) : null,
       lowLevelDim: h.lowLevelDim,
-      mcDisagreement: h.hasMc ? take((b, o, l) => new Float32Array(b, o, l), sizes[3]!) : null,
-      neighbours: take((b, o, l) => new Int32Array(b, o, l), sizes[4]!),
-      neighbourSims: take((b, o, l) => new Float32Array(b, o, l), sizes[5]!),
+      mcDisagreement: h.hasMc ? take((b, o, l) => new Float32Array(b, o, l), size.mc) : null,
+      neighbours: take((b, o, l) => new Int32Array(b, o, l), size.neighbours),
+      neighbourSims: take((b, o, l) => new Float32Array(b, o, l), size.sims),
       k: h.k,
     };
   } catch {

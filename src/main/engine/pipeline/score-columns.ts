@@ -1,6 +1,7 @@
 // The score columns every output carries (the CLI's CSV, the export's manifests), in one
 // place: their names, where each comes from in a ScoreTable, and how a value is written.
 import type { ScoreTable } from '../engine-types.js';
+import { itemAt } from '../../../shared/checked-index.js';
 
 /** Output name -> the ScoreTable column, in output order. */
 export const SCORE_VALUE_COLUMNS = {
@@ -33,10 +34,9 @@ export function scoreRow(
   table: ScoreTable,
   i: number,
 ): { predicted: string | null } & Record<ScoreValueColumn, number | null> {
-  const row = { predicted: table.classes[table.predicted[i]!] ?? null } as { predicted: string | null } & Record<
-    ScoreValueColumn,
-    number | null
-  >;
-  for (const name of SCORE_VALUE_NAMES) row[name] = scoreValue(SCORE_VALUE_COLUMNS[name](table)[i]!);
+  // A pending row (predicted -1) has no predicted class.
+  const predicted = table.classes[itemAt(table.predicted, i, 'score table predicted')] ?? null;
+  const row = { predicted } as { predicted: string | null } & Record<ScoreValueColumn, number | null>;
+  for (const name of SCORE_VALUE_NAMES) row[name] = scoreValue(itemAt(SCORE_VALUE_COLUMNS[name](table), i, name));
   return row;
 }

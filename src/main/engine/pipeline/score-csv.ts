@@ -4,7 +4,9 @@ import { DoubtFlag, FileFlag, OTHER_BY_DISTANCE } from '../../../shared/api.js';
 import type { ScoreTable } from '../engine-types.js';
 import type { FileRow } from './file-rows.js';
 import { csvCell } from '../datasets/csv.js';
-import { SCORE_VALUE_COLUMNS, SCORE_VALUE_NAMES, scoreValue } from './score-columns.js';
+import { itemAt } from '../../../shared/checked-index.js';
+import { SCORE_VALUE_NAMES, scoreRow } from './score-columns.js';
+import { expectSampleColumns } from './table-shape.js';
 
 export const SCORE_CSV_COLUMNS = [
   'id',
@@ -34,30 +36,30 @@ export function flagNames(bits: number): string {
  */
 export function scoreTableToCsv(table: ScoreTable, rows: readonly FileRow[]): string {
   const n = table.reviewPriority.length;
+  expectSampleColumns(table, n, 'scoreTableToCsv');
   for (const r of rows)
     if (!(Number.isInteger(r.sample) && r.sample >= 0 && r.sample < n))
       throw new Error(
         `scoreTableToCsv: row ${r.path} names sample ${r.sample}, not a scored sample index (0..${n - 1})`,
       );
   // Every row's sample is now an index into each per-sample column of the table.
-  const byPriority = rows
-    .map((_, j) => j)
-    .sort((a, b) => table.reviewPriority[rows[b]!.sample]! - table.reviewPriority[rows[a]!.sample]!);
+  const priority = Float32Array.from(rows, (r) => itemAt(table.reviewPriority, r.sample, 'reviewPriority'));
+  const byPriority = rows.map((_, j) => j).sort((a, b) => priority[b]! - priority[a]!);
   const rank = new Int32Array(rows.length);
   byPriority.forEach((j, k) => (rank[j] = k + 1));
   const lines = [SCORE_CSV_COLUMNS.join(',')];
   rows.forEach((r, j) => {
-    const i = r.sample;
+    const scores = scoreRow(table, r.sample);
     lines.push(
       [
         csvCell(r.id),
         csvCell(r.path),
         r.split,
         csvCell(r.label ?? ''),
-        csvCell(table.classes[table.predicted[i]!] ?? ''), // a pending row (predicted -1) has none
-        ...SCORE_VALUE_NAMES.map((name) => String(scoreValue(SCORE_VALUE_COLUMNS[name](table)[i]!) ?? '')),
+        csvCell(scores.predicted ?? ''), // a pending row (predicted -1) has none
+        ...SCORE_VALUE_NAMES.map((name) => String(scores[name] ?? '')),
         String(rank[j]),
-        flagNames(table.flags[i]! | (r.conflict ? FileFlag.labelConflict : 0)),
+        flagNames(itemAt(table.flags, r.sample, 'flags') | (r.conflict ? FileFlag.labelConflict : 0)),
         csvCell(r.duplicateOf),
       ].join(','),
     );

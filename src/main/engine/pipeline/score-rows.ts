@@ -7,6 +7,7 @@ import { computeScores, type ComputedScores } from '../scores/index.js';
 import { fitTiedGaussian, mahalanobisScore } from '../scores/mahalanobis.js';
 import { knnDistance, knnExcess } from '../scores/knn-distance.js';
 import { knnBase, rowsWhere, type Neighbourhood } from './neighbour-search.js';
+import { expectIndices, rowCount } from '../scores/validate.js';
 import type { ScoreInput } from './score-table.js';
 
 /** The scores of the rows `done`, with the neighbour columns they were computed from. */
@@ -27,6 +28,8 @@ function gatherRows<T extends Float32Array | Int32Array>(
   rows: ArrayLike<number>,
   make: (m: number) => T,
 ): T {
+  // Every row then lies inside src (subarray would clamp a row past its end to a short one).
+  expectIndices(rows, rowCount(src, width, 'gatherRows source'), 'gathered rows');
   const out = make(rows.length * width);
   for (let j = 0; j < rows.length; j++) out.set(src.subarray(rows[j]! * width, (rows[j]! + 1) * width), j * width);
   return out;
@@ -41,6 +44,7 @@ function gatherRows<T extends Float32Array | Int32Array>(
  */
 function mahalanobisOf(input: ScoreInput, nb: Neighbourhood, given: Int32Array, rows: Int32Array): Float32Array | null {
   // Only labels the model has a column for; too few of them and there is nothing to fit.
+  // (knnBase rows are sample indices, checked in knnBaseRows; given has one per sample.)
   const base = Int32Array.from(Array.from(knnBase(input)).filter((r) => given[r]! >= 0));
   if (base.length < 2) return null;
   const blocks: FeatureBlock[] = [{ values: nb.embeddings, dim: nb.dim }];
@@ -55,6 +59,7 @@ export function tiedMahalanobis(
   rows: Int32Array,
   blocks: FeatureBlock[],
 ): Float32Array {
+  expectIndices(base, given.length, 'tiedMahalanobis base');
   const fit = jointRows(base, blocks);
   const model = fitTiedGaussian(
     fit.vectors,
@@ -82,8 +87,14 @@ export function scoreRows(
   const classIndex = new Map(classes.map((c, i) => [c, i]));
   const C = classes.length;
   const given = Int32Array.from(input.labels, (l) => (l === null ? -1 : (classIndex.get(l) ?? -1)));
+  // done and the held-out rows index the n-row arrays below; the held-out reference must be
+  // among the rows scored, or its position would be -1.
+  expectIndices(done, n, 'scored rows');
   const pos = new Int32Array(n).fill(-1);
   done.forEach((r, j) => (pos[r] = j));
+  expectIndices(input.heldOutIndices, n, 'held-out rows');
+  const unscored = input.heldOutIndices.find((r) => pos[r] === -1);
+  if (unscored !== undefined) throw new Error(`scoreRows: held-out row ${unscored} is not among the rows scored`);
   const pickRows = <T extends Float32Array | Int32Array>(src: T, width: number, make: (m: number) => T): T =>
     complete ? src : gatherRows(src, width, done, make);
   const doneSims = pickRows(neighbourSims, k, (m) => new Float32Array(m));
@@ -95,7 +106,7 @@ export function scoreRows(
     Array.from(rowsWhere(nb.searched, 1)).filter((r) => Number.isNaN(rowDistance[r])),
   );
   const searchedSims = gatherRows(neighbourSims, k, searchedRows, (m) => new Float32Array(m));
-  knnDistance(searchedSims, k).forEach((d, j) => (rowDistance[searchedRows[j]!] = d));
+  knnDistance(searchedSims, k).forEach((d, j) => (rowDistance[searchedRows[j]!] = d)); // one per searched row
   const doneDistance = Float32Array.from(done, (r) => rowDistance[r]!);
   const scores = computeScores({
     mahalanobis: mahalanobisOf(input, nb, given, done),

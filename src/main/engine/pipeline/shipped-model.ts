@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Cnn, CnnClassifier, CNN_ARCH, WEIGHT_NAMES, weightShapes, type WeightName } from '../model/cnn.js';
 import type { Provenance } from '../model/checkpoint.js';
 import { decodeWeight, encodeWeight, type WeightEncoding, type WeightEntry } from '../model/weight-encoding.js';
+import { itemAt } from '../../../shared/checked-index.js';
 
 export const SHIPPED_MODEL_FORMAT = 'unsure-shipped-cnn';
 
@@ -54,9 +55,9 @@ export interface LoadedShippedModel {
 export const NEIGHBOUR_DISTANCES_FILE = 'neighbour-distances.bin';
 
 /** Identifies a kNN base: its rows' sample ids, in order. */
-export function baseHashOf(ids: readonly string[], baseRows: ArrayLike<number>): string {
+export function baseHashOf(ids: readonly string[], baseRows: Iterable<number>): string {
   const h = createHash('sha256');
-  for (let j = 0; j < baseRows.length; j++) h.update(`${ids[baseRows[j]!]}\n`);
+  for (const r of baseRows) h.update(`${itemAt(ids, r, 'sample ids')}\n`);
   return h.digest('hex').slice(0, 16);
 }
 

@@ -10,11 +10,12 @@ import { MODEL_MARKER } from '../project/output-guard.js';
 import { trainCnn, DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainProgress } from '../model/train.js';
 import { embedImages } from '../embeddings/embed.js';
 import type { Classifier } from '../model/classifier.js';
-import { modelClasses, stratifiedHoldOut } from './holdout.js';
+import { classIndicesOf, modelClasses, stratifiedHoldOut } from './holdout.js';
 import { baseHashOf, loadShippedModel, shippedRecipeVersion, type ShippedDistances } from './shipped-model.js';
 import { type KnownDistances } from './score-table.js';
 import { knnBaseRows } from './neighbour-search.js';
 import { OTHER_LABEL } from '../../../shared/api.js';
+import { expectLength } from '../scores/validate.js';
 
 export const HOLD_OUT_FRACTION = 0.1;
 export const DEFAULT_EPOCHS = 3;
@@ -155,8 +156,7 @@ export async function trainModel(
     }
   }
 
-  const classIndex = new Map(classes.map((c, i) => [c, i]));
-  const y = Int32Array.from(split.train, (i) => classIndex.get(input.labels[i]!)!);
+  const y = classIndicesOf(split.train, input.labels, classes);
   const cnn = await trainCnn(
     { pixels: input.pixels, indices: split.train, labels: y, numClasses: classes.length },
     options,
@@ -199,7 +199,7 @@ function shippedDistancesFor(
     return null;
   }
   const values = new Float32Array(input.ids.length).fill(Number.NaN);
-  base.forEach((r, j) => (values[r] = d.values[j]!));
+  base.forEach((r, j) => (values[r] = d.values[j]!)); // one value per base row (checked above)
   return { k: d.k, values };
 }
 
@@ -213,6 +213,8 @@ export async function evaluateAccuracy(
   if (heldOut.length === 0) return Number.NaN;
   const e = await embedImages(model, pixels, { indices: heldOut });
   const C = e.numClasses;
+  // heldOut.length rows of C logits: r < heldOut.length and c < C index inside them.
+  expectLength(e.logits, heldOut.length * C, 'held-out logits');
   let correct = 0;
   for (let r = 0; r < heldOut.length; r++) {
     let best = 0;

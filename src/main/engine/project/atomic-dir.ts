@@ -110,14 +110,14 @@ export async function recoverSiblings(target: string, marker: string): Promise<v
   } catch {
     return;
   }
-  const stale: { full: string; kind: string; mtime: number }[] = [];
+  const stale: { full: string; kind: 'tmp' | 'old'; mtime: number }[] = [];
   for (const e of entries) {
     const m = SIBLING.exec(e);
     if (!m || m[1] !== name || isPidAlive(Number(m[3]))) continue;
     const full = path.join(parent, e);
     if (!(await readMarker(full, marker))) continue;
     const mtime = (await stat(full).catch(() => null))?.mtimeMs ?? 0;
-    stale.push({ full, kind: m[2]!, mtime });
+    stale.push({ full, kind: m[2] === 'old' ? 'old' : 'tmp', mtime }); // SIBLING: (tmp|old)
   }
   if (!existsSync(target)) {
     const olds = stale.filter((s) => s.kind === 'old').sort((a, b) => b.mtime - a.mtime);

@@ -1,7 +1,7 @@
 // Temperature scaling (Guo et al. 2017): one scalar T fitted on held-out labelled data so
 // that softmax(logits / T) is calibrated. It rescales every probability but never changes
 // the predicted class, which is why it is safe to fit after training.
-import { rowCount, expectLength } from './validate.js';
+import { expectIndices, expectLength, rowCount } from './validate.js';
 
 export interface TemperatureFit {
   temperature: number;
@@ -30,6 +30,8 @@ export function meanNll(logits: Float32Array, numClasses: number, labels: Int32A
   expectLength(labels, n, 'labels');
   let sum = 0;
   let used = 0;
+  // i < n = labels.length, n * numClasses = logits.length and y, c < numClasses: every
+  // index below is in range.
   for (let i = 0; i < n; i++) {
     const y = labels[i]!;
     if (y < 0 || y >= numClasses) continue;
@@ -106,7 +108,9 @@ export function fitTemperature(logits: Float32Array, numClasses: number, labels:
 export function calibratedConfidence(probs: Float32Array, numClasses: number, predicted: Int32Array): Float32Array {
   const n = rowCount(probs, numClasses, 'probs');
   expectLength(predicted, n, 'predicted');
+  // A class outside 0..C-1 would read another row's probability (or undefined for row 0).
+  expectIndices(predicted, numClasses, 'predicted');
   const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i]! = probs[i * numClasses + predicted[i]!]!;
+  for (let i = 0; i < n; i++) out[i] = probs[i * numClasses + predicted[i]!]!; // in range: checked above
   return out;
 }

@@ -21,7 +21,7 @@ export interface ConfidenceScores {
 
 /** Confidence scores from N x C probabilities (rows summing to 1). */
 export function confidenceScores(probs: Float32Array, numClasses: number): ConfidenceScores {
-  const n = rowCount(probs, numClasses, 'probs');
+  const n = rowCount(probs, numClasses, 'probs'); // o + c < probs.length below
   const predicted = new Int32Array(n);
   const maxProb = new Float32Array(n);
   const msp = new Float32Array(n);

@@ -32,6 +32,7 @@ export function energyScore(
     for (let i = 0; i < n; i++)
       for (let j = 0; j < width; j++) src[i * width + j] = logits[i * numClasses + columns[j]!]!;
   }
+  // columns hold class indices below numClasses (checked); lse has one value per row.
   const lse = rowLogSumExp(src, width, temperature);
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) out[i] = -temperature * lse[i]!;

@@ -136,6 +136,8 @@ export function computeScores(inp: ScoreInputs): ComputedScores {
     if (!Number.isInteger(r) || r < 0 || r >= n)
       throw new Error(`heldOutIndices[${j}] = ${r} is not a row index below ${n}`);
   }
+  // From here on the held-out rows index the n-row columns, labels has n values, and probs
+  // (softmax of the logits) n x C: the lookups below are in range.
 
   // Calibration: every labelled held-out row (an 'other' label is a real class to the model).
   let temperature: number;

@@ -11,7 +11,7 @@ import { rowCount } from './validate.js';
  * In [0, 2] for unit vectors; higher = more doubtful.
  */
 export function knnDistance(sims: Float32Array, k: number): Float32Array {
-  const n = rowCount(sims, k, 'knn sims');
+  const n = rowCount(sims, k, 'knn sims'); // o + j < sims.length below
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const o = i * k;
@@ -43,6 +43,7 @@ export function knnExcess(
 ): Float32Array {
   const n = rowCount(neighbours, k, 'knn neighbours');
   if (distance.length !== n) throw new Error(`knn distance has ${distance.length} rows for ${n} neighbour rows`);
+  // A neighbour outside rowDistance (-1: pending) reads undefined, which the finiteness check refuses.
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;

@@ -9,7 +9,8 @@
 // The covariance is shrunk towards a multiple of the identity by the Ledoit-Wolf amount: 192
 // dimensions from a few hundred samples would otherwise give a singular or noisy inverse.
 import * as tf from '@tensorflow/tfjs-node';
-import { rowCount } from './validate.js';
+import { entryOf } from '../../../shared/checked-index.js';
+import { expectLength, rowCount } from './validate.js';
 
 export interface TiedGaussian {
   dim: number;
@@ -31,11 +32,16 @@ export function fitTiedGaussian(vectors: Float32Array, dim: number, classOf: Int
   const n = rowCount(vectors, dim, 'fitTiedGaussian: vectors');
   if (classOf.length !== n) throw new Error(`fitTiedGaussian: classOf has ${classOf.length} entries for ${n} vectors`);
   const rows: number[] = [];
-  for (let i = 0; i < n; i++) if (classOf[i]! >= 0) rows.push(i);
+  const rowClass: number[] = [];
+  classOf.forEach((c, i) => {
+    if (c < 0) return;
+    rows.push(i);
+    rowClass.push(c);
+  });
   if (rows.length < 2) throw new Error(`fitTiedGaussian: needs at least 2 class-labelled vectors, got ${rows.length}`);
-  const classes = Int32Array.from(new Set(rows.map((i) => classOf[i]))).sort();
+  const classes = Int32Array.from(new Set(rowClass)).sort();
   const slot = new Map(Array.from(classes, (c, j) => [c, j]));
-  const seg = Int32Array.from(rows, (i) => slot.get(classOf[i]!) ?? -1);
+  const seg = Int32Array.from(rowClass, (c) => entryOf(slot, c, 'fitTiedGaussian class slots'));
 
   const { means, cov, beta } = tf.tidy(() => {
     const X = tf.tensor2d(vectors, [n, dim]).gather(tf.tensor1d(Int32Array.from(rows), 'int32'));
@@ -54,9 +60,11 @@ export function fitTiedGaussian(vectors: Float32Array, dim: number, classOf: Int
       .sum()
       .add(S.square().sum().mul(N))
       .div(N * N);
-    return { means: M.dataSync() as Float32Array, cov: S.dataSync() as Float32Array, beta: b.dataSync()[0]! }; // b is a scalar: one value
+    return { means: M.dataSync() as Float32Array, cov: S.dataSync() as Float32Array, beta: b.arraySync() as number }; // b: a scalar
   });
 
+  // cov is dim x dim, so the loops below over a, b < dim stay inside it.
+  expectLength(cov, dim * dim, 'fitTiedGaussian: covariance');
   let trace = 0;
   for (let a = 0; a < dim; a++) trace += cov[a * dim + a]!;
   // A degenerate base (all vectors equal) still needs an invertible matrix.
@@ -117,6 +125,8 @@ export function mahalanobisScore(model: TiedGaussian, vectors: Float32Array): Fl
 
 /** Inverse of a symmetric positive definite matrix (Cholesky, float64). */
 function invertSpd(A: Float64Array, d: number): Float64Array {
+  // A, L and Li are d x d, and every index below is (row < d) * d + (column < d).
+  expectLength(A, d * d, 'invertSpd: matrix');
   const L = new Float64Array(d * d);
   for (let i = 0; i < d; i++) {
     for (let j = 0; j <= i; j++) {

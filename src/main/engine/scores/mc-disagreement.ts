@@ -28,6 +28,7 @@ export function mcDisagreement(probs: Float32Array, passes: number, numClasses: 
   if (!Number.isInteger(passes) || passes < 2)
     throw new Error(`mcDisagreement: passes must be an integer >= 2, got ${passes}`);
   const C = numClasses;
+  // n rows of passes x C values: with t < passes and c < C, every index below is in range.
   const n = rowCount(probs, passes * C, 'mcDisagreement probs (n x passes x classes)');
   const out = new Float32Array(n);
   const votes = new Int32Array(C);

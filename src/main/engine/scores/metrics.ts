@@ -24,8 +24,9 @@ export function auroc(positives: ArrayLike<number>, negatives: ArrayLike<number>
   checkNotNaN(positives, 'auroc positives');
   checkNotNaN(negatives, 'auroc negatives');
   const all = new Float64Array(np + nn);
-  for (let i = 0; i < np; i++) all[i]! = positives[i]!;
-  for (let i = 0; i < nn; i++) all[np + i]! = negatives[i]!;
+  all.set(positives);
+  all.set(negatives, np);
+  // order is a permutation of all's indices, and i <= j < order.length below.
   const order = Array.from({ length: all.length }, (_, i) => i).sort((a, b) => cmp(all[a]!, all[b]!));
   // Sum of the positives' mid-ranks (1-based).
   let rankSum = 0;
@@ -57,7 +58,7 @@ export function fprAtTpr(inDist: ArrayLike<number>, outDist: ArrayLike<number>, 
   checkNotNaN(inDist, 'fprAtTpr inDist');
   checkNotNaN(outDist, 'fprAtTpr outDist');
   const sorted = Float64Array.from(inDist as ArrayLike<number>).sort();
-  const threshold = sorted[Math.max(0, Math.ceil(tpr * sorted.length - 1e-9) - 1)]!;
+  const threshold = sorted[Math.max(0, Math.ceil(tpr * sorted.length - 1e-9) - 1)]!; // tpr <= 1: at most the last
   let accepted = 0;
   for (let i = 0; i < outDist.length; i++) if (outDist[i]! <= threshold) accepted++;
   return accepted / outDist.length;
@@ -74,6 +75,7 @@ export function precisionAtK(scores: ArrayLike<number>, isPositive: ArrayLike<bo
   if (!Number.isInteger(k) || k < 1 || k > scores.length)
     throw new Error(`precisionAtK: k must be in 1..${scores.length}, got ${k}`);
   checkNotNaN(scores, 'precisionAtK scores');
+  // order is a permutation of the indices of scores (and of isPositive, the same length).
   const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => cmp(scores[b]!, scores[a]!));
   let hits = 0;
   let taken = 0;

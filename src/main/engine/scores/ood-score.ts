@@ -108,7 +108,7 @@ function tailScale(values: Float32Array, what: string): TailScale {
   const q95 = quantile(sorted, 0.95);
   // A degenerate reference (all equal, or a tiny held-out set) must not divide by zero;
   // fall back to the full range, then to an absolute floor.
-  const range = sorted[sorted.length - 1]! - sorted[0]!;
+  const range = sorted[sorted.length - 1]! - sorted[0]!; // sorted is not empty (checked above)
   const spread = q95 - median > 1e-9 ? q95 - median : range > 1e-9 ? range : 1e-6;
   return { median, q95, spread };
 }
@@ -154,6 +154,7 @@ export function fitOodScorer(heldOut: OodComponents, opts: FitOodOptions = {}): 
     const xCol = cols.knnExcess ?? null;
     if (excess && !xCol) throw new Error('ood knnExcess: the scorer was fitted with it, the input has none');
     if (xCol) expectLength(xCol, m, 'ood knnExcess');
+    // Every column read in the loop has m values (checked above), so i < m is in range.
     const out = new Float32Array(m);
     const z = (c: keyof OodComponents, x: number): number => (x - scales[c].median) / scales[c].spread;
     const support = (c: keyof OodComponents, x: number): number => Math.min(SUPPORT_CAP, Math.max(0, z(c, x)));

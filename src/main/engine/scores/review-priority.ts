@@ -30,6 +30,7 @@ export function lowConfidenceThreshold(sortedHeldOutMsp: Float32Array, tpr = 0.9
 export function oodTailScale(sortedHeldOutOod: Float32Array, threshold: number): number {
   let sum = 0;
   let n = 0;
+  // 0 <= i < length.
   for (let i = sortedHeldOutOod.length - 1; i >= 0 && sortedHeldOutOod[i]! > threshold; i--) {
     sum += sortedHeldOutOod[i]! - threshold;
     n++;
@@ -70,6 +71,7 @@ export function reviewPriority(cols: PriorityColumns, ref: PriorityReference): F
   const n = cols.msp.length;
   expectLength(cols.oodScore, n, 'oodScore');
   expectLength(cols.labelIssue, n, 'labelIssue');
+  // The three columns have n values, so cols.*[i] with i < n is in range.
   if (!(ref.oodTail > 0)) throw new Error(`reviewPriority: oodTail must be > 0, got ${ref.oodTail}`);
   const t = ref.thresholds;
   const lcRef = logit(t.lowConfidence);
@@ -90,6 +92,7 @@ export function doubtFlags(cols: PriorityColumns, thresholds: Thresholds): Uint8
   const n = cols.msp.length;
   expectLength(cols.oodScore, n, 'oodScore');
   expectLength(cols.labelIssue, n, 'labelIssue');
+  // The three columns have n values, so cols.*[i] with i < n is in range.
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     let f = 0;

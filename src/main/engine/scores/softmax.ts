@@ -6,6 +6,7 @@ import { expectPositive, rowCount } from './validate.js';
  * that logits in the hundreds (a confident CNN) neither overflow nor lose the small terms.
  */
 export function rowLogSumExp(logits: Float32Array, numClasses: number, temperature = 1): Float64Array {
+  // n rows of numClasses: o + c < logits.length below.
   const n = rowCount(logits, numClasses, 'logits');
   expectPositive(temperature, 'temperature');
   const out = new Float64Array(n);
@@ -23,7 +24,7 @@ export function rowLogSumExp(logits: Float32Array, numClasses: number, temperatu
 
 /** Row-wise softmax(logits / temperature); rows sum to 1. */
 export function softmax(logits: Float32Array, numClasses: number, temperature = 1): Float32Array {
-  const lse = rowLogSumExp(logits, numClasses, temperature);
+  const lse = rowLogSumExp(logits, numClasses, temperature); // one per row of numClasses logits
   const out = new Float32Array(logits.length);
   for (let i = 0; i < lse.length; i++) {
     const o = i * numClasses;

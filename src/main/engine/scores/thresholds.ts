@@ -3,9 +3,9 @@
 
 /** Ascending copy without NaNs, the form every function below takes as a reference. */
 export function sortedReference(values: ArrayLike<number>): Float32Array {
-  const out: number[] = [];
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) out.push(values[i]!);
-  return Float32Array.from(out).sort();
+  return Float32Array.from(values)
+    .filter((v) => !Number.isNaN(v))
+    .sort();
 }
 
 /**
@@ -23,6 +23,8 @@ export function thresholdAtTpr(sortedRef: Float32Array, tpr = 0.95): number {
 /** q-quantile (0..1) of a sorted reference by linear interpolation between order statistics. */
 export function quantile(sortedRef: Float32Array, q: number): number {
   if (sortedRef.length === 0) throw new Error('quantile: empty reference');
+  // NaN would index nothing and answer NaN; other q are clamped to 0..1, so lo <= hi < length.
+  if (Number.isNaN(q)) throw new Error('quantile: q is NaN');
   const pos = Math.min(1, Math.max(0, q)) * (sortedRef.length - 1);
   const lo = Math.floor(pos);
   const hi = Math.min(sortedRef.length - 1, lo + 1);
@@ -34,7 +36,7 @@ export function countBelow(sortedRef: Float32Array, value: number): number {
   let lo = 0;
   let hi = sortedRef.length;
   while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
+    const mid = (lo + hi) >>> 1; // lo <= mid < hi <= length
     if (sortedRef[mid]! < value) lo = mid + 1;
     else hi = mid;
   }
@@ -46,7 +48,7 @@ export function countAtOrBelow(sortedRef: Float32Array, value: number): number {
   let lo = 0;
   let hi = sortedRef.length;
   while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
+    const mid = (lo + hi) >>> 1; // lo <= mid < hi <= length
     if (sortedRef[mid]! <= value) lo = mid + 1;
     else hi = mid;
   }

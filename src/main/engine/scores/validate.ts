@@ -19,3 +19,11 @@ export function expectLength(values: ArrayLike<number>, n: number, what: string)
 export function expectPositive(x: number, what: string): void {
   if (!(Number.isFinite(x) && x > 0)) throw new Error(`${what}: expected a finite number > 0, got ${x}`);
 }
+
+/** Throws unless every entry of `indices` is an integer row in [0, n): they index n-row arrays. */
+export function expectIndices(indices: ArrayLike<number>, n: number, what: string): void {
+  for (let i = 0; i < indices.length; i++) {
+    const r = indices[i] as number; // i < indices.length
+    if (!(Number.isInteger(r) && r >= 0 && r < n)) throw new Error(`${what}: entry ${i} is ${r}, not in 0..${n - 1}`);
+  }
+}

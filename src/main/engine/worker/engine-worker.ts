@@ -33,9 +33,8 @@ let queue: Promise<unknown> = Promise.resolve();
 const post = (msg: FromWorker) => port.postMessage(msg);
 const IMMEDIATE = new Set(['similar', 'predictImage', 'backend']);
 
-function run(id: number, method: string, args: unknown[]): Promise<unknown> {
+function run(id: number, method: string, args: unknown[], signal: AbortSignal): Promise<unknown> {
   const progress = (p: EngineProgress) => post({ type: 'progress', id, progress: p });
-  const signal = controllers.get(id)!.signal;
   switch (method) {
     case 'open':
       return core.open(args[0] as OpenSpec, progress);
@@ -64,12 +63,12 @@ port.on('message', (msg: ToWorker) => {
     return;
   }
   const { id, method, args } = msg;
-  controllers.set(id, new AbortController());
+  const controller = new AbortController();
+  controllers.set(id, controller);
   const execute = async () => {
     try {
-      if (controllers.get(id)!.signal.aborted)
-        throw Object.assign(new Error(`${method} cancelled`), { name: 'AbortError' });
-      const value = await run(id, method, args);
+      if (controller.signal.aborted) throw Object.assign(new Error(`${method} cancelled`), { name: 'AbortError' });
+      const value = await run(id, method, args, controller.signal);
       post({ type: 'result', id, value });
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));

@@ -13,11 +13,9 @@ export interface DecisionBarProps {
 }
 
 /** The keymap's rows that are buttons here, with the key each shows. */
-const BUTTONS = KEYMAP.filter((b) => b.button).map((b) => ({
-  key: b.keys[0]!,
-  button: b.button!,
-  command: b.command(b.keys[0]!, false),
-}));
+const BUTTONS = KEYMAP.flatMap(({ keys: [key], button, command }) =>
+  button ? [{ key, button, command: command(key, false) }] : [],
+);
 
 function Key({ k }: { k: string }) {
   return <kbd>{k}</kbd>;

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { ProjectInfo } from '../../../shared/api';
 import type { JournalFold } from '../../../shared/journal-fold';
+import { itemAt } from '../../../shared/checked-index';
 import type { QueueView } from '../queue/view';
 import { scrollToReveal, visibleRange } from '../grid/windowing';
 import { Tile } from './Tile';
@@ -131,8 +132,7 @@ export function QueueGrid(p: QueueGridProps) {
     const row = rows[pos];
     const id = row === undefined ? undefined : queue.ids[row];
     if (row === undefined || id === undefined) continue;
-    // The view's columns are parallel (joinQueue builds them all of one length).
-    const g = queue.given[row]!;
+    const g = itemAt(queue.given, row, 'queue labels');
     const s = fold.samples.get(id);
     const col = pos % range.columns;
     // Spread the leftover width between columns so the grid fills the pane.
@@ -147,9 +147,9 @@ export function QueueGrid(p: QueueGridProps) {
         sheet={sheetOf(row)}
         sheetIndex={row % SHEET_MAX}
         showImage={!fast}
-        predicted={project.classes[queue.predicted[row]!] ?? '?'}
-        confidence={queue.confidence[row]!}
-        flags={queue.flags[row]!}
+        predicted={project.classes[itemAt(queue.predicted, row, 'queue predictions')] ?? '?'}
+        confidence={itemAt(queue.confidence, row, 'queue confidences')}
+        flags={itemAt(queue.flags, row, 'queue flags')}
         given={g >= 0 ? (project.labels[g] ?? null) : null}
         decisionLabel={s?.label ?? null}
         decisionAction={s?.action ?? null}

@@ -1,6 +1,7 @@
 import { useCallback, useRef } from 'react';
 import { errorMessage, type ProjectInfo } from '../../../shared/api';
 import { lastUndoableBatch } from '../../../shared/journal-fold';
+import { itemAt } from '../../../shared/checked-index';
 import type { RendererBridge } from '../bridge';
 import { decisionEntries, undoEntry, type Decision, type DecisionTarget } from '../journal/decide';
 import { newId } from '../journal/ids';
@@ -44,12 +45,11 @@ export function useDecisions({
       for (const id of ids) {
         const row = idToRow.get(id);
         if (row === undefined) continue;
-        // idToRow holds rows of this view, whose columns are parallel.
-        const g = queue.given[row]!;
+        const g = itemAt(queue.given, row, 'queue labels');
         const s = journal.fold.samples.get(id);
-        const predicted = project.classes[queue.predicted[row]!];
-        if (predicted === undefined)
-          throw new Error(`sample ${id}: predicted class ${queue.predicted[row]} is unknown`);
+        const p = itemAt(queue.predicted, row, 'queue predictions');
+        const predicted = project.classes[p];
+        if (predicted === undefined) throw new Error(`sample ${id}: predicted class ${p} is unknown`);
         targets.push({
           sampleId: id,
           given: g >= 0 ? (project.labels[g] ?? null) : null,

@@ -27,7 +27,8 @@ export type Command =
  */
 export interface KeyBinding {
   /** KeyboardEvent.key values; the first is the one a button shows. */
-  keys: readonly string[];
+  /** At least one: the first is the one buttons show. */
+  keys: readonly [string, ...string[]];
   /** How the help writes the keys, when not simply the keys joined with ' / '. */
   shown?: string;
   help: string;

@@ -37,7 +37,7 @@ export function filterRows(
   const out = new Int32Array(n);
   let k = 0;
   for (let i = 0; i < n; i++) {
-    if (!passesDoubt(q.flags[i]!, f.doubt)) continue; // i < n = flags.length
+    if (!passesDoubt(q.flags[i]!, f.doubt)) continue; // i < n = flags.length (joinQueue: every column has n)
     if (f.predicted !== ANY && q.predicted[i] !== f.predicted) continue;
     if (f.given === UNLABELED ? q.given[i] !== -1 : f.given !== ANY && q.given[i] !== f.given) continue;
     if (f.decision === 'decided' && !decided[i]) continue;

@@ -25,12 +25,23 @@ export function joinQueue(samples: Samples, queue: Queue): QueueView {
     throw new Error(`the queue is for opening ${queue.openId}, the samples for ${samples.openId}`);
   }
   const n = samples.ids.length;
-  const ids = new Array<string>(queue.order.length);
-  const split = new Array<number>(queue.order.length);
-  const given = new Array<number>(queue.order.length);
+  if (samples.split.length !== n || samples.given.length !== n) {
+    throw new Error(`the samples have ${n} ids, ${samples.split.length} splits and ${samples.given.length} labels`);
+  }
+  const rows = queue.order.length;
+  for (const name of ['predicted', 'confidence', 'flags'] as const) {
+    if (queue[name].length !== rows) throw new Error(`the queue has ${rows} rows but ${queue[name].length} ${name}`);
+  }
+  // Every column of the view then has one value per row, which the grid, the filters and
+  // the decisions rely on when they index a row.
+  const ids = new Array<string>(rows);
+  const split = new Array<number>(rows);
+  const given = new Array<number>(rows);
   queue.order.forEach((i, r) => {
-    if (i >= n) throw new Error(`queue row ${r} names sample ${i}, but the project has ${n}`);
-    ids[r] = samples.ids[i]!;
+    if (!(Number.isInteger(i) && i >= 0 && i < n)) {
+      throw new Error(`queue row ${r} names sample ${i}, but the project has ${n}`);
+    }
+    ids[r] = samples.ids[i]!; // i < n, the length of all three
     split[r] = samples.split[i]!;
     given[r] = samples.given[i]!;
   });
