@@ -1,7 +1,8 @@
 // A class a reviewer builds by hand ('other': a few hundred marked samples beside tens of
 // thousands of labeled ones) is drawn as often as an average class, so its examples weigh in
 // training as much as a known class's do. Measured on 20,000 digits with 200 marked
-// distractors (`npm run bench -- other`): held-out distractors called 'other' 37% -> 88%.
+// distractors (`npm run bench -- other`, docs/other-class.md): held-out distractors called
+// 'other' 37% -> 88%.
 // Repeated indices, not loss weights: each repeat gets its own random shift, so the copies
 // are new views rather than the same gradient counted twice.
 

@@ -72,7 +72,8 @@ export const SUPPORT_CAP = 3;
  * Once a model has the 'other' class, a sample whose ood_score is this many threshold-to-median
  * spans past the threshold is called 'other' whatever the classifier says: "other" is an open
  * set that a few hundred marked samples cannot cover. At 2, about 0.1% of held-out digits and
- * 0.15% of MNIST's test digits lie beyond it (20k digits, `npm run bench -- other`).
+ * 0.14% of MNIST's test digits lie beyond it (20k digits, `npm run bench -- other`;
+ * docs/other-class.md).
  */
 export const FAR_OTHER_SPANS = 2;
 
