@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, parseIntArg, withExitCode } from '../src/main/commands/cli-common.js';
 import { printMachine } from './machine.js';
 
-const usage = `Usage: npm run bench -- [quality|speed|job|ui|all] [options]
+const usage = `Usage: npm run bench -- [quality|speed|job|memory|ui|all] [options]
 
   quality   MNIST test accuracy; OOD AUROC / FPR@95%TPR of every score vs each distractor
             kind (missegmented, scribble, noise, fashion, and the eval-only kinds);
@@ -14,6 +14,9 @@ const usage = `Usage: npm run bench -- [quality|speed|job|ui|all] [options]
             the 10k x 60k exact kNN, peak memory
   job       the whole \`unsure score\` job (20,000-image IDX training set, 3 epochs,
             3,000-image pool), start to exit
+  memory    peak RSS and wall time of \`unsure score\` (60,000-image IDX training set,
+            3 epochs) with pools of 10k, 100k and 500k images: bytes per pool sample
+            (not part of 'all': the 500k run takes minutes and about 2 GB)
   ui        the review UI in Chromium on a 101,000-sample project (\`unsure serve\`): key press to
             the next sample painted, and frame times while the grid scrolls
             (not part of 'all': it needs Debian's chromium and takes minutes)
@@ -22,8 +25,9 @@ const usage = `Usage: npm run bench -- [quality|speed|job|ui|all] [options]
 
 Options:
   --train-size <n>   training images for quality (default 60000)
-  --epochs <n>       epochs for quality (default 3)
-  --no-label-check   quality without the label-issue part (saves K extra trainings)`;
+  --epochs <n>       epochs for quality and memory (default 3)
+  --no-label-check   quality without the label-issue part (saves K extra trainings)
+  --pools <n,n,...>  pool sizes for memory (default 10000,100000,500000)`;
 
 async function runBench(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -39,6 +43,7 @@ async function runBench(argv: string[]): Promise<number> {
           'train-size': { type: 'string' },
           epochs: { type: 'string' },
           'no-label-check': { type: 'boolean' },
+          pools: { type: 'string' },
         },
         allowPositionals: true,
         strict: true,
@@ -47,9 +52,12 @@ async function runBench(argv: string[]): Promise<number> {
       throw new UsageError((err as Error).message);
     }
     const which = parsed.positionals[0] ?? 'default';
-    if (parsed.positionals.length > 1 || !['quality', 'speed', 'job', 'ui', 'all', 'default'].includes(which)) {
+    if (
+      parsed.positionals.length > 1 ||
+      !['quality', 'speed', 'job', 'memory', 'ui', 'all', 'default'].includes(which)
+    ) {
       throw new UsageError(
-        `unknown benchmark '${parsed.positionals.join(' ')}': expected quality, speed, job, ui or all`,
+        `unknown benchmark '${parsed.positionals.join(' ')}': expected quality, speed, job, memory, ui or all`,
       );
     }
     const trainSize = parseIntArg('train-size', parsed.values['train-size'], 100, 60000);
@@ -73,12 +81,22 @@ async function runBench(argv: string[]): Promise<number> {
       const { runScoreJob } = await import('./score-job.js');
       await runScoreJob(out);
     }
+    if (which === 'memory') {
+      out('== memory\n');
+      const { runScoreMemory } = await import('./score-memory.js');
+      await runScoreMemory(out, { epochs, pools: parsePools(parsed.values.pools) });
+    }
     if (which === 'ui') {
       out('== ui\n');
       const { runUiResponsiveness } = await import('./ui-responsiveness.js');
       await runUiResponsiveness(out);
     }
   });
+}
+
+function parsePools(raw: string | undefined): number[] | undefined {
+  if (raw === undefined) return undefined;
+  return raw.split(',').map((p) => parseIntArg('pools', p.trim(), 1, 5_000_000)!);
 }
 
 process.exitCode = await runBench(process.argv.slice(2));

@@ -15,6 +15,7 @@ import {
   progressPrinter,
   withExitCode,
 } from './cli-common.js';
+import { logMemory } from './memory-log.js';
 import { skippedReportPath, skippedSummary, writeSkippedReport } from './skipped-report.js';
 
 export const scoreUsage = `Usage: unsure score --train <labeled dataset> [--pool <dataset>] --out <file.csv> [options]
@@ -131,6 +132,7 @@ export async function runScore(argv: string[]): Promise<number> {
         bar.update,
       );
       bar.done();
+      logMemory('open');
       const skipped = opened.skipped ?? [];
       const report = skippedReportPath(args.out);
       process.stderr.write(skippedSummary(skipped, report));
@@ -150,15 +152,18 @@ export async function runScore(argv: string[]): Promise<number> {
         summary = `model ${tr.modelVersion}${tr.cached ? ' (reused from cache)' : ''}, held-out accuracy ${(100 * tr.heldOutAccuracy).toFixed(2)}%`;
       }
       bar.done();
+      logMemory('train');
       if (!hasPool) {
         await core.labelCheck(labels, bar.update, new AbortController().signal);
         bar.done();
       }
       const table = await core.score(bar.update);
       bar.done();
+      logMemory('score');
       if (hasPool) poolLabelIssues(opened.samples, table);
       const rows = opened.samples.flatMap((s, i) => ((hasPool ? s.split === 'pool' : s.split === 'train') ? [i] : []));
       await writeFileAtomic(args.out, scoreTableToCsv(opened.samples, table, rows));
+      logMemory('csv');
       await writeSkippedReport(skipped, report);
       let flagged = 0;
       for (const i of rows) if (table.flags[i]) flagged++;
