@@ -2,9 +2,9 @@
 // sample's doubt scores to a CSV. Runs the engine in this process: there is no UI event
 // loop to protect here, and it saves copying the score table across threads.
 import type { ScoreTable } from '../engine/engine-types.js';
-import { writeFileAtomic } from '../engine/project/atomic-write.js';
+import { writeTextAtomic } from '../engine/project/atomic-write.js';
 import { guardOutput } from '../engine/project/output-guard.js';
-import { scoreTableToCsv } from '../engine/pipeline/score-csv.js';
+import { scoreCsvLines } from '../engine/pipeline/score-csv.js';
 import type { Engine } from '../engine/engine.js';
 import {
   UsageError,
@@ -162,7 +162,7 @@ export async function runScore(argv: string[]): Promise<number> {
       logMemory('score');
       if (hasPool) poolLabelIssues(opened.samples, table);
       const rows = opened.samples.flatMap((s, i) => ((hasPool ? s.split === 'pool' : s.split === 'train') ? [i] : []));
-      await writeFileAtomic(args.out, scoreTableToCsv(opened.samples, table, rows));
+      await writeTextAtomic(args.out, scoreCsvLines(opened.samples, table, rows));
       logMemory('csv');
       await writeSkippedReport(skipped, report);
       let flagged = 0;

@@ -55,6 +55,9 @@ export function searchNeighbours(
   return known;
 }
 
+/** Queries gathered and searched at a time: bounds the copies of their embeddings and results. */
+const QUERY_CHUNK = 8192;
+
 /** Finds the neighbours of `rows` (in place in nb). */
 function searchRows(input: ScoreInput, nb: Neighbourhood, rows: Int32Array, report: Report): void {
   if (rows.length === 0) return;
@@ -63,27 +66,33 @@ function searchRows(input: ScoreInput, nb: Neighbourhood, rows: Int32Array, repo
   const baseVecs = new Float32Array(base.length * dim);
   base.forEach((r, j) => baseVecs.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim));
   report('neighbours', 0.6, `Finding ${k} nearest training neighbours of ${rows.length} samples`);
-  const posInBase = new Map<number, number>();
-  base.forEach((r, j) => posInBase.set(r, j));
-  const queries = new Float32Array(rows.length * dim);
-  // A training sample must not find itself (similarity 1 would make it look perfectly typical).
-  const exclude = new Int32Array(rows.length);
-  rows.forEach((r, j) => {
-    queries.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim);
-    exclude[j] = posInBase.get(r) ?? -1;
-  });
+  const posInBase = new Int32Array(nb.searched.length).fill(-1);
+  base.forEach((r, j) => (posInBase[r] = j));
   const index = new ExactCosineIndex(baseVecs, dim);
   try {
-    // Fixed blocks: a first pass and a full pass must give a row the same similarities.
-    const res = index.search(queries, k, { excludeSelf: exclude, fixedBlocks: true });
-    // search() gives k indices per query, each a base index (it throws when k exceeds the base).
-    rows.forEach((r, j) => {
-      for (let c = 0; c < k; c++) {
-        nb.neighbours[r * k + c] = base[res.indices[j * k + c]!]!;
-        nb.neighbourSims[r * k + c] = res.sims[j * k + c]!;
-      }
-      nb.searched[r] = 1;
-    });
+    // Chunks of whole blocks, each block padded to full size (fixedBlocks): a row gets the
+    // same similarities whichever rows it is searched with, in a first pass or a full one.
+    const chunk = Math.max(1, Math.floor(QUERY_CHUNK / index.blockSize)) * index.blockSize;
+    const extraNeighbour = rows.some((r) => posInBase[r]! >= 0);
+    for (let start = 0; start < rows.length; start += chunk) {
+      const part = rows.subarray(start, start + chunk);
+      const queries = new Float32Array(part.length * dim);
+      // A training sample must not find itself (similarity 1 would make it look perfectly typical).
+      const exclude = new Int32Array(part.length);
+      part.forEach((r, j) => {
+        queries.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim);
+        exclude[j] = posInBase[r]!;
+      });
+      const res = index.search(queries, k, { excludeSelf: exclude, fixedBlocks: true, extraNeighbour });
+      // search() gives k indices per query, each a base index (it throws when k exceeds the base).
+      part.forEach((r, j) => {
+        for (let c = 0; c < k; c++) {
+          nb.neighbours[r * k + c] = base[res.indices[j * k + c]!]!;
+          nb.neighbourSims[r * k + c] = res.sims[j * k + c]!;
+        }
+        nb.searched[r] = 1;
+      });
+    }
   } finally {
     index.dispose();
   }

@@ -6,7 +6,7 @@
 // and renamed into place; the header names the model and the exact samples (their ids in
 // order) it belongs to, and anything that does not match is ignored.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 // v2 added the channel statistics, v3 the MC-dropout disagreement column; an older file
@@ -100,13 +100,25 @@ export async function saveScoreCache(
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${Date.now().toString(36)}`;
   try {
-    await writeFile(tmp, Buffer.concat(parts));
+    // Part by part, not concatenated first: the arrays are about 1 KB a sample, and one
+    // buffer of all of them would double that at the end of a scoring.
+    const handle = await open(tmp, 'w');
+    try {
+      for (const part of parts) await writeAll(handle, part);
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
   }
   await pruneOld(path.dirname(file), path.basename(file));
+}
+
+/** Writes every byte of `bytes` (a single write may take fewer). */
+async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let off = 0; off < bytes.length;) off += (await handle.write(bytes, off)).bytesWritten;
 }
 
 /** The cached neighbourhood of these samples under this model, or null (absent or not theirs). */
