@@ -15,7 +15,7 @@ import {
   progressPrinter,
   withExitCode,
 } from './cli-common.js';
-import { logMemory } from './memory-log.js';
+import { logMemory, memoryLogged } from './memory-log.js';
 import { skippedReportPath, skippedSummary, writeSkippedReport } from './skipped-report.js';
 
 export const scoreUsage = `Usage: unsure score --train <labeled dataset> [--pool <dataset>] --out <file.csv> [options]
@@ -114,7 +114,7 @@ export async function runScore(argv: string[]): Promise<number> {
   return withExitCode('score', async () => {
     const args = parseScoreArgs(argv);
     const t0 = performance.now();
-    const bar = progressPrinter();
+    const bar = memoryLogged(progressPrinter());
     // Loaded here, not at the top: TensorFlow takes seconds to load, and `--help` needs none of it.
     const { Engine } = await import('../engine/engine.js');
     const core = new Engine();
