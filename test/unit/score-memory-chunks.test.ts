@@ -14,6 +14,7 @@ import { ExactCosineIndex } from '../../src/main/engine/embeddings/knn-index.js'
 import { searchNeighbours, type Neighbourhood } from '../../src/main/engine/pipeline/neighbour-search.js';
 import { scoreCsvLines, scoreTableToCsv } from '../../src/main/engine/pipeline/score-csv.js';
 import { tiedMahalanobis } from '../../src/main/engine/pipeline/score-rows.js';
+import { loadScoreCache, saveScoreCache } from '../../src/main/engine/pipeline/score-cache.js';
 import type { ScoreInput } from '../../src/main/engine/pipeline/score-table.js';
 import { writeTextAtomic } from '../../src/main/engine/project/atomic-write.js';
 import { fitTiedGaussian, mahalanobisScore } from '../../src/main/engine/scores/mahalanobis.js';
@@ -206,4 +207,33 @@ test('the CSV streamed to disk is byte for byte the CSV string', async () => {
   await writeTextAtomic(file, scoreCsvLines(samples, table, rows));
   assert.equal(await readFile(file, 'utf8'), text);
   assert.equal(text.split('\n').length, rows.length + 2); // header, rows, the final newline
+});
+
+test('the score cache, written part by part and read into one buffer, comes back bit for bit; a cut file is ignored', async () => {
+  const dir = await tempDir();
+  const n = 3000;
+  const ids = Array.from({ length: n }, (_, i) => `s${i}`);
+  const f = (m: number, s: number) => Float32Array.from({ length: m }, (_, i) => s + Math.sin(i));
+  const nb = {
+    logits: f(n * 10, 1),
+    embeddings: f(n * 128, -2),
+    dim: 128,
+    lowLevel: f(n * 64, 3),
+    lowLevelDim: 64,
+    mcDisagreement: f(n, 0),
+    neighbours: Int32Array.from({ length: n * 10 }, (_, i) => (i * 7) % n),
+    neighbourSims: f(n * 10, 0.5),
+    k: 10,
+  };
+  await saveScoreCache(dir, 'm1', ids, nb);
+  assert.deepEqual(await loadScoreCache(dir, 'm1', ids), nb);
+  const file = path.join(dir, 'scores', 'm1.bin');
+  const bytes = await readFile(file);
+  await writeFile(file, bytes.subarray(0, bytes.length - 4));
+  assert.equal(await loadScoreCache(dir, 'm1', ids), null, 'cut short');
+  const huge = Buffer.from(bytes);
+  huge.writeUInt32LE(0x7fffffff, 0);
+  await writeFile(file, huge);
+  assert.equal(await loadScoreCache(dir, 'm1', ids), null, 'a header length past the end');
+  assert.deepEqual(await readdir(path.join(dir, 'scores')), ['m1.bin'], 'no temp file is left');
 });
