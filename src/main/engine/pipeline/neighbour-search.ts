@@ -25,10 +25,14 @@ export function knnBase(input: ScoreInput): Int32Array {
   return knnBaseRows(input.trainIndices, input.labels);
 }
 
-export function rowsWhere(mask: Uint8Array, value: number): Int32Array {
-  const out: number[] = [];
-  for (let i = 0; i < mask.length; i++) if (mask[i] === value) out.push(i);
-  return Int32Array.from(out);
+/** Rows where mask is value (and keep(row), when given), in order. */
+export function rowsWhere(mask: Uint8Array, value: number, keep?: (row: number) => boolean): Int32Array {
+  // Counted first, then filled: no number[] of every row on the way (~20 bytes a row of garbage).
+  let m = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i] === value && (!keep || keep(i))) m++;
+  const out = new Int32Array(m);
+  for (let i = 0, j = 0; i < mask.length; i++) if (mask[i] === value && (!keep || keep(i))) out[j++] = i;
+  return out;
 }
 
 /**
@@ -46,7 +50,7 @@ export function searchNeighbours(
   report: Report,
 ): Float32Array | null {
   const n = input.labels.length;
-  const wanted = Int32Array.from(Array.from(rowsWhere(want, 1)).filter((r) => !nb.searched[r]));
+  const wanted = rowsWhere(want, 1, (r) => !nb.searched[r]);
   searchRows(input, nb, wanted, report);
   const kd = input.knownDistances;
   if (kd && kd.values.length !== n) throw new Error(`knownDistances has ${kd.values.length} rows for ${n} samples`);

@@ -99,10 +99,10 @@ export function scoreRows(
   // Every row's own distance where known, else where searched: the scored rows' neighbours
   // are among them.
   const rowDistance = known ? known.slice() : new Float32Array(n).fill(Number.NaN);
-  const searchedRows = Int32Array.from(
-    Array.from(rowsWhere(nb.searched, 1)).filter((r) => Number.isNaN(rowDistance[r])),
-  );
-  const searchedSims = gatherRows(neighbourSims, k, searchedRows, (m) => new Float32Array(m));
+  const searchedRows = rowsWhere(nb.searched, 1, (r) => Number.isNaN(rowDistance[r]));
+  // Every row searched (a full pass): their similarities are the column itself, not a copy.
+  const searchedSims =
+    searchedRows.length === n ? neighbourSims : gatherRows(neighbourSims, k, searchedRows, (m) => new Float32Array(m));
   knnDistance(searchedSims, k).forEach((d, j) => (rowDistance[searchedRows[j]!] = d));
   const doneDistance = Float32Array.from(done, (r) => rowDistance[r]!);
   const scores = computeScores({
