@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, parseIntArg, withExitCode } from '../src/main/commands/cli-common.js';
 import { printMachine } from './machine.js';
 
-const usage = `Usage: npm run bench -- [quality|speed|other|labels|job|ui|all] [options]
+const usage = `Usage: npm run bench -- [quality|speed|other|labels|job|memory|ui|all] [options]
 
   quality   MNIST test accuracy; OOD AUROC / FPR@95%TPR of every score vs each distractor
             kind (missegmented, scribble, noise, fashion, and the eval-only kinds);
@@ -19,6 +19,9 @@ const usage = `Usage: npm run bench -- [quality|speed|other|labels|job|ui|all] [
             score\` against the Keras peer's in-sample self-confidence (KERAS_PYTHON)
   job       the whole \`unsure score\` job (20,000-image IDX training set, 3 epochs,
             3,000-image pool), start to exit
+  memory    peak RSS and wall time of \`unsure score\` (60,000-image IDX training set,
+            3 epochs) with pools of 10k, 100k and 500k images: bytes per pool sample
+            (not part of 'all': the 500k run takes minutes and about 2 GB)
   ui        the review UI in Chromium on a 101,000-sample project (\`unsure serve\`): key press to
             the next sample painted, and frame times while the grid scrolls
             (not part of 'all': it needs Debian's chromium and takes minutes)
@@ -27,9 +30,10 @@ const usage = `Usage: npm run bench -- [quality|speed|other|labels|job|ui|all] [
 
 Options:
   --train-size <n>   training images for quality (default 60000)
-  --epochs <n>       epochs for quality (default 3)
+  --epochs <n>       epochs for quality and memory (default 3)
   --sizes <a,b,..>   sizes for labels (default 5000,10000,20000)
-  --no-label-check   quality without the label-issue part (saves K extra trainings)`;
+  --no-label-check   quality without the label-issue part (saves K extra trainings)
+  --pools <n,n,...>  pool sizes for memory (default 10000,100000,500000)`;
 
 async function runBench(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -46,6 +50,7 @@ async function runBench(argv: string[]): Promise<number> {
           epochs: { type: 'string' },
           'no-label-check': { type: 'boolean' },
           sizes: { type: 'string' },
+          pools: { type: 'string' },
         },
         allowPositionals: true,
         strict: true,
@@ -56,10 +61,10 @@ async function runBench(argv: string[]): Promise<number> {
     const which = parsed.positionals[0] ?? 'default';
     if (
       parsed.positionals.length > 1 ||
-      !['quality', 'speed', 'other', 'labels', 'job', 'ui', 'all', 'default'].includes(which)
+      !['quality', 'speed', 'other', 'labels', 'job', 'memory', 'ui', 'all', 'default'].includes(which)
     ) {
       throw new UsageError(
-        `unknown benchmark '${parsed.positionals.join(' ')}': expected quality, speed, other, labels, job, ui or all`,
+        `unknown benchmark '${parsed.positionals.join(' ')}': expected quality, speed, other, labels, job, memory, ui or all`,
       );
     }
     const trainSize = parseIntArg('train-size', parsed.values['train-size'], 100, 60000);
@@ -96,12 +101,22 @@ async function runBench(argv: string[]): Promise<number> {
       const { runScoreJob } = await import('./score-job.js');
       await runScoreJob(out);
     }
+    if (which === 'memory') {
+      out('== memory\n');
+      const { runScoreMemory } = await import('./score-memory.js');
+      await runScoreMemory(out, { epochs, pools: parsePools(parsed.values.pools) });
+    }
     if (which === 'ui') {
       out('== ui\n');
       const { runUiResponsiveness } = await import('./ui-responsiveness.js');
       await runUiResponsiveness(out);
     }
   });
+}
+
+function parsePools(raw: string | undefined): number[] | undefined {
+  if (raw === undefined) return undefined;
+  return raw.split(',').map((p) => parseIntArg('pools', p.trim(), 1, 5_000_000)!);
 }
 
 process.exitCode = await runBench(process.argv.slice(2));

@@ -2,9 +2,9 @@
 // sample's doubt scores to a CSV. Runs the engine in this process: there is no UI event
 // loop to protect here, and it saves copying the score table across threads.
 import type { ScoreTable } from '../engine/engine-types.js';
-import { writeFileAtomic } from '../engine/project/atomic-write.js';
+import { writeTextAtomic } from '../engine/project/atomic-write.js';
 import { guardOutput } from '../engine/project/output-guard.js';
-import { scoreTableToCsv } from '../engine/pipeline/score-csv.js';
+import { scoreCsvLines } from '../engine/pipeline/score-csv.js';
 import { copyCounts, fileRows } from '../engine/pipeline/file-rows.js';
 import type { Engine } from '../engine/engine.js';
 import type { EngineProgress } from '../engine/engine-types.js';
@@ -18,6 +18,7 @@ import {
   progressPrinter,
   withExitCode,
 } from './cli-common.js';
+import { logMemory, memoryLogged } from './memory-log.js';
 import { skippedReportPath, skippedSummary, writeSkippedReport } from './skipped-report.js';
 import { itemAt } from '../../shared/checked-index.js';
 
@@ -131,7 +132,7 @@ export async function runScore(argv: string[]): Promise<number> {
   return withExitCode('score', async () => {
     const args = parseScoreArgs(argv);
     const t0 = performance.now();
-    const printer = progressPrinter();
+    const printer = memoryLogged(progressPrinter());
     const profile = process.env.UNSURE_PROFILE === '1' ? stageProfiler() : null;
     const bar = {
       update: (p: EngineProgress) => {
@@ -157,6 +158,7 @@ export async function runScore(argv: string[]): Promise<number> {
         bar.update,
       );
       bar.done();
+      logMemory('open');
       const skipped = opened.skipped ?? [];
       const report = skippedReportPath(args.out);
       process.stderr.write(skippedSummary(skipped, report));
@@ -176,16 +178,19 @@ export async function runScore(argv: string[]): Promise<number> {
         summary = `model ${tr.modelVersion}${tr.cached ? ' (reused from cache)' : ''}, held-out accuracy ${(100 * tr.heldOutAccuracy).toFixed(2)}%`;
       }
       bar.done();
+      logMemory('train');
       if (!hasPool) {
         await core.labelCheck(labels, bar.update, new AbortController().signal);
         bar.done();
       }
       const table = await core.score(bar.update);
       bar.done();
+      logMemory('score');
       if (hasPool) poolLabelIssues(opened.samples, table);
       // One row per file: copies of a sample share its scores (file-rows.ts).
       const rows = fileRows(opened.samples, opened.copies, hasPool ? 'pool' : 'train');
-      await writeFileAtomic(args.out, scoreTableToCsv(table, rows));
+      await writeTextAtomic(args.out, scoreCsvLines(table, rows));
+      logMemory('csv');
       await writeSkippedReport(skipped, report);
       let flagged = 0;
       for (const r of rows) if (table.flags[r.sample]) flagged++;

@@ -16,6 +16,11 @@ export interface LoadOptions {
   limits?: Partial<InputLimits>;
   /** Fail on the first refused file instead of skipping it (default false). */
   strict?: boolean;
+  /**
+   * Where to put the pixels when a loader reads them as they are (28x28 IDX records): lets
+   * the caller read them straight into its own buffer. Other loaders ignore it.
+   */
+  allocatePixels?: (bytes: number) => Uint8Array;
 }
 
 /**

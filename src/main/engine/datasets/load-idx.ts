@@ -44,7 +44,12 @@ export const IDX_CLASS_NAMES = 'classes.txt';
 export async function loadIdx(imagesFile: string, opts: LoadOptions = {}): Promise<LoadedDataset> {
   const maxBytes = opts.limits?.maxFileBytes ?? DEFAULT_INPUT_LIMITS.maxFileBytes;
   const realRoot = realpathSync.native(dirname(imagesFile));
-  const images = readIdxImages(checkIdxFile(imagesFile, realRoot, maxBytes));
+  const allocate = opts.allocatePixels;
+  const images = readIdxImages(
+    checkIdxFile(imagesFile, realRoot, maxBytes),
+    allocate &&
+      ((count, rows, cols) => (rows === IMAGE_SIZE && cols === IMAGE_SIZE ? allocate(count * rows * cols) : null)),
+  );
   const labelsFile = findIdxLabelFile(imagesFile);
   const labels = labelsFile === null ? null : readIdxLabels(checkIdxFile(labelsFile, realRoot, maxBytes));
   if (labels !== null && labels.length !== images.count) {

@@ -14,14 +14,21 @@ export interface MergedSplits {
 
 type Split = 'train' | 'pool';
 
-/** @param allocate makes the pixel buffer (the worker's allocates shared memory). */
+/**
+ * @param allocate makes the pixel buffer (the worker's allocates shared memory).
+ * @param combined a buffer the pool was read straight into, behind room for the training
+ *   pixels (open-datasets.ts): used as the pixel buffer when every pool sample is kept.
+ */
 export function mergeSplits(
   train: LoadedDataset,
   pool: LoadedDataset | null,
   allocate: (bytes: number) => Uint8Array,
+  combined: Uint8Array | null = null,
 ): MergedSplits {
   const nTrain = train.samples.length;
-  const samples: EngineSample[] = train.samples.map((s) => ({ ...s, split: 'train' as const }));
+  // `split` first: V8 gives `{ ...s, split }` a dictionary-mode object, ~250 bytes more per
+  // sample than `{ split, ...s }` (a Sample has no split of its own to override it).
+  const samples: EngineSample[] = train.samples.map((s) => ({ split: 'train' as const, ...s }));
   const groups = new Map<number, SplitCopyGroup>();
   for (const g of train.copies) groups.set(g.sample, withSplit(g.sample, g.files, g.conflict, 'train'));
   const trainIndex = new Map(train.samples.map((s, i) => [s.id, i]));
@@ -38,7 +45,7 @@ export function mergeSplits(
       if (own)
         groups.set(nTrain + keptPool.length, withSplit(nTrain + keptPool.length, own.files, own.conflict, 'pool'));
       keptPool.push(j);
-      samples.push({ ...s, split: 'pool' });
+      samples.push({ split: 'pool', ...s });
       return;
     }
     // The same content in both: the pool files join the training sample's files.
@@ -53,10 +60,19 @@ export function mergeSplits(
     if (g.conflict && samples[t]!.label !== null) samples[t] = { ...samples[t]!, label: null };
   });
 
-  const pixels = allocate(samples.length * PIXELS_PER_IMAGE);
+  const offset = nTrain * PIXELS_PER_IMAGE;
+  const everyPool = pool !== null && keptPool.length === pool.samples.length;
+  const inPlace =
+    everyPool &&
+    combined !== null &&
+    pool.pixels.buffer === combined.buffer &&
+    pool.pixels.byteOffset === combined.byteOffset + offset &&
+    combined.length === samples.length * PIXELS_PER_IMAGE;
+  const pixels = inPlace ? combined : allocate(samples.length * PIXELS_PER_IMAGE);
   pixels.set(train.pixels, 0);
-  if (pool && keptPool.length === pool.samples.length) pixels.set(pool.pixels, nTrain * PIXELS_PER_IMAGE);
-  else if (pool) keptPool.forEach((j, k) => pixels.set(imageAt(pool.pixels, j), (nTrain + k) * PIXELS_PER_IMAGE));
+  if (pool && everyPool && !inPlace) pixels.set(pool.pixels, offset);
+  else if (pool && !everyPool)
+    keptPool.forEach((j, k) => pixels.set(imageAt(pool.pixels, j), offset + k * PIXELS_PER_IMAGE));
   const copies = [...groups.values()].sort((a, b) => a.sample - b.sample);
   return { samples, pixels, copies };
 }

@@ -2,7 +2,7 @@
 // built-in demo when neither is given) as one sample list over one pixel buffer, training
 // samples first. The caller reports 'done' once it holds them.
 import type { EngineProgress, OpenResult, OpenSpec } from '../engine-types.js';
-import { DatasetError, type LoadedDataset } from '../types.js';
+import { DatasetError, PIXELS_PER_IMAGE, type LoadedDataset } from '../types.js';
 import { assertTrainable, classesOf, loadDataset, loadDemo } from './index.js';
 import { mergeSplits } from './merge-splits.js';
 
@@ -24,6 +24,7 @@ export async function openDatasets(
     onProgress({ task: 'open', phase, fraction, message });
   let train: LoadedDataset;
   let pool: LoadedDataset | null = null;
+  let combined = null as Uint8Array | null; // set by the pool loader (allocatePixels below)
   if (!spec.train && !spec.pool) {
     report('demo', 0, 'Building the demo (MNIST digits plus distractors)');
     const demo = await loadDemo({ seed: spec.seed });
@@ -41,13 +42,19 @@ export async function openDatasets(
     assertTrainable(train);
     if (spec.pool) {
       const poolPath = spec.pool;
+      const offset = train.samples.length * PIXELS_PER_IMAGE;
       pool = await loadDataset(poolPath, {
         ...checks,
         onProgress: (d, t) => report('pool', 0.5 + (t ? (0.5 * d) / t : 0), `Reading ${poolPath}: ${d}/${t}`),
+        // A loader that can (IDX) reads the pool straight into place behind the training pixels.
+        allocatePixels: (bytes) => {
+          combined = allocate(offset + bytes);
+          return combined.subarray(offset);
+        },
       });
     }
   }
-  const { samples, pixels, copies } = mergeSplits(train, pool, allocate);
+  const { samples, pixels, copies } = mergeSplits(train, pool, allocate, combined);
   const roots = [...new Set([train.root, pool?.root ?? ''].filter((r) => r !== ''))];
   return {
     demo: !spec.train && !spec.pool,

@@ -18,6 +18,11 @@ export interface KnnSearchOptions {
    * bit-identical however many queries are searched with it. Costs at most one block.
    */
   fixedBlocks?: boolean;
+  /**
+   * Search one extra neighbour (as when some query excludes itself) even if none of these
+   * queries does: a search split into parts then ranks ties as one whole search would.
+   */
+  extraNeighbour?: boolean;
 }
 
 export interface KnnResult {
@@ -103,7 +108,8 @@ export function l2NormaliseRows(vectors: Float32Array, dim: number, what = 'vect
 export class ExactCosineIndex implements KnnIndex {
   readonly size: number;
   readonly dim: number;
-  private readonly blockSize: number;
+  /** Queries per matMul block (with fixedBlocks, a search split at multiples of it gives the same results). */
+  readonly blockSize: number;
   private readonly groupSizeOpt: number | undefined;
   private base: tf.Tensor2D | null;
   /** Reshaped views for the grouped path, built lazily per group size. */
@@ -151,7 +157,7 @@ export class ExactCosineIndex implements KnnIndex {
       );
     }
     // One extra neighbour when a query may find its own row, dropped again below.
-    const kk = k + (excluding ? 1 : 0);
+    const kk = k + (excluding || (opts.extraNeighbour && k < this.size) ? 1 : 0);
     const indices = new Int32Array(nq * k);
     const sims = new Float32Array(nq * k);
     if (nq === 0) return { indices, sims };

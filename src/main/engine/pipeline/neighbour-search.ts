@@ -28,10 +28,14 @@ export function knnBase(input: ScoreInput): Int32Array {
   return knnBaseRows(input.trainIndices, input.labels);
 }
 
-export function rowsWhere(mask: Uint8Array, value: number): Int32Array {
-  const out: number[] = [];
-  for (let i = 0; i < mask.length; i++) if (mask[i] === value) out.push(i);
-  return Int32Array.from(out);
+/** Rows where mask is value (and keep(row), when given), in order. */
+export function rowsWhere(mask: Uint8Array, value: number, keep?: (row: number) => boolean): Int32Array {
+  // Counted first, then filled: no number[] of every row on the way (~20 bytes a row of garbage).
+  let m = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i] === value && (!keep || keep(i))) m++;
+  const out = new Int32Array(m);
+  for (let i = 0, j = 0; i < mask.length; i++) if (mask[i] === value && (!keep || keep(i))) out[j++] = i;
+  return out;
 }
 
 /**
@@ -49,7 +53,7 @@ export function searchNeighbours(
   report: Report,
 ): Float32Array | null {
   const n = input.labels.length;
-  const wanted = Int32Array.from(Array.from(rowsWhere(want, 1)).filter((r) => !nb.searched[r]));
+  const wanted = rowsWhere(want, 1, (r) => !nb.searched[r]);
   searchRows(input, nb, wanted, report);
   const kd = input.knownDistances;
   if (kd && kd.values.length !== n) throw new Error(`knownDistances has ${kd.values.length} rows for ${n} samples`);
@@ -57,6 +61,9 @@ export function searchNeighbours(
   searchRows(input, nb, unsearchedNeighbours(nb, known), report);
   return known;
 }
+
+/** Queries gathered and searched at a time: bounds the copies of their embeddings and results. */
+const QUERY_CHUNK = 8192;
 
 /** Finds the neighbours of `rows` (in place in nb). */
 function searchRows(input: ScoreInput, nb: Neighbourhood, rows: Int32Array, report: Report): void {
@@ -66,31 +73,37 @@ function searchRows(input: ScoreInput, nb: Neighbourhood, rows: Int32Array, repo
   const baseVecs = new Float32Array(base.length * dim);
   base.forEach((r, j) => baseVecs.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim));
   report('neighbours', 0.6, `Finding ${k} nearest training neighbours of ${rows.length} samples`);
-  const posInBase = new Map<number, number>();
-  base.forEach((r, j) => posInBase.set(r, j));
-  const queries = new Float32Array(rows.length * dim);
-  // A training sample must not find itself (similarity 1 would make it look perfectly typical).
-  const exclude = new Int32Array(rows.length);
-  rows.forEach((r, j) => {
-    queries.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim);
-    exclude[j] = posInBase.get(r) ?? -1;
-  });
+  const posInBase = new Int32Array(nb.searched.length).fill(-1);
+  base.forEach((r, j) => (posInBase[r] = j));
   const index = new ExactCosineIndex(baseVecs, dim);
   try {
-    // Fixed blocks: a first pass and a full pass must give a row the same similarities.
-    const res = index.search(queries, k, { excludeSelf: exclude, fixedBlocks: true });
-    // k base indices per query (search() throws when k exceeds the base): checked here, so
-    // the lookups below are in range.
-    expectLength(res.indices, rows.length * k, 'neighbour search indices');
-    expectLength(res.sims, rows.length * k, 'neighbour search similarities');
-    expectIndices(res.indices, base.length, 'neighbour search indices');
-    rows.forEach((r, j) => {
-      for (let c = 0; c < k; c++) {
-        nb.neighbours[r * k + c] = base[res.indices[j * k + c]!]!;
-        nb.neighbourSims[r * k + c] = res.sims[j * k + c]!;
-      }
-      nb.searched[r] = 1;
-    });
+    // Chunks of whole blocks, each block padded to full size (fixedBlocks): a row gets the
+    // same similarities whichever rows it is searched with, in a first pass or a full one.
+    const chunk = Math.max(1, Math.floor(QUERY_CHUNK / index.blockSize)) * index.blockSize;
+    const extraNeighbour = rows.some((r) => posInBase[r]! >= 0);
+    for (let start = 0; start < rows.length; start += chunk) {
+      const part = rows.subarray(start, start + chunk);
+      const queries = new Float32Array(part.length * dim);
+      // A training sample must not find itself (similarity 1 would make it look perfectly typical).
+      const exclude = new Int32Array(part.length);
+      part.forEach((r, j) => {
+        queries.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim);
+        exclude[j] = posInBase[r]!;
+      });
+      const res = index.search(queries, k, { excludeSelf: exclude, fixedBlocks: true, extraNeighbour });
+      // k base indices per query (search() throws when k exceeds the base): checked here, so
+      // the lookups below are in range.
+      expectLength(res.indices, part.length * k, 'neighbour search indices');
+      expectLength(res.sims, part.length * k, 'neighbour search similarities');
+      expectIndices(res.indices, base.length, 'neighbour search indices');
+      part.forEach((r, j) => {
+        for (let c = 0; c < k; c++) {
+          nb.neighbours[r * k + c] = base[res.indices[j * k + c]!]!;
+          nb.neighbourSims[r * k + c] = res.sims[j * k + c]!;
+        }
+        nb.searched[r] = 1;
+      });
+    }
   } finally {
     index.dispose();
   }

@@ -6,7 +6,7 @@
 // and renamed into place; the header names the model and the exact samples (their ids in
 // order) it belongs to, and anything that does not match is ignored.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
 // v2 added the channel statistics, v3 the MC-dropout disagreement column; an older file
@@ -100,7 +100,14 @@ export async function saveScoreCache(
   await mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}-${Date.now().toString(36)}`;
   try {
-    await writeFile(tmp, Buffer.concat(parts));
+    // Part by part, not concatenated first: the arrays are about 1 KB a sample, and one
+    // buffer of all of them would double that at the end of a scoring.
+    const handle = await open(tmp, 'w');
+    try {
+      for (const part of parts) await writeAll(handle, part);
+    } finally {
+      await handle.close();
+    }
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
@@ -109,26 +116,42 @@ export async function saveScoreCache(
   await pruneOld(path.dirname(file), path.basename(file));
 }
 
+/** Writes every byte of `bytes` (a single write may take fewer). */
+async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let off = 0; off < bytes.length;) off += (await handle.write(bytes, off)).bytesWritten;
+}
+
 /** The cached neighbourhood of these samples under this model, or null (absent or not theirs). */
 export async function loadScoreCache(
   projectDir: string,
   modelVersion: string,
   ids: readonly string[],
 ): Promise<CachedNeighbourhood | null> {
-  let buf: Buffer;
+  let handle: FileHandle;
   try {
-    buf = await readFile(fileFor(projectDir, modelVersion));
+    handle = await open(fileFor(projectDir, modelVersion), 'r');
   } catch {
     return null;
   }
+  let payload: ArrayBuffer;
+  let h: Header;
+  let size: Record<'logits' | 'embeddings' | 'lowLevel' | 'mc' | 'neighbours' | 'sims', number>;
   try {
-    const hlen = buf.readUInt32LE(0);
-    const h = JSON.parse(buf.subarray(4, 4 + hlen).toString('utf8')) as Header;
+    // The header, then the payload read straight into one aligned buffer the arrays view:
+    // reading the whole file first and copying the payload out held it twice.
+    const total = (await handle.stat()).size;
+    const len = Buffer.alloc(4);
+    if ((await handle.read(len, 0, 4, 0)).bytesRead !== 4) return null;
+    const hlen = len.readUInt32LE(0);
+    if (4 + hlen > total) return null;
+    const head = Buffer.alloc(hlen);
+    if ((await handle.read(head, 0, hlen, 4)).bytesRead !== hlen) return null;
+    h = JSON.parse(head.toString('utf8')) as Header;
     const n = ids.length;
     if (h.magic !== MAGIC || h.modelVersion !== modelVersion || h.n !== n || h.samplesHash !== samplesHashOf(ids))
       return null;
     if (!(Number.isInteger(h.lowLevelDim) && h.lowLevelDim >= 0) || typeof h.hasMc !== 'boolean') return null;
-    const size = {
+    size = {
       logits: n * h.numClasses,
       embeddings: n * h.dim,
       lowLevel: n * h.lowLevelDim,
@@ -136,9 +159,22 @@ export async function loadScoreCache(
       neighbours: n * h.k,
       sims: n * h.k,
     };
-    if (4 + hlen + 4 * Object.values(size).reduce((a, b) => a + b, 0) !== buf.length) return null;
-    // One aligned copy of the payload; the arrays are views into it.
-    const payload = new Uint8Array(buf.subarray(4 + hlen)).buffer;
+    const bytes = 4 * Object.values(size).reduce((a, b) => a + b, 0);
+    if (4 + hlen + bytes !== total) return null;
+    payload = new ArrayBuffer(bytes);
+    const view = new Uint8Array(payload);
+    for (let off = 0; off < bytes;) {
+      const { bytesRead } = await handle.read(view, off, bytes - off, 4 + hlen + off);
+      if (bytesRead === 0) return null;
+      off += bytesRead;
+    }
+  } catch {
+    // A damaged cache costs one recomputation, never an error.
+    return null;
+  } finally {
+    await handle.close();
+  }
+  try {
     let off = 0;
     const take = <T>(make: (b: ArrayBuffer, o: number, l: number) => T, size: number): T => {
       const v = make(payload, off, size);

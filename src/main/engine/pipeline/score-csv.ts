@@ -35,6 +35,14 @@ export function flagNames(bits: number): string {
  * doubtful of them (copies share their sample's scores, so they rank side by side).
  */
 export function scoreTableToCsv(table: ScoreTable, rows: readonly FileRow[]): string {
+  return [...scoreCsvLines(table, rows)].join('');
+}
+
+/**
+ * The CSV of scoreTableToCsv a line at a time (each ending in a newline, the header first),
+ * so a large table is written as it is formatted instead of held as one string.
+ */
+export function* scoreCsvLines(table: ScoreTable, rows: readonly FileRow[]): Generator<string> {
   const n = table.reviewPriority.length;
   expectSampleColumns(table, n, 'scoreTableToCsv');
   for (const r of rows)
@@ -45,12 +53,14 @@ export function scoreTableToCsv(table: ScoreTable, rows: readonly FileRow[]): st
   // Every row's sample is now an index into each per-sample column of the table.
   const priority = Float32Array.from(rows, (r) => itemAt(table.reviewPriority, r.sample, 'reviewPriority'));
   const byPriority = rows.map((_, j) => j).sort((a, b) => priority[b]! - priority[a]!);
+  // Ranks in a typed array: a Map of every row costs ~20x more.
   const rank = new Int32Array(rows.length);
   byPriority.forEach((j, k) => (rank[j] = k + 1));
-  const lines = [SCORE_CSV_COLUMNS.join(',')];
-  rows.forEach((r, j) => {
+  yield `${SCORE_CSV_COLUMNS.join(',')}\n`;
+  for (let j = 0; j < rows.length; j++) {
+    const r = itemAt(rows, j, 'rows');
     const scores = scoreRow(table, r.sample);
-    lines.push(
+    yield (
       [
         csvCell(r.id),
         csvCell(r.path),
@@ -61,8 +71,7 @@ export function scoreTableToCsv(table: ScoreTable, rows: readonly FileRow[]): st
         String(rank[j]),
         flagNames(itemAt(table.flags, r.sample, 'flags') | (r.conflict ? FileFlag.labelConflict : 0)),
         csvCell(r.duplicateOf),
-      ].join(','),
+      ].join(',') + '\n'
     );
-  });
-  return `${lines.join('\n')}\n`;
+  }
 }

@@ -4,7 +4,7 @@ import { OTHER_LABEL } from '../../../shared/api.js';
 import type { ScoreTable } from '../engine-types.js';
 import { jointRows, type FeatureBlock } from '../embeddings/joint-features.js';
 import { computeScores, type ComputedScores } from '../scores/index.js';
-import { fitTiedGaussian, mahalanobisScore } from '../scores/mahalanobis.js';
+import { MAHALANOBIS_BLOCK, fitTiedGaussian, mahalanobisScore } from '../scores/mahalanobis.js';
 import { knnDistance, knnExcess } from '../scores/knn-distance.js';
 import { knnBase, rowsWhere, type Neighbourhood } from './neighbour-search.js';
 import { expectIndices, rowCount } from '../scores/validate.js';
@@ -66,8 +66,16 @@ export function tiedMahalanobis(
     fit.dim,
     Int32Array.from(base, (r) => given[r]!),
   );
-  return mahalanobisScore(model, jointRows(rows, blocks).vectors);
+  // The joint vectors of a chunk at a time (not of every row at once: ~0.8 KB a row). Chunks
+  // are whole scoring blocks, so each row scores as it would in one call.
+  const out = new Float32Array(rows.length);
+  for (let start = 0; start < rows.length; start += JOINT_CHUNK)
+    out.set(mahalanobisScore(model, jointRows(rows.subarray(start, start + JOINT_CHUNK), blocks).vectors), start);
+  return out;
 }
+
+/** Rows whose joint vectors are built at a time: a multiple of mahalanobisScore's block. */
+const JOINT_CHUNK = 16 * MAHALANOBIS_BLOCK;
 
 /**
  * Scores of the rows `done` only: the held-out reference is among them, and every column
@@ -102,11 +110,11 @@ export function scoreRows(
   // Every row's own distance where known, else where searched: the scored rows' neighbours
   // are among them.
   const rowDistance = known ? known.slice() : new Float32Array(n).fill(Number.NaN);
-  const searchedRows = Int32Array.from(
-    Array.from(rowsWhere(nb.searched, 1)).filter((r) => Number.isNaN(rowDistance[r])),
-  );
-  const searchedSims = gatherRows(neighbourSims, k, searchedRows, (m) => new Float32Array(m));
-  knnDistance(searchedSims, k).forEach((d, j) => (rowDistance[searchedRows[j]!] = d)); // one per searched row
+  const searchedRows = rowsWhere(nb.searched, 1, (r) => Number.isNaN(rowDistance[r]));
+  // Every row searched (a full pass): their similarities are the column itself, not a copy.
+  const searchedSims =
+    searchedRows.length === n ? neighbourSims : gatherRows(neighbourSims, k, searchedRows, (m) => new Float32Array(m));
+  knnDistance(searchedSims, k).forEach((d, j) => (rowDistance[searchedRows[j]!] = d));
   const doneDistance = Float32Array.from(done, (r) => rowDistance[r]!);
   const scores = computeScores({
     mahalanobis: mahalanobisOf(input, nb, given, done),

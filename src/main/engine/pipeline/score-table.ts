@@ -207,7 +207,11 @@ async function completeMcDisagreement(
 ): Promise<void> {
   const mc = nb.mcDisagreement;
   if (!mc) return;
-  const mcRows = Int32Array.from(Array.from(done).filter((r) => Number.isNaN(mc[r])));
+  let m = 0;
+  for (const r of done) if (Number.isNaN(mc[r])) m++;
+  const mcRows = new Int32Array(m);
+  m = 0;
+  for (const r of done) if (Number.isNaN(mc[r])) mcRows[m++] = r;
   if (mcRows.length === 0) return;
   if (!nb.featureNorms)
     throw new Error('scoring: rows to complete but no feature norms to run the MC-dropout passes on');

@@ -2,7 +2,7 @@
 // hidden temp file beside the target (`.<name>.tmp-<pid>-<rand>`), is flushed, then renamed
 // over it (rename is atomic within one file system, so a reader sees either the old file or
 // the new one). A temp left by a killed process is removed by the next write to the target.
-import { readdir, open, rename, rm } from 'node:fs/promises';
+import { readdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { isPidAlive } from './atomic-dir.js';
 import { killPoint, killPointArmed } from './kill-point.js';
@@ -53,4 +53,57 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     await rm(tmp, { force: true });
     throw err;
   }
+}
+
+/** Text gathered before each write of writeTextAtomic: large enough to keep writes few. */
+const CHUNK_CHARS = 1 << 20;
+
+/**
+ * writeFileAtomic for text made piece by piece (e.g. a CSV a line at a time): the pieces are
+ * written as they come, a chunk at a time, so the whole text is never held in memory.
+ */
+export async function writeTextAtomic(file: string, pieces: Iterable<string>): Promise<void> {
+  await removeStaleTemps(file);
+  const tmp = tempFileFor(file);
+  try {
+    const handle = await open(tmp, 'wx');
+    try {
+      let first = true;
+      const flush = async (text: string) => {
+        const bytes = Buffer.from(text, 'utf8');
+        if (first && killPointArmed('file-tmp-partial', file)) {
+          // The kill test's point: half the first chunk's bytes written, the rest never.
+          await writeAllBytes(handle, bytes.subarray(0, bytes.length >> 1));
+          await handle.sync();
+          killPoint('file-tmp-partial', file);
+        }
+        first = false;
+        await writeAllBytes(handle, bytes);
+      };
+      let chunk: string[] = [];
+      let size = 0;
+      for (const piece of pieces) {
+        chunk.push(piece);
+        size += piece.length;
+        if (size >= CHUNK_CHARS) {
+          await flush(chunk.join(''));
+          chunk = [];
+          size = 0;
+        }
+      }
+      if (chunk.length > 0 || first) await flush(chunk.join(''));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Writes every byte (one write may take fewer). */
+async function writeAllBytes(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+  for (let off = 0; off < bytes.length;) off += (await handle.write(bytes, off)).bytesWritten;
 }

@@ -88,7 +88,8 @@ export function fitTiedGaussian(vectors: Float32Array, dim: number, classOf: Int
  * depends on its shape, and a row must score the same whether it is scored alone, in a first
  * pass or with every other row.
  */
-const SCORE_BLOCK = 1024;
+export const MAHALANOBIS_BLOCK = 1024;
+const SCORE_BLOCK = MAHALANOBIS_BLOCK;
 
 /** Smallest squared Mahalanobis distance of every vector to a class mean. */
 export function mahalanobisScore(model: TiedGaussian, vectors: Float32Array): Float32Array {
