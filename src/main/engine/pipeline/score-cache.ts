@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { writeAllBytes } from '../project/atomic-write.js';
 
 // v2 added the channel statistics, v3 the MC-dropout disagreement column; an older file
 // lacks them, fails the magic check and is recomputed over (never read with the new layout).
@@ -104,7 +105,7 @@ export async function saveScoreCache(
     // buffer of all of them would double that at the end of a scoring.
     const handle = await open(tmp, 'w');
     try {
-      for (const part of parts) await writeAll(handle, part);
+      for (const part of parts) await writeAllBytes(handle, part);
     } finally {
       await handle.close();
     }
@@ -117,10 +118,6 @@ export async function saveScoreCache(
 }
 
 /** Writes every byte of `bytes` (a single write may take fewer). */
-async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
-  for (let off = 0; off < bytes.length;) off += (await handle.write(bytes, off)).bytesWritten;
-}
-
 /** The cached neighbourhood of these samples under this model, or null (absent or not theirs). */
 export async function loadScoreCache(
   projectDir: string,

@@ -30,20 +30,14 @@ export async function removeStaleTemps(file: string): Promise<void> {
   }
 }
 
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+/** Writes through `write` into a fresh temp beside file, flushes it, then renames it over file. */
+async function replaceThroughTemp(file: string, write: (handle: FileHandle) => Promise<void>): Promise<void> {
   await removeStaleTemps(file);
   const tmp = tempFileFor(file);
   try {
     const handle = await open(tmp, 'wx');
     try {
-      if (killPointArmed('file-tmp-partial', file)) {
-        // The kill test's point: half the bytes written, the rest never.
-        const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-        await handle.write(bytes.subarray(0, bytes.length >> 1));
-        await handle.sync();
-        killPoint('file-tmp-partial', file);
-      }
-      await handle.writeFile(data);
+      await write(handle);
       await handle.sync();
     } finally {
       await handle.close();
@@ -53,6 +47,21 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     await rm(tmp, { force: true });
     throw err;
   }
+}
+
+/** The kill test's point: half of `bytes` written and flushed, the rest never. */
+async function partialWriteKillPoint(handle: FileHandle, file: string, bytes: Uint8Array): Promise<void> {
+  if (!killPointArmed('file-tmp-partial', file)) return;
+  await writeAllBytes(handle, bytes.subarray(0, bytes.length >> 1));
+  await handle.sync();
+  killPoint('file-tmp-partial', file);
+}
+
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  await replaceThroughTemp(file, async (handle) => {
+    await partialWriteKillPoint(handle, file, typeof data === 'string' ? Buffer.from(data) : data);
+    await handle.writeFile(data);
+  });
 }
 
 /** Text gathered before each write of writeTextAtomic: large enough to keep writes few. */
@@ -63,47 +72,30 @@ const CHUNK_CHARS = 1 << 20;
  * written as they come, a chunk at a time, so the whole text is never held in memory.
  */
 export async function writeTextAtomic(file: string, pieces: Iterable<string>): Promise<void> {
-  await removeStaleTemps(file);
-  const tmp = tempFileFor(file);
-  try {
-    const handle = await open(tmp, 'wx');
-    try {
-      let first = true;
-      const flush = async (text: string) => {
-        const bytes = Buffer.from(text, 'utf8');
-        if (first && killPointArmed('file-tmp-partial', file)) {
-          // The kill test's point: half the first chunk's bytes written, the rest never.
-          await writeAllBytes(handle, bytes.subarray(0, bytes.length >> 1));
-          await handle.sync();
-          killPoint('file-tmp-partial', file);
-        }
-        first = false;
-        await writeAllBytes(handle, bytes);
-      };
-      let chunk: string[] = [];
-      let size = 0;
-      for (const piece of pieces) {
-        chunk.push(piece);
-        size += piece.length;
-        if (size >= CHUNK_CHARS) {
-          await flush(chunk.join(''));
-          chunk = [];
-          size = 0;
-        }
+  await replaceThroughTemp(file, async (handle) => {
+    let first = true;
+    const flush = async (text: string) => {
+      const bytes = Buffer.from(text, 'utf8');
+      if (first) await partialWriteKillPoint(handle, file, bytes);
+      first = false;
+      await writeAllBytes(handle, bytes);
+    };
+    let chunk: string[] = [];
+    let size = 0;
+    for (const piece of pieces) {
+      chunk.push(piece);
+      size += piece.length;
+      if (size >= CHUNK_CHARS) {
+        await flush(chunk.join(''));
+        chunk = [];
+        size = 0;
       }
-      if (chunk.length > 0 || first) await flush(chunk.join(''));
-      await handle.sync();
-    } finally {
-      await handle.close();
     }
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+    if (chunk.length > 0 || first) await flush(chunk.join(''));
+  });
 }
 
 /** Writes every byte (one write may take fewer). */
-async function writeAllBytes(handle: FileHandle, bytes: Uint8Array): Promise<void> {
+export async function writeAllBytes(handle: FileHandle, bytes: Uint8Array): Promise<void> {
   for (let off = 0; off < bytes.length;) off += (await handle.write(bytes, off)).bytesWritten;
 }
