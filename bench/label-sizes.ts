@@ -2,7 +2,7 @@
 // class folders with 5% of the labels flipped, then `unsure score --train <folder>` (the
 // label check, cold) and the Keras peer on the same folder (keras_pipeline.py TRAIN - OUT:
 // in-sample self-confidence, 1 - p(given label)). Prints AUROC and precision@k (k = number
-// of flips) of each CSV's label_issue column, and both wall times.
+// of flips) of each CSV's label_issue column, both wall times, and the cores each kept busy.
 // `npm run bench -- labels [--sizes 5000,10000,20000,60000]`
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -63,7 +63,9 @@ function judge(scores: Map<string, number>, flipped: Set<string>): { auroc: numb
 export async function runLabelSizes(out: (s: string) => void, sizes = DEFAULT_LABEL_SIZES, seed = 42): Promise<void> {
   const missing = peerMissing();
   if (missing) out(`Keras peer skipped: ${missing}\n`);
-  const rows: (string | number)[][] = [['images', 'Unsure AUROC', 'p@k', 'time s', 'Keras AUROC', 'p@k', 'time s']];
+  const rows: (string | number)[][] = [
+    ['images', 'Unsure AUROC', 'p@k', 'time s', 'cores', 'Keras AUROC', 'p@k', 'time s', 'cores'],
+  ];
   for (const n of sizes) {
     const tmp = await mkdtemp(path.join(os.tmpdir(), 'unsure-bench-labels-'));
     try {
@@ -75,12 +77,12 @@ export async function runLabelSizes(out: (s: string) => void, sizes = DEFAULT_LA
         UNSURE_HOME: path.join(tmp, 'home'),
       });
       const a = judge(await labelIssueColumn(ours), flipped);
-      const row: (string | number)[] = [n, a.auroc, a.pk, u.wallSec];
+      const row: (string | number)[] = [n, a.auroc, a.pk, u.wallSec, u.cpuSec / u.wallSec];
       if (!missing) {
         const theirs = path.join(tmp, 'keras.csv');
         const k = await timedRun(kerasPython(), [KERAS_SCRIPT, dir, '-', theirs]);
         const b = judge(await labelIssueColumn(theirs), flipped);
-        row.push(b.auroc, b.pk, k.wallSec);
+        row.push(b.auroc, b.pk, k.wallSec, k.cpuSec / k.wallSec);
       }
       rows.push(row);
       out(`${n}: Unsure ${a.auroc.toFixed(4)} / ${a.pk.toFixed(3)}\n`);
