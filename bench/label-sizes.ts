@@ -10,10 +10,10 @@ import path from 'node:path';
 import { readMnistRaw } from '../src/main/engine/datasets/index.js';
 import { encodeGreyPng } from '../src/main/engine/datasets/png.js';
 import { imageAt } from '../src/main/engine/types.js';
-import { makeRng } from '../src/main/engine/model/rng.js';
 import { auroc, precisionAtK } from '../src/main/engine/scores/metrics.js';
 import { parseCsv } from '../src/main/engine/datasets/csv.js';
 import { formatTable } from './machine.js';
+import { flipFivePercent } from './quality-layout.js';
 import { KERAS_SCRIPT, kerasPython, peerMissing, timedRun, unsureArgs } from './peer.js';
 
 export const DEFAULT_LABEL_SIZES = [5000, 10000, 20000];
@@ -21,18 +21,12 @@ export const DEFAULT_LABEL_SIZES = [5000, 10000, 20000];
 /** Writes the first n training digits as <dir>/<label>/<i>.png with 5% of labels flipped; the flipped names. */
 async function writeNoisyFolder(dir: string, n: number, seed: number): Promise<Set<string>> {
   const train = readMnistRaw('train');
-  const rng = makeRng(seed ^ 0xf1f1);
-  const label = Array.from({ length: n }, (_, i) => train.labels[i]!);
-  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const { noisy: label, flipped: isFlipped } = flipFivePercent(
+    Array.from({ length: n }, (_, i) => train.labels[i]!),
+    seed,
+  );
   const flipped = new Set<string>();
-  const nFlip = Math.round(0.05 * n);
-  for (let i = 0; i < nFlip; i++) {
-    const j = i + Math.floor(rng() * (n - i));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-    const idx = order[i]!;
-    label[idx] = (label[idx]! + 1 + Math.floor(rng() * 9)) % 10;
-    flipped.add(`${idx}.png`);
-  }
+  isFlipped.forEach((f, i) => f && flipped.add(`${i}.png`));
   for (let c = 0; c < 10; c++) await mkdir(path.join(dir, String(c)), { recursive: true });
   for (let i = 0; i < n; i++)
     await writeFile(path.join(dir, String(label[i]), `${i}.png`), encodeGreyPng(imageAt(train.pixels, i), 28, 28));

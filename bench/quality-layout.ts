@@ -5,9 +5,30 @@ import { generateDistractors, loadFashionMnist, readMnistRaw } from '../src/main
 import { buildScoreTable, type ScoreResult } from '../src/main/engine/pipeline/score-table.js';
 import { trainModel } from '../src/main/engine/pipeline/train-model.js';
 import { PIXELS_PER_IMAGE } from '../src/main/engine/types.js';
+import { makeRng } from '../src/main/engine/model/rng.js';
 
 /** MNIST's classes. */
 export const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+/**
+ * 5% of the digit labels flipped, each to a different digit at random (seeded): the label-issue
+ * figures of bench/quality.ts and bench/label-sizes.ts. Returns the noisy labels and which flipped.
+ */
+export function flipFivePercent(labels: readonly number[], seed: number): { noisy: number[]; flipped: Uint8Array } {
+  const n = labels.length;
+  const rng = makeRng(seed ^ 0xf1f1);
+  const noisy = labels.slice();
+  const flipped = new Uint8Array(n);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < Math.round(0.05 * n); i++) {
+    const j = i + Math.floor(rng() * (n - i));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+    const idx = order[i]!; // i < 5% of n = order.length
+    noisy[idx] = (labels[idx]! + 1 + Math.floor(rng() * 9)) % 10;
+    flipped[idx] = 1;
+  }
+  return { noisy, flipped };
+}
 
 export interface QualityLayout {
   pixels: Uint8Array;

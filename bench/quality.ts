@@ -5,10 +5,9 @@
 //   - label-issue detection: 5% of the training labels flipped at random, the label check
 //     (out-of-fold, averaged with the main model's view), AUROC and precision@k (k = flips).
 import { DEMO_DISTRACTOR_KINDS, EVAL_ONLY_KINDS, EXTRA_DEV_KINDS } from '../src/main/engine/datasets/index.js';
-import { DIGITS, qualityLayout, trainAndScore } from './quality-layout.js';
+import { DIGITS, flipFivePercent, qualityLayout, trainAndScore } from './quality-layout.js';
 import { outOfFoldLabelIssues } from '../src/main/engine/pipeline/label-check.js';
 import { trainModel } from '../src/main/engine/pipeline/train-model.js';
-import { makeRng } from '../src/main/engine/model/rng.js';
 import { PIXELS_PER_IMAGE } from '../src/main/engine/types.js';
 import type { ScoreTable } from '../src/main/engine/engine-types.js';
 import { auroc, fprAtTpr, precisionAtK } from '../src/main/engine/scores/metrics.js';
@@ -75,19 +74,10 @@ export async function runQuality(out: (s: string) => void, opts: QualityOptions 
   const result: QualityResult = { accuracy, heldOutAccuracy: m.heldOutAccuracy, ood, trainSec };
   if (!opts.skipLabelIssues) {
     // 5% of the training labels flipped to a different random class.
-    const rng = makeRng(seed ^ 0xf1f1);
-    const noisy = labels.slice(0, nTrain);
-    const flipped = new Uint8Array(nTrain);
-    const nFlip = Math.round(0.05 * nTrain);
-    const order = Int32Array.from({ length: nTrain }, (_, i) => i);
-    for (let i = 0; i < nFlip; i++) {
-      const j = i + Math.floor(rng() * (nTrain - i));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-      const idx = order[i]!; // i < nFlip <= nTrain = order.length
-      const orig = Number(labels[idx]);
-      noisy[idx] = String((orig + 1 + Math.floor(rng() * 9)) % 10);
-      flipped[idx] = 1;
-    }
+    const flips = flipFivePercent(labels.slice(0, nTrain).map(Number), seed);
+    const noisy = flips.noisy.map(String);
+    const flipped = flips.flipped;
+    const nFlip = flipped.reduce((a, b) => a + b, 0);
     out(`\nLabel issues: ${nFlip} of ${nTrain} training labels flipped; main model and out-of-fold check...\n`);
     const t1 = performance.now();
     // As the product judges them: the main model trained on the noisy labels, its view

@@ -4,6 +4,7 @@
 // (this changes the peak: never for a measurement).
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { onNewPhase, type ProgressBar } from './stage-profile.js';
 
 const mode = process.env.UNSURE_MEMORY_LOG;
 
@@ -26,18 +27,6 @@ export function logMemory(stage: string): void {
 }
 
 /** The progress printer, also logging memory whenever a task enters a new phase. */
-export function memoryLogged<P extends { task: string; phase: string }>(bar: {
-  update: (p: P) => void;
-  done: () => void;
-}): { update: (p: P) => void; done: () => void } {
-  if (mode !== '1' && mode !== 'gc') return bar;
-  let last = '';
-  return {
-    done: bar.done,
-    update: (p: P) => {
-      const at = `${p.task} ${p.phase}`;
-      if (at !== last) logMemory((last = at));
-      bar.update(p);
-    },
-  };
+export function memoryLogged<P extends { task: string; phase: string }>(bar: ProgressBar<P>): ProgressBar<P> {
+  return mode === '1' || mode === 'gc' ? onNewPhase(bar, logMemory) : bar;
 }

@@ -7,8 +7,7 @@ import { guardOutput } from '../engine/project/output-guard.js';
 import { scoreCsvLines } from '../engine/pipeline/score-csv.js';
 import { copyCounts, fileRows } from '../engine/pipeline/file-rows.js';
 import type { Engine } from '../engine/engine.js';
-import type { EngineProgress } from '../engine/engine-types.js';
-import { formatStages, stageProfiler } from './stage-profile.js';
+import { formatStages, onNewPhase, stageProfiler } from './stage-profile.js';
 import {
   UsageError,
   defaultProjectDir,
@@ -132,15 +131,9 @@ export async function runScore(argv: string[]): Promise<number> {
   return withExitCode('score', async () => {
     const args = parseScoreArgs(argv);
     const t0 = performance.now();
-    const printer = memoryLogged(progressPrinter());
     const profile = process.env.UNSURE_PROFILE === '1' ? stageProfiler() : null;
-    const bar = {
-      update: (p: EngineProgress) => {
-        profile?.update(p);
-        printer.update(p);
-      },
-      done: printer.done,
-    };
+    const printer = progressPrinter();
+    const bar = memoryLogged(profile ? onNewPhase(printer, profile.enter) : printer);
     // Loaded here, not at the top: TensorFlow takes seconds to load, and `--help` needs none of it.
     const { Engine } = await import('../engine/engine.js');
     const core = new Engine();

@@ -1,7 +1,26 @@
 // Wall and CPU time per stage of a command (UNSURE_PROFILE=1): each progress phase is a
 // stage. CPU is the whole process's (every thread, TensorFlow's included), so CPU / wall
 // says how many cores a stage kept busy: 2.0 on a 2-core machine is all of them.
-import type { EngineProgress } from '../engine/engine-types.js';
+export interface ProgressBar<P> {
+  update: (p: P) => void;
+  done: () => void;
+}
+
+/** `bar`, also calling `enter` with "task:phase" whenever a task enters a new phase. */
+export function onNewPhase<P extends { task: string; phase: string }>(
+  bar: ProgressBar<P>,
+  enter: (stage: string) => void,
+): ProgressBar<P> {
+  let last = '';
+  return {
+    done: bar.done,
+    update: (p: P) => {
+      const at = `${p.task}:${p.phase}`;
+      if (at !== last) enter((last = at));
+      bar.update(p);
+    },
+  };
+}
 
 export interface StageTime {
   stage: string;
@@ -9,7 +28,8 @@ export interface StageTime {
   cpuMs: number;
 }
 
-export function stageProfiler(): { update: (p: EngineProgress) => void; finish: () => StageTime[] } {
+/** enter(stage) at each new stage (onNewPhase), finish() at the end. */
+export function stageProfiler(): { enter: (stage: string) => void; finish: () => StageTime[] } {
   const stages: StageTime[] = [];
   let current = 'start';
   let wall0 = performance.now();
@@ -22,10 +42,7 @@ export function stageProfiler(): { update: (p: EngineProgress) => void; finish: 
     cpu0 = process.cpuUsage();
   };
   return {
-    update(p) {
-      const key = `${p.task}:${p.phase}`;
-      if (key !== current) close(key);
-    },
+    enter: close,
     finish() {
       close('end');
       // Stages met more than once (a phase that comes back) are summed, in first-seen order.

@@ -99,7 +99,8 @@ export async function outOfFoldProbs(
     );
     const model = new CnnClassifier(cnn, classes);
     try {
-      await predictInto(probs, model, input.pixels, Int32Array.from(predIdx), signal);
+      const p = await predictRows(model, input.pixels, Int32Array.from(predIdx), signal);
+      predIdx.forEach((row, r) => probs.set(p.subarray(r * C, (r + 1) * C), row * C));
     } finally {
       model.dispose();
     }
@@ -125,19 +126,17 @@ export async function outOfFoldLabelIssues(
   return findLabelIssues(probs, classes.length, given);
 }
 
-/** Softmax probabilities of `rows` by `model`, written into their rows of `probs` (n x C). */
-async function predictInto(
-  probs: Float32Array,
+/** Softmax probabilities of `rows` by `model`: rows.length x C, in the order of `rows`. */
+async function predictRows(
   model: Classifier,
   pixels: Uint8Array,
   rows: Int32Array,
   signal?: AbortSignal,
-): Promise<void> {
+): Promise<Float32Array> {
   const C = model.classes.length;
   const e = await embedImages(model, pixels, { indices: rows, signal });
   expectLength(e.logits, rows.length * C, 'label check logits');
-  const p = softmax(e.logits, C, 1);
-  rows.forEach((row, r) => probs.set(p.subarray(r * C, (r + 1) * C), row * C));
+  return softmax(e.logits, C, 1);
 }
 
 /**
@@ -159,10 +158,12 @@ export async function withModelView(
   const n = oofProbs.length / C;
   const rows: number[] = [];
   for (let i = 0; i < n; i++) if (!Number.isNaN(oofProbs[i * C]!)) rows.push(i);
-  const view = new Float32Array(oofProbs.length).fill(Number.NaN);
-  await predictInto(view, model, pixels, Int32Array.from(rows), signal);
+  const view = await predictRows(model, pixels, Int32Array.from(rows), signal);
   const out = Float32Array.from(oofProbs);
-  for (const i of rows) for (let c = i * C; c < (i + 1) * C; c++) out[c] = (out[c]! + view[c]!) / 2;
+  // view has rows.length x C entries (predictRows checks), so r * C + c is in range.
+  rows.forEach((i, r) => {
+    for (let c = 0; c < C; c++) out[i * C + c] = (out[i * C + c]! + view[r * C + c]!) / 2;
+  });
   return out;
 }
 
