@@ -1,13 +1,34 @@
 // Plain data passed between the engine's stages (dataset -> model -> scores -> queue).
 // Nothing here touches tfjs or electron, so every stage can be tested on its own.
 
-/** The model's input: every image is resized to this square, one grey channel. */
+/** The digits recipe's stored image (model/cnn.ts and datasets/normalise.ts): 28 x 28, one grey channel. */
 export const IMAGE_SIZE = 28;
 export const PIXELS_PER_IMAGE = IMAGE_SIZE * IMAGE_SIZE;
 
 /** Image `i` of a packed n * 784 byte array: a view, not a copy. */
 export function imageAt(pixels: Uint8Array, i: number): Uint8Array {
   return pixels.subarray(i * PIXELS_PER_IMAGE, (i + 1) * PIXELS_PER_IMAGE);
+}
+
+/** The shape of one stored image row: height x width x channels bytes, row-major, channels last. */
+export interface ImageShape {
+  height: number;
+  width: number;
+  channels: 1 | 3;
+}
+
+export const DIGIT_SHAPE: ImageShape = { height: IMAGE_SIZE, width: IMAGE_SIZE, channels: 1 };
+
+export function bytesPerImage(shape: ImageShape): number {
+  return shape.height * shape.width * shape.channels;
+}
+
+/** A file's image as it is on disk, before any recipe. */
+export interface NativeSize {
+  width: number;
+  height: number;
+  /** 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA or CMYK. */
+  channels: number;
 }
 
 export type DatasetKind = 'folder' | 'images' | 'csv' | 'idx' | 'demo';
@@ -21,6 +42,8 @@ export interface Sample {
   label: string | null;
   /** Absolute path of the original file, or null for IDX records and generated samples. */
   file: string | null;
+  /** The file's own size and channels, when known (files decoded by the photo path). */
+  size?: NativeSize;
   /** Demo only: what generated it ('mnist', 'missegmented', 'scribble', 'noise', 'fashion', ...). */
   origin?: string;
 }
