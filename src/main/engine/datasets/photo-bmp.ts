@@ -1,7 +1,7 @@
 // BMP, which libvips does not read, is decoded by TensorFlow's decoder (as the digits path
 // does) and handed to sharp as raw pixels. tfjs-node is loaded only when a BMP turns up.
 import { ImageHeaderError, pixelLimitProblem, readImageHeader } from './image-header.js';
-import { PhotoRefusal } from './photo-reasons.js';
+import { decodeReason, PhotoRefusal } from './photo-reasons.js';
 
 export interface RawImage {
   data: Uint8Array;
@@ -21,7 +21,12 @@ export async function decodeBmp(bytes: Uint8Array, maxPixels: number): Promise<R
     throw err;
   }
   const tf = await import('@tensorflow/tfjs-node');
-  const decoded = tf.node.decodeBmp(bytes, 0);
+  let decoded: ReturnType<typeof tf.node.decodeBmp>;
+  try {
+    decoded = tf.node.decodeBmp(bytes, 0);
+  } catch (err) {
+    throw new PhotoRefusal(decodeReason(err, bytes));
+  }
   try {
     const [height, width, channels] = decoded.shape;
     if (channels !== 3 && channels !== 4) throw new PhotoRefusal(`is a BMP with ${channels} channels`);
