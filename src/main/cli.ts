@@ -7,6 +7,7 @@ const HELP = `Unsure: review the samples a classifier should doubt, relabel them
 Usage: unsure <command> [options]
 
 Commands:
+  manifest  print a dataset's files (path,label) in the order Unsure uses, for predictions made elsewhere
   serve     run the app in browser mode on 127.0.0.1 (prints the URL to open)
   score     train (or reuse a cached model) and write every sample's doubt scores to CSV
   train     train a model on a labeled dataset and save it with its provenance
@@ -22,6 +23,10 @@ type Command = (argv: string[]) => Promise<number>;
 
 // Commands are imported lazily so `unsure --help` does not load TensorFlow.
 const commands: Record<string, () => Promise<{ run: Command; usage: string }>> = {
+  manifest: async () => {
+    const m = await import('./commands/manifest.js');
+    return { run: m.runManifest, usage: m.manifestUsage };
+  },
   serve: async () => ({ run: runServe, usage: serveUsage }),
   score: async () => {
     const m = await import('./commands/score.js');
