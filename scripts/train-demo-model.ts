@@ -32,7 +32,7 @@ import type { OpenResult } from '../src/main/engine/engine-types.js';
 import { readMnistRaw } from '../src/main/engine/datasets/mnist.js';
 import { sampleId } from '../src/main/engine/datasets/sample-id.js';
 import { backendInfo } from '../src/main/engine/model/tf.js';
-import { CNN_ARCH } from '../src/main/engine/model/cnn.js';
+import { asCnn, CNN_ARCH } from '../src/main/engine/model/cnn.js';
 import { imageAt, PIXELS_PER_IMAGE } from '../src/main/engine/types.js';
 import type { Classifier } from '../src/main/engine/model/classifier.js';
 
@@ -180,7 +180,7 @@ async function main(): Promise<void> {
         encoding,
         producedBy: command,
       };
-      await saveShippedModel(out, state.classifier, provenance);
+      await saveShippedModel(out, asCnn(state.classifier), provenance);
       const loaded = await loadShippedModel(out);
       const heldOut = await evaluateAccuracy(loaded.model, opened.pixels, labels, state.heldOutIndices);
       const t = await testAccuracy(loaded.model, test);
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
       log(`${encoding}: held-out ${(100 * heldOut).toFixed(2)}%, MNIST test ${(100 * t).toFixed(2)}%`);
       if (fullHeldOut - heldOut <= MAX_ACCURACY_LOSS && fullTest - t <= MAX_ACCURACY_LOSS) {
         // The figure the app reports is the shipped (dequantized) weights' own.
-        await saveShippedModel(out, state.classifier, { ...provenance, heldOutAccuracy: heldOut });
+        await saveShippedModel(out, asCnn(state.classifier), { ...provenance, heldOutAccuracy: heldOut });
         chosen = { encoding, heldOut, test: t };
         break;
       }

@@ -103,6 +103,7 @@ describe('refused before any TensorFlow work', () => {
       samples,
       pixels: new Uint8Array(0),
       shape: DIGIT_SHAPE,
+      family: { arch: 'cnn', reason: 'test' },
       classes,
       copies: [],
       skipped: [],

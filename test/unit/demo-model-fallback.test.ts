@@ -15,7 +15,7 @@ import {
   saveShippedModel,
 } from '../../src/main/engine/pipeline/shipped-model.js';
 import { fromHalf, toHalf, type WeightEncoding } from '../../src/main/engine/model/weight-encoding.js';
-import { CNN_ARCH } from '../../src/main/engine/model/cnn.js';
+import { asCnn, CNN_ARCH } from '../../src/main/engine/model/cnn.js';
 import { knnBaseRows } from '../../src/main/engine/pipeline/neighbour-search.js';
 import { DIGITS, mnistArrays, tempDir } from './model-fixtures.js';
 
@@ -40,7 +40,7 @@ function request(shipped: string | null, notes: string[], overrides: { labels?: 
 }
 
 async function ship(dir: string, encoding: WeightEncoding): Promise<void> {
-  await saveShippedModel(dir, trained.classifier, {
+  await saveShippedModel(dir, asCnn(trained.classifier), {
     modelVersion: `${trained.modelVersion}-${encoding}`,
     recipeVersion: trained.modelVersion,
     dataHash: 'test',
@@ -90,7 +90,7 @@ describe('shipped model', () => {
   });
 
   test('int8 weights stay within half a quantization step of the originals', async () => {
-    const original = await trained.classifier.cnn.toArrays();
+    const original = await asCnn(trained.classifier).cnn.toArrays();
     const loaded = await loadShippedModel(path.join(tmp.dir, 'good'));
     const json = JSON.parse(readFileSync(path.join(tmp.dir, 'good', 'model.json'), 'utf8')) as {
       weights: { name: keyof typeof original; scales?: number[] }[];

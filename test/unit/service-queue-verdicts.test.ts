@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { DIGIT_SHAPE } from '../../src/main/engine/types.js';
+import { DIGITS_RECIPE } from '../../src/main/engine/datasets/digits-recipe.js';
 import { describe, test } from 'node:test';
 import { DoubtFlag, OTHER_BY_DISTANCE } from '../../src/shared/api.js';
 import type { OpenResult, ScoreTable } from '../../src/main/engine/engine-types.js';
@@ -42,7 +43,16 @@ function table(): { t: ScoreTable; data: OpenResult } {
   };
   return {
     t,
-    data: { samples, classes: ['0', '1'], pixels: new Uint8Array(4 * 784), shape: DIGIT_SHAPE, roots: [], copies: [] },
+    data: {
+      samples,
+      classes: ['0', '1'],
+      pixels: new Uint8Array(4 * 784),
+      shape: DIGIT_SHAPE,
+      family: { arch: 'cnn' as const, reason: '' },
+      recipe: DIGITS_RECIPE,
+      roots: [],
+      copies: [],
+    },
   };
 }
 

@@ -20,6 +20,7 @@ import {
 import { logMemory, memoryLogged } from './memory-log.js';
 import { skippedReportPath, skippedSummary, writeSkippedReport } from './skipped-report.js';
 import { itemAt } from '../../shared/checked-index.js';
+import { describeRecipe, type ModelArch } from '../../shared/recipe.js';
 
 export const scoreUsage = `Usage: unsure score --train <labeled dataset> [--pool <dataset>] --out <file.csv> [options]
 
@@ -53,6 +54,9 @@ Options:
                      decoding them (default 100)
   --max-file-mb <n>  refuse files larger than n MiB before reading them (default 200)
   --strict           fail on the first refused file instead of skipping it
+  --arch <family>    cnn (the small CNN, trained end to end), backbone (the shipped
+                     pretrained MobileNetV2 with a trained head), or auto (default: small
+                     grey images, no side over 64 px, take the CNN; anything else the backbone)
 
 A refused file (unreadable, truncated, over the limits, a link out of its dataset, not a
 regular file) is skipped: stderr names the first ten (then "and N more"), and
@@ -96,7 +100,7 @@ export function reportBackend(core: Engine): void {
 function parseScoreArgs(argv: string[]) {
   const values = parseStringOptions(
     argv,
-    ['train', 'pool', 'out', 'epochs', 'seed', 'model', 'project', 'max-pixels', 'max-file-mb'],
+    ['train', 'pool', 'out', 'epochs', 'seed', 'model', 'project', 'max-pixels', 'max-file-mb', 'arch'],
     ['strict'],
   );
   if (!values.train) throw new UsageError('--train <labeled dataset> is required');
@@ -104,6 +108,7 @@ function parseScoreArgs(argv: string[]) {
   const epochs = parseIntArg('epochs', values.epochs, 1, 200);
   const seed = parseIntArg('seed', values.seed, 0, 2 ** 31 - 1);
   const limits = parseLimits(values);
+  const arch = parseArch(values.arch);
   // Every path written is checked before any work: the CSV, its skipped-files report, the workspace.
   const datasets = [values.train, values.pool];
   const out = guardOutput({ path: values.out, kind: 'file', datasets, what: '--out' });
@@ -124,7 +129,13 @@ function parseScoreArgs(argv: string[]) {
     seed,
     limits,
     strict: values.strict === true,
+    arch,
   };
+}
+
+function parseArch(v: string | undefined): ModelArch | 'auto' {
+  if (v === undefined || v === 'auto' || v === 'cnn' || v === 'backbone') return v ?? 'auto';
+  throw new UsageError(`--arch must be cnn, backbone or auto, not "${v}"`);
 }
 
 export async function runScore(argv: string[]): Promise<number> {
@@ -147,10 +158,12 @@ export async function runScore(argv: string[]): Promise<number> {
           seed: args.seed,
           limits: args.limits,
           strict: args.strict,
+          arch: args.arch,
         },
         bar.update,
       );
       bar.done();
+      process.stderr.write(`unsure: ${opened.family.reason}; ${describeRecipe(opened.recipe)}\n`);
       logMemory('open');
       const skipped = opened.skipped ?? [];
       const report = skippedReportPath(args.out);

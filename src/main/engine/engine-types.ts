@@ -1,6 +1,7 @@
 // The engine's shared types: what goes into and comes out of the engine (engine.ts) and its
 // client (engine-client.ts), on either side of the worker.
 import type { Thresholds } from '../../shared/api.js';
+import type { ModelArch, Recipe } from '../../shared/recipe.js';
 import type { CopyFile, CopyGroup, ImageShape, InputLimits, Sample, SkippedFile } from './types.js';
 
 export interface EngineProgress {
@@ -28,6 +29,8 @@ export interface OpenSpec {
   limits?: Partial<InputLimits>;
   /** Fail on the first refused file instead of skipping it (default false). */
   strict?: boolean;
+  /** The model family; default 'auto', the rule of datasets/choose-arch.ts. */
+  arch?: ModelArch | 'auto';
 }
 
 export interface EngineSample extends Sample {
@@ -55,6 +58,10 @@ export interface OpenResult {
   pixels: Uint8Array;
   /** One stored image: 28 x 28 grey for the digits recipe; a colour preview for photos. */
   shape: ImageShape;
+  /** The model family the data takes and why (from the training set). */
+  family: { arch: ModelArch; reason: string };
+  /** How images become the model's input: the digits recipe, or the backbone's. */
+  recipe: Recipe;
   /** Roots the images may be served from (the custom protocol refuses anything else). */
   roots: string[];
   /** Samples with more than one file (OpenResult.samples stays one row per content). */

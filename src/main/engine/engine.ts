@@ -20,6 +20,9 @@ import { buildScoreTable, neighbourhoodOf, type ScoreResult } from './pipeline/s
 import { labelIssuesFor, outOfFoldLabelIssues, sameLabels } from './pipeline/label-check.js';
 import type { LabelIssues } from './scores/index.js';
 import type { ModelInputs } from './model/inputs.js';
+import { DIGITS_RECIPE } from './datasets/digits-recipe.js';
+import { extractBackboneRows } from './pipeline/backbone-rows.js';
+import type { RowSource } from './pipeline/train-head-model.js';
 import { shippedDemoModelDir } from './pipeline/shipped-model.js';
 import { loadScoreCache, saveScoreCache } from './pipeline/score-cache.js';
 import { conflictSamples, flagConflicts, openConflicts, withConflicts } from './pipeline/label-conflicts.js';
@@ -31,6 +34,8 @@ interface Opened {
   classes: string[];
   /** What the model is fed, one row per sample (the CNN's pixels, or an extractor's rows). */
   inputs: ModelInputs;
+  /** The extractor the rows came from, when they are feature rows. */
+  rowSource: RowSource | null;
   /** Samples whose identical files were given different labels (label-conflicts.ts). */
   conflicts: Int32Array;
   projectDir: string;
@@ -60,13 +65,24 @@ export class Engine {
   ) {}
 
   async open(spec: OpenSpec, onProgress: Progress): Promise<OpenResult> {
-    const { result, demo } = await openDatasets(spec, this.allocate, onProgress);
-    const { samples, classes, pixels } = result;
-    const inputs: ModelInputs = { kind: 'pixels', shape: result.shape, data: pixels };
+    const { result: opened, demo } = await openDatasets(spec, this.allocate, onProgress);
+    const { samples, classes, pixels } = opened;
+    const rows = opened.family.arch === 'backbone' ? await extractBackboneRows(opened, spec, onProgress) : null;
+    const inputs: ModelInputs = rows ? rows.inputs : { kind: 'pixels', shape: opened.shape, data: pixels };
+    const result: OpenResult = { ...opened, recipe: rows ? rows.source.recipe : DIGITS_RECIPE };
     this.disposeModel();
     this.labelIssues = null;
     const conflicts = conflictSamples(result.copies);
-    this.opened = { samples, classes, inputs, conflicts, projectDir: spec.projectDir, seed: spec.seed, demo };
+    this.opened = {
+      samples,
+      classes,
+      inputs,
+      rowSource: rows?.source ?? null,
+      conflicts,
+      projectDir: spec.projectDir,
+      seed: spec.seed,
+      demo,
+    };
     const nPool = samples.filter((smp) => smp.split === 'pool').length;
     onProgress({
       task: 'open',
@@ -97,6 +113,7 @@ export class Engine {
         seed,
         projectDir: o.projectDir,
         shipped,
+        ...(o.rowSource ? { rowSource: o.rowSource } : {}),
         onNote: (message) => {
           // The log says why a first launch trains after all (e.g. a stale shipped model).
           console.warn(`unsure engine: ${message}`);

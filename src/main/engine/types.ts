@@ -1,5 +1,6 @@
 // Plain data passed between the engine's stages (dataset -> model -> scores -> queue).
 // Nothing here touches tfjs or electron, so every stage can be tested on its own.
+import type { ModelArch } from '../../shared/recipe.js';
 
 /** The digits recipe's stored image (model/cnn.ts and datasets/normalise.ts): 28 x 28, one grey channel. */
 export const IMAGE_SIZE = 28;
@@ -64,6 +65,8 @@ export interface LoadedDataset {
    */
   pixels: Uint8Array;
   shape: ImageShape;
+  /** The model family the data takes (datasets/choose-arch.ts), with the sentence that says why. */
+  family: { arch: ModelArch; reason: string };
   /** Sorted labels present, 'other' excluded. */
   classes: string[];
   /**

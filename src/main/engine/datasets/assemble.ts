@@ -29,7 +29,7 @@ export function assembleDataset(
   root: string,
   rows: Sample[],
   pixels: Uint8Array,
-  extra: Partial<Pick<LoadedDataset, 'idx' | 'skipped' | 'shape'>> = {},
+  extra: Partial<Pick<LoadedDataset, 'idx' | 'skipped' | 'shape' | 'family'>> = {},
 ): LoadedDataset {
   const shape = extra.shape ?? DIGIT_SHAPE;
   const size = bytesPerImage(shape);
@@ -79,10 +79,14 @@ export function assembleDataset(
     classes: classesOf(samples),
     copies,
     skipped: [],
+    family: DIGITS_FAMILY,
     ...extra,
     shape,
   };
 }
+
+/** Records without files (IDX, the demo) are MNIST-like digits by construction. */
+const DIGITS_FAMILY = { arch: 'cnn', reason: '28 x 28 grey records: the small CNN' } as const;
 
 function copyFile(row: Sample, at: number): CopyFile {
   return { path: row.path, file: row.file, label: row.label, at };

@@ -1,12 +1,21 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
+  bytesPerImage,
   DatasetError,
   DEFAULT_INPUT_LIMITS,
-  imageAt,
-  PIXELS_PER_IMAGE,
+  DIGIT_SHAPE,
+  type ImageShape,
   type InputLimits,
+  type LoadedDataset,
+  type NativeSize,
+  type Sample,
   type SkippedFile,
 } from '../types.js';
+import type { ModelArch } from '../../../shared/recipe.js';
+import { chooseArch } from './choose-arch.js';
+import { probeImages, spread } from './photo-probe.js';
+import { decodePhoto, type PhotoTarget } from './photo-sharp.js';
+import { PhotoRefusal } from './photo-reasons.js';
 import { decodeBatchToGrey28 } from './image-decode.js';
 import { resolveInRoot } from './in-root.js';
 import { normaliseAll } from './normalise.js';
@@ -31,27 +40,38 @@ export interface DecodeFilesOptions {
   limits?: Partial<InputLimits>;
   /** Fail when any file is refused, instead of skipping it. */
   strict?: boolean;
+  /** The model family: from a probe of the files (default 'auto'), or as given. */
+  arch?: ModelArch | 'auto';
 }
 
 export interface KeptFile {
   /** Index into the sources. */
   source: number;
-  /** Hash of its bytes. */
-  id: string;
-  /** Its resolved in-root path. */
-  file: string;
+  /** What the file adds to its row: the hash of its bytes, its resolved in-root path, its own size. */
+  sample: Pick<Sample, 'id' | 'file' | 'size'>;
 }
 
 export interface DecodedFiles {
   /** The images kept, ascending by source. */
   kept: KeptFile[];
-  /** kept.length * 784 bytes. */
+  /** kept.length stored images of `shape`. */
   pixels: Uint8Array;
+  shape: ImageShape;
+  family: LoadedDataset['family'];
   /** The refused files, in dataset order. */
   skipped: SkippedFile[];
 }
 
+/**
+ * What the backbone family stores per image: a colour preview for the grid, the whole image
+ * fitted on neutral grey (aspect kept). The backbone's own input is decoded from the file
+ * when its rows are extracted (pipeline/extract-rows.ts), never held for the whole dataset.
+ */
+export const PREVIEW: PhotoTarget = { height: 64, width: 64, channels: 3, resize: 'fit', background: [128, 128, 128] };
+
 const BATCH = 64;
+/** Files whose headers decide the family (datasets/choose-arch.ts). */
+const PROBE_FILES = 48;
 /** Encoded bytes read at once; one bigger file is read and decoded on its own. */
 const BATCH_BYTES = 64 * 1024 * 1024;
 const MAX_LISTED = 10;
@@ -78,7 +98,12 @@ export async function decodeFiles(sources: ImageSource[], opts: DecodeFilesOptio
   const reasons = new Map<number, string>();
   const real: string[] = new Array(total);
   const ids: string[] = new Array(total);
-  const all = new Uint8Array(total * PIXELS_PER_IMAGE);
+  const sizes: (NativeSize | undefined)[] = new Array(total);
+  const family = await familyOf(sources, opts, limits);
+  const photo = family.arch === 'backbone';
+  const shape: ImageShape = photo ? PREVIEW : DIGIT_SHAPE;
+  const size = bytesPerImage(shape);
+  const all = new Uint8Array(total * size);
   opts.onProgress?.(0, total);
   for (let start = 0; start < total; start += BATCH) {
     const end = Math.min(start + BATCH, total);
@@ -132,9 +157,25 @@ export async function decodeFiles(sources: ImageSource[], opts: DecodeFilesOptio
     );
     const readable = read.filter((r) => r !== null);
     for (const r of readable) ids[r.index] = sampleId(r.bytes);
-    const out = new Uint8Array(readable.length * PIXELS_PER_IMAGE);
+    if (photo) {
+      // sharp decodes on libuv's threads: the group's files are all in flight at once.
+      await Promise.all(
+        readable.map(async (r) => {
+          try {
+            const d = await decodePhoto(r.bytes, [PREVIEW], limits.maxPixels);
+            all.set(d.outputs[0]!, r.index * size);
+            sizes[r.index] = d.native;
+          } catch (err) {
+            if (!(err instanceof PhotoRefusal)) throw err;
+            reasons.set(r.index, err.message);
+          }
+        }),
+      );
+      return;
+    }
+    const out = new Uint8Array(readable.length * size);
     for (const f of decodeBatchToGrey28(readable, out, limits.maxPixels)) reasons.set(Number(f.name), f.message);
-    readable.forEach((r, j) => all.set(imageAt(out, j), r.index * PIXELS_PER_IMAGE));
+    readable.forEach((r, j) => all.set(out.subarray(j * size, (j + 1) * size), r.index * size));
   }
 
   const skipped: SkippedFile[] = [...reasons.entries()]
@@ -153,15 +194,33 @@ export async function decodeFiles(sources: ImageSource[], opts: DecodeFilesOptio
     // Every source is either refused (a reason) or resolved and read (an id and a path).
     if (id === undefined || file === undefined)
       throw new Error(`decodeFiles: ${src.name} was neither read nor refused`);
-    kept.push({ source: i, id, file });
+    const own = sizes[i];
+    kept.push({ source: i, sample: own ? { id, file, size: own } : { id, file } });
   });
   let pixels = all;
   if (kept.length !== total) {
-    pixels = new Uint8Array(kept.length * PIXELS_PER_IMAGE);
-    kept.forEach(({ source }, dst) => pixels.set(imageAt(all, source), dst * PIXELS_PER_IMAGE));
+    pixels = new Uint8Array(kept.length * size);
+    kept.forEach(({ source }, dst) => pixels.set(all.subarray(source * size, (source + 1) * size), dst * size));
   }
-  normaliseAll(pixels, { centre: opts.centre });
-  return { kept, pixels, skipped };
+  // The MNIST look is the digits recipe's step only.
+  if (!photo) normaliseAll(pixels, { centre: opts.centre });
+  return { kept, pixels, shape, family, skipped };
+}
+
+/** The family the files take: a probe of a spread of them (each resolved in the root first), or as given. */
+async function familyOf(
+  sources: readonly ImageSource[],
+  opts: DecodeFilesOptions,
+  limits: InputLimits,
+): Promise<LoadedDataset['family']> {
+  const files: { file: string; name: string }[] = [];
+  for (const i of spread(sources.length, PROBE_FILES)) {
+    const src = sourceAt(sources, i);
+    const r = await resolveInRoot(src.file, opts.realRoot);
+    // A link out of the root is left out here and refused by name in the main pass.
+    if (r.ok) files.push({ file: r.real, name: src.name });
+  }
+  return chooseArch(await probeImages(files, files.length, limits), opts.arch ?? 'auto');
 }
 
 /** A file that passed the link and kind checks: its source index and resolved path. */

@@ -1,4 +1,5 @@
 import { DatasetError, type InputLimits, type LoadedDataset } from '../types.js';
+import type { ModelArch } from '../../../shared/recipe.js';
 import { assembleDataset } from './assemble.js';
 import { decodeFiles } from './decode-files.js';
 import { itemAt } from '../../../shared/checked-index.js';
@@ -13,6 +14,8 @@ export interface LoadOptions {
   limits?: Partial<InputLimits>;
   /** Fail on the first refused file instead of skipping it (default false). */
   strict?: boolean;
+  /** The model family (datasets/choose-arch.ts): 'auto' (default) probes the files. */
+  arch?: ModelArch | 'auto';
   /**
    * Where to put the pixels when a loader reads them as they are (28x28 IDX records): lets
    * the caller read them straight into its own buffer. Other loaders ignore it.
@@ -36,6 +39,7 @@ export async function loadCsvManifest(manifest: string, opts: LoadOptions = {}):
   const decoded = await decodeFiles(sources, { ...opts, where: manifest, realRoot });
   // Sample.file is the resolved, in-root path: what the media routes serve and export copies.
   // kept indexes the sources, one per row.
-  const kept = decoded.kept.map((k) => ({ ...itemAt(rows, k.source, 'rows'), id: k.id, file: k.file }));
-  return assembleDataset('csv', root, kept, decoded.pixels, { skipped: decoded.skipped });
+  const kept = decoded.kept.map((k) => ({ ...itemAt(rows, k.source, 'rows'), ...k.sample }));
+  const { pixels, skipped, shape, family } = decoded;
+  return assembleDataset('csv', root, kept, pixels, { skipped, shape, family });
 }

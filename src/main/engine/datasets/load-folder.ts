@@ -25,6 +25,7 @@ export async function loadImageFolder(
   );
   // Sample.file is the resolved, in-root path: what the media routes serve and export copies.
   // kept indexes the sources, one per row.
-  const kept = decoded.kept.map((k) => ({ ...itemAt(rows, k.source, 'rows'), id: k.id, file: k.file }));
-  return assembleDataset(kind, root, kept, decoded.pixels, { skipped: decoded.skipped });
+  const kept = decoded.kept.map((k) => ({ ...itemAt(rows, k.source, 'rows'), ...k.sample }));
+  const { pixels, skipped, shape, family } = decoded;
+  return assembleDataset(kind, root, kept, pixels, { skipped, shape, family });
 }

@@ -7,7 +7,8 @@ import { assertTrainable, classesOf, loadDataset, loadDemo } from './index.js';
 import { mergeSplits } from './merge-splits.js';
 
 export interface OpenedDatasets {
-  result: OpenResult;
+  /** All but the recipe, which the engine gives once it knows the model's input. */
+  result: Omit<OpenResult, 'recipe'>;
   /** Opened the built-in demo (the only dataset a shipped model exists for). */
   demo: boolean;
 }
@@ -37,6 +38,7 @@ export async function openDatasets(
     const checks = { limits: spec.limits, strict: spec.strict };
     train = await loadDataset(trainPath, {
       ...checks,
+      arch: spec.arch,
       onProgress: (d, t) => report('train', t ? (0.5 * d) / t : 0, `Reading ${trainPath}: ${d}/${t}`),
     });
     assertTrainable(train);
@@ -45,6 +47,8 @@ export async function openDatasets(
       const offset = train.samples.length * bytesPerImage(train.shape);
       pool = await loadDataset(poolPath, {
         ...checks,
+        // The pool is stored as the training set is: the model family is the training set's.
+        arch: train.family.arch,
         onProgress: (d, t) => report('pool', 0.5 + (t ? (0.5 * d) / t : 0), `Reading ${poolPath}: ${d}/${t}`),
         // A loader that can (IDX) reads the pool straight into place behind the training pixels.
         allocatePixels: (bytes) => {
@@ -64,6 +68,7 @@ export async function openDatasets(
       classes: pool ? classesOf(samples.filter((s) => s.split === 'train')) : train.classes,
       pixels,
       shape: train.shape,
+      family: train.family,
       roots,
       copies,
       skipped: [

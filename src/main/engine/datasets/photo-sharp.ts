@@ -47,6 +47,19 @@ export async function decodePhoto(
   }
 }
 
+/** Raw pixels already in memory (a stored image without a file) to each target. */
+export async function renderRaw(
+  raw: { data: Uint8Array; width: number; height: number; channels: 1 | 2 | 3 | 4 },
+  targets: readonly PhotoTarget[],
+): Promise<Uint8Array[]> {
+  const { width, height, channels } = raw;
+  const source: Source = {
+    native: { width, height, channels },
+    open: () => sharp(raw.data, { raw: { width, height, channels } }),
+  };
+  return Promise.all(targets.map((t) => render(source, t)));
+}
+
 async function encodedSource(bytes: Uint8Array, maxPixels: number): Promise<Source> {
   // The header alone: the size is checked here, before libvips allocates for the pixels.
   const meta = await sharp(bytes).metadata();

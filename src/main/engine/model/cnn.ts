@@ -213,3 +213,9 @@ export class CnnClassifier implements Classifier {
     this.cnn.dispose();
   }
 }
+
+/** The classifier as the CNN it must be (a shipped or saved CNN checkpoint takes nothing else). */
+export function asCnn(c: Classifier): CnnClassifier {
+  if (!(c instanceof CnnClassifier)) throw new Error('this needs the small CNN, and the model is another kind');
+  return c;
+}

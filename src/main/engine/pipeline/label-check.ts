@@ -1,8 +1,8 @@
 // Out-of-fold label check (confident learning's cross-fitting): the labeled samples are cut
 // into K stratified folds; each fold is predicted by a model trained on the other folds, so
 // no sample's label judges itself. A model that memorised a wrong label would vouch for it.
-import { DEFAULT_TRAIN_OPTIONS, trainCnn, type TrainProgress } from '../model/train.js';
-import { CnnClassifier } from '../model/cnn.js';
+import { DEFAULT_TRAIN_OPTIONS, type TrainProgress } from '../model/train.js';
+import { trainClassifier } from '../model/train-classifier.js';
 import { embedImages } from '../embeddings/embed.js';
 import { makeRng, shuffleInPlace } from '../model/rng.js';
 import { classIndicesOf, modelClasses } from './holdout.js';
@@ -10,7 +10,7 @@ import { resolveTrainOptions } from './train-model.js';
 import { findLabelIssues, softmax, type LabelIssues } from '../scores/index.js';
 import type { Classifier } from '../model/classifier.js';
 import { expectLength } from '../scores/validate.js';
-import { cnnPixels, type ModelInputs } from '../model/inputs.js';
+import { asInputs, type ModelInputs } from '../model/inputs.js';
 
 export const DEFAULT_FOLDS = 2;
 /**
@@ -75,6 +75,7 @@ export async function outOfFoldProbs(
   const folds = Math.max(2, input.folds ?? DEFAULT_FOLDS);
   const classes = modelClasses(input.knownClasses, input.labels);
   const opts = resolveTrainOptions(input.epochs, input.seed, classes);
+  const inputs = asInputs(input.inputs);
   const C = classes.length;
   const fold = assignFolds(input.labels, folds, opts.seed);
   const probs = new Float32Array(n * C).fill(Number.NaN);
@@ -87,8 +88,9 @@ export async function outOfFoldProbs(
     if (predIdx.length === 0) continue;
     const y = classIndicesOf(trainIdx, input.labels, classes);
     const epochs = foldEpochs(opts.epochs, trainIdx.length, opts.batchSize ?? DEFAULT_TRAIN_OPTIONS.batchSize);
-    const cnn = await trainCnn(
-      { pixels: cnnPixels(input.inputs), indices: trainIdx, labels: y, numClasses: C },
+    const model = await trainClassifier(
+      inputs,
+      { indices: trainIdx, labels: y, classes },
       { ...opts, epochs, seed: opts.seed + 1000 * (f + 1) },
       (p) =>
         report(
@@ -99,7 +101,6 @@ export async function outOfFoldProbs(
         ),
       signal,
     );
-    const model = new CnnClassifier(cnn, classes);
     try {
       const p = await predictRows(model, input.inputs, Int32Array.from(predIdx), signal);
       predIdx.forEach((row, r) => probs.set(p.subarray(r * C, (r + 1) * C), row * C));

@@ -16,14 +16,15 @@ import { type KnownDistances } from './score-table.js';
 import { knnBaseRows } from './neighbour-search.js';
 import { OTHER_LABEL } from '../../../shared/api.js';
 import { expectLength } from '../scores/validate.js';
-import { cnnPixels, type ModelInputs } from '../model/inputs.js';
+import { asInputs, cnnPixels, type ModelInputs } from '../model/inputs.js';
+import { trainOrLoadHead, type RowSource } from './train-head-model.js';
 
 export const HOLD_OUT_FRACTION = 0.1;
 export const DEFAULT_EPOCHS = 3;
 export const DEFAULT_SEED = 42;
 
 export interface ModelState {
-  classifier: CnnClassifier;
+  classifier: Classifier;
   classes: string[];
   modelVersion: string;
   trainIndices: Int32Array;
@@ -55,6 +56,8 @@ export interface TrainModelInput {
   shipped?: string | null;
   /** Why a shipped model was not used, for the log. */
   onNote?: (message: string) => void;
+  /** With feature rows: the extractor they came from (a head is keyed and saved with it). */
+  rowSource?: RowSource;
 }
 
 /** The options of a training; with the model's classes, 'other' is balanced (class-balance.ts). */
@@ -94,7 +97,7 @@ export async function trainModel(
   const modelVersion = computeModelVersion(dataHash, classes, options.seed, options);
   // Cached, shipped or trained: the same split, only the model and its origin differ.
   const state = (
-    classifier: CnnClassifier,
+    classifier: Classifier,
     version: string,
     heldOutAccuracy: number,
     source: ModelState['source'],
@@ -108,6 +111,27 @@ export async function trainModel(
     cached: source !== 'trained',
     source,
   });
+
+  const inputs = asInputs(input.inputs);
+  if (inputs.kind === 'features') {
+    if (!input.rowSource) throw new Error('feature rows need the extractor they came from (rowSource)');
+    const head = await trainOrLoadHead(
+      {
+        inputs,
+        source: input.rowSource,
+        labels: input.labels,
+        classes,
+        train: split.train,
+        dataHash,
+        options,
+        modelsDir: input.projectDir ? path.join(input.projectDir, 'models') : null,
+      },
+      onProgress,
+      signal,
+    );
+    const acc = await evaluateAccuracy(head.classifier, inputs, input.labels, split.heldOut);
+    return state(head.classifier, head.modelVersion, acc, head.cached ? 'project' : 'trained');
+  }
 
   if (input.projectDir) {
     // What a killed run left in models/ (of any model version) is put back or removed first.
