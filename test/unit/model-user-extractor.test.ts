@@ -60,7 +60,10 @@ function assertReproduces(got: number[][], want: Expected, tol = 1e-4): void {
   assert.equal(got.length, want.probabilities.length);
   for (const [i, row] of got.entries()) {
     for (const [j, p] of row.entries())
-      assert.ok(Math.abs(p - want.probabilities[i]![j]!) < tol, `image ${i} class ${j}: ${p} vs ${want.probabilities[i]![j]}`);
+      assert.ok(
+        Math.abs(p - want.probabilities[i]![j]!) < tol,
+        `image ${i} class ${j}: ${p} vs ${want.probabilities[i]![j]}`,
+      );
     assert.equal(argmax(row), want.argmax[i], `argmax of image ${i}`);
   }
 }
@@ -80,8 +83,14 @@ test('a PyTorch CNN exported to ONNX (NCHW) reproduces its probabilities, with i
     assert.deepEqual(m.recipe.std, [0.247, 0.243, 0.261]);
     assert.ok(Math.abs(m.recipe.rescale - 1 / 255) < 1e-12);
     assert.equal(m.featureDim, 32);
-    assert.ok(m.notes.some((n) => n.includes('(NCHW)')), m.notes.join('; '));
-    assert.ok(m.notes.some((n) => n.includes("features: output 'embedding'")), m.notes.join('; '));
+    assert.ok(
+      m.notes.some((n) => n.includes('(NCHW)')),
+      m.notes.join('; '),
+    );
+    assert.ok(
+      m.notes.some((n) => n.includes("features: output 'embedding'")),
+      m.notes.join('; '),
+    );
     const out = await m.run(await decode(want.images, m.recipe), want.images.length);
     assert.equal(out.features?.length, 8 * 32);
     assertReproduces(softmaxRows(out.logits!, 10), want);
@@ -96,8 +105,14 @@ test('the same network taking NHWC, giving probabilities only: log-probabilities
   try {
     assert.deepEqual(m.classes, CIFAR, 'from config.json id2label');
     assert.equal(m.featureDim, 0);
-    assert.ok(m.notes.some((n) => n.includes('(NHWC)')), m.notes.join('; '));
-    assert.ok(m.notes.some((n) => /logits stand in/.test(n)), m.notes.join('; '));
+    assert.ok(
+      m.notes.some((n) => n.includes('(NHWC)')),
+      m.notes.join('; '),
+    );
+    assert.ok(
+      m.notes.some((n) => /logits stand in/.test(n)),
+      m.notes.join('; '),
+    );
     const pixels = await decode(want.images, m.recipe);
     const out = await m.run(pixels, want.images.length);
     assert.equal(out.features, null);
@@ -123,7 +138,10 @@ test('a Keras SavedModel taking NHWC reproduces TensorFlow, its scaling given as
     assert.deepEqual(m.classes, CIFAR);
     assert.deepEqual(m.recipe.mean, [0, 0, 0]);
     assert.deepEqual(m.recipe.std, [1, 1, 1]);
-    assert.ok(m.notes.some((n) => n.includes('the preprocessing flags')), m.notes.join('; '));
+    assert.ok(
+      m.notes.some((n) => n.includes('the preprocessing flags')),
+      m.notes.join('; '),
+    );
     const out = await m.run(await decode(want.images, m.recipe), want.images.length);
     assertReproduces(softmaxRows(out.logits!, 10), want);
   } finally {

@@ -9,14 +9,14 @@ import { readClassNames } from './classes.js';
 import { checkpointExtractor } from './checkpoint-extractor.js';
 import { findModel, formatName, type FoundModel, type ModelFormat } from './find-model.js';
 import { modelId } from './model-hash.js';
-import { describeDims, inputGeometry, type InputGeometry, type Network } from './network.js';
+import { describeDims, inputGeometry, type Network } from './network.js';
 import { loadOnnxNetwork } from './onnx-network.js';
 import { chooseOutputs, type OutputChoice } from './outputs.js';
-import { scaleTables, toModelInput } from './pixels.js';
+import { scaleTables } from './pixels.js';
+import { runBatches } from './batches.js';
 import { readPreprocessorConfig, recipeFor, type PreprocessSpec } from './preprocess.js';
 import { loadSavedModelNetwork } from './savedmodel-network.js';
 import { loadGraphNetwork, loadLayersNetwork } from './tfjs-network.js';
-import type { Recipe } from '../../../../shared/recipe.js';
 
 export interface UserExtractorOptions {
   /** The dataset's classes, used when the folder names none; they must match the output count. */
@@ -40,52 +40,6 @@ function loadNetwork(found: FoundModel): Promise<Network> {
     case 'unsure':
       throw new Error('an Unsure checkpoint is not run as a network');
   }
-}
-
-function batchDims(g: InputGeometry, r: Recipe, n: number): number[] {
-  const { height: h, width: w, channels: c } = r.input;
-  if (g.layout === 'NHWC') return [n, h, w, c];
-  if (g.layout === 'NCHW') return [n, c, h, w];
-  if (g.layout === 'NHW') return [n, h, w];
-  return [n, h * w * c];
-}
-
-/** Runs n images in batches of the model's fixed batch size (the last one padded), or all at once. */
-async function runBatches(
-  net: Network,
-  g: InputGeometry,
-  r: Recipe,
-  pixels: Uint8Array,
-  n: number,
-  tables: Float32Array[],
-): Promise<{ out: Map<string, Float32Array>; rows: number }> {
-  const step = g.batch ?? Math.max(n, 1);
-  const parts = new Map<string, Float32Array[]>();
-  for (let first = 0; first < n; first += step) {
-    const m = Math.min(step, n - first);
-    let x = toModelInput(pixels, first, m, r, g.layout, tables);
-    if (m < step) {
-      const padded = new Float32Array((x.length / m) * step);
-      padded.set(x);
-      x = padded;
-    }
-    const res = await net.run(x, batchDims(g, r, step));
-    for (const [name, v] of res) {
-      const keep = v.subarray(0, (v.length / step) * m);
-      parts.set(name, [...(parts.get(name) ?? []), keep]);
-    }
-  }
-  const out = new Map<string, Float32Array>();
-  for (const [name, ps] of parts) {
-    const all = new Float32Array(ps.reduce((s, p) => s + p.length, 0));
-    let at = 0;
-    for (const p of ps) {
-      all.set(p, at);
-      at += p.length;
-    }
-    out.set(name, all);
-  }
-  return { out, rows: n };
 }
 
 function toOutput(res: Map<string, Float32Array>, choice: OutputChoice): ExtractorOutput {
@@ -120,10 +74,10 @@ export async function loadUserExtractor(dir: string, opts: UserExtractorOptions)
     const per = recipe.input.height * recipe.input.width * recipe.input.channels;
     const probePixels = new Uint8Array(probeRows * per).fill(255, per);
     const probe = await runBatches(net, g, recipe, probePixels, probeRows, tables);
-    const choice = chooseOutputs(net, probe.out, probeRows, found.file);
-    const classCount = probe.out.get(choice.classOutput)!.length / probeRows;
+    const choice = chooseOutputs(net, probe, probeRows, found.file);
+    const classCount = probe.get(choice.classOutput)!.length / probeRows;
     const classes = await readClassNames(abs, classCount, opts.fallbackClasses);
-    const featureDim = choice.features ? probe.out.get(choice.features)!.length / probeRows : 0;
+    const featureDim = choice.features ? probe.get(choice.features)!.length / probeRows : 0;
     const notes = [
       `${formatName(found.format)} ${path.basename(found.file)}, input ${describeDims(net.input.dims)} (${g.layout})`,
       ...net.notes,
@@ -141,7 +95,7 @@ export async function loadUserExtractor(dir: string, opts: UserExtractorOptions)
         if (!Number.isInteger(n) || n < 0 || pixels.length !== n * per)
           throw new RangeError(`${found.file}: run() got ${pixels.length} bytes for ${n} images of ${per} bytes`);
         if (n === 0) return { logits: new Float32Array(0), features: choice.features ? new Float32Array(0) : null };
-        return toOutput((await runBatches(net, g, recipe, pixels, n, tables)).out, choice);
+        return toOutput(await runBatches(net, g, recipe, pixels, n, tables), choice);
       },
       dispose: () => net.dispose(),
     };

@@ -72,7 +72,8 @@ export function inputGeometry(dims: readonly Dim[], preferred: 'NHWC' | 'NCHW', 
       ? { layout, height: a, width: b, channels: c as 1 | 3, flatLength: null, batch }
       : { layout, height: b, width: c, channels: a as 1 | 3, flatLength: null, batch };
   }
-  if (dims.length === 3) return { layout: 'NHW', height: dims[1]!, width: dims[2]!, channels: 1, flatLength: null, batch };
+  if (dims.length === 3)
+    return { layout: 'NHW', height: dims[1]!, width: dims[2]!, channels: 1, flatLength: null, batch };
   if (dims.length === 2) {
     const len = dims[1]!;
     // A flat 784 is today's digits; other flat inputs need their size declared.

@@ -33,7 +33,12 @@ export function looksLikeProbabilities(values: Float32Array, cols: number): bool
 }
 
 /** `probe` holds each output's values for `rows` probe images. */
-export function chooseOutputs(net: Network, probe: Map<string, Float32Array>, rows: number, where: string): OutputChoice {
+export function chooseOutputs(
+  net: Pick<Network, 'outputs' | 'roles'>,
+  probe: Map<string, Float32Array>,
+  rows: number,
+  where: string,
+): OutputChoice {
   const names = net.outputs.map((o) => o.name);
   const features = net.roles.features ?? names.find((n) => FEATURE_NAME.test(n)) ?? null;
   const rest = names.filter((n) => n !== features);

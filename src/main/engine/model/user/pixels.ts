@@ -22,7 +22,9 @@ export function toModelInput(
   const { height: h, width: w, channels: ch } = r.input;
   const per = h * w * ch;
   if (pixels.length < (first + n) * per)
-    throw new RangeError(`model input: ${pixels.length} bytes is fewer than ${first + n} images of ${h} x ${w} x ${ch}`);
+    throw new RangeError(
+      `model input: ${pixels.length} bytes is fewer than ${first + n} images of ${h} x ${w} x ${ch}`,
+    );
   const out = new Float32Array(n * per);
   const base = first * per;
   if (layout !== 'NCHW' || ch === 1) {

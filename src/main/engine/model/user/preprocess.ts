@@ -131,7 +131,10 @@ export function recipeFor(
   const digitsShape = model.height === 28 && model.width === 28 && model.channels === 1;
   if (!config && !declaresRange(spec)) {
     if (digitsShape && spec.size === undefined && spec.crop_size === undefined)
-      return { recipe: legacyDigitsRecipe(), notes: ['no preprocessing declared: a 28 x 28 x 1 model is fed digits, x / 255'] };
+      return {
+        recipe: legacyDigitsRecipe(),
+        notes: ['no preprocessing declared: a 28 x 28 x 1 model is fed digits, x / 255'],
+      };
     throw missingPreprocessError(dir, inputDesc, model.height === null || model.width === null);
   }
   const notes: string[] = [];

@@ -57,8 +57,7 @@ export async function loadLayersNetwork(file: string): Promise<Network> {
   }
   const cls = last.getClassName();
   const config = last.getConfig() as { activation?: string };
-  const roles: OutputRoles =
-    cls === 'Softmax' || config.activation === 'softmax' ? { probabilities: output.name } : {};
+  const roles: OutputRoles = cls === 'Softmax' || config.activation === 'softmax' ? { probabilities: output.name } : {};
   return {
     format: 'layers',
     input: { name: input.name, dims },
@@ -79,7 +78,8 @@ export async function loadGraphNetwork(file: string): Promise<Network> {
     throw new Error(`${file}: cannot load as a tfjs graph model: ${(err as Error).message}`, { cause: err });
   }
   const [input] = model.inputs;
-  if (model.inputs.length !== 1 || !input) throw new Error(`${file}: expected one image input, the graph has ${model.inputs.length}`);
+  if (model.inputs.length !== 1 || !input)
+    throw new Error(`${file}: expected one image input, the graph has ${model.inputs.length}`);
   const outputs: NetOutput[] = model.outputs.map((o) => ({ name: o.name, dims: normaliseDims(o.shape ?? []) }));
   const names = outputs.map((o) => o.name);
   return {
