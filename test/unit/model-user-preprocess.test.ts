@@ -1,21 +1,13 @@
 // How a user's model is fed: Hugging Face preprocessing fields (from preprocessor_config.json
 // or flags) to a Recipe, the input layout read from the model's shape, bytes to its floats,
-// which output gives the classes, and a model that fixes its batch size.
+// and which output gives the classes.
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { after, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import { tf } from '../../src/main/engine/model/tf.js';
-import { runBatches } from '../../src/main/engine/model/user/batches.js';
+import { test } from 'node:test';
 import { inputGeometry } from '../../src/main/engine/model/user/network.js';
 import { chooseOutputs } from '../../src/main/engine/model/user/outputs.js';
-import { scaleTables, toModelInput } from '../../src/main/engine/model/user/pixels.js';
+import { toModelInput } from '../../src/main/engine/model/user/pixels.js';
 import { recipeFor, type PreprocessSpec } from '../../src/main/engine/model/user/preprocess.js';
-import { loadLayersNetwork } from '../../src/main/engine/model/user/tfjs-network.js';
-import { tempDir } from './model-fixtures.js';
 
-const tmp = tempDir('unsure-user-preprocess-');
-after(tmp.cleanup);
 const open = { height: null, width: null, channels: 3 as const };
 const cfg = (spec: PreprocessSpec) => ({ spec, file: '/m/preprocessor_config.json' });
 
@@ -135,39 +127,4 @@ test('two unnamed outputs are refused, asking for names; a lone output is probed
   );
   assert.equal(chooseOutputs({ outputs: [outputs[0]!], roles: {} }, probe, 2, 'm').probabilities, true);
   assert.equal(chooseOutputs({ outputs: [outputs[1]!], roles: {} }, probe, 2, 'm').probabilities, false);
-});
-
-test('a model that fixes its batch size runs in batches of it, the last one padded', async () => {
-  const model = tf.sequential({
-    layers: [
-      tf.layers.conv2d({ batchInputShape: [3, 8, 8, 3], filters: 4, kernelSize: 3, activation: 'relu' }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 2 }),
-    ],
-  });
-  const dir = path.join(tmp.dir, 'fixed-batch');
-  await model.save(pathToFileURL(dir).href);
-  const net = await loadLayersNetwork(path.join(dir, 'model.json'));
-  try {
-    const g = inputGeometry(net.input.dims, net.preferredLayout, 'm');
-    assert.equal(g.batch, 3);
-    const { recipe } = recipeFor(dir, '', { height: 8, width: 8, channels: 3 }, null, { rescale_factor: 1 / 255 });
-    // The real network, watched: which batch shapes it is given.
-    const seen: number[][] = [];
-    const watched = { ...net, run: (x: Float32Array, dims: number[]) => (seen.push(dims), net.run(x, dims)) };
-    const pixels = Uint8Array.from({ length: 5 * 192 }, (_, i) => (i * 13) % 256);
-    const out = await runBatches(watched, g, recipe, pixels, 5, scaleTables(recipe));
-    assert.deepEqual(seen, [
-      [3, 8, 8, 3],
-      [3, 8, 8, 3],
-    ]);
-    const logits = out.get('logits')!;
-    assert.equal(logits.length, 10);
-    const x = new Float32Array(6 * 192);
-    x.set(Float32Array.from(pixels, (v) => v / 255));
-    const want = tf.tidy(() => (model.predict(tf.tensor4d(x, [6, 8, 8, 3])) as tf.Tensor).dataSync().subarray(0, 10));
-    want.forEach((v, i) => assert.ok(Math.abs(v - logits[i]!) < 1e-5, `logit ${i}`));
-  } finally {
-    net.dispose();
-  }
 });

@@ -1,0 +1,117 @@
+// The runtimes of a user's model beyond the fixtures: a tfjs Layers model that fixes its
+// batch size (run in batches of it, the last padded) and a tfjs graph model.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { tf } from '../../src/main/engine/model/tf.js';
+import { runBatches } from '../../src/main/engine/model/user/batches.js';
+import { loadUserExtractor } from '../../src/main/engine/model/user/load.js';
+import { inputGeometry } from '../../src/main/engine/model/user/network.js';
+import { scaleTables } from '../../src/main/engine/model/user/pixels.js';
+import { recipeFor } from '../../src/main/engine/model/user/preprocess.js';
+import { loadLayersNetwork } from '../../src/main/engine/model/user/tfjs-network.js';
+import { tempDir } from './model-fixtures.js';
+
+const tmp = tempDir('unsure-user-runtimes-');
+after(tmp.cleanup);
+
+test('a model that fixes its batch size runs in batches of it, the last one padded', async () => {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ batchInputShape: [3, 8, 8, 3], filters: 4, kernelSize: 3, activation: 'relu' }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 2 }),
+    ],
+  });
+  const dir = path.join(tmp.dir, 'fixed-batch');
+  await model.save(pathToFileURL(dir).href);
+  const net = await loadLayersNetwork(path.join(dir, 'model.json'));
+  try {
+    const g = inputGeometry(net.input.dims, net.preferredLayout, 'm');
+    assert.equal(g.batch, 3);
+    const { recipe } = recipeFor(dir, '', { height: 8, width: 8, channels: 3 }, null, { rescale_factor: 1 / 255 });
+    // The real network, watched: which batch shapes it is given.
+    const seen: number[][] = [];
+    const watched = { ...net, run: (x: Float32Array, dims: number[]) => (seen.push(dims), net.run(x, dims)) };
+    const pixels = Uint8Array.from({ length: 5 * 192 }, (_, i) => (i * 13) % 256);
+    const out = await runBatches(watched, g, recipe, pixels, 5, scaleTables(recipe));
+    assert.deepEqual(seen, [
+      [3, 8, 8, 3],
+      [3, 8, 8, 3],
+    ]);
+    const logits = out.get('logits')!;
+    assert.equal(logits.length, 10);
+    const x = new Float32Array(6 * 192);
+    x.set(Float32Array.from(pixels, (v) => v / 255));
+    const want = tf.tidy(() => (model.predict(tf.tensor4d(x, [6, 8, 8, 3])) as tf.Tensor).dataSync().subarray(0, 10));
+    want.forEach((v, i) => assert.ok(Math.abs(v - logits[i]!) < 1e-5, `logit ${i}`));
+  } finally {
+    net.dispose();
+  }
+});
+
+test('a tfjs graph model (model.json of format graph-model) runs, its output found by name', async () => {
+  // A hand-written graph: image [?, 4, 4, 3] -> reshape [?, 48] -> matmul -> 'logits' [?, 2].
+  const dir = path.join(tmp.dir, 'graph');
+  mkdirSync(dir, { recursive: true });
+  const w = Float32Array.from({ length: 48 * 2 }, (_, i) => ((i * 7) % 11) / 11 - 0.5);
+  const shape = Int32Array.from([-1, 48]);
+  writeFileSync(path.join(dir, 'weights.bin'), Buffer.concat([Buffer.from(shape.buffer), Buffer.from(w.buffer)]));
+  const dim = (sizes: number[]) => ({ dim: sizes.map((s) => ({ size: String(s) })) });
+  const graph = {
+    format: 'graph-model',
+    modelTopology: {
+      node: [
+        {
+          name: 'image',
+          op: 'Placeholder',
+          attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: dim([-1, 4, 4, 3]) } },
+        },
+        {
+          name: 'flat_shape',
+          op: 'Const',
+          attr: { dtype: { type: 'DT_INT32' }, value: { tensor: { dtype: 'DT_INT32', tensorShape: dim([2]) } } },
+        },
+        {
+          name: 'w',
+          op: 'Const',
+          attr: { dtype: { type: 'DT_FLOAT' }, value: { tensor: { dtype: 'DT_FLOAT', tensorShape: dim([48, 2]) } } },
+        },
+        { name: 'flat', op: 'Reshape', input: ['image', 'flat_shape'], attr: { T: { type: 'DT_FLOAT' } } },
+        { name: 'logits', op: 'MatMul', input: ['flat', 'w'], attr: { T: { type: 'DT_FLOAT' } } },
+      ],
+      versions: { producer: 1 },
+    },
+    weightsManifest: [
+      {
+        paths: ['weights.bin'],
+        weights: [
+          { name: 'flat_shape', shape: [2], dtype: 'int32' },
+          { name: 'w', shape: [48, 2], dtype: 'float32' },
+        ],
+      },
+    ],
+  };
+  writeFileSync(path.join(dir, 'model.json'), JSON.stringify(graph));
+  const m = await loadUserExtractor(dir, {
+    fallbackClasses: ['a', 'b'],
+    preprocess: { size: 4, rescale_factor: 1 / 255 },
+  });
+  try {
+    assert.equal(m.format, 'graph');
+    assert.deepEqual(m.recipe.input, { height: 4, width: 4, channels: 3 });
+    assert.equal(m.featureDim, 0);
+    const pixels = Uint8Array.from({ length: 2 * 48 }, (_, i) => (i * 29) % 256);
+    const out = await m.run(pixels, 2);
+    for (let r = 0; r < 2; r++)
+      for (let c = 0; c < 2; c++) {
+        let want = 0;
+        for (let k = 0; k < 48; k++) want += (pixels[r * 48 + k]! / 255) * w[k * 2 + c]!;
+        assert.ok(Math.abs(out.logits![r * 2 + c]! - want) < 1e-5, `row ${r} class ${c}`);
+      }
+  } finally {
+    m.dispose();
+  }
+});
