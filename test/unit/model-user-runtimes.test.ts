@@ -115,3 +115,34 @@ test('a tfjs graph model (model.json of format graph-model) runs, its output fou
     m.dispose();
   }
 });
+
+test('an Unsure checkpoint is an extractor too: the digits recipe, its own logits and features', async () => {
+  const { Cnn, CnnClassifier } = await import('../../src/main/engine/model/cnn.js');
+  const { saveCheckpoint } = await import('../../src/main/engine/model/checkpoint.js');
+  const model = new CnnClassifier(Cnn.create(2, 1), ['a', 'b']);
+  const dir = path.join(tmp.dir, 'ck');
+  await saveCheckpoint(dir, model, { modelVersion: 'v1', dataHash: 'h', seed: 1, options: { epochs: 1, seed: 1 } });
+  const m = await loadUserExtractor(dir, { fallbackClasses: [] });
+  try {
+    assert.equal(m.format, 'unsure');
+    assert.deepEqual(m.classes, ['a', 'b']);
+    assert.equal(m.recipe.digitLook, true);
+    const pixels = Uint8Array.from({ length: 3 * 784 }, (_, i) => (i * 31) % 256);
+    const out = await m.run(pixels, 3);
+    const want = tf.tidy(() => {
+      const f = model.forward(
+        tf.tensor4d(
+          Float32Array.from(pixels, (v) => v / 255),
+          [3, 28, 28, 1],
+        ),
+      );
+      return { logits: f.logits.dataSync(), features: f.features!.dataSync() };
+    });
+    assert.equal(out.features!.length, 3 * m.featureDim);
+    want.logits.forEach((v, i) => assert.ok(Math.abs(v - out.logits![i]!) < 1e-6));
+    want.features.forEach((v, i) => assert.ok(Math.abs(v - out.features![i]!) < 1e-6));
+  } finally {
+    m.dispose();
+    model.dispose();
+  }
+});
