@@ -23,6 +23,7 @@ import { IMAGE_SIZE } from '../types.js';
 import { OTHER_LABEL } from '../../../shared/api.js';
 import { compareNatural } from '../datasets/natural-sort.js';
 import { readClassNames } from './user/classes.js';
+import { servingSignature } from './user/savedmodel-network.js';
 
 export type UserModelKind = 'unsure' | 'layers' | 'savedmodel';
 
@@ -151,12 +152,7 @@ async function loadLayers(dir: string, fallback: readonly string[]): Promise<Loa
 }
 
 async function loadSaved(dir: string, fallback: readonly string[]): Promise<LoadedUserModel> {
-  const metas = await tf.node.getMetaGraphsFromSavedModel(dir);
-  const meta = metas.find((m) => m.tags.includes('serve')) ?? metas[0];
-  if (!meta) throw new Error(`${dir}: the SavedModel has no MetaGraph`);
-  const sigName = meta.signatureDefs.serving_default ? 'serving_default' : Object.keys(meta.signatureDefs)[0];
-  const sig = sigName === undefined ? undefined : meta.signatureDefs[sigName];
-  if (sigName === undefined || !sig) throw new Error(`${dir}: the SavedModel has no signature`);
+  const { meta, sigName, sig } = await servingSignature(dir);
   const inputs = Object.values(sig.inputs);
   const [input] = inputs;
   if (inputs.length !== 1 || !input)

@@ -16,7 +16,9 @@ export async function checkpointExtractor(dir: string): Promise<Extractor & { cl
     classes: model.classes,
     notes: ['Unsure checkpoint: logits and 128-d penultimate (pre-ReLU) features'],
     run(pixels, n) {
-      const floats = Float32Array.from(pixels.subarray(0, n * 784), (v) => UNIT_OF_BYTE[v]!);
+      if (!Number.isInteger(n) || n < 0 || pixels.length !== n * 784)
+        throw new RangeError(`${dir}: run() got ${pixels.length} bytes for ${n} images of 784 bytes`);
+      const floats = Float32Array.from(pixels, (v) => UNIT_OF_BYTE[v]!);
       let out: ExtractorOutput = { logits: null, features: null };
       tf.tidy(() => {
         const { logits, features } = model.forward(tf.tensor4d(floats, [n, 28, 28, 1]));

@@ -4,19 +4,29 @@ import path from 'node:path';
 import { tf } from '../tf.js';
 import { normaliseDims, type Network, type NetOutput } from './network.js';
 
-export async function loadSavedModelNetwork(file: string): Promise<Network> {
-  const dir = path.dirname(file);
-  let metas: Awaited<ReturnType<typeof tf.node.getMetaGraphsFromSavedModel>>;
+type MetaGraph = Awaited<ReturnType<typeof tf.node.getMetaGraphsFromSavedModel>>[number];
+
+/** The MetaGraph and signature a SavedModel in `dir` is served by. */
+export async function servingSignature(
+  dir: string,
+): Promise<{ meta: MetaGraph; sigName: string; sig: MetaGraph['signatureDefs'][string] }> {
+  let metas: MetaGraph[];
   try {
     metas = await tf.node.getMetaGraphsFromSavedModel(dir);
   } catch (err) {
-    throw new Error(`${file}: cannot read as a TensorFlow SavedModel: ${(err as Error).message}`, { cause: err });
+    throw new Error(`${dir}: cannot read as a TensorFlow SavedModel: ${(err as Error).message}`, { cause: err });
   }
   const meta = metas.find((m) => m.tags.includes('serve')) ?? metas[0];
   if (!meta) throw new Error(`${dir}: the SavedModel has no MetaGraph`);
   const sigName = meta.signatureDefs.serving_default ? 'serving_default' : Object.keys(meta.signatureDefs)[0];
   const sig = sigName === undefined ? undefined : meta.signatureDefs[sigName];
   if (sigName === undefined || !sig) throw new Error(`${dir}: the SavedModel has no signature`);
+  return { meta, sigName, sig };
+}
+
+export async function loadSavedModelNetwork(file: string): Promise<Network> {
+  const dir = path.dirname(file);
+  const { meta, sigName, sig } = await servingSignature(dir);
   const inputs = Object.entries(sig.inputs);
   const [input] = inputs;
   if (inputs.length !== 1 || !input)
