@@ -146,3 +146,40 @@ test('an Unsure checkpoint is an extractor too: the digits recipe, its own logit
     model.dispose();
   }
 });
+
+test('a Layers model that starts by rescaling takes bytes as they are, with no declaration', async () => {
+  const net = tf.sequential({
+    layers: [
+      tf.layers.rescaling({ scale: 1 / 255, inputShape: [16, 16, 3] }),
+      tf.layers.flatten(),
+      tf.layers.dense({ units: 3, activation: 'softmax' }),
+    ],
+  });
+  const dir = path.join(tmp.dir, 'rescaling');
+  await net.save(pathToFileURL(dir).href);
+  const m = await loadUserExtractor(dir, { fallbackClasses: ['a', 'b', 'c'] });
+  try {
+    assert.equal(m.recipe.rescale, 1);
+    assert.equal(m.recipe.digitLook, false);
+    assert.deepEqual(m.recipe.input, { height: 16, width: 16, channels: 3 });
+    assert.ok(
+      m.notes.some((n) => n.includes('rescales its own input')),
+      m.notes.join('; '),
+    );
+    const pixels = Uint8Array.from({ length: 2 * 768 }, (_, i) => (i * 53) % 256);
+    const out = await m.run(pixels, 2);
+    const want = tf.tidy(() =>
+      (net.predict(tf.tensor4d(Float32Array.from(pixels), [2, 16, 16, 3])) as tf.Tensor).dataSync(),
+    );
+    // The final Dense's logits, recomputed: softmax gives the model's own probabilities.
+    for (let r = 0; r < 2; r++) {
+      const z = Array.from(out.logits!.subarray(r * 3, r * 3 + 3));
+      const e = z.map((v) => Math.exp(v - Math.max(...z)));
+      const s = e.reduce((a, b) => a + b, 0);
+      e.forEach((v, j) => assert.ok(Math.abs(v / s - want[r * 3 + j]!) < 1e-5, `row ${r} class ${j}`));
+    }
+  } finally {
+    m.dispose();
+    net.dispose();
+  }
+});

@@ -64,7 +64,7 @@ export async function loadUserExtractor(dir: string, opts: UserExtractorOptions)
     const { recipe, notes: recipeNotes } = recipeFor(
       abs,
       describeDims(net.input.dims),
-      { height: g.height, width: g.width, channels: g.channels },
+      { height: g.height, width: g.width, channels: g.channels, takesBytes: net.takesBytes === true },
       config,
       opts.preprocess,
     );

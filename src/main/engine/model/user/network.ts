@@ -24,6 +24,8 @@ export interface Network {
   /** The framework's own convention, used when the input's shape fits both layouts. */
   readonly preferredLayout: 'NHWC' | 'NCHW';
   readonly roles: OutputRoles;
+  /** True when the model scales its own input, so it takes bytes 0..255 as they are. */
+  readonly takesBytes?: boolean;
   readonly notes: string[];
   /** Each output's values for a batch shaped `dims`, row-major. */
   run(x: Float32Array, dims: number[]): Promise<Map<string, Float32Array>>;

@@ -41,6 +41,8 @@ export interface ModelInputSize {
   height: number | null;
   width: number | null;
   channels: 1 | 3;
+  /** The model scales its own input (a Layers model starting with Rescaling): it takes bytes 0..255. */
+  takesBytes?: boolean;
 }
 
 type Dims = { height: number; width: number };
@@ -126,18 +128,28 @@ export function recipeFor(
 ): RecipeChoice {
   const flagSpec = Object.fromEntries(Object.entries(flags ?? {}).filter(([, v]) => v !== undefined));
   const hasFlags = Object.keys(flagSpec).length > 0;
-  const spec: PreprocessSpec = { ...(config?.spec ?? {}), ...flagSpec };
-  const where = [config?.file, hasFlags ? 'the preprocessing flags' : null].filter(Boolean).join(' with ') || dir;
+  let spec: PreprocessSpec = { ...(config?.spec ?? {}), ...flagSpec };
+  const notes: string[] = [];
   const digitsShape = model.height === 28 && model.width === 28 && model.channels === 1;
-  if (!config && !declaresRange(spec)) {
-    if (digitsShape && spec.size === undefined && spec.crop_size === undefined)
+  const noSize = spec.size === undefined && spec.crop_size === undefined;
+  if (!config && !declaresRange(spec) && model.takesBytes) {
+    if (digitsShape && noSize)
+      return {
+        recipe: { ...legacyDigitsRecipe(), rescale: 1 },
+        notes: ['a 28 x 28 x 1 model that rescales: digits, as bytes'],
+      };
+    spec = { ...spec, do_rescale: false, do_normalize: false };
+    notes.push('the model rescales its own input (its first layer is Rescaling): fed bytes 0..255');
+  }
+  const where = [config?.file, hasFlags ? 'the preprocessing flags' : null].filter(Boolean).join(' with ') || dir;
+  if (!config && !declaresRange(spec) && !model.takesBytes) {
+    if (digitsShape && noSize)
       return {
         recipe: legacyDigitsRecipe(),
         notes: ['no preprocessing declared: a 28 x 28 x 1 model is fed digits, x / 255'],
       };
     throw missingPreprocessError(dir, inputDesc, model.height === null || model.width === null);
   }
-  const notes: string[] = [];
   const size = spec.size === undefined ? null : dimsOf(spec.size, 'size', where);
   const crop =
     spec.crop_size === undefined || spec.do_center_crop === false ? null : dimsOf(spec.crop_size, 'crop_size', where);
@@ -192,6 +204,6 @@ export function recipeFor(
       mean,
       std,
     },
-    notes: [`preprocessing from ${where}`, ...notes],
+    notes: [`preprocessing from ${model.takesBytes && !config && !hasFlags ? 'the model' : where}`, ...notes],
   };
 }

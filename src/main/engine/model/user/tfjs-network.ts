@@ -30,6 +30,9 @@ export async function loadLayersNetwork(file: string): Promise<Network> {
     throw new Error(`${file}: expected a model with one input and a last layer`);
   const dims = normaliseDims(input.shape);
   const outDims = normaliseDims(output.shape);
+  // A model that starts by rescaling takes bytes: its input range is known.
+  const first = model.layers.find((l) => l.getClassName() !== 'InputLayer');
+  const takesBytes = first?.getClassName() === 'Rescaling';
   if (last.getClassName() === 'Dense') {
     const [kernel, bias] = last.getWeights() as [tf.Tensor2D, tf.Tensor1D | undefined];
     const featureModel = tf.model({ inputs: model.inputs, outputs: last.input as tf.SymbolicTensor });
@@ -43,6 +46,7 @@ export async function loadLayersNetwork(file: string): Promise<Network> {
       outputs,
       preferredLayout: 'NHWC',
       roles: { logits: 'logits', features: 'features' },
+      takesBytes,
       notes: [`features: input of the final Dense layer (${kernel.shape[0]}-d); logits recomputed from its kernel`],
       run: runTf((x) => {
         const f = featureModel.predict(x) as tf.Tensor2D;
@@ -64,6 +68,7 @@ export async function loadLayersNetwork(file: string): Promise<Network> {
     outputs: [{ name: output.name, dims: outDims }],
     preferredLayout: 'NHWC',
     roles,
+    takesBytes,
     notes: [`the last layer is ${cls}, not Dense: the penultimate layer cannot be read off it`],
     run: runTf((x) => [[output.name, model.predict(x) as tf.Tensor]]),
     dispose: () => model.dispose(),
