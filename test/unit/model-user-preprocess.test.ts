@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { inputGeometry } from '../../src/main/engine/model/user/network.js';
 import { chooseOutputs } from '../../src/main/engine/model/user/outputs.js';
 import { toModelInput } from '../../src/main/engine/model/user/pixels.js';
+import { preprocessFromFlags } from '../../src/main/engine/model/user/preprocess-flags.js';
 import { recipeFor, type PreprocessSpec } from '../../src/main/engine/model/user/preprocess.js';
 
 const open = { height: null, width: null, channels: 3 as const };
@@ -127,4 +128,33 @@ test('two unnamed outputs are refused, asking for names; a lone output is probed
   );
   assert.equal(chooseOutputs({ outputs: [outputs[0]!], roles: {} }, probe, 2, 'm').probabilities, true);
   assert.equal(chooseOutputs({ outputs: [outputs[1]!], roles: {} }, probe, 2, 'm').probabilities, false);
+});
+
+test('the preprocessing flags give the Hugging Face fields, and bad values name the flag', () => {
+  assert.equal(preprocessFromFlags({}), undefined);
+  assert.deepEqual(
+    preprocessFromFlags({
+      size: '224x200',
+      'rescale-factor': '0.00392',
+      'image-mean': '0.5',
+      'image-std': '0.5,0.4,0.3',
+    }),
+    { size: { height: 224, width: 200 }, rescale_factor: 0.00392, image_mean: [0.5], image_std: [0.5, 0.4, 0.3] },
+  );
+  assert.deepEqual(preprocessFromFlags({ 'crop-size': '32', 'no-rescale': true, 'no-normalize': true }), {
+    crop_size: { height: 32, width: 32 },
+    do_center_crop: true,
+    do_rescale: false,
+    do_normalize: false,
+  });
+  assert.throws(() => preprocessFromFlags({ size: 'big' }), /--size: expected HxW or N .* got 'big'/);
+  assert.throws(() => preprocessFromFlags({ 'image-mean': '0.5,x' }), /--image-mean: expected a number/);
+  assert.throws(
+    () => preprocessFromFlags({ 'rescale-factor': '-1' }),
+    /--rescale-factor: expected one positive number/,
+  );
+  // Flags alone declare a model: the recipe they give.
+  const spec = preprocessFromFlags({ 'rescale-factor': String(1 / 255), 'image-mean': '0.5', 'image-std': '0.5' });
+  const { recipe } = recipeFor('/m', '[?, 8, 8, 3]', { height: 8, width: 8, channels: 3 }, null, spec);
+  assert.deepEqual([recipe.rescale, recipe.mean, recipe.std], [1 / 255, [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]]);
 });

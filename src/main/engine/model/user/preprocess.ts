@@ -21,7 +21,7 @@ export interface PreprocessSpec {
   image_std?: number | number[];
 }
 
-/** The command-line flag of each field, for the CLI and for the error that asks for them. */
+/** The command-line flag of each field (parsed by preprocess-flags.ts), for the errors that ask for them. */
 export const PREPROCESS_FLAGS: Record<keyof PreprocessSpec, string> = {
   do_resize: '--no-resize',
   size: '--size HxW',
