@@ -1,4 +1,6 @@
-// Scoring with a model the user trained elsewhere. Three kinds are recognised in a folder:
+// Scoring with a model the user trained elsewhere, at 28 x 28 x 1: the Classifier path the
+// pipeline uses today (user/load.ts gives any shape, and ONNX, as an Extractor). Three kinds
+// are recognised in a folder:
 //   - an Unsure checkpoint (model.json with format 'unsure-cnn-checkpoint'),
 //   - a tfjs Layers model (model.json + weight shards, as written by model.save('file://')),
 //   - a TensorFlow SavedModel (saved_model.pb), run by the native binding.
@@ -12,7 +14,6 @@
 // probability vector, log-probabilities are used as logits (softmax(log p) = p, so MSP,
 // margin and entropy are exact; energy becomes constant and carries no signal).
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tf } from './tf.js';
@@ -21,6 +22,8 @@ import { isCheckpointDir, loadCheckpoint } from './checkpoint.js';
 import { IMAGE_SIZE } from '../types.js';
 import { OTHER_LABEL } from '../../../shared/api.js';
 import { compareNatural } from '../datasets/natural-sort.js';
+import { readClassNames } from './user/classes.js';
+import { servingSignature } from './user/savedmodel-network.js';
 
 export type UserModelKind = 'unsure' | 'layers' | 'savedmodel';
 
@@ -51,38 +54,6 @@ export async function loadUserModel(dir: string, fallbackClasses: readonly strin
   throw new Error(
     `${abs} holds no model: expected model.json (Unsure checkpoint or tfjs Layers model) or saved_model.pb (TensorFlow SavedModel)`,
   );
-}
-
-async function classList(dir: string, outputs: number, fallback: readonly string[]): Promise<string[]> {
-  let classes: string[] | null = null;
-  const json = path.join(dir, 'classes.json');
-  const txt = path.join(dir, 'labels.txt');
-  if (existsSync(json)) {
-    const parsed: unknown = JSON.parse(await readFile(json, 'utf8'));
-    if (!Array.isArray(parsed) || !parsed.every((c) => typeof c === 'string'))
-      throw new Error(`${json}: expected a JSON array of class names`);
-    classes = parsed as string[];
-  } else if (existsSync(txt)) {
-    classes = (await readFile(txt, 'utf8'))
-      .split(/\r?\n/)
-      .map((l) => l.trim())
-      .filter(Boolean);
-  }
-  if (classes === null) {
-    // Without names, outputs can only be taken as the dataset's classes in order.
-    if (outputs !== fallback.length) {
-      throw new Error(
-        `the model has ${outputs} outputs, the dataset ${fallback.length} classes: put a classes.json beside the model (a JSON array naming its outputs in order)`,
-      );
-    }
-    return [...fallback];
-  }
-  if (classes.length !== outputs) {
-    throw new Error(
-      `the model has ${outputs} outputs but ${existsSync(json) ? json : txt} names ${classes.length} classes`,
-    );
-  }
-  return classes;
 }
 
 /**
@@ -144,7 +115,7 @@ async function loadLayers(dir: string, fallback: readonly string[]): Promise<Loa
   const inputShape = input.shape;
   const lastConfig = last.getConfig() as { activation?: string };
   const outputs = (output.shape[1] ?? 0) as number;
-  const classes = await classList(dir, outputs, fallback);
+  const classes = await readClassNames(dir, outputs, fallback);
   let featureModel: tf.LayersModel | null = null;
   let kernel: tf.Tensor2D | null = null;
   let bias: tf.Tensor1D | null = null;
@@ -181,12 +152,7 @@ async function loadLayers(dir: string, fallback: readonly string[]): Promise<Loa
 }
 
 async function loadSaved(dir: string, fallback: readonly string[]): Promise<LoadedUserModel> {
-  const metas = await tf.node.getMetaGraphsFromSavedModel(dir);
-  const meta = metas.find((m) => m.tags.includes('serve')) ?? metas[0];
-  if (!meta) throw new Error(`${dir}: the SavedModel has no MetaGraph`);
-  const sigName = meta.signatureDefs.serving_default ? 'serving_default' : Object.keys(meta.signatureDefs)[0];
-  const sig = sigName === undefined ? undefined : meta.signatureDefs[sigName];
-  if (sigName === undefined || !sig) throw new Error(`${dir}: the SavedModel has no signature`);
+  const { meta, sigName, sig } = await servingSignature(dir);
   const inputs = Object.values(sig.inputs);
   const [input] = inputs;
   if (inputs.length !== 1 || !input)
@@ -232,7 +198,7 @@ async function loadSaved(dir: string, fallback: readonly string[]): Promise<Load
     const { probs, feats } = run(tf.zeros([2, IMAGE_SIZE, IMAGE_SIZE, 1]) as tf.Tensor4D);
     return { outputs: probs.shape[1] ?? 0, featDim: feats?.shape[1] ?? 0 };
   });
-  const classes = await classList(dir, probe.outputs, fallback);
+  const classes = await readClassNames(dir, probe.outputs, fallback);
   const notes = [
     `SavedModel signature '${sigName}': logits from output '${probName}'${logitName ? '' : ' (log-probabilities when it is a softmax)'}`,
     featName ? `features from output '${featName}'` : 'no feature output: the logit vector stands in for features',
