@@ -79,11 +79,14 @@ export interface LayoutRun {
 export async function trainAndScore(layout: QualityLayout, epochs: number, seed: number): Promise<LayoutRun> {
   const { pixels, labels, ids, nTrain, test } = layout;
   const t0 = performance.now();
-  const m = await trainModel({ ids, pixels, labels, knownClasses: DIGITS, epochs, seed, projectDir: null }, () => {});
+  const m = await trainModel(
+    { ids, inputs: pixels, labels, knownClasses: DIGITS, epochs, seed, projectDir: null },
+    () => {},
+  );
   const trainSec = (performance.now() - t0) / 1000;
   const result = await buildScoreTable({
     classifier: m.classifier,
-    pixels,
+    inputs: pixels,
     labels,
     trainIndices: m.trainIndices,
     heldOutIndices: m.heldOutIndices,

@@ -84,7 +84,7 @@ export async function runQuality(out: (s: string) => void, opts: QualityOptions 
     // averaged with the fold models' (pipeline/label-check.ts).
     const check = {
       ids: ids.slice(0, nTrain),
-      pixels: pixels.subarray(0, nTrain * PIXELS_PER_IMAGE),
+      inputs: pixels.subarray(0, nTrain * PIXELS_PER_IMAGE),
       labels: noisy,
       knownClasses: DIGITS,
       epochs,

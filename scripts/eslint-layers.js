@@ -14,7 +14,7 @@ export const LAYERS = [
   {
     name: 'engine',
     dir: 'src/main/engine',
-    may: ['shared', 'engine', 'node', '@tensorflow/tfjs-node', 'zod', 'tsx'],
+    may: ['shared', 'engine', 'node', '@tensorflow/tfjs-node', 'sharp', 'zod', 'tsx'],
   },
   {
     name: 'main-electron',

@@ -99,14 +99,14 @@ export async function shipNeighbourDistances(
   const ids = opened.samples.map((s) => s.id);
   const labels = opened.samples.map((s) => s.label);
   const state = await trainModel(
-    { ids, pixels: opened.pixels, labels, knownClasses: opened.classes, projectDir: null, shipped: out, onNote: log },
+    { ids, inputs: opened.pixels, labels, knownClasses: opened.classes, projectDir: null, shipped: out, onNote: log },
     () => {},
   );
   try {
     if (state.source !== 'shipped') throw new Error(`${out} does not hold the model of the demo's recipe`);
     const { table } = await buildScoreTable({
       classifier: state.classifier,
-      pixels: opened.pixels,
+      inputs: opened.pixels,
       labels,
       trainIndices: state.trainIndices,
       heldOutIndices: state.heldOutIndices,
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
     const options = resolveTrainOptions(epochs, undefined);
     let lastEpoch = 0;
     const state = await trainModel(
-      { ids, pixels: opened.pixels, labels, knownClasses: opened.classes, epochs, projectDir: null },
+      { ids, inputs: opened.pixels, labels, knownClasses: opened.classes, epochs, projectDir: null },
       (p) => {
         if (p.epoch !== lastEpoch && p.batch === p.batches) {
           lastEpoch = p.epoch;

@@ -7,7 +7,7 @@ import { assertTrainable, loadDataset } from '../../src/main/engine/datasets/loa
 import { decodeBatchToGrey28 } from '../../src/main/engine/datasets/image-decode.js';
 import { isInside, realPath } from '../../src/main/engine/project/path-inside.js';
 import { parseCall } from '../../src/shared/api.js';
-import { DatasetError, PIXELS_PER_IMAGE, type LoadedDataset } from '../../src/main/engine/types.js';
+import { DatasetError, DIGIT_SHAPE, PIXELS_PER_IMAGE, type LoadedDataset } from '../../src/main/engine/types.js';
 import { bombPng } from './datasets-bad-files.js';
 import { mnistDigit, tempDir, writeFile, writeGreyPng } from './datasets-fixtures.js';
 
@@ -102,6 +102,7 @@ describe('refused before any TensorFlow work', () => {
       root: '/data/ds',
       samples,
       pixels: new Uint8Array(0),
+      shape: DIGIT_SHAPE,
       classes,
       copies: [],
       skipped: [],

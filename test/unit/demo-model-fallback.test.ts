@@ -29,7 +29,7 @@ let trained: ModelState;
 function request(shipped: string | null, notes: string[], overrides: { labels?: (string | null)[] } = {}) {
   return {
     ids,
-    pixels,
+    inputs: pixels,
     labels: overrides.labels ?? labels,
     knownClasses: DIGITS,
     epochs: 1,

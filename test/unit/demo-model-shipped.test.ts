@@ -115,7 +115,7 @@ test('its neighbour distances are what a full scoring of the demo computes, so a
   assert.equal(nd.baseHash, baseHashOf(ids, base), `they are for another kNN base; ${REGENERATE} --distances-only`);
   const { table } = await buildScoreTable({
     classifier: shipped.model,
-    pixels: opened.pixels,
+    inputs: opened.pixels,
     labels,
     trainIndices: split.train,
     heldOutIndices: split.heldOut,

@@ -61,7 +61,10 @@ test('the CNN gives the statistics of its first ReLU conv layer, and embedImages
       forward: (x: tf.Tensor4D) => model.cnn.forward(x),
       dispose() {},
     };
-    const none = await embedImages({ ...bare, forward: (x) => ({ ...bare.forward(x), lowLevel: null }) }, probe.pixels);
+    const none = await embedImages(
+      { ...bare, forward: (x) => ({ ...bare.forward(x as tf.Tensor4D), lowLevel: null }) },
+      probe.pixels,
+    );
     assert.equal(none.lowLevel, null);
     assert.equal(none.lowLevelDim, 0);
   } finally {

@@ -28,7 +28,7 @@ const ids = labels.map((_, i) => `x${i}`);
 test('flipped labels get higher label-issue scores; unlabeled samples get NaN', async () => {
   const phases: string[] = [];
   const { scores: issue, threshold } = await outOfFoldLabelIssues(
-    { ids, pixels: data.pixels, labels, knownClasses: DIGITS, epochs: 3, seed: 1, folds: 2 },
+    { ids, inputs: data.pixels, labels, knownClasses: DIGITS, epochs: 3, seed: 1, folds: 2 },
     (phase) => phases.push(phase),
   );
   assert.ok(phases.includes('training'));
@@ -63,7 +63,7 @@ test('flipped labels get higher label-issue scores; unlabeled samples get NaN', 
 test('out-of-fold probabilities are complete rows for labeled samples only', async () => {
   const small = labels.slice(0, 400);
   const { probs, classes } = await outOfFoldProbs(
-    { ids: ids.slice(0, 400), pixels: data.pixels, labels: small, knownClasses: DIGITS, epochs: 1, seed: 2 },
+    { ids: ids.slice(0, 400), inputs: data.pixels, labels: small, knownClasses: DIGITS, epochs: 1, seed: 2 },
     () => {},
   );
   assert.deepEqual(classes, DIGITS);

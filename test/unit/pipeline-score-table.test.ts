@@ -33,7 +33,7 @@ const labels: (string | null)[] = [
 const ids = labels.map((_, i) => `s${i}`);
 
 test('trains with other as an extra class, reuses the cache, and scores every sample', async () => {
-  const input = { ids, pixels, labels, knownClasses: DIGITS, epochs: 1, seed: 1, projectDir: tmp.dir };
+  const input = { ids, inputs: pixels, labels, knownClasses: DIGITS, epochs: 1, seed: 1, projectDir: tmp.dir };
   const m = await trainModel(input, () => {});
   assert.deepEqual(m.classes, [...DIGITS, 'other']);
   assert.equal(m.cached, false);
@@ -48,7 +48,7 @@ test('trains with other as an extra class, reuses the cache, and scores every sa
 
   const first = await buildScoreTable({
     classifier: m.classifier,
-    pixels,
+    inputs: pixels,
     labels,
     trainIndices: m.trainIndices,
     heldOutIndices: m.heldOutIndices,
@@ -94,7 +94,7 @@ test('trains with other as an extra class, reuses the cache, and scores every sa
   const second = await buildScoreTable(
     {
       classifier: m.classifier,
-      pixels,
+      inputs: pixels,
       labels,
       trainIndices: m.trainIndices,
       heldOutIndices: m.heldOutIndices,
@@ -124,7 +124,7 @@ test('trains with other as an extra class, reuses the cache, and scores every sa
   };
   const plain = await buildScoreTable({
     classifier: bare,
-    pixels,
+    inputs: pixels,
     labels,
     trainIndices: m.trainIndices,
     heldOutIndices: m.heldOutIndices,
@@ -148,12 +148,12 @@ test('trains with other as an extra class, reuses the cache, and scores every sa
 
 test("a first pass searches its rows' neighbours for knnExcess, unless their distances are known", async () => {
   const m = await trainModel(
-    { ids, pixels, labels, knownClasses: DIGITS, epochs: 1, seed: 1, projectDir: tmp.dir },
+    { ids, inputs: pixels, labels, knownClasses: DIGITS, epochs: 1, seed: 1, projectDir: tmp.dir },
     () => {},
   );
   const base = {
     classifier: m.classifier,
-    pixels,
+    inputs: pixels,
     labels,
     trainIndices: m.trainIndices,
     heldOutIndices: m.heldOutIndices,

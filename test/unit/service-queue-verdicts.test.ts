@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { DIGIT_SHAPE } from '../../src/main/engine/types.js';
 import { describe, test } from 'node:test';
 import { DoubtFlag, OTHER_BY_DISTANCE } from '../../src/shared/api.js';
 import type { OpenResult, ScoreTable } from '../../src/main/engine/engine-types.js';
@@ -39,7 +40,10 @@ function table(): { t: ScoreTable; data: OpenResult } {
     heldOut: { oodScore: f32([0.1, 0.2, 0.3]), knnDistance: f32([0.04, 0.05, 0.06]), msp: f32([0.01, 0.1, 0.2]) },
     heldOutIndices: Int32Array.from([]),
   };
-  return { t, data: { samples, classes: ['0', '1'], pixels: new Uint8Array(4 * 784), roots: [], copies: [] } };
+  return {
+    t,
+    data: { samples, classes: ['0', '1'], pixels: new Uint8Array(4 * 784), shape: DIGIT_SHAPE, roots: [], copies: [] },
+  };
 }
 
 describe('the review queue', () => {

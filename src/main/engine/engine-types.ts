@@ -1,7 +1,7 @@
 // The engine's shared types: what goes into and comes out of the engine (engine.ts) and its
 // client (engine-client.ts), on either side of the worker.
 import type { Thresholds } from '../../shared/api.js';
-import type { CopyFile, CopyGroup, InputLimits, Sample, SkippedFile } from './types.js';
+import type { CopyFile, CopyGroup, ImageShape, InputLimits, Sample, SkippedFile } from './types.js';
 
 export interface EngineProgress {
   task: 'open' | 'train' | 'score' | 'labelcheck' | 'export';
@@ -51,8 +51,10 @@ export interface OpenResult {
   samples: EngineSample[];
   /** Known classes (sorted, 'other' excluded). */
   classes: string[];
-  /** samples.length * 28 * 28 grey bytes, shared with the worker (no copy). */
+  /** samples.length stored images of `shape` (bytes), shared with the worker (no copy). */
   pixels: Uint8Array;
+  /** One stored image: 28 x 28 grey for the digits recipe; a colour preview for photos. */
+  shape: ImageShape;
   /** Roots the images may be served from (the custom protocol refuses anything else). */
   roots: string[];
   /** Samples with more than one file (OpenResult.samples stays one row per content). */

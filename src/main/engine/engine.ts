@@ -19,6 +19,7 @@ import { predictImage, saveCurrentModel, userModelAsCurrent, type CurrentModel }
 import { buildScoreTable, neighbourhoodOf, type ScoreResult } from './pipeline/score-table.js';
 import { labelIssuesFor, outOfFoldLabelIssues, sameLabels } from './pipeline/label-check.js';
 import type { LabelIssues } from './scores/index.js';
+import type { ModelInputs } from './model/inputs.js';
 import { shippedDemoModelDir } from './pipeline/shipped-model.js';
 import { loadScoreCache, saveScoreCache } from './pipeline/score-cache.js';
 import { conflictSamples, flagConflicts, openConflicts, withConflicts } from './pipeline/label-conflicts.js';
@@ -28,7 +29,8 @@ type Progress = (p: EngineProgress) => void;
 interface Opened {
   samples: EngineSample[];
   classes: string[];
-  pixels: Uint8Array;
+  /** What the model is fed, one row per sample (the CNN's pixels, or an extractor's rows). */
+  inputs: ModelInputs;
   /** Samples whose identical files were given different labels (label-conflicts.ts). */
   conflicts: Int32Array;
   projectDir: string;
@@ -60,10 +62,11 @@ export class Engine {
   async open(spec: OpenSpec, onProgress: Progress): Promise<OpenResult> {
     const { result, demo } = await openDatasets(spec, this.allocate, onProgress);
     const { samples, classes, pixels } = result;
+    const inputs: ModelInputs = { kind: 'pixels', shape: result.shape, data: pixels };
     this.disposeModel();
     this.labelIssues = null;
     const conflicts = conflictSamples(result.copies);
-    this.opened = { samples, classes, pixels, conflicts, projectDir: spec.projectDir, seed: spec.seed, demo };
+    this.opened = { samples, classes, inputs, conflicts, projectDir: spec.projectDir, seed: spec.seed, demo };
     const nPool = samples.filter((smp) => smp.split === 'pool').length;
     onProgress({
       task: 'open',
@@ -87,7 +90,7 @@ export class Engine {
     const state = await trainModel(
       {
         ids: o.samples.map((s) => s.id),
-        pixels: o.pixels,
+        inputs: o.inputs,
         labels: req.labels,
         knownClasses: o.classes,
         epochs,
@@ -172,7 +175,7 @@ export class Engine {
     const result = await buildScoreTable(
       {
         classifier: m.classifier,
-        pixels: o.pixels,
+        inputs: o.inputs,
         labels: m.labels,
         trainIndices: m.trainIndices,
         heldOutIndices: m.heldOutIndices,
@@ -212,7 +215,7 @@ export class Engine {
     const issues = await outOfFoldLabelIssues(
       {
         ids: o.samples.map((s) => s.id),
-        pixels: o.pixels,
+        inputs: o.inputs,
         labels,
         knownClasses: o.classes,
         epochs: opts.epochs,

@@ -23,6 +23,10 @@ export function bytesPerImage(shape: ImageShape): number {
   return shape.height * shape.width * shape.channels;
 }
 
+export function describeShape(shape: ImageShape): string {
+  return `${shape.height} x ${shape.width} ${shape.channels === 1 ? 'grey' : 'RGB'}`;
+}
+
 /** A file's image as it is on disk, before any recipe. */
 export interface NativeSize {
   width: number;
@@ -54,10 +58,12 @@ export interface LoadedDataset {
   root: string;
   samples: Sample[];
   /**
-   * samples.length * 28 * 28 grey values 0..255, row-major, light ink on a dark
-   * background as in MNIST (dark-on-light images are inverted when loaded).
+   * samples.length stored images of `shape`, bytes 0..255, row-major, channels last. The
+   * digits recipe stores the model's 28 x 28 grey input, light ink on a dark background as in
+   * MNIST (dark-on-light images are inverted when loaded); the photo recipe stores previews.
    */
   pixels: Uint8Array;
+  shape: ImageShape;
   /** Sorted labels present, 'other' excluded. */
   classes: string[];
   /**

@@ -1,7 +1,7 @@
 import {
+  bytesPerImage,
   DatasetError,
-  imageAt,
-  PIXELS_PER_IMAGE,
+  DIGIT_SHAPE,
   type CopyFile,
   type CopyGroup,
   type DatasetKind,
@@ -29,9 +29,11 @@ export function assembleDataset(
   root: string,
   rows: Sample[],
   pixels: Uint8Array,
-  extra: Partial<Pick<LoadedDataset, 'idx' | 'skipped'>> = {},
+  extra: Partial<Pick<LoadedDataset, 'idx' | 'skipped' | 'shape'>> = {},
 ): LoadedDataset {
-  if (pixels.length !== rows.length * PIXELS_PER_IMAGE) {
+  const shape = extra.shape ?? DIGIT_SHAPE;
+  const size = bytesPerImage(shape);
+  if (pixels.length !== rows.length * size) {
     throw new RangeError(`assembleDataset: ${pixels.length} pixel bytes for ${rows.length} samples`);
   }
   const sampleById = new Map<string, number>();
@@ -55,9 +57,9 @@ export function assembleDataset(
 
   let kept = pixels;
   if (keep.length !== rows.length) {
-    kept = new Uint8Array(keep.length * PIXELS_PER_IMAGE);
+    kept = new Uint8Array(keep.length * size);
     keep.forEach((src, dst) => {
-      kept.set(imageAt(pixels, src), dst * PIXELS_PER_IMAGE);
+      kept.set(pixels.subarray(src * size, (src + 1) * size), dst * size);
     });
   }
   const samples = keep.map((i) => itemAt(rows, i, 'rows'));
@@ -78,6 +80,7 @@ export function assembleDataset(
     copies,
     skipped: [],
     ...extra,
+    shape,
   };
 }
 

@@ -106,7 +106,10 @@ function bmp(v: DataView): Size {
 }
 
 /** Why an image of this size is refused, or null when it is within the limit. */
-export function pixelLimitProblem(header: ImageHeader, maxPixels: number): string | null {
+export function pixelLimitProblem(
+  header: Pick<ImageHeader, 'width' | 'height'> & Partial<ImageHeader>,
+  maxPixels: number,
+): string | null {
   const pixels = header.width * header.height;
   if (pixels <= maxPixels) return null;
   const mp = (n: number) => (n >= 1e6 ? `${Math.round(n / 1e5) / 10}-megapixel` : `${n}-pixel`);

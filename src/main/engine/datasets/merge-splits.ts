@@ -3,7 +3,7 @@
 // file becomes a copy of that training sample, so an id names one sample, one tile and one
 // decision. Labels of all its files must agree, else the sample is a label conflict.
 import type { EngineSample, SplitCopyGroup } from '../engine-types.js';
-import { imageAt, PIXELS_PER_IMAGE, type LoadedDataset, type Sample } from '../types.js';
+import { bytesPerImage, DatasetError, describeShape, type LoadedDataset, type Sample } from '../types.js';
 import { copyLabels } from './assemble.js';
 
 export interface MergedSplits {
@@ -60,19 +60,24 @@ export function mergeSplits(
     if (g.conflict && samples[t]!.label !== null) samples[t] = { ...samples[t]!, label: null };
   });
 
-  const offset = nTrain * PIXELS_PER_IMAGE;
+  const size = bytesPerImage(train.shape);
+  if (pool && bytesPerImage(pool.shape) !== size)
+    throw new DatasetError(
+      `The pool's images (${describeShape(pool.shape)}) are not stored as the training set's (${describeShape(train.shape)})`,
+    );
+  const offset = nTrain * size;
   const everyPool = pool !== null && keptPool.length === pool.samples.length;
   const inPlace =
     everyPool &&
     combined !== null &&
     pool.pixels.buffer === combined.buffer &&
     pool.pixels.byteOffset === combined.byteOffset + offset &&
-    combined.length === samples.length * PIXELS_PER_IMAGE;
-  const pixels = inPlace ? combined : allocate(samples.length * PIXELS_PER_IMAGE);
+    combined.length === samples.length * size;
+  const pixels = inPlace ? combined : allocate(samples.length * size);
   pixels.set(train.pixels, 0);
   if (pool && everyPool && !inPlace) pixels.set(pool.pixels, offset);
   else if (pool && !everyPool)
-    keptPool.forEach((j, k) => pixels.set(imageAt(pool.pixels, j), offset + k * PIXELS_PER_IMAGE));
+    keptPool.forEach((j, k) => pixels.set(pool.pixels.subarray(j * size, (j + 1) * size), offset + k * size));
   const copies = [...groups.values()].sort((a, b) => a.sample - b.sample);
   return { samples, pixels, copies };
 }

@@ -2,7 +2,7 @@
 // built-in demo when neither is given) as one sample list over one pixel buffer, training
 // samples first. The caller reports 'done' once it holds them.
 import type { EngineProgress, OpenResult, OpenSpec } from '../engine-types.js';
-import { DatasetError, PIXELS_PER_IMAGE, type LoadedDataset } from '../types.js';
+import { bytesPerImage, DatasetError, type LoadedDataset } from '../types.js';
 import { assertTrainable, classesOf, loadDataset, loadDemo } from './index.js';
 import { mergeSplits } from './merge-splits.js';
 
@@ -42,7 +42,7 @@ export async function openDatasets(
     assertTrainable(train);
     if (spec.pool) {
       const poolPath = spec.pool;
-      const offset = train.samples.length * PIXELS_PER_IMAGE;
+      const offset = train.samples.length * bytesPerImage(train.shape);
       pool = await loadDataset(poolPath, {
         ...checks,
         onProgress: (d, t) => report('pool', 0.5 + (t ? (0.5 * d) / t : 0), `Reading ${poolPath}: ${d}/${t}`),
@@ -63,6 +63,7 @@ export async function openDatasets(
       // A pool copy's label can put a training sample in conflict (label null).
       classes: pool ? classesOf(samples.filter((s) => s.split === 'train')) : train.classes,
       pixels,
+      shape: train.shape,
       roots,
       copies,
       skipped: [

@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib';
 
-// A minimal PNG writer for 8-bit greyscale images. It exists so IDX records and generated
+// A minimal PNG writer for 8-bit greyscale and RGB images. It exists so IDX records and generated
 // demo samples can be shown and exported as ordinary files without pulling tfjs (and a
 // tensor round trip) into the server or the exporter.
 
@@ -37,26 +37,37 @@ function chunk(type: string, data: Uint8Array): Buffer {
 
 /** Encodes `width * height` grey values (row-major, 0..255) as an 8-bit greyscale PNG. */
 export function encodeGreyPng(pixels: Uint8Array, width: number, height: number): Buffer {
+  return encodePng(pixels, width, height, 1, 'encodeGreyPng');
+}
+
+/** Encodes `width * height` RGB triples (row-major, 0..255) as an 8-bit truecolour PNG. */
+export function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Buffer {
+  return encodePng(rgb, width, height, 3, 'encodeRgbPng');
+}
+
+function encodePng(pixels: Uint8Array, width: number, height: number, channels: 1 | 3, caller: string): Buffer {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
-    throw new RangeError(`encodeGreyPng: bad size ${width}x${height}`);
+    throw new RangeError(`${caller}: bad size ${width}x${height}`);
   }
-  if (pixels.length !== width * height) {
-    throw new RangeError(`encodeGreyPng: ${pixels.length} pixels for a ${width}x${height} image`);
+  if (pixels.length !== width * height * channels) {
+    const what = channels === 1 ? 'pixels' : 'bytes';
+    throw new RangeError(`${caller}: ${pixels.length} ${what} for a ${width}x${height} image`);
   }
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // colour type: greyscale
+  ihdr[9] = channels === 1 ? 0 : 2; // colour type: greyscale or truecolour
   ihdr[10] = 0; // compression: deflate
   ihdr[11] = 0; // filter method
   ihdr[12] = 0; // no interlace
   // Each scanline starts with its filter byte; 0 (None) keeps the writer trivial and the
   // images are tiny, so better filters would save next to nothing.
-  const raw = Buffer.alloc((width + 1) * height);
+  const stride = width * channels;
+  const raw = Buffer.alloc((stride + 1) * height);
   for (let y = 0; y < height; y++) {
-    raw[y * (width + 1)] = 0;
-    raw.set(pixels.subarray(y * width, (y + 1) * width), y * (width + 1) + 1);
+    raw[y * (stride + 1)] = 0;
+    raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
   }
   return Buffer.concat([
     SIGNATURE,

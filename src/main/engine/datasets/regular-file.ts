@@ -51,8 +51,11 @@ export async function checkRegularFile(file: string, maxBytes: number): Promise<
 // O_NONBLOCK: should the file be swapped for a FIFO between stat and open, open still returns.
 const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
-/** The whole file, if it is a regular file of at most `maxBytes`; throws FileRefusal otherwise. */
-export async function readRegularFile(file: string, maxBytes: number): Promise<Buffer> {
+/**
+ * The whole file (or its first `upTo` bytes: a header), if it is a regular file of at most
+ * `maxBytes`; throws FileRefusal otherwise.
+ */
+export async function readRegularFile(file: string, maxBytes: number, upTo = Infinity): Promise<Buffer> {
   await checkRegularFile(file, maxBytes);
   let handle;
   try {
@@ -65,14 +68,15 @@ export async function readRegularFile(file: string, maxBytes: number): Promise<B
     const s = await handle.stat();
     const why = problem(s, maxBytes);
     if (why) throw new FileRefusal(why);
-    const out = Buffer.allocUnsafe(s.size);
+    const want = Math.min(s.size, upTo);
+    const out = Buffer.allocUnsafe(want);
     let got = 0;
-    while (got < s.size) {
-      const { bytesRead } = await handle.read(out, got, s.size - got, got);
+    while (got < want) {
+      const { bytesRead } = await handle.read(out, got, want - got, got);
       if (bytesRead === 0) break;
       got += bytesRead;
     }
-    return got === s.size ? out : out.subarray(0, got);
+    return got === want ? out : out.subarray(0, got);
   } catch (err) {
     if (err instanceof FileRefusal) throw err;
     throw new FileRefusal(errnoReason(err, file));

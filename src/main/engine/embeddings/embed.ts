@@ -3,8 +3,7 @@
 // the kNN index is a plain dot product.
 import { tf } from '../model/tf.js';
 import type { Classifier } from '../model/classifier.js';
-import { IMAGE_SIZE, PIXELS_PER_IMAGE } from '../types.js';
-import { scaleBytes } from '../model/pixel-scale.js';
+import { asInputs, batchShape, copyRow, rowCount, rowLength, type ModelInputs } from '../model/inputs.js';
 import { itemAt } from '../../../shared/checked-index.js';
 
 export interface Embedded {
@@ -29,14 +28,21 @@ export interface Embedded {
 
 export interface EmbedOptions {
   batchSize?: number;
-  /** Which images (indices into pixels); default all. */
+  /** Which rows (indices into the inputs); default all. */
   indices?: ArrayLike<number>;
   onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
 
-export async function embedImages(model: Classifier, pixels: Uint8Array, opts: EmbedOptions = {}): Promise<Embedded> {
-  const total = opts.indices ? opts.indices.length : Math.floor(pixels.length / PIXELS_PER_IMAGE);
+/** inputs: a model's input rows, or a bare buffer of the digits recipe's pixels. */
+export async function embedImages(
+  model: Classifier,
+  inputs: Uint8Array | ModelInputs,
+  opts: EmbedOptions = {},
+): Promise<Embedded> {
+  const x = asInputs(inputs);
+  const row = rowLength(x);
+  const total = opts.indices ? opts.indices.length : rowCount(x);
   const batchSize = Math.max(1, Math.min(opts.batchSize ?? 1024, total));
   const C = model.classes.length;
   const dim = model.embeddingDim;
@@ -45,23 +51,18 @@ export async function embedImages(model: Classifier, pixels: Uint8Array, opts: E
   const featureNorms = dim > 0 ? new Float32Array(total) : null;
   const lowDim = model.lowLevelDim ?? 0;
   const lowLevel = lowDim > 0 ? new Float32Array(total * lowDim) : null;
-  const buf = new Float32Array(batchSize * PIXELS_PER_IMAGE);
+  const buf = new Float32Array(batchSize * row);
   for (let start = 0; start < total; start += batchSize) {
     if (opts.signal?.aborted) throw Object.assign(new Error('cancelled'), { name: 'AbortError' });
     const m = Math.min(batchSize, total - start);
-    for (let i = 0; i < m; i++) {
-      // start + i < total = indices.length; scaleBytes checks the image is inside pixels.
-      const src = (opts.indices ? opts.indices[start + i]! : start + i) * PIXELS_PER_IMAGE;
-      const dst = i * PIXELS_PER_IMAGE;
-      scaleBytes(pixels, buf, src, dst, PIXELS_PER_IMAGE);
-    }
+    // start + i < total = indices.length; copyRow checks the row is inside the inputs.
+    for (let i = 0; i < m; i++) copyRow(x, opts.indices ? opts.indices[start + i]! : start + i, buf, i * row);
     // The last, shorter batch is padded to the full batch size: every new input shape makes
     // oneDNN build new kernels, which costs more than computing the padding rows.
-    if (m < batchSize) buf.fill(0, m * PIXELS_PER_IMAGE);
+    if (m < batchSize) buf.fill(0, m * row);
     let gaveFeatures = false;
     const outs = tf.tidy(() => {
-      const x = tf.tensor4d(buf, [batchSize, IMAGE_SIZE, IMAGE_SIZE, 1]);
-      const out = model.forward(x);
+      const out = model.forward(tf.tensor(buf, batchShape(x, batchSize)));
       if (out.logits.shape[1] !== C) {
         throw new Error(`model returned ${out.logits.shape[1]} outputs for ${C} classes`);
       }

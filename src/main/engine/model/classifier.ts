@@ -13,8 +13,11 @@ export interface Classifier {
    * forward pass, or 0/absent when it gives none (a user's model: its layers are unknown).
    */
   readonly lowLevelDim?: number;
-  /** x: [n, 28, 28, 1] floats 0..1. Called inside tf.tidy by the caller. */
-  forward(x: tf.Tensor4D): { logits: tf.Tensor2D; features: tf.Tensor2D | null; lowLevel?: tf.Tensor2D | null };
+  /**
+   * x: a batch of the model's input rows (model/inputs.ts): [n, h, w, c] pixels 0..1 for a
+   * CNN, [n, dim] feature rows for a head. Called inside tf.tidy by the caller.
+   */
+  forward(x: tf.Tensor): { logits: tf.Tensor2D; features: tf.Tensor2D | null; lowLevel?: tf.Tensor2D | null };
   /**
    * MC dropout (model/mc-dropout.ts): how many stochastic passes mcLogits gives. Absent (with
    * mcLogits) when the model has no dropout Unsure knows how to sample: a user's tfjs Layers

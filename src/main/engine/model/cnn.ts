@@ -193,8 +193,9 @@ export class CnnClassifier implements Classifier {
     if (cnn.numClasses !== classes.length)
       throw new Error(`model has ${cnn.numClasses} outputs but ${classes.length} classes`);
   }
-  forward(x: tf.Tensor4D): ForwardOutput {
-    return this.cnn.forward(x);
+  forward(x: tf.Tensor): ForwardOutput {
+    if (x.rank !== 4) throw new Error(`the CNN takes [n, h, w, c] images, not a tensor of shape [${x.shape}]`);
+    return this.cnn.forward(x as tf.Tensor4D);
   }
   mcLogits(features: tf.Tensor2D): tf.Tensor2D {
     this.masks ??= dropoutMasks(this.mcPasses, EMBEDDING_DIM, CNN_DROPOUT);

@@ -109,7 +109,7 @@ export function classMismatch(modelClasses: readonly string[], labels: readonly 
 }
 
 /** Reshapes [n, 28, 28, 1] to what the model's first input expects. */
-function adaptInput(x: tf.Tensor4D, shape: readonly (number | null)[] | undefined): tf.Tensor {
+function adaptInput(x: tf.Tensor, shape: readonly (number | null)[] | undefined): tf.Tensor {
   const n = x.shape[0];
   if (!shape || shape.length === 4) return x;
   if (shape.length === 2) return tf.reshape(x, [n, IMAGE_SIZE * IMAGE_SIZE]);
@@ -208,7 +208,7 @@ async function loadSaved(dir: string, fallback: readonly string[]): Promise<Load
   const tensorName = (n: string) => n.replace(/:0$/, '');
   const keyOf = (name: string) =>
     outNames.includes(name) ? name : outNames.find((k) => tensorName(sig.outputs[k]?.name ?? '') === tensorName(name));
-  const run = (x: tf.Tensor4D): { probs: tf.Tensor; feats: tf.Tensor | null } => {
+  const run = (x: tf.Tensor): { probs: tf.Tensor; feats: tf.Tensor | null } => {
     const out = saved.predict(adaptInput(x, inputShape)) as tf.Tensor | tf.Tensor[] | tf.NamedTensorMap;
     const entries: [string, tf.Tensor][] =
       out instanceof tf.Tensor

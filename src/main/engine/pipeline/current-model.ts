@@ -11,6 +11,7 @@ import { CnnClassifier } from '../model/cnn.js';
 import type { Classifier } from '../model/classifier.js';
 import { classMismatch, loadUserModel } from '../model/user-model.js';
 import { stratifiedHoldOut } from './holdout.js';
+import type { ModelInputs } from '../model/inputs.js';
 import { scaleBytes } from '../model/pixel-scale.js';
 import {
   dataHashOf,
@@ -32,7 +33,7 @@ export type CurrentModel = Omit<ModelState, 'classifier'> & {
 interface OpenedData {
   samples: readonly { id: string }[];
   classes: string[];
-  pixels: Uint8Array;
+  inputs: ModelInputs;
   seed?: number;
 }
 
@@ -55,7 +56,7 @@ export async function userModelAsCurrent(
   const seed = o.seed ?? resolveTrainOptions().seed;
   const split = stratifiedHoldOut(labels, HOLD_OUT_FRACTION, seed);
   const modelVersion = `user-${createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 12)}`;
-  const heldOutAccuracy = await evaluateAccuracy(loaded.classifier, o.pixels, labels, split.heldOut);
+  const heldOutAccuracy = await evaluateAccuracy(loaded.classifier, o.inputs, labels, split.heldOut);
   const model: CurrentModel = {
     classifier: loaded.classifier,
     classes: loaded.classifier.classes,

@@ -10,6 +10,7 @@ import { resolveTrainOptions } from './train-model.js';
 import { findLabelIssues, softmax, type LabelIssues } from '../scores/index.js';
 import type { Classifier } from '../model/classifier.js';
 import { expectLength } from '../scores/validate.js';
+import { cnnPixels, type ModelInputs } from '../model/inputs.js';
 
 export const DEFAULT_FOLDS = 2;
 /**
@@ -27,7 +28,8 @@ export function foldEpochs(epochs: number, foldTrainSize: number, batchSize: num
 
 export interface LabelCheckInput {
   ids: readonly string[];
-  pixels: Uint8Array;
+  /** As TrainModelInput.inputs. */
+  inputs: Uint8Array | ModelInputs;
   labels: readonly (string | null)[];
   knownClasses: readonly string[];
   epochs?: number;
@@ -86,7 +88,7 @@ export async function outOfFoldProbs(
     const y = classIndicesOf(trainIdx, input.labels, classes);
     const epochs = foldEpochs(opts.epochs, trainIdx.length, opts.batchSize ?? DEFAULT_TRAIN_OPTIONS.batchSize);
     const cnn = await trainCnn(
-      { pixels: input.pixels, indices: trainIdx, labels: y, numClasses: C },
+      { pixels: cnnPixels(input.inputs), indices: trainIdx, labels: y, numClasses: C },
       { ...opts, epochs, seed: opts.seed + 1000 * (f + 1) },
       (p) =>
         report(
@@ -99,7 +101,7 @@ export async function outOfFoldProbs(
     );
     const model = new CnnClassifier(cnn, classes);
     try {
-      const p = await predictRows(model, input.pixels, Int32Array.from(predIdx), signal);
+      const p = await predictRows(model, input.inputs, Int32Array.from(predIdx), signal);
       predIdx.forEach((row, r) => probs.set(p.subarray(r * C, (r + 1) * C), row * C));
     } finally {
       model.dispose();
@@ -121,7 +123,7 @@ export async function outOfFoldLabelIssues(
 ): Promise<LabelIssues> {
   const oof = await outOfFoldProbs(input, report, signal);
   const classes = oof.classes;
-  const probs = input.model ? await withModelView(oof.probs, classes, input.model, input.pixels, signal) : oof.probs;
+  const probs = input.model ? await withModelView(oof.probs, classes, input.model, input.inputs, signal) : oof.probs;
   const given = Int32Array.from(input.labels, (l) => (l === null ? -1 : classes.indexOf(l)));
   return findLabelIssues(probs, classes.length, given);
 }
@@ -129,12 +131,12 @@ export async function outOfFoldLabelIssues(
 /** Softmax probabilities of `rows` by `model`: rows.length x C, in the order of `rows`. */
 async function predictRows(
   model: Classifier,
-  pixels: Uint8Array,
+  inputs: Uint8Array | ModelInputs,
   rows: Int32Array,
   signal?: AbortSignal,
 ): Promise<Float32Array> {
   const C = model.classes.length;
-  const e = await embedImages(model, pixels, { indices: rows, signal });
+  const e = await embedImages(model, inputs, { indices: rows, signal });
   expectLength(e.logits, rows.length * C, 'label check logits');
   return softmax(e.logits, C, 1);
 }
@@ -150,7 +152,7 @@ export async function withModelView(
   oofProbs: Float32Array,
   classes: readonly string[],
   model: Classifier,
-  pixels: Uint8Array,
+  inputs: Uint8Array | ModelInputs,
   signal?: AbortSignal,
 ): Promise<Float32Array> {
   if (model.classes.join('\n') !== classes.join('\n')) return oofProbs;
@@ -158,7 +160,7 @@ export async function withModelView(
   const n = oofProbs.length / C;
   const rows: number[] = [];
   for (let i = 0; i < n; i++) if (!Number.isNaN(oofProbs[i * C]!)) rows.push(i);
-  const view = await predictRows(model, pixels, Int32Array.from(rows), signal);
+  const view = await predictRows(model, inputs, Int32Array.from(rows), signal);
   const out = Float32Array.from(oofProbs);
   // view has rows.length x C entries (predictRows checks), so r * C + c is in range.
   rows.forEach((i, r) => {

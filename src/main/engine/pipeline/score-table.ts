@@ -7,7 +7,7 @@ import type { Classifier } from '../model/classifier.js';
 import { embedImages } from '../embeddings/embed.js';
 import { canSampleDropout, mcColumnOf } from '../embeddings/mc-column.js';
 import type { LabelIssues } from '../scores/index.js';
-import { PIXELS_PER_IMAGE } from '../types.js';
+import { asInputs, rowCount, type ModelInputs } from '../model/inputs.js';
 import { knnBase, rowsWhere, searchNeighbours, type Neighbourhood } from './neighbour-search.js';
 import type { CachedNeighbourhood } from './score-cache.js';
 import { scoreRows, spreadRows } from './score-rows.js';
@@ -16,7 +16,8 @@ export const DEFAULT_K = 10;
 
 export interface ScoreInput {
   classifier: Classifier;
-  pixels: Uint8Array;
+  /** As TrainModelInput.inputs: one row per sample. */
+  inputs: Uint8Array | ModelInputs;
   /** Final label of every sample (null = unlabeled). */
   labels: readonly (string | null)[];
   /** Samples the model trained on; the kNN base is their known-class subset. */
@@ -160,9 +161,9 @@ function cachedNeighbourhood(input: ScoreInput, c: CachedNeighbourhood): Neighbo
 async function embedAll(input: ScoreInput, report: Report): Promise<Neighbourhood> {
   const n = input.labels.length;
   report('embedding', 0, `Embedding ${n} samples`);
-  if (input.pixels.length !== n * PIXELS_PER_IMAGE)
-    throw new Error(`${input.pixels.length} pixel bytes for ${n} samples`);
-  const e = await embedImages(input.classifier, input.pixels, {
+  const rows = rowCount(asInputs(input.inputs));
+  if (rows !== n) throw new Error(`${rows} input rows for ${n} samples`);
+  const e = await embedImages(input.classifier, input.inputs, {
     onProgress: (d, t) => report('embedding', 0.6 * (d / t), `Embedding: ${d}/${t}`),
   });
   if (!e.embeddings) throw new Error('the model exposes no features to compare samples by');

@@ -16,6 +16,7 @@ import { type KnownDistances } from './score-table.js';
 import { knnBaseRows } from './neighbour-search.js';
 import { OTHER_LABEL } from '../../../shared/api.js';
 import { expectLength } from '../scores/validate.js';
+import { cnnPixels, type ModelInputs } from '../model/inputs.js';
 
 export const HOLD_OUT_FRACTION = 0.1;
 export const DEFAULT_EPOCHS = 3;
@@ -38,7 +39,8 @@ export interface ModelState {
 export interface TrainModelInput {
   /** Content ids of every sample (their identity for the cache key). */
   ids: readonly string[];
-  pixels: Uint8Array;
+  /** One row per sample: the CNN's stored pixels (a bare buffer: the digits recipe's), or feature rows. */
+  inputs: Uint8Array | ModelInputs;
   labels: readonly (string | null)[];
   knownClasses: readonly string[];
   epochs?: number;
@@ -116,7 +118,7 @@ export async function trainModel(
         const ck = await loadCheckpoint(dir);
         const acc =
           ck.provenance.heldOutAccuracy ??
-          (await evaluateAccuracy(ck.model, input.pixels, input.labels, split.heldOut));
+          (await evaluateAccuracy(ck.model, input.inputs, input.labels, split.heldOut));
         return state(ck.model, modelVersion, acc, 'project');
       } catch {
         // An unreadable checkpoint is retrained over rather than failing the request.
@@ -138,7 +140,7 @@ export async function trainModel(
         // reproduces); measuring again would cost a first launch ~10% of its embedding time.
         const acc =
           loaded.provenance.heldOutAccuracy ??
-          (await evaluateAccuracy(loaded.model, input.pixels, input.labels, split.heldOut));
+          (await evaluateAccuracy(loaded.model, input.inputs, input.labels, split.heldOut));
         return {
           ...state(loaded.model, `${modelVersion}-${loaded.provenance.encoding}`, acc, 'shipped'),
           knownDistances: shippedDistancesFor(loaded.neighbourDistances, input, split.train),
@@ -158,13 +160,13 @@ export async function trainModel(
 
   const y = classIndicesOf(split.train, input.labels, classes);
   const cnn = await trainCnn(
-    { pixels: input.pixels, indices: split.train, labels: y, numClasses: classes.length },
+    { pixels: cnnPixels(input.inputs), indices: split.train, labels: y, numClasses: classes.length },
     options,
     onProgress,
     signal,
   );
   const classifier = new CnnClassifier(cnn, classes);
-  const acc = await evaluateAccuracy(classifier, input.pixels, input.labels, split.heldOut);
+  const acc = await evaluateAccuracy(classifier, input.inputs, input.labels, split.heldOut);
   if (input.projectDir) {
     const dir = checkpointDirFor(input.projectDir, modelVersion);
     try {
@@ -206,12 +208,12 @@ function shippedDistancesFor(
 /** Share of `indices` whose argmax class is their label (NaN for no indices). */
 export async function evaluateAccuracy(
   model: Classifier,
-  pixels: Uint8Array,
+  inputs: Uint8Array | ModelInputs,
   labels: readonly (string | null)[],
   heldOut: Int32Array,
 ): Promise<number> {
   if (heldOut.length === 0) return Number.NaN;
-  const e = await embedImages(model, pixels, { indices: heldOut });
+  const e = await embedImages(model, inputs, { indices: heldOut });
   const C = e.numClasses;
   // heldOut.length rows of C logits: r < heldOut.length and c < C index inside them.
   expectLength(e.logits, heldOut.length * C, 'held-out logits');

@@ -64,6 +64,13 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   });
 }
 
+/** writeFileAtomic for content in parts (large arrays), written one after another, never joined. */
+export async function writePartsAtomic(file: string, parts: readonly Uint8Array[]): Promise<void> {
+  await replaceThroughTemp(file, async (handle) => {
+    for (const part of parts) await writeAllBytes(handle, part);
+  });
+}
+
 /** Text gathered before each write of writeTextAtomic: large enough to keep writes few. */
 const CHUNK_CHARS = 1 << 20;
 

@@ -1,0 +1,110 @@
+// A look at a spread of a dataset's files before anything is decoded: their sizes from the
+// headers (sharp's metadata, or the BMP header), and for small colour-typed files a decode of
+// the few pixels to see whether they are grey in fact. Feeds chooseArch (choose-arch.ts).
+import sharp, { type Metadata, type Sharp } from 'sharp';
+import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../types.js';
+import { CNN_MAX_SIDE, type ImageProbe, type ProbedImage } from './choose-arch.js';
+import { ImageHeaderError, readImageHeader, sniffFormat } from './image-header.js';
+import { decodeBmp } from './photo-bmp.js';
+import type { PhotoFile } from './photo-decode.js';
+import { decodeReason, notAnImage, PHOTO_FORMATS, PhotoRefusal } from './photo-reasons.js';
+import { FileRefusal, readRegularFile } from './regular-file.js';
+
+/** Enough for the header of nearly every file; a longer one (a big EXIF block, TIFF) is read whole. */
+const HEAD_BYTES = 64 * 1024;
+/** A channel difference JPEG rounding can leave in a grey image. */
+const GREY_TOLERANCE = 4;
+
+/** `max` indices spread evenly over `n` (all of them when n <= max), ascending. */
+export function spread(n: number, max: number): number[] {
+  const m = Math.min(n, Math.max(0, Math.floor(max)));
+  return Array.from({ length: m }, (_, k) => Math.floor(((k + 0.5) * n) / m));
+}
+
+export async function probeImages(
+  files: readonly PhotoFile[],
+  max = 48,
+  limits: Partial<InputLimits> = {},
+): Promise<ImageProbe> {
+  const { maxFileBytes, maxPixels } = { ...DEFAULT_INPUT_LIMITS, ...limits };
+  const probe: ImageProbe = { images: [], failures: [] };
+  for (const index of spread(files.length, max)) {
+    try {
+      probe.images.push(await probeOne(index, files[index]!.file, maxFileBytes, maxPixels));
+    } catch (err) {
+      if (!(err instanceof FileRefusal) && !(err instanceof PhotoRefusal)) throw err;
+      probe.failures.push({ index, reason: err.message });
+    }
+  }
+  return probe;
+}
+
+async function probeOne(index: number, file: string, maxFileBytes: number, maxPixels: number): Promise<ProbedImage> {
+  let bytes = await readRegularFile(file, maxFileBytes, HEAD_BYTES);
+  const whole = async () => {
+    if (bytes.length === HEAD_BYTES) bytes = await readRegularFile(file, maxFileBytes);
+    return bytes;
+  };
+  if (sniffFormat(bytes) === 'BMP') return probeBmp(index, bytes, whole, maxPixels);
+  let meta: Metadata;
+  try {
+    meta = await sharp(bytes).metadata();
+  } catch {
+    // The header did not fit in the first bytes (or the file is bad): the whole file says which.
+    const all = await whole();
+    try {
+      meta = await sharp(all).metadata();
+    } catch (err) {
+      throw new PhotoRefusal(decodeReason(err, all));
+    }
+  }
+  if (!meta.format || !(meta.format in PHOTO_FORMATS)) throw new PhotoRefusal(notAnImage(bytes));
+  const { width, height } = meta.autoOrient;
+  const image: ProbedImage = { index, width, height, channels: meta.channels, grey: null };
+  if (meta.channels <= 2) image.grey = true;
+  else if (Math.max(width, height) <= CNN_MAX_SIDE) {
+    const all = await whole();
+    image.grey = await isGrey(() => sharp(all, { failOn: 'truncated', limitInputPixels: maxPixels, pages: 1 }), all);
+  }
+  return image;
+}
+
+async function probeBmp(
+  index: number,
+  head: Buffer,
+  whole: () => Promise<Buffer>,
+  maxPixels: number,
+): Promise<ProbedImage> {
+  let width: number;
+  let height: number;
+  try {
+    ({ width, height } = readImageHeader(head));
+  } catch (err) {
+    if (err instanceof ImageHeaderError) throw new PhotoRefusal(err.message);
+    throw err;
+  }
+  const image: ProbedImage = { index, width, height, channels: 3, grey: null };
+  if (Math.max(width, height) <= CNN_MAX_SIDE) {
+    const all = await whole();
+    const raw = await decodeBmp(all, maxPixels);
+    image.channels = raw.channels;
+    const { width: w, height: h, channels } = raw;
+    image.grey = await isGrey(() => sharp(raw.data, { raw: { width: w, height: h, channels } }), all);
+  }
+  return image;
+}
+
+/** Whether every pixel has R, G and B equal (within JPEG rounding); alpha is ignored. */
+async function isGrey(open: () => Sharp, bytes: Uint8Array): Promise<boolean> {
+  let data: Buffer;
+  try {
+    data = await open().removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer();
+  } catch (err) {
+    throw new PhotoRefusal(decodeReason(err, bytes));
+  }
+  for (let i = 0; i + 2 < data.length; i += 3) {
+    const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+    if (Math.abs(r - g) > GREY_TOLERANCE || Math.abs(g - b) > GREY_TOLERANCE) return false;
+  }
+  return true;
+}

@@ -1,0 +1,95 @@
+// One photo file, already read, to every target size at once: sharp (libvips) decodes it
+// once per target from the same bytes. EXIF orientation is applied, alpha is flattened on
+// the target's background, CMYK, 16-bit and palette images come out as 8-bit sRGB (or grey),
+// and only the first frame of an animation is read.
+import sharp, { type Sharp, type SharpOptions } from 'sharp';
+import type { Recipe } from '../../../shared/recipe.js';
+import type { NativeSize } from '../types.js';
+import { pixelLimitProblem, sniffFormat } from './image-header.js';
+import { decodeBmp } from './photo-bmp.js';
+import { decodeReason, notAnImage, PHOTO_FORMATS, PhotoRefusal } from './photo-reasons.js';
+
+/** One output of the decoder: the recipe's input size and channels, resize policy and background. */
+export type PhotoTarget = Recipe['input'] & Pick<Recipe, 'resize' | 'background'>;
+
+export function photoTargetOf(recipe: Recipe): PhotoTarget {
+  return { ...recipe.input, resize: recipe.resize, background: recipe.background };
+}
+
+export interface DecodedPhoto {
+  /** As displayed (EXIF orientation applied), with the file's own channels. */
+  native: NativeSize;
+  /** One per target: height * width * channels bytes, row-major, channels last. */
+  outputs: Uint8Array[];
+}
+
+const FIT = { stretch: 'fill', fit: 'contain', crop: 'cover' } as const;
+
+interface Source {
+  native: NativeSize;
+  open: () => Sharp;
+}
+
+/** Decodes `bytes` to each target; throws PhotoRefusal with the reason in plain words. */
+export async function decodePhoto(
+  bytes: Uint8Array,
+  targets: readonly PhotoTarget[],
+  maxPixels: number,
+): Promise<DecodedPhoto> {
+  try {
+    if (bytes.length === 0) throw new PhotoRefusal('is an empty file');
+    const source =
+      sniffFormat(bytes) === 'BMP' ? await bmpSource(bytes, maxPixels) : await encodedSource(bytes, maxPixels);
+    const outputs = await Promise.all(targets.map((t) => render(source, t)));
+    return { native: source.native, outputs };
+  } catch (err) {
+    throw err instanceof PhotoRefusal ? err : new PhotoRefusal(decodeReason(err, bytes));
+  }
+}
+
+async function encodedSource(bytes: Uint8Array, maxPixels: number): Promise<Source> {
+  // The header alone: the size is checked here, before libvips allocates for the pixels.
+  const meta = await sharp(bytes).metadata();
+  if (!meta.format || !(meta.format in PHOTO_FORMATS)) throw new PhotoRefusal(notAnImage(bytes));
+  const { width, height } = meta.autoOrient;
+  const tooBig = pixelLimitProblem({ width, height }, maxPixels);
+  if (tooBig) throw new PhotoRefusal(tooBig);
+  const options: SharpOptions = {
+    // Still set: the decoder's own check, should a header lie about the size.
+    limitInputPixels: Math.max(1, Math.floor(maxPixels)),
+    // A cut-off file is refused; libjpeg's harmless warnings (extraneous bytes) are not.
+    failOn: 'truncated',
+    pages: 1,
+    page: 0,
+  };
+  return {
+    native: { width, height, channels: meta.channels },
+    open: () => sharp(bytes, options).rotate(),
+  };
+}
+
+async function bmpSource(bytes: Uint8Array, maxPixels: number): Promise<Source> {
+  const raw = await decodeBmp(bytes, maxPixels);
+  const { width, height, channels } = raw;
+  return {
+    native: { width, height, channels },
+    open: () => sharp(raw.data, { raw: { width, height, channels }, limitInputPixels: false }),
+  };
+}
+
+async function render(source: Source, t: PhotoTarget): Promise<Uint8Array> {
+  const [r, g, b] = t.background;
+  const { data, info } = await source
+    .open()
+    .flatten({ background: { r, g, b } })
+    .resize(t.width, t.height, { fit: FIT[t.resize], position: 'centre', background: { r, g, b, alpha: 1 } })
+    .toColourspace(t.channels === 1 ? 'b-w' : 'srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  if (info.width !== t.width || info.height !== t.height || info.channels !== t.channels) {
+    throw new Error(
+      `sharp gave ${info.width} x ${info.height} x ${info.channels} for a ${t.width} x ${t.height} x ${t.channels} target`,
+    );
+  }
+  return new Uint8Array(data.buffer, data.byteOffset, data.length);
+}

@@ -1,0 +1,222 @@
+// The shipped frozen backbone (MobileNetV2 width 0.35, ImageNet; resources/backbones/). Its
+// saved topology fixes the input at 224 x 224, but the network is fully convolutional with a
+// global pooling at the end, so the same weights run at any size: we rewrite the input layer's
+// batch_input_shape, build the graph, and load the manifest's weights into it by name.
+// Optionally the pooled outputs of earlier blocks are concatenated to the final 1280-d row
+// (docs/colour-model.md measured which ones pay).
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tf } from './tf.js';
+import type { Extractor, ExtractorOutput } from './extractor.js';
+import type { Recipe } from '../../../shared/recipe.js';
+import { BACKBONE_BATCH, BACKBONE_INPUT_SIZE, BACKBONE_RESIZE, BACKBONE_TAPS } from './backbone-defaults.js';
+
+export { BACKBONE_BATCH, BACKBONE_INPUT_SIZE, BACKBONE_RESIZE, BACKBONE_TAPS };
+
+/** Bumped when the same backbone and size start giving other features (pooling, taps, scaling). */
+export const PHOTO_RECIPE_VERSION = 1;
+
+/** The folder shipped in resources/, found from this file in the source tree and in out/ alike. */
+export function shippedBackboneDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const candidates = [
+    path.resolve(here, '../../../../resources/backbones/mobilenet-v2-0.35-imagenet'),
+    path.resolve(here, '../../resources/backbones/mobilenet-v2-0.35-imagenet'),
+    path.resolve(process.cwd(), 'resources/backbones/mobilenet-v2-0.35-imagenet'),
+  ];
+  return candidates.find((c) => existsSyncSafe(path.join(c, 'model.json'))) ?? candidates[0]!;
+}
+
+function existsSyncSafe(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+/** The photo recipe for the backbone at `size`: RGB, x / 127.5 - 1 (MobileNetV2's ImageNet scaling). */
+export function photoRecipe(size: number, resize = BACKBONE_RESIZE): Recipe {
+  return {
+    name: 'photo',
+    version: PHOTO_RECIPE_VERSION,
+    input: { height: size, width: size, channels: 3 },
+    resize,
+    background: [0, 0, 0],
+    digitLook: false,
+    rescale: 1 / 127.5,
+    mean: [1, 1, 1],
+    std: [1, 1, 1],
+  };
+}
+
+export interface BackboneOptions {
+  /** Square input side in pixels (32..512). */
+  inputSize?: number;
+  /** Names of earlier layers whose outputs are average-pooled and appended to the final row. */
+  taps?: readonly string[];
+  /** Images per forward pass; the last partial batch is padded so one shape is ever built. */
+  batch?: number;
+  resize?: Recipe['resize'];
+}
+
+interface LayerJson {
+  name: string;
+  class_name: string;
+  config: Record<string, unknown>;
+  inbound_nodes: unknown[];
+}
+interface WeightSpec {
+  name: string;
+  shape: number[];
+  dtype?: string;
+  quantization?: unknown;
+}
+interface ModelJsonFile {
+  modelTopology: { class_name: string; config: { layers: { class_name: string; config: unknown }[] } };
+  weightsManifest: { paths: string[]; weights: WeightSpec[] }[];
+}
+
+/** The functional base (input -> out_relu) of the saved Sequential, rebuilt at `size`. */
+function baseTopology(json: ModelJsonFile, size: number, file: string): Record<string, unknown> {
+  const outer = json.modelTopology;
+  const inner = outer?.config?.layers?.[0];
+  if (!inner || inner.class_name !== 'Model')
+    throw new Error(`${file}: expected a Sequential whose first layer is the MobileNetV2 base model`);
+  const cfg = structuredClone(inner.config) as { layers: LayerJson[] };
+  const input = cfg.layers.find((l) => l.class_name === 'InputLayer');
+  if (!input) throw new Error(`${file}: the base model has no InputLayer`);
+  input.config.batch_input_shape = [null, size, size, 3];
+  return { class_name: 'Model', config: cfg };
+}
+
+export class Backbone implements Extractor {
+  readonly featureDim: number;
+  readonly classes = null;
+  readonly notes: string[];
+
+  constructor(
+    readonly id: string,
+    readonly recipe: Recipe,
+    /** The built graph (benches read intermediate outputs from it). */
+    readonly net: tf.LayersModel,
+    readonly batch: number,
+    dims: number[],
+    taps: readonly string[],
+  ) {
+    this.featureDim = dims.reduce((a, b) => a + b, 0);
+    const tapNote = taps.length ? ` + pooled ${taps.join(', ')} (${dims.slice(1).join(' + ')})` : '';
+    this.notes = [`features: MobileNetV2-0.35 global-average-pooled out_relu (${dims[0]}-d)${tapNote}`];
+  }
+
+  /** Features of n images (recipe.input bytes, NHWC), batch by batch. */
+  async run(pixels: Uint8Array, n: number): Promise<ExtractorOutput> {
+    const { height: h, width: w, channels: c } = this.recipe.input;
+    const per = h * w * c;
+    if (pixels.length < n * per) throw new Error(`backbone: ${pixels.length} bytes for ${n} images of ${h}x${w}x${c}`);
+    const { mean, std } = this.recipe;
+    const out = new Float32Array(n * this.featureDim);
+    const buf = new Float32Array(this.batch * per);
+    for (let start = 0; start < n; start += this.batch) {
+      const m = Math.min(this.batch, n - start);
+      const src = pixels.subarray(start * per, (start + m) * per);
+      for (let i = 0; i < src.length; i++) {
+        const ch = i % c;
+        buf[i] = ((src[i] as number) * this.recipe.rescale - (mean[ch] as number)) / (std[ch] as number);
+      }
+      if (m < this.batch) buf.fill(0, m * per);
+      const rows = tf.tidy(() => {
+        const x = tf.tensor4d(buf, [this.batch, h, w, c]);
+        const outs = this.net.predict(x) as tf.Tensor4D | tf.Tensor4D[];
+        const list = Array.isArray(outs) ? outs : [outs];
+        const pooled = list.map((t) => tf.mean(t, [1, 2]));
+        return pooled.length === 1 ? pooled[0]! : tf.concat(pooled, 1);
+      });
+      const data = (await rows.data()) as Float32Array;
+      rows.dispose();
+      out.set(data.subarray(0, m * this.featureDim), start * this.featureDim);
+    }
+    return { features: out, logits: null };
+  }
+
+  dispose(): void {
+    this.net.dispose();
+  }
+}
+
+/**
+ * The backbone in `dir` (default: the shipped one) built at inputSize x inputSize. Every
+ * weight of the manifest must land in a layer of the graph and every layer weight must get one.
+ */
+export async function loadBackbone(dir = shippedBackboneDir(), opts: BackboneOptions = {}): Promise<Backbone> {
+  const size = opts.inputSize ?? BACKBONE_INPUT_SIZE;
+  const taps = opts.taps ?? BACKBONE_TAPS;
+  const batch = opts.batch ?? BACKBONE_BATCH;
+  if (!Number.isInteger(size) || size < 32 || size > 512)
+    throw new Error(`backbone input size must be an integer 32..512, got ${size}`);
+  if (!Number.isInteger(batch) || batch < 1) throw new Error(`backbone batch must be a positive integer, got ${batch}`);
+  const file = path.join(dir, 'model.json');
+  let json: ModelJsonFile;
+  let jsonBytes: Buffer;
+  try {
+    jsonBytes = await readFile(file);
+    json = JSON.parse(jsonBytes.toString('utf8')) as ModelJsonFile;
+  } catch (err) {
+    throw new Error(`${file}: cannot read the backbone: ${(err as Error).message}`, { cause: err });
+  }
+  const manifest = json.weightsManifest?.[0];
+  if (!manifest || json.weightsManifest.length !== 1) throw new Error(`${file}: expected one weights group`);
+  const binPath = path.join(dir, manifest.paths[0] ?? 'weights.bin');
+  const bin = await readFile(binPath);
+  const specs = manifest.weights;
+  const expected = specs.reduce((s, w) => s + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
+  if (w32(specs) && bin.length !== expected)
+    throw new Error(`${binPath}: ${bin.length} bytes where the manifest describes ${expected}`);
+
+  const base = (await tf.models.modelFromJSON(baseTopology(json, size, file) as never)) as tf.LayersModel;
+  const named = tf.io.decodeWeights(
+    bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
+    specs as Parameters<typeof tf.io.decodeWeights>[1],
+  );
+  const byName = new Map<string, tf.Tensor>(Object.entries(named));
+  let assigned = 0;
+  for (const layer of base.layers) {
+    const ws = layer.weights;
+    if (ws.length === 0) continue;
+    const values = ws.map((v) => {
+      const t = byName.get(v.originalName);
+      if (!t) throw new Error(`${binPath}: no weight ${v.originalName} for layer ${layer.name}`);
+      if (t.shape.join() !== v.shape.join())
+        throw new Error(`${binPath}: ${v.originalName} is [${t.shape}], the layer wants [${v.shape}]`);
+      return t;
+    });
+    layer.setWeights(values);
+    assigned += values.length;
+  }
+  for (const t of byName.values()) t.dispose();
+  if (assigned !== specs.length)
+    throw new Error(`${binPath}: ${specs.length - assigned} of ${specs.length} weights were not assigned to any layer`);
+
+  const outputs = [base.getLayer('out_relu').output as tf.SymbolicTensor];
+  for (const t of taps) {
+    let layer: tf.layers.Layer;
+    try {
+      layer = base.getLayer(t);
+    } catch {
+      throw new Error(`backbone: no layer named ${t} to pool features from`);
+    }
+    outputs.push(layer.output as tf.SymbolicTensor);
+  }
+  const net = outputs.length === 1 ? base : tf.model({ inputs: base.inputs, outputs });
+  const dims = outputs.map((o) => o.shape[o.shape.length - 1] as number);
+  const hash = createHash('sha256').update(jsonBytes).update(bin).digest('hex').slice(0, 16);
+  const recipe = photoRecipe(size, opts.resize ?? BACKBONE_RESIZE);
+  const id = `mobilenet-v2-0.35-${hash}@${size}${taps.length ? '+' + taps.join('+') : ''}:photo-v${PHOTO_RECIPE_VERSION}`;
+  return new Backbone(id, recipe, net, batch, dims, taps);
+}
+
+function w32(specs: WeightSpec[]): boolean {
+  return specs.every((s) => (s.dtype ?? 'float32') === 'float32' && !s.quantization);
+}

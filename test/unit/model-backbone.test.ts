@@ -1,0 +1,86 @@
+// The shipped backbone rebuilt at two input sizes gives the features Keras gives with the same
+// weights (test/fixtures/backbone-ref/make_backbone_ref.py made expected.json once), finite,
+// [n, 1280]; batching and padding the last batch do not change a row.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { loadBackbone, photoRecipe } from '../../src/main/engine/model/backbone.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+interface Expected {
+  stride: number;
+  sizes: Record<string, { every: number[]; sum: number; sumsq: number }[]>;
+}
+const expected = JSON.parse(
+  readFileSync(path.join(here, '../fixtures/backbone-ref/expected.json'), 'utf8'),
+) as Expected;
+
+/** The same integer formula as make_backbone_ref.py's image(k, size). */
+function images(size: number): Uint8Array {
+  const px = new Uint8Array(3 * size * size * 3);
+  for (let k = 0; k < 3; k++)
+    for (let y = 0; y < size; y++)
+      for (let x = 0; x < size; x++)
+        for (let c = 0; c < 3; c++)
+          px[((k * size + y) * size + x) * 3 + c] =
+            (x * (k + 3) * 7 + y * (k + 5) * 13 + c * 71 + k * 29 + ((x * y) % 17) * 5) % 256;
+  return px;
+}
+
+function close(actual: number, want: number, what: string): void {
+  assert.ok(Math.abs(actual - want) <= 2e-3 + 2e-3 * Math.abs(want), `${what}: ${actual} vs Keras ${want}`);
+}
+
+for (const size of [96, 224]) {
+  test(`backbone at ${size} x ${size} matches Keras on 3 fixed images`, async () => {
+    const bb = await loadBackbone(undefined, { inputSize: size, taps: [], batch: 2 });
+    try {
+      assert.equal(bb.featureDim, 1280);
+      assert.deepEqual(bb.recipe, photoRecipe(size));
+      assert.equal(bb.classes, null);
+      const { features, logits } = await bb.run(images(size), 3);
+      assert.equal(logits, null);
+      assert.ok(features);
+      assert.equal(features.length, 3 * 1280);
+      assert.ok(features.every(Number.isFinite));
+      const want = expected.sizes[String(size)]!;
+      for (let k = 0; k < 3; k++) {
+        const row = features.subarray(k * 1280, (k + 1) * 1280);
+        let sum = 0;
+        let sumsq = 0;
+        for (const v of row) {
+          sum += v;
+          sumsq += v * v;
+        }
+        close(sum, want[k]!.sum, `image ${k} sum`);
+        close(sumsq, want[k]!.sumsq, `image ${k} sum of squares`);
+        want[k]!.every.forEach((v, j) =>
+          close(row[j * expected.stride]!, v, `image ${k} feature ${j * expected.stride}`),
+        );
+      }
+    } finally {
+      bb.dispose();
+    }
+  });
+}
+
+test('a tap appends pooled rows, the id names size and taps, and bad sizes are refused', async () => {
+  const bb = await loadBackbone(undefined, { inputSize: 96, taps: ['block_15_add'], batch: 4 });
+  try {
+    assert.equal(bb.featureDim, 1280 + 56);
+    assert.match(bb.id, /^mobilenet-v2-0\.35-[0-9a-f]{16}@96\+block_15_add:photo-v1$/);
+    const { features } = await bb.run(images(96), 3);
+    const plain = await loadBackbone(undefined, { inputSize: 96, taps: [], batch: 3 });
+    const base = (await plain.run(images(96), 3)).features!;
+    plain.dispose();
+    for (let k = 0; k < 3; k++)
+      for (let j = 0; j < 1280; j += 97) close(features![k * 1336 + j]!, base[k * 1280 + j]!, `row ${k} col ${j}`);
+  } finally {
+    bb.dispose();
+  }
+  await assert.rejects(loadBackbone(undefined, { inputSize: 20 }), /input size must be an integer 32\.\.512/);
+  await assert.rejects(loadBackbone(undefined, { inputSize: 96, taps: ['nope'] }), /no layer named nope/);
+  await assert.rejects(loadBackbone('/nonexistent-backbone'), /nonexistent-backbone\/model\.json: cannot read/);
+});
