@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { IMAGE_CASES } from './cases-images.js';
 import { MANIFEST_CASES } from './cases-manifest.js';
 import { OUTPUT_CASES } from './cases-output.js';
+import { PREDICTION_CASES } from './cases-predictions.js';
 import { REQUEST_CASES } from './cases-requests.js';
 import type { CaseDef, CorpusCase, SharedInputs } from './corpus-types.js';
 import { digitFolder } from './datasets.js';
@@ -12,7 +13,13 @@ import { digitPng, put } from './images.js';
 
 export type { CorpusCase, Expectation, SharedInputs } from './corpus-types.js';
 
-export const CASE_DEFS: CaseDef[] = [...OUTPUT_CASES, ...IMAGE_CASES, ...MANIFEST_CASES, ...REQUEST_CASES];
+export const CASE_DEFS: CaseDef[] = [
+  ...OUTPUT_CASES,
+  ...IMAGE_CASES,
+  ...MANIFEST_CASES,
+  ...REQUEST_CASES,
+  ...PREDICTION_CASES,
+];
 
 /** Runs `unsure <argv>` and gives its exit code and stderr. */
 export type RunCli = (argv: string[]) => Promise<{ code: number | null; stderr: string }>;

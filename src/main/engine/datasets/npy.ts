@@ -4,6 +4,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { DatasetError } from '../types.js';
 
+/** Node reads at most 2 GiB into one buffer; as float32, 100,000 rows of 5,000 values. */
+const MAX_NPY_BYTES = 2 * 2 ** 30 - 1;
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 export interface NpyMatrix {
@@ -93,7 +95,12 @@ function parseHeader(bytes: Uint8Array, file: string): Header {
 export async function readNpyMatrix(file: string, what: string): Promise<NpyMatrix> {
   let bytes: Buffer;
   try {
-    if (!(await stat(file)).isFile()) throw new DatasetError(`${file}: not a regular file`);
+    const info = await stat(file);
+    if (!info.isFile()) throw new DatasetError(`${file}: not a regular file`);
+    if (info.size > MAX_NPY_BYTES)
+      throw new DatasetError(
+        `${file}: ${(info.size / 2 ** 30).toFixed(1)} GiB, over the 2 GiB a .npy may hold here; give float32 rows (or fewer feature columns)`,
+      );
     bytes = await readFile(file);
   } catch (err) {
     if (err instanceof DatasetError) throw err;

@@ -109,7 +109,7 @@ async function rowOrder(t: PredictionTable, spec: PredictionsSpec, notes: string
   }
   if (listed.length !== t.rows)
     throw new DatasetError(
-      `${t.file}: ${t.rows} rows, but ${where} lists ${listed.length} files; a .npy holds one row per file, ` +
+      `${t.file}: ${t.rows} row${t.rows === 1 ? '' : 's'}, but ${where} lists ${listed.length} files; a .npy holds one row per file, ` +
         `in the order of --manifest or of 'unsure manifest <dataset>'`,
     );
   const m = matchRows(listed, files, skipped, where);
