@@ -49,7 +49,7 @@ export async function decodePhoto(
 
 async function encodedSource(bytes: Uint8Array, maxPixels: number): Promise<Source> {
   // The header alone: the size is checked here, before libvips allocates for the pixels.
-  const meta = await sharp(bytes).metadata();
+  const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   if (!meta.format || !(meta.format in PHOTO_FORMATS)) throw new PhotoRefusal(notAnImage(bytes));
   const { width, height } = meta.autoOrient;
   const tooBig = pixelLimitProblem({ width, height }, maxPixels);
