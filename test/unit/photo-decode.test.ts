@@ -93,6 +93,29 @@ describe('formats', () => {
     assert.deepEqual(px(rgb.pixels, w, 5, 3), [grey[3 * w + 5]!, grey[3 * w + 5]!, grey[3 * w + 5]!]);
     const one = await decodeOne('grey1.png', png, { ...rgbAt(w, h), channels: 1 });
     assert.deepEqual(one.pixels, new Uint8Array(grey));
+    const fit = await decodeOne('grey-fit.png', png, rgbAt(32, 32, 'fit'));
+    assert.deepEqual(px(fit.pixels, 32, 16, 1), BG, 'the padding of a grey file is the colour background');
+  });
+
+  test('grey + alpha PNG: transparent pixels become the background, for grey and RGB targets', async () => {
+    const la = Buffer.alloc(w * h * 2);
+    for (let i = 0; i < w * h; i++) la.set(i % w < w / 2 ? [77, 255] : [200, 0], i * 2);
+    const png = await sharpRaw(la, w, h, 2).toColourspace('b-w').png().toBuffer();
+    assert.equal((await sharp(png).metadata()).channels, 2);
+    const rgb = await decodeOne('grey-alpha.png', png, rgbAt(w, h));
+    assert.equal(rgb.native.channels, 2);
+    assert.deepEqual(px(rgb.pixels, w, 2, 2), [77, 77, 77]);
+    assert.deepEqual(px(rgb.pixels, w, w - 2, 2), BG);
+    const one = await decodeOne('grey-alpha1.png', png, { ...rgbAt(w, h), channels: 1 });
+    assert.equal(one.pixels[2 * w + 2], 77);
+    const [bgGrey] = await sharpRaw(Buffer.from(BG), 1, 1).toColourspace('b-w').raw().toBuffer();
+    assert.equal(one.pixels[2 * w + w - 2], bgGrey);
+  });
+
+  test('TIFF (LZW): the same bytes', async () => {
+    const tiff = await sharpRaw(gradient, w, h).tiff({ compression: 'lzw' }).toBuffer();
+    const got = await decodeOne('scan.tiff', tiff, rgbAt(w, h));
+    assert.deepEqual(got.pixels, new Uint8Array(gradient));
   });
 
   test('progressive JPEG: close to the picture it was made from', async () => {
