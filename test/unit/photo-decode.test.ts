@@ -153,7 +153,7 @@ describe('formats', () => {
     assert.deepEqual(got.pixels, new Uint8Array(gradient));
   });
 
-  test('animated GIF: the first frame only', async () => {
+  test('animated GIF and WebP: the first frame only', async () => {
     const first = await sharpRaw(redBlueRgb(w, h), w, h).png().toBuffer();
     const second = await sharpRaw(Buffer.from(redBlueRgb(w, h).map((v) => 255 - v)), w, h)
       .png()
@@ -166,6 +166,14 @@ describe('formats', () => {
     assert.deepEqual(got.native, { width: w, height: h, channels: 4 });
     assert.deepEqual(px(got.pixels, w, 3, 3), [255, 0, 0]);
     assert.deepEqual(px(got.pixels, w, w - 3, 3), [0, 0, 255]);
+    const webp = await sharp([first, second], { join: { animated: true } })
+      .webp({ lossless: true })
+      .toBuffer();
+    assert.equal((await sharp(webp).metadata()).pages, 2);
+    const still = await decodeOne('animated.webp', webp, rgbAt(w, h));
+    assert.deepEqual(still.native.width, w);
+    assert.deepEqual(px(still.pixels, w, 3, 3), [255, 0, 0]);
+    assert.deepEqual(px(still.pixels, w, w - 3, 3), [0, 0, 255]);
   });
 
   test('BMP (through TensorFlow, then sharp): the same bytes, resized like any other', async () => {

@@ -63,7 +63,7 @@ async function encodedSource(bytes: Uint8Array, maxPixels: number): Promise<Sour
   if (tooBig) throw new PhotoRefusal(tooBig);
   const options: SharpOptions = {
     // Still set: the decoder's own check, should a header lie about the size.
-    limitInputPixels: Math.max(1, Math.floor(maxPixels)),
+    limitInputPixels: Number.isFinite(maxPixels) ? Math.max(1, Math.floor(maxPixels)) : false,
     // A cut-off file is refused; libjpeg's harmless warnings (extraneous bytes) are not.
     failOn: 'truncated',
     pages: 1,
