@@ -2,7 +2,7 @@
 // skipped and named while the run goes on (issue 8, items 6, 7, 10 and "what refuse means");
 // the valid ones are read without a word about them.
 import { execFileSync } from 'node:child_process';
-import { symlinkSync } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeGreyPng } from '../../src/main/engine/datasets/png.js';
 import { ONE_AND_A_HALF_GB, type CaseContext, type CaseDef, type Expectation } from './corpus-types.js';
@@ -10,15 +10,21 @@ import { digitFolder, digitPool, scoreWithModel } from './datasets.js';
 import {
   badCrcPng,
   bigPhotoJpeg,
+  colourJpeg,
   cut,
+  gradientRgb,
   digit,
   digit16BitPng,
   digitJpeg,
   digitPalettePng,
   digitPng,
+  jpegClaiming,
   lyingHeader,
   paddedPng,
   put,
+  sharpRaw,
+  SVG_BYTES,
+  webpClaiming,
   writeBombPng,
 } from './images.js';
 
@@ -264,4 +270,106 @@ export const IMAGE_CASES: CaseDef[] = [
       put(join(f, '..', 'scan.tiff'), 'II*\0');
     },
   }),
+];
+
+/**
+ * Colour files the photo path (datasets/photo-decode.ts) must refuse, each with a reason that
+ * names the problem. Unit level for now: decodePhotos is run on each file directly; the
+ * CLI-level cases (oneFile above) follow when the photo path is wired into the datasets.
+ */
+export interface PhotoCase {
+  name: string;
+  /** The file's name in the case folder. */
+  file: string;
+  make: (file: string) => Promise<void> | void;
+  problem: RegExp[];
+}
+
+export const PHOTO_CASES: PhotoCase[] = [
+  {
+    name: 'photo-jpeg-cut-short',
+    file: 'cut.jpg',
+    make: async (f) => void put(f, cut(await colourJpeg(200, 150), 0.6)),
+    problem: [TRUNCATED, /JPEG/],
+  },
+  {
+    name: 'photo-progressive-jpeg-cut-short',
+    file: 'cut-progressive.jpg',
+    make: async (f) => void put(f, cut(await colourJpeg(200, 150, true), 0.6)),
+    problem: [TRUNCATED, /JPEG/],
+  },
+  {
+    name: 'photo-png-cut-short',
+    file: 'cut.png',
+    make: async (f) => void put(f, cut(await sharpRaw(gradientRgb(120, 80), 120, 80).png().toBuffer(), 0.5)),
+    problem: [TRUNCATED, /PNG/],
+  },
+  {
+    name: 'photo-webp-cut-short',
+    file: 'cut.webp',
+    make: async (f) => void put(f, cut(await sharpRaw(gradientRgb(120, 80), 120, 80).webp().toBuffer(), 0.5)),
+    problem: [TRUNCATED, /WebP/],
+  },
+  {
+    name: 'photo-text-named-webp',
+    file: 'notes.webp',
+    make: (f) => void put(f, 'These are my notes, not a photo.\n'),
+    problem: [NOT_IMAGE],
+  },
+  {
+    // sharp would render SVG (XML, external references): the photo path does not take it.
+    name: 'photo-svg-named-png',
+    file: 'drawing.png',
+    make: (f) => void put(f, SVG_BYTES),
+    problem: [NOT_IMAGE],
+  },
+  {
+    name: 'photo-empty-jpeg',
+    file: 'empty.jpg',
+    make: (f) => void put(f, ''),
+    problem: [/empty/i],
+  },
+  {
+    name: 'photo-jpeg-header-claims-65000x65000',
+    file: 'bomb.jpg',
+    make: async (f) => void put(f, jpegClaiming(await colourJpeg(64, 48), 65000, 65000)),
+    problem: [/pixel|limit/i, /65000 x 65000/],
+  },
+  {
+    name: 'photo-webp-header-claims-16000x16000',
+    file: 'bomb.webp',
+    make: (f) => void put(f, webpClaiming(16000, 16000)),
+    problem: [/pixel|limit|corrupt/i],
+  },
+  {
+    name: 'photo-png-bomb-12000x12000',
+    file: 'bomb.png',
+    make: (f) => writeBombPng(f, 12000),
+    problem: [/pixel|limit/i, /12000 x 12000/],
+  },
+  {
+    name: 'photo-gif-header-then-garbage',
+    file: 'lie.gif',
+    make: (f) => void put(f, lyingHeader('gif')),
+    problem: [NOT_IMAGE],
+  },
+  {
+    name: 'photo-bmp-header-then-garbage',
+    file: 'lie.bmp',
+    make: (f) => void put(f, lyingHeader('bmp')),
+    problem: [/pixel|limit|corrupt/i],
+  },
+  {
+    name: 'photo-folder-named-jpg',
+    file: 'album.jpg',
+    make: (f) => void mkdirSync(f),
+    problem: [NOT_REGULAR, /folder/],
+  },
+  {
+    // Given as listed (the link not resolved): the regular-file check sees the device behind it.
+    name: 'photo-link-to-dev-zero',
+    file: 'zero.jpg',
+    make: (f) => symlinkSync('/dev/zero', f),
+    problem: [NOT_REGULAR],
+  },
 ];

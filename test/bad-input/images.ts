@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { createDeflate, crc32, deflateSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-node';
+import sharp, { type Sharp } from 'sharp';
 import { encodeGreyPng } from '../../src/main/engine/datasets/png.js';
 import { readMnistRaw } from '../../src/main/engine/datasets/mnist.js';
 import { PIXELS_PER_IMAGE } from '../../src/main/engine/types.js';
@@ -179,3 +180,92 @@ export function lyingHeader(kind: 'gif' | 'bmp'): Buffer {
   for (let i = 0; i < junk.length; i++) junk[i] = (i * 37 + 11) & 0xff;
   return Buffer.concat([head, junk]);
 }
+
+// Colour files for the photo path (datasets/photo-decode.ts), made with sharp itself.
+
+/** A `w` x `h` RGB image: left half pure red, right half pure blue (orientation shows at a glance). */
+export function redBlueRgb(w: number, h: number): Buffer {
+  const raw = Buffer.alloc(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) raw[(y * w + x) * 3 + (x < w / 2 ? 0 : 2)] = 255;
+  }
+  return raw;
+}
+
+/** A smooth colour photo-like pattern, so JPEG and WebP encode it well. */
+export function gradientRgb(w: number, h: number): Buffer {
+  const raw = Buffer.alloc(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = (y * w + x) * 3;
+      raw[o] = Math.round((255 * x) / Math.max(1, w - 1));
+      raw[o + 1] = Math.round((255 * y) / Math.max(1, h - 1));
+      raw[o + 2] = 128;
+    }
+  }
+  return raw;
+}
+
+export function sharpRaw(raw: Buffer, w: number, h: number, channels: 1 | 2 | 3 | 4 = 3): Sharp {
+  return sharp(raw, { raw: { width: w, height: h, channels } });
+}
+
+/** A colour JPEG of the gradient (progressive when asked). */
+export function colourJpeg(w: number, h: number, progressive = false): Promise<Buffer> {
+  return sharpRaw(gradientRgb(w, h), w, h).jpeg({ quality: 90, progressive }).toBuffer();
+}
+
+/** A 24-bit uncompressed BMP (bottom-up rows, BGR, rows padded to 4 bytes); libvips cannot read it. */
+export function bmpOf(rgb: Uint8Array, w: number, h: number): Buffer {
+  const stride = Math.ceil((w * 3) / 4) * 4;
+  const out = Buffer.alloc(54 + stride * h);
+  out.write('BM', 0, 'latin1');
+  out.writeUInt32LE(out.length, 2);
+  out.writeUInt32LE(54, 10);
+  out.writeUInt32LE(40, 14);
+  out.writeInt32LE(w, 18);
+  out.writeInt32LE(h, 22);
+  out.writeUInt16LE(1, 26);
+  out.writeUInt16LE(24, 28);
+  out.writeUInt32LE(stride * h, 34);
+  for (let y = 0; y < h; y++) {
+    const row = 54 + (h - 1 - y) * stride;
+    for (let x = 0; x < w; x++) {
+      const s = (y * w + x) * 3;
+      out[row + x * 3] = rgb[s + 2]!;
+      out[row + x * 3 + 1] = rgb[s + 1]!;
+      out[row + x * 3 + 2] = rgb[s]!;
+    }
+  }
+  return out;
+}
+
+/** A valid JPEG whose frame header claims `w` x `h`: a decompression bomb by its header. */
+export function jpegClaiming(jpeg: Buffer, w: number, h: number): Buffer {
+  const b = Buffer.from(jpeg);
+  for (let at = 2; at + 9 <= b.length;) {
+    const marker = b[at + 1]!;
+    if (marker === 0xc0 || marker === 0xc2) {
+      b.writeUInt16BE(h, at + 5);
+      b.writeUInt16BE(w, at + 7);
+      return b;
+    }
+    at += 2 + b.readUInt16BE(at + 2);
+  }
+  throw new Error('jpegClaiming: no frame header');
+}
+
+/** A WebP that is only a VP8X header claiming a `w` x `h` canvas (at most 16384 a side). */
+export function webpClaiming(w: number, h: number): Buffer {
+  const vp8x = Buffer.alloc(10);
+  vp8x.writeUIntLE(w - 1, 4, 3);
+  vp8x.writeUIntLE(h - 1, 7, 3);
+  const body = Buffer.concat([Buffer.from('WEBPVP8X', 'latin1'), Buffer.from([10, 0, 0, 0]), vp8x]);
+  const head = Buffer.alloc(8);
+  head.write('RIFF', 0, 'latin1');
+  head.writeUInt32LE(body.length, 4);
+  return Buffer.concat([head, body]);
+}
+
+export const SVG_BYTES =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32"><rect width="32" height="32" fill="red"/></svg>\n';

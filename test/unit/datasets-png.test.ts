@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-node';
-import { encodeGreyPng } from '../../src/main/engine/datasets/png.js';
+import { encodeGreyPng, encodeRgbPng } from '../../src/main/engine/datasets/png.js';
 import { Rng } from '../../src/main/engine/datasets/random.js';
 
 function decode(png: Buffer): { shape: number[]; values: Uint8Array } {
@@ -32,5 +32,20 @@ describe('encodeGreyPng', () => {
   test('a pixel count that does not match the size is refused', () => {
     assert.throws(() => encodeGreyPng(new Uint8Array(10), 28, 28), /10 pixels for a 28x28 image/);
     assert.throws(() => encodeGreyPng(new Uint8Array(0), 0, 0), /bad size/);
+  });
+});
+
+describe('encodeRgbPng', () => {
+  test('tfjs-node decodes a 7 x 5 image back to the same RGB bytes, three channels, rows in place', () => {
+    const rng = new Rng(7);
+    const rgb = Uint8Array.from({ length: 7 * 5 * 3 }, () => rng.int(256));
+    const { shape, values } = decode(encodeRgbPng(rgb, 7, 5));
+    assert.deepEqual(shape, [5, 7, 3]);
+    assert.deepEqual(values, rgb);
+  });
+
+  test('a byte count that does not match the size is refused', () => {
+    assert.throws(() => encodeRgbPng(new Uint8Array(28 * 28), 28, 28), /784 bytes for a 28x28 image/);
+    assert.throws(() => encodeRgbPng(new Uint8Array(3), 1.5, 2), /bad size/);
   });
 });

@@ -21,7 +21,10 @@ export interface PhotoFile {
 
 export interface DecodePhotosOptions {
   limits?: Partial<InputLimits>;
-  /** Files decoded at once; default the machine's cores (at least 2). */
+  /**
+   * Files decoded at once; default the cores, at least 4 (libuv's pool size): small files are
+   * bound by each call's latency more than by the cores (bench/photo-decode.ts).
+   */
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
@@ -82,7 +85,7 @@ export async function decodePhotos(
 
   let next = 0;
   let done = 0;
-  const lanes = Math.max(1, Math.min(total, Math.floor(opts.concurrency ?? Math.max(2, availableParallelism()))));
+  const lanes = Math.max(1, Math.min(total, Math.floor(opts.concurrency ?? Math.max(4, availableParallelism()))));
   await Promise.all(
     Array.from({ length: lanes }, async () => {
       for (let i = next++; i < total; i = next++) {

@@ -48,12 +48,12 @@ async function probeOne(index: number, file: string, maxFileBytes: number, maxPi
   if (sniffFormat(bytes) === 'BMP') return probeBmp(index, bytes, whole, maxPixels);
   let meta: Metadata;
   try {
-    meta = await sharp(bytes).metadata();
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch {
     // The header did not fit in the first bytes (or the file is bad): the whole file says which.
     const all = await whole();
     try {
-      meta = await sharp(all).metadata();
+      meta = await sharp(all, { limitInputPixels: false }).metadata();
     } catch (err) {
       throw new PhotoRefusal(decodeReason(err, all));
     }

@@ -24,6 +24,13 @@ export interface DecodedPhoto {
 }
 
 const FIT = { stretch: 'fill', fit: 'contain', crop: 'cover' } as const;
+/**
+ * Bilinear (antialiased when shrinking), as PIL's BILINEAR that Keras pipelines and the peer
+ * use; sharp's default lanczos3 is sharper but about 1.5x slower scaling CIFAR's 32 px up to
+ * 224 (bench/photo-decode.ts), and a network sees no gain from it. A change here changes the
+ * bytes: bump the recipes' versions.
+ */
+const KERNEL = 'linear';
 
 interface Source {
   native: NativeSize;
@@ -62,14 +69,14 @@ export async function renderRaw(
 
 async function encodedSource(bytes: Uint8Array, maxPixels: number): Promise<Source> {
   // The header alone: the size is checked here, before libvips allocates for the pixels.
-  const meta = await sharp(bytes).metadata();
+  const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   if (!meta.format || !(meta.format in PHOTO_FORMATS)) throw new PhotoRefusal(notAnImage(bytes));
   const { width, height } = meta.autoOrient;
   const tooBig = pixelLimitProblem({ width, height }, maxPixels);
   if (tooBig) throw new PhotoRefusal(tooBig);
   const options: SharpOptions = {
     // Still set: the decoder's own check, should a header lie about the size.
-    limitInputPixels: Math.max(1, Math.floor(maxPixels)),
+    limitInputPixels: Number.isFinite(maxPixels) ? Math.max(1, Math.floor(maxPixels)) : false,
     // A cut-off file is refused; libjpeg's harmless warnings (extraneous bytes) are not.
     failOn: 'truncated',
     pages: 1,
@@ -94,8 +101,16 @@ async function render(source: Source, t: PhotoTarget): Promise<Uint8Array> {
   const [r, g, b] = t.background;
   const { data, info } = await source
     .open()
+    // In sRGB from the start: a grey (or grey + alpha) file would otherwise be flattened and
+    // padded in one band, and a colour background would come out grey.
+    .pipelineColourspace('srgb')
     .flatten({ background: { r, g, b } })
-    .resize(t.width, t.height, { fit: FIT[t.resize], position: 'centre', background: { r, g, b, alpha: 1 } })
+    .resize(t.width, t.height, {
+      fit: FIT[t.resize],
+      position: 'centre',
+      background: { r, g, b, alpha: 1 },
+      kernel: KERNEL,
+    })
     .toColourspace(t.channels === 1 ? 'b-w' : 'srgb')
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
