@@ -3,7 +3,7 @@
 // against the dataset's files (a bad file is named with the row and the problem).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -56,7 +56,7 @@ test('flag refusals come before any work (no TensorFlow loaded), exit 2', () => 
   }
 });
 
-test('a .npy in the order of unsure manifest is read and checked against the dataset', () => {
+test('a .npy in the order of unsure manifest scores the dataset from the given probabilities', () => {
   const m = unsure([], 'manifest', train);
   const [, ...listed] = parseCsv(m.stdout);
   assert.equal(listed.length, 12);
@@ -64,8 +64,16 @@ test('a .npy in the order of unsure manifest is read and checked against the dat
   const probs = listed.flatMap((r) => (r[1] === 'even' ? [0.9, 0.1] : [0.1, 0.9]));
   const npy = writeNpy(path.join(tmp.dir, 'good.npy'), probs, { shape: [12, 2] });
   const r = unsure([], 'score', '--train', train, '--out', out, '--pred-probs', npy);
+  assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /predictions: .*classes: the dataset's class names, sorted/);
-  assert.match(r.stderr, /12 rows of 2 classes read and checked/);
+  const [head, ...rows] = parseCsv(readFileSync(out, 'utf8'));
+  assert.equal(rows.length, 12);
+  const col = (name: string) => head!.indexOf(name);
+  // Every file gets the class its row gave it, and a confident right prediction is no label issue.
+  for (const row of rows) {
+    assert.equal(row[col('predicted')], row[col('label')], row.join(','));
+    assert.ok(Number(row[col('label_issue')]) < 0.5, row.join(','));
+  }
 });
 
 test('a bad .npy is named with its row and the problem', () => {

@@ -22,6 +22,22 @@ import { skippedReportPath, skippedSummary, writeSkippedReport } from './skipped
 import { itemAt } from '../../shared/checked-index.js';
 import { describeRecipe, type ModelArch } from '../../shared/recipe.js';
 import { PREDICTION_OPTIONS, parsePredictionArgs, predictionUsage, readScorePredictions } from './score-predictions.js';
+import { preprocessFromFlags, type PreprocessFlagValues } from '../engine/model/user/preprocess-flags.js';
+
+/** A --model's preprocessing, as Hugging Face's image-processor fields (model/user/preprocess-flags.ts). */
+const PREPROCESS_STRINGS = [
+  'size',
+  'crop-size',
+  'rescale-factor',
+  'image-mean',
+  'image-std',
+] as const satisfies readonly (keyof PreprocessFlagValues)[];
+const PREPROCESS_BOOLEANS = [
+  'no-resize',
+  'no-rescale',
+  'no-normalize',
+  'center-crop',
+] as const satisfies readonly (keyof PreprocessFlagValues)[];
 
 export const scoreUsage = `Usage: unsure score --train <labeled dataset> [--pool <dataset>] --out <file.csv> [options]
 
@@ -43,12 +59,18 @@ Options:
   --epochs <n>       training epochs (default 3)
   --seed <n>         seed for the split, initialisation and shuffling (default 42)
   --model <dir>      score with your own model instead of training: an Unsure checkpoint
-                     (unsure train), a tfjs Layers model (model.json) or a TensorFlow
-                     SavedModel (saved_model.pb); class names from classes.json or labels.txt
-                     in that folder, else the training dataset's classes. Features are the
-                     input of the final Dense layer (Layers) or an output named like
-                     "embedding"/"features" (SavedModel); without one, the logit vector is
-                     used for the kNN distance.
+                     (unsure train), a tfjs Layers or graph model (model.json), a TensorFlow
+                     SavedModel (saved_model.pb) or an ONNX model (*.onnx, e.g. exported from
+                     PyTorch), at any input size; NHWC or NCHW is read from the model. Class
+                     names from classes.json, labels.txt or config.json's id2label in that
+                     folder, else the training dataset's classes. Preprocessing from
+                     preprocessor_config.json (Hugging Face's image-processor fields) or these
+                     flags: --size HxW, --crop-size HxW, --center-crop, --no-resize,
+                     --rescale-factor f, --no-rescale, --image-mean a,b,c, --image-std a,b,c,
+                     --no-normalize. Features are the input of the final Dense layer (Layers) or
+                     an output named like "embedding"/"features"; without one, the logit vector
+                     is used for the kNN distance. The model runs once per image; a retrain
+                     after decisions trains a head on its features and never changes it.
 ${predictionUsage}
   --project <dir>    workspace for cached models (default: a folder per dataset under
                      $UNSURE_HOME, or $XDG_DATA_HOME/unsure, or ~/.local/share/unsure)
@@ -102,8 +124,21 @@ export function reportBackend(core: Engine): void {
 function parseScoreArgs(argv: string[]) {
   const values = parseStringOptions(
     argv,
-    ['train', 'pool', 'out', 'epochs', 'seed', 'model', 'project', 'max-pixels', 'max-file-mb', 'arch', ...PREDICTION_OPTIONS],
-    ['strict'],
+    [
+      'train',
+      'pool',
+      'out',
+      'epochs',
+      'seed',
+      'model',
+      'project',
+      'max-pixels',
+      'max-file-mb',
+      'arch',
+      ...PREDICTION_OPTIONS,
+      ...PREPROCESS_STRINGS,
+    ],
+    ['strict', ...PREPROCESS_BOOLEANS],
   );
   if (!values.train) throw new UsageError('--train <labeled dataset> is required');
   if (!values.out) throw new UsageError('--out <file.csv> is required');
@@ -134,6 +169,7 @@ function parseScoreArgs(argv: string[]) {
     strict: values.strict === true,
     arch,
     predictions,
+    preprocess: preprocessFromFlags(values),
   };
 }
 
@@ -163,6 +199,8 @@ export async function runScore(argv: string[]): Promise<number> {
           limits: args.limits,
           strict: args.strict,
           arch: args.arch,
+          // Rows from a user's model or a file replace the backbone's: do not compute those.
+          extract: !args.model && !args.predictions,
         },
         bar.update,
       );
@@ -178,15 +216,11 @@ export async function runScore(argv: string[]): Promise<number> {
       let summary: string;
       if (args.predictions) {
         const { pred, rows } = await readScorePredictions(args.predictions, args.train, opened, args.limits);
-        process.stderr.write(`predictions: ${rows.notes.join('; ')}\n`);
-        // The engine scores a classifier's outputs; scoring from given rows (an Extractor
-        // whose rows are these, docs/colour-design.md) is the engine's next step.
-        throw new Error(
-          `--pred-probs: ${pred.probs.length / pred.classes.length} rows of ${pred.classes.length} classes read and checked, ` +
-            'but scoring from given predictions is not wired into the engine yet',
-        );
+        if (rows.notes.length) process.stderr.write(`predictions: ${rows.notes.join('; ')}\n`);
+        const used = await core.usePredictions(rows, labels);
+        summary = `predictions ${args.predictions} (${pred.classSource}), held-out accuracy ${(100 * used.heldOutAccuracy).toFixed(2)}%`;
       } else if (args.model) {
-        const used = await core.useModel(args.model, labels);
+        const used = await core.useModel(args.model, labels, bar.update, args.preprocess);
         summary = `model ${args.model} (${used.notes.join('; ')}), held-out accuracy ${(100 * used.heldOutAccuracy).toFixed(2)}%`;
       } else {
         const tr = await core.train(

@@ -31,6 +31,11 @@ export interface OpenSpec {
   strict?: boolean;
   /** The model family; default 'auto', the rule of datasets/choose-arch.ts. */
   arch?: ModelArch | 'auto';
+  /**
+   * Run the shipped backbone over photos at open (default true). False when the rows will
+   * come from elsewhere (a user's model, imported predictions): computing them would be waste.
+   */
+  extract?: boolean;
 }
 
 export interface EngineSample extends Sample {

@@ -21,7 +21,20 @@ import { labelIssuesFor, outOfFoldLabelIssues, sameLabels } from './pipeline/lab
 import type { LabelIssues } from './scores/index.js';
 import type { ModelInputs } from './model/inputs.js';
 import { DIGITS_RECIPE } from './datasets/digits-recipe.js';
-import { extractBackboneRows } from './pipeline/backbone-rows.js';
+import { rowsOf } from './pipeline/extractor-rows.js';
+import type { ExtractedRows } from './pipeline/extract-rows.js';
+import { BACKBONE_INPUT_SIZE, loadBackbone, photoRecipe } from './model/backbone.js';
+import { loadUserExtractor } from './model/user/load.js';
+import type { PreprocessSpec } from './model/user/preprocess.js';
+import { classMismatch } from './model/user-model.js';
+import { GivenRowsClassifier, givenRows } from './model/given-rows.js';
+import { stratifiedHoldOut } from './pipeline/holdout.js';
+import { evaluateAccuracy, HOLD_OUT_FRACTION } from './pipeline/train-model.js';
+import { givenLabelIssues } from './pipeline/given-label-issues.js';
+import { DatasetError } from './types.js';
+import type { Recipe } from '../../shared/recipe.js';
+import { createHash } from 'node:crypto';
+import path from 'node:path';
 import type { RowSource } from './pipeline/train-head-model.js';
 import { shippedDemoModelDir } from './pipeline/shipped-model.js';
 import { loadScoreCache, saveScoreCache } from './pipeline/score-cache.js';
@@ -36,6 +49,10 @@ interface Opened {
   inputs: ModelInputs;
   /** The extractor the rows came from, when they are feature rows. */
   rowSource: RowSource | null;
+  /** The open's samples with their files and stored images, for an extractor run later (useModel). */
+  stored: Omit<OpenResult, 'recipe'>;
+  recipe: Recipe;
+  limits?: OpenSpec['limits'];
   /** Samples whose identical files were given different labels (label-conflicts.ts). */
   conflicts: Int32Array;
   projectDir: string;
@@ -67,9 +84,20 @@ export class Engine {
   async open(spec: OpenSpec, onProgress: Progress): Promise<OpenResult> {
     const { result: opened, demo } = await openDatasets(spec, this.allocate, onProgress);
     const { samples, classes, pixels } = opened;
-    const rows = opened.family.arch === 'backbone' ? await extractBackboneRows(opened, spec, onProgress) : null;
-    const inputs: ModelInputs = rows ? rows.inputs : { kind: 'pixels', shape: opened.shape, data: pixels };
-    const result: OpenResult = { ...opened, recipe: rows ? rows.source.recipe : DIGITS_RECIPE };
+    const backbone = opened.family.arch === 'backbone' && spec.extract !== false ? await loadBackbone() : null;
+    let rows: ExtractedRows | null = null;
+    try {
+      if (backbone) rows = await rowsOf(opened, backbone, spec, onProgress);
+    } finally {
+      backbone?.dispose();
+    }
+    const inputs: ModelInputs =
+      rows && backbone
+        ? { kind: 'features', dim: rows.dim, data: rows.features }
+        : { kind: 'pixels', shape: opened.shape, data: pixels };
+    const rowSource = backbone ? { id: backbone.id, recipe: backbone.recipe } : null;
+    const recipe = opened.family.arch === 'backbone' ? photoRecipe(BACKBONE_INPUT_SIZE) : DIGITS_RECIPE;
+    const result: OpenResult = { ...opened, recipe: rowSource?.recipe ?? recipe };
     this.disposeModel();
     this.labelIssues = null;
     const conflicts = conflictSamples(result.copies);
@@ -77,7 +105,10 @@ export class Engine {
       samples,
       classes,
       inputs,
-      rowSource: rows?.source ?? null,
+      rowSource,
+      stored: opened,
+      recipe: result.recipe,
+      limits: spec.limits,
       conflicts,
       projectDir: spec.projectDir,
       seed: spec.seed,
@@ -166,11 +197,92 @@ export class Engine {
   async useModel(
     dir: string,
     labels: (string | null)[],
+    onProgress: Progress = () => {},
+    preprocess?: PreprocessSpec,
   ): Promise<{ classes: string[]; notes: string[]; heldOutAccuracy: number }> {
-    const { model, notes } = await userModelAsCurrent(dir, labels, this.requireOpen());
+    const o = this.requireOpen();
+    const ext = await loadUserExtractor(dir, { fallbackClasses: o.classes, preprocess });
+    // An Unsure checkpoint keeps its own path: it is a CNN on the stored pixels, MC dropout and all.
+    if (ext.format === 'unsure') {
+      ext.dispose();
+      const { model, notes } = await userModelAsCurrent(dir, labels, o);
+      this.disposeModel();
+      this.model = model;
+      return { classes: model.classes, notes, heldOutAccuracy: model.heldOutAccuracy };
+    }
+    let rows: ExtractedRows;
+    try {
+      const mismatch = classMismatch(ext.classes, labels);
+      if (mismatch) throw new DatasetError(`Model ${path.resolve(dir)}: ${mismatch}`);
+      rows = await rowsOf(o.stored, ext, { projectDir: o.projectDir, limits: o.limits }, onProgress);
+    } finally {
+      ext.dispose();
+    }
+    const given = {
+      id: ext.id,
+      recipe: ext.recipe,
+      classes: ext.classes,
+      logits: rows.logits ?? rows.features,
+      features: ext.featureDim > 0 ? rows.features : null,
+      dim: rows.dim,
+    };
+    const used = await this.adoptGivenRows(given, labels, false);
+    return { ...used, notes: ext.notes };
+  }
+
+  /**
+   * Scores with predictions made elsewhere (CLI --pred-probs): out-of-sample probabilities
+   * and, when given, features per sample. The label check reads the probabilities as they are.
+   */
+  async usePredictions(
+    rows: { classes: string[]; logits: Float32Array; features: Float32Array | null; dim: number },
+    labels: (string | null)[],
+  ): Promise<{ classes: string[]; heldOutAccuracy: number }> {
+    const o = this.requireOpen();
+    const h = createHash('sha256');
+    for (const a of [rows.logits, rows.features ?? new Float32Array(0)])
+      h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    const id = `given-${h.update(rows.classes.join('\n')).digest('hex').slice(0, 12)}`;
+    return this.adoptGivenRows({ ...rows, id, recipe: o.recipe }, labels, true);
+  }
+
+  /** Rows computed before scoring as the current model; later retrains train a head on their features. */
+  private async adoptGivenRows(
+    g: RowSource & { classes: string[]; logits: Float32Array; features: Float32Array | null; dim: number },
+    labels: (string | null)[],
+    outOfSample: boolean,
+  ): Promise<{ classes: string[]; heldOutAccuracy: number }> {
+    const o = this.requireOpen();
+    if (labels.length !== o.samples.length)
+      throw new Error(`labels has ${labels.length} entries for ${o.samples.length} samples`);
+    const C = g.classes.length;
+    const classifier = new GivenRowsClassifier(g.classes, g.features ? g.dim : 0);
+    const inputs = givenRows(g.logits, g.features, g.dim, C);
+    const seed = o.seed ?? resolveTrainOptions().seed;
+    const split = stratifiedHoldOut(labels, HOLD_OUT_FRACTION, seed);
+    const heldOutAccuracy = await evaluateAccuracy(classifier, inputs, labels, split.heldOut);
     this.disposeModel();
-    this.model = model;
-    return { classes: model.classes, notes, heldOutAccuracy: model.heldOutAccuracy };
+    // Retraining after decisions trains a head on these rows' features (the logits stand in without).
+    o.inputs = g.features
+      ? { kind: 'features', dim: g.dim, data: g.features }
+      : { kind: 'features', dim: C, data: g.logits };
+    o.rowSource = { id: g.id, recipe: g.recipe };
+    o.recipe = g.recipe;
+    this.model = {
+      classifier,
+      classes: g.classes,
+      modelVersion: `user-${g.id.slice(0, 24)}`,
+      trainIndices: split.train,
+      heldOutIndices: split.heldOut,
+      heldOutAccuracy,
+      cached: true,
+      source: 'project',
+      labels: [...labels],
+      seed,
+      inputs,
+      outOfSample,
+    };
+    return { classes: g.classes, heldOutAccuracy };
   }
 
   /**
@@ -192,7 +304,7 @@ export class Engine {
     const result = await buildScoreTable(
       {
         classifier: m.classifier,
-        inputs: o.inputs,
+        inputs: m.inputs ?? o.inputs,
         labels: m.labels,
         trainIndices: m.trainIndices,
         heldOutIndices: m.heldOutIndices,
@@ -228,6 +340,12 @@ export class Engine {
     const o = this.requireOpen();
     if (labels.length !== o.samples.length)
       throw new Error(`labelCheck: labels has ${labels.length} entries for ${o.samples.length} samples`);
+    const m = this.model;
+    if (m?.outOfSample && m.inputs && sameLabels(m.labels, labels)) {
+      const issues = await givenLabelIssues(m.classifier, m.inputs, labels);
+      this.labelIssues = { labels: [...labels], issues };
+      return issues.scores;
+    }
     const opts = resolveTrainOptions(this.model?.epochs, this.model?.seed ?? o.seed);
     const issues = await outOfFoldLabelIssues(
       {
@@ -237,7 +355,8 @@ export class Engine {
         knownClasses: o.classes,
         epochs: opts.epochs,
         seed: opts.seed,
-        model: this.model && sameLabels(this.model.labels, labels) ? this.model.classifier : null,
+        // Given rows are not the opened inputs' model: only a model trained here on them adds its view.
+        model: m && !m.inputs && sameLabels(m.labels, labels) ? m.classifier : null,
       },
       (phase, fraction, message, extra) =>
         onProgress({

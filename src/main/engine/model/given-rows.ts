@@ -1,46 +1,49 @@
-// Predictions given instead of computed (`unsure score --pred-probs`) in the two shapes the
-// pipeline takes: ExtractedRows (what an extractor's stage gives, pipeline/extract-rows.ts),
-// and ModelInputs plus a Classifier that passes them through, so the score table scores them
-// as it scores any model: each input row is [log p (C values) | features (D values)].
-import type { ExtractedRows } from '../pipeline/extract-rows.js';
-import type { ExternalRows } from '../pipeline/external-rows.js';
+// A classifier whose outputs were computed before scoring: a user's model run once per sample
+// (model/user/), or predictions imported from a file. Each input row is [features | logits];
+// forward slices them apart, so the scoring pipeline treats it as any other model.
+import { tf } from './tf.js';
 import type { Classifier } from './classifier.js';
 import type { ModelInputs } from './inputs.js';
-import type { tf } from './tf.js';
 
-/** As extractRows gives them: the features, or the logits standing in when none were given. */
-export function givenExtractedRows(rows: ExternalRows): ExtractedRows {
-  const C = rows.classes.length;
-  return rows.features
-    ? { dim: rows.dim, features: rows.features, logitsDim: C, logits: rows.logits, cached: 0 }
-    : { dim: C, features: rows.logits, logitsDim: C, logits: rows.logits, cached: 0 };
-}
+export class GivenRowsClassifier implements Classifier {
+  readonly embeddingDim: number;
 
-/** One input row per sample: its log p, then its features (if any). */
-export function givenRowsInputs(rows: ExternalRows): ModelInputs {
-  const C = rows.classes.length;
-  const D = rows.features ? rows.dim : 0;
-  const n = rows.logits.length / C;
-  const data = new Float32Array(n * (C + D));
-  for (let i = 0; i < n; i++) {
-    data.set(rows.logits.subarray(i * C, (i + 1) * C), i * (C + D));
-    if (rows.features) data.set(rows.features.subarray(i * D, (i + 1) * D), i * (C + D) + C);
+  /** @param featureDim length of the features part of a row; 0 when there are none (logits stand in). */
+  constructor(
+    readonly classes: string[],
+    readonly featureDim: number,
+  ) {
+    this.embeddingDim = featureDim > 0 ? featureDim : classes.length;
   }
-  return { kind: 'features', dim: C + D, data };
+
+  forward(x: tf.Tensor): { logits: tf.Tensor2D; features: tf.Tensor2D } {
+    const C = this.classes.length;
+    if (x.rank !== 2 || x.shape[1] !== this.featureDim + C)
+      throw new Error(`given rows: expected [n, ${this.featureDim} + ${C}], got [${x.shape}]`);
+    const rows = x as tf.Tensor2D;
+    const logits = tf.slice(rows, [0, this.featureDim], [-1, C]);
+    const features = this.featureDim > 0 ? tf.slice(rows, [0, 0], [-1, this.featureDim]) : logits;
+    return { logits, features };
+  }
+
+  dispose(): void {}
 }
 
-/** The Classifier of givenRowsInputs' rows: logits and features are sliced out, nothing is learned. */
-export function givenRowsClassifier(rows: ExternalRows): Classifier {
-  const C = rows.classes.length;
-  const D = rows.features ? rows.dim : 0;
-  return {
-    classes: rows.classes,
-    embeddingDim: D,
-    forward(x: tf.Tensor) {
-      const x2 = x as tf.Tensor2D;
-      const logits = x2.slice([0, 0], [-1, C]);
-      return { logits, features: D > 0 ? x2.slice([0, C], [-1, D]) : null };
-    },
-    dispose() {},
-  };
+/** Rows [features | logits] for GivenRowsClassifier: n rows of dim + C values. */
+export function givenRows(
+  logits: Float32Array,
+  features: Float32Array | null,
+  dim: number,
+  C: number,
+): Extract<ModelInputs, { kind: 'features' }> {
+  const n = logits.length / C;
+  const d = features ? dim : 0;
+  if (!Number.isInteger(n) || (features && features.length !== n * dim))
+    throw new Error(`given rows: ${logits.length} logits and ${features?.length ?? 0} features do not make rows`);
+  const data = new Float32Array(n * (d + C));
+  for (let i = 0; i < n; i++) {
+    if (features) data.set(features.subarray(i * d, (i + 1) * d), i * (d + C));
+    data.set(logits.subarray(i * C, (i + 1) * C), i * (d + C) + d);
+  }
+  return { kind: 'features', dim: d + C, data };
 }

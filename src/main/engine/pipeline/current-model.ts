@@ -24,6 +24,13 @@ import {
 /** A model with the labels it was trained (or judged) on and the options it was trained with. */
 export type CurrentModel = Omit<ModelState, 'classifier'> & {
   classifier: Classifier;
+  /** Rows this model is fed instead of the opened inputs (given rows: model/given-rows.ts). */
+  inputs?: ModelInputs;
+  /**
+   * Its probabilities are out-of-sample already (imported predictions, cleanlab's interface):
+   * the label check reads them instead of training fold models.
+   */
+  outOfSample?: boolean;
   labels: (string | null)[];
   epochs?: number;
   seed?: number;

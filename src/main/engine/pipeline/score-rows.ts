@@ -4,7 +4,7 @@ import { OTHER_LABEL } from '../../../shared/api.js';
 import type { ScoreTable } from '../engine-types.js';
 import { jointRows, type FeatureBlock } from '../embeddings/joint-features.js';
 import { computeScores, type ComputedScores } from '../scores/index.js';
-import { MAHALANOBIS_BLOCK, fitTiedGaussian, mahalanobisScore } from '../scores/mahalanobis.js';
+import { DegenerateCovariance, MAHALANOBIS_BLOCK, fitTiedGaussian, mahalanobisScore } from '../scores/mahalanobis.js';
 import { knnDistance, knnExcess } from '../scores/knn-distance.js';
 import { knnBase, rowsWhere, type Neighbourhood } from './neighbour-search.js';
 import { expectIndices, rowCount } from '../scores/validate.js';
@@ -49,7 +49,14 @@ function mahalanobisOf(input: ScoreInput, nb: Neighbourhood, given: Int32Array, 
   if (base.length < 2) return null;
   const blocks: FeatureBlock[] = [{ values: nb.embeddings, dim: nb.dim }];
   if (nb.lowLevel && nb.lowLevelDim > 0) blocks.push({ values: nb.lowLevel, dim: nb.lowLevelDim });
-  return tiedMahalanobis(base, given, rows, blocks);
+  try {
+    return tiedMahalanobis(base, given, rows, blocks);
+  } catch (err) {
+    // Features with no spread inside a class (given probabilities standing in for features,
+    // a handful of identical images) have no covariance to fit: the distance takes no part.
+    if (!(err instanceof DegenerateCovariance)) throw err;
+    return null;
+  }
 }
 
 /** One tied Gaussian fitted on the base rows' joint vectors; the rows' distances to it. */

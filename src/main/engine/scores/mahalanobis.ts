@@ -124,6 +124,14 @@ export function mahalanobisScore(model: TiedGaussian, vectors: Float32Array): Fl
   return out;
 }
 
+/** The features have no spread to fit a covariance on. */
+export class DegenerateCovariance extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DegenerateCovariance';
+  }
+}
+
 /** Inverse of a symmetric positive definite matrix (Cholesky, float64). */
 function invertSpd(A: Float64Array, d: number): Float64Array {
   // A, L and Li are d x d, and every index below is (row < d) * d + (column < d).
@@ -135,7 +143,7 @@ function invertSpd(A: Float64Array, d: number): Float64Array {
       for (let k = 0; k < j; k++) s -= L[i * d + k]! * L[j * d + k]!;
       if (i === j) {
         if (!(s > 0))
-          throw new Error(
+          throw new DegenerateCovariance(
             'fitTiedGaussian: covariance is not positive definite: no class has two distinct training images (each class needs at least 3 images so that one can be held out)',
           );
         L[i * d + i] = Math.sqrt(s);
