@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { resolveBackbone } from '../../src/main/engine/model/backbone-source.js';
+import { backboneCacheDir, resolveBackbone } from '../../src/main/engine/model/backbone-source.js';
 import { tempDir } from './model-fixtures.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -30,7 +30,8 @@ before(async () => {
     requests.push(url);
     // /cut/... sends half of weights.bin under the full Content-Length, then drops the connection.
     const [, mode, name] = /^\/(ok|cut|chunked-cut)\/([^/]+)$/.exec(url) ?? [];
-    const file = name ? path.join(shipped, name) : '';
+    // An .onnx URL is served the shipped weights' bytes: only their hash matters here.
+    const file = name ? path.join(shipped, name.endsWith('.onnx') ? 'weights.bin' : name) : '';
     if (!mode || !name || !existsSync(file)) {
       res.writeHead(404).end('not found');
       return;
@@ -71,6 +72,17 @@ test('a URL is downloaded once, recorded, and used from the cache with no reques
   assert.equal(requests.length, seen, 'the cache is used without a request');
   // A checksum given later is checked against the recorded one.
   await assert.rejects(resolveBackbone(url, { cacheDir, sha256: 'a'.repeat(64) }), /does not match --backbone-sha256/);
+});
+
+test('an .onnx URL is one file, downloaded once', async () => {
+  const cacheDir = path.join(tmp.dir, 'cache-onnx');
+  const url = `${base}/ok/net.onnx`;
+  const want = sha(path.join(shipped, 'weights.bin'));
+  const r = await resolveBackbone(url, { cacheDir, sha256: want.toUpperCase() });
+  assert.deepEqual([r.source, r.format, r.main], ['download', 'onnx', 'net.onnx']);
+  assert.deepEqual(r.sha256, { 'net.onnx': want });
+  assert.equal((await resolveBackbone(url, { cacheDir, sha256: want })).source, 'cache');
+  assert.equal(backboneCacheDir('/h'), path.join('/h', 'cache', 'backbones'));
 });
 
 test('a tampered cache file is an error that names it', async () => {

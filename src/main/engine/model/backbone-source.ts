@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { makeTempSibling, removeIfOurs, swapIntoPlace } from '../project/atomic-dir.js';
+import { unsureHome } from '../project/unsure-home.js';
 import { downloadFile, DownloadError, type DownloadProgress } from './backbone-download.js';
 
 export type BackboneFormat = 'tfjs' | 'savedmodel' | 'onnx';
@@ -49,6 +50,11 @@ export class BackboneError extends Error {
     super(message);
     this.name = 'BackboneError';
   }
+}
+
+/** Where downloaded backbones are kept: UNSURE_HOME/cache/backbones. */
+export function backboneCacheDir(home: string = unsureHome()): string {
+  return path.join(home, 'cache', 'backbones');
 }
 
 export async function resolveBackbone(spec: string, opts: ResolveBackboneOptions): Promise<ResolvedBackbone> {
