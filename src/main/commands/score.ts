@@ -81,6 +81,10 @@ ${predictionUsage}
   --arch <family>    cnn (the small CNN, trained end to end), backbone (the shipped
                      pretrained MobileNetV2 with a trained head), or auto (default: small
                      grey images, no side over 64 px, take the CNN; anything else the backbone)
+  --backbone <p|url> another backbone than the shipped MobileNetV2-0.35: a folder or an
+                     http(s) URL of a tfjs layers MobileNetV2 (model.json, Keras layer names),
+                     downloaded once into $UNSURE_HOME/cache/backbones and checked on every use
+  --backbone-sha256 <hex>  the sha256 its model.json must have
 
 A refused file (unreadable, truncated, over the limits, a link out of its dataset, not a
 regular file) is skipped: stderr names the first ten (then "and N more"), and
@@ -135,6 +139,8 @@ function parseScoreArgs(argv: string[]) {
       'max-pixels',
       'max-file-mb',
       'arch',
+      'backbone',
+      'backbone-sha256',
       ...PREDICTION_OPTIONS,
       ...PREPROCESS_STRINGS,
     ],
@@ -170,6 +176,9 @@ function parseScoreArgs(argv: string[]) {
     arch,
     predictions,
     preprocess: preprocessFromFlags(values),
+    backbone: values.backbone
+      ? { spec: values.backbone, ...(values['backbone-sha256'] ? { sha256: values['backbone-sha256'] } : {}) }
+      : undefined,
   };
 }
 
@@ -201,6 +210,7 @@ export async function runScore(argv: string[]): Promise<number> {
           arch: args.arch,
           // Rows from a user's model or a file replace the backbone's: do not compute those.
           extract: !args.model && !args.predictions,
+          ...(args.backbone ? { backbone: args.backbone } : {}),
         },
         bar.update,
       );

@@ -36,6 +36,12 @@ export interface OpenSpec {
    * come from elsewhere (a user's model, imported predictions): computing them would be waste.
    */
   extract?: boolean;
+  /**
+   * Another backbone than the shipped one: a folder or an http(s) URL of a tfjs layers
+   * MobileNetV2 (Keras layer names), downloaded once into the cache; `sha256` is its
+   * model.json's checksum, checked when given.
+   */
+  backbone?: { spec: string; sha256?: string };
 }
 
 export interface EngineSample extends Sample {

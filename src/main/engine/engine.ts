@@ -23,7 +23,8 @@ import type { ModelInputs } from './model/inputs.js';
 import { DIGITS_RECIPE } from './datasets/digits-recipe.js';
 import { rowsOf } from './pipeline/extractor-rows.js';
 import type { ExtractedRows } from './pipeline/extract-rows.js';
-import { BACKBONE_INPUT_SIZE, loadBackbone, photoRecipe } from './model/backbone.js';
+import { BACKBONE_INPUT_SIZE, photoRecipe } from './model/backbone.js';
+import { openBackbone } from './pipeline/open-backbone.js';
 import { loadUserExtractor } from './model/user/load.js';
 import type { PreprocessSpec } from './model/user/preprocess.js';
 import { classMismatch } from './model/user-model.js';
@@ -84,7 +85,7 @@ export class Engine {
   async open(spec: OpenSpec, onProgress: Progress): Promise<OpenResult> {
     const { result: opened, demo } = await openDatasets(spec, this.allocate, onProgress);
     const { samples, classes, pixels } = opened;
-    const backbone = opened.family.arch === 'backbone' && spec.extract !== false ? await loadBackbone() : null;
+    const backbone = opened.family.arch === 'backbone' && spec.extract !== false ? await openBackbone(spec) : null;
     let rows: ExtractedRows | null = null;
     try {
       if (backbone) rows = await rowsOf(opened, backbone, spec, onProgress);
