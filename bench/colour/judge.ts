@@ -74,6 +74,7 @@ function scores(rows: readonly ScoreRow[], csvName: string): number[] {
 export interface PoolFigures {
   rows: number;
   missing: number;
+  known: number;
   accuracy: number;
   auroc: number;
   fpr95: number;
@@ -106,6 +107,7 @@ export function judgePool(rows: readonly ScoreRow[], pool: Truth['pool'], csvNam
   return {
     rows: known.length + outDist.length,
     missing,
+    known: known.length,
     accuracy: right / known.length,
     auroc: auroc(outDist, inDist),
     fpr95: fprAtTpr(inDist, outDist, 0.95),

@@ -1,0 +1,82 @@
+// `npm run bench -- colour [--small] [--runs 3] [--holdout deer,truck] [--seed 42]`: the colour
+// benchmark of issue 11 on CIFAR-10. Builds the datasets (build.ts), runs Unsure's CLI and the
+// Keras peer on the same folders (jobs.ts), judges both CSVs (judge.ts) and prints them side
+// by side with the issue's targets (report.ts). The main job runs `runs` alternating cold
+// pairs for its wall time (the median); the label and loop jobs run once each side.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { RunResult } from '../peer.js';
+import { buildColourSets } from './build.js';
+import { judgeLabels, judgeLoop, judgePool, readScoreCsv } from './judge.js';
+import { colourPeerMissing, colourPython, median, runPeer, runUnsure, unsureStages, type Job } from './jobs.js';
+import { printColourReport, type SideFigures } from './report.js';
+
+export interface ColourOptions {
+  holdout: string[];
+  perClass: number;
+  runs: number;
+  seed: number;
+}
+
+export const DEFAULT_HOLDOUT = ['deer', 'truck'];
+
+export async function runColour(out: (s: string) => void, opts: ColourOptions): Promise<void> {
+  const sets = await buildColourSets(out, { holdout: opts.holdout, perClass: opts.perClass, seed: opts.seed });
+  const t = sets.truth;
+  out(
+    `known classes ${t.known.join(', ')}; held out ${t.holdout.join(', ')}; ${t.perClass} training photos per class; ` +
+      `pool ${Object.keys(t.pool).length}; label set ${t.labelCount} (${Object.keys(t.flipped).length} flipped); ` +
+      `loop: ${t.loopOther.length} distractors in other/\n`,
+  );
+  const missing = colourPeerMissing();
+  out(missing ? `Keras peer skipped: ${missing}\n` : `Keras peer: ${colourPython()}\n`);
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'unsure-bench-colour-'));
+  try {
+    let home = 0;
+    const unsure = async (job: Job, tag: string) => {
+      const csv = path.join(tmp, `unsure-${job.name}-${tag}.csv`);
+      const r = await runUnsure(job, csv, path.join(tmp, `home-${home++}`));
+      out(`  Unsure ${job.name} ${tag}: ${r.wallSec.toFixed(1)} s\n`);
+      return { csv, r };
+    };
+    const peer = async (job: Job, tag: string) => {
+      const csv = path.join(tmp, `keras-${job.name}-${tag}.csv`);
+      const r = await runPeer(job, csv);
+      out(`  Keras  ${job.name} ${tag}: ${r.wallSec.toFixed(1)} s\n`);
+      return { csv, r };
+    };
+    const main: Job = { name: 'main', train: sets.train, pool: sets.pool };
+    const labels: Job = { name: 'labels', train: sets.labels, pool: null };
+    const loop: Job = { name: 'loop', train: sets.loopTrain, pool: sets.loopPool };
+
+    const uRuns: { csv: string; r: RunResult }[] = [];
+    const kRuns: { csv: string; r: RunResult }[] = [];
+    for (let i = 0; i < opts.runs; i++) {
+      uRuns.push(await unsure(main, `run ${i + 1}`));
+      if (!missing) kRuns.push(await peer(main, `run ${i + 1}`));
+    }
+    const uLabels = await unsure(labels, 'run 1');
+    const uLoop = await unsure(loop, 'run 1');
+    const kLabels = missing ? null : await peer(labels, 'run 1');
+    const kLoop = missing ? null : await peer(loop, 'run 1');
+
+    const figures = async (
+      mainRuns: { csv: string; r: RunResult }[],
+      lab: { csv: string },
+      lp: { csv: string },
+    ): Promise<SideFigures> => ({
+      pool: judgePool(await readScoreCsv(mainRuns[0]!.csv), t.pool, mainRuns[0]!.csv),
+      labels: judgeLabels(await readScoreCsv(lab.csv), t, lab.csv),
+      loop: judgeLoop(await readScoreCsv(lp.csv), t, lp.csv),
+      walls: mainRuns.map((x) => x.r.wallSec),
+      wallSec: median(mainRuns.map((x) => x.r.wallSec)),
+      cores: median(mainRuns.map((x) => x.r.cpuSec / x.r.wallSec)),
+    });
+    const ours = await figures(uRuns, uLabels, uLoop);
+    const theirs = kLabels && kLoop ? await figures(kRuns, kLabels, kLoop) : null;
+    printColourReport(out, { truth: t, ours, theirs, profile: unsureStages(uRuns[0]!.r.stderr), runs: opts.runs });
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
