@@ -34,24 +34,37 @@ export async function runColour(out: (s: string) => void, opts: ColourOptions): 
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'unsure-bench-colour-'));
   try {
     let home = 0;
-    const unsure = async (job: Job, tag: string) => {
-      const csv = path.join(tmp, `unsure-${job.name}-${tag}.csv`);
-      const r = await runUnsure(job, csv, path.join(tmp, `home-${home++}`));
-      out(`  Unsure ${job.name} ${tag}: ${r.wallSec.toFixed(1)} s\n`);
-      return { csv, r };
+    // A side's failed job (or a CSV the judge refuses) costs its figures, not the others':
+    // the harness must run end to end while the colour path is being built.
+    const attempt = async <T>(what: string, fn: () => Promise<T>): Promise<T | null> => {
+      try {
+        return await fn();
+      } catch (err) {
+        out(`  ${what} failed: ${(err as Error).message.split('\n').slice(0, 6).join('\n    ')}\n`);
+        return null;
+      }
     };
-    const peer = async (job: Job, tag: string) => {
-      const csv = path.join(tmp, `keras-${job.name}-${tag}.csv`);
-      const r = await runPeer(job, csv);
-      out(`  Keras  ${job.name} ${tag}: ${r.wallSec.toFixed(1)} s\n`);
-      return { csv, r };
-    };
+    const unsure = (job: Job, tag: string) =>
+      attempt(`Unsure ${job.name} ${tag}`, async () => {
+        const csv = path.join(tmp, `unsure-${job.name}-${tag}.csv`);
+        const r = await runUnsure(job, csv, path.join(tmp, `home-${home++}`));
+        out(`  Unsure ${job.name} ${tag}: ${r.wallSec.toFixed(1)} s\n`);
+        return { csv, r };
+      });
+    const peer = (job: Job, tag: string) =>
+      attempt(`Keras ${job.name} ${tag}`, async () => {
+        const csv = path.join(tmp, `keras-${job.name}-${tag}.csv`);
+        const r = await runPeer(job, csv);
+        out(`  Keras  ${job.name} ${tag}: ${r.wallSec.toFixed(1)} s\n`);
+        return { csv, r };
+      });
     const main: Job = { name: 'main', train: sets.train, pool: sets.pool };
     const labels: Job = { name: 'labels', train: sets.labels, pool: null };
     const loop: Job = { name: 'loop', train: sets.loopTrain, pool: sets.loopPool };
 
-    const uRuns: { csv: string; r: RunResult }[] = [];
-    const kRuns: { csv: string; r: RunResult }[] = [];
+    type Done = { csv: string; r: RunResult } | null;
+    const uRuns: Done[] = [];
+    const kRuns: Done[] = [];
     for (let i = 0; i < opts.runs; i++) {
       uRuns.push(await unsure(main, `run ${i + 1}`));
       if (!missing) kRuns.push(await peer(main, `run ${i + 1}`));
@@ -61,21 +74,29 @@ export async function runColour(out: (s: string) => void, opts: ColourOptions): 
     const kLabels = missing ? null : await peer(labels, 'run 1');
     const kLoop = missing ? null : await peer(loop, 'run 1');
 
-    const figures = async (
-      mainRuns: { csv: string; r: RunResult }[],
-      lab: { csv: string },
-      lp: { csv: string },
-    ): Promise<SideFigures> => ({
-      pool: judgePool(await readScoreCsv(mainRuns[0]!.csv), t.pool, mainRuns[0]!.csv),
-      labels: judgeLabels(await readScoreCsv(lab.csv), t, lab.csv),
-      loop: judgeLoop(await readScoreCsv(lp.csv), t, lp.csv),
-      walls: mainRuns.map((x) => x.r.wallSec),
-      wallSec: median(mainRuns.map((x) => x.r.wallSec)),
-      cores: median(mainRuns.map((x) => x.r.cpuSec / x.r.wallSec)),
+    const figures = async (side: string, mainRuns: Done[], lab: Done, lp: Done): Promise<SideFigures> => {
+      const ok = mainRuns.filter((x): x is NonNullable<Done> => x !== null);
+      const judge = <T>(what: string, d: Done, fn: (csv: string) => Promise<T>) =>
+        d ? attempt(`${side} ${what} judge`, () => fn(d.csv)) : Promise.resolve(null);
+      return {
+        pool: await judge('main', ok[0] ?? null, async (f) => judgePool(await readScoreCsv(f), t.pool, f)),
+        labels: await judge('labels', lab, async (f) => judgeLabels(await readScoreCsv(f), t, f)),
+        loop: await judge('loop', lp, async (f) => judgeLoop(await readScoreCsv(f), t, f)),
+        walls: ok.map((x) => x.r.wallSec),
+        wallSec: ok.length ? median(ok.map((x) => x.r.wallSec)) : Number.NaN,
+        cores: ok.length ? median(ok.map((x) => x.r.cpuSec / x.r.wallSec)) : Number.NaN,
+      };
+    };
+    const ours = await figures('Unsure', uRuns, uLabels, uLoop);
+    const theirs = missing ? null : await figures('Keras', kRuns, kLabels, kLoop);
+    const first = uRuns.find((x) => x !== null);
+    printColourReport(out, {
+      truth: t,
+      ours,
+      theirs,
+      profile: first ? unsureStages(first.r.stderr) : { stages: [], notes: [] },
+      runs: opts.runs,
     });
-    const ours = await figures(uRuns, uLabels, uLoop);
-    const theirs = kLabels && kLoop ? await figures(kRuns, kLabels, kLoop) : null;
-    printColourReport(out, { truth: t, ours, theirs, profile: unsureStages(uRuns[0]!.r.stderr), runs: opts.runs });
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

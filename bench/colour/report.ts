@@ -7,9 +7,10 @@ import type { LabelFigures, LoopFigures, PoolFigures } from './judge.js';
 import type { Truth } from './truth.js';
 
 export interface SideFigures {
-  pool: PoolFigures;
-  labels: LabelFigures;
-  loop: LoopFigures;
+  /** null where the job failed or its CSV was refused (the reason is printed as it happens). */
+  pool: PoolFigures | null;
+  labels: LabelFigures | null;
+  loop: LoopFigures | null;
   /** The main job's wall seconds, each run; their median; the cores kept busy (CPU / wall, median). */
   walls: number[];
   wallSec: number;
@@ -37,31 +38,31 @@ interface Target {
 function targets(truth: Truth): Target[] {
   const kinds = (names: string[]) => names.filter((k) => Object.values(truth.pool).some((p) => p.kind === k));
   return [
-    { line: 'accuracy, known classes >= 80%', get: (s) => s.pool.accuracy, ok: (x) => x >= 0.8, show: pct },
-    { line: 'ood AUROC, all kinds >= 0.92', get: (s) => s.pool.auroc, ok: (x) => x >= 0.92, show: f3 },
+    { line: 'accuracy, known classes >= 80%', get: (s) => s.pool?.accuracy, ok: (x) => x >= 0.8, show: pct },
+    { line: 'ood AUROC, all kinds >= 0.92', get: (s) => s.pool?.auroc, ok: (x) => x >= 0.92, show: f3 },
     ...kinds(FAR_KINDS).map((k) => ({
       line: `ood AUROC, far: ${k} >= 0.98`,
-      get: (s: SideFigures) => s.pool.perKind[k]?.auroc,
+      get: (s: SideFigures) => s.pool?.perKind[k]?.auroc,
       ok: (x: number) => x >= 0.98,
       show: f3,
     })),
     ...kinds(NEAR_KINDS).map((k) => ({
       line: `ood AUROC, near: ${k} >= 0.75`,
-      get: (s: SideFigures) => s.pool.perKind[k]?.auroc,
+      get: (s: SideFigures) => s.pool?.perKind[k]?.auroc,
       ok: (x: number) => x >= 0.75,
       show: f3,
     })),
-    { line: 'FPR@95%TPR <= 40%', get: (s) => s.pool.fpr95, ok: (x) => x <= 0.4, show: pct },
-    { line: 'label issues AUROC >= 0.93', get: (s) => s.labels.auroc, ok: (x) => x >= 0.93, show: f3 },
-    { line: 'label issues precision@k >= 0.65', get: (s) => s.labels.precisionAtK, ok: (x) => x >= 0.65, show: f3 },
+    { line: 'FPR@95%TPR <= 40%', get: (s) => s.pool?.fpr95, ok: (x) => x <= 0.4, show: pct },
+    { line: 'label issues AUROC >= 0.93', get: (s) => s.labels?.auroc, ok: (x) => x >= 0.93, show: f3 },
+    { line: 'label issues precision@k >= 0.65', get: (s) => s.labels?.precisionAtK, ok: (x) => x >= 0.65, show: f3 },
     {
       line: "loop: held-out distractors 'other' >= 80%",
-      get: (s) => s.loop.heldOutOther,
+      get: (s) => s.loop?.heldOutOther,
       ok: (x) => x >= 0.8,
       show: pct,
     },
-    { line: "loop: known photos 'other' <= 1%", get: (s) => s.loop.knownOther, ok: (x) => x <= 0.01, show: pct },
-    { line: 'loop: ood AUROC >= 0.97', get: (s) => s.loop.auroc, ok: (x) => x >= 0.97, show: f3 },
+    { line: "loop: known photos 'other' <= 1%", get: (s) => s.loop?.knownOther, ok: (x) => x <= 0.01, show: pct },
+    { line: 'loop: ood AUROC >= 0.97', get: (s) => s.loop?.auroc, ok: (x) => x >= 0.97, show: f3 },
     {
       line: 'job time, Unsure / peer <= 1.0',
       // The peer's own line is 1.0 by definition; no peer, no ratio.
@@ -74,47 +75,50 @@ function targets(truth: Truth): Target[] {
 
 export function printColourReport(out: (s: string) => void, r: ColourReport): void {
   const { ours, theirs } = r;
-  const both = (label: string, get: (s: SideFigures) => number, show: (x: number) => string) => [
+  const cell = (x: number | undefined, show: (x: number) => string) =>
+    x === undefined || Number.isNaN(x) ? '-' : show(x);
+  const both = (label: string, get: (s: SideFigures) => number | undefined, show: (x: number) => string) => [
     label,
-    show(get(ours)),
-    theirs ? show(get(theirs)) : '-',
+    cell(get(ours), show),
+    theirs ? cell(get(theirs), show) : '-',
   ];
-  const kinds = Object.keys(ours.pool.perKind).sort(
-    (a, b) => [...NEAR_KINDS, ...FAR_KINDS].indexOf(a) - [...NEAR_KINDS, ...FAR_KINDS].indexOf(b),
-  );
+  const any = (get: (s: SideFigures) => number | undefined) => get(ours) ?? (theirs ? get(theirs) : undefined) ?? 0;
+  const kinds = [...new Set(Object.values(r.truth.pool).map((p) => p.kind))]
+    .filter((k) => k !== 'known')
+    .sort((a, b) => [...NEAR_KINDS, ...FAR_KINDS].indexOf(a) - [...NEAR_KINDS, ...FAR_KINDS].indexOf(b));
   out('\nPool: known-class test photos and distractors (ood_score: distractors against known photos)\n');
   out(
     formatTable([
       ['figure', 'Unsure', 'Keras peer'],
-      both(`accuracy (${ours.pool.known} known photos)`, (s) => s.pool.accuracy, pct),
-      both('ood AUROC, all kinds', (s) => s.pool.auroc, f3),
-      both('FPR@95%TPR', (s) => s.pool.fpr95, pct),
+      both(`accuracy (${any((s) => s.pool?.known)} known photos)`, (s) => s.pool?.accuracy, pct),
+      both('ood AUROC, all kinds', (s) => s.pool?.auroc, f3),
+      both('FPR@95%TPR', (s) => s.pool?.fpr95, pct),
       ...kinds.map((k) =>
         both(
-          `  AUROC ${k} (${NEAR_KINDS.includes(k) ? 'near' : 'far'}, ${ours.pool.perKind[k]!.n})`,
-          (s) => s.pool.perKind[k]?.auroc ?? Number.NaN,
+          `  AUROC ${k} (${NEAR_KINDS.includes(k) ? 'near' : 'far'}, ${any((s) => s.pool?.perKind[k]?.n)})`,
+          (s) => s.pool?.perKind[k]?.auroc ?? Number.NaN,
           f3,
         ),
       ),
     ]),
   );
   out(
-    `\nLabel issues: ${ours.labels.rows} training photos, ${ours.labels.flipped} labels flipped (peer: in-sample 1 - p(given))\n`,
+    `\nLabel issues: ${r.truth.labelCount} training photos, ${Object.keys(r.truth.flipped).length} labels flipped (peer: in-sample 1 - p(given))\n`,
   );
   out(
     formatTable([
       ['figure', 'Unsure', 'Keras peer'],
-      both('label_issue AUROC', (s) => s.labels.auroc, f3),
-      both(`precision@k (k = ${ours.labels.flipped})`, (s) => s.labels.precisionAtK, f3),
+      both('label_issue AUROC', (s) => s.labels?.auroc, f3),
+      both(`precision@k (k = ${Object.keys(r.truth.flipped).length})`, (s) => s.labels?.precisionAtK, f3),
     ]),
   );
-  out(`\nThe loop: ${r.truth.loopOther.length} distractors in other/, ${ours.loop.heldOut} held out\n`);
+  out(`\nThe loop: ${r.truth.loopOther.length} distractors in other/, ${any((s) => s.loop?.heldOut)} held out\n`);
   out(
     formatTable([
       ['figure', 'Unsure', 'Keras peer'],
-      both("held-out distractors predicted 'other'", (s) => s.loop.heldOutOther, pct),
-      both("known photos predicted 'other'", (s) => s.loop.knownOther, pct),
-      both('ood AUROC', (s) => s.loop.auroc, f3),
+      both("held-out distractors predicted 'other'", (s) => s.loop?.heldOutOther, pct),
+      both("known photos predicted 'other'", (s) => s.loop?.knownOther, pct),
+      both('ood AUROC', (s) => s.loop?.auroc, f3),
     ]),
   );
   out(
