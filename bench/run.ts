@@ -43,6 +43,7 @@ Options:
   --pools <n,n,...>  pool sizes for memory (default 10000,100000,500000)
   --small            colour at 200 training photos per class (all its counts scaled by 0.2)
   --runs <n>         colour: alternating cold pairs of the main job, median wall time (default 1)
+  --no-peer          colour: Unsure's side only
   --holdout <a,b>    colour: the CIFAR-10 classes held out of training (default deer,truck)
   --seed <n>         colour, colour-memory: the seed of the generated data (default 42)
   --n <n>            colour-memory: images (default 100000)`;
@@ -64,6 +65,7 @@ async function runBench(argv: string[]): Promise<number> {
           sizes: { type: 'string' },
           pools: { type: 'string' },
           small: { type: 'boolean' },
+          'no-peer': { type: 'boolean' },
           runs: { type: 'string' },
           holdout: { type: 'string' },
           seed: { type: 'string' },
@@ -138,6 +140,7 @@ async function runBench(argv: string[]): Promise<number> {
         perClass: parsed.values.small ? 200 : 1000,
         runs: parseIntArg('runs', parsed.values.runs, 1, 9) ?? 1,
         seed: parseIntArg('seed', parsed.values.seed, 0, 2 ** 31 - 1) ?? 42,
+        noPeer: parsed.values['no-peer'] === true,
       });
       out('\n');
     }

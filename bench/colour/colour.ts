@@ -17,6 +17,8 @@ export interface ColourOptions {
   perClass: number;
   runs: number;
   seed: number;
+  /** Leave the peer out (its figures at this scale already known, or no time for it). */
+  noPeer?: boolean;
 }
 
 export const DEFAULT_HOLDOUT = ['deer', 'truck'];
@@ -29,7 +31,7 @@ export async function runColour(out: (s: string) => void, opts: ColourOptions): 
       `pool ${Object.keys(t.pool).length}; label set ${t.labelCount} (${Object.keys(t.flipped).length} flipped); ` +
       `loop: ${t.loopOther.length} distractors in other/\n`,
   );
-  const missing = colourPeerMissing();
+  const missing = opts.noPeer ? '--no-peer' : colourPeerMissing();
   out(missing ? `Keras peer skipped: ${missing}\n` : `Keras peer: ${colourPython()}\n`);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'unsure-bench-colour-'));
   try {

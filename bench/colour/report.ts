@@ -1,6 +1,5 @@
 // What the colour benchmark prints: both sides' figures side by side, Unsure's stage times,
 // and a final table of issue 11's targets with Unsure's figure, the peer's, and met/not met.
-import { formatTable } from '../machine.js';
 import { FAR_KINDS, NEAR_KINDS } from './build.js';
 import type { Stage } from './jobs.js';
 import type { LabelFigures, LoopFigures, PoolFigures } from './judge.js';
@@ -25,6 +24,13 @@ export interface ColourReport {
   runs: number;
 }
 
+/** A plain text table, first column left-aligned and the rest right-aligned (percentages too). */
+function formatTable(rows: string[][]): string {
+  const widths = rows[0]!.map((_, j) => Math.max(...rows.map((r) => (r[j] ?? '').length)));
+  const line = (r: string[]) => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ');
+  return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n') + '\n';
+}
+
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const f3 = (x: number) => x.toFixed(3);
 
@@ -33,6 +39,8 @@ interface Target {
   get: (s: SideFigures, peer: SideFigures | null) => number | undefined;
   ok: (x: number) => boolean;
   show: (x: number) => string;
+  /** Which way is better, for the "beats peer" column. */
+  lower?: true;
 }
 
 function targets(truth: Truth): Target[] {
@@ -52,7 +60,7 @@ function targets(truth: Truth): Target[] {
       ok: (x: number) => x >= 0.75,
       show: f3,
     })),
-    { line: 'FPR@95%TPR <= 40%', get: (s) => s.pool?.fpr95, ok: (x) => x <= 0.4, show: pct },
+    { line: 'FPR@95%TPR <= 40%', get: (s) => s.pool?.fpr95, ok: (x) => x <= 0.4, show: pct, lower: true },
     { line: 'label issues AUROC >= 0.93', get: (s) => s.labels?.auroc, ok: (x) => x >= 0.93, show: f3 },
     { line: 'label issues precision@k >= 0.65', get: (s) => s.labels?.precisionAtK, ok: (x) => x >= 0.65, show: f3 },
     {
@@ -61,7 +69,13 @@ function targets(truth: Truth): Target[] {
       ok: (x) => x >= 0.8,
       show: pct,
     },
-    { line: "loop: known photos 'other' <= 1%", get: (s) => s.loop?.knownOther, ok: (x) => x <= 0.01, show: pct },
+    {
+      line: "loop: known photos 'other' <= 1%",
+      get: (s) => s.loop?.knownOther,
+      ok: (x) => x <= 0.01,
+      show: pct,
+      lower: true,
+    },
     { line: 'loop: ood AUROC >= 0.97', get: (s) => s.loop?.auroc, ok: (x) => x >= 0.97, show: f3 },
     {
       line: 'job time, Unsure / peer <= 1.0',
@@ -69,6 +83,7 @@ function targets(truth: Truth): Target[] {
       get: (s, peer) => (peer ? s.wallSec / peer.wallSec : undefined),
       ok: (x) => x <= 1.0,
       show: (x) => x.toFixed(2),
+      lower: true,
     },
   ];
 }
@@ -157,7 +172,7 @@ export function printColourReport(out: (s: string) => void, r: ColourReport): vo
   out(`\nTargets of issue 11 (the peer must be beaten by a clear margin on every line)\n`);
   out(
     formatTable([
-      ['target', 'Unsure', 'Keras peer', 'Unsure met'],
+      ['target', 'Unsure', 'Keras peer', 'Unsure met', 'beats peer'],
       ...targets(r.truth).map((t) => {
         const u = t.get(ours, theirs);
         const k = theirs ? t.get(theirs, theirs) : undefined;
@@ -166,6 +181,11 @@ export function printColourReport(out: (s: string) => void, r: ColourReport): vo
           u === undefined ? '-' : t.show(u),
           k === undefined ? '-' : t.show(k),
           u === undefined ? '-' : t.ok(u) ? 'met' : 'not met',
+          u === undefined || k === undefined || t.line.startsWith('job time')
+            ? '-'
+            : (t.lower ? u < k : u > k)
+              ? 'yes'
+              : 'no',
         ];
       }),
     ]),
