@@ -62,7 +62,8 @@ function sets(dir: string, truth: Truth): BuiltSets {
 
 export async function buildColourSets(out: (s: string) => void, opts: BuildOptions): Promise<BuiltSets> {
   const known = knownClasses(opts.holdout);
-  const name = `colour-${opts.holdout.join('+')}-${opts.perClass}-s${opts.seed}`;
+  // v1: bump when what is built changes, so an old cache is never judged with new truth.
+  const name = `colour-v1-${opts.holdout.join('+')}-${opts.perClass}-s${opts.seed}`;
   const dir = path.join(benchCache(), name);
   const truthFile = path.join(dir, 'truth.json');
   if (existsSync(truthFile)) {
