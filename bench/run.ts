@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, parseIntArg, withExitCode } from '../src/main/commands/cli-common.js';
 import { printMachine } from './machine.js';
 
-const usage = `Usage: npm run bench -- [quality|speed|other|labels|job|memory|ui|all] [options]
+const usage = `Usage: npm run bench -- [quality|speed|other|labels|job|memory|colour|colour-memory|ui|all] [options]
 
   quality   MNIST test accuracy; OOD AUROC / FPR@95%TPR of every score vs each distractor
             kind (missegmented, scribble, noise, fashion, and the eval-only kinds);
@@ -22,10 +22,17 @@ const usage = `Usage: npm run bench -- [quality|speed|other|labels|job|memory|ui
   memory    peak RSS and wall time of \`unsure score\` (60,000-image IDX training set,
             3 epochs) with pools of 10k, 100k and 500k images: bytes per pool sample
             (not part of 'all': the 500k run takes minutes and about 2 GB)
+  colour    CIFAR-10 (8 known classes, 2 held out): accuracy; ood_score AUROC / FPR@95%TPR
+            per distractor kind; label issues with 8% flipped; the 'other' loop; the whole
+            job's wall time, each beside the Keras peer keras_colour_ref.py (KERAS_PYTHON),
+            and the targets of issue 11 met or not (--small, --runs, --holdout)
+  colour-memory
+            peak RSS and wall time of \`unsure score\` on --n (default 100,000) generated
+            224 x 224 colour JPEGs, first and second open (not part of 'all')
   ui        the review UI in Chromium on a 101,000-sample project (\`unsure serve\`): key press to
             the next sample painted, and frame times while the grid scrolls
             (not part of 'all': it needs Debian's chromium and takes minutes)
-  all       quality, speed, other and job (default: quality and speed)
+  all       quality, speed, other, job and colour (default: quality and speed)
   (rounds of docs/score-selection/: node --import tsx bench/score-rounds.ts --round N, a script of its own)
 
 Options:
@@ -33,7 +40,13 @@ Options:
   --epochs <n>       epochs for quality and memory (default 3)
   --sizes <a,b,..>   sizes for labels (default 5000,10000,20000)
   --no-label-check   quality without the label-issue part (saves K extra trainings)
-  --pools <n,n,...>  pool sizes for memory (default 10000,100000,500000)`;
+  --pools <n,n,...>  pool sizes for memory (default 10000,100000,500000)
+  --small            colour at 200 training photos per class (all its counts scaled by 0.2)
+  --runs <n>         colour: alternating cold pairs of the main job, median wall time (default 1)
+  --no-peer          colour: Unsure's side only
+  --holdout <a,b>    colour: the CIFAR-10 classes held out of training (default deer,truck)
+  --seed <n>         colour, colour-memory: the seed of the generated data (default 42)
+  --n <n>            colour-memory: images (default 100000)`;
 
 async function runBench(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -51,6 +64,12 @@ async function runBench(argv: string[]): Promise<number> {
           'no-label-check': { type: 'boolean' },
           sizes: { type: 'string' },
           pools: { type: 'string' },
+          small: { type: 'boolean' },
+          'no-peer': { type: 'boolean' },
+          runs: { type: 'string' },
+          holdout: { type: 'string' },
+          seed: { type: 'string' },
+          n: { type: 'string' },
         },
         allowPositionals: true,
         strict: true,
@@ -61,10 +80,22 @@ async function runBench(argv: string[]): Promise<number> {
     const which = parsed.positionals[0] ?? 'default';
     if (
       parsed.positionals.length > 1 ||
-      !['quality', 'speed', 'other', 'labels', 'job', 'memory', 'ui', 'all', 'default'].includes(which)
+      ![
+        'quality',
+        'speed',
+        'other',
+        'labels',
+        'job',
+        'memory',
+        'colour',
+        'colour-memory',
+        'ui',
+        'all',
+        'default',
+      ].includes(which)
     ) {
       throw new UsageError(
-        `unknown benchmark '${parsed.positionals.join(' ')}': expected quality, speed, other, labels, job, memory, ui or all`,
+        `unknown benchmark '${parsed.positionals.join(' ')}': expected quality, speed, other, labels, job, memory, colour, colour-memory, ui or all`,
       );
     }
     const trainSize = parseIntArg('train-size', parsed.values['train-size'], 100, 60000);
@@ -100,6 +131,26 @@ async function runBench(argv: string[]): Promise<number> {
       out('== job\n');
       const { runScoreJob } = await import('./score-job.js');
       await runScoreJob(out);
+    }
+    if (which === 'colour' || which === 'all') {
+      out('== colour\n');
+      const { runColour, DEFAULT_HOLDOUT } = await import('./colour/colour.js');
+      await runColour(out, {
+        holdout: parsed.values.holdout?.split(',').map((c) => c.trim()) ?? DEFAULT_HOLDOUT,
+        perClass: parsed.values.small ? 200 : 1000,
+        runs: parseIntArg('runs', parsed.values.runs, 1, 9) ?? 1,
+        seed: parseIntArg('seed', parsed.values.seed, 0, 2 ** 31 - 1) ?? 42,
+        noPeer: parsed.values['no-peer'] === true,
+      });
+      out('\n');
+    }
+    if (which === 'colour-memory') {
+      out('== colour-memory\n');
+      const { runColourMemory } = await import('./colour/memory.js');
+      await runColourMemory(out, {
+        n: parseIntArg('n', parsed.values.n, 100, 1_000_000) ?? 100_000,
+        seed: parseIntArg('seed', parsed.values.seed, 0, 2 ** 31 - 1) ?? 42,
+      });
     }
     if (which === 'memory') {
       out('== memory\n');

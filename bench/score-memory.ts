@@ -73,7 +73,7 @@ async function cachedDataset(name: string, make: () => { pixels: Uint8Array; lab
 }
 
 /** Sum of VmRSS over pid and its descendants (bytes); 0 once it is gone. */
-function treeRss(pid: number): number {
+export function treeRss(pid: number): number {
   let total = 0;
   const stack = [pid];
   while (stack.length) {
