@@ -66,6 +66,6 @@ export async function detectDataset(path: string): Promise<DetectedDataset> {
     );
   }
   throw new DatasetError(
-    `Folder ${abs} is empty of data: no images (.png, .jpg, .jpeg), class subfolders of images, CSV manifest or MNIST IDX file`,
+    `Folder ${abs} is empty of data: no images (.png, .jpg, .jpeg, .webp, .gif, .bmp), class subfolders of images, CSV manifest or MNIST IDX file`,
   );
 }
