@@ -229,6 +229,19 @@ export const CONFIGS: Record<string, (size: number) => Config[]> = {
     mk('ls 0.1', s, {}, { labelSmoothing: 0.1 }),
     mk('dropout 0.5', s, {}, { dropout: 0.5 }),
   ],
+  size: (s) => [
+    mk('peer head (128, 20 ep)', s),
+    mk('+ all taps, 10 ep', s, { blocks: [0, 1, 2, 3, 4] }, { epochs: 10 }),
+  ],
+  flipTaps: (s) => [
+    mk(
+      '+ all taps, flip views + TTA, 10 ep',
+      s,
+      { blocks: [0, 1, 2, 3, 4], flipTrain: 'views', tta: true, labels: true },
+      { epochs: 10 },
+    ),
+  ],
+  taps10: (s) => [mk('+ all taps, 10 ep', s, { blocks: [0, 1, 2, 3, 4], labels: true }, { epochs: 10 })],
   taps: (s) => [
     mk('+ block_13_expand', s, { blocks: [0, 1] }),
     mk('+ block_15_add', s, { blocks: [0, 3] }),
