@@ -242,6 +242,15 @@ export const CONFIGS: Record<string, (size: number) => Config[]> = {
     ),
   ],
   taps10: (s) => [mk('+ all taps, 10 ep', s, { blocks: [0, 1, 2, 3, 4], labels: true }, { epochs: 10 })],
+  tapsAvg: (s) => [
+    mk(
+      '+ all taps, flip avg rows, 10 ep',
+      s,
+      { blocks: [0, 1, 2, 3, 4], flipTrain: 'avg', labels: true },
+      { epochs: 10 },
+    ),
+    mk('flip avg rows, 10 ep (kNN rows)', s, { flipTrain: 'avg' }, { epochs: 10 }),
+  ],
   taps: (s) => [
     mk('+ block_13_expand', s, { blocks: [0, 1] }),
     mk('+ block_15_add', s, { blocks: [0, 3] }),
