@@ -142,8 +142,8 @@ export class Backbone implements Extractor {
       const rows = tf.tidy(() => {
         const x = tf.tensor4d(buf, [this.batch, h, w, c]);
         const r = this.pooled(x);
-        // The mirror image's row averaged in: the left-right symmetry photos have (+3.5
-        // points at 160 on the development split, docs/colour-model.md), at twice the cost.
+        // The mirror image's row averaged in: the left-right symmetry photos have (+2.4
+        // points at 128 on the development split, docs/colour-model.md), at twice the cost.
         return this.mirror ? tf.div(tf.add(r, this.pooled(tf.reverse(x, 2))), 2) : r;
       });
       const data = (await rows.data()) as Float32Array;
