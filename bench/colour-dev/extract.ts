@@ -43,12 +43,26 @@ for (const size of process.argv.slice(2).map(Number)) {
   const spatialAt = 1 + TAPS.indexOf(SPATIAL);
   const dir = path.join(FEATURE_CACHE, `s${size}`);
   mkdirSync(dir, { recursive: true });
-  for (const part of devSplit()) {
+  writeFileSync(
+    path.join(dir, 'meta.json'),
+    JSON.stringify({
+      size,
+      dims: [1280, ...TAPS.map((t) => (bb.net.getLayer(t).output as tf.SymbolicTensor).shape[3])],
+      taps: TAPS,
+      spatial: SPATIAL,
+      spatialShape: (spatialLayer.shape as number[]).slice(1),
+    }),
+  );
+  // Plain views of every part first, mirrored ones after (FLIPS=0 skips them).
+  const flips = process.env.FLIPS === '0' ? [false] : [false, true];
+  const parts = devSplit();
+  for (const part of parts)
     writeFileSync(
       path.join(dir, `${part.name}-labels.json`),
       JSON.stringify({ labels: [...part.labels], files: part.files }),
     );
-    for (const flip of [false, true]) {
+  for (const flip of flips) {
+    for (const part of parts) {
       const stem = path.join(dir, `${part.name}${flip ? '-flip' : ''}`);
       if (existsSync(stem + '.f32')) continue;
       const n = part.files.length;
@@ -91,15 +105,5 @@ for (const size of process.argv.slice(2).map(Number)) {
       );
     }
   }
-  writeFileSync(
-    path.join(dir, 'meta.json'),
-    JSON.stringify({
-      size,
-      dims: [1280, ...TAPS.map((t) => (bb.net.getLayer(t).output as tf.SymbolicTensor).shape[3])],
-      taps: TAPS,
-      spatial: SPATIAL,
-      spatialShape: (spatialLayer.shape as number[]).slice(1),
-    }),
-  );
   bb.dispose();
 }

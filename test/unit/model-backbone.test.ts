@@ -35,7 +35,7 @@ function close(actual: number, want: number, what: string): void {
 
 for (const size of [96, 224]) {
   test(`backbone at ${size} x ${size} matches Keras on 3 fixed images`, async () => {
-    const bb = await loadBackbone(undefined, { inputSize: size, taps: [], batch: 2 });
+    const bb = await loadBackbone(undefined, { inputSize: size, taps: [], batch: 2, mirror: false });
     try {
       assert.equal(bb.featureDim, 1280);
       assert.deepEqual(bb.recipe, photoRecipe(size));
@@ -67,12 +67,12 @@ for (const size of [96, 224]) {
 }
 
 test('a tap appends pooled rows, the id names size and taps, and bad sizes are refused', async () => {
-  const bb = await loadBackbone(undefined, { inputSize: 96, taps: ['block_15_add'], batch: 4 });
+  const bb = await loadBackbone(undefined, { inputSize: 96, taps: ['block_15_add'], batch: 4, mirror: false });
   try {
     assert.equal(bb.featureDim, 1280 + 56);
     assert.match(bb.id, /^mobilenet-v2-0\.35-[0-9a-f]{16}@96\+block_15_add:photo-v1$/);
     const { features } = await bb.run(images(96), 3);
-    const plain = await loadBackbone(undefined, { inputSize: 96, taps: [], batch: 3 });
+    const plain = await loadBackbone(undefined, { inputSize: 96, taps: [], batch: 3, mirror: false });
     const base = (await plain.run(images(96), 3)).features!;
     plain.dispose();
     for (let k = 0; k < 3; k++)
@@ -83,4 +83,32 @@ test('a tap appends pooled rows, the id names size and taps, and bad sizes are r
   await assert.rejects(loadBackbone(undefined, { inputSize: 20 }), /input size must be an integer 32\.\.512/);
   await assert.rejects(loadBackbone(undefined, { inputSize: 96, taps: ['nope'] }), /no layer named nope/);
   await assert.rejects(loadBackbone('/nonexistent-backbone'), /nonexistent-backbone\/model\.json: cannot read/);
+});
+
+test('mirror averages each row with the mirror image row', async () => {
+  const size = 64;
+  const px = images(size);
+  const flipped = new Uint8Array(px.length);
+  for (let k = 0; k < 3; k++)
+    for (let y = 0; y < size; y++)
+      for (let x = 0; x < size; x++)
+        for (let c = 0; c < 3; c++)
+          flipped[((k * size + y) * size + x) * 3 + c] = px[((k * size + y) * size + (size - 1 - x)) * 3 + c]!;
+  const mirrored = await loadBackbone(undefined, { inputSize: size, taps: [], batch: 4, mirror: true });
+  const plain = await loadBackbone(undefined, { inputSize: size, taps: [], batch: 4, mirror: false });
+  try {
+    assert.match(mirrored.id, /@64\+mirror:photo-v1$/);
+    const m = (await mirrored.run(px, 3)).features!;
+    const a = (await plain.run(px, 3)).features!;
+    const b = (await plain.run(flipped, 3)).features!;
+    let differs = false;
+    for (let i = 0; i < m.length; i++) {
+      close(m[i]!, (a[i]! + b[i]!) / 2, `value ${i}`);
+      if (Math.abs(a[i]! - b[i]!) > 1e-3) differs = true;
+    }
+    assert.ok(differs, 'the mirror image gives other features (else the test shows nothing)');
+  } finally {
+    mirrored.dispose();
+    plain.dispose();
+  }
 });

@@ -83,6 +83,16 @@ test('input embedding gives the rows themselves; bad data is refused', async () 
     assert.equal(m.embeddingDim, 24);
     assert.deepEqual(predict(m, train.features.subarray(0, 48), 24).feats, train.features.subarray(0, 48));
     assert.throws(() => tf.tidy(() => m.forward(tf.zeros([2, 5]) as tf.Tensor2D)), /expects feature rows \[n, 24\]/);
+    // Leading columns only (the final block without appended taps): no MC passes then.
+    const part = new HeadClassifier(m.head, ['a', 'b', 'c'], 'input', 10);
+    assert.equal(part.embeddingDim, 10);
+    assert.equal(part.mcPasses, undefined);
+    const f = predict(part, train.features.subarray(0, 48), 24).feats;
+    assert.deepEqual(f, Float32Array.from([...train.features.subarray(0, 10), ...train.features.subarray(24, 34)]));
+    assert.throws(
+      () => new HeadClassifier(m.head, ['a', 'b', 'c'], 'input', 25),
+      /inputCols 25 must be an integer 1\.\.24/,
+    );
   } finally {
     m.dispose();
   }

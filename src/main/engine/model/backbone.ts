@@ -12,9 +12,16 @@ import { fileURLToPath } from 'node:url';
 import { tf } from './tf.js';
 import type { Extractor, ExtractorOutput } from './extractor.js';
 import type { Recipe } from '../../../shared/recipe.js';
-import { BACKBONE_BATCH, BACKBONE_INPUT_SIZE, BACKBONE_RESIZE, BACKBONE_TAPS } from './backbone-defaults.js';
+import {
+  BACKBONE_BATCH,
+  BACKBONE_FINAL_DIM,
+  BACKBONE_INPUT_SIZE,
+  BACKBONE_MIRROR,
+  BACKBONE_RESIZE,
+  BACKBONE_TAPS,
+} from './backbone-defaults.js';
 
-export { BACKBONE_BATCH, BACKBONE_INPUT_SIZE, BACKBONE_RESIZE, BACKBONE_TAPS };
+export { BACKBONE_BATCH, BACKBONE_FINAL_DIM, BACKBONE_INPUT_SIZE, BACKBONE_MIRROR, BACKBONE_RESIZE, BACKBONE_TAPS };
 
 /** Bumped when the same backbone and size start giving other features (pooling, taps, scaling). */
 export const PHOTO_RECIPE_VERSION = 1;
@@ -60,6 +67,8 @@ export interface BackboneOptions {
   /** Images per forward pass; the last partial batch is padded so one shape is ever built. */
   batch?: number;
   resize?: Recipe['resize'];
+  /** Average each row with the mirror image's (twice the cost). */
+  mirror?: boolean;
 }
 
 interface LayerJson {
@@ -105,10 +114,13 @@ export class Backbone implements Extractor {
     readonly batch: number,
     dims: number[],
     taps: readonly string[],
+    /** Average each row with its mirror image's. */
+    readonly mirror: boolean,
   ) {
     this.featureDim = dims.reduce((a, b) => a + b, 0);
     const tapNote = taps.length ? ` + pooled ${taps.join(', ')} (${dims.slice(1).join(' + ')})` : '';
-    this.notes = [`features: MobileNetV2-0.35 global-average-pooled out_relu (${dims[0]}-d)${tapNote}`];
+    const mirrorNote = mirror ? ', averaged with the mirror image' : '';
+    this.notes = [`features: MobileNetV2-0.35 global-average-pooled out_relu (${dims[0]}-d)${tapNote}${mirrorNote}`];
   }
 
   /** Features of n images (recipe.input bytes, NHWC), batch by batch. */
@@ -129,16 +141,23 @@ export class Backbone implements Extractor {
       if (m < this.batch) buf.fill(0, m * per);
       const rows = tf.tidy(() => {
         const x = tf.tensor4d(buf, [this.batch, h, w, c]);
-        const outs = this.net.predict(x) as tf.Tensor4D | tf.Tensor4D[];
-        const list = Array.isArray(outs) ? outs : [outs];
-        const pooled = list.map((t) => tf.mean(t, [1, 2]));
-        return pooled.length === 1 ? pooled[0]! : tf.concat(pooled, 1);
+        const r = this.pooled(x);
+        // The mirror image's row averaged in: the left-right symmetry photos have (+2.4
+        // points at 128 on the development split, docs/colour-model.md), at twice the cost.
+        return this.mirror ? tf.div(tf.add(r, this.pooled(tf.reverse(x, 2))), 2) : r;
       });
       const data = (await rows.data()) as Float32Array;
       rows.dispose();
       out.set(data.subarray(0, m * this.featureDim), start * this.featureDim);
     }
     return { features: out, logits: null };
+  }
+
+  private pooled(x: tf.Tensor4D): tf.Tensor2D {
+    const outs = this.net.predict(x) as tf.Tensor4D | tf.Tensor4D[];
+    const list = Array.isArray(outs) ? outs : [outs];
+    const pooled = list.map((t) => tf.mean(t, [1, 2]) as tf.Tensor2D);
+    return pooled.length === 1 ? pooled[0]! : tf.concat(pooled, 1);
   }
 
   dispose(): void {
@@ -154,6 +173,7 @@ export async function loadBackbone(dir = shippedBackboneDir(), opts: BackboneOpt
   const size = opts.inputSize ?? BACKBONE_INPUT_SIZE;
   const taps = opts.taps ?? BACKBONE_TAPS;
   const batch = opts.batch ?? BACKBONE_BATCH;
+  const mirror = opts.mirror ?? BACKBONE_MIRROR;
   if (!Number.isInteger(size) || size < 32 || size > 512)
     throw new Error(`backbone input size must be an integer 32..512, got ${size}`);
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`backbone batch must be a positive integer, got ${batch}`);
@@ -213,8 +233,8 @@ export async function loadBackbone(dir = shippedBackboneDir(), opts: BackboneOpt
   const dims = outputs.map((o) => o.shape[o.shape.length - 1] as number);
   const hash = createHash('sha256').update(jsonBytes).update(bin).digest('hex').slice(0, 16);
   const recipe = photoRecipe(size, opts.resize ?? BACKBONE_RESIZE);
-  const id = `mobilenet-v2-0.35-${hash}@${size}${taps.length ? '+' + taps.join('+') : ''}:photo-v${PHOTO_RECIPE_VERSION}`;
-  return new Backbone(id, recipe, net, batch, dims, taps);
+  const id = `mobilenet-v2-0.35-${hash}@${size}${taps.length ? '+' + taps.join('+') : ''}${mirror ? '+mirror' : ''}:photo-v${PHOTO_RECIPE_VERSION}`;
+  return new Backbone(id, recipe, net, batch, dims, taps, mirror);
 }
 
 function w32(specs: WeightSpec[]): boolean {

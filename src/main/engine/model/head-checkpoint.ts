@@ -20,6 +20,8 @@ export interface HeadProvenance {
   recipe: Recipe;
   options: HeadOptions;
   embedding: HeadEmbedding;
+  /** With embedding 'input': the leading columns kNN compares. */
+  inputCols?: number;
   /** Hash of the training rows and labels, when the caller has one. */
   dataHash?: string;
   createdAt?: string;
@@ -38,7 +40,7 @@ interface HeadJson {
 export async function saveHeadCheckpoint(
   dir: string,
   model: HeadClassifier,
-  provenance: Omit<HeadProvenance, 'embedding' | 'createdAt'>,
+  provenance: Omit<HeadProvenance, 'embedding' | 'inputCols' | 'createdAt'>,
   extra?: unknown,
 ): Promise<void> {
   const { head } = model;
@@ -49,7 +51,12 @@ export async function saveHeadCheckpoint(
     classes: model.classes,
     dim: head.dim,
     hidden: head.hidden,
-    provenance: { ...provenance, embedding: model.embedding, createdAt: new Date().toISOString() },
+    provenance: {
+      ...provenance,
+      embedding: model.embedding,
+      inputCols: model.inputCols,
+      createdAt: new Date().toISOString(),
+    },
     weights: HEAD_WEIGHT_NAMES.map((name) => ({ name, shape: shapes[name] })),
     extra,
   };
@@ -127,5 +134,12 @@ export async function loadHeadCheckpoint(dir: string, backboneId: string): Promi
   }
   if (off !== floats.length) throw new Error(`${binPath}: ${floats.length} floats where the head has ${off}`);
   const head = new HeadModel(dim, hidden, json.classes.length, p.options?.dropout ?? 0, arrays);
-  return { model: new HeadClassifier(head, json.classes, p.embedding), provenance: p, extra: json.extra };
+  let model: HeadClassifier;
+  try {
+    model = new HeadClassifier(head, json.classes, p.embedding, p.inputCols);
+  } catch (err) {
+    head.dispose();
+    throw new Error(`${jsonPath}: ${(err as Error).message}`, { cause: err });
+  }
+  return { model, provenance: p, extra: json.extra };
 }

@@ -1,9 +1,14 @@
 // The head's defaults, chosen on CIFAR-10 features of the shipped backbone (docs/colour-model.md).
 import type { HeadOptions } from './head.js';
 import type { HeadEmbedding } from './head-model.js';
+import { BACKBONE_FINAL_DIM } from './backbone-defaults.js';
 
+/**
+ * The peer's head shape (width, dropout, weight decay and smoothing moved accuracy by under
+ * a point, smoothing down); 10 epochs match 20 and 40 at half the time.
+ */
 export const HEAD_DEFAULTS: Omit<HeadOptions, 'seed'> = {
-  epochs: 20,
+  epochs: 10,
   hidden: 128,
   dropout: 0.3,
   batch: 128,
@@ -12,5 +17,7 @@ export const HEAD_DEFAULTS: Omit<HeadOptions, 'seed'> = {
   labelSmoothing: 0,
 };
 
-/** Which rows kNN compares. */
-export const HEAD_EMBEDDING: HeadEmbedding = 'hidden';
+/** kNN on the backbone's final 1280-d rows: held-out classes AUROC 0.73 at 128, the hidden layer 0.65. */
+export const HEAD_EMBEDDING: HeadEmbedding = 'input';
+/** The leading columns kNN compares: the final block, without the appended taps (they lower it). */
+export const HEAD_KNN_COLS = BACKBONE_FINAL_DIM;

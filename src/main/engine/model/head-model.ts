@@ -4,7 +4,11 @@ import { tf } from './tf.js';
 import type { Classifier } from './classifier.js';
 import { dropoutMasks, mcDropoutLogits, MC_PASSES } from './mc-dropout.js';
 
-/** Which rows kNN compares: the head's hidden layer, or the backbone rows it was fed. */
+/**
+ * Which rows kNN compares: the head's post-ReLU hidden layer, or the leading `inputCols`
+ * columns of the backbone rows it was fed (the final 1280-d block without the appended taps,
+ * which rank held-out classes better: docs/colour-model.md).
+ */
 export type HeadEmbedding = 'hidden' | 'input';
 
 export interface HeadWeights {
@@ -90,15 +94,24 @@ export class HeadClassifier implements Classifier {
   readonly mcPasses?: number;
   private readonly masks: Float32Array | null;
 
+  readonly inputCols: number;
+
   constructor(
     readonly head: HeadModel,
     readonly classes: string[],
     readonly embedding: HeadEmbedding,
+    /** With embedding 'input': how many leading columns of a row kNN compares (default all). */
+    inputCols?: number,
   ) {
     if (classes.length !== head.numClasses)
       throw new Error(`head: ${classes.length} class names for ${head.numClasses} outputs`);
-    this.embeddingDim = embedding === 'hidden' ? head.hidden : head.dim;
-    this.masks = head.dropout > 0 ? dropoutMasks(MC_PASSES, head.hidden, head.dropout) : null;
+    this.inputCols = inputCols ?? head.dim;
+    if (!Number.isInteger(this.inputCols) || this.inputCols < 1 || this.inputCols > head.dim)
+      throw new Error(`head: inputCols ${inputCols} must be an integer 1..${head.dim}`);
+    this.embeddingDim = embedding === 'hidden' ? head.hidden : this.inputCols;
+    // MC passes need the hidden layer, which part of a row cannot give back.
+    const mcFromFeatures = embedding === 'hidden' || this.inputCols === head.dim;
+    this.masks = head.dropout > 0 && mcFromFeatures ? dropoutMasks(MC_PASSES, head.hidden, head.dropout) : null;
     if (this.masks) this.mcPasses = MC_PASSES;
   }
 
@@ -108,12 +121,16 @@ export class HeadClassifier implements Classifier {
     const rows = x as tf.Tensor2D;
     const pre = this.head.hiddenPre(rows);
     const logits = this.head.logitsFrom(pre);
-    return { logits, features: this.embedding === 'hidden' ? tf.relu(pre) : rows };
+    if (this.embedding === 'hidden') return { logits, features: tf.relu(pre) };
+    const features =
+      this.inputCols === this.head.dim ? rows : (tf.slice(rows, [0, 0], [-1, this.inputCols]) as tf.Tensor2D);
+    return { logits, features };
   }
 
   mcLogits(features: tf.Tensor2D): tf.Tensor2D {
-    if (!this.masks) throw new Error('head: trained without dropout, so it has no MC passes');
-    // Post-ReLU hidden rows pass through mcDropoutLogits' ReLU unchanged.
+    if (!this.masks) throw new Error('head: no MC passes (no dropout, or features that are part of a row)');
+    // Post-ReLU hidden rows pass through mcDropoutLogits' ReLU unchanged; whole input rows are
+    // taken through the hidden layer again.
     const hidden = this.embedding === 'hidden' ? features : this.head.hiddenPre(features);
     return mcDropoutLogits(hidden, this.head.w2, this.head.b2, this.masks, MC_PASSES, this.head.dropout);
   }

@@ -8,9 +8,9 @@ import { makeRng, shuffleInPlace } from './rng.js';
 import { balanceClass } from './class-balance.js';
 import { TrainingCancelled, type TrainProgress } from './train.js';
 import { expectIndices, rowCount } from '../scores/validate.js';
-import { HEAD_DEFAULTS } from './head-defaults.js';
+import { HEAD_DEFAULTS, HEAD_EMBEDDING, HEAD_KNN_COLS } from './head-defaults.js';
 
-export { HEAD_DEFAULTS };
+export { HEAD_DEFAULTS, HEAD_EMBEDDING, HEAD_KNN_COLS };
 
 export interface HeadData {
   /** n x dim rows (a backbone's features), row-major. */
