@@ -22,7 +22,8 @@ export async function listFolder(root: string, kind: 'folder' | 'images'): Promi
       listed.push({ file: full, label: null });
     }
   }
-  if (listed.length === 0) throw new DatasetError(`Folder ${root} holds no images (.png, .jpg, .jpeg, .webp, .gif, .bmp)`);
+  if (listed.length === 0)
+    throw new DatasetError(`Folder ${root} holds no images (.png, .jpg, .jpeg, .webp, .gif, .bmp)`);
   return listed
     .map(({ file, label }) => ({ id: '', path: toSamplePath(root, file), label, file }))
     .sort((a, b) => compareNatural(a.path, b.path));

@@ -54,5 +54,5 @@ export async function trainClassifier(
     onProgress,
     signal,
   );
-  return new HeadClassifier(head, rows.classes, HEAD_EMBEDDING);
+  return new HeadClassifier(head, rows.classes, HEAD_EMBEDDING, HEAD_KNN_COLS);
 }
