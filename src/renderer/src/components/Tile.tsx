@@ -17,6 +17,8 @@ export interface TileProps {
   /** The thumbnail sheet holding this sample (shared/media.ts) and its place in it. */
   sheet: string;
   sheetIndex: number;
+  /** The stored image's height over its width (1 for 28 x 28 digits and square colour previews). */
+  imageAspect: number;
   /** False while the grid scrolls too fast to look: a tile that never showed its image waits. */
   showImage: boolean;
   predicted: string;
@@ -35,8 +37,14 @@ export interface TileProps {
   onPick: (id: string, pos: number, mods: { shift: boolean; toggle: boolean }) => void;
 }
 
-/** Side of the thumbnail on screen (styles/grid.css .tile-img). */
+/** Longer side of the thumbnail on screen (styles/grid.css .tile-img). */
 const TILE_IMAGE_PX = 84;
+
+/** The thumbnail's box on screen: the longer side TILE_IMAGE_PX, the stored image's aspect kept. */
+export function thumbBox(aspect: number): { width: number; height: number } {
+  const a = Number.isFinite(aspect) && aspect > 0 ? aspect : 1;
+  return a <= 1 ? { width: TILE_IMAGE_PX, height: TILE_IMAGE_PX * a } : { width: TILE_IMAGE_PX / a, height: TILE_IMAGE_PX };
+}
 
 export const Tile = memo(function Tile(p: TileProps) {
   // Once shown, the image stays (a tile already on screen does not blank when a fling starts).
@@ -51,6 +59,7 @@ export const Tile = memo(function Tile(p: TileProps) {
   // each lays out and paints in a fraction of the full tile's dozen. The accessible name is
   // there all along.
   const light = !imageShown;
+  const thumb = thumbBox(p.imageAspect);
   return (
     <div
       id={`tile-${p.pos}`}
@@ -72,7 +81,14 @@ export const Tile = memo(function Tile(p: TileProps) {
       {!light && (
         <div
           className="tile-img"
-          style={{ backgroundImage: `url("${p.sheet}")`, backgroundPosition: `0 ${-p.sheetIndex * TILE_IMAGE_PX}px` }}
+          style={{
+            width: thumb.width,
+            height: thumb.height,
+            backgroundImage: `url("${p.sheet}")`,
+            // The sheet is one image wide: at this width each sample is thumb.height tall.
+            backgroundSize: `${thumb.width}px auto`,
+            backgroundPosition: `0 ${-p.sheetIndex * thumb.height}px`,
+          }}
         />
       )}
       {!light && decision && (
