@@ -287,6 +287,7 @@ export class Engine {
       m,
       o.samples.map((s) => s.id),
       o.seed,
+      o.rowSource,
     );
   }
 

@@ -8,6 +8,10 @@ import { DatasetError, PIXELS_PER_IMAGE } from '../types.js';
 import { tf } from '../model/tf.js';
 import { saveCheckpoint } from '../model/checkpoint.js';
 import { CnnClassifier } from '../model/cnn.js';
+import { HeadClassifier } from '../model/head-model.js';
+import { saveHeadCheckpoint } from '../model/head-checkpoint.js';
+import { headOptionsFor } from '../model/train-classifier.js';
+import type { RowSource } from './train-head-model.js';
 import type { Classifier } from '../model/classifier.js';
 import { classMismatch, loadUserModel } from '../model/user-model.js';
 import { stratifiedHoldOut } from './holdout.js';
@@ -99,14 +103,35 @@ export function predictImage(
   return { predicted, confidence: top, probs: Array.from(probs), classes: m.classes };
 }
 
-/** Saves a model trained here (weights, class list, provenance) into dir. */
+/**
+ * Saves a model trained here (weights, class list, provenance) into dir: the CNN's
+ * checkpoint, or a head's with the recipe and backbone id of the rows it was trained on
+ * (`rowSource`, which a head needs), so the export says how images become its input.
+ */
 export async function saveCurrentModel(
   dir: string,
   m: CurrentModel,
   ids: readonly string[],
   openSeed: number | undefined,
+  rowSource?: RowSource | null,
 ): Promise<void> {
   const opts = resolveTrainOptions(m.epochs, m.seed ?? openSeed, m.classifier.classes);
+  if (m.classifier instanceof HeadClassifier) {
+    if (!rowSource)
+      throw new Error('a head is saved with the backbone its rows came from (rowSource), and none is open');
+    await saveHeadCheckpoint(
+      dir,
+      m.classifier,
+      {
+        backboneId: rowSource.id,
+        recipe: rowSource.recipe,
+        options: headOptionsFor(opts),
+        dataHash: dataHashOf(ids, m.labels),
+      },
+      { modelVersion: m.modelVersion, seed: opts.seed, heldOutAccuracy: m.heldOutAccuracy },
+    );
+    return;
+  }
   if (!(m.classifier instanceof CnnClassifier))
     throw new Error('the current model was loaded from a user model folder; only models trained here can be saved');
   await saveCheckpoint(dir, m.classifier, {

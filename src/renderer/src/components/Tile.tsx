@@ -43,7 +43,9 @@ const TILE_IMAGE_PX = 84;
 /** The thumbnail's box on screen: the longer side TILE_IMAGE_PX, the stored image's aspect kept. */
 export function thumbBox(aspect: number): { width: number; height: number } {
   const a = Number.isFinite(aspect) && aspect > 0 ? aspect : 1;
-  return a <= 1 ? { width: TILE_IMAGE_PX, height: TILE_IMAGE_PX * a } : { width: TILE_IMAGE_PX / a, height: TILE_IMAGE_PX };
+  return a <= 1
+    ? { width: TILE_IMAGE_PX, height: TILE_IMAGE_PX * a }
+    : { width: TILE_IMAGE_PX / a, height: TILE_IMAGE_PX };
 }
 
 export const Tile = memo(function Tile(p: TileProps) {
