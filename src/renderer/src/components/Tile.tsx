@@ -9,6 +9,7 @@ import {
   percent,
   tileName,
 } from '../queue/describe';
+import { thumbBox } from '../grid/thumb';
 
 export interface TileProps {
   pos: number;
@@ -37,17 +38,6 @@ export interface TileProps {
   onPick: (id: string, pos: number, mods: { shift: boolean; toggle: boolean }) => void;
 }
 
-/** Longer side of the thumbnail on screen (styles/grid.css .tile-img). */
-const TILE_IMAGE_PX = 84;
-
-/** The thumbnail's box on screen: the longer side TILE_IMAGE_PX, the stored image's aspect kept. */
-export function thumbBox(aspect: number): { width: number; height: number } {
-  const a = Number.isFinite(aspect) && aspect > 0 ? aspect : 1;
-  return a <= 1
-    ? { width: TILE_IMAGE_PX, height: TILE_IMAGE_PX * a }
-    : { width: TILE_IMAGE_PX / a, height: TILE_IMAGE_PX };
-}
-
 export const Tile = memo(function Tile(p: TileProps) {
   // Once shown, the image stays (a tile already on screen does not blank when a fling starts).
   const [imageShown, setImageShown] = useState(p.showImage);
@@ -61,7 +51,7 @@ export const Tile = memo(function Tile(p: TileProps) {
   // each lays out and paints in a fraction of the full tile's dozen. The accessible name is
   // there all along.
   const light = !imageShown;
-  const thumb = thumbBox(p.imageAspect);
+  const thumb = thumbBox(p.imageAspect, p.sheetIndex);
   return (
     <div
       id={`tile-${p.pos}`}
@@ -87,9 +77,8 @@ export const Tile = memo(function Tile(p: TileProps) {
             width: thumb.width,
             height: thumb.height,
             backgroundImage: `url("${p.sheet}")`,
-            // The sheet is one image wide: at this width each sample is thumb.height tall.
-            backgroundSize: `${thumb.width}px auto`,
-            backgroundPosition: `0 ${-p.sheetIndex * thumb.height}px`,
+            backgroundSize: thumb.backgroundSize,
+            backgroundPosition: thumb.backgroundPosition,
           }}
         />
       )}
