@@ -64,6 +64,11 @@ describe('colour photos in the browser', () => {
     const title = (await family.getAttribute('title')) ?? '';
     assert.ok(title.includes(p.model!.reason), 'the tooltip gives the reason for the family');
     assert.ok(title.includes(p.model!.recipe), 'and the recipe');
+    await app.page.getByRole('button', { name: 'Insights' }).click();
+    const model = app.page.getByRole('dialog', { name: 'Insights' }).getByRole('region', { name: 'Model' });
+    await model.getByText(`Preprocessing recipe: ${p.model!.recipe}`).waitFor();
+    await app.page.keyboard.press('Escape');
+    await app.page.getByRole('dialog', { name: 'Insights' }).waitFor({ state: 'detached' });
   });
 
   test('the thumbnails are colour, drawn from the sheet at the stored shape', async () => {
