@@ -50,6 +50,30 @@ export const Thresholds = z.object({
 });
 export type Thresholds = z.infer<typeof Thresholds>;
 
+/** One stored image (the grid's thumbnails): height x width x channels, channels last. */
+export const ImageInfo = z.object({
+  height: z.number().int().min(1),
+  width: z.number().int().min(1),
+  channels: z.union([z.literal(1), z.literal(3)]),
+});
+export type ImageInfo = z.infer<typeof ImageInfo>;
+
+/** A file's own size, before any recipe (channels: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA or CMYK). */
+export const NativeSizeInfo = z.object({
+  width: z.number().int().min(1),
+  height: z.number().int().min(1),
+  channels: z.number().int().min(1).max(4),
+});
+export type NativeSizeInfo = z.infer<typeof NativeSizeInfo>;
+
+/** What the model takes: its family and why, and the recipe in one line (describeRecipe). */
+export const ModelInfo = z.object({
+  arch: z.enum(['cnn', 'backbone']),
+  reason: z.string(),
+  recipe: z.string(),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
 export const ProjectStatus = z.enum(['empty', 'loading', 'training', 'scoring', 'ready', 'error']);
 export type ProjectStatus = z.infer<typeof ProjectStatus>;
 
@@ -91,6 +115,10 @@ export const ProjectInfo = z.object({
    * decision journal, left by a crash and skipped). Absent from older main sides.
    */
   warnings: z.array(z.string()).optional(),
+  /** The stored image of every sample, as the thumbnail sheets hold it; absent while none is open. */
+  image: ImageInfo.optional(),
+  /** The model family and recipe of the open project; absent while none is open. */
+  model: ModelInfo.optional(),
 });
 export type ProjectInfo = z.infer<typeof ProjectInfo>;
 
@@ -167,6 +195,10 @@ export const SampleDetail = z.object({
   neighbours: z.array(Neighbour),
   /** The other files with this sample's bytes ("train:" before a training file's path seen from the pool). */
   duplicates: z.array(z.string()),
+  /** The original file (absolute), null for IDX records and generated samples; absent from older main sides. */
+  file: z.string().nullable().optional(),
+  /** The file's own size and channels, when the loader probed it. */
+  size: NativeSizeInfo.nullable().optional(),
 });
 export type SampleDetail = z.infer<typeof SampleDetail>;
 

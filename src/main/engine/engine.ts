@@ -396,7 +396,7 @@ export class Engine {
   async predictImage(
     bytes: Uint8Array,
   ): Promise<{ predicted: string; confidence: number; probs: number[]; classes: string[] }> {
-    return predictImage(this.requireModel(), bytes, this.scored?.temperature ?? 1);
+    return predictImage(this.requireModel(), bytes, this.scored?.temperature ?? 1, this.opened?.rowSource);
   }
 
   async saveModel(dir: string): Promise<void> {
@@ -407,6 +407,7 @@ export class Engine {
       m,
       o.samples.map((s) => s.id),
       o.seed,
+      o.rowSource,
     );
   }
 

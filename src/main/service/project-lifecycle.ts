@@ -152,6 +152,7 @@ export class ProjectLifecycle {
         dest,
         samples: p.data.samples,
         pixels: p.data.pixels,
+        shape: p.data.shape,
         decisions: folded.samples,
         labels: finalLabels(p.data.samples, folded),
         copies: p.data.copies,

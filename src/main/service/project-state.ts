@@ -18,6 +18,7 @@ import { itemAt } from '../../shared/checked-index.js';
 import type { Journal } from '../engine/review/journal.js';
 import { foldJournal, givenLabelsOf, type JournalFold } from '../../shared/journal-fold.js';
 import { buildQueue } from './queue.js';
+import { describeRecipe } from '../../shared/recipe.js';
 
 export type ProjectSpec = DatasetSpec & { demo: boolean };
 
@@ -115,6 +116,10 @@ export class ProjectState {
       queueRevision: p?.queue?.revision ?? null,
       openId: p?.samples.openId ?? null,
       warnings: p?.warnings.slice() ?? [],
+      ...(p && {
+        image: { ...p.data.shape },
+        model: { arch: p.data.family.arch, reason: p.data.family.reason, recipe: describeRecipe(p.data.recipe) },
+      }),
     };
   }
 }

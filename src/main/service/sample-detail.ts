@@ -58,6 +58,8 @@ export function sampleDetail(p: OpenProject, t: ScoreTable, id: string): SampleD
   return {
     id,
     path: s.path,
+    file: s.file,
+    size: s.size ? { width: s.size.width, height: s.size.height, channels: s.size.channels } : null,
     split: s.split,
     given: s.label,
     predicted,

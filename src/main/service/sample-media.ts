@@ -1,11 +1,23 @@
 // The media read model: a sample's image, and the thumbnail sheets of the grid.
 import { ApiError } from '../../shared/api.js';
-import { encodeGreyPng } from '../engine/datasets/png.js';
-import { IMAGE_SIZE, imageAt, PIXELS_PER_IMAGE } from '../engine/types.js';
+import { encodeGreyPng, encodeRgbPng } from '../engine/datasets/png.js';
+import { bytesPerImage, type ImageShape } from '../engine/types.js';
 import { resolveInsideRoots } from '../security/path-guard.js';
 import { indexOf, sampleOf, type OpenProject } from './project-state.js';
 
 export type Media = { kind: 'file'; file: string } | { kind: 'bytes'; contentType: string; body: Buffer };
+
+/** `count` stored images of `shape` stacked top to bottom, as a grey or colour PNG. */
+export function encodeStack(pixels: Uint8Array, shape: ImageShape, count: number): Buffer {
+  const encode = shape.channels === 3 ? encodeRgbPng : encodeGreyPng;
+  return encode(pixels, shape.width, shape.height * count);
+}
+
+/** Stored image `i` of the opened dataset (a view). */
+function storedAt(p: OpenProject, i: number): Uint8Array {
+  const n = bytesPerImage(p.data.shape);
+  return p.data.pixels.subarray(i * n, (i + 1) * n);
+}
 
 /** The image of a sample: its original file (only inside the dataset roots) or a PNG. */
 export function sampleMedia(p: OpenProject, id: string): Media {
@@ -15,20 +27,18 @@ export function sampleMedia(p: OpenProject, id: string): Media {
     if (!file) throw new ApiError('not_found', `${s.path} is outside the opened dataset`);
     return { kind: 'file', file };
   }
-  const px = imageAt(p.data.pixels, i);
-  return { kind: 'bytes', contentType: 'image/png', body: encodeGreyPng(px, IMAGE_SIZE, IMAGE_SIZE) };
+  return { kind: 'bytes', contentType: 'image/png', body: encodeStack(storedAt(p, i), p.data.shape, 1) };
 }
 
 /**
- * Many samples' images in one PNG, stacked top to bottom (../../shared/media.ts): what the
- * model sees (its 28 x 28 grey input), for the grid's thumbnails. `ids` as parsed by
- * parseSheetIds; an id not in the project is a not_found error naming it.
+ * Many samples' images in one PNG, stacked top to bottom (../../shared/media.ts), in the
+ * stored shape (28 x 28 grey digits, or colour previews that keep the aspect ratio), for the
+ * grid's thumbnails. `ids` as parsed by parseSheetIds; an id not in the project is a
+ * not_found error naming it.
  */
 export function mediaSheet(p: OpenProject, ids: readonly string[]): Media {
-  const px = new Uint8Array(ids.length * PIXELS_PER_IMAGE);
-  ids.forEach((id, k) => {
-    const i = indexOf(p, id);
-    px.set(imageAt(p.data.pixels, i), k * PIXELS_PER_IMAGE);
-  });
-  return { kind: 'bytes', contentType: 'image/png', body: encodeGreyPng(px, IMAGE_SIZE, IMAGE_SIZE * ids.length) };
+  const n = bytesPerImage(p.data.shape);
+  const px = new Uint8Array(ids.length * n);
+  ids.forEach((id, k) => px.set(storedAt(p, indexOf(p, id)), k * n));
+  return { kind: 'bytes', contentType: 'image/png', body: encodeStack(px, p.data.shape, ids.length) };
 }

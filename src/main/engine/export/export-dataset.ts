@@ -6,12 +6,12 @@ import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ApiError, type ExportSummary } from '../../../shared/api.js';
 import { entryOf, itemAt } from '../../../shared/checked-index.js';
-import { encodeGreyPng } from '../datasets/png.js';
 import { encodeIdxImages, encodeIdxLabels } from '../datasets/idx.js';
 import type { EngineSample, ScoreTable, SplitCopyGroup } from '../engine-types.js';
 import { fileRows } from '../pipeline/file-rows.js';
 import type { SampleState } from '../../../shared/journal-fold.js';
-import { IMAGE_SIZE, imageAt, PIXELS_PER_IMAGE, type DatasetKind } from '../types.js';
+import { IMAGE_SIZE, imageAt, DIGIT_SHAPE, PIXELS_PER_IMAGE, type DatasetKind, type ImageShape } from '../types.js';
+import { checkIdxShape, checkStoredPixels, copyExtension, encodeStored } from './stored-images.js';
 import { classFolders, MODEL_FOLDER, safeFileStem } from './class-folders.js';
 import { checkDestination, discardTempDir, makeTempDir, publish } from './export-target.js';
 import { idxClassOrder } from './idx-classes.js';
@@ -29,8 +29,10 @@ export interface ExportOptions {
   /** Destination folder (absolute): must not exist yet, be empty, or hold an earlier Unsure export. */
   dest: string;
   samples: readonly EngineSample[];
-  /** samples.length * 28 * 28 grey bytes. */
+  /** samples.length stored images of `shape` (OpenResult.pixels). */
   pixels: Uint8Array;
+  /** The stored image (OpenResult.shape); 28 x 28 grey when absent. */
+  shape?: ImageShape;
   /** foldJournal(...).samples: who decided what, for the manifest. */
   decisions: ReadonlyMap<string, SampleState>;
   /** Final label of every sample (finalLabels), same order as samples. */
@@ -60,9 +62,8 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
   const { samples, labels, pixels, table } = opts;
   const n = samples.length;
   if (labels.length !== n) throw new ApiError('bad_request', `export: ${labels.length} labels for ${n} samples`);
-  if (pixels.length !== n * PIXELS_PER_IMAGE) {
-    throw new ApiError('bad_request', `export: ${pixels.length} pixel bytes for ${n} samples of ${PIXELS_PER_IMAGE}`);
-  }
+  const shape = opts.shape ?? DIGIT_SHAPE;
+  checkStoredPixels(pixels, n, shape);
   if (table && table.predicted.length !== n) {
     throw new ApiError('bad_request', `export: score table has ${table.predicted.length} rows for ${n} samples`);
   }
@@ -79,6 +80,7 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
     opts.sourceKind === undefined ? [] : typeof opts.sourceKind === 'string' ? [opts.sourceKind] : opts.sourceKind;
   const writeIdx =
     kinds.includes('idx') || (opts.sourceKind === undefined && samples.some((s) => s.path.startsWith('idx:')));
+  if (writeIdx) checkIdxShape(shape);
   const idxClasses = writeIdx ? idxClassOrder(fileLabels, table?.classes ?? []) : null;
 
   const total = m + 1 + (writeIdx ? 1 : 0) + (opts.saveModel ? 1 : 0);
@@ -103,11 +105,12 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
 
     // Names are fixed up front so that parallel writes never race for the same name.
     const used = new Set<string>();
+    const extensions = await Promise.all(files.map(async (f) => (f.file ? copyExtension(f.file) : '.png')));
     const relPaths = files.map((f, j) => {
-      const ext = f.file ? path.extname(f.file).toLowerCase() : '';
+      const ext = itemAt(extensions, j, 'export extensions');
       const stem = safeFileStem(f.id);
-      let name = `${stem}${ext || '.png'}`;
-      for (let k = 2; used.has(`${folderOfFile[j]}/${name}`.toLowerCase()); k++) name = `${stem}-${k}${ext || '.png'}`;
+      let name = `${stem}${ext}`;
+      for (let k = 2; used.has(`${folderOfFile[j]}/${name}`.toLowerCase()); k++) name = `${stem}-${k}${ext}`;
       used.add(`${folderOfFile[j]}/${name}`.toLowerCase());
       return `${folderOfFile[j]}/${name}`;
     });
@@ -119,16 +122,15 @@ export async function exportDataset(opts: ExportOptions): Promise<ExportSummary>
         checkAbort();
         const f = itemAt(files, j, 'export files');
         const target = path.join(tmp, itemAt(relPaths, j, 'export paths'));
-        if (f.file && path.extname(f.file)) {
-          // The original bytes, not the 28x28 the model saw: the export is the user's dataset, corrected.
+        if (f.file) {
+          // The original bytes, never a re-encode of what the model saw: the export is the user's dataset, corrected.
           try {
             await copyFile(f.file, target, fsConstants.COPYFILE_EXCL);
           } catch (err) {
             throw new ApiError('failed', `export: cannot copy ${f.file}: ${(err as Error).message}`);
           }
         } else {
-          const img = imageAt(pixels, f.sample);
-          await writeFile(target, encodeGreyPng(img, IMAGE_SIZE, IMAGE_SIZE), { flag: 'wx' });
+          await writeFile(target, encodeStored(pixels, f.sample, shape), { flag: 'wx' });
         }
         tick();
       }

@@ -8,6 +8,11 @@ import { DatasetError, PIXELS_PER_IMAGE } from '../types.js';
 import { tf } from '../model/tf.js';
 import { saveCheckpoint } from '../model/checkpoint.js';
 import { CnnClassifier } from '../model/cnn.js';
+import { HeadClassifier } from '../model/head-model.js';
+import { saveHeadCheckpoint } from '../model/head-checkpoint.js';
+import { headOptionsFor } from '../model/train-classifier.js';
+import type { RowSource } from './train-head-model.js';
+import { headProbsForImage } from './predict-photo.js';
 import type { Classifier } from '../model/classifier.js';
 import { classMismatch, loadUserModel } from '../model/user-model.js';
 import { stratifiedHoldOut } from './holdout.js';
@@ -79,21 +84,33 @@ export async function userModelAsCurrent(
   return { model, notes: loaded.notes };
 }
 
-/** One image (any format the loaders decode) classified, with the scoring's temperature. */
-export function predictImage(
+/**
+ * One image (any format the loaders decode) classified, with the scoring's temperature. A
+ * head (the backbone family) decodes it with the backbone's recipe and runs the backbone
+ * first, so it needs the rowSource the engine opened; the CNN takes it as a 28 x 28 digit.
+ */
+export async function predictImage(
   m: CurrentModel,
   bytes: Uint8Array,
   temperature: number,
-): { predicted: string; confidence: number; probs: number[]; classes: string[] } {
-  const px = new Uint8Array(PIXELS_PER_IMAGE);
-  const failures = decodeBatchToGrey28([{ name: 'image', bytes }], px);
-  const [failure] = failures;
-  if (failure) throw new DatasetError(`Cannot decode the image: ${failure.message}`);
-  normaliseAll(px);
-  const probs = tf.tidy(() => {
-    const x = tf.tensor4d(scaleBytes(px, new Float32Array(px.length)), [1, 28, 28, 1]);
-    return tf.softmax(tf.div(m.classifier.forward(x).logits, temperature)).dataSync() as Float32Array;
-  });
+  rowSource?: RowSource | null,
+): Promise<{ predicted: string; confidence: number; probs: number[]; classes: string[] }> {
+  let probs: Float32Array;
+  if (m.classifier instanceof HeadClassifier) {
+    if (!rowSource)
+      throw new Error('a head predicts from the backbone its rows came from (rowSource), and none is open');
+    probs = await headProbsForImage(m.classifier, rowSource, bytes, temperature);
+  } else {
+    const px = new Uint8Array(PIXELS_PER_IMAGE);
+    const failures = decodeBatchToGrey28([{ name: 'image', bytes }], px);
+    const [failure] = failures;
+    if (failure) throw new DatasetError(`Cannot decode the image: ${failure.message}`);
+    normaliseAll(px);
+    probs = tf.tidy(() => {
+      const x = tf.tensor4d(scaleBytes(px, new Float32Array(px.length)), [1, 28, 28, 1]);
+      return tf.softmax(tf.div(m.classifier.forward(x).logits, temperature)).dataSync() as Float32Array;
+    });
+  }
   // The first of the highest probabilities.
   let best = -1;
   let top = 0;
@@ -106,14 +123,35 @@ export function predictImage(
   return { predicted, confidence: top, probs: Array.from(probs), classes: m.classes };
 }
 
-/** Saves a model trained here (weights, class list, provenance) into dir. */
+/**
+ * Saves a model trained here (weights, class list, provenance) into dir: the CNN's
+ * checkpoint, or a head's with the recipe and backbone id of the rows it was trained on
+ * (`rowSource`, which a head needs), so the export says how images become its input.
+ */
 export async function saveCurrentModel(
   dir: string,
   m: CurrentModel,
   ids: readonly string[],
   openSeed: number | undefined,
+  rowSource?: RowSource | null,
 ): Promise<void> {
   const opts = resolveTrainOptions(m.epochs, m.seed ?? openSeed, m.classifier.classes);
+  if (m.classifier instanceof HeadClassifier) {
+    if (!rowSource)
+      throw new Error('a head is saved with the backbone its rows came from (rowSource), and none is open');
+    await saveHeadCheckpoint(
+      dir,
+      m.classifier,
+      {
+        backboneId: rowSource.id,
+        recipe: rowSource.recipe,
+        options: headOptionsFor(opts),
+        dataHash: dataHashOf(ids, m.labels),
+      },
+      { modelVersion: m.modelVersion, seed: opts.seed, heldOutAccuracy: m.heldOutAccuracy },
+    );
+    return;
+  }
   if (!(m.classifier instanceof CnnClassifier))
     throw new Error('the current model was loaded from a user model folder; only models trained here can be saved');
   await saveCheckpoint(dir, m.classifier, {

@@ -1,6 +1,6 @@
 import type { ProjectInfo, SampleDetail } from '../../../shared/api';
 import type { SampleState } from '../../../shared/journal-fold';
-import { doubtKinds, DOUBT_WORDS, percent } from '../queue/describe';
+import { doubtKinds, DOUBT_WORDS, nativeSize, percent } from '../queue/describe';
 
 export interface DetailPanelProps {
   project: ProjectInfo;
@@ -13,6 +13,8 @@ export interface DetailPanelProps {
 
 /** The "why" of one sample: what the model thinks of every class, how unusual the input is, and what it resembles. */
 export function DetailPanel({ project, id, detail, error, state, imageUrl }: DetailPanelProps) {
+  // Photos are scaled smoothly; small grey digits stay crisp, one block per pixel.
+  const colour = project.image?.channels === 3 ? ' colour' : '';
   if (!id)
     return (
       <aside className="detail" aria-label="Sample detail">
@@ -22,13 +24,19 @@ export function DetailPanel({ project, id, detail, error, state, imageUrl }: Det
   return (
     <aside className="detail" aria-label="Sample detail">
       <div className="detail-top">
-        <img className="detail-image" src={imageUrl(id)} alt={`sample ${id}`} />
+        <img className={`detail-image${colour}`} src={imageUrl(id)} alt={`sample ${id}`} />
         <div className="detail-facts">
           <div className="detail-id" title={detail?.path}>
             {id}
           </div>
           {detail ? (
             <>
+              {detail.size && <div className="detail-size">{nativeSize(detail.size)}</div>}
+              {detail.file && (
+                <div className="detail-file" title={detail.file}>
+                  {detail.file}
+                </div>
+              )}
               <div className="big">
                 predicted <strong>{detail.predicted}</strong> at {percent(detail.confidence)}
               </div>
@@ -97,7 +105,7 @@ export function DetailPanel({ project, id, detail, error, state, imageUrl }: Det
             <h3>Nearest training samples</h3>
             <div className="neighbours">
               {detail.neighbours.map((n) => (
-                <figure key={n.id} className="neighbour" title={n.id}>
+                <figure key={n.id} className={`neighbour${colour}`} title={n.id}>
                   <img src={imageUrl(n.id)} alt={`training sample labeled ${n.label}`} />
                   <figcaption>
                     <strong>{n.label}</strong> {n.similarity.toFixed(2)}

@@ -25,6 +25,16 @@ export function InsightsDialog({
           {error}
         </p>
       )}
+      {project.model && (
+        <section aria-label="Model">
+          <h3>Model</h3>
+          <p className="muted small">
+            {project.model.arch === 'backbone' ? 'Pretrained backbone + trained head' : 'Small CNN'}:{' '}
+            {project.model.reason}
+          </p>
+          <p className="muted small">Preprocessing recipe: {project.model.recipe}</p>
+        </section>
+      )}
       {data === undefined && !error && <p className="muted">Loading…</p>}
       {data === null && <p className="muted">No model yet.</p>}
       {data && (

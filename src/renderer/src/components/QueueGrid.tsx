@@ -146,6 +146,7 @@ export function QueueGrid(p: QueueGridProps) {
         id={id}
         sheet={sheetOf(row)}
         sheetIndex={row % SHEET_MAX}
+        imageAspect={project.image ? project.image.height / project.image.width : 1}
         showImage={!fast}
         predicted={project.classes[itemAt(queue.predicted, row, 'queue predictions')] ?? '?'}
         confidence={itemAt(queue.confidence, row, 'queue confidences')}

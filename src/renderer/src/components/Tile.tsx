@@ -9,6 +9,7 @@ import {
   percent,
   tileName,
 } from '../queue/describe';
+import { thumbBox } from '../grid/thumb';
 
 export interface TileProps {
   pos: number;
@@ -17,6 +18,8 @@ export interface TileProps {
   /** The thumbnail sheet holding this sample (shared/media.ts) and its place in it. */
   sheet: string;
   sheetIndex: number;
+  /** The stored image's height over its width (1 for 28 x 28 digits and square colour previews). */
+  imageAspect: number;
   /** False while the grid scrolls too fast to look: a tile that never showed its image waits. */
   showImage: boolean;
   predicted: string;
@@ -35,9 +38,6 @@ export interface TileProps {
   onPick: (id: string, pos: number, mods: { shift: boolean; toggle: boolean }) => void;
 }
 
-/** Side of the thumbnail on screen (styles/grid.css .tile-img). */
-const TILE_IMAGE_PX = 84;
-
 export const Tile = memo(function Tile(p: TileProps) {
   // Once shown, the image stays (a tile already on screen does not blank when a fling starts).
   const [imageShown, setImageShown] = useState(p.showImage);
@@ -51,6 +51,7 @@ export const Tile = memo(function Tile(p: TileProps) {
   // each lays out and paints in a fraction of the full tile's dozen. The accessible name is
   // there all along.
   const light = !imageShown;
+  const thumb = thumbBox(p.imageAspect, p.sheetIndex);
   return (
     <div
       id={`tile-${p.pos}`}
@@ -72,7 +73,13 @@ export const Tile = memo(function Tile(p: TileProps) {
       {!light && (
         <div
           className="tile-img"
-          style={{ backgroundImage: `url("${p.sheet}")`, backgroundPosition: `0 ${-p.sheetIndex * TILE_IMAGE_PX}px` }}
+          style={{
+            width: thumb.width,
+            height: thumb.height,
+            backgroundImage: `url("${p.sheet}")`,
+            backgroundSize: thumb.backgroundSize,
+            backgroundPosition: thumb.backgroundPosition,
+          }}
         />
       )}
       {!light && decision && (

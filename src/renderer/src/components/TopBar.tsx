@@ -1,5 +1,5 @@
 import type { ProjectInfo } from '../../../shared/api';
-import { accuracy } from '../queue/describe';
+import { accuracy, modelFacts } from '../queue/describe';
 import { keepFocus } from './keep-focus';
 
 export interface TopBarProps {
@@ -27,6 +27,12 @@ export function TopBar({ project, busy, onOpen, onInsights, onRetrain, onExport,
             {conflicts > 0 ? ` · ${conflicts} label conflict${conflicts === 1 ? '' : 's'}` : ''}
           </span>
           {project.modelVersion && <span className="muted">model {project.modelVersion}</span>}
+          {project.model && (
+            // The recipe line is long: the tooltip holds it with the reason for the family.
+            <span className="muted" title={modelFacts(project.model)} aria-label={modelFacts(project.model)}>
+              {project.model.arch === 'backbone' ? 'backbone + head' : 'small CNN'}
+            </span>
+          )}
           {project.heldOutAccuracy !== null && <span>held-out accuracy {accuracy(project.heldOutAccuracy)}</span>}
           <span className="muted">
             {project.backend.backend === 'tensorflow'

@@ -70,3 +70,16 @@ export function formatEta(sec: number | undefined): string {
   const s = Math.round(sec % 60);
   return `${m} min ${s.toString().padStart(2, '0')} s`;
 }
+
+const CHANNEL_WORDS: Record<number, string> = { 1: 'grey', 2: 'grey + alpha', 3: 'RGB', 4: 'RGBA or CMYK' };
+
+/** A file's own size as the detail panel shows it: "500 x 375, RGB". */
+export function nativeSize(s: { width: number; height: number; channels: number }): string {
+  return `${s.width} x ${s.height}, ${CHANNEL_WORDS[s.channels] ?? `${s.channels} channels`}`;
+}
+
+/** The model line of the top bar's tooltip: family, why, and the recipe. */
+export function modelFacts(m: { arch: string; reason: string; recipe: string }): string {
+  const family = m.arch === 'backbone' ? 'pretrained backbone + trained head' : 'small CNN';
+  return `${family}: ${m.reason}\nRecipe: ${m.recipe}`;
+}

@@ -1,0 +1,200 @@
+// A colour photo dataset end to end, in Debian's Chromium against `unsure serve` with the
+// real engine and the shipped backbone: the project says it took the backbone family and
+// its recipe, the thumbnails are colour, the detail panel shows the original file with its
+// own size, decisions by keyboard, a head retrain in seconds, and an export whose image files
+// are the originals byte for byte, with the head saved beside them with its recipe.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import type { ProjectInfo } from '../../src/shared/api.js';
+import { assignClassKeys } from '../../src/renderer/src/keys/keymap.js';
+import { launchChromium } from './browser.js';
+import { makeColourFixture, type ColourFixture } from './colour-fixtures.js';
+import { callApi, startServer, waitSettled, type StartedServer } from './server.js';
+import {
+  currentId,
+  eventually,
+  journaled,
+  openApp,
+  queue,
+  tile,
+  tileIds,
+  tileName,
+  waitForQueue,
+  type OpenedApp,
+} from './ui.js';
+
+const RETRAIN_TIMEOUT = 300_000;
+
+describe('colour photos in the browser', () => {
+  let tmp: string;
+  let fixture: ColourFixture;
+  let server: StartedServer;
+  let browser: Browser;
+  let app: OpenedApp;
+  const decided = new Map<string, string>();
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'unsure-e2e-colour-'));
+    fixture = await makeColourFixture(path.join(tmp, 'data'), { perClass: 60, poolPerClass: 18, poolDistractors: 8 });
+    server = await startServer({ train: fixture.train, pool: fixture.pool, home: path.join(tmp, 'home') });
+    browser = await launchChromium();
+    app = await openApp(browser, server);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('the project takes the backbone and says so, with its recipe', async () => {
+    await waitForQueue(app.page);
+    await waitSettled(server);
+    const p = await callApi<ProjectInfo>(server, 'getProject');
+    assert.equal(p.image?.channels, 3, 'colour previews');
+    assert.equal(p.model?.arch, 'backbone');
+    assert.match(p.model?.recipe ?? '', /^photo v\d+: \d+ x \d+ RGB/);
+    assert.deepEqual(p.classes, fixture.classes);
+    const family = app.page.getByText('backbone + head', { exact: true });
+    await family.waitFor();
+    const title = (await family.getAttribute('title')) ?? '';
+    assert.ok(title.includes(p.model!.reason), 'the tooltip gives the reason for the family');
+    assert.ok(title.includes(p.model!.recipe), 'and the recipe');
+    await app.page.getByRole('button', { name: 'Insights' }).click();
+    const model = app.page.getByRole('dialog', { name: 'Insights' }).getByRole('region', { name: 'Model' });
+    await model.getByText(`Preprocessing recipe: ${p.model!.recipe}`).waitFor();
+    await app.page.keyboard.press('Escape');
+    await app.page.getByRole('dialog', { name: 'Insights' }).waitFor({ state: 'detached' });
+  });
+
+  test('the thumbnails are colour, drawn from the sheet at the stored shape', async () => {
+    const [first] = await tileIds(app.page, 1);
+    assert.ok(first);
+    const img = tile(app.page, first).locator('.tile-img');
+    await img.waitFor();
+    // The sheet the tile shows, decoded in the page: its width is the stored image's, and
+    // its pixels are not grey.
+    // (A string: the test files compile without the DOM's types.)
+    const seen = (await app.page.evaluate(`(async () => {
+      const el = document.querySelector('[role="option"][data-id="${first}"] .tile-img');
+      const m = /url\\("?(.*?)"?\\)/.exec(getComputedStyle(el).backgroundImage);
+      if (!m) return null;
+      const image = new Image();
+      image.src = m[1];
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.naturalWidth;
+      canvas.height = image.naturalHeight;
+      const ctx = canvas.getContext('2d');
+      ctx.drawImage(image, 0, 0);
+      const d = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      let coloured = 0;
+      for (let i = 0; i < d.length; i += 4) {
+        if (Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 40) coloured++;
+      }
+      const box = el.getBoundingClientRect();
+      return { width: image.naturalWidth, height: image.naturalHeight, coloured, boxW: box.width, boxH: box.height };
+    })()`)) as { width: number; height: number; coloured: number; boxW: number; boxH: number } | null;
+    assert.ok(seen, 'the tile has a sheet');
+    const p = await callApi<ProjectInfo>(server, 'getProject');
+    assert.equal(seen.width, p.image!.width);
+    assert.equal(seen.height % p.image!.height, 0, 'whole samples stacked');
+    assert.ok(seen.coloured > seen.width * seen.height * 0.2, `colour pixels: ${seen.coloured}`);
+    // The tile keeps the stored image's aspect ratio.
+    assert.ok(Math.abs(seen.boxW / seen.boxH - p.image!.width / p.image!.height) < 0.02);
+  });
+
+  test('the detail panel shows the original file, its own size and path', async () => {
+    const q = await queue(server);
+    const row = q.ids.findIndex((_, r) => q.split[r] === 1);
+    const id = q.ids[row]!;
+    await tile(app.page, id).click();
+    const detail = app.page.getByRole('complementary', { name: 'Sample detail' });
+    const size = detail.locator('.detail-size');
+    await size.waitFor();
+    const d = await callApi<{ file: string; size: { width: number; height: number } }>(server, 'getSample', { id });
+    assert.equal(await size.textContent(), `${d.size.width} x ${d.size.height}, RGB`);
+    assert.equal(await detail.locator('.detail-file').textContent(), d.file);
+    assert.ok(fixture.truth.has(path.basename(d.file)), 'a pool file');
+    // The panel's image is the original file at its own size, scaled to fit.
+    const natural = (await app.page.evaluate(`(async () => {
+      const el = document.querySelector('aside[aria-label="Sample detail"] img.detail-image');
+      await el.decode();
+      return [el.naturalWidth, el.naturalHeight];
+    })()`)) as number[];
+    assert.deepEqual(natural, [d.size.width, d.size.height]);
+    assert.ok((await detail.locator('.neighbour img').count()) > 0, 'nearest training samples');
+  });
+
+  test('class keys and o decide pool samples, moving on each time', async () => {
+    const { page } = app;
+    const q = await queue(server);
+    const p = await callApi<ProjectInfo>(server, 'getProject');
+    const keys = assignClassKeys(p.labels);
+    const poolIds = q.ids.filter((_, r) => q.split[r] === 1);
+    await tile(page, poolIds[0]!).click();
+    for (let k = 0; k < 3; k++) {
+      const id = await currentId(page);
+      const d = await callApi<{ path: string }>(server, 'getSample', { id });
+      const truth = fixture.truth.get(path.basename(d.path));
+      assert.ok(truth, `${d.path} is a pool file`);
+      const label = truth === 'distractor' ? 'other' : truth;
+      await page.keyboard.press(label === 'other' ? 'o' : keys.get(label)!);
+      await eventually(`${id} to show its decision`, async () =>
+        (await tileName(page, id)).includes(`decided ${label}`),
+      );
+      assert.notEqual(await currentId(page), id, 'the view moves on');
+      await journaled(server, id, label);
+      decided.set(id, label);
+    }
+  });
+
+  test('a retrain trains a new head and re-ranks the queue', async () => {
+    const { page } = app;
+    const before = await queue(server);
+    await page.getByRole('button', { name: 'Retrain' }).click();
+    const panel = page.getByRole('region', { name: 'Retraining' });
+    await panel.getByRole('heading', { name: 'Retrained' }).waitFor({ timeout: RETRAIN_TIMEOUT });
+    assert.match((await page.getByTestId('retrain-summary').textContent()) ?? '', /Held-out accuracy/);
+    const after = await eventually('a queue from the new model', async () => {
+      const q = await queue(server);
+      return q.modelVersion !== before.modelVersion ? q : null;
+    });
+    assert.match(after.modelVersion, /^head-/);
+    await panel.getByRole('button', { name: 'Close' }).click();
+  });
+
+  test('export copies the originals byte for byte and saves the head with its recipe', async () => {
+    const { page } = app;
+    const dest = path.join(tmp, 'export');
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    await page.getByLabel('Export folder').fill(dest);
+    await page.getByRole('button', { name: 'Export now' }).click();
+    await page.getByTestId('export-summary').waitFor({ timeout: 120_000 });
+    const rows = fs
+      .readFileSync(path.join(dest, 'manifest.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; label: string | null; path: string; source_file: string | null });
+    assert.equal(rows.length, 60 * 4 + 18 * 4 + 8, 'every file');
+    for (const r of rows) {
+      assert.ok(r.source_file, `${r.path} has its original`);
+      const out = fs.readFileSync(path.join(dest, r.path));
+      assert.ok(out.equals(fs.readFileSync(r.source_file)), `${r.path} is ${r.source_file} byte for byte`);
+    }
+    for (const [id, label] of decided) assert.equal(rows.find((r) => r.id === id)?.label, label);
+    const model = JSON.parse(fs.readFileSync(path.join(dest, 'model', 'model.json'), 'utf8')) as {
+      format: string;
+      provenance: { backboneId: string; recipe: { name: string; input: { channels: number } } };
+    };
+    assert.equal(model.format, 'unsure-head-checkpoint');
+    assert.equal(model.provenance.recipe.name, 'photo');
+    assert.equal(model.provenance.recipe.input.channels, 3);
+    assert.ok(model.provenance.backboneId);
+    assert.deepEqual(app.errors, []);
+  });
+});
