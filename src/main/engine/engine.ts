@@ -356,8 +356,9 @@ export class Engine {
         knownClasses: o.classes,
         epochs: opts.epochs,
         seed: opts.seed,
-        // Given rows are not the opened inputs' model: only a model trained here on them adds its view.
-        model: m && !m.inputs && sameLabels(m.labels, labels) ? m.classifier : null,
+        // Only the CNN's view is averaged in (measured on MNIST); a head has seen its training
+        // rows too closely, and given rows are not a model of the opened inputs at all.
+        model: m && !m.inputs && o.inputs.kind === 'pixels' && sameLabels(m.labels, labels) ? m.classifier : null,
       },
       (phase, fraction, message, extra) =>
         onProgress({

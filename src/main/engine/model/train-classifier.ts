@@ -5,7 +5,7 @@ import type { Classifier } from './classifier.js';
 import { CnnClassifier } from './cnn.js';
 import { HeadClassifier } from './head-model.js';
 import { HEAD_DEFAULTS, trainHead, type HeadOptions } from './head.js';
-import { HEAD_EMBEDDING } from './head-defaults.js';
+import { HEAD_EMBEDDING, HEAD_KNN_COLS } from './head-defaults.js';
 import { cnnPixels, type ModelInputs } from './inputs.js';
 import { trainCnn, type TrainOptions, type TrainProgress } from './train.js';
 
