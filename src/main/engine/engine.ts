@@ -20,22 +20,13 @@ import { buildScoreTable, neighbourhoodOf, type ScoreResult } from './pipeline/s
 import { labelIssuesFor, outOfFoldLabelIssues, sameLabels } from './pipeline/label-check.js';
 import type { LabelIssues } from './scores/index.js';
 import type { ModelInputs } from './model/inputs.js';
-import { DIGITS_RECIPE } from './datasets/digits-recipe.js';
-import { rowsOf } from './pipeline/extractor-rows.js';
-import type { ExtractedRows } from './pipeline/extract-rows.js';
-import { BACKBONE_INPUT_SIZE, photoRecipe } from './model/backbone.js';
-import { openBackbone } from './pipeline/open-backbone.js';
+import { openedInputs, userModelRows } from './pipeline/extractor-rows.js';
 import { loadUserExtractor } from './model/user/load.js';
 import type { PreprocessSpec } from './model/user/preprocess.js';
-import { classMismatch } from './model/user-model.js';
-import { GivenRowsClassifier, givenRows } from './model/given-rows.js';
-import { stratifiedHoldOut } from './pipeline/holdout.js';
-import { evaluateAccuracy, HOLD_OUT_FRACTION } from './pipeline/train-model.js';
+import { adoptGivenRows, type GivenModelRows } from './pipeline/given-model.js';
 import { givenLabelIssues } from './pipeline/given-label-issues.js';
-import { DatasetError } from './types.js';
 import type { Recipe } from '../../shared/recipe.js';
 import { createHash } from 'node:crypto';
-import path from 'node:path';
 import type { RowSource } from './pipeline/train-head-model.js';
 import { shippedDemoModelDir } from './pipeline/shipped-model.js';
 import { loadScoreCache, saveScoreCache } from './pipeline/score-cache.js';
@@ -84,21 +75,9 @@ export class Engine {
 
   async open(spec: OpenSpec, onProgress: Progress): Promise<OpenResult> {
     const { result: opened, demo } = await openDatasets(spec, this.allocate, onProgress);
-    const { samples, classes, pixels } = opened;
-    const backbone = opened.family.arch === 'backbone' && spec.extract !== false ? await openBackbone(spec) : null;
-    let rows: ExtractedRows | null = null;
-    try {
-      if (backbone) rows = await rowsOf(opened, backbone, spec, onProgress);
-    } finally {
-      backbone?.dispose();
-    }
-    const inputs: ModelInputs =
-      rows && backbone
-        ? { kind: 'features', dim: rows.dim, data: rows.features }
-        : { kind: 'pixels', shape: opened.shape, data: pixels };
-    const rowSource = backbone ? { id: backbone.id, recipe: backbone.recipe } : null;
-    const recipe = opened.family.arch === 'backbone' ? photoRecipe(BACKBONE_INPUT_SIZE) : DIGITS_RECIPE;
-    const result: OpenResult = { ...opened, recipe: rowSource?.recipe ?? recipe };
+    const { samples, classes } = opened;
+    const { inputs, rowSource, recipe } = await openedInputs(opened, spec, onProgress);
+    const result: OpenResult = { ...opened, recipe };
     this.disposeModel();
     this.labelIssues = null;
     const conflicts = conflictSamples(result.copies);
@@ -211,22 +190,14 @@ export class Engine {
       this.model = model;
       return { classes: model.classes, notes, heldOutAccuracy: model.heldOutAccuracy };
     }
-    let rows: ExtractedRows;
-    try {
-      const mismatch = classMismatch(ext.classes, labels);
-      if (mismatch) throw new DatasetError(`Model ${path.resolve(dir)}: ${mismatch}`);
-      rows = await rowsOf(o.stored, ext, { projectDir: o.projectDir, limits: o.limits }, onProgress);
-    } finally {
-      ext.dispose();
-    }
-    const given = {
-      id: ext.id,
-      recipe: ext.recipe,
-      classes: ext.classes,
-      logits: rows.logits ?? rows.features,
-      features: ext.featureDim > 0 ? rows.features : null,
-      dim: rows.dim,
-    };
+    const given = await userModelRows(
+      dir,
+      ext,
+      labels,
+      o.stored,
+      { projectDir: o.projectDir, limits: o.limits },
+      onProgress,
+    );
     const used = await this.adoptGivenRows(given, labels, false);
     return { ...used, notes: ext.notes };
   }
@@ -249,41 +220,20 @@ export class Engine {
 
   /** Rows computed before scoring as the current model; later retrains train a head on their features. */
   private async adoptGivenRows(
-    g: RowSource & { classes: string[]; logits: Float32Array; features: Float32Array | null; dim: number },
+    g: GivenModelRows,
     labels: (string | null)[],
     outOfSample: boolean,
   ): Promise<{ classes: string[]; heldOutAccuracy: number }> {
     const o = this.requireOpen();
     if (labels.length !== o.samples.length)
       throw new Error(`labels has ${labels.length} entries for ${o.samples.length} samples`);
-    const C = g.classes.length;
-    const classifier = new GivenRowsClassifier(g.classes, g.features ? g.dim : 0);
-    const inputs = givenRows(g.logits, g.features, g.dim, C);
-    const seed = o.seed ?? resolveTrainOptions().seed;
-    const split = stratifiedHoldOut(labels, HOLD_OUT_FRACTION, seed);
-    const heldOutAccuracy = await evaluateAccuracy(classifier, inputs, labels, split.heldOut);
+    const adopted = await adoptGivenRows(g, labels, o.seed, outOfSample);
     this.disposeModel();
-    // Retraining after decisions trains a head on these rows' features (the logits stand in without).
-    o.inputs = g.features
-      ? { kind: 'features', dim: g.dim, data: g.features }
-      : { kind: 'features', dim: C, data: g.logits };
+    o.inputs = adopted.retrainInputs;
     o.rowSource = { id: g.id, recipe: g.recipe };
     o.recipe = g.recipe;
-    this.model = {
-      classifier,
-      classes: g.classes,
-      modelVersion: `user-${g.id.slice(0, 24)}`,
-      trainIndices: split.train,
-      heldOutIndices: split.heldOut,
-      heldOutAccuracy,
-      cached: true,
-      source: 'project',
-      labels: [...labels],
-      seed,
-      inputs,
-      outOfSample,
-    };
-    return { classes: g.classes, heldOutAccuracy };
+    this.model = adopted.model;
+    return { classes: g.classes, heldOutAccuracy: adopted.model.heldOutAccuracy };
   }
 
   /**

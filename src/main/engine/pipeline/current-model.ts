@@ -65,23 +65,36 @@ export async function userModelAsCurrent(
     loaded.classifier.dispose();
     throw new DatasetError(`Model ${path.resolve(dir)}: ${mismatch}`);
   }
-  const seed = o.seed ?? resolveTrainOptions().seed;
-  const split = stratifiedHoldOut(labels, HOLD_OUT_FRACTION, seed);
   const modelVersion = `user-${createHash('sha256').update(path.resolve(dir)).digest('hex').slice(0, 12)}`;
-  const heldOutAccuracy = await evaluateAccuracy(loaded.classifier, o.inputs, labels, split.heldOut);
-  const model: CurrentModel = {
-    classifier: loaded.classifier,
-    classes: loaded.classifier.classes,
+  const model = await judgedModel(loaded.classifier, o.inputs, labels, o.seed, modelVersion);
+  return { model, notes: loaded.notes };
+}
+
+/**
+ * A model made elsewhere as the current model, judged as one trained here would be: the same
+ * held-out split gives its accuracy, its kNN reference and its calibration set.
+ */
+export async function judgedModel(
+  classifier: Classifier,
+  inputs: ModelInputs,
+  labels: readonly (string | null)[],
+  openSeed: number | undefined,
+  modelVersion: string,
+): Promise<CurrentModel> {
+  const seed = openSeed ?? resolveTrainOptions().seed;
+  const split = stratifiedHoldOut(labels, HOLD_OUT_FRACTION, seed);
+  return {
+    classifier,
+    classes: classifier.classes,
     modelVersion,
     trainIndices: split.train,
     heldOutIndices: split.heldOut,
-    heldOutAccuracy,
+    heldOutAccuracy: await evaluateAccuracy(classifier, inputs, labels, split.heldOut),
     cached: true,
     source: 'project',
     labels: [...labels],
     seed,
   };
-  return { model, notes: loaded.notes };
 }
 
 /**
