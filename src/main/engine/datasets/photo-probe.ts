@@ -4,7 +4,7 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../types.js';
 import { CNN_MAX_SIDE, type ImageProbe, type ProbedImage } from './choose-arch.js';
-import { ImageHeaderError, readImageHeader, sniffFormat } from './image-header.js';
+import { ImageHeaderError, pixelLimitProblem, readImageHeader, sniffFormat } from './image-header.js';
 import { decodeBmp } from './photo-bmp.js';
 import type { PhotoFile } from './photo-decode.js';
 import { decodeReason, notAnImage, PHOTO_FORMATS, PhotoRefusal } from './photo-reasons.js';
@@ -60,6 +60,9 @@ async function probeOne(index: number, file: string, maxFileBytes: number, maxPi
   }
   if (!meta.format || !(meta.format in PHOTO_FORMATS)) throw new PhotoRefusal(notAnImage(bytes));
   const { width, height } = meta.autoOrient;
+  // A file the main pass will refuse says nothing about the dataset.
+  const tooBig = pixelLimitProblem({ width, height }, maxPixels);
+  if (tooBig) throw new PhotoRefusal(tooBig);
   const image: ProbedImage = { index, width, height, channels: meta.channels, grey: null };
   if (meta.channels <= 2) image.grey = true;
   else if (Math.max(width, height) <= CNN_MAX_SIDE) {
@@ -83,6 +86,8 @@ async function probeBmp(
     if (err instanceof ImageHeaderError) throw new PhotoRefusal(err.message);
     throw err;
   }
+  const tooBig = pixelLimitProblem({ width, height }, maxPixels);
+  if (tooBig) throw new PhotoRefusal(tooBig);
   const image: ProbedImage = { index, width, height, channels: 3, grey: null };
   if (Math.max(width, height) <= CNN_MAX_SIDE) {
     const all = await whole();

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { decodeBatchToGrey28 } from '../datasets/image-decode.js';
 import { normaliseAll } from '../datasets/normalise.js';
-import { DatasetError, PIXELS_PER_IMAGE } from '../types.js';
+import { DatasetError, IMAGE_SIZE, PIXELS_PER_IMAGE } from '../types.js';
 import { tf } from '../model/tf.js';
 import { saveCheckpoint } from '../model/checkpoint.js';
 import { CnnClassifier } from '../model/cnn.js';
@@ -58,6 +58,11 @@ export async function userModelAsCurrent(
   labels: (string | null)[],
   o: OpenedData,
 ): Promise<{ model: CurrentModel; notes: string[] }> {
+  if (o.inputs.kind !== 'pixels' || o.inputs.shape.channels !== 1 || o.inputs.shape.height !== IMAGE_SIZE)
+    throw new DatasetError(
+      `Model ${path.resolve(dir)} takes 28 x 28 grey digit-like images, and this dataset was opened as photos ` +
+        '(colour or larger images): score it with --arch cnn, or with a model made for photos',
+    );
   const loaded = await loadUserModel(dir, o.classes);
   // Refused before any scoring: outputs are matched to the dataset's labels by name.
   const mismatch = classMismatch(loaded.classifier.classes, labels);
