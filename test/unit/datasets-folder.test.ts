@@ -180,7 +180,9 @@ describe('images of every kind become 28x28 grey, light ink on dark', () => {
     }
     writeFile(join(root, 'grey-alpha.png'), await encodeImage(ga, 28, 28, 2, 'png'));
 
-    const ds = await loadDataset(root);
+    // A 336 px colour scan alone would take the photo path (choose-arch.ts): the digits
+    // recipe is what this test reads them with.
+    const ds = await loadDataset(root, { arch: 'cnn' });
     assert.equal(ds.kind, 'images');
     const greyAlpha = imageAt(
       ds.pixels,
