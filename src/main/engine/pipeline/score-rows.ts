@@ -4,6 +4,8 @@ import { OTHER_LABEL } from '../../../shared/api.js';
 import type { ScoreTable } from '../engine-types.js';
 import { jointRows, type FeatureBlock } from '../embeddings/joint-features.js';
 import { computeScores, type ComputedScores } from '../scores/index.js';
+import { HeadClassifier } from '../model/head-model.js';
+import { HEAD_OOD_WEIGHTS } from '../scores/ood-score.js';
 import { DegenerateCovariance, MAHALANOBIS_BLOCK, fitTiedGaussian, mahalanobisScore } from '../scores/mahalanobis.js';
 import { knnDistance, knnExcess } from '../scores/knn-distance.js';
 import { knnBase, rowsWhere, type Neighbourhood } from './neighbour-search.js';
@@ -124,6 +126,8 @@ export function scoreRows(
   knnDistance(searchedSims, k).forEach((d, j) => (rowDistance[searchedRows[j]!] = d));
   const doneDistance = Float32Array.from(done, (r) => rowDistance[r]!);
   const scores = computeScores({
+    // A head on backbone rows weighs energy more (ood-score.ts); every other model as before.
+    ...(input.classifier instanceof HeadClassifier ? { oodWeights: HEAD_OOD_WEIGHTS } : {}),
     mahalanobis: mahalanobisOf(input, nb, given, done),
     knnExcess: knnExcess(doneDistance, doneNeighbours, k, rowDistance),
     logits: pickRows(nb.logits, C, (m) => new Float32Array(m)),

@@ -7,7 +7,7 @@ import { confidenceScores } from './confidence.js';
 import { energyScore } from './energy.js';
 import { knnDistance as knnDistanceOf } from './knn-distance.js';
 import { findLabelIssues, LABEL_ISSUE_FLOOR, type LabelIssues } from './label-issue.js';
-import { fitOodScorer, type OodScorer } from './ood-score.js';
+import { fitOodScorer, type OodScorer, type OodWeights } from './ood-score.js';
 import { doubtFlags, lowConfidenceThreshold, oodTailScale, reviewPriority } from './review-priority.js';
 import { softmax } from './softmax.js';
 import { sortedReference } from './thresholds.js';
@@ -21,6 +21,8 @@ import { expectLength, expectPositive, rowCount } from './validate.js';
 export const MIN_CALIBRATION_ROWS = 20;
 
 export interface ScoreInputs {
+  /** The OOD weighting (default DEFAULT_OOD_WEIGHTS). */
+  oodWeights?: Readonly<Partial<OodWeights>>;
   /** N x C raw logits (row-major), C = model output classes including 'other' if present. */
   logits: Float32Array;
   numClasses: number;
@@ -185,13 +187,16 @@ export function computeScores(inp: ScoreInputs): ComputedScores {
   if (mahalanobis) expectLength(mahalanobis, n, 'mahalanobis');
   const knnExcess = inp.knnExcess ?? null;
   if (knnExcess) expectLength(knnExcess, n, 'knnExcess');
-  const oodScorer = fitOodScorer({
-    knnDistance: pick(knnDistance),
-    knnExcess: knnExcess ? pick(knnExcess) : null,
-    energy: pick(energy),
-    msp: pick(mspKnown),
-    mahalanobis: mahalanobis ? pick(mahalanobis) : null,
-  });
+  const oodScorer = fitOodScorer(
+    {
+      knnDistance: pick(knnDistance),
+      knnExcess: knnExcess ? pick(knnExcess) : null,
+      energy: pick(energy),
+      msp: pick(mspKnown),
+      mahalanobis: mahalanobis ? pick(mahalanobis) : null,
+    },
+    inp.oodWeights ? { weights: inp.oodWeights } : {},
+  );
   const oodScore = oodScorer.score({ knnDistance, knnExcess, energy, msp: mspKnown, mahalanobis, pOther });
 
   let issues: LabelIssues;
