@@ -3,7 +3,7 @@ pixels x / 255), trained a little on 600 CIFAR-10 training images and exported a
 TensorFlow SavedModel whose one output is a softmax; class names in labels.txt; no
 preprocessing file (the tests declare it with flags, and check the error without them).
 expected.json holds TensorFlow's own probabilities and argmax on the 8 images of
-test/fixtures/cifar8 (written by scripts/make-onnx-fixture.py). Run with tensorflow-cpu:
+test/fixtures/synthetic8 (written by scripts/make-onnx-fixture.py). Run with tensorflow-cpu:
 
     python3 scripts/make-keras-cifar-fixture.py /path/to/cifar10
 """
@@ -57,7 +57,7 @@ with open(os.path.join(OUT, 'labels.txt'), 'w') as f:
 
 with open(os.path.join(ROOT, 'onnx-cifar', 'expected.json')) as f:
     files = json.load(f)['images']
-pics = np.stack([load(os.path.join(ROOT, 'cifar8', n)) for n in files]).astype(np.float32) / np.float32(255)
+pics = np.stack([load(os.path.join(ROOT, 'synthetic8', n)) for n in files]).astype(np.float32) / np.float32(255)
 probs = model.predict(pics, verbose=0)
 print('test argmax', probs.argmax(1).tolist())
 with open(os.path.join(OUT, 'expected.json'), 'w') as f:

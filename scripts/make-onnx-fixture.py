@@ -1,8 +1,9 @@
 """Writes the ONNX fixtures of the user-model tests (src/main/engine/model/user/), which CI
 cannot make (it has no Python):
 
-- test/fixtures/cifar8/: 8 CIFAR-10 test images (the first of each of 8 classes), as PNG so
-  that Python and sharp decode the very same bytes;
+- test/fixtures/synthetic8/: 8 seeded synthetic 32 x 32 colour images (a gradient and a
+  shape each; no CIFAR-10 image is ever committed), as PNG so that Python and sharp decode
+  the very same bytes;
 - test/fixtures/onnx-cifar/: a small PyTorch CNN taking [n, 3, 32, 32] (NCHW), trained a
   little on 600 CIFAR-10 training images, exported to ONNX with the outputs 'logits' and
   'embedding', a Hugging Face style preprocessor_config.json, classes.json, and
@@ -94,14 +95,25 @@ for epoch in range(12):
 net.eval()
 print('final batch loss', float(loss))
 
+def synthetic(k):
+    # A seeded gradient with a flat disc or square: made here, so no dataset image is committed.
+    yy, xx = np.mgrid[0:32, 0:32].astype(np.float32) / 31
+    c0, c1, c2 = rng.integers(0, 256, 3), rng.integers(0, 256, 3), rng.integers(0, 256, 3)
+    img = c0[None, None, :] * (1 - xx[..., None]) + c1[None, None, :] * yy[..., None] * xx[..., None]
+    cy, cx, r = rng.integers(8, 24), rng.integers(8, 24), rng.integers(4, 9)
+    mask = (yy * 31 - cy) ** 2 + (xx * 31 - cx) ** 2 <= r * r if k % 2 else \
+        (abs(yy * 31 - cy) <= r) & (abs(xx * 31 - cx) <= r)
+    img[mask] = c2
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
 # The 8 committed images, PNG (lossless) so both sides read the same bytes.
-img_dir = os.path.join(ROOT, 'cifar8')
+img_dir = os.path.join(ROOT, 'synthetic8')
 os.makedirs(img_dir, exist_ok=True)
 files, pics = [], []
-for cls in CLASSES[:8]:
-    name = sorted(os.listdir(os.path.join(CIFAR, 'test', cls)))[0]
-    px = load('test', cls, name)
-    file = f'{cls}-{os.path.splitext(name)[0]}.png'
+for k in range(8):
+    px = synthetic(k)
+    file = f'image-{k}.png'
     Image.fromarray(px).save(os.path.join(img_dir, file))
     files.append(file)
     pics.append(px)

@@ -32,7 +32,7 @@ async function decode(files: string[], r: Recipe): Promise<Uint8Array> {
   const per = r.input.height * r.input.width * r.input.channels;
   const out = new Uint8Array(files.length * per);
   for (const [i, f] of files.entries()) {
-    const { data, info } = await sharp(path.join(fixtures, 'cifar8', f))
+    const { data, info } = await sharp(path.join(fixtures, 'synthetic8', f))
       .removeAlpha()
       .raw()
       .toBuffer({ resolveWithObject: true });
