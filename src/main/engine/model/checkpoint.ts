@@ -3,11 +3,11 @@
 // order), plus the MODEL_MARKER file saying Unsure made the folder. The folder is replaced
 // through atomic-dir.ts, so a reader (or a kill) never finds a half-written checkpoint.
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Cnn, CnnClassifier, CNN_ARCH, WEIGHT_NAMES, weightShapes, type WeightName } from './cnn.js';
-import { makeTempSibling, recoverSiblings, removeIfOurs, swapIntoPlace } from '../project/atomic-dir.js';
-import { killPoint } from '../project/kill-point.js';
+import { recoverSiblings } from '../project/atomic-dir.js';
+import { isModelFolder, packWeights, writeWeightsFolder } from './weights-folder.js';
 import { MODEL_MARKER } from '../project/output-guard.js';
 import { backendInfo } from './tf.js';
 import type { TrainOptions } from './train.js';
@@ -72,25 +72,7 @@ export async function saveCheckpoint(
     weights: WEIGHT_NAMES.map((name) => ({ name, shape: shapes[name] })),
     extra,
   };
-  const total = WEIGHT_NAMES.reduce((s, n) => s + arrays[n].length, 0);
-  const bin = new Float32Array(total);
-  let off = 0;
-  for (const n of WEIGHT_NAMES) {
-    bin.set(arrays[n], off);
-    off += arrays[n].length;
-  }
-  const target = path.resolve(dir);
-  const tmp = await makeTempSibling(target, MODEL_MARKER);
-  try {
-    // Float32Array is little-endian on every platform Node runs on.
-    await writeFile(path.join(tmp.dir, 'weights.bin'), new Uint8Array(bin.buffer));
-    killPoint('model-tmp-partial', target);
-    await writeFile(path.join(tmp.dir, 'model.json'), JSON.stringify(json, null, 2));
-    await swapIntoPlace(tmp, target, MODEL_MARKER, 'model');
-  } catch (err) {
-    await removeIfOurs(tmp, MODEL_MARKER);
-    throw err;
-  }
+  await writeWeightsFolder(dir, packWeights(WEIGHT_NAMES, arrays), json);
 }
 
 export interface LoadedCheckpoint {
@@ -100,13 +82,7 @@ export interface LoadedCheckpoint {
 }
 
 export async function isCheckpointDir(dir: string): Promise<boolean> {
-  await recoverSiblings(path.resolve(dir), MODEL_MARKER);
-  try {
-    const j = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as { format?: string };
-    return j.format === CHECKPOINT_FORMAT;
-  } catch {
-    return false;
-  }
+  return isModelFolder(dir, CHECKPOINT_FORMAT);
 }
 
 export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {

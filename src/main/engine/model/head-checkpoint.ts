@@ -3,13 +3,13 @@
 // HEAD_WEIGHT_NAMES order), plus the MODEL_MARKER file. Replaced atomically through
 // atomic-dir.ts, as the CNN's checkpoint is. A head is only meaningful on the features of the
 // backbone it was trained on, so loading names the backbone expected and refuses another.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HeadClassifier, HeadModel, HEAD_WEIGHT_NAMES, headWeightShapes, type HeadEmbedding } from './head-model.js';
 import type { HeadOptions } from './head.js';
 import type { Recipe } from '../../../shared/recipe.js';
-import { makeTempSibling, recoverSiblings, removeIfOurs, swapIntoPlace } from '../project/atomic-dir.js';
-import { killPoint } from '../project/kill-point.js';
+import { recoverSiblings } from '../project/atomic-dir.js';
+import { isModelFolder, packWeights, writeWeightsFolder } from './weights-folder.js';
 import { MODEL_MARKER } from '../project/output-guard.js';
 
 export const HEAD_CHECKPOINT_FORMAT = 'unsure-head-checkpoint';
@@ -60,24 +60,7 @@ export async function saveHeadCheckpoint(
     weights: HEAD_WEIGHT_NAMES.map((name) => ({ name, shape: shapes[name] })),
     extra,
   };
-  const total = HEAD_WEIGHT_NAMES.reduce((s, k) => s + arrays[k].length, 0);
-  const bin = new Float32Array(total);
-  let off = 0;
-  for (const k of HEAD_WEIGHT_NAMES) {
-    bin.set(arrays[k], off);
-    off += arrays[k].length;
-  }
-  const target = path.resolve(dir);
-  const tmp = await makeTempSibling(target, MODEL_MARKER);
-  try {
-    await writeFile(path.join(tmp.dir, 'weights.bin'), new Uint8Array(bin.buffer));
-    killPoint('model-tmp-partial', target);
-    await writeFile(path.join(tmp.dir, 'model.json'), JSON.stringify(json, null, 2));
-    await swapIntoPlace(tmp, target, MODEL_MARKER, 'model');
-  } catch (err) {
-    await removeIfOurs(tmp, MODEL_MARKER);
-    throw err;
-  }
+  await writeWeightsFolder(dir, packWeights(HEAD_WEIGHT_NAMES, arrays), json);
 }
 
 export interface LoadedHead {
@@ -87,13 +70,7 @@ export interface LoadedHead {
 }
 
 export async function isHeadCheckpointDir(dir: string): Promise<boolean> {
-  await recoverSiblings(path.resolve(dir), MODEL_MARKER);
-  try {
-    const j = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as { format?: string };
-    return j.format === HEAD_CHECKPOINT_FORMAT;
-  } catch {
-    return false;
-  }
+  return isModelFolder(dir, HEAD_CHECKPOINT_FORMAT);
 }
 
 /** The head in `dir`; refused unless it was trained on the backbone `backboneId` names. */
