@@ -93,6 +93,54 @@ export function treeRss(pid: number): number {
   return total;
 }
 
+/** Node's arguments before the CLI's: tsx, and the hook that records the exact peak RSS at exit. */
+const MEASURED_NODE_ARGS = [
+  '--import',
+  'tsx',
+  '--import',
+  path.join(root, 'bench/max-rss-at-exit.mjs'),
+  path.join(root, 'src/main/cli.ts'),
+];
+/** The stderr kept: the last megabyte (a long open prints many progress lines). */
+const STDERR_KEPT = 1 << 20;
+
+export interface MeasuredRun {
+  exitCode: number | null;
+  /** The larger of the exit hook's exact peak and the process tree's polled RSS. */
+  peakBytes: number;
+  wallSec: number;
+  stderr: string;
+}
+
+/** Runs `unsure <cliArgs>` with UNSURE_HOME=home, polling its process tree's RSS every pollMs. */
+export async function runMeasuredCli(
+  cliArgs: readonly string[],
+  home: string,
+  rssFile: string,
+  pollMs: number,
+): Promise<MeasuredRun> {
+  const t0 = performance.now();
+  let polled = 0;
+  let stderr = '';
+  const exitCode = await new Promise<number | null>((resolve, reject) => {
+    const child = spawn(process.execPath, [...MEASURED_NODE_ARGS, ...cliArgs], {
+      cwd: root,
+      env: { ...process.env, UNSURE_HOME: home, UNSURE_BENCH_MAX_RSS_FILE: rssFile },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const timer = setInterval(() => (polled = Math.max(polled, treeRss(child.pid!))), pollMs);
+    child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-STDERR_KEPT)));
+    child.on('error', reject);
+    child.on('exit', (c) => {
+      clearInterval(timer);
+      resolve(c);
+    });
+  });
+  const wallSec = (performance.now() - t0) / 1000;
+  const exact = existsSync(rssFile) ? Number(await readFile(rssFile, 'utf8')) : 0;
+  return { exitCode, peakBytes: Math.max(exact, polled), wallSec, stderr };
+}
+
 export async function runScoreMemoryOnce(
   out: (s: string) => void,
   train: string,
@@ -105,11 +153,6 @@ export async function runScoreMemoryOnce(
     const csv = path.join(tmp, 'scores.csv');
     const rssFile = path.join(tmp, 'max-rss.txt');
     const args = [
-      '--import',
-      'tsx',
-      '--import',
-      path.join(root, 'bench/max-rss-at-exit.mjs'),
-      path.join(root, 'src/main/cli.ts'),
       'score',
       '--train',
       train,
@@ -123,40 +166,23 @@ export async function runScoreMemoryOnce(
       '--max-file-mb',
       '2000',
     ];
-    out(`Running: UNSURE_HOME=<fresh> node ${args.join(' ')}\n`);
-    const t0 = performance.now();
-    let polled = 0;
-    const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, args, {
-        cwd: root,
-        env: { ...process.env, UNSURE_HOME: path.join(tmp, 'home'), UNSURE_BENCH_MAX_RSS_FILE: rssFile },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      const timer = setInterval(() => (polled = Math.max(polled, treeRss(child.pid!))), 100);
-      let stderr = '';
-      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-      child.on('error', reject);
-      child.on('exit', (c) => {
-        clearInterval(timer);
-        const keep = c === 0 ? /^(model|wrote|unsure: memory)/ : /./;
-        out(
-          stderr
-            .split(/\r|\n/)
-            .filter((l) => keep.test(l))
-            .join('\n') + '\n',
-        );
-        resolve(c);
-      });
-    });
-    const wallSec = (performance.now() - t0) / 1000;
-    const exact = existsSync(rssFile) ? Number(await readFile(rssFile, 'utf8')) : 0;
+    out(`Running: UNSURE_HOME=<fresh> node ${[...MEASURED_NODE_ARGS, ...args].join(' ')}\n`);
+    const r = await runMeasuredCli(args, path.join(tmp, 'home'), rssFile, 100);
+    const code = r.exitCode;
+    const keep = code === 0 ? /^(model|wrote|unsure: memory)/ : /./;
+    out(
+      r.stderr
+        .split(/\r|\n/)
+        .filter((l) => keep.test(l))
+        .join('\n') + '\n',
+    );
     let rows = 0;
     if (code === 0) {
       const text = await readFile(csv, 'utf8');
       for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) rows++;
       rows -= 1; // the header
     }
-    return { pool: nPool, peakBytes: Math.max(exact, polled), wallSec, rows, exitCode: code };
+    return { pool: nPool, peakBytes: r.peakBytes, wallSec: r.wallSec, rows, exitCode: code };
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

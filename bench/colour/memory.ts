@@ -5,20 +5,17 @@
 // run's peak RSS of the process tree (/proc polled every 200 ms, and the CLI's own maxRSS at
 // exit) and wall time. Split: a tenth (10 classes, by colour family and shape) is the
 // labelled training set, the rest the pool. Not part of npm test or `bench all`.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { makeRng } from '../../src/main/engine/model/rng.js';
 import { formatTable } from '../machine.js';
-import { treeRss } from '../score-memory.js';
+import { runMeasuredCli } from '../score-memory.js';
 import { benchCache } from './cache.js';
 import { type Rgb, type Rng } from './synth.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLASSES = 10;
 
 /** A photo-like 112 x 112 RGB image of class c: a gradient in the class's hue, shapes, texture. */
@@ -102,43 +99,12 @@ interface OpenRun {
 }
 
 async function openOnce(train: string, pool: string, home: string, csv: string, rssFile: string): Promise<OpenRun> {
-  const args = [
-    '--import',
-    'tsx',
-    '--import',
-    path.join(root, 'bench/max-rss-at-exit.mjs'),
-    path.join(root, 'src/main/cli.ts'),
-    'score',
-    '--train',
-    train,
-    '--pool',
-    pool,
-    '--out',
-    csv,
-  ];
-  const t0 = performance.now();
-  let polled = 0;
-  let stderr = '';
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: root,
-      env: { ...process.env, UNSURE_HOME: home, UNSURE_BENCH_MAX_RSS_FILE: rssFile },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    const timer = setInterval(() => (polled = Math.max(polled, treeRss(child.pid!))), 200);
-    child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-200_000)));
-    child.on('error', reject);
-    child.on('exit', (c) => {
-      clearInterval(timer);
-      resolve(c);
-    });
-  });
-  const wallSec = (performance.now() - t0) / 1000;
-  const exact = existsSync(rssFile) ? Number(await readFile(rssFile, 'utf8')) : 0;
-  const lines = stderr.split(/\r|\n/).filter((l) => l.trim());
+  const r = await runMeasuredCli(['score', '--train', train, '--pool', pool, '--out', csv], home, rssFile, 200);
+  const code = r.exitCode;
+  const lines = r.stderr.split(/\r|\n/).filter((l) => l.trim());
   return {
-    peakBytes: Math.max(exact, polled),
-    wallSec,
+    peakBytes: r.peakBytes,
+    wallSec: r.wallSec,
     exitCode: code,
     etaLines: lines.filter((l) => /open:.*ETA/.test(l)).length,
     tail: lines
