@@ -2,30 +2,21 @@
 // Its rows are the rows of `unsure score --train` for the same dataset, in the same order,
 // copies included, and it lists files without loading TensorFlow (nothing is decoded).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { encodeGreyPng, readMnistRaw } from '../../src/main/engine/datasets/index.js';
 import { imageAt } from '../../src/main/engine/types.js';
 import { parseCsv } from './export-fixtures.js';
 import { tempDir } from './model-fixtures.js';
+import { runUnsure } from './cli-run.js';
 import { NO_TENSORFLOW_HOOK } from './no-tensorflow.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tmp = tempDir('unsure-cli-manifest-');
 const train = path.join(tmp.dir, 'train');
 after(tmp.cleanup);
 
-function unsure(pre: string[], ...args: string[]) {
-  const r = spawnSync(process.execPath, [...pre, path.join(root, 'bin', 'unsure.mjs'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, UNSURE_HOME: path.join(tmp.dir, 'home') },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const unsure = (pre: string[], ...args: string[]) => runUnsure(path.join(tmp.dir, 'home'), pre, ...args);
 
 before(() => {
   const mnist = readMnistRaw('train');

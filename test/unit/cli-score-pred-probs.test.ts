@@ -2,32 +2,23 @@
 // are checked against each other (exit 2 before any work), and the files are read and checked
 // against the dataset's files (a bad file is named with the row and the problem).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { encodeGreyPng, readMnistRaw } from '../../src/main/engine/datasets/index.js';
 import { imageAt } from '../../src/main/engine/types.js';
 import { parseCsv } from './export-fixtures.js';
 import { tempDir } from './model-fixtures.js';
+import { runUnsure } from './cli-run.js';
 import { NO_TENSORFLOW_HOOK } from './no-tensorflow.js';
 import { writeNpy } from './npy-fixtures.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tmp = tempDir('unsure-cli-preds-');
 const train = path.join(tmp.dir, 'train');
 const out = path.join(tmp.dir, 'scores.csv');
 after(tmp.cleanup);
 
-function unsure(pre: string[], ...args: string[]) {
-  const r = spawnSync(process.execPath, [...pre, path.join(root, 'bin', 'unsure.mjs'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, UNSURE_HOME: path.join(tmp.dir, 'home') },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const unsure = (pre: string[], ...args: string[]) => runUnsure(path.join(tmp.dir, 'home'), pre, ...args);
 
 before(() => {
   const mnist = readMnistRaw('train');

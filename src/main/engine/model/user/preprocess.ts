@@ -3,6 +3,7 @@
 // fields by flags, turned into the Recipe that decodes the dataset for it. Unsure does not
 // guess a model's input range: without a declaration only a 28 x 28 x 1 model is taken as
 // today's digits (MNIST look, x / 255); anything else gets an error saying what to declare.
+import { DIGITS_RECIPE } from '../../datasets/digits-recipe.js';
 import path from 'node:path';
 import type { Recipe, ResizePolicy } from '../../../../shared/recipe.js';
 import { readJsonFile } from './read-json.js';
@@ -86,17 +87,7 @@ export async function readPreprocessorConfig(dir: string): Promise<{ spec: Prepr
 
 /** The digits recipe a 28 x 28 x 1 model gets without a declaration: today's behaviour. */
 export function legacyDigitsRecipe(): Recipe {
-  return {
-    name: 'model',
-    version: 1,
-    input: { height: 28, width: 28, channels: 1 },
-    resize: 'stretch',
-    background: [0, 0, 0],
-    digitLook: true,
-    rescale: 1 / 255,
-    mean: [0],
-    std: [1],
-  };
+  return { ...DIGITS_RECIPE, name: 'model' };
 }
 
 export function missingPreprocessError(dir: string, inputDesc: string, needSize: boolean): Error {
