@@ -4,7 +4,7 @@
 // nothing left behind in the cache.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -140,7 +140,15 @@ test('a path is used in place: a tfjs folder, an .onnx file; anything else is re
   writeFileSync(onnx, 'not really a model, only hashed here');
   const o = await resolveBackbone(onnx, { cacheDir: path.join(tmp.dir, 'unused'), sha256: sha(onnx) });
   assert.deepEqual([o.format, o.main, o.dir], ['onnx', 'net.onnx', tmp.dir]);
-  await assert.rejects(resolveBackbone(tmp.dir, { cacheDir: tmp.dir }), /expected a tfjs model folder/);
+  // A folder holding one .onnx file is that model; none, or two, is refused.
+  const f = await resolveBackbone(tmp.dir, { cacheDir: path.join(tmp.dir, 'unused') });
+  assert.deepEqual([f.format, f.main, f.dir], ['onnx', 'net.onnx', tmp.dir]);
+  const empty = path.join(tmp.dir, 'empty');
+  mkdirSync(empty);
+  await assert.rejects(resolveBackbone(empty, { cacheDir: tmp.dir }), /expected a tfjs model folder/);
+  writeFileSync(path.join(empty, 'a.onnx'), 'a');
+  writeFileSync(path.join(empty, 'b.onnx'), 'b');
+  await assert.rejects(resolveBackbone(empty, { cacheDir: tmp.dir }), /it holds 2 \.onnx files/);
   await assert.rejects(resolveBackbone('ftp://example.invalid/m.onnx', { cacheDir: tmp.dir }), /only http/);
   await assert.rejects(resolveBackbone(shipped, { cacheDir: tmp.dir, sha256: 'xyz' }), /64 hex digits/);
 });

@@ -128,3 +128,42 @@ test('checkpoint round trip predicts identically; another backbone id is refused
   }
   await assert.rejects(loadHeadCheckpoint(dir, 'bb-B'), /trained on backbone "bb-A", not "bb-B"; retrain/);
 });
+
+test("members: logits are the mean of the members' own, each member its own model; saved and loaded as one head", async () => {
+  const train = toy(300, 5);
+  const data = { features: train.features, dim: 24, indices: range(300), labels: train.labels, numClasses: 3 };
+  const head = await trainHead(data, { ...opts, members: 3 });
+  const model = new HeadClassifier(head, ['cat', 'dog', 'fox'], 'hidden');
+  try {
+    assert.equal(head.width, 48);
+    assert.equal(model.embeddingDim, 48);
+    const x = train.features.subarray(0, 20 * 24);
+    const [mean, each] = tf.tidy(() => {
+      const pre = head.hiddenPre(tf.tensor2d(x, [20, 24]));
+      return [head.logitsFrom(pre).dataSync() as Float32Array, head.memberLogits(pre).arraySync()];
+    });
+    for (let i = 0; i < 20; i++)
+      for (let c = 0; c < 3; c++) {
+        const m = (each[0]![i]![c]! + each[1]![i]![c]! + each[2]![i]![c]!) / 3;
+        assert.ok(Math.abs(mean[i * 3 + c]! - m) < 1e-4, `row ${i} class ${c}: ${mean[i * 3 + c]} vs ${m}`);
+      }
+    // Members start from their own draws, so they disagree somewhere.
+    assert.notDeepEqual(each[0], each[1]);
+    assert.ok(accuracy(predict(model, toy(150, 6).features, 24).logits, toy(150, 6).labels, 3) > 0.9);
+    const dir = path.join(tmp.dir, 'head-members');
+    await saveHeadCheckpoint(dir, model, { backboneId: 'bb-A', recipe: photoRecipe(128), options: opts });
+    const loaded = await loadHeadCheckpoint(dir, 'bb-A');
+    try {
+      assert.equal(loaded.model.head.members, 3);
+      assert.deepEqual(predict(loaded.model, x, 24).logits, predict(model, x, 24).logits);
+      // MC dropout runs over the whole hidden layer of every member.
+      const mc = tf.tidy(() => loaded.model.mcLogits(loaded.model.forward(tf.tensor2d(x, [20, 24])).features).shape);
+      assert.deepEqual(mc, [20, loaded.model.mcPasses! * 3]);
+    } finally {
+      loaded.model.dispose();
+    }
+  } finally {
+    model.dispose();
+  }
+  await assert.rejects(trainHead(data, { ...opts, members: 0 }), /members 0 must be an integer >= 1/);
+});

@@ -82,9 +82,12 @@ ${predictionUsage}
                      pretrained MobileNetV2 with a trained head), or auto (default: small
                      grey images, no side over 64 px, take the CNN; anything else the backbone)
   --backbone <p|url> another backbone than the shipped MobileNetV2-0.35: a folder or an
-                     http(s) URL of a tfjs layers MobileNetV2 (model.json, Keras layer names),
-                     downloaded once into $UNSURE_HOME/cache/backbones and checked on every use
-  --backbone-sha256 <hex>  the sha256 its model.json must have
+                     http(s) URL, downloaded once into $UNSURE_HOME/cache/backbones and checked
+                     on every use. A tfjs MobileNetV2 (Keras layer names) is run as the shipped
+                     one is; any other tfjs, SavedModel or ONNX model gives its features (as
+                     --model finds them; the preprocessing flags above apply) and a head is
+                     trained on them for the dataset's classes
+  --backbone-sha256 <hex>  the sha256 its main file (model.json or the .onnx) must have
 
 A refused file (unreadable, truncated, over the limits, a link out of its dataset, not a
 regular file) is skipped: stderr names the first ten (then "and N more"), and
@@ -152,7 +155,13 @@ function parseScoreArgs(argv: string[]) {
   const epochs = parseIntArg('epochs', values.epochs, 1, 200);
   const seed = parseIntArg('seed', values.seed, 0, 2 ** 31 - 1);
   const limits = parseLimits(values);
-  const arch = parseArch(values.arch);
+  let arch = parseArch(values.arch);
+  if (values.backbone) {
+    if (arch === 'cnn')
+      throw new UsageError('--backbone names a backbone and --arch cnn asks for none: give one of them');
+    arch = 'backbone';
+  }
+  const preprocess = preprocessFromFlags(values);
   // Every path written is checked before any work: the CSV, its skipped-files report, the workspace.
   const datasets = [values.train, values.pool];
   const out = guardOutput({ path: values.out, kind: 'file', datasets, what: '--out' });
@@ -175,9 +184,13 @@ function parseScoreArgs(argv: string[]) {
     strict: values.strict === true,
     arch,
     predictions,
-    preprocess: preprocessFromFlags(values),
+    preprocess,
     backbone: values.backbone
-      ? { spec: values.backbone, ...(values['backbone-sha256'] ? { sha256: values['backbone-sha256'] } : {}) }
+      ? {
+          spec: values.backbone,
+          ...(values['backbone-sha256'] ? { sha256: values['backbone-sha256'] } : {}),
+          ...(preprocess ? { preprocess } : {}),
+        }
       : undefined,
   };
 }
@@ -216,6 +229,7 @@ export async function runScore(argv: string[]): Promise<number> {
       );
       bar.done();
       process.stderr.write(`unsure: ${opened.family.reason}; ${describeRecipe(opened.recipe)}\n`);
+      if (opened.backboneNotes) process.stderr.write(`unsure: backbone: ${opened.backboneNotes.join('; ')}\n`);
       logMemory('open');
       const skipped = opened.skipped ?? [];
       const report = skippedReportPath(args.out);

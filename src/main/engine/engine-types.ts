@@ -3,6 +3,7 @@
 import type { Thresholds } from '../../shared/api.js';
 import type { ModelArch, Recipe } from '../../shared/recipe.js';
 import type { CopyFile, CopyGroup, ImageShape, InputLimits, Sample, SkippedFile } from './types.js';
+import type { PreprocessSpec } from './model/user/preprocess.js';
 
 export interface EngineProgress {
   task: 'open' | 'train' | 'score' | 'labelcheck' | 'export';
@@ -37,11 +38,12 @@ export interface OpenSpec {
    */
   extract?: boolean;
   /**
-   * Another backbone than the shipped one: a folder or an http(s) URL of a tfjs layers
-   * MobileNetV2 (Keras layer names), downloaded once into the cache; `sha256` is its
-   * model.json's checksum, checked when given.
+   * Another backbone than the shipped one: a folder or an http(s) URL, downloaded once into
+   * the cache; `sha256` is its main file's checksum, checked when given. A tfjs MobileNetV2 is
+   * rebuilt as the shipped one is; any other tfjs, SavedModel or ONNX model gives its features
+   * (preprocessing from its preprocessor_config.json or `preprocess`).
    */
-  backbone?: { spec: string; sha256?: string };
+  backbone?: { spec: string; sha256?: string; preprocess?: PreprocessSpec };
 }
 
 export interface EngineSample extends Sample {
@@ -73,6 +75,8 @@ export interface OpenResult {
   family: { arch: ModelArch; reason: string };
   /** How images become the model's input: the digits recipe, or the backbone's. */
   recipe: Recipe;
+  /** What the backbone that ran is and how its rows were made (Extractor.notes); absent without one. */
+  backboneNotes?: string[];
   /** Roots the images may be served from (the custom protocol refuses anything else). */
   roots: string[];
   /** Samples with more than one file (OpenResult.samples stays one row per content). */

@@ -76,8 +76,8 @@ export class Engine {
   async open(spec: OpenSpec, onProgress: Progress): Promise<OpenResult> {
     const { result: opened, demo } = await openDatasets(spec, this.allocate, onProgress);
     const { samples, classes } = opened;
-    const { inputs, rowSource, recipe } = await openedInputs(opened, spec, onProgress);
-    const result: OpenResult = { ...opened, recipe };
+    const { inputs, rowSource, recipe, notes } = await openedInputs(opened, spec, onProgress);
+    const result: OpenResult = { ...opened, recipe, ...(notes.length ? { backboneNotes: notes } : {}) };
     this.disposeModel();
     this.labelIssues = null;
     const conflicts = conflictSamples(result.copies);

@@ -93,9 +93,13 @@ async function fromPath(abs: string, expected: string | undefined): Promise<Reso
   } else if (info.isDirectory() && existsSync(path.join(abs, 'saved_model.pb'))) {
     [dir, main, format] = [abs, 'saved_model.pb', 'savedmodel'];
   } else {
-    throw new BackboneError(
-      `backbone ${abs}: expected a tfjs model folder (model.json), a SavedModel folder (saved_model.pb) or an .onnx file`,
-    );
+    const onnx = info.isDirectory() ? (await readdir(abs)).filter((n) => /\.onnx$/i.test(n)) : [];
+    if (onnx.length !== 1)
+      throw new BackboneError(
+        `backbone ${abs}: expected a tfjs model folder (model.json), a SavedModel folder (saved_model.pb), ` +
+          `a folder with one .onnx file or an .onnx file${onnx.length > 1 ? ` (it holds ${onnx.length} .onnx files)` : ''}`,
+      );
+    [dir, main, format] = [abs, onnx[0]!, 'onnx'];
   }
   const files = format === 'tfjs' ? [main, ...(await tfjsWeightPaths(path.join(dir, main)))] : [main];
   if (format === 'savedmodel') files.push(...(await listFiles(path.join(dir, 'variables'), 'variables')));

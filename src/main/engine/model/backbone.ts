@@ -103,6 +103,7 @@ function baseTopology(json: ModelJsonFile, size: number, file: string): Record<s
 
 export class Backbone implements Extractor {
   readonly featureDim: number;
+  readonly knnCols?: number;
   readonly classes = null;
   readonly notes: string[];
 
@@ -118,6 +119,8 @@ export class Backbone implements Extractor {
     readonly mirror: boolean,
   ) {
     this.featureDim = dims.reduce((a, b) => a + b, 0);
+    // The taps help the head classify and hurt kNN's ranking of held-out classes.
+    if (taps.length) this.knnCols = dims[0];
     const tapNote = taps.length ? ` + pooled ${taps.join(', ')} (${dims.slice(1).join(' + ')})` : '';
     const mirrorNote = mirror ? ', averaged with the mirror image' : '';
     this.notes = [`features: MobileNetV2-0.35 global-average-pooled out_relu (${dims[0]}-d)${tapNote}${mirrorNote}`];
@@ -162,6 +165,21 @@ export class Backbone implements Extractor {
 
   dispose(): void {
     this.net.dispose();
+  }
+}
+
+/**
+ * Whether `dir` holds a tfjs MobileNetV2 saved as the shipped one is (a Sequential whose first
+ * layer is the Keras base model, ending in out_relu): what loadBackbone rebuilds at any size.
+ */
+export async function isMobileNetV2Folder(dir: string): Promise<boolean> {
+  try {
+    const json = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as ModelJsonFile;
+    const inner = json.modelTopology?.config?.layers?.[0];
+    const layers = (inner?.config as { layers?: LayerJson[] } | undefined)?.layers;
+    return inner?.class_name === 'Model' && Array.isArray(layers) && layers.some((l) => l.name === 'out_relu');
+  } catch {
+    return false;
   }
 }
 

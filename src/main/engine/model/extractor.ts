@@ -18,6 +18,11 @@ export interface Extractor {
   readonly recipe: Recipe;
   /** Length of one feature row; 0 when there are none (then logits stand in, with a note). */
   readonly featureDim: number;
+  /**
+   * How many leading columns of a row kNN compares, when not all: the shipped backbone's final
+   * block without the earlier blocks' pooled taps appended to it (docs/colour-model.md).
+   */
+  readonly knnCols?: number;
   /** Output classes in logit order, or null for a backbone (no classifier of its own). */
   readonly classes: string[] | null;
   /** How features and logits are obtained, for the CLI and the UI ("features: output 'embedding', 512-d"). */

@@ -32,6 +32,8 @@ interface HeadJson {
   classes: string[];
   dim: number;
   hidden: number;
+  /** Heads side by side (head-model.ts); absent in checkpoints from before ensembles: 1. */
+  members?: number;
   provenance: HeadProvenance;
   weights: { name: string; shape: number[] }[];
   extra?: unknown;
@@ -45,12 +47,13 @@ export async function saveHeadCheckpoint(
 ): Promise<void> {
   const { head } = model;
   const arrays = await head.toArrays();
-  const shapes = headWeightShapes(head.dim, head.hidden, head.numClasses);
+  const shapes = headWeightShapes(head.dim, head.hidden, head.numClasses, head.members);
   const json: HeadJson = {
     format: HEAD_CHECKPOINT_FORMAT,
     classes: model.classes,
     dim: head.dim,
     hidden: head.hidden,
+    members: head.members,
     provenance: {
       ...provenance,
       embedding: model.embedding,
@@ -93,14 +96,15 @@ export async function loadHeadCheckpoint(dir: string, backboneId: string): Promi
   if (!Array.isArray(json.classes) || json.classes.length < 2)
     throw new Error(`${jsonPath}: needs a class list of at least 2 classes`);
   const { dim, hidden } = json;
-  if (!Number.isInteger(dim) || dim < 1 || !Number.isInteger(hidden) || hidden < 1)
-    throw new Error(`${jsonPath}: dim and hidden must be positive integers`);
+  const members = json.members ?? 1;
+  if (![dim, hidden, members].every((v) => Number.isInteger(v) && v >= 1))
+    throw new Error(`${jsonPath}: dim, hidden and members must be positive integers`);
   if (p.embedding !== 'hidden' && p.embedding !== 'input')
     throw new Error(`${jsonPath}: embedding must be 'hidden' or 'input', got ${JSON.stringify(p.embedding)}`);
   const binPath = path.join(dir, 'weights.bin');
   const buf = await readFile(binPath);
   const floats = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-  const shapes = headWeightShapes(dim, hidden, json.classes.length);
+  const shapes = headWeightShapes(dim, hidden, json.classes.length, members);
   const arrays = {} as Record<(typeof HEAD_WEIGHT_NAMES)[number], Float32Array>;
   let off = 0;
   for (const k of HEAD_WEIGHT_NAMES) {
@@ -110,7 +114,7 @@ export async function loadHeadCheckpoint(dir: string, backboneId: string): Promi
     off += size;
   }
   if (off !== floats.length) throw new Error(`${binPath}: ${floats.length} floats where the head has ${off}`);
-  const head = new HeadModel(dim, hidden, json.classes.length, p.options?.dropout ?? 0, arrays);
+  const head = new HeadModel(dim, hidden, json.classes.length, p.options?.dropout ?? 0, arrays, members);
   let model: HeadClassifier;
   try {
     model = new HeadClassifier(head, json.classes, p.embedding, p.inputCols);

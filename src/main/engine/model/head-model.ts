@@ -11,20 +11,32 @@ import { dropoutMasks, mcDropoutLogits, MC_PASSES } from './mc-dropout.js';
  */
 export type HeadEmbedding = 'hidden' | 'input';
 
+/**
+ * M members side by side (an ensemble trained in one pass): member m owns hidden units
+ * m*hidden..(m+1)*hidden-1 and the rows of w2 they feed, and b2's row m. The head's logits
+ * are the mean of the members' logits, which is one matmul over the whole hidden layer:
+ * h W2 / M + mean(b2).
+ */
 export interface HeadWeights {
   /** Per-dimension mean and standard deviation of the training rows (the head's first step). */
   mean: Float32Array;
   std: Float32Array;
-  w1: Float32Array; // dim x hidden
-  b1: Float32Array; // hidden
-  w2: Float32Array; // hidden x C
-  b2: Float32Array; // C
+  w1: Float32Array; // dim x (M * hidden)
+  b1: Float32Array; // M * hidden
+  w2: Float32Array; // (M * hidden) x C
+  b2: Float32Array; // M x C
 }
 
 export const HEAD_WEIGHT_NAMES = ['mean', 'std', 'w1', 'b1', 'w2', 'b2'] as const;
 
-export function headWeightShapes(dim: number, hidden: number, classes: number): Record<keyof HeadWeights, number[]> {
-  return { mean: [dim], std: [dim], w1: [dim, hidden], b1: [hidden], w2: [hidden, classes], b2: [classes] };
+export function headWeightShapes(
+  dim: number,
+  hidden: number,
+  classes: number,
+  members = 1,
+): Record<keyof HeadWeights, number[]> {
+  const width = members * hidden;
+  return { mean: [dim], std: [dim], w1: [dim, width], b1: [width], w2: [width, classes], b2: [members, classes] };
 }
 
 export class HeadModel {
@@ -33,26 +45,33 @@ export class HeadModel {
   readonly w1: tf.Variable<tf.Rank.R2>;
   readonly b1: tf.Variable<tf.Rank.R1>;
   readonly w2: tf.Variable<tf.Rank.R2>;
-  readonly b2: tf.Variable<tf.Rank.R1>;
+  readonly b2: tf.Variable<tf.Rank.R2>;
+  /** Units of the whole hidden layer: members x hidden. */
+  readonly width: number;
 
   constructor(
     readonly dim: number,
+    /** Hidden units of one member. */
     readonly hidden: number,
     readonly numClasses: number,
     readonly dropout: number,
     w: HeadWeights,
+    readonly members = 1,
   ) {
-    const s = headWeightShapes(dim, hidden, numClasses);
+    if (!Number.isInteger(members) || members < 1)
+      throw new Error(`head: members must be an integer >= 1, got ${members}`);
+    this.width = members * hidden;
+    const s = headWeightShapes(dim, hidden, numClasses, members);
     for (const k of HEAD_WEIGHT_NAMES) {
       const want = s[k].reduce((a, b) => a * b, 1);
       if (w[k].length !== want) throw new Error(`head weights: ${k} has ${w[k].length} values, expected ${want}`);
     }
     this.mean = tf.tensor1d(w.mean);
     this.std = tf.tensor1d(w.std);
-    this.w1 = tf.variable(tf.tensor2d(w.w1, [dim, hidden]));
+    this.w1 = tf.variable(tf.tensor2d(w.w1, [dim, this.width]));
     this.b1 = tf.variable(tf.tensor1d(w.b1));
-    this.w2 = tf.variable(tf.tensor2d(w.w2, [hidden, numClasses]));
-    this.b2 = tf.variable(tf.tensor1d(w.b2));
+    this.w2 = tf.variable(tf.tensor2d(w.w2, [this.width, numClasses]));
+    this.b2 = tf.variable(tf.tensor2d(w.b2, [members, numClasses]));
   }
 
   trainableVariables(): tf.Variable[] {
@@ -65,11 +84,32 @@ export class HeadModel {
     return tf.add(tf.matMul(z, this.w1), this.b1) as tf.Tensor2D;
   }
 
-  /** Logits from pre-ReLU hidden activations, with a dropout keep-mask (already scaled) or none. */
+  /** The head's logits (the members' mean) from pre-ReLU hidden activations, with a dropout keep-mask (already scaled) or none. */
   logitsFrom(pre: tf.Tensor2D, mask?: tf.Tensor2D): tf.Tensor2D {
     let h: tf.Tensor2D = tf.relu(pre);
     if (mask) h = tf.mul(h, mask);
-    return tf.add(tf.matMul(h, this.w2), this.b2) as tf.Tensor2D;
+    return tf.add(tf.matMul(h, this.meanKernel()), this.meanBias()) as tf.Tensor2D;
+  }
+
+  /** Each member's logits, [M, n, C], for training every member on its own loss. */
+  memberLogits(pre: tf.Tensor2D, mask?: tf.Tensor2D): tf.Tensor3D {
+    let h: tf.Tensor2D = tf.relu(pre);
+    if (mask) h = tf.mul(h, mask);
+    const n = h.shape[0];
+    const { members: M, hidden: H, numClasses: C } = this;
+    const hm = tf.transpose(h.reshape([n, M, H]), [1, 0, 2]) as tf.Tensor3D;
+    const out = tf.matMul(hm, this.w2.reshape([M, H, C]) as tf.Tensor3D);
+    return tf.add(out, this.b2.reshape([M, 1, C])) as tf.Tensor3D;
+  }
+
+  /** w2 / M: the kernel that gives the members' mean logits in one matmul. Inside tf.tidy. */
+  meanKernel(): tf.Tensor2D {
+    return this.members === 1 ? this.w2 : (tf.div(this.w2, this.members) as tf.Tensor2D);
+  }
+
+  /** The mean of the members' biases, [C]. Inside tf.tidy. */
+  meanBias(): tf.Tensor1D {
+    return tf.mean(this.b2, 0) as tf.Tensor1D;
   }
 
   async toArrays(): Promise<HeadWeights> {
@@ -108,10 +148,10 @@ export class HeadClassifier implements Classifier {
     this.inputCols = inputCols ?? head.dim;
     if (!Number.isInteger(this.inputCols) || this.inputCols < 1 || this.inputCols > head.dim)
       throw new Error(`head: inputCols ${inputCols} must be an integer 1..${head.dim}`);
-    this.embeddingDim = embedding === 'hidden' ? head.hidden : this.inputCols;
+    this.embeddingDim = embedding === 'hidden' ? head.width : this.inputCols;
     // MC passes need the hidden layer, which part of a row cannot give back.
     const mcFromFeatures = embedding === 'hidden' || this.inputCols === head.dim;
-    this.masks = head.dropout > 0 && mcFromFeatures ? dropoutMasks(MC_PASSES, head.hidden, head.dropout) : null;
+    this.masks = head.dropout > 0 && mcFromFeatures ? dropoutMasks(MC_PASSES, head.width, head.dropout) : null;
     if (this.masks) this.mcPasses = MC_PASSES;
   }
 
@@ -132,7 +172,8 @@ export class HeadClassifier implements Classifier {
     // Post-ReLU hidden rows pass through mcDropoutLogits' ReLU unchanged; whole input rows are
     // taken through the hidden layer again.
     const hidden = this.embedding === 'hidden' ? features : this.head.hiddenPre(features);
-    return mcDropoutLogits(hidden, this.head.w2, this.head.b2, this.masks, MC_PASSES, this.head.dropout);
+    const { head } = this;
+    return mcDropoutLogits(hidden, head.meanKernel(), head.meanBias(), this.masks, MC_PASSES, head.dropout);
   }
 
   dispose(): void {

@@ -8,9 +8,9 @@ import { makeRng, shuffleInPlace } from './rng.js';
 import { balanceClass } from './class-balance.js';
 import { TrainingCancelled, type TrainProgress } from './train.js';
 import { expectIndices, rowCount } from '../scores/validate.js';
-import { HEAD_DEFAULTS, HEAD_EMBEDDING, HEAD_KNN_COLS } from './head-defaults.js';
+import { HEAD_DEFAULTS, HEAD_EMBEDDING } from './head-defaults.js';
 
-export { HEAD_DEFAULTS, HEAD_EMBEDDING, HEAD_KNN_COLS };
+export { HEAD_DEFAULTS, HEAD_EMBEDDING };
 
 export interface HeadData {
   /** n x dim rows (a backbone's features), row-major. */
@@ -40,11 +40,14 @@ export interface HeadOptions {
   labelSmoothing?: number;
   /** Class index drawn as often as an average class (class-balance.ts): the 'other' class. */
   balanceClass?: number;
+  /** Heads trained side by side, each on its own loss, their logits averaged (head-model.ts); default 1. */
+  members?: number;
 }
 
-function glorot(rng: () => number, fanIn: number, fanOut: number): Float32Array {
+/** Glorot-uniform values for `copies` kernels of fanIn x fanOut, one after another. */
+function glorot(rng: () => number, fanIn: number, fanOut: number, copies = 1): Float32Array {
   const a = Math.sqrt(6 / (fanIn + fanOut));
-  const w = new Float32Array(fanIn * fanOut);
+  const w = new Float32Array(fanIn * fanOut * copies);
   for (let i = 0; i < w.length; i++) w[i] = (2 * rng() - 1) * a;
   return w;
 }
@@ -97,20 +100,24 @@ export async function trainHead(
   if (!(smoothing >= 0 && smoothing < 1)) throw new Error(`head labelSmoothing ${smoothing} must be in [0, 1)`);
   const batch = Math.max(1, Math.min(Math.floor(options.batch), n));
   const epochs = Math.max(1, Math.floor(options.epochs));
+  const members = options.members ?? 1;
+  if (!Number.isInteger(members) || members < 1) throw new Error(`head members ${members} must be an integer >= 1`);
 
   const rng = makeRng(options.seed);
+  // Member m's kernel is columns m*hidden.. of w1 (each row of w1 holds every member's
+  // units), drawn iid, so one draw of the whole matrix is each member's Glorot draw.
   const w: HeadWeights = {
     ...rowStats(data.features, dim, data.indices),
-    w1: glorot(rng, dim, hidden),
-    b1: new Float32Array(hidden),
-    w2: glorot(rng, hidden, C),
-    b2: new Float32Array(C),
+    w1: glorot(rng, dim, hidden, members),
+    b1: new Float32Array(members * hidden),
+    w2: glorot(rng, hidden, C, members),
+    b2: new Float32Array(members * C),
   };
-  const model = new HeadModel(dim, hidden, C, dropout, w);
+  const model = new HeadModel(dim, hidden, C, dropout, w, members);
   const allViews = [data.features, ...(data.views ?? [])];
   const xBuf = new Float32Array(batch * dim);
   const yBuf = new Int32Array(batch);
-  const maskBuf = new Float32Array(batch * hidden);
+  const maskBuf = new Float32Array(batch * model.width);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const perEpoch = Math.ceil(n / batch);
   const total = perEpoch * epochs;
@@ -142,10 +149,18 @@ export async function trainHead(
           () => {
             const x = tf.tensor2d(xBuf, [batch, dim]);
             const y = tf.oneHot(tf.tensor1d(yBuf, 'int32'), C);
-            const mask = dropout > 0 ? tf.tensor2d(maskBuf, [batch, hidden]) : undefined;
-            const logits = model.logitsFrom(model.hiddenPre(x), mask);
+            const mask = dropout > 0 ? tf.tensor2d(maskBuf, [batch, model.width]) : undefined;
+            const each = model.memberLogits(model.hiddenPre(x), mask);
+            const logits = tf.mean(each, 0) as tf.Tensor2D;
             correct.push(tf.keep(tf.sum(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)).toInt())));
-            return tf.losses.softmaxCrossEntropy(y, logits, undefined, smoothing) as tf.Scalar;
+            // Every member on its own loss (the mean over members of their cross-entropies).
+            const yAll = tf.tile(y, [members, 1]);
+            return tf.losses.softmaxCrossEntropy(
+              yAll,
+              each.reshape([members * batch, C]),
+              undefined,
+              smoothing,
+            ) as tf.Scalar;
           },
           true,
           vars,

@@ -16,6 +16,8 @@ export type ModelInputs =
       dim: number;
       /** n * dim floats, as the extractor gave them. */
       data: Float32Array;
+      /** How many leading columns kNN compares (Extractor.knnCols); default all. */
+      knnCols?: number;
     };
 
 export function rowLength(x: ModelInputs): number {

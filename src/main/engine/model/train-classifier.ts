@@ -5,7 +5,7 @@ import type { Classifier } from './classifier.js';
 import { CnnClassifier } from './cnn.js';
 import { HeadClassifier } from './head-model.js';
 import { HEAD_DEFAULTS, trainHead, type HeadOptions } from './head.js';
-import { HEAD_EMBEDDING, HEAD_KNN_COLS } from './head-defaults.js';
+import { HEAD_EMBEDDING } from './head-defaults.js';
 import { cnnPixels, type ModelInputs } from './inputs.js';
 import { trainCnn, type TrainOptions, type TrainProgress } from './train.js';
 
@@ -17,9 +17,10 @@ export interface TrainRows {
 }
 
 /** The head's options for a training whose CNN options are `cnn`: its seed and class balance, the head's defaults. */
-export function headOptionsFor(cnn: TrainOptions): HeadOptions {
+export function headOptionsFor(cnn: TrainOptions, head: Partial<HeadOptions> = {}): HeadOptions {
   return {
     ...HEAD_DEFAULTS,
+    ...head,
     seed: cnn.seed,
     ...(cnn.balanceClass !== undefined ? { balanceClass: cnn.balanceClass } : {}),
   };
@@ -31,6 +32,8 @@ export async function trainClassifier(
   options: TrainOptions,
   onProgress: (p: TrainProgress) => void,
   signal?: AbortSignal,
+  /** Head options other than the defaults (a fold model's single member). */
+  headOptions: Partial<HeadOptions> = {},
 ): Promise<Classifier> {
   const numClasses = rows.classes.length;
   if (inputs.kind === 'pixels') {
@@ -50,9 +53,9 @@ export async function trainClassifier(
       labels: Int32Array.from(rows.labels),
       numClasses,
     },
-    headOptionsFor(options),
+    headOptionsFor(options, headOptions),
     onProgress,
     signal,
   );
-  return new HeadClassifier(head, rows.classes, HEAD_EMBEDDING, HEAD_KNN_COLS);
+  return new HeadClassifier(head, rows.classes, HEAD_EMBEDDING, inputs.knnCols);
 }

@@ -27,22 +27,29 @@ export async function openedInputs(
   opened: Opened,
   spec: OpenSpec,
   onProgress: (p: EngineProgress) => void,
-): Promise<{ inputs: ModelInputs; rowSource: RowSource | null; recipe: Recipe }> {
+): Promise<{ inputs: ModelInputs; rowSource: RowSource | null; recipe: Recipe; notes: string[] }> {
   const photos = opened.family.arch === 'backbone';
   if (!photos || spec.extract === false)
     return {
       inputs: { kind: 'pixels', shape: opened.shape, data: opened.pixels },
       rowSource: null,
       recipe: photos ? photoRecipe(BACKBONE_INPUT_SIZE) : DIGITS_RECIPE,
+      notes: [],
     };
   const backbone = await openBackbone(spec);
   try {
     const rows = await rowsOf(opened, backbone, spec, onProgress);
     const source = { id: backbone.id, recipe: backbone.recipe };
     return {
-      inputs: { kind: 'features', dim: rows.dim, data: rows.features },
+      inputs: {
+        kind: 'features',
+        dim: rows.dim,
+        data: rows.features,
+        ...(backbone.knnCols ? { knnCols: backbone.knnCols } : {}),
+      },
       rowSource: source,
       recipe: source.recipe,
+      notes: backbone.notes,
     };
   } finally {
     backbone.dispose();

@@ -23,6 +23,8 @@ export interface UserExtractorOptions {
   fallbackClasses: readonly string[];
   /** Hugging Face image-processor fields given as flags; they override preprocessor_config.json. */
   preprocess?: PreprocessSpec;
+  /** Leave the outputs unnamed ("output 0", ...): the model serves as a backbone, its classes unused. */
+  unnamedClasses?: boolean;
 }
 
 export type UserExtractor = Extractor & { classes: string[]; format: ModelFormat };
@@ -76,7 +78,9 @@ export async function loadUserExtractor(dir: string, opts: UserExtractorOptions)
     const probe = await runBatches(net, g, recipe, probePixels, probeRows, tables);
     const choice = chooseOutputs(net, probe, probeRows, found.file);
     const classCount = probe.get(choice.classOutput)!.length / probeRows;
-    const classes = await readClassNames(abs, classCount, opts.fallbackClasses);
+    const classes = opts.unnamedClasses
+      ? Array.from({ length: classCount }, (_, i) => `output ${i}`)
+      : await readClassNames(abs, classCount, opts.fallbackClasses);
     const featureDim = choice.features ? probe.get(choice.features)!.length / probeRows : 0;
     const notes = [
       `${formatName(found.format)} ${path.basename(found.file)}, input ${describeDims(net.input.dims)} (${g.layout})`,
