@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { IMAGE_CASES } from './cases-images.js';
 import { MANIFEST_CASES } from './cases-manifest.js';
+import { MODEL_CASES } from './cases-models.js';
 import { OUTPUT_CASES } from './cases-output.js';
 import { PREDICTION_CASES } from './cases-predictions.js';
 import { REQUEST_CASES } from './cases-requests.js';
@@ -19,6 +20,7 @@ export const CASE_DEFS: CaseDef[] = [
   ...MANIFEST_CASES,
   ...REQUEST_CASES,
   ...PREDICTION_CASES,
+  ...MODEL_CASES,
 ];
 
 /** Runs `unsure <argv>` and gives its exit code and stderr. */

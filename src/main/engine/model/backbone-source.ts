@@ -11,6 +11,8 @@ import path from 'node:path';
 import { makeTempSibling, removeIfOurs, swapIntoPlace } from '../project/atomic-dir.js';
 import { unsureHome } from '../project/unsure-home.js';
 import { downloadFile, DownloadError, type DownloadProgress } from './backbone-download.js';
+import { isCheckpointDir } from './checkpoint.js';
+import { isHeadCheckpointDir } from './head-checkpoint.js';
 
 export type BackboneFormat = 'tfjs' | 'savedmodel' | 'onnx';
 
@@ -81,6 +83,10 @@ function checkExpected(expected: string | undefined, actual: string, what: strin
 async function fromPath(abs: string, expected: string | undefined): Promise<ResolvedBackbone> {
   const info = await stat(abs).catch(() => null);
   if (!info) throw new BackboneError(`backbone ${abs} does not exist`);
+  if (info.isDirectory() && ((await isCheckpointDir(abs)) || (await isHeadCheckpointDir(abs))))
+    throw new BackboneError(
+      `backbone ${abs} is an Unsure checkpoint, a classifier for its own classes, not a backbone; give it as --model`,
+    );
   let dir: string;
   let main: string;
   let format: BackboneFormat;

@@ -1,6 +1,7 @@
 // A user's model of any format (tfjs Layers or graph, SavedModel, ONNX) as the backbone: its
 // features, or its logits where it names no features, are the rows a head trains on for the
 // dataset's own classes. The model's classes are not used and the model is never changed.
+// (resolveBackbone has already refused Unsure's own checkpoints: they are classifiers.)
 import type { Extractor } from '../extractor.js';
 import { loadUserExtractor } from './load.js';
 import type { PreprocessSpec } from './preprocess.js';
@@ -11,12 +12,6 @@ export async function loadBackboneExtractor(dir: string, preprocess?: Preprocess
     unnamedClasses: true,
     ...(preprocess ? { preprocess } : {}),
   });
-  if (ext.format === 'unsure') {
-    ext.dispose();
-    throw new Error(
-      `${dir}: an Unsure checkpoint is a classifier for its own classes, not a backbone; give it as --model`,
-    );
-  }
   const rowsAreLogits = ext.featureDim === 0;
   return {
     // Its own id: the same model run as a classifier (--model) caches logits beside features.
