@@ -35,11 +35,11 @@ function save(file: string, a: Float32Array): void {
 }
 
 for (const size of process.argv.slice(2).map(Number)) {
-  const bb = await loadBackbone(undefined, { inputSize: size, taps: TAPS, batch: BATCH });
-  const spatialLayer = bb.net.getLayer(SPATIAL).output as tf.SymbolicTensor;
+  const bb = await loadBackbone(undefined, { inputSize: size, taps: TAPS, batch: BATCH, graph: false });
+  const spatialLayer = bb.net!.getLayer(SPATIAL).output as tf.SymbolicTensor;
   // One forward pass gives the pooled rows and the spatial block_15 output together.
   // block_15_add is one of the taps: the same forward pass gives it unpooled.
-  const net = bb.net;
+  const net = bb.net!;
   const spatialAt = 1 + TAPS.indexOf(SPATIAL);
   const dir = path.join(FEATURE_CACHE, `s${size}`);
   mkdirSync(dir, { recursive: true });
@@ -47,7 +47,7 @@ for (const size of process.argv.slice(2).map(Number)) {
     path.join(dir, 'meta.json'),
     JSON.stringify({
       size,
-      dims: [1280, ...TAPS.map((t) => (bb.net.getLayer(t).output as tf.SymbolicTensor).shape[3])],
+      dims: [1280, ...TAPS.map((t) => (bb.net!.getLayer(t).output as tf.SymbolicTensor).shape[3])],
       taps: TAPS,
       spatial: SPATIAL,
       spatialShape: (spatialLayer.shape as number[]).slice(1),

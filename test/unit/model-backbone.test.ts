@@ -2,11 +2,12 @@
 // weights (test/fixtures/backbone-ref/make_backbone_ref.py made expected.json once), finite,
 // [n, 1280]; batching and padding the last batch do not change a row.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { loadBackbone, photoRecipe } from '../../src/main/engine/model/backbone.js';
+import { loadBackbone, photoRecipe, shippedBackboneDir } from '../../src/main/engine/model/backbone.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 interface Expected {
@@ -110,5 +111,45 @@ test('mirror averages each row with the mirror image row', async () => {
   } finally {
     mirrored.dispose();
     plain.dispose();
+  }
+});
+
+test('the default backbone runs as the shipped TensorFlow graph and gives the layers graph rows; a graph of other weights is not used', async () => {
+  const n = 5;
+  const px = images(128).subarray(0, 3 * 128 * 128 * 3);
+  const all = new Uint8Array(n * 128 * 128 * 3);
+  for (let k = 0; k < n; k++)
+    all.set(px.subarray((k % 3) * 128 * 128 * 3, ((k % 3) + 1) * 128 * 128 * 3), k * 128 * 128 * 3);
+  const graph = await loadBackbone(undefined, { batch: 4 });
+  const layers = await loadBackbone(undefined, { batch: 4, graph: false });
+  try {
+    assert.match(graph.notes[0]!, /run as a TensorFlow graph/);
+    assert.match(layers.notes[0]!, /run by tfjs layers/);
+    assert.equal(graph.id, layers.id, 'the same rows: one cache');
+    assert.equal(graph.featureDim, layers.featureDim);
+    assert.equal(graph.knnCols, 1280);
+    const a = (await graph.run(all, n)).features!;
+    const b = (await layers.run(all, n)).features!;
+    for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= 1e-4, `value ${i}: ${a[i]} vs ${b[i]}`);
+  } finally {
+    graph.dispose();
+    layers.dispose();
+  }
+  // A copy of the folder whose weights differ from those the graph was made from.
+  const copy = mkdtempSync(path.join(tmpdir(), 'unsure-backbone-graph-'));
+  try {
+    cpSync(shippedBackboneDir(), copy, { recursive: true });
+    const bin = readFileSync(path.join(copy, 'weights.bin'));
+    bin[100] = bin[100]! ^ 1;
+    writeFileSync(path.join(copy, 'weights.bin'), bin);
+    const other = await loadBackbone(copy, { batch: 4 });
+    try {
+      assert.match(other.notes[0]!, /run by tfjs layers/);
+      assert.notEqual(other.id, layers.id);
+    } finally {
+      other.dispose();
+    }
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
   }
 });

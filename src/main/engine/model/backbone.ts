@@ -69,6 +69,8 @@ export interface BackboneOptions {
   resize?: Recipe['resize'];
   /** Average each row with the mirror image's (twice the cost). */
   mirror?: boolean;
+  /** Use the folder's TensorFlow graph of these options when it has one (default true). */
+  graph?: boolean;
 }
 
 interface LayerJson {
@@ -101,6 +103,9 @@ function baseTopology(json: ModelJsonFile, size: number, file: string): Record<s
   return { class_name: 'Model', config: cfg };
 }
 
+/** How a batch [n, size, size, 3] (scaled) becomes its rows [n, featureDim]; inside tf.tidy. */
+type RowsOf = (x: tf.Tensor4D) => tf.Tensor2D;
+
 export class Backbone implements Extractor {
   readonly featureDim: number;
   readonly knnCols?: number;
@@ -110,20 +115,26 @@ export class Backbone implements Extractor {
   constructor(
     readonly id: string,
     readonly recipe: Recipe,
-    /** The built graph (benches read intermediate outputs from it). */
-    readonly net: tf.LayersModel,
+    /** The tfjs layers graph, when that computes the rows (benches read intermediate outputs from it). */
+    readonly net: tf.LayersModel | null,
+    private readonly rowsOf: RowsOf,
+    private readonly release: () => void,
     readonly batch: number,
     dims: number[],
     taps: readonly string[],
     /** Average each row with its mirror image's. */
     readonly mirror: boolean,
+    /** Which runtime computes the rows, for the notes. */
+    runtime: string,
   ) {
     this.featureDim = dims.reduce((a, b) => a + b, 0);
     // The taps help the head classify and hurt kNN's ranking of held-out classes.
     if (taps.length) this.knnCols = dims[0];
     const tapNote = taps.length ? ` + pooled ${taps.join(', ')} (${dims.slice(1).join(' + ')})` : '';
     const mirrorNote = mirror ? ', averaged with the mirror image' : '';
-    this.notes = [`features: MobileNetV2-0.35 global-average-pooled out_relu (${dims[0]}-d)${tapNote}${mirrorNote}`];
+    this.notes = [
+      `features: MobileNetV2-0.35 global-average-pooled out_relu (${dims[0]}-d)${tapNote}${mirrorNote}; ${runtime}`,
+    ];
   }
 
   /** Features of n images (recipe.input bytes, NHWC), batch by batch. */
@@ -142,13 +153,7 @@ export class Backbone implements Extractor {
         buf[i] = ((src[i] as number) * this.recipe.rescale - (mean[ch] as number)) / (std[ch] as number);
       }
       if (m < this.batch) buf.fill(0, m * per);
-      const rows = tf.tidy(() => {
-        const x = tf.tensor4d(buf, [this.batch, h, w, c]);
-        const r = this.pooled(x);
-        // The mirror image's row averaged in: the left-right symmetry photos have (+2.4
-        // points at 128 on the development split, docs/colour-model.md), at twice the cost.
-        return this.mirror ? tf.div(tf.add(r, this.pooled(tf.reverse(x, 2))), 2) : r;
-      });
+      const rows = tf.tidy(() => this.rowsOf(tf.tensor4d(buf, [this.batch, h, w, c])));
       const data = (await rows.data()) as Float32Array;
       rows.dispose();
       out.set(data.subarray(0, m * this.featureDim), start * this.featureDim);
@@ -156,16 +161,78 @@ export class Backbone implements Extractor {
     return { features: out, logits: null };
   }
 
-  private pooled(x: tf.Tensor4D): tf.Tensor2D {
-    const outs = this.net.predict(x) as tf.Tensor4D | tf.Tensor4D[];
-    const list = Array.isArray(outs) ? outs : [outs];
-    const pooled = list.map((t) => tf.mean(t, [1, 2]) as tf.Tensor2D);
-    return pooled.length === 1 ? pooled[0]! : tf.concat(pooled, 1);
-  }
-
   dispose(): void {
-    this.net.dispose();
+    this.release();
   }
+}
+
+/** The tfjs layers graph's rows: pooled outputs side by side, averaged with the mirror image's. */
+function layersRows(net: tf.LayersModel, mirror: boolean): RowsOf {
+  const pooled = (x: tf.Tensor4D): tf.Tensor2D => {
+    const outs = net.predict(x) as tf.Tensor4D | tf.Tensor4D[];
+    const list = (Array.isArray(outs) ? outs : [outs]).map((t) => tf.mean(t, [1, 2]) as tf.Tensor2D);
+    return list.length === 1 ? list[0]! : tf.concat(list, 1);
+  };
+  // The mirror image's row averaged in: the left-right symmetry photos have (+2.4 points at
+  // 128 on the development split, docs/colour-model.md), at twice the cost.
+  return (x) => (mirror ? tf.div(tf.add(pooled(x), pooled(tf.reverse(x, 2))), 2) : pooled(x));
+}
+
+/** What scripts/make-backbone-graph.py records beside the SavedModel it makes. */
+interface GraphSource {
+  sha256: string;
+  size: number;
+  taps: string[];
+  mirror: boolean;
+  /** Width of each pooled output: out_relu's, then each tap's. */
+  dims: number[];
+}
+
+/**
+ * The same rows from the SavedModel in `dir`/graph-<size> (scripts/make-backbone-graph.py), run
+ * by TensorFlow as one graph: about twice the images per second of the layers graph, whose
+ * batch norms and activations run as separate ops. Null when there is none for these exact
+ * weights and options, or it does not load (a libtensorflow older than the one that saved it).
+ */
+async function loadGraphRows(
+  dir: string,
+  sha256: string,
+  size: number,
+  taps: readonly string[],
+  mirror: boolean,
+): Promise<{ rowsOf: RowsOf; release: () => void; dims: number[]; note: string } | null> {
+  const graphDir = path.join(dir, `graph-${size}`);
+  let source: GraphSource;
+  try {
+    source = JSON.parse(await readFile(path.join(graphDir, 'source.json'), 'utf8')) as GraphSource;
+  } catch {
+    return null;
+  }
+  const same =
+    source.sha256 === sha256 && source.size === size && source.mirror === mirror && source.taps?.join() === taps.join();
+  if (!same || !Array.isArray(source.dims) || source.dims.length !== taps.length + 1) return null;
+  const featureDim = source.dims.reduce((a, b) => a + b, 0);
+  let saved: Awaited<ReturnType<typeof tf.node.loadSavedModel>>;
+  try {
+    saved = await tf.node.loadSavedModel(graphDir, ['serve'], 'serving_default');
+  } catch {
+    return null;
+  }
+  const rowsOf: RowsOf = (x) => {
+    const out = saved.predict(x) as tf.Tensor2D | Record<string, tf.Tensor2D>;
+    const rows = out instanceof tf.Tensor ? out : Object.values(out)[0];
+    if (!rows || rows.shape[1] !== featureDim)
+      throw new Error(`${graphDir}: the graph gives no ${featureDim}-d features`);
+    return rows;
+  };
+  try {
+    // One image through it now: an op this libtensorflow lacks fails here, not mid-open.
+    tf.tidy(() => rowsOf(tf.zeros([1, size, size, 3])));
+  } catch {
+    saved.dispose();
+    return null;
+  }
+  return { rowsOf, release: () => saved.dispose(), dims: source.dims, note: 'run as a TensorFlow graph' };
 }
 
 /**
@@ -213,6 +280,13 @@ export async function loadBackbone(dir = shippedBackboneDir(), opts: BackboneOpt
   if (w32(specs) && bin.length !== expected)
     throw new Error(`${binPath}: ${bin.length} bytes where the manifest describes ${expected}`);
 
+  const sha256 = createHash('sha256').update(jsonBytes).update(bin).digest('hex');
+  const recipe = photoRecipe(size, opts.resize ?? BACKBONE_RESIZE);
+  const id = `mobilenet-v2-0.35-${sha256.slice(0, 16)}@${size}${taps.length ? '+' + taps.join('+') : ''}${mirror ? '+mirror' : ''}:photo-v${PHOTO_RECIPE_VERSION}`;
+  const graph = opts.graph === false ? null : await loadGraphRows(dir, sha256, size, taps, mirror);
+  if (graph)
+    return new Backbone(id, recipe, null, graph.rowsOf, graph.release, batch, graph.dims, taps, mirror, graph.note);
+
   const base = (await tf.models.modelFromJSON(baseTopology(json, size, file) as never)) as tf.LayersModel;
   const named = tf.io.decodeWeights(
     bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
@@ -249,10 +323,18 @@ export async function loadBackbone(dir = shippedBackboneDir(), opts: BackboneOpt
   }
   const net = outputs.length === 1 ? base : tf.model({ inputs: base.inputs, outputs });
   const dims = outputs.map((o) => o.shape[o.shape.length - 1] as number);
-  const hash = createHash('sha256').update(jsonBytes).update(bin).digest('hex').slice(0, 16);
-  const recipe = photoRecipe(size, opts.resize ?? BACKBONE_RESIZE);
-  const id = `mobilenet-v2-0.35-${hash}@${size}${taps.length ? '+' + taps.join('+') : ''}${mirror ? '+mirror' : ''}:photo-v${PHOTO_RECIPE_VERSION}`;
-  return new Backbone(id, recipe, net, batch, dims, taps, mirror);
+  return new Backbone(
+    id,
+    recipe,
+    net,
+    layersRows(net, mirror),
+    () => net.dispose(),
+    batch,
+    dims,
+    taps,
+    mirror,
+    'run by tfjs layers',
+  );
 }
 
 function w32(specs: WeightSpec[]): boolean {
