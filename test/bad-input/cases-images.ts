@@ -6,7 +6,7 @@ import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeGreyPng } from '../../src/main/engine/datasets/png.js';
 import { ONE_AND_A_HALF_GB, type CaseContext, type CaseDef, type Expectation } from './corpus-types.js';
-import { digitFolder, digitPool, scoreWithModel } from './datasets.js';
+import { digitFolder, digitPool, photoFolder, photoPool, scoreWithModel } from './datasets.js';
 import {
   badCrcPng,
   bigPhotoJpeg,
@@ -274,8 +274,8 @@ export const IMAGE_CASES: CaseDef[] = [
 
 /**
  * Colour files the photo path (datasets/photo-decode.ts) must refuse, each with a reason that
- * names the problem. Unit level for now: decodePhotos is run on each file directly; the
- * CLI-level cases (oneFile above) follow when the photo path is wired into the datasets.
+ * names the problem: run on decodePhotos directly (test/unit/photo-decode-bad.test.ts) and
+ * through the CLI in a colour dataset (PHOTO_CLI_CASES).
  */
 export interface PhotoCase {
   name: string;
@@ -373,3 +373,32 @@ export const PHOTO_CASES: PhotoCase[] = [
     problem: [NOT_REGULAR],
   },
 ];
+
+/**
+ * Each colour file in the pool of a colour dataset (the backbone's path): skipped and named,
+ * the run goes on. Through the CLI a folder named like a photo is a folder (listed, not read),
+ * and a link to /dev/zero leaves the dataset before it is anything else.
+ */
+const CLI_PROBLEM: Record<string, RegExp[]> = { 'photo-link-to-dev-zero': [OUTSIDE] };
+export const PHOTO_CLI_CASES: CaseDef[] = PHOTO_CASES.filter((c) => c.name !== 'photo-folder-named-jpg').map((c) => ({
+  name: `cli-${c.name}`,
+  issue: 'own',
+  build: async ({ dir }) => {
+    const data = await photoFolder(join(dir, 'data'));
+    const pool = await photoPool(join(dir, 'pool'));
+    await c.make(join(pool, c.file));
+    const out = join(dir, 'out', 'scores.csv');
+    return {
+      argv: ['score', '--train', data, '--pool', pool, '--out', out],
+      expect: {
+        code: 0,
+        named: [c.file],
+        problem: CLI_PROBLEM[c.name] ?? c.problem,
+        stderrNot: NOT_TF,
+        report: true,
+        outputs: ['out/scores.csv'],
+        mustExist: ['out/scores.csv'],
+      },
+    };
+  },
+}));

@@ -2,7 +2,7 @@
 // after training the two small models the cases share with `unsure train` itself.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { IMAGE_CASES } from './cases-images.js';
+import { IMAGE_CASES, PHOTO_CLI_CASES } from './cases-images.js';
 import { MANIFEST_CASES } from './cases-manifest.js';
 import { MODEL_CASES } from './cases-models.js';
 import { OUTPUT_CASES } from './cases-output.js';
@@ -17,6 +17,7 @@ export type { CorpusCase, Expectation, SharedInputs } from './corpus-types.js';
 export const CASE_DEFS: CaseDef[] = [
   ...OUTPUT_CASES,
   ...IMAGE_CASES,
+  ...PHOTO_CLI_CASES,
   ...MANIFEST_CASES,
   ...REQUEST_CASES,
   ...PREDICTION_CASES,
