@@ -1,6 +1,7 @@
 // The one place that loads TensorFlow. Everything in the engine imports tf from here so the
 // native backend check happens once, before any op runs: the pure-JS fallback would be
 // 50-100x slower and silently turn a 10 s training into a 15 min one.
+import './tf-log-level.js';
 import * as tf from '@tensorflow/tfjs-node';
 
 export { tf };

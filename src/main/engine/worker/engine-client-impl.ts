@@ -2,6 +2,9 @@
 // worker. No TensorFlow here (nothing in this file imports it), so nothing on the main
 // thread can block on training, scoring or decoding.
 import { Worker } from 'node:worker_threads';
+// Set here, on the main thread, where it reaches the process's environment: a worker's
+// process.env is its own copy, which libtensorflow (loaded in the worker) never reads.
+import '../model/tf-log-level.js';
 import type { EngineClient } from '../engine-client.js';
 import type { EngineProgress, OpenResult, ScoreTable, TrainResult } from '../engine-types.js';
 import type { BackendInfo } from '../../../shared/api.js';
