@@ -11,10 +11,12 @@ const root = path.dirname(path.dirname(new URL(import.meta.url).pathname));
  */
 export const LAYERS = [
   { name: 'shared', dir: 'src/shared', may: ['shared', 'zod'] },
+  // The one file that loads TensorFlow (its log level set first, the native backend checked).
+  { name: 'engine-tf', file: 'src/main/engine/model/tf.ts', may: ['engine', '@tensorflow/tfjs-node'] },
   {
     name: 'engine',
     dir: 'src/main/engine',
-    may: ['shared', 'engine', 'node', '@tensorflow/tfjs-node', 'sharp', 'onnxruntime-node', 'zod', 'tsx'],
+    may: ['shared', 'engine', 'engine-tf', 'node', 'sharp', 'onnxruntime-node', 'zod', 'tsx'],
   },
   {
     name: 'main-electron',

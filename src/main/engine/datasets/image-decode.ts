@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-node';
+import { tf } from '../model/tf.js';
 import { DEFAULT_INPUT_LIMITS, IMAGE_SIZE, PIXELS_PER_IMAGE } from '../types.js';
 import { ImageHeaderError, pixelLimitProblem, readImageHeader, type ImageFormat } from './image-header.js';
 import { errorMessage } from '../../../shared/api.js';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import * as tf from '@tensorflow/tfjs-node';
+import { tf } from '../model/tf.js';
 import {
   DatasetError,
   DEFAULT_INPUT_LIMITS,

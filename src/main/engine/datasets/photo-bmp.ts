@@ -20,7 +20,7 @@ export async function decodeBmp(bytes: Uint8Array, maxPixels: number): Promise<R
     if (err instanceof ImageHeaderError) throw new PhotoRefusal(err.message);
     throw err;
   }
-  const tf = await import('@tensorflow/tfjs-node');
+  const { tf } = await import('../model/tf.js');
   let decoded: ReturnType<typeof tf.node.decodeBmp>;
   try {
     decoded = tf.node.decodeBmp(bytes, 0);

@@ -2,7 +2,7 @@
 //
 // The interface is deliberately small (size, dim, search, dispose) so an approximate index
 // (HNSW and the like) can replace the exact one when the training set outgrows brute force.
-import * as tf from '@tensorflow/tfjs-node';
+import { tf } from '../model/tf.js';
 import { expectLength } from '../scores/validate.js';
 
 export interface KnnSearchOptions {

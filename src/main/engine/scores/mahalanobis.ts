@@ -8,7 +8,7 @@
 //
 // The covariance is shrunk towards a multiple of the identity by the Ledoit-Wolf amount: 192
 // dimensions from a few hundred samples would otherwise give a singular or noisy inverse.
-import * as tf from '@tensorflow/tfjs-node';
+import { tf } from '../model/tf.js';
 import { entryOf } from '../../../shared/checked-index.js';
 import { expectLength, rowCount } from './validate.js';
 
