@@ -47,13 +47,21 @@ const cases: { file: string; denied: string[]; allowed: string[] }[] = [
       "import '../../../bench/machine.js';",
       "import '../../../test/e2e/server.js';",
       "import 'react';",
+      // TensorFlow only through model/tf.ts, which sets its log level first.
+      "import '@tensorflow/tfjs-node';",
     ],
     allowed: [
       "import 'node:fs';",
       "import './types.js';",
       "import '../../shared/api.js';",
-      "import '@tensorflow/tfjs-node';",
+      "import './model/tf.js';",
+      "import 'sharp';",
     ],
+  },
+  {
+    file: 'src/main/engine/model/tf.ts',
+    denied: ["import 'sharp';", "import '../../service/jobs.js';"],
+    allowed: ["import '@tensorflow/tfjs-node';", "import './tf-log-level.js';"],
   },
   {
     file: 'src/main/service/probe.ts',
