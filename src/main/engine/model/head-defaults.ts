@@ -4,25 +4,20 @@ import type { HeadEmbedding } from './head-model.js';
 
 /**
  * The peer's head shape (width, dropout, weight decay and smoothing moved accuracy by under
- * a point, smoothing down), five of them side by side: +0.9 points over one head on the
- * development split for about 1.4x its training time (docs/colour-model.md).
+ * a point, smoothing down); 10 epochs match 20 and 40 at half the time. One member: five side
+ * by side gave about half a point for 2.7x the training (7.7 s to 20.7 s on 8,000 rows), which
+ * would take a retrain past the 10 s it must stay under (docs/colour-model.md).
  */
 export const HEAD_DEFAULTS: Omit<HeadOptions, 'seed'> = {
-  epochs: 20,
+  epochs: 10,
   hidden: 128,
   dropout: 0.3,
-  batch: 512,
+  batch: 128,
   lr: 0.001,
   weightDecay: 0,
   labelSmoothing: 0,
-  members: 5,
+  members: 1,
 };
-
-/**
- * A label-check fold's head: one member at 10 epochs of 128 (out-of-fold 0.954 / 0.683 there);
- * the K folds already average K models, and the check trains K of them.
- */
-export const HEAD_FOLD_OPTIONS: Partial<HeadOptions> = { members: 1, batch: 128, epochs: 10 };
 
 /** kNN on the backbone's final 1280-d rows: held-out classes AUROC 0.73 at 128, the hidden layer 0.65. */
 export const HEAD_EMBEDDING: HeadEmbedding = 'input';

@@ -17,10 +17,9 @@ export interface TrainRows {
 }
 
 /** The head's options for a training whose CNN options are `cnn`: its seed and class balance, the head's defaults. */
-export function headOptionsFor(cnn: TrainOptions, head: Partial<HeadOptions> = {}): HeadOptions {
+export function headOptionsFor(cnn: TrainOptions): HeadOptions {
   return {
     ...HEAD_DEFAULTS,
-    ...head,
     seed: cnn.seed,
     ...(cnn.balanceClass !== undefined ? { balanceClass: cnn.balanceClass } : {}),
   };
@@ -32,8 +31,6 @@ export async function trainClassifier(
   options: TrainOptions,
   onProgress: (p: TrainProgress) => void,
   signal?: AbortSignal,
-  /** Head options other than the defaults (a fold model's single member). */
-  headOptions: Partial<HeadOptions> = {},
 ): Promise<Classifier> {
   const numClasses = rows.classes.length;
   if (inputs.kind === 'pixels') {
@@ -53,7 +50,7 @@ export async function trainClassifier(
       labels: Int32Array.from(rows.labels),
       numClasses,
     },
-    headOptionsFor(options, headOptions),
+    headOptionsFor(options),
     onProgress,
     signal,
   );

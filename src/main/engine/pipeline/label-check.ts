@@ -3,7 +3,6 @@
 // no sample's label judges itself. A model that memorised a wrong label would vouch for it.
 import { DEFAULT_TRAIN_OPTIONS, type TrainProgress } from '../model/train.js';
 import { trainClassifier } from '../model/train-classifier.js';
-import { HEAD_FOLD_OPTIONS } from '../model/head-defaults.js';
 import { embedImages } from '../embeddings/embed.js';
 import { makeRng, shuffleInPlace } from '../model/rng.js';
 import { classIndicesOf, modelClasses } from './holdout.js';
@@ -103,7 +102,6 @@ export async function outOfFoldProbs(
           p,
         ),
       signal,
-      HEAD_FOLD_OPTIONS,
     );
     try {
       const p = await predictRows(model, input.inputs, Int32Array.from(predIdx), signal);
