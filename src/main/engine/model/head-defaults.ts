@@ -5,8 +5,8 @@ import type { HeadEmbedding } from './head-model.js';
 /**
  * The peer's head shape (width, dropout, weight decay and smoothing moved accuracy by under
  * a point, smoothing down); 10 epochs match 20 and 40 at half the time. One member: five side
- * by side gave about half a point for 2.7x the training (7.7 s to 20.7 s on 8,000 rows), which
- * would take a retrain past the 10 s it must stay under (docs/colour-model.md).
+ * by side gave about half a point for twice the training (10.3 s to 20.7 s on 8,000 rows), and
+ * a retrain must stay under 10 s (docs/colour-model.md).
  */
 export const HEAD_DEFAULTS: Omit<HeadOptions, 'seed'> = {
   epochs: 10,
