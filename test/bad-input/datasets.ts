@@ -2,8 +2,7 @@
 // CSV manifests, and colour photo folders. Train sets use each class's digits 0..11, pools digits 20 on, so no image
 // of a pool repeats one of a train set.
 import { join } from 'node:path';
-import sharp from 'sharp';
-import { digitPng, put } from './images.js';
+import { digitPng, put, sharpRaw } from './images.js';
 
 export const PER_CLASS = 12;
 
@@ -50,9 +49,7 @@ function photoJpeg(k: number, i: number): Promise<Buffer> {
       raw[o + ((k + 1) % 3)] = Math.round(40 * (1 - t));
       raw[o + ((k + 2) % 3)] = (x * 7 + i * 11) % 60;
     }
-  return sharp(raw, { raw: { width: w, height: h, channels: 3 } })
-    .jpeg({ quality: 90 })
-    .toBuffer();
+  return sharpRaw(raw, w, h).jpeg({ quality: 90 }).toBuffer();
 }
 
 /** `dir/<c>/<c>-<i>.jpg`: colour photos of classes red, green, blue (the backbone's path). Returns dir. */
