@@ -3,7 +3,9 @@
 // models all train only this. Deterministic for a seed: weights, order and dropout masks come
 // from seeded generators in JS, and every batch has one shape (the last wraps around).
 import { tf } from './tf.js';
-import { HeadModel, type HeadWeights } from './head-model.js';
+import { HeadModel } from './head-model.js';
+import { blockDiagonal, diagonalBlocks, headStep, type HeadTrainParams } from './head-step.js';
+import { Adam } from './adam.js';
 import { makeRng, shuffleInPlace } from './rng.js';
 import { balanceClass } from './class-balance.js';
 import { TrainingCancelled, type TrainProgress } from './train.js';
@@ -33,6 +35,7 @@ export interface HeadOptions {
   seed: number;
   hidden: number;
   dropout: number;
+  /** The largest batch; a smaller set gets a smaller one (batchFor). */
   batch: number;
   lr: number;
   /** Decoupled weight decay (AdamW style) per step, times the rate; 0 = off. */
@@ -40,8 +43,21 @@ export interface HeadOptions {
   labelSmoothing?: number;
   /** Class index drawn as often as an average class (class-balance.ts): the 'other' class. */
   balanceClass?: number;
+  /** At least this many steps however few the rows: a small set gets more epochs, not a weaker head. */
+  minSteps?: number;
   /** Heads trained side by side, each on its own loss, their logits averaged (head-model.ts); default 1. */
   members?: number;
+}
+
+/**
+ * About 16 steps an epoch: a power of two near n / 16, at least 128 (or n, or `max`, if smaller)
+ * and at most `max`. Each step costs about as much at 512 rows as at 128 (docs/colour-model.md),
+ * so big sets take bigger steps, and small ones keep enough of them.
+ */
+export function batchFor(n: number, max: number): number {
+  const top = Math.max(1, Math.min(Math.floor(max), n));
+  const near = 2 ** Math.round(Math.log2(Math.max(1, n / 16)));
+  return Math.min(top, Math.max(near, Math.min(128, top)));
 }
 
 /** Glorot-uniform values for `copies` kernels of fanIn x fanOut, one after another. */
@@ -98,31 +114,38 @@ export async function trainHead(
   const smoothing = options.labelSmoothing ?? 0;
   if (!(dropout >= 0 && dropout < 1)) throw new Error(`head dropout ${dropout} must be in [0, 1)`);
   if (!(smoothing >= 0 && smoothing < 1)) throw new Error(`head labelSmoothing ${smoothing} must be in [0, 1)`);
-  const batch = Math.max(1, Math.min(Math.floor(options.batch), n));
-  const epochs = Math.max(1, Math.floor(options.epochs));
+  const batch = batchFor(n, options.batch);
+  const perEpoch = Math.ceil(n / batch);
+  const epochs = Math.max(1, Math.floor(options.epochs), Math.ceil((options.minSteps ?? 0) / perEpoch));
   const members = options.members ?? 1;
   if (!Number.isInteger(members) || members < 1) throw new Error(`head members ${members} must be an integer >= 1`);
 
   const rng = makeRng(options.seed);
+  const W = members * hidden;
+  const out = members * C;
+  const stats = rowStats(data.features, dim, data.indices);
   // Member m's kernel is columns m*hidden.. of w1 (each row of w1 holds every member's
   // units), drawn iid, so one draw of the whole matrix is each member's Glorot draw.
-  const w: HeadWeights = {
-    ...rowStats(data.features, dim, data.indices),
-    w1: glorot(rng, dim, hidden, members),
-    b1: new Float32Array(members * hidden),
-    w2: glorot(rng, hidden, C, members),
-    b2: new Float32Array(members * C),
+  const w1Init = glorot(rng, dim, hidden, members);
+  const w2Init = glorot(rng, hidden, C, members);
+  const params: HeadTrainParams = {
+    w1: tf.variable(tf.tensor2d(w1Init, [dim, W])),
+    b1: tf.variable(tf.zeros([W])),
+    w2: tf.variable(tf.tensor2d(blockDiagonal(w2Init, members, hidden, C), [W, out])),
+    b2: tf.variable(tf.zeros([out])),
   };
-  const model = new HeadModel(dim, hidden, C, dropout, w, members);
+  const vars = [params.w1, params.b1, params.w2, params.b2];
+  const constants = [tf.tensor1d(stats.mean), tf.tensor1d(stats.std.map((s) => 1 / s))] as const;
+  const blockMask =
+    members === 1 ? null : tf.tensor2d(blockDiagonal(new Float32Array(W * C).fill(1), members, hidden, C), [W, out]);
+  const adam = new Adam(vars);
   const allViews = [data.features, ...(data.views ?? [])];
   const xBuf = new Float32Array(batch * dim);
   const yBuf = new Int32Array(batch);
-  const maskBuf = new Float32Array(batch * model.width);
+  const targets = new Float32Array(batch * out);
+  const maskBuf = new Float32Array(batch * W);
   const order = Int32Array.from({ length: n }, (_, i) => i);
-  const perEpoch = Math.ceil(n / batch);
   const total = perEpoch * epochs;
-  const optimizer = tf.train.adam(lr);
-  const vars = model.trainableVariables();
   const t0 = performance.now();
   let done = 0;
   try {
@@ -130,48 +153,34 @@ export async function trainHead(
       shuffleInPlace(order, rng);
       let lossSum = 0;
       let hits = 0;
-      const losses: tf.Scalar[] = [];
-      const correct: tf.Scalar[] = [];
       for (let b = 0; b < perEpoch; b++) {
         if (signal?.aborted) throw new TrainingCancelled();
+        targets.fill(smoothing / C);
         for (let k = 0; k < batch; k++) {
           const i = order[(b * batch + k) % n] as number;
           const view = allViews.length === 1 ? data.features : allViews[Math.floor(rng() * allViews.length)]!;
           const r = data.indices[i] as number;
           xBuf.set(view.subarray(r * dim, (r + 1) * dim), k * dim);
-          yBuf[k] = data.labels[i] as number;
+          const y = (yBuf[k] = data.labels[i] as number);
+          for (let m = 0; m < members; m++) targets[k * out + m * C + y] = 1 - smoothing + smoothing / C;
         }
         if (dropout > 0) for (let j = 0; j < maskBuf.length; j++) maskBuf[j] = rng() >= dropout ? 1 / (1 - dropout) : 0;
         // Cosine decay to 5% of the rate over the run.
         const rate = lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * done) / total)));
-        (optimizer as unknown as { learningRate: number }).learningRate = rate;
-        const cost = optimizer.minimize(
-          () => {
-            const x = tf.tensor2d(xBuf, [batch, dim]);
-            const y = tf.oneHot(tf.tensor1d(yBuf, 'int32'), C);
-            const mask = dropout > 0 ? tf.tensor2d(maskBuf, [batch, model.width]) : undefined;
-            const each = model.memberLogits(model.hiddenPre(x), mask);
-            const logits = tf.mean(each, 0) as tf.Tensor2D;
-            correct.push(tf.keep(tf.sum(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)).toInt())));
-            // Every member on its own loss (the mean over members of their cross-entropies).
-            const yAll = tf.tile(y, [members, 1]);
-            return tf.losses.softmaxCrossEntropy(
-              yAll,
-              each.reshape([members * batch, C]),
-              undefined,
-              smoothing,
-            ) as tf.Scalar;
-          },
-          true,
-          vars,
-        );
-        if (cost) losses.push(cost);
-        if (wd > 0) tf.tidy(() => [model.w1, model.w2].forEach((v) => v.assign(tf.mul(v, 1 - rate * wd))));
+        const logits = tf.tidy(() => {
+          const z = tf.mul(tf.sub(tf.tensor2d(xBuf, [batch, dim]), constants[0]), constants[1]) as tf.Tensor2D;
+          const mask = dropout > 0 ? tf.tensor2d(maskBuf, [batch, W]) : null;
+          const step = headStep(params, z, tf.tensor2d(targets, [batch, out]), mask, members, blockMask);
+          adam.step(step.grads, rate);
+          if (wd > 0) for (const v of [params.w1, params.w2]) v.assign(tf.mul(v, 1 - rate * wd));
+          return step.logits;
+        });
+        const fit = batchFit(logits.dataSync() as Float32Array, yBuf, targets, members, C);
+        logits.dispose();
+        lossSum += fit.loss;
+        hits += fit.hits;
         done++;
       }
-      for (const l of losses) lossSum += (await l.data())[0]!;
-      for (const c of correct) hits += (await c.data())[0]!;
-      tf.dispose([...losses, ...correct]);
       const loss = lossSum / perEpoch;
       if (!Number.isFinite(loss)) throw new Error(`head training diverged: loss is ${loss} at epoch ${epoch + 1}`);
       await new Promise((r) => setImmediate(r));
@@ -189,11 +198,54 @@ export async function trainHead(
         fraction: done / total,
       });
     }
-    return model;
-  } catch (err) {
-    model.dispose();
-    throw err;
+    const [w1, b1, w2, b2] = (await Promise.all(vars.map((v) => v.data()))) as Float32Array[];
+    return new HeadModel(
+      dim,
+      hidden,
+      C,
+      dropout,
+      { ...stats, w1: w1!, b1: b1!, w2: diagonalBlocks(w2!, members, hidden, C), b2: b2! },
+      members,
+    );
   } finally {
-    optimizer.dispose();
+    adam.dispose();
+    tf.dispose([...vars, ...constants, ...(blockMask ? [blockMask] : [])]);
   }
+}
+
+/**
+ * One batch's mean loss (the members' mean cross-entropy against `targets`) and how many rows
+ * the head (the members' mean logits) got right, from each member's logits [B, members * C].
+ */
+function batchFit(
+  logits: Float32Array,
+  labels: Int32Array,
+  targets: Float32Array,
+  members: number,
+  C: number,
+): { loss: number; hits: number } {
+  const rows = labels.length;
+  const out = members * C;
+  const mean = new Float64Array(C);
+  let loss = 0;
+  let hits = 0;
+  for (let k = 0; k < rows; k++) {
+    mean.fill(0);
+    for (let m = 0; m < members; m++) {
+      const o = k * out + m * C;
+      let max = -Infinity;
+      for (let c = 0; c < C; c++) max = Math.max(max, logits[o + c]!);
+      let sum = 0;
+      for (let c = 0; c < C; c++) sum += Math.exp(logits[o + c]! - max);
+      const lse = max + Math.log(sum);
+      for (let c = 0; c < C; c++) {
+        loss -= targets[o + c]! * (logits[o + c]! - lse);
+        mean[c]! += logits[o + c]!;
+      }
+    }
+    let best = 0;
+    for (let c = 1; c < C; c++) if (mean[c]! > mean[best]!) best = c;
+    if (best === labels[k]) hits++;
+  }
+  return { loss: loss / (rows * members), hits };
 }
