@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, parseIntArg, withExitCode } from '../src/main/commands/cli-common.js';
 import { printMachine } from './machine.js';
 
-const usage = `Usage: npm run bench -- [quality|speed|other|labels|job|memory|colour|colour-memory|ui|all] [options]
+const usage = `Usage: npm run bench -- [quality|speed|other|labels|job|memory|colour|colour-memory|colour-retrain|ui|all] [options]
 
   quality   MNIST test accuracy; OOD AUROC / FPR@95%TPR of every score vs each distractor
             kind (missegmented, scribble, noise, fashion, and the eval-only kinds);
@@ -29,6 +29,10 @@ const usage = `Usage: npm run bench -- [quality|speed|other|labels|job|memory|co
   colour-memory
             peak RSS and wall time of \`unsure score\` on --n (default 100,000) generated
             224 x 224 colour JPEGs, first and second open (not part of 'all')
+  colour-retrain
+            the engine on colour's training set and pool (10,750 photos): the first training,
+            then three retrains after decisions ('other' and labels), each train + score timed
+            (--small, --holdout, --seed as for colour)
   ui        the review UI in Chromium on a 101,000-sample project (\`unsure serve\`): key press to
             the next sample painted, and frame times while the grid scrolls
             (not part of 'all': it needs Debian's chromium and takes minutes)
@@ -89,13 +93,14 @@ async function runBench(argv: string[]): Promise<number> {
         'memory',
         'colour',
         'colour-memory',
+        'colour-retrain',
         'ui',
         'all',
         'default',
       ].includes(which)
     ) {
       throw new UsageError(
-        `unknown benchmark '${parsed.positionals.join(' ')}': expected quality, speed, other, labels, job, memory, colour, colour-memory, ui or all`,
+        `unknown benchmark '${parsed.positionals.join(' ')}': expected quality, speed, other, labels, job, memory, colour, colour-memory, colour-retrain, ui or all`,
       );
     }
     const trainSize = parseIntArg('train-size', parsed.values['train-size'], 100, 60000);
@@ -149,6 +154,16 @@ async function runBench(argv: string[]): Promise<number> {
       const { runColourMemory } = await import('./colour/memory.js');
       await runColourMemory(out, {
         n: parseIntArg('n', parsed.values.n, 100, 1_000_000) ?? 100_000,
+        seed: parseIntArg('seed', parsed.values.seed, 0, 2 ** 31 - 1) ?? 42,
+      });
+    }
+    if (which === 'colour-retrain') {
+      out('== colour-retrain\n');
+      const { runColourRetrain } = await import('./colour/retrain.js');
+      const { DEFAULT_HOLDOUT } = await import('./colour/colour.js');
+      await runColourRetrain(out, {
+        holdout: parsed.values.holdout?.split(',').map((c) => c.trim()) ?? DEFAULT_HOLDOUT,
+        perClass: parsed.values.small ? 200 : 1000,
         seed: parseIntArg('seed', parsed.values.seed, 0, 2 ** 31 - 1) ?? 42,
       });
     }

@@ -2,7 +2,12 @@
 // are known, so the expected squared Mahalanobis distances are known too.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fitTiedGaussian, mahalanobisScore } from '../../src/main/engine/scores/mahalanobis.js';
+import {
+  DegenerateCovariance,
+  fitTiedGaussian,
+  invertSpd,
+  mahalanobisScore,
+} from '../../src/main/engine/scores/mahalanobis.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -99,4 +104,47 @@ test('rows of class -1 are left out; bad shapes are named', () => {
   assert.throws(() => fitTiedGaussian(vecs, 2, cls.subarray(1)), /classOf has 399 entries for 400/);
   assert.throws(() => fitTiedGaussian(vecs, 2, new Int32Array(400).fill(-1)), /at least 2/);
   assert.throws(() => mahalanobisScore(a, new Float32Array(3)), /mahalanobisScore: vectors/);
+});
+
+/** A random d x d SPD matrix: B B^T / d plus a ridge, from a seeded generator. */
+function spd(d: number, seed: number): Float64Array {
+  const r = rng(seed);
+  const B = Float64Array.from({ length: d * d }, () => r() - 0.5);
+  const A = new Float64Array(d * d);
+  for (let i = 0; i < d; i++)
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += B[i * d + k]! * B[j * d + k]!;
+      A[i * d + j] = A[j * d + i] = s / d + (i === j ? 0.05 : 0);
+    }
+  return A;
+}
+
+test('invertSpd: A times its inverse is the identity, in one piece and by halves', () => {
+  // 200 is one float64 piece; 300 and 700 are split in halves once and twice.
+  for (const d of [200, 300, 700]) {
+    const A = spd(d, d);
+    const P = invertSpd(A, d);
+    let worst = 0;
+    for (let i = 0; i < d; i += 7)
+      for (let j = 0; j < d; j++) {
+        let s = 0;
+        for (let k = 0; k < d; k++) s += A[i * d + k]! * P[k * d + j]!;
+        worst = Math.max(worst, Math.abs(s - (i === j ? 1 : 0)));
+      }
+    assert.ok(worst < (d <= 256 ? 1e-6 : 1e-4), `d = ${d}: A P differs from I by ${worst}`);
+    for (let i = 0; i < d; i += 13) for (let j = 0; j < i; j++) assert.equal(P[i * d + j], P[j * d + i]);
+  }
+});
+
+test('invertSpd: a singular matrix is refused by halves too', () => {
+  const d = 300;
+  const A = spd(d, 3);
+  // The last row and column repeat the first: A is singular, though its first half is not.
+  for (let k = 0; k < d; k++) {
+    A[(d - 1) * d + k] = A[k]!;
+    A[k * d + d - 1] = A[k * d]!;
+  }
+  A[d * d - 1] = A[0]!;
+  assert.throws(() => invertSpd(A, d), DegenerateCovariance);
 });

@@ -4,9 +4,10 @@ import type { HeadEmbedding } from './head-model.js';
 
 /**
  * The peer's head shape (width, dropout, weight decay and smoothing moved accuracy by under
- * a point, smoothing down); 10 epochs match 20 and 40 at half the time. One member: five side
- * by side gave about half a point for twice the training (10.3 s to 20.7 s on 8,000 rows), and
- * a retrain must stay under 10 s (docs/colour-model.md).
+ * a point, smoothing down). Batches of up to 512 rows at twice the peer's rate, and at least
+ * 200 steps: as accurate on 8,000 rows as 128-row batches in a third of the time, and 1.3 to 2
+ * points better on 400 to 1,600 rows, which 10 epochs of 128 left short of steps. One member:
+ * five side by side gave about half a point for twice the training (docs/colour-model.md).
  */
 export const HEAD_DEFAULTS: Omit<HeadOptions, 'seed'> = {
   epochs: 10,
