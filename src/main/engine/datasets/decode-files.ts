@@ -21,6 +21,7 @@ import { resolveInRoot } from './in-root.js';
 import { normaliseAll } from './normalise.js';
 import { checkRegularFile, FileRefusal, readRegularFile } from './regular-file.js';
 import { sampleId } from './sample-id.js';
+import type { PreviewStore } from './preview-cache.js';
 
 export interface ImageSource {
   /** Path of the file as listed (it is resolved through links before reading). */
@@ -42,6 +43,8 @@ export interface DecodeFilesOptions {
   strict?: boolean;
   /** The model family: from a probe of the files (default 'auto'), or as given. */
   arch?: ModelArch | 'auto';
+  /** Photo previews made by an earlier open: what it holds is read, not decoded. */
+  previews?: PreviewStore | null;
 }
 
 export interface KeptFile {
@@ -161,6 +164,12 @@ export async function decodeFiles(sources: ImageSource[], opts: DecodeFilesOptio
       // sharp decodes on libuv's threads: the group's files are all in flight at once.
       await Promise.all(
         readable.map(async (r) => {
+          const kept = await opts.previews?.take(ids[r.index]!, all.subarray(r.index * size, (r.index + 1) * size));
+          // The same bytes gave this preview; limits lowered since refuse it by decoding again.
+          if (kept && kept.width * kept.height <= limits.maxPixels) {
+            sizes[r.index] = kept;
+            return;
+          }
           try {
             const d = await decodePhoto(r.bytes, [PREVIEW], limits.maxPixels);
             all.set(d.outputs[0]!, r.index * size);

@@ -1,3 +1,4 @@
+import type { PreviewStore } from './preview-cache.js';
 import { DatasetError, type InputLimits, type LoadedDataset } from '../types.js';
 import type { ModelArch } from '../../../shared/recipe.js';
 import { assembleDataset } from './assemble.js';
@@ -21,6 +22,8 @@ export interface LoadOptions {
    * the caller read them straight into its own buffer. Other loaders ignore it.
    */
   allocatePixels?: (bytes: number) => Uint8Array;
+  /** Photo previews made by an earlier open (preview-cache.ts). */
+  previews?: PreviewStore | null;
 }
 
 /**

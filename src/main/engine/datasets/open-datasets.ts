@@ -5,6 +5,8 @@ import type { EngineProgress, OpenResult, OpenSpec } from '../engine-types.js';
 import { bytesPerImage, DatasetError, type LoadedDataset } from '../types.js';
 import { assertTrainable, classesOf, loadDataset, loadDemo } from './index.js';
 import { mergeSplits } from './merge-splits.js';
+import { PREVIEW } from './decode-files.js';
+import { openPreviewStore, savePreviewCache, type PreviewStore } from './preview-cache.js';
 
 export interface OpenedDatasets {
   /** All but the recipe, which the engine gives once it knows the model's input. */
@@ -26,6 +28,7 @@ export async function openDatasets(
   let train: LoadedDataset;
   let pool: LoadedDataset | null = null;
   let combined = null as Uint8Array | null; // set by the pool loader (allocatePixels below)
+  let previews: PreviewStore | null = null;
   if (!spec.train && !spec.pool) {
     report('demo', 0, 'Building the demo (MNIST digits plus distractors)');
     const demo = await loadDemo({ seed: spec.seed });
@@ -35,30 +38,40 @@ export async function openDatasets(
     if (!spec.train)
       throw new DatasetError('A labeled training dataset is needed to train the model (only a pool was given)');
     const trainPath = spec.train;
-    const checks = { limits: spec.limits, strict: spec.strict };
-    train = await loadDataset(trainPath, {
-      ...checks,
-      arch: spec.arch,
-      onProgress: (d, t) => report('train', t ? (0.5 * d) / t : 0, `Reading ${trainPath}: ${d}/${t}`),
-    });
-    assertTrainable(train);
-    if (spec.pool) {
-      const poolPath = spec.pool;
-      const offset = train.samples.length * bytesPerImage(train.shape);
-      pool = await loadDataset(poolPath, {
+    previews = await openPreviewStore(spec.projectDir, PREVIEW);
+    try {
+      const checks = { limits: spec.limits, strict: spec.strict, previews };
+      train = await loadDataset(trainPath, {
         ...checks,
-        // The pool is stored as the training set is: the model family is the training set's.
-        arch: train.family.arch,
-        onProgress: (d, t) => report('pool', 0.5 + (t ? (0.5 * d) / t : 0), `Reading ${poolPath}: ${d}/${t}`),
-        // A loader that can (IDX) reads the pool straight into place behind the training pixels.
-        allocatePixels: (bytes) => {
-          combined = allocate(offset + bytes);
-          return combined.subarray(offset);
-        },
+        arch: spec.arch,
+        onProgress: (d, t) => report('train', t ? (0.5 * d) / t : 0, `Reading ${trainPath}: ${d}/${t}`),
       });
+      assertTrainable(train);
+      if (spec.pool) {
+        const poolPath = spec.pool;
+        const offset = train.samples.length * bytesPerImage(train.shape);
+        pool = await loadDataset(poolPath, {
+          ...checks,
+          // The pool is stored as the training set is: the model family is the training set's.
+          arch: train.family.arch,
+          onProgress: (d, t) => report('pool', 0.5 + (t ? (0.5 * d) / t : 0), `Reading ${poolPath}: ${d}/${t}`),
+          // A loader that can (IDX) reads the pool straight into place behind the training pixels.
+          allocatePixels: (bytes) => {
+            combined = allocate(offset + bytes);
+            return combined.subarray(offset);
+          },
+        });
+      }
+    } finally {
+      await previews?.close();
     }
   }
   const { samples, pixels, copies } = mergeSplits(train, pool, allocate, combined);
+  if (train.family.arch === 'backbone' && !previews?.covers(samples.map((s) => s.id)))
+    // A failure to keep them costs only the next open's decoding.
+    await savePreviewCache(spec.projectDir, train.shape, samples, pixels).catch((err: Error) =>
+      console.warn(`unsure engine: could not keep the previews for the next open: ${err.message}`),
+    );
   const roots = [...new Set([train.root, pool?.root ?? ''].filter((r) => r !== ''))];
   return {
     demo: !spec.train && !spec.pool,
