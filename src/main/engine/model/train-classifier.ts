@@ -31,6 +31,8 @@ export async function trainClassifier(
   options: TrainOptions,
   onProgress: (p: TrainProgress) => void,
   signal?: AbortSignal,
+  /** A head's options other than its defaults (the label check's fold heads). */
+  headOptions: Partial<HeadOptions> = {},
 ): Promise<Classifier> {
   const numClasses = rows.classes.length;
   if (inputs.kind === 'pixels') {
@@ -50,7 +52,7 @@ export async function trainClassifier(
       labels: Int32Array.from(rows.labels),
       numClasses,
     },
-    headOptionsFor(options),
+    { ...headOptionsFor(options), ...headOptions },
     onProgress,
     signal,
   );
