@@ -7,6 +7,7 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { writePartsAtomic } from '../project/atomic-write.js';
+import { headerParts, readFully, readHeader } from '../project/header-file.js';
 import { bytesPerImage, type ImageShape, type NativeSize, type Sample } from '../types.js';
 
 const MAGIC = 'unsure-previews-1';
@@ -38,14 +39,6 @@ export function previewCacheFile(projectDir: string): string {
   return path.join(projectDir, 'previews', 'photos.previews');
 }
 
-async function readFully(fh: FileHandle, into: Uint8Array, position: number): Promise<void> {
-  for (let done = 0; done < into.length;) {
-    const { bytesRead } = await fh.read(into, done, into.length - done, position + done);
-    if (bytesRead === 0) throw new Error('preview cache: file ends early');
-    done += bytesRead;
-  }
-}
-
 /** The project's previews for this shape, or null when there are none or they are unreadable or of another recipe. */
 export async function openPreviewStore(projectDir: string, shape: ImageShape): Promise<PreviewStore | null> {
   let fh: FileHandle;
@@ -55,18 +48,12 @@ export async function openPreviewStore(projectDir: string, shape: ImageShape): P
     return null;
   }
   try {
-    const size = (await fh.stat()).size;
-    const lenBytes = new Uint8Array(4);
-    await readFully(fh, lenBytes, 0);
-    const len = Buffer.from(lenBytes).readUInt32LE(0);
-    if (4 + len > size) throw new Error('preview cache: header past the end');
-    const json = new Uint8Array(len);
-    await readFully(fh, json, 4);
-    const h = JSON.parse(Buffer.from(json).toString('utf8')) as Header;
+    const { header, bodyOffset, size } = await readHeader(fh);
+    const h = header as Header;
     const bytes = bytesPerImage(shape);
     if (h.magic !== MAGIC || h.key !== keyOf(shape) || h.bytes !== bytes)
       throw new Error('preview cache: another recipe');
-    if (h.sizes.length !== h.ids.length || size !== 4 + len + h.ids.length * bytes)
+    if (h.sizes.length !== h.ids.length || size !== bodyOffset + h.ids.length * bytes)
       throw new Error('preview cache: sizes do not add up');
     const slot = new Map(h.ids.map((id, i) => [id, i]));
     return {
@@ -74,7 +61,7 @@ export async function openPreviewStore(projectDir: string, shape: ImageShape): P
         const i = slot.get(id);
         if (i === undefined || into.length !== bytes) return null;
         try {
-          await readFully(fh, into, 4 + len + i * bytes);
+          await readFully(fh, into, bodyOffset + i * bytes);
         } catch {
           return null;
         }
@@ -107,10 +94,7 @@ export async function savePreviewCache(
     ids: samples.map((s) => s.id),
     sizes: samples.map((s) => (s.size ? [s.size.width, s.size.height, s.size.channels] : [0, 0, 0])),
   };
-  const json = Buffer.from(JSON.stringify(header));
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(json.length);
   const file = previewCacheFile(projectDir);
   await mkdir(path.dirname(file), { recursive: true });
-  await writePartsAtomic(file, [len, json, pixels]);
+  await writePartsAtomic(file, [...headerParts(header), pixels]);
 }

@@ -4,6 +4,7 @@
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { writePartsAtomic } from '../project/atomic-write.js';
+import { headerParts, readFully, readHeader } from '../project/header-file.js';
 
 const MAGIC = 'unsure-rows-1';
 
@@ -29,15 +30,6 @@ export function rowCacheFile(projectDir: string, extractorId: string): string {
   return path.join(projectDir, 'features', `${safe}.rows`);
 }
 
-/** Reads exactly `into.length` bytes at `position`, or throws. */
-async function readFully(fh: FileHandle, into: Uint8Array, position: number): Promise<void> {
-  for (let done = 0; done < into.length;) {
-    const { bytesRead } = await fh.read(into, done, into.length - done, position + done);
-    if (bytesRead === 0) throw new Error('row cache: file ends early');
-    done += bytesRead;
-  }
-}
-
 /**
  * The cached rows of this extractor, or null when there are none or they are unreadable. The
  * floats are read straight into their own aligned buffer: at 100,000 photos the file is 680 MB,
@@ -51,20 +43,14 @@ export async function loadRowCache(projectDir: string, extractorId: string): Pro
     return null;
   }
   try {
-    const size = (await fh.stat()).size;
-    const lenBytes = new Uint8Array(4);
-    await readFully(fh, lenBytes, 0);
-    const len = Buffer.from(lenBytes).readUInt32LE(0);
-    if (4 + len > size) return null;
-    const json = new Uint8Array(len);
-    await readFully(fh, json, 4);
-    const h = JSON.parse(Buffer.from(json).toString('utf8')) as Header;
+    const { header, bodyOffset, size } = await readHeader(fh);
+    const h = header as Header;
     if (h.magic !== MAGIC || h.extractor !== extractorId) return null;
     const n = h.ids.length;
-    const bodyBytes = size - 4 - len;
+    const bodyBytes = size - bodyOffset;
     if (bodyBytes !== n * (h.dim + h.logitsDim) * 4) return null;
     const all = new Float32Array(bodyBytes / 4);
-    await readFully(fh, new Uint8Array(all.buffer), 4 + len);
+    await readFully(fh, new Uint8Array(all.buffer), bodyOffset);
     return {
       dim: h.dim,
       logitsDim: h.logitsDim,
@@ -90,14 +76,8 @@ export async function saveRowCache(projectDir: string, extractorId: string, rows
     logitsDim: rows.logitsDim,
     ids: rows.ids,
   };
-  let json = Buffer.from(JSON.stringify(header));
-  // Padded so the float arrays start on a 4-byte boundary.
-  const pad = (4 - (json.length % 4)) % 4;
-  json = Buffer.concat([json, Buffer.alloc(pad, 0x20)]);
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(json.length);
   const file = rowCacheFile(projectDir, extractorId);
   await mkdir(path.dirname(file), { recursive: true });
   const bytes = (a: Float32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  await writePartsAtomic(file, [len, json, bytes(rows.features), bytes(rows.logits)]);
+  await writePartsAtomic(file, [...headerParts(header), bytes(rows.features), bytes(rows.logits)]);
 }
