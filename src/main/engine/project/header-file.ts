@@ -5,7 +5,7 @@ import type { FileHandle } from 'node:fs/promises';
 
 /** Reads exactly `into.length` bytes at `position`, or throws. */
 export async function readFully(fh: FileHandle, into: Uint8Array, position: number): Promise<void> {
-  for (let done = 0; done < into.length; ) {
+  for (let done = 0; done < into.length;) {
     const { bytesRead } = await fh.read(into, done, into.length - done, position + done);
     if (bytesRead === 0) throw new Error('the file ends early');
     done += bytesRead;
