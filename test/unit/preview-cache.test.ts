@@ -3,7 +3,7 @@
 // preview in it; one of another recipe, or cut short, is ignored; a new file rewrites it; a
 // limit lowered since still refuses a file whose preview is kept.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -33,19 +33,30 @@ async function photo(file: string, seed: number): Promise<void> {
 
 for (let i = 0; i < 6; i++) await photo(path.join(train, i % 2 ? 'cat' : 'dog', `p${i}.png`), i);
 
-const open = (limits?: { maxPixels: number }) =>
-  openDatasets(
+/** An open as the engine makes it: the previews are kept once the open has succeeded. */
+async function open(limits?: { maxPixels: number }) {
+  const opened = await openDatasets(
     { train, projectDir, ...(limits ? { limits } : {}) },
     (n) => new Uint8Array(n),
     () => {},
   );
+  await opened.keepPreviews();
+  return opened;
+}
 
 /** The header's length and the offset of preview `i` in the cache file. */
 function offsetOf(i: number): number {
   return 4 + readFileSync(previewCacheFile(projectDir)).readUInt32LE(0) + i * SIZE;
 }
 
-test('the first open keeps the previews; the second reads them', async () => {
+test('the first open keeps the previews once it has succeeded; the second reads them', async () => {
+  const unkept = await openDatasets(
+    { train, projectDir },
+    (n) => new Uint8Array(n),
+    () => {},
+  );
+  assert.equal(existsSync(projectDir), false, 'nothing is written before keepPreviews');
+  assert.equal(unkept.result.family.arch, 'backbone');
   const first = (await open()).result;
   assert.equal(first.family.arch, 'backbone');
   const file = previewCacheFile(projectDir);

@@ -74,9 +74,10 @@ export class Engine {
   ) {}
 
   async open(spec: OpenSpec, onProgress: Progress): Promise<OpenResult> {
-    const { result: opened, demo } = await openDatasets(spec, this.allocate, onProgress);
+    const { result: opened, demo, keepPreviews } = await openDatasets(spec, this.allocate, onProgress);
     const { samples, classes } = opened;
     const { inputs, rowSource, recipe, notes } = await openedInputs(opened, spec, onProgress);
+    await keepPreviews();
     const result: OpenResult = { ...opened, recipe, ...(notes.length ? { backboneNotes: notes } : {}) };
     this.disposeModel();
     this.labelIssues = null;

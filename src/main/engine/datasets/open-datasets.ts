@@ -13,6 +13,12 @@ export interface OpenedDatasets {
   result: Omit<OpenResult, 'recipe'>;
   /** Opened the built-in demo (the only dataset a shipped model exists for). */
   demo: boolean;
+  /**
+   * Keeps the photos' previews for the next open, when they hold any it has not kept. Called
+   * once the whole open has succeeded: a request refused later (a bad --backbone) must leave
+   * no project folder behind.
+   */
+  keepPreviews: () => Promise<void>;
 }
 
 /**
@@ -67,14 +73,18 @@ export async function openDatasets(
     }
   }
   const { samples, pixels, copies } = mergeSplits(train, pool, allocate, combined);
-  if (train.family.arch === 'backbone' && !previews?.covers(samples.map((s) => s.id)))
+  const kept = previews;
+  const keepPreviews = async () => {
+    if (train.family.arch !== 'backbone' || kept?.covers(samples.map((s) => s.id))) return;
     // A failure to keep them costs only the next open's decoding.
     await savePreviewCache(spec.projectDir, train.shape, samples, pixels).catch((err: Error) =>
       console.warn(`unsure engine: could not keep the previews for the next open: ${err.message}`),
     );
+  };
   const roots = [...new Set([train.root, pool?.root ?? ''].filter((r) => r !== ''))];
   return {
     demo: !spec.train && !spec.pool,
+    keepPreviews,
     result: {
       samples,
       // A pool copy's label can put a training sample in conflict (label null).
