@@ -164,10 +164,10 @@ export async function decodeFiles(sources: ImageSource[], opts: DecodeFilesOptio
       // sharp decodes on libuv's threads: the group's files are all in flight at once.
       await Promise.all(
         readable.map(async (r) => {
-          const kept = await opts.previews?.take(ids[r.index]!, all.subarray(r.index * size, (r.index + 1) * size));
+          const cached = await opts.previews?.take(ids[r.index]!, all.subarray(r.index * size, (r.index + 1) * size));
           // The same bytes gave this preview; limits lowered since refuse it by decoding again.
-          if (kept && kept.width * kept.height <= limits.maxPixels) {
-            sizes[r.index] = kept;
+          if (cached && cached.width * cached.height <= limits.maxPixels) {
+            sizes[r.index] = cached;
             return;
           }
           try {

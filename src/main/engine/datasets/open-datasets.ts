@@ -73,9 +73,8 @@ export async function openDatasets(
     }
   }
   const { samples, pixels, copies } = mergeSplits(train, pool, allocate, combined);
-  const kept = previews;
   const keepPreviews = async () => {
-    if (train.family.arch !== 'backbone' || kept?.covers(samples.map((s) => s.id))) return;
+    if (train.family.arch !== 'backbone' || previews?.covers(samples.map((s) => s.id))) return;
     // A failure to keep them costs only the next open's decoding.
     await savePreviewCache(spec.projectDir, train.shape, samples, pixels).catch((err: Error) =>
       console.warn(`unsure engine: could not keep the previews for the next open: ${err.message}`),
