@@ -36,7 +36,7 @@ function close(actual: number, want: number, what: string): void {
 
 for (const size of [96, 224]) {
   test(`backbone at ${size} x ${size} matches Keras on 3 fixed images`, async () => {
-    const bb = await loadBackbone(undefined, { inputSize: size, taps: [], batch: 2, mirror: false });
+    const bb = await loadBackbone(undefined, { inputSize: size, taps: [], batch: 2, mirror: false, root: false });
     try {
       assert.equal(bb.featureDim, 1280);
       assert.deepEqual(bb.recipe, photoRecipe(size));
@@ -68,12 +68,18 @@ for (const size of [96, 224]) {
 }
 
 test('a tap appends pooled rows, the id names size and taps, and bad sizes are refused', async () => {
-  const bb = await loadBackbone(undefined, { inputSize: 96, taps: ['block_15_add'], batch: 4, mirror: false });
+  const bb = await loadBackbone(undefined, {
+    inputSize: 96,
+    taps: ['block_15_add'],
+    batch: 4,
+    mirror: false,
+    root: false,
+  });
   try {
     assert.equal(bb.featureDim, 1280 + 56);
     assert.match(bb.id, /^mobilenet-v2-0\.35-[0-9a-f]{16}@96\+block_15_add:photo-v1$/);
     const { features } = await bb.run(images(96), 3);
-    const plain = await loadBackbone(undefined, { inputSize: 96, taps: [], batch: 3, mirror: false });
+    const plain = await loadBackbone(undefined, { inputSize: 96, taps: [], batch: 3, mirror: false, root: false });
     const base = (await plain.run(images(96), 3)).features!;
     plain.dispose();
     for (let k = 0; k < 3; k++)
@@ -95,8 +101,8 @@ test('mirror averages each row with the mirror image row', async () => {
       for (let x = 0; x < size; x++)
         for (let c = 0; c < 3; c++)
           flipped[((k * size + y) * size + x) * 3 + c] = px[((k * size + y) * size + (size - 1 - x)) * 3 + c]!;
-  const mirrored = await loadBackbone(undefined, { inputSize: size, taps: [], batch: 4, mirror: true });
-  const plain = await loadBackbone(undefined, { inputSize: size, taps: [], batch: 4, mirror: false });
+  const mirrored = await loadBackbone(undefined, { inputSize: size, taps: [], batch: 4, mirror: true, root: false });
+  const plain = await loadBackbone(undefined, { inputSize: size, taps: [], batch: 4, mirror: false, root: false });
   try {
     assert.match(mirrored.id, /@64\+mirror:photo-v1$/);
     const m = (await mirrored.run(px, 3)).features!;
@@ -110,6 +116,34 @@ test('mirror averages each row with the mirror image row', async () => {
     assert.ok(differs, 'the mirror image gives other features (else the test shows nothing)');
   } finally {
     mirrored.dispose();
+    plain.dispose();
+  }
+});
+
+test('root takes the signed square root of every value, and the id says so', async () => {
+  const size = 64;
+  const rooted = await loadBackbone(undefined, { inputSize: size, taps: ['block_15_add'], batch: 4, mirror: false });
+  const plain = await loadBackbone(undefined, {
+    inputSize: size,
+    taps: ['block_15_add'],
+    batch: 4,
+    mirror: false,
+    root: false,
+  });
+  try {
+    assert.match(rooted.id, /@64\+block_15_add\+sqrt:photo-v1$/);
+    assert.doesNotMatch(plain.id, /sqrt/);
+    assert.match(rooted.notes[0]!, /signed square roots/);
+    const r = (await rooted.run(images(size), 3)).features!;
+    const p = (await plain.run(images(size), 3)).features!;
+    let negative = false;
+    for (let i = 0; i < r.length; i++) {
+      close(r[i]!, Math.sign(p[i]!) * Math.sqrt(Math.abs(p[i]!)), `value ${i}`);
+      if (p[i]! < -1e-3) negative = true;
+    }
+    assert.ok(negative, 'a tap gives negative values (else the sign is not tested)');
+  } finally {
+    rooted.dispose();
     plain.dispose();
   }
 });

@@ -18,10 +18,19 @@ import {
   BACKBONE_INPUT_SIZE,
   BACKBONE_MIRROR,
   BACKBONE_RESIZE,
+  BACKBONE_ROOT,
   BACKBONE_TAPS,
 } from './backbone-defaults.js';
 
-export { BACKBONE_BATCH, BACKBONE_FINAL_DIM, BACKBONE_INPUT_SIZE, BACKBONE_MIRROR, BACKBONE_RESIZE, BACKBONE_TAPS };
+export {
+  BACKBONE_BATCH,
+  BACKBONE_FINAL_DIM,
+  BACKBONE_INPUT_SIZE,
+  BACKBONE_MIRROR,
+  BACKBONE_RESIZE,
+  BACKBONE_ROOT,
+  BACKBONE_TAPS,
+};
 
 /** Bumped when the same backbone and size start giving other features (pooling, taps, scaling). */
 export const PHOTO_RECIPE_VERSION = 1;
@@ -69,6 +78,8 @@ export interface BackboneOptions {
   resize?: Recipe['resize'];
   /** Average each row with the mirror image's (twice the cost). */
   mirror?: boolean;
+  /** Take the signed square root of every value of a row. */
+  root?: boolean;
   /** Use the folder's TensorFlow graph of these options when it has one (default true). */
   graph?: boolean;
 }
@@ -124,6 +135,8 @@ export class Backbone implements Extractor {
     taps: readonly string[],
     /** Average each row with its mirror image's. */
     readonly mirror: boolean,
+    /** Signed square roots of the pooled values. */
+    readonly root: boolean,
     /** Which runtime computes the rows, for the notes. */
     runtime: string,
   ) {
@@ -132,8 +145,9 @@ export class Backbone implements Extractor {
     if (taps.length) this.knnCols = dims[0];
     const tapNote = taps.length ? ` + pooled ${taps.join(', ')} (${dims.slice(1).join(' + ')})` : '';
     const mirrorNote = mirror ? ', averaged with the mirror image' : '';
+    const rootNote = root ? ', signed square roots' : '';
     this.notes = [
-      `features: MobileNetV2-0.35 global-average-pooled out_relu (${dims[0]}-d)${tapNote}${mirrorNote}; ${runtime}`,
+      `features: MobileNetV2-0.35 global-average-pooled out_relu (${dims[0]}-d)${tapNote}${mirrorNote}${rootNote}; ${runtime}`,
     ];
   }
 
@@ -153,7 +167,10 @@ export class Backbone implements Extractor {
         buf[i] = ((src[i] as number) * this.recipe.rescale - (mean[ch] as number)) / (std[ch] as number);
       }
       if (m < this.batch) buf.fill(0, m * per);
-      const rows = tf.tidy(() => this.rowsOf(tf.tensor4d(buf, [this.batch, h, w, c])));
+      const rows = tf.tidy(() => {
+        const pooled = this.rowsOf(tf.tensor4d(buf, [this.batch, h, w, c]));
+        return this.root ? tf.mul(tf.sign(pooled), tf.sqrt(tf.abs(pooled))) : pooled;
+      });
       const data = (await rows.data()) as Float32Array;
       rows.dispose();
       out.set(data.subarray(0, m * this.featureDim), start * this.featureDim);
@@ -259,6 +276,7 @@ export async function loadBackbone(dir = shippedBackboneDir(), opts: BackboneOpt
   const taps = opts.taps ?? BACKBONE_TAPS;
   const batch = opts.batch ?? BACKBONE_BATCH;
   const mirror = opts.mirror ?? BACKBONE_MIRROR;
+  const root = opts.root ?? BACKBONE_ROOT;
   if (!Number.isInteger(size) || size < 32 || size > 512)
     throw new Error(`backbone input size must be an integer 32..512, got ${size}`);
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`backbone batch must be a positive integer, got ${batch}`);
@@ -282,10 +300,22 @@ export async function loadBackbone(dir = shippedBackboneDir(), opts: BackboneOpt
 
   const sha256 = createHash('sha256').update(jsonBytes).update(bin).digest('hex');
   const recipe = photoRecipe(size, opts.resize ?? BACKBONE_RESIZE);
-  const id = `mobilenet-v2-0.35-${sha256.slice(0, 16)}@${size}${taps.length ? '+' + taps.join('+') : ''}${mirror ? '+mirror' : ''}:photo-v${PHOTO_RECIPE_VERSION}`;
+  const id = `mobilenet-v2-0.35-${sha256.slice(0, 16)}@${size}${taps.length ? '+' + taps.join('+') : ''}${mirror ? '+mirror' : ''}${root ? '+sqrt' : ''}:photo-v${PHOTO_RECIPE_VERSION}`;
   const graph = opts.graph === false ? null : await loadGraphRows(dir, sha256, size, taps, mirror);
   if (graph)
-    return new Backbone(id, recipe, null, graph.rowsOf, graph.release, batch, graph.dims, taps, mirror, graph.note);
+    return new Backbone(
+      id,
+      recipe,
+      null,
+      graph.rowsOf,
+      graph.release,
+      batch,
+      graph.dims,
+      taps,
+      mirror,
+      root,
+      graph.note,
+    );
 
   const base = (await tf.models.modelFromJSON(baseTopology(json, size, file) as never)) as tf.LayersModel;
   const named = tf.io.decodeWeights(
@@ -333,6 +363,7 @@ export async function loadBackbone(dir = shippedBackboneDir(), opts: BackboneOpt
     dims,
     taps,
     mirror,
+    root,
     'run by tfjs layers',
   );
 }
