@@ -16,7 +16,7 @@ import { backendInfo, type BackendInfo } from './model/tf.js';
 import { PoolIndex } from './embeddings/pool-index.js';
 import { trainModel, resolveTrainOptions } from './pipeline/train-model.js';
 import { predictImage, saveCurrentModel, userModelAsCurrent, type CurrentModel } from './pipeline/current-model.js';
-import { buildScoreTable, neighbourhoodOf, type ScoreResult } from './pipeline/score-table.js';
+import { buildScoreTable, neighbourhoodOf, neighbourhoodOfEarlier, type ScoreResult } from './pipeline/score-table.js';
 import { labelIssuesFor, outOfFoldLabelIssues, sameLabels } from './pipeline/label-check.js';
 import type { LabelIssues } from './scores/index.js';
 import type { ModelInputs } from './model/inputs.js';
@@ -264,6 +264,7 @@ export class Engine {
         labelIssues,
         reuse: this.scored,
         cached,
+        earlier: fresh && this.scored ? neighbourhoodOfEarlier(this.scored) : null,
         knownDistances: m.knownDistances ?? null,
         firstRows: options.firstPass
           ? Int32Array.from(o.samples.flatMap((smp, i) => (smp.split === 'pool' ? [i] : [])))

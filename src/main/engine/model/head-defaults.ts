@@ -6,8 +6,9 @@ import type { HeadEmbedding } from './head-model.js';
  * The peer's head shape (width, dropout, weight decay and smoothing moved accuracy by under
  * a point, smoothing down). Batches of up to 512 rows at twice the peer's rate, and at least
  * 200 steps: as accurate on 8,000 rows as 128-row batches in a third of the time, and 1.3 to 2
- * points better on 400 to 1,600 rows, which 10 epochs of 128 left short of steps. One member:
- * five side by side gave about half a point for twice the training (docs/colour-model.md).
+ * points better on 400 to 1,600 rows, which 10 epochs of 128 left short of steps. Two members
+ * side by side: +0.9 points on the backbone's square-rooted rows for 1.4x the training
+ * (docs/colour-model.md); a retrain keeps under 10 s since its neighbours carry over.
  */
 export const HEAD_DEFAULTS: Omit<HeadOptions, 'seed'> = {
   epochs: 10,
@@ -18,7 +19,7 @@ export const HEAD_DEFAULTS: Omit<HeadOptions, 'seed'> = {
   lr: 0.002,
   weightDecay: 0,
   labelSmoothing: 0,
-  members: 1,
+  members: 2,
 };
 
 /** kNN on the backbone's final 1280-d rows: held-out classes AUROC 0.73 at 128, the hidden layer 0.65. */

@@ -10,6 +10,7 @@ import type { LabelIssues } from '../scores/index.js';
 import { asInputs, rowCount, type ModelInputs } from '../model/inputs.js';
 import { knnBase, rowsWhere, searchNeighbours, type Neighbourhood } from './neighbour-search.js';
 import type { CachedNeighbourhood } from './score-cache.js';
+import { carryNeighbours, type EarlierNeighbours } from './neighbour-carry.js';
 import { scoreRows, spreadRows } from './score-rows.js';
 
 export const DEFAULT_K = 10;
@@ -54,6 +55,12 @@ export interface ScoreInput {
    * alike so a first pass gives the values a full one does.
    */
   knownDistances?: KnownDistances | null;
+  /**
+   * The scoring of an earlier model (neighbourhoodOfEarlier): where its embeddings are these
+   * ones (a head's rows), each row's neighbours are carried over and only the training rows
+   * that joined the base since are searched (neighbour-carry.ts).
+   */
+  earlier?: EarlierNeighbours | null;
 }
 
 /** Own kNN distances (k neighbours, itself excluded) per row; NaN where not known. */
@@ -80,6 +87,8 @@ export interface ScoreResult {
   /** n feature norms (embeddings/embed.ts) for the passes of rows still pending; null when loaded from the cache. */
   featureNorms: Float32Array | null;
   temperature: number;
+  /** Sample indices of the kNN base this result was searched against. */
+  base: Int32Array;
 }
 
 export type Report = (phase: string, fraction: number, message: string) => void;
@@ -109,6 +118,7 @@ export async function buildScoreTable(input: ScoreInput, report: Report = () => 
     mcDisagreement: nb.mcDisagreement,
     featureNorms: nb.featureNorms,
     temperature: rows.scores.temperature,
+    base: knnBase(input),
   };
 }
 
@@ -121,7 +131,10 @@ async function neighbourhoodFrom(input: ScoreInput, report: Report): Promise<Nei
     report('neighbours', 0.6, 'Using the embeddings and neighbours saved with this model');
     return nb;
   }
-  return embedAll(input, report);
+  const nb = await embedAll(input, report);
+  const carried = input.earlier ? carryNeighbours(input, nb, input.earlier) : 0;
+  if (carried > 0) report('neighbours', 0.6, `Neighbours of ${carried} samples carried over from the last model`);
+  return nb;
 }
 
 function reusedNeighbourhood(reuse: ScoreResult, n: number): Neighbourhood {
@@ -218,6 +231,20 @@ async function completeMcDisagreement(
     throw new Error('scoring: rows to complete but no feature norms to run the MC-dropout passes on');
   report('neighbours', 0.85, `MC-dropout passes of ${mcRows.length} samples`);
   await mcColumnOf(input.classifier, nb.embeddings, nb.featureNorms, nb.dim, mcRows, mc);
+}
+
+/** What the next model's scoring can carry over of this result (ScoreInput.earlier). */
+export function neighbourhoodOfEarlier(result: ScoreResult): EarlierNeighbours {
+  const t = result.table;
+  return {
+    embeddings: result.embeddings,
+    dim: result.dim,
+    base: result.base,
+    k: t.k,
+    neighbours: t.neighbours,
+    neighbourSims: t.neighbourSims,
+    scored: t.scored ?? null,
+  };
 }
 
 /** What the score cache keeps of a complete result. */
