@@ -3,7 +3,12 @@
 // the base, left it (their neighbours are searched again) or only changed class; and nothing
 // is carried when the embeddings differ (a CNN's change with every training).
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import sharp from 'sharp';
+import { Engine } from '../../src/main/engine/engine.js';
 import { trainModel } from '../../src/main/engine/pipeline/train-model.js';
 import {
   buildScoreTable,
@@ -107,4 +112,59 @@ test('nothing is carried when the embeddings differ', async () => {
   const { carried, full } = await scoreWith(labels, shifted, messages);
   assert.ok(!messages.some((m) => /carried over/.test(m)), messages.join('\n'));
   sameNeighbours(carried, full);
+});
+
+test("the engine carries a retrain's neighbours over from the scoring before it", { timeout: 120_000 }, async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'unsure-carry-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  const colours: Record<string, [number, number, number]> = {
+    red: [200, 40, 40],
+    green: [40, 180, 60],
+    blue: [40, 60, 200],
+  };
+  const write = async (file: string, rgb: [number, number, number], k: number) => {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const px = Buffer.alloc(40 * 40 * 3);
+    for (let i = 0; i < px.length; i++) px[i] = Math.max(0, Math.min(255, rgb[i % 3]! + ((i * 7 + k * 31) % 61) - 30));
+    writeFileSync(
+      file,
+      await sharp(px, { raw: { width: 40, height: 40, channels: 3 } })
+        .png()
+        .toBuffer(),
+    );
+  };
+  for (const [name, rgb] of Object.entries(colours))
+    for (let k = 0; k < 8; k++) {
+      await write(path.join(root, 'train', name, `${k}.png`), rgb, k);
+      await write(path.join(root, 'pool', `${name}-${k}.png`), rgb, k + 50);
+    }
+  const engine = new Engine();
+  try {
+    const opened = await engine.open(
+      { train: path.join(root, 'train'), pool: path.join(root, 'pool'), projectDir: path.join(root, 'project') },
+      () => {},
+    );
+    const labels = opened.samples.map((s) => (s.split === 'train' ? s.label : null));
+    const never = new AbortController().signal;
+    await engine.train({ labels, seed: 1 }, () => {}, never);
+    await engine.score(() => {});
+    const joined = opened.samples.flatMap((s, i) => (s.split === 'pool' && s.path.startsWith('red-') ? [i] : []));
+    for (const i of joined) labels[i] = 'red';
+    await engine.train({ labels, seed: 1 }, () => {}, never);
+    const messages: string[] = [];
+    const table = await engine.score((p) => messages.push(p.message ?? ''));
+    assert.ok(
+      messages.some((m) => /carried over from the last model/.test(m)),
+      messages.join('\n'),
+    );
+    const k = table.k;
+    assert.ok(
+      opened.samples.some((_, r) =>
+        joined.some((j) => j !== r && table.neighbours.subarray(r * k, (r + 1) * k).includes(j)),
+      ),
+      "a pool photo labelled since is some row's neighbour",
+    );
+  } finally {
+    engine.close();
+  }
 });

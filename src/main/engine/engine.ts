@@ -17,6 +17,7 @@ import { PoolIndex } from './embeddings/pool-index.js';
 import { trainModel, resolveTrainOptions } from './pipeline/train-model.js';
 import { predictImage, saveCurrentModel, userModelAsCurrent, type CurrentModel } from './pipeline/current-model.js';
 import { buildScoreTable, neighbourhoodOf, neighbourhoodOfEarlier, type ScoreResult } from './pipeline/score-table.js';
+import type { EarlierNeighbours } from './pipeline/neighbour-carry.js';
 import { labelIssuesFor, outOfFoldLabelIssues, sameLabels } from './pipeline/label-check.js';
 import type { LabelIssues } from './scores/index.js';
 import type { ModelInputs } from './model/inputs.js';
@@ -57,6 +58,8 @@ export class Engine {
   private opened: Opened | null = null;
   private model: CurrentModel | null = null;
   private scored: ScoreResult | null = null;
+  /** The last model's neighbours between a training and the scoring after it (pipeline/neighbour-carry.ts). */
+  private earlier: EarlierNeighbours | null = null;
   /** The "similar" search over the pool, built on the first query after a scoring. */
   private poolIndex: PoolIndex | null = null;
   /** The last label check's verdicts, with the labels it judged. */
@@ -148,8 +151,10 @@ export class Engine {
       signal,
     );
     // Only a finished training replaces the model: a cancel or failure above threw first.
+    const earlier = this.scored ? neighbourhoodOfEarlier(this.scored) : null;
     this.disposeModel();
     this.model = { ...state, labels: [...req.labels], epochs, seed };
+    this.earlier = earlier;
     onProgress({
       task: 'train',
       phase: 'done',
@@ -264,7 +269,7 @@ export class Engine {
         labelIssues,
         reuse: this.scored,
         cached,
-        earlier: fresh && this.scored ? neighbourhoodOfEarlier(this.scored) : null,
+        earlier: fresh ? (this.scored ? neighbourhoodOfEarlier(this.scored) : this.earlier) : null,
         knownDistances: m.knownDistances ?? null,
         firstRows: options.firstPass
           ? Int32Array.from(o.samples.flatMap((smp, i) => (smp.split === 'pool' ? [i] : [])))
@@ -284,6 +289,7 @@ export class Engine {
     }
     flagConflicts(result.table, open);
     this.scored = result;
+    this.earlier = null;
     this.poolIndex?.dispose();
     this.poolIndex = null;
     return result.table;
@@ -387,6 +393,7 @@ export class Engine {
     this.model?.classifier.dispose();
     this.model = null;
     this.scored = null;
+    this.earlier = null;
     this.poolIndex?.dispose();
     this.poolIndex = null;
   }
