@@ -1,7 +1,14 @@
-// The held-out split: stratified ~10% of every known class, seeded, 'other' never held out.
+// The held-out split: stratified ~10% of every known class, seeded, 'other' never held out;
+// by id hash (a head's), decisions move only the samples at the edge of a class's share.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { classIndicesOf, modelClasses, stratifiedHoldOut } from '../../src/main/engine/pipeline/holdout.js';
+import {
+  classIndicesOf,
+  modelClasses,
+  stableHoldOut,
+  stratifiedHoldOut,
+  type HoldOutSplit,
+} from '../../src/main/engine/pipeline/holdout.js';
 import { assignFolds } from '../../src/main/engine/pipeline/label-check.js';
 
 const labels: (string | null)[] = [];
@@ -9,24 +16,41 @@ for (let i = 0; i < 1000; i++) labels.push(String(i % 4));
 for (let i = 0; i < 50; i++) labels.push('other');
 for (let i = 0; i < 30; i++) labels.push(null);
 labels.push('lonely');
+const ids = labels.map((_, i) => `id${i}`);
+const splits: [string, (l: (string | null)[], seed: number) => HoldOutSplit][] = [
+  ['shuffled', (l, seed) => stratifiedHoldOut(l, 0.1, seed)],
+  ['by id hash', (l, seed) => stableHoldOut(l, ids.slice(0, l.length), 0.1, seed)],
+];
 
-test('holds out ~10% of each known class, never other, unlabeled or a single-sample class', () => {
-  const s = stratifiedHoldOut(labels, 0.1, 1);
-  const count = (idx: Int32Array, l: string | null) => Array.from(idx).filter((i) => labels[i] === l).length;
-  for (const c of ['0', '1', '2', '3']) {
-    assert.equal(count(s.heldOut, c), 25);
-    assert.equal(count(s.train, c), 225);
-  }
-  assert.equal(count(s.heldOut, 'other'), 0);
-  assert.equal(count(s.train, 'other'), 50);
-  assert.equal(count(s.train, null) + count(s.heldOut, null), 0);
-  assert.equal(count(s.train, 'lonely'), 1);
-  assert.equal(new Set([...s.train, ...s.heldOut]).size, s.train.length + s.heldOut.length);
-});
+for (const [name, split] of splits)
+  test(`${name}: holds out ~10% of each known class, never other, unlabeled or a single-sample class; seeded`, () => {
+    const s = split(labels, 1);
+    const count = (idx: Int32Array, l: string | null) => Array.from(idx).filter((i) => labels[i] === l).length;
+    for (const c of ['0', '1', '2', '3']) {
+      assert.equal(count(s.heldOut, c), 25);
+      assert.equal(count(s.train, c), 225);
+    }
+    assert.equal(count(s.heldOut, 'other'), 0);
+    assert.equal(count(s.train, 'other'), 50);
+    assert.equal(count(s.train, null) + count(s.heldOut, null), 0);
+    assert.equal(count(s.train, 'lonely'), 1);
+    assert.equal(new Set([...s.train, ...s.heldOut]).size, s.train.length + s.heldOut.length);
+    assert.deepEqual(split(labels, 1), split(labels, 1));
+    assert.notDeepEqual(split(labels, 1).heldOut, split(labels, 2).heldOut);
+  });
 
-test('the split is a function of the seed', () => {
-  assert.deepEqual(stratifiedHoldOut(labels, 0.1, 1), stratifiedHoldOut(labels, 0.1, 1));
-  assert.notDeepEqual(stratifiedHoldOut(labels, 0.1, 1).heldOut, stratifiedHoldOut(labels, 0.1, 2).heldOut);
+test('by id hash, labelling 30 more samples of a class moves few training samples to held out', () => {
+  const before = labels.map((l, i) => (i >= 1050 && i < 1080 ? null : l));
+  const after = labels.map((l, i) => (i >= 1050 && i < 1080 ? '0' : l));
+  const moved = (split: HoldOutSplit, next: HoldOutSplit) => {
+    const was = new Set(split.train);
+    return Array.from(next.heldOut).filter((i) => was.has(i)).length;
+  };
+  const a = stableHoldOut(before, ids, 0.1, 1);
+  const b = stableHoldOut(after, ids, 0.1, 1);
+  assert.ok(moved(a, b) <= 3, `${moved(a, b)} training samples held out after the decisions`);
+  // The shuffle draws the class anew (why a head does not use it).
+  assert.ok(moved(stratifiedHoldOut(before, 0.1, 1), stratifiedHoldOut(after, 0.1, 1)) > 10);
 });
 
 test("model classes: known classes in order, new labels after, 'other' last", () => {

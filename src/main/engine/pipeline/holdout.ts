@@ -13,6 +13,34 @@ export interface HoldOutSplit {
 }
 
 export function stratifiedHoldOut(labels: readonly (string | null)[], fraction: number, seed: number): HoldOutSplit {
+  const rng = makeRng(seed ^ 0x5bd1e995);
+  return holdOutBy(labels, fraction, (list) => shuffleInPlace(list, rng));
+}
+
+/**
+ * The same share held out of every class, chosen by a seeded hash of each sample's id: a
+ * decision moves only the few samples at the edge of a class's share, where a shuffle draws
+ * the class anew. A head's retrain then keeps most of its kNN base, and its neighbours carry
+ * over (neighbour-carry.ts).
+ */
+export function stableHoldOut(
+  labels: readonly (string | null)[],
+  ids: readonly string[],
+  fraction: number,
+  seed: number,
+): HoldOutSplit {
+  if (ids.length !== labels.length) throw new Error(`${ids.length} ids for ${labels.length} labels`);
+  const key = new Uint32Array(ids.length);
+  ids.forEach((id, i) => (key[i] = fnv1a(`${seed}:${id}`)));
+  return holdOutBy(labels, fraction, (list) => list.sort((a, b) => key[a]! - key[b]! || a - b));
+}
+
+/** Per known class in name order: order the class's samples, hold out the first share. */
+function holdOutBy(
+  labels: readonly (string | null)[],
+  fraction: number,
+  order: (list: number[]) => void,
+): HoldOutSplit {
   const byClass = new Map<string, number[]>();
   const train: number[] = [];
   labels.forEach((label, i) => {
@@ -26,16 +54,21 @@ export function stratifiedHoldOut(labels: readonly (string | null)[], fraction: 
     if (!list) byClass.set(label, (list = []));
     list.push(i);
   });
-  const rng = makeRng(seed ^ 0x5bd1e995);
   const heldOut: number[] = [];
   for (const [, list] of [...byClass.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     // A class with a single sample keeps it for training; otherwise at least one is held out.
     const take = list.length < 2 ? 0 : Math.max(1, Math.round(list.length * fraction));
-    shuffleInPlace(list, rng);
+    order(list);
     heldOut.push(...list.slice(0, take));
     train.push(...list.slice(take));
   }
   return { train: Int32Array.from(train).sort(), heldOut: Int32Array.from(heldOut).sort() };
+}
+
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 /** Model output classes: the known classes in order, plus 'other' last when used. */

@@ -38,6 +38,8 @@ export function headModelVersion(h: Omit<HeadTraining, 'inputs' | 'labels' | 'tr
     head: headOptionsFor(h.options),
     extractor: h.source.id,
     recipe: h.source.recipe,
+    // Heads hold out by id hash (holdout.ts stableHoldOut) since this key was extended.
+    holdOut: 'stable',
   });
   return `head-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
 }

@@ -10,7 +10,7 @@ import { MODEL_MARKER } from '../project/output-guard.js';
 import { trainCnn, DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainProgress } from '../model/train.js';
 import { embedImages } from '../embeddings/embed.js';
 import type { Classifier } from '../model/classifier.js';
-import { classIndicesOf, modelClasses, stratifiedHoldOut } from './holdout.js';
+import { classIndicesOf, modelClasses, stableHoldOut, stratifiedHoldOut } from './holdout.js';
 import { baseHashOf, loadShippedModel, shippedRecipeVersion, type ShippedDistances } from './shipped-model.js';
 import { type KnownDistances } from './score-table.js';
 import { knnBaseRows } from './neighbour-search.js';
@@ -92,7 +92,13 @@ export async function trainModel(
   const classes = modelClasses(input.knownClasses, input.labels);
   const options = resolveTrainOptions(input.epochs, input.seed, classes);
   if (classes.length < 2) throw new Error(`training needs at least two classes; the labels give ${classes.length}`);
-  const split = stratifiedHoldOut(input.labels, HOLD_OUT_FRACTION, options.seed);
+  const inputs = asInputs(input.inputs);
+  // A head's split stays put across decisions (its retrain carries neighbours over); the CNN
+  // keeps the shuffled draw its shipped demo model was trained with.
+  const split =
+    inputs.kind === 'features'
+      ? stableHoldOut(input.labels, input.ids, HOLD_OUT_FRACTION, options.seed)
+      : stratifiedHoldOut(input.labels, HOLD_OUT_FRACTION, options.seed);
   const dataHash = dataHashOf(input.ids, input.labels);
   const modelVersion = computeModelVersion(dataHash, classes, options.seed, options);
   // Cached, shipped or trained: the same split, only the model and its origin differ.
@@ -112,7 +118,6 @@ export async function trainModel(
     source,
   });
 
-  const inputs = asInputs(input.inputs);
   if (inputs.kind === 'features') {
     if (!input.rowSource) throw new Error('feature rows need the extractor they came from (rowSource)');
     const head = await trainOrLoadHead(
