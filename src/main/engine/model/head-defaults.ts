@@ -7,12 +7,12 @@ import type { HeadEmbedding } from './head-model.js';
  * a point, smoothing down). Batches of up to 512 rows at twice the peer's rate, and at least
  * 200 steps: as accurate on 8,000 rows as 128-row batches in a third of the time, and 1.3 to 2
  * points better on 400 to 1,600 rows, which 10 epochs of 128 left short of steps. Two members
- * side by side: +0.9 points on the backbone's square-rooted rows for 1.4x the training
- * (docs/colour-model.md); a retrain keeps under 10 s since its neighbours carry over.
+ * of 64 units side by side: +0.35 points over one of 128 at the same cost; two of 128 gave
+ * +0.55 for 1.4x the training, which a retrain cannot spare (docs/colour-model.md).
  */
 export const HEAD_DEFAULTS: Omit<HeadOptions, 'seed'> = {
   epochs: 10,
-  hidden: 128,
+  hidden: 64,
   dropout: 0.3,
   batch: 512,
   minSteps: 200,
