@@ -14,7 +14,6 @@ import type { Extractor, ExtractorOutput } from './extractor.js';
 import type { Recipe } from '../../../shared/recipe.js';
 import {
   BACKBONE_BATCH,
-  BACKBONE_FINAL_DIM,
   BACKBONE_INPUT_SIZE,
   BACKBONE_MIRROR,
   BACKBONE_RESIZE,
@@ -22,15 +21,7 @@ import {
   BACKBONE_TAPS,
 } from './backbone-defaults.js';
 
-export {
-  BACKBONE_BATCH,
-  BACKBONE_FINAL_DIM,
-  BACKBONE_INPUT_SIZE,
-  BACKBONE_MIRROR,
-  BACKBONE_RESIZE,
-  BACKBONE_ROOT,
-  BACKBONE_TAPS,
-};
+export * from './backbone-defaults.js';
 
 /** Bumped when the same backbone and size start giving other features (pooling, taps, scaling). */
 export const PHOTO_RECIPE_VERSION = 1;

@@ -6,20 +6,20 @@ import type { HeadEmbedding } from './head-model.js';
  * The peer's head shape (width, dropout, weight decay and smoothing moved accuracy by under
  * a point, smoothing down). Batches of up to 512 rows at twice the peer's rate, and at least
  * 200 steps: as accurate on 8,000 rows as 128-row batches in a third of the time, and 1.3 to 2
- * points better on 400 to 1,600 rows, which 10 epochs of 128 left short of steps. Two members
- * of 64 units side by side: +0.35 points over one of 128 at the same cost; two of 128 gave
- * +0.55 for 1.4x the training, which a retrain cannot spare (docs/colour-model.md).
+ * points better on 400 to 1,600 rows, which 10 epochs of 128 left short of steps. One member:
+ * two of 64 side by side gave the same accuracy, two of 128 +0.6 points for 1.4x the training,
+ * which a retrain cannot spare (docs/colour-model.md).
  */
 export const HEAD_DEFAULTS: Omit<HeadOptions, 'seed'> = {
   epochs: 10,
-  hidden: 64,
+  hidden: 128,
   dropout: 0.3,
   batch: 512,
   minSteps: 200,
   lr: 0.002,
   weightDecay: 0,
   labelSmoothing: 0,
-  members: 2,
+  members: 1,
 };
 
 /** kNN on the backbone's final 1280-d rows: held-out classes AUROC 0.73 at 128, the hidden layer 0.65. */
