@@ -2,6 +2,7 @@
 // embeddings go into a kNN index of their own, built on the first query after a scoring and
 // kept until the next one (the engine drops it when the scores change).
 import { ExactCosineIndex } from './knn-index.js';
+import { gatherFloatRows } from './gather-rows.js';
 import { itemAt } from '../../../shared/checked-index.js';
 
 export class PoolIndex {
@@ -15,9 +16,7 @@ export class PoolIndex {
   /** The index of `rows` (the pool's samples) of n * dim `embeddings`; null when there is no pool. */
   static build(embeddings: Float32Array, dim: number, rows: Int32Array, modelVersion: string): PoolIndex | null {
     if (rows.length === 0) return null;
-    const vecs = new Float32Array(rows.length * dim);
-    rows.forEach((r, j) => vecs.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim));
-    return new PoolIndex(new ExactCosineIndex(vecs, dim), rows, modelVersion);
+    return new PoolIndex(new ExactCosineIndex(gatherFloatRows(embeddings, dim, rows), dim), rows, modelVersion);
   }
 
   /**

@@ -3,6 +3,7 @@
 // the old one merged with those among the rows that joined the base. A row whose neighbours
 // include one that left the base is searched again in full.
 import { ExactCosineIndex } from '../embeddings/knn-index.js';
+import { gatherFloatRows } from '../embeddings/gather-rows.js';
 import { knnBase } from './neighbour-search.js';
 import type { Neighbourhood } from './neighbour-search.js';
 import type { ScoreInput } from './score-table.js';
@@ -70,13 +71,9 @@ function nearestAmong(nb: Neighbourhood, rows: Int32Array, queries: Int32Array):
   const self = exclude.some((e) => e >= 0) ? 1 : 0;
   const k = Math.min(nb.k, rows.length - self);
   if (k < 1 || queries.length === 0) return { rows, k: 0, indices: new Int32Array(0), sims: new Float32Array(0) };
-  const vecs = new Float32Array(rows.length * dim);
-  rows.forEach((r, j) => vecs.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim));
-  const q = new Float32Array(queries.length * dim);
-  queries.forEach((r, j) => q.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim));
-  const index = new ExactCosineIndex(vecs, dim);
+  const index = new ExactCosineIndex(gatherFloatRows(embeddings, dim, rows), dim);
   try {
-    const res = index.search(q, k, { excludeSelf: exclude });
+    const res = index.search(gatherFloatRows(embeddings, dim, queries), k, { excludeSelf: exclude });
     return { rows, k, ...res };
   } finally {
     index.dispose();

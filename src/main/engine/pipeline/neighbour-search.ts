@@ -3,6 +3,7 @@
 // the neighbourhood row by row as rows are wanted.
 import { OTHER_LABEL } from '../../../shared/api.js';
 import { ExactCosineIndex } from '../embeddings/knn-index.js';
+import { gatherFloatRows } from '../embeddings/gather-rows.js';
 import { expectIndices, expectLength } from '../scores/validate.js';
 import type { CachedNeighbourhood } from './score-cache.js';
 import type { Report, ScoreInput } from './score-table.js';
@@ -70,8 +71,7 @@ function searchRows(input: ScoreInput, nb: Neighbourhood, rows: Int32Array, repo
   if (rows.length === 0) return;
   const { dim, k, embeddings } = nb;
   const base = knnBase(input);
-  const baseVecs = new Float32Array(base.length * dim);
-  base.forEach((r, j) => baseVecs.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim));
+  const baseVecs = gatherFloatRows(embeddings, dim, base);
   report('neighbours', 0.6, `Finding ${k} nearest training neighbours of ${rows.length} samples`);
   const posInBase = new Int32Array(nb.searched.length).fill(-1);
   base.forEach((r, j) => (posInBase[r] = j));
@@ -83,13 +83,9 @@ function searchRows(input: ScoreInput, nb: Neighbourhood, rows: Int32Array, repo
     const extraNeighbour = rows.some((r) => posInBase[r]! >= 0);
     for (let start = 0; start < rows.length; start += chunk) {
       const part = rows.subarray(start, start + chunk);
-      const queries = new Float32Array(part.length * dim);
+      const queries = gatherFloatRows(embeddings, dim, part);
       // A training sample must not find itself (similarity 1 would make it look perfectly typical).
-      const exclude = new Int32Array(part.length);
-      part.forEach((r, j) => {
-        queries.set(embeddings.subarray(r * dim, (r + 1) * dim), j * dim);
-        exclude[j] = posInBase[r]!;
-      });
+      const exclude = Int32Array.from(part, (r) => posInBase[r]!);
       const res = index.search(queries, k, { excludeSelf: exclude, fixedBlocks: true, extraNeighbour });
       // k base indices per query (search() throws when k exceeds the base): checked here, so
       // the lookups below are in range.

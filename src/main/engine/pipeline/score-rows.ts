@@ -9,7 +9,8 @@ import { HEAD_OOD_WEIGHTS } from '../scores/ood-score.js';
 import { DegenerateCovariance, MAHALANOBIS_BLOCK, fitTiedGaussian, mahalanobisScore } from '../scores/mahalanobis.js';
 import { knnDistance, knnExcess } from '../scores/knn-distance.js';
 import { knnBase, rowsWhere, type Neighbourhood } from './neighbour-search.js';
-import { expectIndices, rowCount } from '../scores/validate.js';
+import { gatherFloatRows, gatherRows } from '../embeddings/gather-rows.js';
+import { expectIndices } from '../scores/validate.js';
 import type { ScoreInput } from './score-table.js';
 
 /** The scores of the rows `done`, with the neighbour columns they were computed from. */
@@ -21,20 +22,6 @@ export interface ScoredRows {
   doneNeighbours: Int32Array;
   doneSims: Float32Array;
   doneMc: Float32Array | null;
-}
-
-/** The `width`-value rows `rows` of `src`, packed in that order. */
-function gatherRows<T extends Float32Array | Int32Array>(
-  src: T,
-  width: number,
-  rows: ArrayLike<number>,
-  make: (m: number) => T,
-): T {
-  // Every row then lies inside src (subarray would clamp a row past its end to a short one).
-  expectIndices(rows, rowCount(src, width, 'gatherRows source'), 'gathered rows');
-  const out = make(rows.length * width);
-  for (let j = 0; j < rows.length; j++) out.set(src.subarray(rows[j]! * width, (rows[j]! + 1) * width), j * width);
-  return out;
 }
 
 /**
@@ -121,8 +108,7 @@ export function scoreRows(
   const rowDistance = known ? known.slice() : new Float32Array(n).fill(Number.NaN);
   const searchedRows = rowsWhere(nb.searched, 1, (r) => Number.isNaN(rowDistance[r]));
   // Every row searched (a full pass): their similarities are the column itself, not a copy.
-  const searchedSims =
-    searchedRows.length === n ? neighbourSims : gatherRows(neighbourSims, k, searchedRows, (m) => new Float32Array(m));
+  const searchedSims = searchedRows.length === n ? neighbourSims : gatherFloatRows(neighbourSims, k, searchedRows);
   knnDistance(searchedSims, k).forEach((d, j) => (rowDistance[searchedRows[j]!] = d));
   const doneDistance = Float32Array.from(done, (r) => rowDistance[r]!);
   const scores = computeScores({
