@@ -2,7 +2,7 @@ import { IMAGE_SIZE, imageAt, PIXELS_PER_IMAGE } from '../types.js';
 import { Canvas, fitIntoFrame, smoothCurve, type Point } from './draw.js';
 import { readMnistRaw } from './mnist.js';
 import { centreByMass } from './normalise.js';
-import { Rng } from './random.js';
+import { fnv1a, Rng } from './random.js';
 import { itemAt } from '../../../shared/checked-index.js';
 import { LETTERS, SYMBOLS, type Stroke } from './distractor-glyphs.js';
 
@@ -30,18 +30,12 @@ const N = IMAGE_SIZE;
 export function generateDistractors(kind: DistractorKind, n: number, seed: number): Uint8Array {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`generateDistractors: bad count ${n}`);
   // Each kind has its own stream, so asking for another kind with the same seed is independent.
-  const rng = new Rng((seed ^ kindSalt(kind)) >>> 0);
+  const rng = new Rng((seed ^ fnv1a(kind)) >>> 0);
   const make = GENERATORS[kind];
   if (!make) throw new RangeError(`generateDistractors: unknown kind '${kind}'`);
   const out = new Uint8Array(n * PIXELS_PER_IMAGE);
   for (let i = 0; i < n; i++) out.set(make(rng), i * PIXELS_PER_IMAGE);
   return out;
-}
-
-function kindSalt(kind: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < kind.length; i++) h = Math.imul(h ^ kind.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }
 
 const GENERATORS: Record<DistractorKind, (rng: Rng) => Uint8Array> = {

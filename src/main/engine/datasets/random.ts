@@ -13,6 +13,13 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/** FNV-1a of a string's UTF-16 code units: a seed or a sort key from a name, the same on every machine. */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
 export class Rng {
   private readonly next: () => number;
 

@@ -4,6 +4,7 @@
 // optimistic: the model has memorised them).
 import { OTHER_LABEL } from '../../../shared/api.js';
 import { makeRng, shuffleInPlace } from '../model/rng.js';
+import { fnv1a } from '../datasets/random.js';
 
 export interface HoldOutSplit {
   /** Labeled samples to train on (known classes and 'other'), ascending. */
@@ -63,12 +64,6 @@ function holdOutBy(
     train.push(...list.slice(take));
   }
   return { train: Int32Array.from(train).sort(), heldOut: Int32Array.from(heldOut).sort() };
-}
-
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }
 
 /** Model output classes: the known classes in order, plus 'other' last when used. */
