@@ -58,7 +58,10 @@ export class Engine {
   private opened: Opened | null = null;
   private model: CurrentModel | null = null;
   private scored: ScoreResult | null = null;
-  /** The last model's neighbours between a training and the scoring after it (pipeline/neighbour-carry.ts). */
+  /**
+   * The last model's neighbours, from a training (which drops that model's scoring) until the
+   * scoring after it (pipeline/neighbour-carry.ts); null otherwise.
+   */
   private earlier: EarlierNeighbours | null = null;
   /** The "similar" search over the pool, built on the first query after a scoring. */
   private poolIndex: PoolIndex | null = null;
@@ -269,7 +272,7 @@ export class Engine {
         labelIssues,
         reuse: this.scored,
         cached,
-        earlier: fresh ? (this.scored ? neighbourhoodOfEarlier(this.scored) : this.earlier) : null,
+        earlier: this.earlier,
         knownDistances: m.knownDistances ?? null,
         firstRows: options.firstPass
           ? Int32Array.from(o.samples.flatMap((smp, i) => (smp.split === 'pool' ? [i] : [])))

@@ -4,19 +4,17 @@
 // include one that left the base is searched again in full.
 import { ExactCosineIndex } from '../embeddings/knn-index.js';
 import { gatherFloatRows } from '../embeddings/gather-rows.js';
-import { knnBase } from './neighbour-search.js';
-import type { Neighbourhood } from './neighbour-search.js';
+import { knnBase, type Neighbourhood } from './neighbour-search.js';
+import type { CachedNeighbourhood } from './score-cache.js';
 import type { ScoreInput } from './score-table.js';
 
 /** What an earlier scoring leaves for the next: its embeddings, base and every searched row's neighbours. */
-export interface EarlierNeighbours {
-  embeddings: Float32Array;
-  dim: number;
+export interface EarlierNeighbours extends Pick<
+  CachedNeighbourhood,
+  'embeddings' | 'dim' | 'k' | 'neighbours' | 'neighbourSims'
+> {
   /** Sample indices of that scoring's kNN base. */
   base: Int32Array;
-  k: number;
-  neighbours: Int32Array;
-  neighbourSims: Float32Array;
   /** 1 where the row was searched; null when every row was. */
   scored: Uint8Array | null;
 }
