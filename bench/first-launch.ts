@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../test/e2e/browser.js';
 import { callApi, startServer } from '../test/e2e/server.js';
-import { formatTable, printMachine } from './machine.js';
+import { formatTable, median, printMachine } from './machine.js';
 import type { ProjectInfo, Queue } from '../src/shared/api.js';
 
 /**
@@ -139,11 +139,6 @@ async function oneRun(browser: Browser, home: string): Promise<Run> {
     await server.stop();
   }
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 async function main(): Promise<void> {
   const runs = arg('--runs', 3);

@@ -52,3 +52,10 @@ export function peakMemory(): { rssMiB: number; heapMiB: number; externalMiB: nu
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
   };
 }
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}

@@ -24,6 +24,7 @@ export interface RunResult {
   wallSec: number;
   cpuSec: number;
   stderr: string;
+  stdout: string;
 }
 
 /** Runs a command to its exit; wall seconds, and the CPU seconds of the child and its threads (GNU time, where installed). */
@@ -35,20 +36,32 @@ export async function timedRun(cmd: string, args: string[], env: NodeJS.ProcessE
     const child = spawn(exe, argv, {
       cwd: root,
       env,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
+    let stdout = '';
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
       const wallSec = (performance.now() - t0) / 1000;
       const m = /__cpu ([\d.]+) ([\d.]+)/.exec(stderr);
       if (code !== 0) return reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}:\n${stderr.slice(-2000)}`));
-      resolve({ wallSec, cpuSec: m ? Number(m[1]) + Number(m[2]) : Number.NaN, stderr });
+      resolve({ wallSec, cpuSec: m ? Number(m[1]) + Number(m[2]) : Number.NaN, stderr, stdout });
     });
   });
 }
 
 export function unsureArgs(...args: string[]): string[] {
   return ['--import', 'tsx', path.join(root, 'src/main/cli.ts'), ...args];
+}
+
+const CNN_EPOCH_SCRIPT = path.join(root, 'bench', 'keras-cnn-epoch.py');
+
+/** Seconds of one Keras epoch of Unsure's CNN on the first n MNIST images (bench/keras-cnn-epoch.py). */
+export async function kerasCnnEpoch(n: number): Promise<number> {
+  const r = await timedRun(kerasPython(), [CNN_EPOCH_SCRIPT, String(n)], { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' });
+  const m = /epoch_seconds ([\d.]+)/.exec(r.stderr + r.stdout);
+  if (!m) throw new Error(`${CNN_EPOCH_SCRIPT} printed no epoch_seconds:\n${r.stderr.slice(-1000)}`);
+  return Number(m[1]);
 }

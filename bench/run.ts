@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, parseIntArg, withExitCode } from '../src/main/commands/cli-common.js';
 import { printMachine } from './machine.js';
 
-const usage = `Usage: npm run bench -- [quality|speed|other|labels|job|memory|colour|colour-memory|colour-retrain|ui|all] [options]
+const usage = `Usage: npm run bench -- [quality|speed|other|labels|job|cores|memory|colour|colour-memory|colour-retrain|ui|all] [options]
 
   quality   MNIST test accuracy; OOD AUROC / FPR@95%TPR of every score vs each distractor
             kind (missegmented, scribble, noise, fashion, and the eval-only kinds);
@@ -19,6 +19,9 @@ const usage = `Usage: npm run bench -- [quality|speed|other|labels|job|memory|co
             score\` against the Keras peer's in-sample self-confidence (KERAS_PYTHON)
   job       the whole \`unsure score\` job (20,000-image IDX training set, 3 epochs,
             3,000-image pool), start to exit
+  cores     issue 10's timed job (20,000 PNGs in class folders, a 3,300-PNG pool, 3 epochs,
+            cold) beside the Keras peer keras_pipeline.py (KERAS_PYTHON): median wall times of
+            --runs alternating pairs (default 3), their ratio, cores busy, Unsure's stages
   memory    peak RSS and wall time of \`unsure score\` (60,000-image IDX training set,
             3 epochs) with pools of 10k, 100k and 500k images: bytes per pool sample
             (not part of 'all': the 500k run takes minutes and about 2 GB)
@@ -46,7 +49,8 @@ Options:
   --no-label-check   quality without the label-issue part (saves K extra trainings)
   --pools <n,n,...>  pool sizes for memory (default 10000,100000,500000)
   --small            colour at 200 training photos per class (all its counts scaled by 0.2)
-  --runs <n>         colour: alternating cold pairs of the main job, median wall time (default 1)
+  --runs <n>         colour, cores: alternating cold pairs of the main job, median wall time
+                     (default 1 for colour, 3 for cores)
   --no-peer          colour: Unsure's side only
   --holdout <a,b>    colour: the CIFAR-10 classes held out of training (default deer,truck)
   --seed <n>         colour, colour-memory: the seed of the generated data (default 42)
@@ -90,6 +94,7 @@ async function runBench(argv: string[]): Promise<number> {
         'other',
         'labels',
         'job',
+        'cores',
         'memory',
         'colour',
         'colour-memory',
@@ -100,7 +105,7 @@ async function runBench(argv: string[]): Promise<number> {
       ].includes(which)
     ) {
       throw new UsageError(
-        `unknown benchmark '${parsed.positionals.join(' ')}': expected quality, speed, other, labels, job, memory, colour, colour-memory, colour-retrain, ui or all`,
+        `unknown benchmark '${parsed.positionals.join(' ')}': expected quality, speed, other, labels, job, cores, memory, colour, colour-memory, colour-retrain, ui or all`,
       );
     }
     const trainSize = parseIntArg('train-size', parsed.values['train-size'], 100, 60000);
@@ -136,6 +141,11 @@ async function runBench(argv: string[]): Promise<number> {
       out('== job\n');
       const { runScoreJob } = await import('./score-job.js');
       await runScoreJob(out);
+    }
+    if (which === 'cores') {
+      out('== cores\n');
+      const { runCoresJob } = await import('./cores-job.js');
+      await runCoresJob(out, parseIntArg('runs', parsed.values.runs, 1, 9) ?? 3);
     }
     if (which === 'colour' || which === 'all') {
       out('== colour\n');

@@ -9,7 +9,8 @@ import path from 'node:path';
 import type { RunResult } from '../peer.js';
 import { buildColourSets } from './build.js';
 import { judgeLabels, judgeLoop, judgePool, readScoreCsv } from './judge.js';
-import { colourPeerMissing, colourPython, median, runPeer, runUnsure, unsureStages, type Job } from './jobs.js';
+import { colourPeerMissing, colourPython, runPeer, runUnsure, unsureStages, type Job } from './jobs.js';
+import { median } from '../machine.js';
 import { printColourReport, type SideFigures } from './report.js';
 
 export interface ColourOptions {

@@ -72,9 +72,3 @@ export function unsureStages(stderr: string): { stages: Stage[]; notes: string[]
   }
   return { stages, notes: [...notes, ...rates.values()] };
 }
-
-export function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}

@@ -16,29 +16,30 @@ test("runs on the native 'tensorflow' backend", () => {
   assert.equal(backendInfo().backend, 'tensorflow');
 });
 
-test('one epoch on 2,000 images lowers the loss and beats chance by far', async () => {
-  const seen: TrainProgress[] = [];
-  const tensorsBefore = tf.memory().numTensors;
-  const cnn = await trainCnn(data, { epochs: 1, seed: 1 }, (p) => seen.push(p));
-  // Only the 8 weight variables outlive training.
-  assert.equal(tf.memory().numTensors, tensorsBefore + 8);
-  try {
-    assert.ok(seen.length >= 3, `expected several progress reports, got ${seen.length}`);
-    assert.ok(seen.at(-1)!.loss < seen[0]!.loss, `loss ${seen[0]!.loss} -> ${seen.at(-1)!.loss}`);
-    assert.equal(seen.at(-1)!.fraction, 1);
-    assert.ok(seen.every((p) => p.samplesPerSec > 0 && p.etaSec >= 0));
-    const e = await embedImages(new CnnClassifier(cnn, DIGITS), test_.pixels);
-    let correct = 0;
-    for (let i = 0; i < e.n; i++) {
-      const row = Array.from(e.logits.subarray(i * 10, i * 10 + 10));
-      if (row.indexOf(Math.max(...row)) === test_.labels[i]) correct++;
+for (const runner of ['graph', 'eager'] as const)
+  test(`one epoch on 2,000 images lowers the loss and beats chance by far (${runner})`, async () => {
+    const seen: TrainProgress[] = [];
+    const tensorsBefore = tf.memory().numTensors;
+    const cnn = await trainCnn(data, { epochs: 1, seed: 1, runner }, (p) => seen.push(p));
+    // Only the 8 weight variables outlive training.
+    assert.equal(tf.memory().numTensors, tensorsBefore + 8);
+    try {
+      assert.ok(seen.length >= 3, `expected several progress reports, got ${seen.length}`);
+      assert.ok(seen.at(-1)!.loss < seen[0]!.loss, `loss ${seen[0]!.loss} -> ${seen.at(-1)!.loss}`);
+      assert.equal(seen.at(-1)!.fraction, 1);
+      assert.ok(seen.every((p) => p.samplesPerSec > 0 && p.etaSec >= 0));
+      const e = await embedImages(new CnnClassifier(cnn, DIGITS), test_.pixels);
+      let correct = 0;
+      for (let i = 0; i < e.n; i++) {
+        const row = Array.from(e.logits.subarray(i * 10, i * 10 + 10));
+        if (row.indexOf(Math.max(...row)) === test_.labels[i]) correct++;
+      }
+      // Chance is 10%; one short epoch on 2,000 images reaches ~85-90%.
+      assert.ok(correct / e.n > 0.7, `test accuracy ${correct / e.n}`);
+    } finally {
+      cnn.dispose();
     }
-    // Chance is 10%; one short epoch on 2,000 images reaches ~85-90%.
-    assert.ok(correct / e.n > 0.7, `test accuracy ${correct / e.n}`);
-  } finally {
-    cnn.dispose();
-  }
-});
+  });
 
 test('the same seed gives the same weights; another seed does not', async () => {
   const small = { ...data, indices: range(512), labels: train.labels.subarray(0, 512) };

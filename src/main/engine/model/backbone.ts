@@ -5,11 +5,10 @@
 // Optionally the pooled outputs of earlier blocks are concatenated to the final 1280-d row
 // (docs/colour-model.md measured which ones pay).
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tf } from './tf.js';
+import { shippedResourceDir, unpackedPath } from './shipped-resource.js';
 import type { Extractor, ExtractorOutput } from './extractor.js';
 import type { Recipe } from '../../../shared/recipe.js';
 import {
@@ -28,22 +27,10 @@ export const PHOTO_RECIPE_VERSION = 1;
 
 /** The folder shipped in resources/, found from this file in the source tree and in out/ alike. */
 export function shippedBackboneDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [
-    path.resolve(here, '../../../../resources/backbones/mobilenet-v2-0.35-imagenet'),
-    path.resolve(here, '../../resources/backbones/mobilenet-v2-0.35-imagenet'),
-    path.resolve(process.cwd(), 'resources/backbones/mobilenet-v2-0.35-imagenet'),
-  ];
-  return candidates.find((c) => existsSyncSafe(path.join(c, 'model.json'))) ?? candidates[0]!;
+  const rel = 'backbones/mobilenet-v2-0.35-imagenet';
+  return shippedResourceDir(rel, 'model.json') ?? path.resolve('resources', rel);
 }
 
-function existsSyncSafe(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
 /** The photo recipe for the backbone at `size`: RGB, x / 127.5 - 1 (MobileNetV2's ImageNet scaling). */
 export function photoRecipe(size: number, resize = BACKBONE_RESIZE): Recipe {
   return {
@@ -222,7 +209,7 @@ async function loadGraphRows(
   const featureDim = source.dims.reduce((a, b) => a + b, 0);
   let saved: Awaited<ReturnType<typeof tf.node.loadSavedModel>>;
   try {
-    saved = await tf.node.loadSavedModel(graphDir, ['serve'], 'serving_default');
+    saved = await tf.node.loadSavedModel(unpackedPath(graphDir), ['serve'], 'serving_default');
   } catch {
     return null;
   }

@@ -4,8 +4,9 @@
 // `npm run bench -- speed`). It keeps the whole training set as one padded byte array, cuts each
 // (randomly shifted) batch from it in JS, and reads the loss back only every few batches (a
 // read forces a sync and stalls the pipeline).
-import { tf } from './tf.js';
 import { Cnn, CNN_DROPOUT } from './cnn.js';
+import { cnnTrainGraph, graphStepper } from './cnn-train-graph.js';
+import { eagerStepper, type StepRunner, type StepSettings } from './train-step.js';
 import { makeRng, shuffleInPlace } from './rng.js';
 import { IMAGE_SIZE } from '../types.js';
 import { UNIT_OF_BYTE } from './pixel-scale.js';
@@ -24,6 +25,11 @@ export interface TrainOptions {
   labelSmoothing?: number;
   /** Class index drawn as often as an average class (class-balance.ts): the 'other' class. */
   balanceClass?: number;
+  /**
+   * How the steps run: 'graph' (TensorFlow's executor, cnn-train-graph.ts) or 'eager' (tfjs
+   * ops); by default the graph wherever it loads.
+   */
+  runner?: 'graph' | 'eager';
 }
 
 // Shift, label smoothing and dropout measured together on the 3-epoch, 20,000-image job
@@ -116,13 +122,11 @@ export async function trainCnn(
   expectIndices(data.indices, images, 'training indices');
   expectIndices(data.labels, C, 'training labels');
 
-  const model = Cnn.create(C, options.seed);
-  const optimizer = tf.train.adam(lr);
   const rng = makeRng(options.seed ^ 0x9e3779b9);
   const size = IMAGE_SIZE * IMAGE_SIZE;
 
   // Training images copied once into one byte array, each padded with `shift` zero pixels on
-  // every side so that a shifted copy is a plain window. The batch is cut and scaled to
+  // every side so that a shifted copy is a plain window. The batches are cut and scaled to
   // floats here in JS and uploaded: measured, that costs ~0.5 ms per batch of 128, where a
   // per-pixel tf.gather of the same shifted windows cost ~5 ms (tf.image.transform has no
   // kernel on the tensorflow backend).
@@ -136,14 +140,21 @@ export async function trainCnn(
       padded.set(data.pixels.subarray(src + r * IMAGE_SIZE, src + (r + 1) * IMAGE_SIZE), dst);
     }
   }
-  const xBuf = new Float32Array(batchSize * size);
-  const yAll = tf.tidy(() => tf.oneHot(tf.tensor1d(Array.from(data.labels), 'int32'), C).toFloat());
 
+  const runner = await stepRunner(Cnn.create(C, options.seed), options.runner, {
+    dropout,
+    labelSmoothing: smoothing,
+    seed: options.seed,
+  });
   const batchesPerEpoch = Math.ceil(n / batchSize);
   const every = reportEvery(batchesPerEpoch);
+  // A chunk never crosses a report (the graph's chunk of 20 is the largest `every`).
+  const chunk = Math.max(1, Math.min(runner.chunk, every));
   const totalBatches = batchesPerEpoch * epochs;
+  const xs = new Float32Array(chunk * batchSize * size);
+  const ys = new Int32Array(chunk * batchSize);
+  const rates = new Float32Array(chunk);
   const order = new Int32Array(n);
-  const vars = model.trainableVariables();
   const t0 = performance.now();
   let done = 0;
   let lossSum = 0;
@@ -153,20 +164,17 @@ export async function trainCnn(
     for (let epoch = 0; epoch < epochs; epoch++) {
       for (let i = 0; i < n; i++) order[i] = i;
       shuffleInPlace(order, rng);
-      for (let b = 0; b < batchesPerEpoch; b++) {
+      for (let b = 0; b < batchesPerEpoch;) {
         if (signal?.aborted) throw new TrainingCancelled();
         const start = b * batchSize;
-        const end = Math.min(start + batchSize, n);
-        const report = (b + 1) % every === 0 || b === batchesPerEpoch - 1;
-        let accT: tf.Scalar | null = null;
-        // Cosine decay to 5% of the rate over the whole run, so a run can start at a high rate
-        // and still end at a small one. Peak 0.004 measured best for 3-epoch MNIST runs
-        // (99.07-99.09% test accuracy vs 98.76-98.92% at 0.001-0.002).
-        (optimizer as unknown as { learningRate: number }).learningRate =
-          lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * done) / totalBatches)));
-        const m = end - start;
-        for (let k = 0; k < m; k++) {
-          let off = order[start + k]! * psize + shift * P + shift;
+        // Full batches go together; a last, smaller batch alone (a chunk's batches share a shape).
+        const full = Math.floor((n - start) / batchSize);
+        const steps = full > 0 ? Math.min(chunk, full, every - (b % every)) : 1;
+        const rows = full > 0 ? batchSize : n - start;
+        for (let k = 0; k < steps * rows; k++) {
+          const item = order[start + k]!;
+          ys[k] = data.labels[item]!;
+          let off = item * psize + shift * P + shift;
           // Each image moves by its own (dy, dx) in [-shift, shift]. Stride-2 convs and a
           // dense layer are far from shift-invariant; in a 3-epoch budget the shifted copies
           // are the cheapest extra data there is (see DEFAULT_TRAIN_OPTIONS).
@@ -178,36 +186,25 @@ export async function trainCnn(
           for (let r = 0; r < IMAGE_SIZE; r++) {
             const src = off + r * P;
             const dst = (k * IMAGE_SIZE + r) * IMAGE_SIZE;
-            for (let c = 0; c < IMAGE_SIZE; c++) xBuf[dst + c] = UNIT_OF_BYTE[padded[src + c]!]!;
+            for (let c = 0; c < IMAGE_SIZE; c++) xs[dst + c] = UNIT_OF_BYTE[padded[src + c]!]!;
           }
         }
-        const idx = tf.tensor1d(order.subarray(start, end), 'int32');
-        const cost = optimizer.minimize(
-          () => {
-            // xBuf is reused for the next batch; the native backend copies it when the first
-            // conv runs, inside this call.
-            const xb = tf.tensor4d(xBuf.subarray(0, m * size), [m, IMAGE_SIZE, IMAGE_SIZE, 1]);
-            const yb = tf.gather(yAll, idx) as tf.Tensor2D;
-            const logits = model.forwardTrain(xb, dropout, options.seed * 100003 + done);
-            if (report)
-              accT = tf.keep(tf.mean(tf.equal(tf.argMax(logits, 1), tf.argMax(yb, 1)).toFloat()) as tf.Scalar);
-            return tf.losses.softmaxCrossEntropy(yb, logits, undefined, smoothing) as tf.Scalar;
-          },
-          report,
-          vars,
-        );
-        idx.dispose();
-        done++;
-        if (report && cost) {
-          const [lossV, accV] = await Promise.all([cost.data(), (accT as tf.Scalar | null)?.data()]);
-          cost.dispose();
-          (accT as tf.Scalar | null)?.dispose();
+        // Cosine decay to 5% of the rate over the whole run, so a run can start at a high rate
+        // and still end at a small one. Peak 0.004 measured best for 3-epoch MNIST runs
+        // (99.07-99.09% test accuracy vs 98.76-98.92% at 0.001-0.002).
+        for (let i = 0; i < steps; i++)
+          rates[i] = lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * (done + i)) / totalBatches)));
+        b += steps;
+        const report = b % every === 0 || b === batchesPerEpoch;
+        const reading = await runner.run({ xs, labels: ys, steps, rows, rates, first: done }, report);
+        done += steps;
+        if (reading) {
           // Let queued messages (a cancel) through: awaiting data() alone resolves as a microtask.
           await new Promise((r) => setImmediate(r));
-          if (!Number.isFinite(lossV[0]))
-            throw new Error(`training diverged: loss is ${lossV[0]} at epoch ${epoch + 1}`);
-          lossSum += lossV[0]!; // a scalar's one value, finite (checked above)
-          accSum += accV ? accV[0]! : 0;
+          if (!Number.isFinite(reading.loss))
+            throw new Error(`training diverged: loss is ${reading.loss} at epoch ${epoch + 1}`);
+          lossSum += reading.loss;
+          accSum += reading.accuracy;
           readings++;
           const elapsed = (performance.now() - t0) / 1000;
           const seen = done * batchSize;
@@ -215,7 +212,7 @@ export async function trainCnn(
           onProgress({
             epoch: epoch + 1,
             epochs,
-            batch: b + 1,
+            batch: b,
             batches: batchesPerEpoch,
             loss: lossSum / readings,
             accuracy: accSum / readings,
@@ -232,12 +229,23 @@ export async function trainCnn(
         }
       }
     }
-    return model;
+    return runner.finish();
   } catch (err) {
-    model.dispose();
+    runner.dispose();
     throw err;
-  } finally {
-    yAll.dispose();
-    optimizer.dispose();
   }
+}
+
+/** The graph where it loads (or is asked for), else the tfjs ops. */
+async function stepRunner(model: Cnn, want: TrainOptions['runner'], s: StepSettings): Promise<StepRunner> {
+  if (want === 'eager') return eagerStepper(model, s);
+  const graph = await cnnTrainGraph();
+  if (graph) return graphStepper(graph, model, s);
+  if (want === 'graph') {
+    model.dispose();
+    throw new Error(
+      'the CNN training graph (resources/graphs/cnn-train) is missing or does not run on this libtensorflow',
+    );
+  }
+  return eagerStepper(model, s);
 }

@@ -6,14 +6,13 @@
 // Loading validates everything against the architecture this build has: a checkpoint from
 // another architecture is refused with a message, and the caller trains instead.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Cnn, CnnClassifier, CNN_ARCH, WEIGHT_NAMES, weightShapes, type WeightName } from '../model/cnn.js';
 import type { Provenance } from '../model/checkpoint.js';
 import { decodeWeight, encodeWeight, type WeightEncoding, type WeightEntry } from '../model/weight-encoding.js';
 import { itemAt } from '../../../shared/checked-index.js';
+import { shippedResourceDir } from '../model/shipped-resource.js';
 
 export const SHIPPED_MODEL_FORMAT = 'unsure-shipped-cnn';
 
@@ -69,15 +68,7 @@ export function baseHashOf(ids: readonly string[], baseRows: Iterable<number>): 
 export function shippedDemoModelDir(): string | null {
   const env = process.env.UNSURE_DEMO_MODEL;
   if (env !== undefined) return env === '' ? null : path.resolve(env);
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 8; i++) {
-    const candidate = path.join(dir, 'resources', 'demo-model');
-    if (existsSync(path.join(candidate, 'model.json'))) return candidate;
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return null;
+  return shippedResourceDir('demo-model', 'model.json');
 }
 
 /** The recipe version a shipped folder claims, without loading its weights (null if unreadable). */
