@@ -19,7 +19,7 @@ import { PhotoRefusal } from './photo-reasons.js';
 import { decodeBatchToGrey28 } from './image-decode.js';
 import { resolveInRoot } from './in-root.js';
 import { normaliseAll } from './normalise.js';
-import { checkRegularFile, FileRefusal, readRegularFile } from './regular-file.js';
+import { checkRegularFile, FileRefusal, readCheckedFile } from './regular-file.js';
 import { sampleId } from './sample-id.js';
 import type { PreviewStore } from './preview-cache.js';
 
@@ -150,7 +150,7 @@ export async function decodeFiles(sources: ImageSource[], opts: DecodeFilesOptio
     const read = await Promise.all(
       files.map(async ({ index, real }) => {
         try {
-          const bytes = await readRegularFile(real, limits.maxFileBytes);
+          const bytes = await readCheckedFile(real, limits.maxFileBytes);
           return { index, name: String(index), bytes };
         } catch (err) {
           reasons.set(index, err instanceof FileRefusal ? err.message : `cannot be read (${(err as Error).message})`);

@@ -2,9 +2,10 @@ import { tf } from '../model/tf.js';
 import { DEFAULT_INPUT_LIMITS, IMAGE_SIZE, PIXELS_PER_IMAGE } from '../types.js';
 import { ImageHeaderError, pixelLimitProblem, readImageHeader, type ImageFormat } from './image-header.js';
 import { errorMessage } from '../../../shared/api.js';
+import { decodeGreyPng } from './png.js';
 
 // Decodes image files of any size and colour type into 28x28 grey pixels with tfjs-node's
-// native decoders. Images are processed a batch at a time and read back with one
+// native decoders (28x28 8-bit grey PNGs, the usual digit file, in JavaScript). Images are processed a batch at a time and read back with one
 // transfer per batch; every tensor is disposed before the next batch starts.
 
 export interface EncodedImage {
@@ -167,6 +168,9 @@ export function decodeBatchToGrey28(
   const groups = new Map<string, { indices: number[]; tensors: tf.Tensor3D[] }>();
   try {
     images.forEach((image, index) => {
+      const slot = out.subarray(index * PIXELS_PER_IMAGE, (index + 1) * PIXELS_PER_IMAGE);
+      if (decodeGreyPng(image.bytes, IMAGE_SIZE, IMAGE_SIZE, slot)) return;
+      slot.fill(0);
       let grey: tf.Tensor3D;
       try {
         grey = decodeOne(image, maxPixels);

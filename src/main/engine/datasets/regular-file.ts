@@ -57,6 +57,11 @@ const READ_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
  */
 export async function readRegularFile(file: string, maxBytes: number, upTo = Infinity): Promise<Buffer> {
   await checkRegularFile(file, maxBytes);
+  return readCheckedFile(file, maxBytes, upTo);
+}
+
+/** readRegularFile of a file checkRegularFile has just passed (one stat fewer a file). */
+export async function readCheckedFile(file: string, maxBytes: number, upTo = Infinity): Promise<Buffer> {
   let handle;
   try {
     handle = await open(file, READ_FLAGS);
