@@ -1,9 +1,9 @@
 // The training loop. Not model.fit: fit's per-batch callbacks, history bookkeeping and
 // dataSync of every metric cost more than the maths on a 2-core CPU (~32 s per MNIST epoch
-// with fit; this loop with the CNN of cnn.ts: 9-14 s depending on machine load, see
-// `npm run bench -- speed`). It keeps the whole training set as one padded byte array, cuts each
-// (randomly shifted) batch from it in JS, and reads the loss back only every few batches (a
-// read forces a sync and stalls the pipeline).
+// with fit). It keeps the whole training set as one padded byte array, cuts each (randomly
+// shifted) batch from it in JS, and hands the batches a chunk at a time to a step runner: the
+// TensorFlow graph of cnn-train-graph.ts, or tfjs ops (train-step.ts) where that cannot load.
+// The loss is read back only every few batches (a read forces a sync and stalls the pipeline).
 import { Cnn, CNN_DROPOUT } from './cnn.js';
 import { cnnTrainGraph, graphStepper } from './cnn-train-graph.js';
 import { eagerStepper, type StepRunner, type StepSettings } from './train-step.js';
