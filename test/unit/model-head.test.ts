@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { tf } from '../../src/main/engine/model/tf.js';
 import { trainHead, type HeadOptions } from '../../src/main/engine/model/head.js';
+import { headTrainGraph } from '../../src/main/engine/model/head-runner.js';
 import { HeadClassifier } from '../../src/main/engine/model/head-model.js';
 import { loadHeadCheckpoint, saveHeadCheckpoint } from '../../src/main/engine/model/head-checkpoint.js';
 import { photoRecipe } from '../../src/main/engine/model/backbone.js';
@@ -166,4 +167,36 @@ test("members: logits are the mean of the members' own, each member its own mode
     model.dispose();
   }
   await assert.rejects(trainHead(data, { ...opts, members: 0 }), /members 0 must be an integer >= 1/);
+});
+
+test("the training graph's head is the tfjs ops' head: the same draws, the same weights to rounding", async () => {
+  assert.ok(await headTrainGraph(), 'resources/graphs/head-train did not load');
+  const train = toy(600, 4);
+  const test_ = toy(300, 5);
+  const data = { features: train.features, dim: 24, indices: range(600), labels: train.labels, numClasses: 3 };
+  for (const extra of [{}, { members: 3, labelSmoothing: 0.1, weightDecay: 0.05 }]) {
+    const o = { ...opts, ...extra };
+    const before = tf.memory().numTensors;
+    const g = new HeadClassifier(await trainHead(data, { ...o, runner: 'graph' }), ['a', 'b', 'c'], 'hidden');
+    const e = new HeadClassifier(await trainHead(data, { ...o, runner: 'eager' }), ['a', 'b', 'c'], 'hidden');
+    try {
+      const pg = predict(g, test_.features, 24).logits;
+      const pe = predict(e, test_.features, 24).logits;
+      let diff = 0;
+      let size = 0;
+      for (let i = 0; i < pg.length; i++) {
+        diff = Math.max(diff, Math.abs(pg[i]! - pe[i]!));
+        size = Math.max(size, Math.abs(pe[i]!));
+      }
+      assert.ok(size > 1, `the logits are too small to compare (${size})`);
+      assert.ok(
+        diff < 1e-3 * size,
+        `graph and ops differ by ${diff} in logits up to ${size} (${JSON.stringify(extra)})`,
+      );
+    } finally {
+      g.dispose();
+      e.dispose();
+    }
+    assert.equal(tf.memory().numTensors, before, 'tensors left behind');
+  }
 });

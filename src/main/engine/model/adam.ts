@@ -14,8 +14,8 @@ export class Adam {
     private readonly beta2 = 0.999,
     private readonly epsilon = 1e-7,
   ) {
-    this.m = vars.map((w) => tf.variable(tf.zerosLike(w), false));
-    this.v = vars.map((w) => tf.variable(tf.zerosLike(w), false));
+    this.m = vars.map((w) => tf.tidy(() => tf.variable(tf.zerosLike(w), false)));
+    this.v = vars.map((w) => tf.tidy(() => tf.variable(tf.zerosLike(w), false)));
   }
 
   /** One update with these gradients (in the order of the variables) at this learning rate. */

@@ -3,62 +3,35 @@
 // smoothing and tf.train.adam's update). tfjs runs a step as about 200 ops sent one at a time
 // from JavaScript, which kept one core busy; the graph runs a chunk of steps in TensorFlow's
 // own executor, on both cores, at about twice the speed (docs/cnn-training.md).
-import path from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { tf } from './tf.js';
 import { Cnn, CNN_ARCH, WEIGHT_NAMES, type WeightName } from './cnn.js';
 import { IMAGE_SIZE } from '../types.js';
-import { shippedResourceDir, unpackedPath } from './shipped-resource.js';
+import { runChunk, shippedGraph, type SavedModel, type Tensors } from './shipped-graph.js';
 import type { StepRunner, StepSettings } from './train-step.js';
-
-type SavedModel = Awaited<ReturnType<typeof tf.node.loadSavedModel>>;
-type State = Record<string, tf.Tensor>;
-
-let loading: Promise<SavedModel | null> | null = null;
 
 /** The graph, loaded once per thread; null where it is missing or this libtensorflow cannot run it. */
 export function cnnTrainGraph(): Promise<SavedModel | null> {
-  loading ??= loadGraph();
-  return loading;
+  return shippedGraph(
+    'cnn-train',
+    (source) => source.arch === CNN_ARCH,
+    async (saved) => {
+      // One step on one blank image: an op this libtensorflow lacks fails here, not mid-training.
+      const runner = graphStepper(saved, Cnn.create(2, 1), { dropout: 0.5, labelSmoothing: 0.1, seed: 1 });
+      try {
+        const xs = new Float32Array(IMAGE_SIZE * IMAGE_SIZE);
+        await runner.run(
+          { xs, labels: new Int32Array(1), steps: 1, rows: 1, rates: Float32Array.of(1e-3), first: 0 },
+          true,
+        );
+      } finally {
+        runner.dispose();
+      }
+    },
+  );
 }
 
-async function loadGraph(): Promise<SavedModel | null> {
-  const dir = shippedResourceDir('graphs/cnn-train', 'saved_model.pb');
-  if (!dir) return null;
-  let saved: SavedModel;
-  try {
-    const source = JSON.parse(await readFile(path.join(dir, 'source.json'), 'utf8')) as { arch?: string };
-    if (source.arch !== CNN_ARCH) return null;
-    saved = await tf.node.loadSavedModel(unpackedPath(dir), ['serve'], 'train_chunk');
-  } catch {
-    return null;
-  }
-  // One step on one blank image now: an op this libtensorflow lacks fails here, not mid-training.
-  const probe = Cnn.create(2, 1);
-  const runner = graphStepper(saved, probe, { dropout: 0.5, labelSmoothing: 0.1, seed: 1 });
-  try {
-    await runner.run(
-      {
-        xs: new Float32Array(IMAGE_SIZE * IMAGE_SIZE),
-        labels: new Int32Array(1),
-        steps: 1,
-        rows: 1,
-        rates: Float32Array.of(1e-3),
-        first: 0,
-      },
-      true,
-    );
-    return saved;
-  } catch {
-    saved.dispose();
-    return null;
-  } finally {
-    runner.dispose();
-  }
-}
-
-function stateOf(model: Cnn): State {
-  const state: State = {};
+function stateOf(model: Cnn): Tensors {
+  const state: Tensors = {};
   tf.tidy(() => {
     for (const k of WEIGHT_NAMES) {
       state[k] = tf.keep(tf.clone(model.weights[k]));
@@ -97,13 +70,7 @@ export function graphStepper(saved: SavedModel, model: Cnn, s: StepSettings): St
         dropout: tf.scalar(s.dropout),
         smoothing: tf.scalar(s.labelSmoothing),
       }));
-      let out: State;
-      try {
-        out = saved.predict({ ...state, ...inputs }) as State;
-      } finally {
-        Object.values(inputs).forEach((t) => t.dispose());
-      }
-      const { losses, correct, ...next } = out;
+      const { losses, correct, ...next } = runChunk(saved, state, inputs);
       free();
       state = next;
       try {

@@ -68,10 +68,11 @@ export class HeadModel {
     }
     this.mean = tf.tensor1d(w.mean);
     this.std = tf.tensor1d(w.std);
-    this.w1 = tf.variable(tf.tensor2d(w.w1, [dim, this.width]));
-    this.b1 = tf.variable(tf.tensor1d(w.b1));
-    this.w2 = tf.variable(tf.tensor2d(w.w2, [this.width, numClasses]));
-    this.b2 = tf.variable(tf.tensor2d(w.b2, [members, numClasses]));
+    // tidy frees each initial value; the variable keeps its own reference to the data.
+    this.w1 = tf.tidy(() => tf.variable(tf.tensor2d(w.w1, [dim, this.width])));
+    this.b1 = tf.tidy(() => tf.variable(tf.tensor1d(w.b1)));
+    this.w2 = tf.tidy(() => tf.variable(tf.tensor2d(w.w2, [this.width, numClasses])));
+    this.b2 = tf.tidy(() => tf.variable(tf.tensor2d(w.b2, [members, numClasses])));
   }
 
   trainableVariables(): tf.Variable[] {

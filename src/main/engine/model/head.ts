@@ -2,10 +2,16 @@
 // model, every retrain after decisions, the 'other' class and the label check's out-of-fold
 // models all train only this. Deterministic for a seed: weights, order and dropout masks come
 // from seeded generators in JS, and every batch has one shape (the last wraps around).
-import { tf } from './tf.js';
 import { HeadModel } from './head-model.js';
-import { blockDiagonal, diagonalBlocks, headStep, type HeadTrainParams } from './head-step.js';
-import { Adam } from './adam.js';
+import { blockDiagonal, diagonalBlocks } from './head-step.js';
+import {
+  eagerHeadRunner,
+  graphHeadRunner,
+  headTrainGraph,
+  type HeadLayout,
+  type HeadRunner,
+  type HeadStart,
+} from './head-runner.js';
 import { makeRng, shuffleInPlace } from './rng.js';
 import { balanceClass } from './class-balance.js';
 import { TrainingCancelled, type TrainProgress } from './train.js';
@@ -47,6 +53,8 @@ export interface HeadOptions {
   minSteps?: number;
   /** Heads trained side by side, each on its own loss, their logits averaged (head-model.ts); default 1. */
   members?: number;
+  /** 'graph' (head-runner.ts' TensorFlow graph) or 'eager' (tfjs ops); by default the graph where it can. */
+  runner?: 'graph' | 'eager';
 }
 
 /**
@@ -126,61 +134,64 @@ export async function trainHead(
   const stats = rowStats(data.features, dim, data.indices);
   // Member m's kernel is columns m*hidden.. of w1 (each row of w1 holds every member's
   // units), drawn iid, so one draw of the whole matrix is each member's Glorot draw.
-  const w1Init = glorot(rng, dim, hidden, members);
-  const w2Init = glorot(rng, hidden, C, members);
-  const params: HeadTrainParams = {
-    w1: tf.variable(tf.tensor2d(w1Init, [dim, W])),
-    b1: tf.variable(tf.zeros([W])),
-    w2: tf.variable(tf.tensor2d(blockDiagonal(w2Init, members, hidden, C), [W, out])),
-    b2: tf.variable(tf.zeros([out])),
-  };
-  const vars = [params.w1, params.b1, params.w2, params.b2];
-  const constants = [tf.tensor1d(stats.mean), tf.tensor1d(stats.std.map((s) => 1 / s))] as const;
-  const blockMask =
-    members === 1 ? null : tf.tensor2d(blockDiagonal(new Float32Array(W * C).fill(1), members, hidden, C), [W, out]);
-  const adam = new Adam(vars);
+  const w1 = glorot(rng, dim, hidden, members);
+  const w2 = blockDiagonal(glorot(rng, hidden, C, members), members, hidden, C);
+  const blockMask = members === 1 ? null : blockDiagonal(new Float32Array(W * C).fill(1), members, hidden, C);
   const allViews = [data.features, ...(data.views ?? [])];
-  const xBuf = new Float32Array(batch * dim);
-  const yBuf = new Int32Array(batch);
-  const targets = new Float32Array(batch * out);
-  const maskBuf = new Float32Array(batch * W);
+  const layout = { dim, W, out, members, weightDecay: wd };
+  const start = { w1, w2, ...stats, blockMask };
+  const runner = await headRunner(options.runner, allViews, layout, start);
+  // One chunk an epoch: its rows, targets and dropout masks drawn here, in the order of the
+  // step-by-step loop this replaced, so a seed trains the same head by either runner.
+  const chunk = {
+    steps: perEpoch,
+    batch,
+    rows: new Int32Array(perEpoch * batch),
+    views: allViews.length > 1 ? new Uint8Array(perEpoch * batch) : null,
+    targets: new Float32Array(perEpoch * batch * out),
+    masks: dropout > 0 ? new Float32Array(perEpoch * batch * W) : null,
+    rates: new Float32Array(perEpoch),
+  };
+  const ys = new Int32Array(perEpoch * batch);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const total = perEpoch * epochs;
   const t0 = performance.now();
   let done = 0;
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
+      if (signal?.aborted) throw new TrainingCancelled();
       shuffleInPlace(order, rng);
+      chunk.targets.fill(smoothing / C);
+      for (let b = 0; b < perEpoch; b++) {
+        for (let k = 0; k < batch; k++) {
+          const j = b * batch + k;
+          const i = order[j % n] as number;
+          if (chunk.views) chunk.views[j] = Math.floor(rng() * allViews.length);
+          chunk.rows[j] = data.indices[i] as number;
+          const y = (ys[j] = data.labels[i] as number);
+          for (let m = 0; m < members; m++) chunk.targets[j * out + m * C + y] = 1 - smoothing + smoothing / C;
+        }
+        const masks = chunk.masks;
+        if (masks)
+          for (let j = b * batch * W; j < (b + 1) * batch * W; j++) masks[j] = rng() >= dropout ? 1 / (1 - dropout) : 0;
+        // Cosine decay to 5% of the rate over the run.
+        chunk.rates[b] = lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * (done + b)) / total)));
+      }
+      const logits = runner.run(chunk);
       let lossSum = 0;
       let hits = 0;
       for (let b = 0; b < perEpoch; b++) {
-        if (signal?.aborted) throw new TrainingCancelled();
-        targets.fill(smoothing / C);
-        for (let k = 0; k < batch; k++) {
-          const i = order[(b * batch + k) % n] as number;
-          const view = allViews.length === 1 ? data.features : allViews[Math.floor(rng() * allViews.length)]!;
-          const r = data.indices[i] as number;
-          xBuf.set(view.subarray(r * dim, (r + 1) * dim), k * dim);
-          const y = (yBuf[k] = data.labels[i] as number);
-          for (let m = 0; m < members; m++) targets[k * out + m * C + y] = 1 - smoothing + smoothing / C;
-        }
-        if (dropout > 0) for (let j = 0; j < maskBuf.length; j++) maskBuf[j] = rng() >= dropout ? 1 / (1 - dropout) : 0;
-        // Cosine decay to 5% of the rate over the run.
-        const rate = lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * done) / total)));
-        const logits = tf.tidy(() => {
-          const z = tf.mul(tf.sub(tf.tensor2d(xBuf, [batch, dim]), constants[0]), constants[1]) as tf.Tensor2D;
-          const mask = dropout > 0 ? tf.tensor2d(maskBuf, [batch, W]) : null;
-          const step = headStep(params, z, tf.tensor2d(targets, [batch, out]), mask, members, blockMask);
-          adam.step(step.grads, rate);
-          if (wd > 0) for (const v of [params.w1, params.w2]) v.assign(tf.mul(v, 1 - rate * wd));
-          return step.logits;
-        });
-        const fit = batchFit(logits.dataSync() as Float32Array, yBuf, targets, members, C);
-        logits.dispose();
+        const fit = batchFit(
+          logits.subarray(b * batch * out, (b + 1) * batch * out),
+          ys.subarray(b * batch, (b + 1) * batch),
+          chunk.targets.subarray(b * batch * out, (b + 1) * batch * out),
+          members,
+          C,
+        );
         lossSum += fit.loss;
         hits += fit.hits;
-        done++;
       }
+      done += perEpoch;
       const loss = lossSum / perEpoch;
       if (!Number.isFinite(loss)) throw new Error(`head training diverged: loss is ${loss} at epoch ${epoch + 1}`);
       await new Promise((r) => setImmediate(r));
@@ -198,19 +209,34 @@ export async function trainHead(
         fraction: done / total,
       });
     }
-    const [w1, b1, w2, b2] = (await Promise.all(vars.map((v) => v.data()))) as Float32Array[];
+    const trained = await runner.weights();
     return new HeadModel(
       dim,
       hidden,
       C,
       dropout,
-      { ...stats, w1: w1!, b1: b1!, w2: diagonalBlocks(w2!, members, hidden, C), b2: b2! },
+      { ...stats, w1: trained.w1, b1: trained.b1, w2: diagonalBlocks(trained.w2, members, hidden, C), b2: trained.b2 },
       members,
     );
   } finally {
-    adam.dispose();
-    tf.dispose([...vars, ...constants, ...(blockMask ? [blockMask] : [])]);
+    runner.dispose();
   }
+}
+
+/** The graph where it loads, is asked for and the rows come in one view; else tfjs ops. */
+async function headRunner(
+  want: HeadOptions['runner'],
+  views: Float32Array[],
+  layout: HeadLayout,
+  start: HeadStart,
+): Promise<HeadRunner> {
+  const graph = want === 'eager' || views.length > 1 ? null : await headTrainGraph();
+  if (graph) return graphHeadRunner(graph, views[0]!, layout, start);
+  if (want === 'graph')
+    throw new Error(
+      'the head training graph (resources/graphs/head-train) cannot train these rows on this libtensorflow',
+    );
+  return eagerHeadRunner(views, layout, start);
 }
 
 /**
