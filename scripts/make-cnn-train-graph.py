@@ -10,10 +10,11 @@ with TensorFlow installed:
 
     python scripts/make-cnn-train-graph.py
 """
-import json
 import os
 
 import tensorflow as tf
+
+from train_graph import save, state_outputs
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 OUT = os.path.join(ROOT, 'resources', 'graphs', 'cnn-train')
@@ -21,7 +22,7 @@ NAMES = ['conv1W', 'conv1B', 'conv2W', 'conv2B', 'fc1W', 'fc1B', 'fc2W', 'fc2B']
 SHAPES = {'conv1W': [5, 5, 1, 32], 'conv1B': [32], 'conv2W': [3, 3, 32, 64], 'conv2B': [64],
           'fc1W': [3136, 128], 'fc1B': [128], 'fc2W': [128, None], 'fc2B': [None]}
 BETA1, BETA2, EPSILON = 0.9, 0.999, 1e-7  # tfjs' tf.train.adam defaults (epsilon: float32's)
-# The source of cnn.ts this graph computes; model/train-graph.ts refuses a graph of another.
+# The CNN of cnn.ts this graph computes; model/cnn-train-graph.ts refuses a graph of another.
 ARCH = 'cnn-c32k5s2-c64k3s2-d128-v1'
 
 
@@ -82,21 +83,14 @@ def train_chunk(*args):
     correct = tf.TensorArray(tf.float32, size=steps)
     _, w, m, v, losses, correct = tf.while_loop(
         lambda i, *_: i < steps, body, (0, w0, m0, v0, losses, correct))
-    out = {n: x for n, x in zip(NAMES, w)}
-    out.update({f'm_{n}': x for n, x in zip(NAMES, m)})
-    out.update({f'v_{n}': x for n, x in zip(NAMES, v)})
+    out = state_outputs(NAMES, w, m, v)
     out['losses'] = losses.stack()
     out['correct'] = correct.stack()
     return out
 
 
 def main():
-    module = tf.Module()
-    module.train_chunk = train_chunk
-    tf.saved_model.save(module, OUT, signatures={'train_chunk': train_chunk})
-    json.dump({'arch': ARCH, 'names': NAMES, 'tensorflow': tf.__version__},
-              open(os.path.join(OUT, 'source.json'), 'w'), indent=1)
-    print(f'saved {OUT} (TensorFlow {tf.__version__})')
+    save(train_chunk, OUT, {'arch': ARCH, 'names': NAMES})
 
 
 if __name__ == '__main__':

@@ -10,10 +10,11 @@ and the dropout masks, so a seed gives the same head either way. Run with Tensor
 
     python scripts/make-head-train-graph.py
 """
-import json
 import os
 
 import tensorflow as tf
+
+from train_graph import save, state_outputs
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 OUT = os.path.join(ROOT, 'resources', 'graphs', 'head-train')
@@ -79,20 +80,13 @@ def train_chunk(*args):
 
     logits_out = tf.TensorArray(tf.float32, size=steps)
     _, w, m, v, logits_out = tf.while_loop(lambda i, *_: i < steps, body, (0, w0, m0, v0, logits_out))
-    out = {n: x for n, x in zip(NAMES, w)}
-    out.update({f'm_{n}': x for n, x in zip(NAMES, m)})
-    out.update({f'v_{n}': x for n, x in zip(NAMES, v)})
+    out = state_outputs(NAMES, w, m, v)
     out['logits'] = logits_out.stack()
     return out
 
 
 def main():
-    module = tf.Module()
-    module.train_chunk = train_chunk
-    tf.saved_model.save(module, OUT, signatures={'train_chunk': train_chunk})
-    json.dump({'step': STEP, 'names': NAMES, 'tensorflow': tf.__version__},
-              open(os.path.join(OUT, 'source.json'), 'w'), indent=1)
-    print(f'saved {OUT} (TensorFlow {tf.__version__})')
+    save(train_chunk, OUT, {'step': STEP, 'names': NAMES})
 
 
 if __name__ == '__main__':

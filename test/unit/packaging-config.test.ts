@@ -109,6 +109,7 @@ describe('electron-builder packaging config', async () => {
       // libtensorflow opens these itself (model/shipped-resource.ts' unpackedPath).
       'resources/backbones/mobilenet-v2-0.35-imagenet/graph-128/saved_model.pb',
       'resources/graphs/cnn-train/saved_model.pb',
+      'resources/graphs/head-train/saved_model.pb',
     ]) {
       assert.ok(
         unpack.some((g) => path.matchesGlob(wanted, g)),
