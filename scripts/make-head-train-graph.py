@@ -4,8 +4,8 @@ Saves a SavedModel with one signature, `train_chunk`: S steps of model/head-step
 dense-ReLU, dropout by a given keep-mask, dense into the members' block-diagonal output kernel,
 each member's softmax cross-entropy) and model/adam.ts' update, with AdamW-style weight decay,
 inside one while loop. It holds no variables: the weights and Adam's moments go in and come
-out, and each step's rows are gathered from the whole feature matrix by index, so any size of
-rows, members, classes and batch runs through it. model/head.ts draws the order, the targets
+out with each chunk of batches, so any number of rows, members, classes and any batch size runs
+through it. model/head.ts draws the order, the targets
 and the dropout masks, so a seed gives the same head either way. Run with TensorFlow installed:
 
     python scripts/make-head-train-graph.py
@@ -22,7 +22,7 @@ NAMES = ['w1', 'b1', 'w2', 'b2']
 SHAPES = {'w1': [None, None], 'b1': [None], 'w2': [None, None], 'b2': [None]}
 BETA1, BETA2, EPSILON = 0.9, 0.999, 1e-7  # model/adam.ts
 # What model/head.ts checks before it uses the graph.
-STEP = 'head-step-v1'
+STEP = 'head-step-v2'
 
 
 def spec(name, shape, dtype=tf.float32):
@@ -33,8 +33,8 @@ SIGNATURE = (
     [spec(n, SHAPES[n]) for n in NAMES]
     + [spec(f'm_{n}', SHAPES[n]) for n in NAMES]
     + [spec(f'v_{n}', SHAPES[n]) for n in NAMES]
-    + [spec('t', []), spec('features', [None, None]), spec('mean', [None]), spec('inv_std', [None]),
-       spec('rows', [None, None], tf.int32), spec('targets', [None, None, None]),
+    + [spec('t', []), spec('xs', [None, None, None]), spec('mean', [None]), spec('inv_std', [None]),
+       spec('targets', [None, None, None]),
        spec('masks', [None, None, None]), spec('block_mask', [None, None]), spec('members', [], tf.int32),
        spec('rates', [None]), spec('weight_decay', [])]
 )
@@ -44,12 +44,12 @@ SIGNATURE = (
 def train_chunk(*args):
     k = len(NAMES)
     w0, m0, v0 = list(args[:k]), list(args[k:2 * k]), list(args[2 * k:3 * k])
-    t0, features, mean, inv_std, rows, targets, masks, block_mask, members, rates, wd = args[3 * k:]
-    steps = tf.shape(rows)[0]
+    t0, xs, mean, inv_std, targets, masks, block_mask, members, rates, wd = args[3 * k:]
+    steps = tf.shape(xs)[0]
 
     def body(i, w, m, v, logits_out):
         w1, b1, w2, b2 = w
-        z = (tf.gather(features, rows[i]) - mean) * inv_std
+        z = (xs[i] - mean) * inv_std
         batch = tf.shape(z)[0]
         out = tf.shape(b2)[0]
         with tf.GradientTape() as tape:

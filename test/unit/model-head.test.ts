@@ -174,11 +174,19 @@ test("the training graph's head is the tfjs ops' head: the same draws, the same 
   const train = toy(600, 4);
   const test_ = toy(300, 5);
   const data = { features: train.features, dim: 24, indices: range(600), labels: train.labels, numClasses: 3 };
-  for (const extra of [{}, { members: 3, labelSmoothing: 0.1, weightDecay: 0.05 }]) {
-    const o = { ...opts, ...extra };
+  const views = [train.features.map((v) => v + 0.1)];
+  for (const extra of [
+    {},
+    { members: 3, labelSmoothing: 0.1, weightDecay: 0.05 },
+    // Five steps a call for the graph, an epoch (19 steps) for the ops; and two views of the rows.
+    { chunkValues: 32 * 24 * 5, views },
+  ]) {
+    const { views: v, chunkValues, ...rest } = extra as Partial<HeadOptions> & { views?: Float32Array[] };
+    const o = { ...opts, ...rest };
+    const d = v ? { ...data, views: v } : data;
     const before = tf.memory().numTensors;
-    const g = new HeadClassifier(await trainHead(data, { ...o, runner: 'graph' }), ['a', 'b', 'c'], 'hidden');
-    const e = new HeadClassifier(await trainHead(data, { ...o, runner: 'eager' }), ['a', 'b', 'c'], 'hidden');
+    const g = new HeadClassifier(await trainHead(d, { ...o, chunkValues, runner: 'graph' }), ['a', 'b', 'c'], 'hidden');
+    const e = new HeadClassifier(await trainHead(d, { ...o, runner: 'eager' }), ['a', 'b', 'c'], 'hidden');
     try {
       const pg = predict(g, test_.features, 24).logits;
       const pe = predict(e, test_.features, 24).logits;

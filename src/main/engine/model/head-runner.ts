@@ -1,6 +1,6 @@
 // Two ways to run the head's training steps on the chunks model/head.ts draws: the TensorFlow
-// graph of resources/graphs/head-train (one call an epoch, TensorFlow's executor on both cores)
-// and, where that cannot load or the rows come in several views, head-step.ts as tfjs ops.
+// graph of resources/graphs/head-train (one call a chunk, TensorFlow's executor on both cores)
+// and, where that cannot load, head-step.ts as tfjs ops.
 import { tf } from './tf.js';
 import { Adam } from './adam.js';
 import { headStep, type HeadTrainParams } from './head-step.js';
@@ -50,6 +50,15 @@ export interface HeadRunner {
 
 const NAMES = ['w1', 'b1', 'w2', 'b2'] as const;
 
+/** The chunk's rows, each from its view, one after another into `out`. */
+function gatherRows(views: readonly Float32Array[], c: HeadChunk, dim: number, out: Float32Array): void {
+  for (let j = 0; j < c.steps * c.batch; j++) {
+    const r = c.rows[j]!;
+    const view = views[c.views ? c.views[j]! : 0]!;
+    out.set(view.subarray(r * dim, (r + 1) * dim), j * dim);
+  }
+}
+
 function initial(l: HeadLayout, s: HeadStart): tf.Tensor[] {
   return [tf.tensor2d(s.w1, [l.dim, l.W]), tf.zeros([l.W]), tf.tensor2d(s.w2, [l.W, l.out]), tf.zeros([l.out])];
 }
@@ -64,15 +73,11 @@ export function eagerHeadRunner(views: readonly Float32Array[], l: HeadLayout, s
   const adam = new Adam(vars);
   return {
     run(c) {
-      const xBuf = new Float32Array(c.batch * l.dim);
+      const xs = new Float32Array(c.steps * c.batch * l.dim);
+      gatherRows(views, c, l.dim, xs);
       const logitsOut = new Float32Array(c.steps * c.batch * l.out);
       for (let i = 0; i < c.steps; i++) {
-        for (let k = 0; k < c.batch; k++) {
-          const j = i * c.batch + k;
-          const r = c.rows[j]!;
-          const view = views[c.views ? c.views[j]! : 0]!;
-          xBuf.set(view.subarray(r * l.dim, (r + 1) * l.dim), k * l.dim);
-        }
+        const xBuf = xs.subarray(i * c.batch * l.dim, (i + 1) * c.batch * l.dim);
         const rate = c.rates[i]!;
         const logits = tf.tidy(() => {
           const z = tf.mul(tf.sub(tf.tensor2d(xBuf, [c.batch, l.dim]), constants[0]), constants[1]) as tf.Tensor2D;
@@ -105,10 +110,10 @@ export function eagerHeadRunner(views: readonly Float32Array[], l: HeadLayout, s
 export function headTrainGraph(): Promise<SavedModel | null> {
   return shippedGraph(
     'head-train',
-    (source) => source.step === 'head-step-v1',
+    (source) => source.step === 'head-step-v2',
     async (saved) => {
       const l = { dim: 2, W: 2, out: 2, members: 1, weightDecay: 0.01 };
-      const runner = graphHeadRunner(saved, new Float32Array(4), l, {
+      const runner = graphHeadRunner(saved, [new Float32Array(4)], l, {
         w1: new Float32Array(4),
         w2: new Float32Array(4),
         mean: new Float32Array(2),
@@ -133,7 +138,12 @@ export function headTrainGraph(): Promise<SavedModel | null> {
 }
 
 /** Steps through the graph: one call a chunk, the weights and Adam's moments in and out. */
-export function graphHeadRunner(saved: SavedModel, features: Float32Array, l: HeadLayout, s: HeadStart): HeadRunner {
+export function graphHeadRunner(
+  saved: SavedModel,
+  views: readonly Float32Array[],
+  l: HeadLayout,
+  s: HeadStart,
+): HeadRunner {
   let state: Tensors = {};
   initial(l, s).forEach((t, i) => {
     const name = NAMES[i]!;
@@ -142,7 +152,6 @@ export function graphHeadRunner(saved: SavedModel, features: Float32Array, l: He
     state[`v_${name}`] = tf.zerosLike(t);
   });
   const fixed: Tensors = {
-    features: tf.tensor2d(features, [features.length / l.dim, l.dim]),
     mean: tf.tensor1d(s.mean),
     inv_std: tf.tensor1d(s.std.map((v) => 1 / v)),
     block_mask: s.blockMask ? tf.tensor2d(s.blockMask, [l.W, l.out]) : tf.ones([1, 1]),
@@ -150,12 +159,16 @@ export function graphHeadRunner(saved: SavedModel, features: Float32Array, l: He
     weight_decay: tf.scalar(l.weightDecay),
   };
   let t = 0;
+  let xs = new Float32Array(0);
   const free = (x: Tensors): void => Object.values(x).forEach((v) => v.dispose());
   return {
     run(c) {
+      const n = c.steps * c.batch;
+      if (xs.length < n * l.dim) xs = new Float32Array(n * l.dim);
+      gatherRows(views, c, l.dim, xs);
       const inputs: Tensors = {
         t: tf.scalar(t),
-        rows: tf.tensor2d(c.rows.subarray(0, c.steps * c.batch), [c.steps, c.batch], 'int32'),
+        xs: tf.tensor3d(xs.subarray(0, n * l.dim), [c.steps, c.batch, l.dim]),
         targets: tf.tensor3d(c.targets.subarray(0, c.steps * c.batch * l.out), [c.steps, c.batch, l.out]),
         // Without dropout every unit is kept: a mask of one that broadcasts.
         masks: c.masks

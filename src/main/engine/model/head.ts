@@ -20,6 +20,9 @@ import { HEAD_DEFAULTS, HEAD_EMBEDDING } from './head-defaults.js';
 
 export { HEAD_DEFAULTS, HEAD_EMBEDDING };
 
+/** Values of rows one call of a runner takes at most (32 MB). */
+const CHUNK_VALUES = 8 * 1024 * 1024;
+
 export interface HeadData {
   /** n x dim rows (a backbone's features), row-major. */
   features: Float32Array;
@@ -53,6 +56,8 @@ export interface HeadOptions {
   minSteps?: number;
   /** Heads trained side by side, each on its own loss, their logits averaged (head-model.ts); default 1. */
   members?: number;
+  /** Values of rows one call of the runner takes at most (default CHUNK_VALUES); changes no result. */
+  chunkValues?: number;
   /** 'graph' (head-runner.ts' TensorFlow graph) or 'eager' (tfjs ops); by default the graph where it can. */
   runner?: 'graph' | 'eager';
 }
@@ -141,57 +146,67 @@ export async function trainHead(
   const layout = { dim, W, out, members, weightDecay: wd };
   const start = { w1, w2, ...stats, blockMask };
   const runner = await headRunner(options.runner, allViews, layout, start);
-  // One chunk an epoch: its rows, targets and dropout masks drawn here, in the order of the
-  // step-by-step loop this replaced, so a seed trains the same head by either runner.
+  // The steps go to the runner a chunk at a time, their rows, targets and dropout masks drawn
+  // here in the order of the step-by-step loop this replaced, so a seed trains the same head
+  // by either runner. A chunk holds at most CHUNK_VALUES of rows: an epoch of 100,000 rows
+  // would be 680 MB.
+  const span = Math.max(
+    1,
+    Math.min(perEpoch, Math.floor((options.chunkValues ?? CHUNK_VALUES) / (batch * Math.max(dim, W)))),
+  );
   const chunk = {
-    steps: perEpoch,
+    steps: span,
     batch,
-    rows: new Int32Array(perEpoch * batch),
-    views: allViews.length > 1 ? new Uint8Array(perEpoch * batch) : null,
-    targets: new Float32Array(perEpoch * batch * out),
-    masks: dropout > 0 ? new Float32Array(perEpoch * batch * W) : null,
-    rates: new Float32Array(perEpoch),
+    rows: new Int32Array(span * batch),
+    views: allViews.length > 1 ? new Uint8Array(span * batch) : null,
+    targets: new Float32Array(span * batch * out),
+    masks: dropout > 0 ? new Float32Array(span * batch * W) : null,
+    rates: new Float32Array(span),
   };
-  const ys = new Int32Array(perEpoch * batch);
+  const ys = new Int32Array(span * batch);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const total = perEpoch * epochs;
   const t0 = performance.now();
   let done = 0;
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
-      if (signal?.aborted) throw new TrainingCancelled();
       shuffleInPlace(order, rng);
-      chunk.targets.fill(smoothing / C);
-      for (let b = 0; b < perEpoch; b++) {
-        for (let k = 0; k < batch; k++) {
-          const j = b * batch + k;
-          const i = order[j % n] as number;
-          if (chunk.views) chunk.views[j] = Math.floor(rng() * allViews.length);
-          chunk.rows[j] = data.indices[i] as number;
-          const y = (ys[j] = data.labels[i] as number);
-          for (let m = 0; m < members; m++) chunk.targets[j * out + m * C + y] = 1 - smoothing + smoothing / C;
-        }
-        const masks = chunk.masks;
-        if (masks)
-          for (let j = b * batch * W; j < (b + 1) * batch * W; j++) masks[j] = rng() >= dropout ? 1 / (1 - dropout) : 0;
-        // Cosine decay to 5% of the rate over the run.
-        chunk.rates[b] = lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * (done + b)) / total)));
-      }
-      const logits = runner.run(chunk);
       let lossSum = 0;
       let hits = 0;
-      for (let b = 0; b < perEpoch; b++) {
-        const fit = batchFit(
-          logits.subarray(b * batch * out, (b + 1) * batch * out),
-          ys.subarray(b * batch, (b + 1) * batch),
-          chunk.targets.subarray(b * batch * out, (b + 1) * batch * out),
-          members,
-          C,
-        );
-        lossSum += fit.loss;
-        hits += fit.hits;
+      for (let first = 0; first < perEpoch; first += span) {
+        if (signal?.aborted) throw new TrainingCancelled();
+        chunk.steps = Math.min(span, perEpoch - first);
+        chunk.targets.fill(smoothing / C);
+        for (let b = 0; b < chunk.steps; b++) {
+          for (let k = 0; k < batch; k++) {
+            const j = b * batch + k;
+            const i = order[((first + b) * batch + k) % n] as number;
+            if (chunk.views) chunk.views[j] = Math.floor(rng() * allViews.length);
+            chunk.rows[j] = data.indices[i] as number;
+            const y = (ys[j] = data.labels[i] as number);
+            for (let m = 0; m < members; m++) chunk.targets[j * out + m * C + y] = 1 - smoothing + smoothing / C;
+          }
+          const masks = chunk.masks;
+          if (masks)
+            for (let j = b * batch * W; j < (b + 1) * batch * W; j++)
+              masks[j] = rng() >= dropout ? 1 / (1 - dropout) : 0;
+          // Cosine decay to 5% of the rate over the run.
+          chunk.rates[b] = lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * (done + b)) / total)));
+        }
+        const logits = runner.run(chunk);
+        for (let b = 0; b < chunk.steps; b++) {
+          const fit = batchFit(
+            logits.subarray(b * batch * out, (b + 1) * batch * out),
+            ys.subarray(b * batch, (b + 1) * batch),
+            chunk.targets.subarray(b * batch * out, (b + 1) * batch * out),
+            members,
+            C,
+          );
+          lossSum += fit.loss;
+          hits += fit.hits;
+        }
+        done += chunk.steps;
       }
-      done += perEpoch;
       const loss = lossSum / perEpoch;
       if (!Number.isFinite(loss)) throw new Error(`head training diverged: loss is ${loss} at epoch ${epoch + 1}`);
       await new Promise((r) => setImmediate(r));
@@ -223,18 +238,18 @@ export async function trainHead(
   }
 }
 
-/** The graph where it loads, is asked for and the rows come in one view; else tfjs ops. */
+/** The graph where it loads (or is asked for), else tfjs ops. */
 async function headRunner(
   want: HeadOptions['runner'],
   views: Float32Array[],
   layout: HeadLayout,
   start: HeadStart,
 ): Promise<HeadRunner> {
-  const graph = want === 'eager' || views.length > 1 ? null : await headTrainGraph();
-  if (graph) return graphHeadRunner(graph, views[0]!, layout, start);
+  const graph = want === 'eager' ? null : await headTrainGraph();
+  if (graph) return graphHeadRunner(graph, views, layout, start);
   if (want === 'graph')
     throw new Error(
-      'the head training graph (resources/graphs/head-train) cannot train these rows on this libtensorflow',
+      'the head training graph (resources/graphs/head-train) is missing or does not run on this libtensorflow',
     );
   return eagerHeadRunner(views, layout, start);
 }
