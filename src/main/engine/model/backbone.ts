@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { tf } from './tf.js';
-import { shippedResourceDir, unpackedPath } from './shipped-resource.js';
+import { shippedResourceDir } from './shipped-resource.js';
+import { loadCheckedGraph, type SavedModel } from './shipped-graph.js';
 import type { Extractor, ExtractorOutput } from './extractor.js';
 import type { Recipe } from '../../../shared/recipe.js';
 import {
@@ -197,37 +198,37 @@ async function loadGraphRows(
   mirror: boolean,
 ): Promise<{ rowsOf: RowsOf; release: () => void; dims: number[]; note: string } | null> {
   const graphDir = path.join(dir, `graph-${size}`);
-  let source: GraphSource;
-  try {
-    source = JSON.parse(await readFile(path.join(graphDir, 'source.json'), 'utf8')) as GraphSource;
-  } catch {
-    return null;
-  }
-  const same =
-    source.sha256 === sha256 && source.size === size && source.mirror === mirror && source.taps?.join() === taps.join();
-  if (!same || !Array.isArray(source.dims) || source.dims.length !== taps.length + 1) return null;
-  const featureDim = source.dims.reduce((a, b) => a + b, 0);
-  let saved: Awaited<ReturnType<typeof tf.node.loadSavedModel>>;
-  try {
-    saved = await tf.node.loadSavedModel(unpackedPath(graphDir), ['serve'], 'serving_default');
-  } catch {
-    return null;
-  }
-  const rowsOf: RowsOf = (x) => {
-    const out = saved.predict(x) as tf.Tensor2D | Record<string, tf.Tensor2D>;
-    const rows = out instanceof tf.Tensor ? out : Object.values(out)[0];
-    if (!rows || rows.shape[1] !== featureDim)
-      throw new Error(`${graphDir}: the graph gives no ${featureDim}-d features`);
-    return rows;
-  };
-  try {
+  const rowsOf =
+    (saved: SavedModel, featureDim: number): RowsOf =>
+    (x) => {
+      const out = saved.predict(x) as tf.Tensor2D | Record<string, tf.Tensor2D>;
+      const rows = out instanceof tf.Tensor ? out : Object.values(out)[0];
+      if (!rows || rows.shape[1] !== featureDim)
+        throw new Error(`${graphDir}: the graph gives no ${featureDim}-d features`);
+      return rows;
+    };
+  const dimOf = (source: GraphSource) => source.dims.reduce((a, b) => a + b, 0);
+  const graph = await loadCheckedGraph<GraphSource>(
+    graphDir,
+    'serving_default',
+    (source) =>
+      source.sha256 === sha256 &&
+      source.size === size &&
+      source.mirror === mirror &&
+      source.taps?.join() === taps.join() &&
+      Array.isArray(source.dims) &&
+      source.dims.length === taps.length + 1,
     // One image through it now: an op this libtensorflow lacks fails here, not mid-open.
-    tf.tidy(() => rowsOf(tf.zeros([1, size, size, 3])));
-  } catch {
-    saved.dispose();
-    return null;
-  }
-  return { rowsOf, release: () => saved.dispose(), dims: source.dims, note: 'run as a TensorFlow graph' };
+    (saved, source) => void tf.tidy(() => rowsOf(saved, dimOf(source))(tf.zeros([1, size, size, 3]))),
+  );
+  if (!graph) return null;
+  const { saved, source } = graph;
+  return {
+    rowsOf: rowsOf(saved, dimOf(source)),
+    release: () => saved.dispose(),
+    dims: source.dims,
+    note: 'run as a TensorFlow graph',
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
-// The training graphs shipped in resources/graphs (scripts/make-*-train-graph.py): loaded once
-// per thread, and only where they run. Each holds no weights; its source.json says what it
-// computes, and one small step at load shows this libtensorflow has every op it needs.
+// TensorFlow graphs beside the weights they serve: the training graphs shipped in
+// resources/graphs (scripts/make-*-train-graph.py), loaded once per thread, and the backbone's
+// (model/backbone.ts). Each has a source.json saying what it computes, and one small run at
+// load shows this libtensorflow has every op it needs.
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { tf } from './tf.js';
@@ -22,28 +23,36 @@ export function shippedGraph(
   probe: (saved: SavedModel) => Promise<void>,
 ): Promise<SavedModel | null> {
   let p = loaded.get(name);
-  if (!p) loaded.set(name, (p = load(name, accept, probe)));
+  if (!p) {
+    const dir = shippedResourceDir(path.join('graphs', name), 'saved_model.pb');
+    p = dir ? loadCheckedGraph(dir, 'train_chunk', accept, probe).then((g) => g?.saved ?? null) : Promise.resolve(null);
+    loaded.set(name, p);
+  }
   return p;
 }
 
-async function load(
-  name: string,
-  accept: (source: Record<string, unknown>) => boolean,
-  probe: (saved: SavedModel) => Promise<void>,
-): Promise<SavedModel | null> {
-  const dir = shippedResourceDir(path.join('graphs', name), 'saved_model.pb');
-  if (!dir) return null;
+/**
+ * The SavedModel in `dir` and the source.json beside it, or null where either is missing, the
+ * source is not `accept`ed, or `probe` throws (a libtensorflow older than the one that saved it).
+ */
+export async function loadCheckedGraph<S>(
+  dir: string,
+  signature: string,
+  accept: (source: S) => boolean,
+  probe: (saved: SavedModel, source: S) => Promise<void> | void,
+): Promise<{ saved: SavedModel; source: S } | null> {
   let saved: SavedModel;
+  let source: S;
   try {
-    const source = JSON.parse(await readFile(path.join(dir, 'source.json'), 'utf8')) as Record<string, unknown>;
+    source = JSON.parse(await readFile(path.join(dir, 'source.json'), 'utf8')) as S;
     if (!accept(source)) return null;
-    saved = await tf.node.loadSavedModel(unpackedPath(dir), ['serve'], 'train_chunk');
+    saved = await tf.node.loadSavedModel(unpackedPath(dir), ['serve'], signature);
   } catch {
     return null;
   }
   try {
-    await probe(saved);
-    return saved;
+    await probe(saved, source);
+    return { saved, source };
   } catch {
     saved.dispose();
     return null;
