@@ -14,7 +14,7 @@ import {
 } from './head-runner.js';
 import { makeRng, shuffleInPlace } from './rng.js';
 import { balanceClass } from './class-balance.js';
-import { TrainingCancelled, type TrainProgress } from './train.js';
+import { cosineRate, TrainingCancelled, type TrainProgress } from './train.js';
 import { expectIndices, rowCount } from '../scores/validate.js';
 import { HEAD_DEFAULTS, HEAD_EMBEDDING } from './head-defaults.js';
 
@@ -190,8 +190,7 @@ export async function trainHead(
           if (masks)
             for (let j = b * batch * W; j < (b + 1) * batch * W; j++)
               masks[j] = rng() >= dropout ? 1 / (1 - dropout) : 0;
-          // Cosine decay to 5% of the rate over the run.
-          chunk.rates[b] = lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * (done + b)) / total)));
+          chunk.rates[b] = cosineRate(lr, done + b, total);
         }
         const logits = runner.run(chunk);
         for (let b = 0; b < chunk.steps; b++) {
