@@ -14,7 +14,7 @@ import os
 
 import tensorflow as tf
 
-from train_graph import save, state_outputs
+from train_graph import save, spec, split_state, state_outputs, state_specs
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 OUT = os.path.join(ROOT, 'resources', 'graphs', 'cnn-train')
@@ -36,14 +36,8 @@ def logits_of(w, x, rate, seed):
     return tf.matmul(dropped, w['fc2W']) + w['fc2B']
 
 
-def spec(name, shape, dtype=tf.float32):
-    return tf.TensorSpec(shape, dtype, name=name)
-
-
 SIGNATURE = (
-    [spec(n, SHAPES[n]) for n in NAMES]
-    + [spec(f'm_{n}', SHAPES[n]) for n in NAMES]
-    + [spec(f'v_{n}', SHAPES[n]) for n in NAMES]
+    state_specs(NAMES, SHAPES)
     + [spec('t', [], tf.float32), spec('xs', [None, None, 28, 28, 1]), spec('labels', [None, None], tf.int32),
        spec('rates', [None]), spec('seeds', [None, 2], tf.int32), spec('dropout', []), spec('smoothing', [])]
 )
@@ -51,9 +45,8 @@ SIGNATURE = (
 
 @tf.function(input_signature=SIGNATURE)
 def train_chunk(*args):
-    k = len(NAMES)
-    w0, m0, v0 = list(args[:k]), list(args[k:2 * k]), list(args[2 * k:3 * k])
-    t0, xs, labels, rates, seeds, rate, smoothing = args[3 * k:]
+    w0, m0, v0, rest = split_state(args, NAMES)
+    t0, xs, labels, rates, seeds, rate, smoothing = rest
     classes = tf.shape(w0[NAMES.index('fc2W')])[1]
     steps = tf.shape(xs)[0]
 

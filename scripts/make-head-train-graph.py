@@ -14,7 +14,7 @@ import os
 
 import tensorflow as tf
 
-from train_graph import save, state_outputs
+from train_graph import save, spec, split_state, state_outputs, state_specs
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 OUT = os.path.join(ROOT, 'resources', 'graphs', 'head-train')
@@ -25,14 +25,8 @@ BETA1, BETA2, EPSILON = 0.9, 0.999, 1e-7  # model/adam.ts
 STEP = 'head-step-v2'
 
 
-def spec(name, shape, dtype=tf.float32):
-    return tf.TensorSpec(shape, dtype, name=name)
-
-
 SIGNATURE = (
-    [spec(n, SHAPES[n]) for n in NAMES]
-    + [spec(f'm_{n}', SHAPES[n]) for n in NAMES]
-    + [spec(f'v_{n}', SHAPES[n]) for n in NAMES]
+    state_specs(NAMES, SHAPES)
     + [spec('t', []), spec('xs', [None, None, None]), spec('mean', [None]), spec('inv_std', [None]),
        spec('targets', [None, None, None]),
        spec('masks', [None, None, None]), spec('block_mask', [None, None]), spec('members', [], tf.int32),
@@ -42,9 +36,8 @@ SIGNATURE = (
 
 @tf.function(input_signature=SIGNATURE)
 def train_chunk(*args):
-    k = len(NAMES)
-    w0, m0, v0 = list(args[:k]), list(args[k:2 * k]), list(args[2 * k:3 * k])
-    t0, xs, mean, inv_std, targets, masks, block_mask, members, rates, wd = args[3 * k:]
+    w0, m0, v0, rest = split_state(args, NAMES)
+    t0, xs, mean, inv_std, targets, masks, block_mask, members, rates, wd = rest
     steps = tf.shape(xs)[0]
 
     def body(i, w, m, v, logits_out):

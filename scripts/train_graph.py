@@ -1,9 +1,26 @@
 """What the training-graph scripts (make-cnn-train-graph.py, make-head-train-graph.py) share:
-the state's outputs by name and the SavedModel they write."""
+the state (weights and Adam's moments) as inputs and outputs by name, and the SavedModel they
+write."""
 import json
 import os
 
 import tensorflow as tf
+
+
+def spec(name, shape, dtype=tf.float32):
+    return tf.TensorSpec(shape, dtype, name=name)
+
+
+def state_specs(names, shapes):
+    """The weights, then Adam's first and second moments: w1, ..., m_w1, ..., v_w1, ..."""
+    return ([spec(n, shapes[n]) for n in names] + [spec(f'm_{n}', shapes[n]) for n in names]
+            + [spec(f'v_{n}', shapes[n]) for n in names])
+
+
+def split_state(args, names):
+    """train_chunk's arguments as (weights, first moments, second moments, the rest)."""
+    k = len(names)
+    return list(args[:k]), list(args[k:2 * k]), list(args[2 * k:3 * k]), args[3 * k:]
 
 
 def state_outputs(names, w, m, v):
