@@ -4,28 +4,13 @@
 // folders. Alternating pairs, medians of the wall times, the cores each kept busy (CPU / wall)
 // and, from UNSURE_PROFILE=1, Unsure's stages with theirs.
 // `npm run bench -- cores [--runs 3]`
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { encodeGreyPng } from '../src/main/engine/datasets/png.js';
-import { imageAt } from '../src/main/engine/types.js';
-import { mixedPool, mnistSlice } from './fixtures.js';
+import { mixedPool, mnistSlice, writePngs } from './fixtures.js';
 import { formatTable, median } from './machine.js';
 import { KERAS_SCRIPT, kerasPython, peerMissing, timedRun, unsureArgs, type RunResult } from './peer.js';
 import { unsureStages, type Stage } from './colour/jobs.js';
-
-async function writePngs(dir: string, pixels: Uint8Array, folderOf: (i: number) => string): Promise<void> {
-  const n = pixels.length / 784;
-  const made = new Set<string>();
-  for (let i = 0; i < n; i++) {
-    const sub = path.join(dir, folderOf(i));
-    if (!made.has(sub)) {
-      await mkdir(sub, { recursive: true });
-      made.add(sub);
-    }
-    await writeFile(path.join(sub, `${i}.png`), encodeGreyPng(imageAt(pixels, i), 28, 28));
-  }
-}
 
 export async function runCoresJob(out: (s: string) => void, runs = 3): Promise<void> {
   const missing = peerMissing();

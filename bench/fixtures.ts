@@ -1,15 +1,16 @@
 // Real datasets on disk for benchmarks and tests: slices of MNIST (and generated
-// distractors) written as IDX files, exactly the format a user would point Unsure at.
+// distractors) written as IDX files or PNG folders, the formats a user would point Unsure at.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  encodeGreyPng,
   encodeIdxImages,
   encodeIdxLabels,
   generateDistractors,
   readMnistRaw,
   type DistractorKind,
 } from '../src/main/engine/datasets/index.js';
-import { PIXELS_PER_IMAGE } from '../src/main/engine/types.js';
+import { imageAt, PIXELS_PER_IMAGE } from '../src/main/engine/types.js';
 
 export interface IdxSlice {
   pixels: Uint8Array;
@@ -57,4 +58,18 @@ export function mixedPool(
     off += p.length;
   }
   return { pixels, origins };
+}
+
+/** Writes each 28 x 28 image of `pixels` as `<dir>/<folderOf(i)>/<i>.png` ('.' for dir itself). */
+export async function writePngs(dir: string, pixels: Uint8Array, folderOf: (i: number) => string): Promise<void> {
+  const n = pixels.length / PIXELS_PER_IMAGE;
+  const made = new Set<string>();
+  for (let i = 0; i < n; i++) {
+    const sub = path.join(dir, folderOf(i));
+    if (!made.has(sub)) {
+      await mkdir(sub, { recursive: true });
+      made.add(sub);
+    }
+    await writeFile(path.join(sub, `${i}.png`), encodeGreyPng(imageAt(pixels, i), 28, 28));
+  }
 }

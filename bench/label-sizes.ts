@@ -4,16 +4,16 @@
 // in-sample self-confidence, 1 - p(given label)). Prints AUROC and precision@k (k = number
 // of flips) of each CSV's label_issue column, both wall times, and the cores each kept busy.
 // `npm run bench -- labels [--sizes 5000,10000,20000,60000]`
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { readMnistRaw } from '../src/main/engine/datasets/index.js';
-import { encodeGreyPng } from '../src/main/engine/datasets/png.js';
-import { imageAt } from '../src/main/engine/types.js';
+import { PIXELS_PER_IMAGE } from '../src/main/engine/types.js';
 import { auroc, precisionAtK } from '../src/main/engine/scores/metrics.js';
 import { parseCsv } from '../src/main/engine/datasets/csv.js';
 import { formatTable } from './machine.js';
 import { flipFivePercent } from './quality-layout.js';
+import { writePngs } from './fixtures.js';
 import { KERAS_SCRIPT, kerasPython, peerMissing, timedRun, unsureArgs } from './peer.js';
 
 export const DEFAULT_LABEL_SIZES = [5000, 10000, 20000];
@@ -27,9 +27,7 @@ async function writeNoisyFolder(dir: string, n: number, seed: number): Promise<S
   );
   const flipped = new Set<string>();
   isFlipped.forEach((f, i) => f && flipped.add(`${i}.png`));
-  for (let c = 0; c < 10; c++) await mkdir(path.join(dir, String(c)), { recursive: true });
-  for (let i = 0; i < n; i++)
-    await writeFile(path.join(dir, String(label[i]), `${i}.png`), encodeGreyPng(imageAt(train.pixels, i), 28, 28));
+  await writePngs(dir, train.pixels.subarray(0, n * PIXELS_PER_IMAGE), (i) => String(label[i]));
   return flipped;
 }
 
