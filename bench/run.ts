@@ -51,7 +51,7 @@ Options:
   --small            colour at 200 training photos per class (all its counts scaled by 0.2)
   --runs <n>         colour, cores: alternating cold pairs of the main job, median wall time
                      (default 1 for colour, 3 for cores)
-  --no-peer          colour: Unsure's side only
+  --no-peer          colour, other: Unsure's side only
   --holdout <a,b>    colour: the CIFAR-10 classes held out of training (default deer,truck)
   --seed <n>         colour, colour-memory: the seed of the generated data (default 42)
   --n <n>            colour-memory: images (default 100000)`;
@@ -127,7 +127,11 @@ async function runBench(argv: string[]): Promise<number> {
     if (which === 'other' || which === 'all') {
       out('== other\n');
       const { runOtherClass } = await import('./other-class.js');
-      await runOtherClass(out, { trainSize: trainSize ?? 20000, epochs: epochs ?? 3 });
+      await runOtherClass(out, {
+        trainSize: trainSize ?? 20000,
+        epochs: epochs ?? 3,
+        noPeer: parsed.values['no-peer'] === true,
+      });
       out('\n');
     }
     if (which === 'labels' || which === 'all') {
