@@ -25,7 +25,14 @@ export function shippedGraph(
   let p = loaded.get(name);
   if (!p) {
     const dir = shippedResourceDir(path.join('graphs', name), 'saved_model.pb');
-    p = dir ? loadCheckedGraph(dir, 'train_chunk', accept, probe).then((g) => g?.saved ?? null) : Promise.resolve(null);
+    p = (dir ? loadCheckedGraph(dir, 'train_chunk', accept, probe) : Promise.resolve(null)).then((g) => {
+      // The fallback is the tfjs ops, about twice as slow: never silently.
+      if (!g)
+        console.warn(
+          `unsure engine: the training graph resources/graphs/${name} is ${dir ? 'not for this build or does not run on this libtensorflow' : 'missing'}; training runs as tfjs ops, about 2x slower`,
+        );
+      return g?.saved ?? null;
+    });
     loaded.set(name, p);
   }
   return p;
