@@ -11,6 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { OTHER_BY_DISTANCE, OTHER_LABEL } from '../src/shared/api.js';
 import { makeRng, shuffleInPlace } from '../src/main/engine/model/rng.js';
+import { parseCsv } from '../src/main/engine/datasets/csv.js';
+import { gatherRows } from '../src/main/engine/embeddings/gather-rows.js';
 import { auroc } from '../src/main/engine/scores/index.js';
 import { PIXELS_PER_IMAGE } from '../src/main/engine/types.js';
 import { writePngs } from './fixtures.js';
@@ -35,13 +37,8 @@ interface Verdicts {
   ood: (row: number) => number;
 }
 
-function rowsPixels(layout: QualityLayout, rows: readonly number[]): Uint8Array {
-  const out = new Uint8Array(rows.length * PIXELS_PER_IMAGE);
-  rows.forEach((r, k) =>
-    out.set(layout.pixels.subarray(r * PIXELS_PER_IMAGE, (r + 1) * PIXELS_PER_IMAGE), k * PIXELS_PER_IMAGE),
-  );
-  return out;
-}
+const rowsPixels = (layout: QualityLayout, rows: readonly number[]) =>
+  gatherRows(layout.pixels, PIXELS_PER_IMAGE, rows, (m) => new Uint8Array(m));
 
 /** keras_pipeline.py on the same training set (digits and the marked rows in `other/`) and pool. */
 async function peerVerdicts(
@@ -63,13 +60,12 @@ async function peerVerdicts(
         TF_CPP_MIN_LOG_LEVEL: '2',
       },
     );
-    const lines = (await readFile(csvPath, 'utf8')).trim().split('\n');
-    const head = lines[0]!.split(',');
+    const [head = [], ...rows] = parseCsv(await readFile(csvPath, 'utf8')).map((r) => r.fields);
     const [pathCol, predCol, oodCol] = ['path', 'predicted', 'ood_score'].map((c) => head.indexOf(c));
+    if ([pathCol, predCol, oodCol].includes(-1)) throw new Error(`${csvPath}: no path, predicted or ood_score column`);
     const other = new Set<number>();
     const ood = new Map<number, number>();
-    for (const line of lines.slice(1)) {
-      const f = line.split(',');
+    for (const f of rows) {
       const row = poolRows[Number.parseInt(f[pathCol!]!, 10)]!; // the file is named by its place in poolRows
       if (f[predCol!] === OTHER_LABEL) other.add(row);
       ood.set(row, Number(f[oodCol!]));
@@ -113,17 +109,17 @@ export async function runOtherClass(out: (s: string) => void, opts: OtherClassOp
   out(`peer: ${peer ? 'keras_pipeline.py on the same images as PNG folders' : `none (${missing})`}\n`);
   const testRows = Array.from({ length: layout.test.count }, (_, j) => layout.nTrain + j);
   const sides = peer ? [unsure, peer] : [unsure];
+  const testOod = sides.map((v) => testRows.map(v.ood));
   const share = (v: Verdicts, rows: number[]) => pct(rows.filter(v.isOther).length, rows.length);
-  out(
-    `MNIST test digits predicted 'other': ${sides.map((v) => share(v, testRows)).join(' (peer ') + (peer ? ')' : '')} (target <= 0.5%)\n`,
-  );
+  const alsoPeer = (rows: number[]) => (peer ? ` (peer ${share(peer, rows)})` : '');
+  out(`MNIST test digits predicted 'other': ${share(unsure, testRows)}${alsoPeer(testRows)} (target <= 0.5%)\n`);
   out(`kind            held out   predicted other   ood AUROC${peer ? '       peer other   ood AUROC' : ''}\n`);
   const heldMarked: number[] = [];
   kinds.forEach((kind, k) => {
     const rows = Array.from({ length: perKind }, (_, j) => first + k * perKind + j).filter((i) => !markedRows.has(i));
     if (k < MARKED_KINDS.length) heldMarked.push(...rows);
-    const cells = sides.map((v) => {
-      const a = auroc(rows.map(v.ood), testRows.map(v.ood));
+    const cells = sides.map((v, side) => {
+      const a = auroc(rows.map(v.ood), testOod[side]!);
       return `${share(v, rows).padStart(15)}   ${a.toFixed(4)}`;
     });
     out(
@@ -137,7 +133,7 @@ export async function runOtherClass(out: (s: string) => void, opts: OtherClassOp
   );
   out(
     `held-out distractors of the marked kinds predicted 'other': ${share(unsure, heldMarked)}` +
-      `${peer ? ` (peer ${share(peer, heldMarked)})` : ''} (target >= 98%)\n`,
+      `${alsoPeer(heldMarked)} (target >= 98%)\n`,
   );
   out(`rows called 'other' for their distance rather than by the classifier: ${byDistance}\n`);
 }

@@ -3,7 +3,7 @@
 import { expectIndices, rowCount } from '../scores/validate.js';
 
 /** The `width`-value rows `rows` of `src`, packed in that order. */
-export function gatherRows<T extends Float32Array | Int32Array>(
+export function gatherRows<T extends Float32Array | Int32Array | Uint8Array>(
   src: T,
   width: number,
   rows: ArrayLike<number>,
