@@ -17,9 +17,9 @@ import { probeImages, spread } from './photo-probe.js';
 import { decodePhoto, type PhotoTarget } from './photo-sharp.js';
 import { PhotoRefusal } from './photo-reasons.js';
 import { decodeBatchToGrey28 } from './image-decode.js';
-import { resolveInRoot } from './in-root.js';
+import { resolveInRoot, resolveInRootSync } from './in-root.js';
 import { normaliseAll } from './normalise.js';
-import { checkRegularFile, FileRefusal, readCheckedFile } from './regular-file.js';
+import { checkRegularFileSync, FileRefusal, readCheckedFileSync } from './regular-file.js';
 import { sampleId } from './sample-id.js';
 import type { PreviewStore } from './preview-cache.js';
 
@@ -110,24 +110,23 @@ export async function decodeFiles(sources: ImageSource[], opts: DecodeFilesOptio
   opts.onProgress?.(0, total);
   for (let start = 0; start < total; start += BATCH) {
     const end = Math.min(start + BATCH, total);
-    // Links and file kinds first: nothing is opened before both checks pass.
-    const checked = await Promise.all(
-      sources.slice(start, end).map(async (src, j): Promise<(Readable & { size: number }) | null> => {
-        const index = start + j;
-        const r = await resolveInRoot(src.file, opts.realRoot);
-        if (!r.ok) {
-          reasons.set(index, r.reason);
-          return null;
-        }
-        real[index] = r.real;
-        try {
-          return { index, real: r.real, size: await checkRegularFile(r.real, limits.maxFileBytes) };
-        } catch (err) {
-          reasons.set(index, (err as Error).message);
-          return null;
-        }
-      }),
-    );
+    // Links and file kinds first: nothing is opened before both checks pass. On this thread
+    // (the engine worker or the CLI): see readCheckedFileSync.
+    const checked = sources.slice(start, end).map((src, j): (Readable & { size: number }) | null => {
+      const index = start + j;
+      const r = resolveInRootSync(src.file, opts.realRoot);
+      if (!r.ok) {
+        reasons.set(index, r.reason);
+        return null;
+      }
+      real[index] = r.real;
+      try {
+        return { index, real: r.real, size: checkRegularFileSync(r.real, limits.maxFileBytes) };
+      } catch (err) {
+        reasons.set(index, (err as Error).message);
+        return null;
+      }
+    });
     let group: Readable[] = [];
     let bytes = 0;
     for (const f of checked) {
@@ -147,17 +146,14 @@ export async function decodeFiles(sources: ImageSource[], opts: DecodeFilesOptio
   }
 
   async function decodeGroup(files: Readable[]): Promise<void> {
-    const read = await Promise.all(
-      files.map(async ({ index, real }) => {
-        try {
-          const bytes = await readCheckedFile(real, limits.maxFileBytes);
-          return { index, name: String(index), bytes };
-        } catch (err) {
-          reasons.set(index, err instanceof FileRefusal ? err.message : `cannot be read (${(err as Error).message})`);
-          return null;
-        }
-      }),
-    );
+    const read = files.map(({ index, real }) => {
+      try {
+        return { index, name: String(index), bytes: readCheckedFileSync(real, limits.maxFileBytes) };
+      } catch (err) {
+        reasons.set(index, err instanceof FileRefusal ? err.message : `cannot be read (${(err as Error).message})`);
+        return null;
+      }
+    });
     const readable = read.filter((r) => r !== null);
     for (const r of readable) ids[r.index] = sampleId(r.bytes);
     if (photo) {

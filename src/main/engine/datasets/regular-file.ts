@@ -1,7 +1,7 @@
 // Reads only regular files, and only up to a size limit: a link to /dev/zero, a FIFO, a
 // socket or a device is refused by stat before it is opened, and the open itself is
 // non-blocking, so nothing can hang or grow without end.
-import { constants, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 
 /** A file refused before or while reading it; the message is the reason in plain words. */
@@ -43,6 +43,21 @@ export async function checkRegularFile(file: string, maxBytes: number): Promise<
   } catch (err) {
     throw new FileRefusal(errnoReason(err, file));
   }
+  return sizeIfReadable(s, maxBytes);
+}
+
+/** checkRegularFile without the thread pool (see readCheckedFileSync). */
+export function checkRegularFileSync(file: string, maxBytes: number): number {
+  let s: Stats;
+  try {
+    s = statSync(file);
+  } catch (err) {
+    throw new FileRefusal(errnoReason(err, file));
+  }
+  return sizeIfReadable(s, maxBytes);
+}
+
+function sizeIfReadable(s: Stats, maxBytes: number): number {
   const why = problem(s, maxBytes);
   if (why) throw new FileRefusal(why);
   return s.size;
@@ -70,10 +85,7 @@ export async function readCheckedFile(file: string, maxBytes: number, upTo = Inf
   }
   try {
     // Checked again on the open descriptor: what was stat'ed is what is read.
-    const s = await handle.stat();
-    const why = problem(s, maxBytes);
-    if (why) throw new FileRefusal(why);
-    const want = Math.min(s.size, upTo);
+    const want = Math.min(sizeIfReadable(await handle.stat(), maxBytes), upTo);
     const out = Buffer.allocUnsafe(want);
     let got = 0;
     while (got < want) {
@@ -87,5 +99,37 @@ export async function readCheckedFile(file: string, maxBytes: number, upTo = Inf
     throw new FileRefusal(errnoReason(err, file));
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * readCheckedFile on the calling thread. For a batch of small files (a digit PNG is ~300
+ * bytes) the thread pool's round trips cost more than the reads: 20,000 files in 1.4-1.7 s
+ * through fs.promises, 0.2-0.3 s this way (docs/decoding.md). Only for code off the UI's
+ * event loop (the engine worker, the CLI), a batch at a time.
+ */
+export function readCheckedFileSync(file: string, maxBytes: number): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(file, READ_FLAGS);
+  } catch (err) {
+    throw new FileRefusal(errnoReason(err, file));
+  }
+  try {
+    // Checked again on the open descriptor, as readCheckedFile does.
+    const want = sizeIfReadable(fstatSync(fd), maxBytes);
+    const out = Buffer.allocUnsafe(want);
+    let got = 0;
+    while (got < want) {
+      const n = readSync(fd, out, got, want - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return got === want ? out : out.subarray(0, got);
+  } catch (err) {
+    if (err instanceof FileRefusal) throw err;
+    throw new FileRefusal(errnoReason(err, file));
+  } finally {
+    closeSync(fd);
   }
 }
