@@ -108,3 +108,22 @@ test('without a pool every training file has a row; both conflicting copies are 
   assert.notEqual(twin.label_issue, '1');
   assert.doesNotMatch(twin.flags ?? '', /label_conflict/);
 });
+
+test('a pool made only of copies of training files still gives a row per pool file', () => {
+  const copiesOnly = path.join(tmp.dir, 'pool-of-copies');
+  mkdirSync(copiesOnly, { recursive: true });
+  copyFileSync(path.join(train, '0', '1.png'), path.join(copiesOnly, 'a.png'));
+  copyFileSync(path.join(train, '0', '1.png'), path.join(copiesOnly, 'b.png'));
+  copyFileSync(conflictFile, path.join(copiesOnly, 'c.png'));
+  const out = path.join(tmp.dir, 'copies.csv');
+  const r = unsure('score', '--train', train, '--pool', copiesOnly, '--out', out, '--epochs', '1');
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(
+    rowsOf(out).map((row) => [row.path, row.split, row.duplicate_of]),
+    [
+      ['a.png', 'pool', 'train:0/1.png'],
+      ['b.png', 'pool', 'train:0/1.png'],
+      ['c.png', 'pool', 'train:3/copy-of-0.png'],
+    ],
+  );
+});

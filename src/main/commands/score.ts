@@ -236,7 +236,8 @@ export async function runScore(argv: string[]): Promise<number> {
       process.stderr.write(skippedSummary(skipped, report));
       // Only the training split trains the model: a labeled pool is still the thing reviewed.
       const labels = opened.samples.map((s) => (s.split === 'train' ? s.label : null));
-      const hasPool = opened.samples.some((s) => s.split === 'pool');
+      // A pool whose every file copies a training file has no samples of its own, and is still the pool.
+      const hasPool = args.pool !== undefined || opened.samples.some((s) => s.split === 'pool');
       let summary: string;
       if (args.predictions) {
         const { pred, rows } = await readScorePredictions(args.predictions, args.train, opened, args.limits);
