@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mixedPool, mnistSlice, writePngs } from './fixtures.js';
 import { formatTable, median } from './machine.js';
-import { KERAS_SCRIPT, kerasPython, peerMissing, timedRun, unsureArgs, type RunResult } from './peer.js';
+import { KERAS_SCRIPT, kerasPython, peerMissing, timedRun, unsureArgs, unsureCode, type RunResult } from './peer.js';
 import { unsureStages, type Stage } from './colour/jobs.js';
 
 export async function runCoresJob(out: (s: string) => void, runs = 3): Promise<void> {
@@ -25,6 +25,7 @@ export async function runCoresJob(out: (s: string) => void, runs = 3): Promise<v
     const mixed = mixedPool(3000, { missegmented: 100, scribble: 100, noise: 100 });
     await writePngs(pool, mixed.pixels, () => '.');
     out(`Wrote 20,000 training PNGs in class folders and a pool of 3,300 PNGs under ${tmp}\n`);
+    out(`unsure score runs ${unsureCode('score')}\n`);
     const ours: RunResult[] = [];
     const theirs: RunResult[] = [];
     for (let run = 0; run < runs; run++) {

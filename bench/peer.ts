@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freshBundle } from '../scripts/cli-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const KERAS_SCRIPT = path.resolve(root, '..', 'shared', 'reference', 'keras_pipeline.py');
@@ -52,8 +53,16 @@ export async function timedRun(cmd: string, args: string[], env: NodeJS.ProcessE
   });
 }
 
+/** `unsure <args>` as a user runs it: bin/unsure.mjs, from the CLI's bundle when that is current. */
 export function unsureArgs(...args: string[]): string[] {
-  return ['--import', 'tsx', path.join(root, 'src/main/cli.ts'), ...args];
+  return [path.join(root, 'bin', 'unsure.mjs'), ...args];
+}
+
+/** Which code `unsure <command>` runs in this checkout, for a benchmark's header. */
+export function unsureCode(command: string): string {
+  return freshBundle(root, command)
+    ? 'the CLI bundle (out/cli, current)'
+    : 'the sources through tsx (no current bundle: npm run build:cli)';
 }
 
 const CNN_EPOCH_SCRIPT = path.join(root, 'bench', 'keras-cnn-epoch.py');

@@ -1,7 +1,16 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly through tsx (no build step after `npm ci`). The engine's
-// worker thread registers tsx for itself (engine-worker-dev.mjs).
-import { register } from 'tsx/esm/api';
+// The CLI from its bundle when that is current (scripts/cli-bundle.mjs), else straight from
+// the TypeScript sources through tsx. The engine's worker thread registers tsx for itself
+// (engine-worker-dev.mjs).
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { freshBundle } from '../scripts/cli-bundle.mjs';
 
-register();
-await import('../src/main/cli.ts');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bundle = freshBundle(root, process.argv[2]);
+if (bundle) await import(pathToFileURL(bundle).href);
+else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/main/cli.ts');
+}
