@@ -117,7 +117,6 @@ export async function saveScoreCache(
   await pruneOld(path.dirname(file), path.basename(file));
 }
 
-/** Writes every byte of `bytes` (a single write may take fewer). */
 /** The cached neighbourhood of these samples under this model, or null (absent or not theirs). */
 export async function loadScoreCache(
   projectDir: string,
