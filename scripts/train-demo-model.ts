@@ -241,7 +241,7 @@ pass then searches what it needs (slower, same values).
     log(`wrote ${out} (${chosen.encoding}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     state.classifier.dispose();
   } finally {
-    core.close();
+    await core.close();
     await rm(scratch, { recursive: true, force: true });
   }
 }

@@ -28,7 +28,7 @@ async function launch(poolDir: string): Promise<{ table: ScoreTable; messages: s
     const table = await core.score((p) => messages.push(p.message));
     return { table, messages };
   } finally {
-    core.close();
+    await core.close();
   }
 }
 

@@ -43,9 +43,9 @@ before(async () => {
   labels = opened.samples.map((s) => s.label);
 });
 
-after(() => {
+after(async () => {
   shipped?.model.dispose();
-  core.close();
+  await core.close();
   tmp.cleanup();
 });
 

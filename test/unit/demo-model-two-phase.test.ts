@@ -30,8 +30,8 @@ before(async () => {
   first = await core.score((p) => firstMessages.push(p.message), { firstPass: true });
 });
 
-after(() => {
-  core.close();
+after(async () => {
+  await core.close();
   tmp.cleanup();
 });
 
@@ -126,6 +126,6 @@ test('a full pass from scratch gives the same table as the two passes', async ()
       assert.ok(Math.abs(single.mcDisagreement[i]! - full.mcDisagreement[i]!) < 1e-5, `mc of row ${i}`);
     }
   } finally {
-    other.close();
+    await other.close();
   }
 });

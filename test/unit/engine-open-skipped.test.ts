@@ -36,5 +36,5 @@ test('open() fills skipped per split and honours limits and strict', { timeout: 
     core.open({ train, projectDir, strict: true }, () => {}),
     /0\/bomb\.png: .*\(strict mode\)/,
   );
-  core.close();
+  await core.close();
 });

@@ -165,6 +165,6 @@ test("the engine carries a retrain's neighbours over from the scoring before it"
       "a pool photo labelled since is some row's neighbour",
     );
   } finally {
-    engine.close();
+    await engine.close();
   }
 });

@@ -161,3 +161,13 @@ test('opening a missing dataset fails with its path in the message', async () =>
 test('no TensorFlow was loaded on the main thread', () => {
   assert.equal((globalThis as Record<string, unknown>)._tfengine, undefined);
 });
+
+test('close lets the worker finish writing the score cache of the last scoring', async () => {
+  // Labels not trained on before: a new model version, whose first complete scoring is saved.
+  const fewer = labels.map((l, i) => (i % 5 === 0 ? null : l));
+  await engine.train({ labels: fewer, epochs: 1, seed: 9 }, () => {}, new AbortController().signal);
+  const table = await engine.score(() => {});
+  await engine.close();
+  assert.ok(existsSync(path.join(tmp, 'project', 'scores', `${table.modelVersion}.bin`)));
+  await assert.rejects(engine.score(() => {}), /engine closed/);
+});

@@ -278,7 +278,7 @@ export async function runScore(argv: string[]): Promise<number> {
       if (profile) process.stderr.write(formatStages(profile.finish()));
     } finally {
       bar.done();
-      core.close();
+      await core.close();
     }
   });
 }

@@ -96,7 +96,7 @@ export async function runTrain(argv: string[]): Promise<number> {
       );
     } finally {
       bar.done();
-      core.close();
+      await core.close();
     }
   });
 }

@@ -67,6 +67,11 @@ export class Engine {
   private poolIndex: PoolIndex | null = null;
   /** The last label check's verdicts, with the labels it judged. */
   private labelIssues: { labels: (string | null)[]; issues: LabelIssues } | null = null;
+  /**
+   * The score cache a scoring writes after returning its table (score()). Every call that
+   * changes the engine's state, and close(), waits for it first.
+   */
+  private saving: Promise<void> = Promise.resolve();
 
   /**
    * @param allocate makes the pixel buffer; the worker passes a SharedArrayBuffer allocator
@@ -80,6 +85,7 @@ export class Engine {
   ) {}
 
   async open(spec: OpenSpec, onProgress: Progress): Promise<OpenResult> {
+    await this.saving;
     const { result: opened, demo, keepPreviews } = await openDatasets(spec, this.allocate, onProgress);
     const { samples, classes } = opened;
     const { inputs, rowSource, recipe, notes } = await openedInputs(opened, spec, onProgress);
@@ -112,6 +118,7 @@ export class Engine {
   }
 
   async train(req: TrainRequest, onProgress: Progress, signal: AbortSignal): Promise<TrainResult> {
+    await this.saving;
     const o = this.requireOpen();
     if (req.labels.length !== o.samples.length) {
       throw new Error(`train: labels has ${req.labels.length} entries for ${o.samples.length} samples`);
@@ -189,6 +196,7 @@ export class Engine {
     onProgress: Progress = () => {},
     preprocess?: PreprocessSpec,
   ): Promise<{ classes: string[]; notes: string[]; heldOutAccuracy: number }> {
+    await this.saving;
     const o = this.requireOpen();
     const ext = await loadUserExtractor(dir, { fallbackClasses: o.classes, preprocess });
     // An Unsure checkpoint keeps its own path: it is a CNN on the stored pixels, MC dropout and all.
@@ -219,6 +227,7 @@ export class Engine {
     rows: { classes: string[]; logits: Float32Array; features: Float32Array | null; dim: number },
     labels: (string | null)[],
   ): Promise<{ classes: string[]; heldOutAccuracy: number }> {
+    await this.saving;
     const o = this.requireOpen();
     const h = createHash('sha256');
     for (const a of [rows.logits, rows.features ?? new Float32Array(0)])
@@ -250,6 +259,7 @@ export class Engine {
    * pending, see ScoreTable.scored); a following call completes what an earlier pass left.
    */
   async score(onProgress: Progress, options: ScoreOptions = {}): Promise<ScoreTable> {
+    await this.saving;
     const o = this.requireOpen();
     const m = this.requireModel();
     const li = this.labelIssues;
@@ -281,14 +291,13 @@ export class Engine {
       (phase, fraction, message) => onProgress({ task: 'score', phase, fraction, message }),
     );
     // The first complete scoring of a model is saved, so the next launch skips embedding
-    // and the neighbour search. A failure to save costs only that.
+    // and the neighbour search. It is written after the table is returned (a retrain's table
+    // came back 0.4-0.9 s later for it); a failure to save costs only that.
     const wasComplete = this.scored?.table.modelVersion === m.modelVersion && !this.scored.table.scored;
     if (cacheable && !cached && !result.table.scored && !wasComplete) {
-      try {
-        await saveScoreCache(o.projectDir, m.modelVersion, ids, neighbourhoodOf(result));
-      } catch (err) {
-        console.warn(`unsure engine: could not save the scores for the next launch: ${(err as Error).message}`);
-      }
+      this.saving = saveScoreCache(o.projectDir, m.modelVersion, ids, neighbourhoodOf(result)).catch((err) =>
+        console.warn(`unsure engine: could not save the scores for the next launch: ${(err as Error).message}`),
+      );
     }
     flagConflicts(result.table, open);
     this.scored = result;
@@ -299,6 +308,7 @@ export class Engine {
   }
 
   async labelCheck(labels: (string | null)[], onProgress: Progress, signal: AbortSignal): Promise<Float32Array> {
+    await this.saving;
     const o = this.requireOpen();
     if (labels.length !== o.samples.length)
       throw new Error(`labelCheck: labels has ${labels.length} entries for ${o.samples.length} samples`);
@@ -362,6 +372,7 @@ export class Engine {
   }
 
   async saveModel(dir: string): Promise<void> {
+    await this.saving;
     const o = this.requireOpen();
     const m = this.requireModel();
     await saveCurrentModel(
@@ -377,7 +388,14 @@ export class Engine {
     return backendInfo();
   }
 
-  close(): void {
+  /** Resolves once the score cache of the last scoring is written (or failed to be). */
+  settled(): Promise<void> {
+    return this.saving;
+  }
+
+  /** Waits for the score cache being written, then lets the model go. */
+  async close(): Promise<void> {
+    await this.saving;
     this.disposeModel();
     this.opened = null;
   }

@@ -100,6 +100,8 @@ export function createEngine(opts: CreateEngineOptions = {}): EngineClient {
     saveModel: (dir) => call<void>('saveModel', [dir]),
     backend: () => call<BackendInfo>('backend', []),
     close: async () => {
+      // A score cache still being written is finished first (a training in flight is not).
+      await call<void>('settled', []).catch(() => {});
       failAll(new Error('engine closed'));
       await worker.terminate();
     },

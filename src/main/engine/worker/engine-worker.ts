@@ -31,7 +31,7 @@ const controllers = new Map<number, AbortController>();
 let queue: Promise<unknown> = Promise.resolve();
 
 const post = (msg: FromWorker) => port.postMessage(msg);
-const IMMEDIATE = new Set(['similar', 'predictImage', 'backend']);
+const IMMEDIATE = new Set(['similar', 'predictImage', 'backend', 'settled']);
 
 function run(id: number, method: string, args: unknown[], signal: AbortSignal): Promise<unknown> {
   const progress = (p: EngineProgress) => post({ type: 'progress', id, progress: p });
@@ -52,6 +52,8 @@ function run(id: number, method: string, args: unknown[], signal: AbortSignal): 
       return core.saveModel(args[0] as string);
     case 'backend':
       return Promise.resolve(core.backend());
+    case 'settled':
+      return core.settled();
     default:
       return Promise.reject(new Error(`unknown engine method ${method}`));
   }

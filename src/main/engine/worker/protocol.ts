@@ -3,7 +3,7 @@
 import type { EngineProgress } from '../engine-types.js';
 
 export type EngineMethod =
-  'open' | 'train' | 'score' | 'labelCheck' | 'similar' | 'predictImage' | 'saveModel' | 'backend';
+  'open' | 'train' | 'score' | 'labelCheck' | 'similar' | 'predictImage' | 'saveModel' | 'backend' | 'settled';
 
 export type ToWorker =
   { type: 'call'; id: number; method: EngineMethod; args: unknown[] } | { type: 'cancel'; id: number };
