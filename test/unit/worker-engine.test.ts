@@ -169,5 +169,8 @@ test('close lets the worker finish writing the score cache of the last scoring',
   const table = await engine.score(() => {});
   await engine.close();
   assert.ok(existsSync(path.join(tmp, 'project', 'scores', `${table.modelVersion}.bin`)));
-  await assert.rejects(engine.score(() => {}), /engine closed/);
+  await assert.rejects(
+    engine.score(() => {}),
+    /engine closed/,
+  );
 });
