@@ -35,13 +35,18 @@ function errnoReason(err: unknown, file: string): string {
   return code === 'ENOENT' ? `file not found (${file})` : `cannot be read (${code ?? (err as Error).message})`;
 }
 
+/** A refusal as it is, any other error of a file operation as the refusal that names it. */
+function asRefusal(err: unknown, file: string): FileRefusal {
+  return err instanceof FileRefusal ? err : new FileRefusal(errnoReason(err, file));
+}
+
 /** The file's size when it may be read; throws FileRefusal otherwise. Nothing is opened. */
 export async function checkRegularFile(file: string, maxBytes: number): Promise<number> {
   let s: Stats;
   try {
     s = await stat(file);
   } catch (err) {
-    throw new FileRefusal(errnoReason(err, file));
+    throw asRefusal(err, file);
   }
   return sizeIfReadable(s, maxBytes);
 }
@@ -52,7 +57,7 @@ export function checkRegularFileSync(file: string, maxBytes: number): number {
   try {
     s = statSync(file);
   } catch (err) {
-    throw new FileRefusal(errnoReason(err, file));
+    throw asRefusal(err, file);
   }
   return sizeIfReadable(s, maxBytes);
 }
@@ -81,7 +86,7 @@ export async function readCheckedFile(file: string, maxBytes: number, upTo = Inf
   try {
     handle = await open(file, READ_FLAGS);
   } catch (err) {
-    throw new FileRefusal(errnoReason(err, file));
+    throw asRefusal(err, file);
   }
   try {
     // Checked again on the open descriptor: what was stat'ed is what is read.
@@ -95,8 +100,7 @@ export async function readCheckedFile(file: string, maxBytes: number, upTo = Inf
     }
     return got === want ? out : out.subarray(0, got);
   } catch (err) {
-    if (err instanceof FileRefusal) throw err;
-    throw new FileRefusal(errnoReason(err, file));
+    throw asRefusal(err, file);
   } finally {
     await handle.close();
   }
@@ -113,7 +117,7 @@ export function readCheckedFileSync(file: string, maxBytes: number): Buffer {
   try {
     fd = openSync(file, READ_FLAGS);
   } catch (err) {
-    throw new FileRefusal(errnoReason(err, file));
+    throw asRefusal(err, file);
   }
   try {
     // Checked again on the open descriptor, as readCheckedFile does.
@@ -127,8 +131,7 @@ export function readCheckedFileSync(file: string, maxBytes: number): Buffer {
     }
     return got === want ? out : out.subarray(0, got);
   } catch (err) {
-    if (err instanceof FileRefusal) throw err;
-    throw new FileRefusal(errnoReason(err, file));
+    throw asRefusal(err, file);
   } finally {
     closeSync(fd);
   }
