@@ -1,9 +1,11 @@
 // Two-phase scoring through Engine on a small real dataset: the first pass ranks the
 // pool (and the held-out reference) while the training samples stay pending; the second
 // completes them, and the rows of the first pass keep exactly the values a full pass gives.
+// The pool also holds copies of a few training images: their rows are the pool's too.
 import assert from 'node:assert/strict';
 
 import path from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { Engine } from '../../src/main/engine/engine.js';
 import type { OpenResult, ScoreTable } from '../../src/main/engine/engine-types.js';
@@ -15,6 +17,8 @@ const tmp = tempDir('unsure-two-phase-');
 
 const NT = 1200;
 const NP = 150;
+/** Training images 0..COPIED-1 are appended to the pool as byte-identical copies. */
+const COPIED = 3;
 const core = new Engine(undefined, null);
 let opened: OpenResult;
 let first: ScoreTable;
@@ -24,6 +28,11 @@ const firstMessages: string[] = [];
 before(async () => {
   const train = writeMnistSlice(path.join(tmp.dir, 'train'), 'train', 0, NT, true);
   const pool = writeMnistSlice(path.join(tmp.dir, 'pool'), 't10k', 0, NP, false);
+  const images = path.join(pool, 'data-images-idx3-ubyte');
+  const trainImages = readFileSync(path.join(train, 'data-images-idx3-ubyte'));
+  const withCopies = Buffer.concat([readFileSync(images), trainImages.subarray(16, 16 + COPIED * 784)]);
+  withCopies.writeUInt32BE(NP + COPIED, 4);
+  writeFileSync(images, withCopies);
   opened = await core.open({ train, pool, projectDir: path.join(tmp.dir, 'project') }, () => {});
   const labels = opened.samples.map((s) => s.label);
   await core.train({ labels, epochs: 1 }, () => {}, new AbortController().signal);
@@ -38,9 +47,11 @@ after(async () => {
 test('the first pass ranks the pool and the held-out reference, and leaves the training samples pending', () => {
   assert.ok(first.scored, 'a first-pass table says which rows are scored');
   const heldOut = new Set(first.heldOutIndices);
+  const inPool = new Set(opened.copies.filter((g) => g.files.some((f) => f.split === 'pool')).map((g) => g.sample));
+  assert.equal(inPool.size, COPIED, 'the copied training images are found in the pool');
   let pending = 0;
   opened.samples.forEach((s, i) => {
-    const expected = s.split === 'pool' || heldOut.has(i) ? 1 : 0;
+    const expected = s.split === 'pool' || heldOut.has(i) || inPool.has(i) ? 1 : 0;
     assert.equal(first.scored![i], expected, `row ${i} (${s.split})`);
     if (expected) {
       assert.ok(Number.isFinite(first.reviewPriority[i]), `row ${i} has a priority`);
@@ -56,7 +67,8 @@ test('the first pass ranks the pool and the held-out reference, and leaves the t
       assert.equal(first.neighbours[i * first.k], -1);
     }
   });
-  assert.equal(pending, NT - heldOut.size);
+  const copiedHeldOut = [...inPool].filter((i) => heldOut.has(i)).length;
+  assert.equal(pending, NT - heldOut.size - (COPIED - copiedHeldOut));
   assert.ok(
     firstMessages.some((m) => /to follow/.test(m)),
     firstMessages.join(' | '),
@@ -65,7 +77,10 @@ test('the first pass ranks the pool and the held-out reference, and leaves the t
 
 test('the queue of a first pass holds the scored samples, most doubtful first', () => {
   const q = buildQueue(first, opened.samples.length, 'o1', 'r1');
-  assert.equal(q.order.length, NP + first.heldOutIndices.length);
+  assert.equal(
+    q.order.length,
+    first.scored!.reduce((a, b) => a + b, 0),
+  );
   const priority = q.order.map((i) => first.reviewPriority[i]!);
   for (let r = 1; r < priority.length; r++) assert.ok(priority[r - 1]! >= priority[r]!);
   assert.ok(priority.every((p) => Number.isFinite(p)));

@@ -19,6 +19,7 @@ import { predictImage, saveCurrentModel, userModelAsCurrent, type CurrentModel }
 import { buildScoreTable, neighbourhoodOf, neighbourhoodOfEarlier, type ScoreResult } from './pipeline/score-table.js';
 import type { EarlierNeighbours } from './pipeline/neighbour-carry.js';
 import { labelIssuesFor, outOfFoldLabelIssues, sameLabels } from './pipeline/label-check.js';
+import { poolRows } from './pipeline/pool-rows.js';
 import type { LabelIssues } from './scores/index.js';
 import type { ModelInputs } from './model/inputs.js';
 import { openedInputs, userModelRows } from './pipeline/extractor-rows.js';
@@ -255,7 +256,7 @@ export class Engine {
   }
 
   /**
-   * Scores every sample, or with `firstPass` the pool and held-out samples first (the rest
+   * Scores every sample, or with `firstPass` the pool's and the held-out samples first (the rest
    * pending, see ScoreTable.scored); a following call completes what an earlier pass left.
    */
   async score(onProgress: Progress, options: ScoreOptions = {}): Promise<ScoreTable> {
@@ -284,9 +285,7 @@ export class Engine {
         cached,
         earlier: this.earlier,
         knownDistances: m.knownDistances ?? null,
-        firstRows: options.firstPass
-          ? Int32Array.from(o.samples.flatMap((smp, i) => (smp.split === 'pool' ? [i] : [])))
-          : null,
+        firstRows: options.firstPass ? poolRows(o.samples, o.stored.copies) : null,
       },
       (phase, fraction, message) => onProgress({ task: 'score', phase, fraction, message }),
     );
