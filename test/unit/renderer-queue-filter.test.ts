@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DoubtFlag, FileFlag } from '../../src/shared/api.js';
+import { DoubtFlag, FileFlag, OTHER_BY_DISTANCE } from '../../src/shared/api.js';
 import { ANY, DEFAULT_FILTER, doubtCounts, filterRows, UNLABELED } from '../../src/renderer/src/queue/filter.js';
-import { percent, tileName } from '../../src/renderer/src/queue/describe.js';
+import { certainty, percent, tileName } from '../../src/renderer/src/queue/describe.js';
 import { applyJobEvent } from '../../src/renderer/src/jobs/jobs.js';
 
 const q = {
@@ -71,6 +71,16 @@ describe('tile words', () => {
       'predicted 3, 50% confident, low confidence, likely label error, given 5, decided other',
     );
     assert.equal(percent(0.0123), '1.2%');
+  });
+
+  test('a sample called "other" for its distance is "far", not its tiny p(other)', () => {
+    const flags = DoubtFlag.ood | OTHER_BY_DISTANCE;
+    assert.equal(certainty(0.001, flags), 'far');
+    assert.equal(certainty(0.001, DoubtFlag.ood), '0.1%');
+    assert.equal(
+      tileName({ predicted: 'other', confidence: 0.001, flags, given: null, decision: null }),
+      'predicted other, far from every known class, out-of-distribution',
+    );
   });
 });
 

@@ -1,4 +1,4 @@
-import type { ProjectInfo, SampleDetail } from '../../../shared/api';
+import { OTHER_BY_DISTANCE, type ProjectInfo, type SampleDetail } from '../../../shared/api';
 import type { SampleState } from '../../../shared/journal-fold';
 import { doubtKinds, DOUBT_WORDS, nativeSize, percent } from '../queue/describe';
 
@@ -38,7 +38,10 @@ export function DetailPanel({ project, id, detail, error, state, imageUrl }: Det
                 </div>
               )}
               <div className="big">
-                predicted <strong>{detail.predicted}</strong> at {percent(detail.confidence)}
+                predicted <strong>{detail.predicted}</strong>{' '}
+                {detail.flags & OTHER_BY_DISTANCE
+                  ? 'for its distance from every known class'
+                  : `at ${percent(detail.confidence)}`}
               </div>
               <div>
                 {detail.split === 'train' ? 'training set' : 'review pool'} · given{' '}

@@ -81,9 +81,10 @@ export function RetrainPanel({
           </dd>
           <dt>Now predicted “other”</dt>
           <dd>
-            {summary.data.predictedOther.toLocaleString()} pool samples
+            {summary.data.predictedOther.toLocaleString()} pool{' '}
+            {summary.data.predictedOther === 1 ? 'sample' : 'samples'}
             {summary.data.otherByDistance > 0 &&
-              ` (${summary.data.otherByDistance.toLocaleString()} of them for being far from every known class)`}
+              ` (${summary.data.otherByDistance.toLocaleString()} for being far from every known class)`}
           </dd>
           <dt>Marked “other”</dt>
           <dd>

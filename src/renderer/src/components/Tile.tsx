@@ -1,12 +1,12 @@
 import { memo, useState } from 'react';
 import {
+  certainty,
   doubtKinds,
   DOUBT_SHORT,
   DOUBT_WORDS,
   fileKinds,
   FILE_SHORT,
   FILE_WORDS,
-  percent,
   tileName,
 } from '../queue/describe';
 import { thumbBox } from '../grid/thumb';
@@ -103,7 +103,7 @@ export const Tile = memo(function Tile(p: TileProps) {
           </div>
           <div className="tile-line">
             <span className="tile-pred">{p.predicted}</span>
-            <span className="tile-conf">{percent(p.confidence)}</span>
+            <span className="tile-conf">{certainty(p.confidence, p.flags)}</span>
           </div>
           <div className="tile-line">
             {p.given !== null ? (

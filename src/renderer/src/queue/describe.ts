@@ -1,5 +1,5 @@
 // Words for the doubt and file flags, shared by tile badges, tab labels and accessible names.
-import { DoubtFlag, FileFlag, type DoubtKind } from '../../../shared/api.js';
+import { DoubtFlag, FileFlag, OTHER_BY_DISTANCE, type DoubtKind } from '../../../shared/api.js';
 
 export const DOUBT_WORDS: Record<DoubtKind, string> = {
   lowConfidence: 'low confidence',
@@ -45,6 +45,15 @@ export function accuracy(p: number): string {
   return `${(p * 100).toFixed(1)}%`;
 }
 
+/**
+ * How sure a prediction is, as a tile shows it: the probability, except for a sample called
+ * "other" for its distance, where p(other) is small (the model's "other" class never saw its
+ * kind) and "other at 0.1%" would read as a contradiction.
+ */
+export function certainty(confidence: number, flags: number): string {
+  return flags & OTHER_BY_DISTANCE ? 'far' : percent(confidence);
+}
+
 export interface TileFacts {
   predicted: string;
   confidence: number;
@@ -55,7 +64,10 @@ export interface TileFacts {
 
 /** Accessible name of a tile, e.g. "predicted 0, 100% confident, out-of-distribution". */
 export function tileName(t: TileFacts): string {
-  const parts = [`predicted ${t.predicted}`, `${percent(t.confidence)} confident`];
+  const parts = [
+    `predicted ${t.predicted}`,
+    t.flags & OTHER_BY_DISTANCE ? 'far from every known class' : `${percent(t.confidence)} confident`,
+  ];
   for (const k of doubtKinds(t.flags)) parts.push(DOUBT_WORDS[k]);
   for (const k of fileKinds(t.flags)) parts.push(FILE_WORDS[k]);
   if (t.given !== null) parts.push(`given ${t.given}`);
