@@ -212,6 +212,11 @@ export const Histogram = z.object({
 export const Insights = z.object({
   /** Row = given label (ProjectInfo.labels), column = predicted (ProjectInfo.classes). */
   confusion: z.array(z.array(z.number())),
+  /**
+   * Which samples the matrix counts: the held-out ones (never trained on), or every labelled
+   * one where none is held out. Absent from older main sides.
+   */
+  confusionOf: z.object({ rows: z.enum(['held-out', 'labelled']), count: z.number().int() }).optional(),
   histograms: z.array(Histogram),
 });
 export type Insights = z.infer<typeof Insights>;

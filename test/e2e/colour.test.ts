@@ -67,6 +67,9 @@ describe('colour photos in the browser', () => {
     await app.page.getByRole('button', { name: 'Insights' }).click();
     const model = app.page.getByRole('dialog', { name: 'Insights' }).getByRole('region', { name: 'Model' });
     await model.getByText(`Preprocessing recipe: ${p.model!.recipe}`).waitFor();
+    // The matrix counts the held-out photos: the head has memorised its training photos.
+    const confusion = app.page.getByRole('region', { name: 'Confusion matrix' });
+    await confusion.getByText(/^\d+ held-out samples, never trained on$/).waitFor();
     await app.page.keyboard.press('Escape');
     await app.page.getByRole('dialog', { name: 'Insights' }).waitFor({ state: 'detached' });
   });
@@ -172,6 +175,8 @@ describe('colour photos in the browser', () => {
     const { page } = app;
     const dest = path.join(tmp, 'export');
     await page.getByRole('button', { name: 'Export', exact: true }).click();
+    // The folder offered first sits beside the training set.
+    assert.equal(await page.getByLabel('Export folder').inputValue(), `${fixture.train}-corrected`);
     await page.getByLabel('Export folder').fill(dest);
     await page.getByRole('button', { name: 'Export now' }).click();
     await page.getByTestId('export-summary').waitFor({ timeout: 120_000 });

@@ -222,7 +222,7 @@ describe('verdicts in plain words', () => {
 });
 
 describe('insights', () => {
-  test('the confusion matrix counts given label against prediction', () => {
+  test('the confusion matrix counts given label against prediction, on every labelled row when none is held out', () => {
     const { t, data } = table();
     const ins = buildInsights(t, data.samples, ['0', '1', 'other']);
     assert.deepEqual(ins.confusion, [
@@ -230,6 +230,7 @@ describe('insights', () => {
       [1, 1],
       [0, 0],
     ]);
+    assert.deepEqual(ins.confusionOf, { rows: 'labelled', count: 3 });
     const ood = ins.histograms.find((h) => h.score === 'oodScore')!;
     assert.equal(ood.threshold, 1);
     assert.equal(
@@ -240,5 +241,16 @@ describe('insights', () => {
       ood.pool.reduce((a, b) => a + b, 0),
       2,
     );
+  });
+
+  test('with held-out rows the matrix counts only them: the model memorised the rest', () => {
+    const { t, data } = table();
+    const ins = buildInsights({ ...t, heldOutIndices: Int32Array.from([1]) }, data.samples, ['0', '1', 'other']);
+    assert.deepEqual(ins.confusion, [
+      [0, 0],
+      [0, 1],
+      [0, 0],
+    ]);
+    assert.deepEqual(ins.confusionOf, { rows: 'held-out', count: 1 });
   });
 });

@@ -4,7 +4,7 @@ import type { DialogName } from '../hooks/useCommands';
 import type { JobsState } from '../hooks/useJobs';
 import { saveReviewer } from '../preferences';
 import { Dialog } from './Dialog';
-import { ExportDialog } from './ExportDialog';
+import { ExportDialog, suggestedExportDir } from './ExportDialog';
 import { HelpOverlay } from './HelpOverlay';
 import { InsightsDialog } from './InsightsDialog';
 import { OpenDatasetForm } from './OpenDatasetForm';
@@ -55,6 +55,7 @@ export function AppDialogs(p: AppDialogsProps) {
         <ExportDialog
           job={jobs.exportState}
           error={jobs.exportJob.error}
+          suggested={suggestedExportDir(p.project?.dataset.train)}
           onExport={(dir) => void jobs.startExport(dir)}
           onClose={close}
         />

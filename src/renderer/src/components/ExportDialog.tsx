@@ -4,18 +4,27 @@ import type { JobState } from '../jobs/jobs';
 import { Dialog } from './Dialog';
 import { ProgressBar } from './ProgressBar';
 
+/** A folder beside the labelled dataset, e.g. /data/pets -> /data/pets-corrected; '' for the demo. */
+export function suggestedExportDir(train: string | undefined): string {
+  const base = (train ?? '').replace(/[\\/]+$/, '');
+  return base ? `${base}-corrected` : '';
+}
+
 export function ExportDialog({
   job,
   error,
+  suggested,
   onExport,
   onClose,
 }: {
   job: JobState | undefined;
   error: string | null;
+  /** The folder offered first (suggestedExportDir); the reviewer may type any other. */
+  suggested: string;
   onExport: (dir: string) => void;
   onClose: () => void;
 }) {
-  const [dir, setDir] = useState('');
+  const [dir, setDir] = useState(suggested);
   const running = job?.status === 'running';
   const summary = job?.status === 'done' ? ExportSummary.safeParse(job.result) : null;
   const failure = error ?? (job?.status === 'error' ? job.error : null);
@@ -33,10 +42,14 @@ export function ExportDialog({
             aria-label="Export folder"
             value={dir}
             onChange={(e) => setDir(e.target.value)}
-            placeholder="/home/me/mnist-corrected"
+            placeholder="/home/me/dataset-corrected"
             spellCheck={false}
           />
         </label>
+        <p className="muted small">
+          One folder per class with the original files, byte for byte; a manifest of every file with its decision (and
+          its scores, once ranked); and the trained model.
+        </p>
         <div className="row">
           <button type="submit" className="primary" disabled={running || !dir.trim()} aria-label="Export now">
             Export
