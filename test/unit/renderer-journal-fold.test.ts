@@ -122,12 +122,14 @@ describe('corrections and session stats', () => {
       decision('c', 'other', '1', 'other', 30),
     ];
     const f = foldJournal(entries);
-    const now = Date.parse(at(46));
+    const now = Date.parse(at(100));
     const s = sessionStats(entries, f, at(5), now);
     assert.equal(s.reviewed, 4);
     assert.equal(s.corrections, 4);
-    // 3 decisions in 36 s = 300 per hour.
-    assert.ok(s.perHour !== null && Math.abs(s.perHour - 300) < 1e-9);
+    // 3 decisions in 90 s = 120 per hour.
+    assert.ok(s.perHour !== null && Math.abs(s.perHour - 120) < 1e-9);
+    // Under a minute after the first decision there is no rate yet (a bulk decision would be huge).
+    assert.equal(sessionStats(entries, f, at(5), Date.parse(at(46))).perHour, null);
     assert.equal(sessionStats(entries.slice(0, 2), foldJournal(entries.slice(0, 2)), at(5), now).perHour, null);
   });
 });

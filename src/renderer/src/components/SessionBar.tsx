@@ -41,7 +41,7 @@ export function SessionBar({ entries, fold, since, sync, reviewer, onPreferences
       <span>
         corrections <strong data-testid="corrections">{stats.corrections}</strong>
       </span>
-      <span>{stats.perHour === null ? '— / h' : `${Math.round(stats.perHour)} / h`}</span>
+      <span>{stats.perHour === null ? '— / h' : `${Math.round(stats.perHour).toLocaleString()} / h`}</span>
       <span
         className={sync.unsynced > 0 || sync.error ? 'sync warn' : 'sync ok'}
         data-testid="sync"

@@ -9,10 +9,12 @@ export function isCorrection(s: SampleState): boolean {
   return s.action === 'relabel' || s.action === 'other';
 }
 
+const MIN_RATE_WINDOW_MS = 60_000;
+
 export interface SessionStats {
   reviewed: number;
   corrections: number;
-  /** Decisions per hour since `since`, null until there are two to measure between. */
+  /** Decisions per hour since this session's first, null until two of them and a minute. */
   perHour: number | null;
 }
 
@@ -46,9 +48,8 @@ export function sessionStats(
     if (first === null || t < first) first = t;
   }
   let perHour: number | null = null;
-  if (first !== null && count >= 2) {
-    const hours = Math.max((now - first) / 3_600_000, 1 / 3600);
-    perHour = count / hours;
-  }
+  // Not before a minute of work: one bulk decision of 50 similar samples in its first second
+  // would read as 180,000 an hour.
+  if (first !== null && count >= 2 && now - first >= MIN_RATE_WINDOW_MS) perHour = count / ((now - first) / 3_600_000);
   return { reviewed, corrections, perHour };
 }
