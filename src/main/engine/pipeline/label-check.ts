@@ -20,7 +20,7 @@ export const HEAD_FOLDS = 5;
  * A fold's head learns at 1.5e-3, not the main head's 2e-3: faster, it fits the flipped labels
  * of its training folds harder and ranks the held-out fold's worse (colour bench, 4,800 photos,
  * 8% flipped: precision@k 0.695 at 1.5e-3, 0.693 at 1e-3, 0.669 at 2e-3; docs/colour-model.md).
- * One member, as those figures were measured with (the main head has two).
+ * One member, as those figures were measured with (the main head has three).
  */
 export const FOLD_HEAD: Partial<HeadOptions> = { lr: 0.0015, members: 1 };
 /**
