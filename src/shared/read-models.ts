@@ -212,11 +212,8 @@ export const Histogram = z.object({
 export const Insights = z.object({
   /** Row = given label (ProjectInfo.labels), column = predicted (ProjectInfo.classes). */
   confusion: z.array(z.array(z.number())),
-  /**
-   * Which samples the matrix counts: the held-out ones (never trained on), or every labelled
-   * one where none is held out. Absent from older main sides.
-   */
-  confusionOf: z.object({ rows: z.enum(['held-out', 'labelled']), count: z.number().int() }).optional(),
+  /** Which samples the matrix counts: the held-out ones (never trained on), or every labelled one where none is. */
+  confusionOf: z.object({ rows: z.enum(['held-out', 'labelled']), count: z.number().int() }),
   histograms: z.array(Histogram),
 });
 export type Insights = z.infer<typeof Insights>;

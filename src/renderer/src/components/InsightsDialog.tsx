@@ -41,13 +41,11 @@ export function InsightsDialog({
         <div className="insights">
           <section aria-label="Confusion matrix">
             <h3>Given label × predicted</h3>
-            {data.confusionOf && (
-              <p className="muted small">
-                {data.confusionOf.rows === 'held-out'
-                  ? `${data.confusionOf.count.toLocaleString()} held-out samples, never trained on`
-                  : `${data.confusionOf.count.toLocaleString()} labelled samples (none held out)`}
-              </p>
-            )}
+            <p className="muted small">
+              {data.confusionOf.rows === 'held-out'
+                ? `${data.confusionOf.count.toLocaleString()} held-out samples, never trained on`
+                : `${data.confusionOf.count.toLocaleString()} labelled samples (none held out)`}
+            </p>
             <ConfusionHeatmap rows={project.labels} cols={project.classes} matrix={data.confusion} />
           </section>
           <section aria-label="Score histograms" className="histograms">
