@@ -19,8 +19,7 @@ export const predictionUsage = `  --pred-probs <file> score with predictions mad
                      Columns: the classes of --classes, else a classes.json beside the
                      file, else a CSV's class-named columns, else the dataset's class
                      names sorted; the output says which. Rows must sum to 1 (1e-3).
-                     For now the files are read and checked, then the run stops:
-                     scoring from given predictions is not wired into the engine yet.
+                     label_issue reads these probabilities as they are (no fold models).
   --features <file>  .npy (n x D) or CSV ("path" + D columns), same rows as --pred-probs;
                      used for the kNN distance (without it the probabilities stand in)
   --classes <a,b,c>  the class of each --pred-probs column, in order
