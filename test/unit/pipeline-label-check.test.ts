@@ -100,3 +100,16 @@ test("the main model's view is averaged in on covered rows, for the same classes
     model.dispose();
   }
 });
+
+test('a class of one sample is left unjudged: no fold model learned it, so its label is not flagged', async () => {
+  const rows = 300;
+  const few = labels.slice(0, rows);
+  const lone = few.findIndex((l) => l === '3');
+  few.forEach((l, i) => l === '3' && i !== lone && (few[i] = '2'));
+  const issues = await outOfFoldLabelIssues(
+    { ids: ids.slice(0, rows), inputs: data.pixels, labels: few, knownClasses: DIGITS, epochs: 1, seed: 3 },
+    () => {},
+  );
+  assert.ok(Number.isNaN(issues.scores[lone]), `the lone '3' got ${issues.scores[lone]}`);
+  few.forEach((l, i) => i !== lone && l !== null && assert.ok(!Number.isNaN(issues.scores[i]), `row ${i} unjudged`));
+});
