@@ -12,6 +12,7 @@ import { APP_ORIGIN, windowOptions } from './electron/policies.js';
 import { menuTemplate } from './electron/menu.js';
 import { APP_SCHEME, MEDIA_SCHEME, contentSecurityPolicy } from './security/csp.js';
 import { staticFileFor } from './security/path-guard.js';
+import { contentTypeFor } from './transport/static-files.js';
 import { bindIpc } from './transport/ipc.js';
 import { UnsureService } from './service/service.js';
 import type { JobEvent } from '../shared/api.js';
@@ -52,9 +53,9 @@ async function main(): Promise<void> {
       const m =
         url.host === 'sheet'
           ? service.mediaSheet(parseSheetIds(url.searchParams.get('ids')))
-          : service.media(decodeURIComponent(url.pathname.replace(/^\/+/, '')));
+          : await service.media(decodeURIComponent(url.pathname.replace(/^\/+/, '')));
       if (m.kind === 'bytes') return new Response(m.body, { headers: { 'Content-Type': m.contentType } });
-      return new Response(await fs.readFile(m.file));
+      return new Response(await fs.readFile(m.file), { headers: { 'Content-Type': contentTypeFor(m.file) } });
     } catch {
       return new Response('not found', { status: 404 });
     }

@@ -1,7 +1,8 @@
 // A small colour photo dataset for the end-to-end tests, generated with sharp (no downloads):
 // four classes of synthetic photos, each a class-specific colour and shape over a gradient
 // with noise, mostly 48 x 40 with some 40 x 48 and 60 x 36 (aspect ratios differ), as JPEG
-// and PNG; and a pool of the same kinds plus distractors (grey noise, black-and-white bars).
+// and PNG; and a pool of the same kinds (PNG, JPEG, WebP and TIFF) plus distractors (grey
+// noise, black-and-white bars).
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -77,7 +78,9 @@ function distractorPixels(seed: number): { data: Buffer; width: number; height: 
 async function write(file: string, px: { data: Buffer; width: number; height: number }): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const img = sharp(px.data, { raw: { width: px.width, height: px.height, channels: 3 } });
-  fs.writeFileSync(file, await (file.endsWith('.png') ? img.png() : img.jpeg({ quality: 85 })).toBuffer());
+  const ext = path.extname(file);
+  const encoded = ext === '.png' ? img.png() : ext === '.webp' ? img.webp() : ext === '.tif' ? img.tiff() : img.jpeg();
+  fs.writeFileSync(file, await encoded.toBuffer());
 }
 
 export async function makeColourFixture(
@@ -92,7 +95,7 @@ export async function makeColourFixture(
     for (let i = 0; i < opts.perClass; i++)
       await write(path.join(train, name, `${name}-${i}.${i % 3 === 0 ? 'png' : 'jpg'}`), photoPixels(k, i));
     for (let i = 0; i < opts.poolPerClass; i++) {
-      const file = `${name}-p${i}.${i % 2 === 0 ? 'png' : 'jpg'}`;
+      const file = `${name}-p${i}.${['png', 'jpg', 'webp', 'tif'][i % 4]}`;
       await write(path.join(pool, file), photoPixels(k, 10_000 + i));
       truth.set(file, name);
     }

@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
+import sharp from 'sharp';
+import { sampleId } from '../../src/main/engine/datasets/sample-id.js';
 import type { ProjectInfo } from '../../src/shared/api.js';
 import { assignClassKeys } from '../../src/renderer/src/keys/keymap.js';
 import { launchChromium } from './browser.js';
@@ -131,6 +133,18 @@ describe('colour photos in the browser', () => {
     })()`)) as number[];
     assert.deepEqual(natural, [d.size.width, d.size.height]);
     assert.ok((await detail.locator('.neighbour img').count()) > 0, 'nearest training samples');
+    // WebP as it is, TIFF (which Chromium cannot show) as a PNG of it: both decode in the page.
+    for (const file of ['cherry-p2.webp', 'cherry-p3.tif']) {
+      const media = `/media/sample/${encodeURIComponent(sampleId(fs.readFileSync(path.join(fixture.pool, file))))}`;
+      const shown = (await app.page.evaluate(`(async () => {
+        const image = new Image();
+        image.src = ${JSON.stringify(media)};
+        await image.decode();
+        return [image.naturalWidth, image.naturalHeight];
+      })()`)) as number[];
+      const meta = await sharp(path.join(fixture.pool, file)).metadata();
+      assert.deepEqual(shown, [meta.width, meta.height], file);
+    }
   });
 
   test('class keys and o decide pool samples, moving on each time', async () => {

@@ -56,7 +56,7 @@ describe('bad input is a DatasetError that names the file', () => {
       ds.skipped.map((s) => s.path),
       ['1/garbage.png', '2/truncated.png', '2/zero.jpg'],
     );
-    assert.match(ds.skipped[0]!.reason, /is not a PNG, JPEG, GIF or BMP image/);
+    assert.match(ds.skipped[0]!.reason, /is not a PNG, JPEG, WebP, GIF, TIFF, AVIF or BMP image/);
     assert.match(ds.skipped[1]!.reason, /truncated or corrupt PNG/);
     assert.match(ds.skipped[2]!.reason, /empty file/);
     await assert.rejects(loadDataset(root, { strict: true }), (err: Error) => {

@@ -64,7 +64,7 @@ describe('browser-mode HTTP server', () => {
         listeners.add(l);
         return () => listeners.delete(l);
       },
-      media: (id) =>
+      media: async (id) =>
         id === 'dir'
           ? { kind: 'file', file: dir }
           : id === 'gone'

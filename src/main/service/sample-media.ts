@@ -1,7 +1,10 @@
 // The media read model: a sample's image, and the thumbnail sheets of the grid.
+import { extname } from 'node:path';
 import { ApiError } from '../../shared/api.js';
 import { encodeGreyPng, encodeRgbPng } from '../engine/datasets/png.js';
-import { bytesPerImage, type ImageShape } from '../engine/types.js';
+import { pngOf } from '../engine/datasets/photo-sharp.js';
+import { readCheckedFile } from '../engine/datasets/regular-file.js';
+import { bytesPerImage, DEFAULT_INPUT_LIMITS, type ImageShape } from '../engine/types.js';
 import { resolveInsideRoots } from '../security/path-guard.js';
 import { indexOf, sampleOf, type OpenProject } from './project-state.js';
 
@@ -19,13 +22,25 @@ function storedAt(p: OpenProject, i: number): Uint8Array {
   return p.data.pixels.subarray(i * n, (i + 1) * n);
 }
 
-/** The image of a sample: its original file (only inside the dataset roots) or a PNG. */
-export function sampleMedia(p: OpenProject, id: string): Media {
+/** What a browser shows as it is; a dataset's other formats (TIFF) are sent as a PNG of the file. */
+export const SHOWN_AS_IS = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp', '.bmp', '.avif']);
+
+/**
+ * The image of a sample: its original file (only inside the dataset roots), a PNG of it where
+ * a browser cannot show its format, or a PNG of the stored image where there is no file.
+ */
+export async function sampleMedia(p: OpenProject, id: string): Promise<Media> {
   const { i, sample: s } = sampleOf(p, id);
   if (s.file) {
     const file = resolveInsideRoots(s.file, p.data.roots);
     if (!file) throw new ApiError('not_found', `${s.path} is outside the opened dataset`);
-    return { kind: 'file', file };
+    if (SHOWN_AS_IS.has(extname(file).toLowerCase())) return { kind: 'file', file };
+    try {
+      const png = await pngOf(await readCheckedFile(file, DEFAULT_INPUT_LIMITS.maxFileBytes), Infinity);
+      return { kind: 'bytes', contentType: 'image/png', body: Buffer.from(png) };
+    } catch (err) {
+      throw new ApiError('not_found', `${s.path} cannot be shown: ${(err as Error).message}`);
+    }
   }
   return { kind: 'bytes', contentType: 'image/png', body: encodeStack(storedAt(p, i), p.data.shape, 1) };
 }

@@ -101,7 +101,7 @@ export class UnsureService {
   };
 
   /** The image of a sample: its original file (only inside the dataset roots) or a PNG. */
-  media(id: string): Media {
+  media(id: string): Promise<Media> {
     return sampleMedia(this.state.requireProject(), id);
   }
 

@@ -18,7 +18,7 @@ import { contentTypeFor, sendFile } from './static-files.js';
 export interface HttpServerOptions {
   handlers: ApiHandlers;
   onEvent(listener: (e: JobEvent) => void): () => void;
-  media(id: string): Media;
+  media(id: string): Promise<Media>;
   mediaSheet(ids: readonly string[]): Media;
   /** Folder with the built renderer (index.html and assets). */
   rendererDir: string;
@@ -184,7 +184,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
       return;
     }
     if (p.startsWith('/media/sample/') && req.method === 'GET') {
-      return sendMedia(res, opts.media(decodePath(p.slice('/media/sample/'.length))));
+      return sendMedia(res, await opts.media(decodePath(p.slice('/media/sample/'.length))));
     }
     if (p === '/media/sheet' && req.method === 'GET') {
       let ids: string[];

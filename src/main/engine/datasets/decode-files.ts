@@ -14,7 +14,7 @@ import {
 import type { ModelArch } from '../../../shared/recipe.js';
 import { chooseArch } from './choose-arch.js';
 import { probeImages, spread } from './photo-probe.js';
-import { decodePhoto, type PhotoTarget } from './photo-sharp.js';
+import { decodePhoto, tfDecodable, type PhotoTarget } from './photo-sharp.js';
 import { PhotoRefusal } from './photo-reasons.js';
 import { decodeBatchToGrey28 } from './image-decode.js';
 import { resolveInRoot, resolveInRootSync } from './in-root.js';
@@ -178,9 +178,22 @@ export async function decodeFiles(sources: ImageSource[], opts: DecodeFilesOptio
       );
       return;
     }
-    const out = new Uint8Array(readable.length * size);
-    for (const f of decodeBatchToGrey28(readable, out, limits.maxPixels)) reasons.set(Number(f.name), f.message);
-    readable.forEach((r, j) => all.set(out.subarray(j * size, (j + 1) * size), r.index * size));
+    const decodable = (
+      await Promise.all(
+        readable.map(async (r) => {
+          try {
+            return { ...r, bytes: await tfDecodable(r.bytes, limits.maxPixels) };
+          } catch (err) {
+            if (!(err instanceof PhotoRefusal)) throw err;
+            reasons.set(r.index, err.message);
+            return null;
+          }
+        }),
+      )
+    ).filter((r) => r !== null);
+    const out = new Uint8Array(decodable.length * size);
+    for (const f of decodeBatchToGrey28(decodable, out, limits.maxPixels)) reasons.set(Number(f.name), f.message);
+    decodable.forEach((r, j) => all.set(out.subarray(j * size, (j + 1) * size), r.index * size));
   }
 
   const skipped: SkippedFile[] = [...reasons.entries()]

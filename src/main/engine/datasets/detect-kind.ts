@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { DatasetError } from '../types.js';
-import { IDX_IMAGES_PATTERN, containsImage, isHidden, isImageFile } from './files.js';
+import { IDX_IMAGES_PATTERN, IMAGE_EXTENSION_LIST, containsImage, isHidden, isImageFile } from './files.js';
 
 export type DetectedDataset =
   { kind: 'folder' | 'images'; root: string } | { kind: 'csv'; manifest: string } | { kind: 'idx'; imagesFile: string };
@@ -66,6 +66,6 @@ export async function detectDataset(path: string): Promise<DetectedDataset> {
     );
   }
   throw new DatasetError(
-    `Folder ${abs} is empty of data: no images (.png, .jpg, .jpeg, .webp, .gif, .bmp), class subfolders of images, CSV manifest or MNIST IDX file`,
+    `Folder ${abs} is empty of data: no images ${IMAGE_EXTENSION_LIST}, class subfolders of images, CSV manifest or MNIST IDX file`,
   );
 }

@@ -1,7 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 
-export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.bmp', '.gif', '.webp']);
+/** Every format a dataset may hold: TensorFlow decodes PNG, JPEG, GIF and BMP, sharp the rest. */
+export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.bmp', '.gif', '.webp', '.tif', '.tiff', '.avif']);
+/** The extensions as messages list them: "(.png, .jpg, ...)". */
+export const IMAGE_EXTENSION_LIST = `(${[...IMAGE_EXTENSIONS].join(', ')})`;
 export const IDX_IMAGES_PATTERN = /images[.-]idx3-ubyte(\.gz)?$/i;
 
 export function isImageFile(name: string): boolean {

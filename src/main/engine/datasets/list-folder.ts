@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DatasetError, type Sample } from '../types.js';
 import { UNLABELED_FOLDER } from './assemble.js';
-import { isHidden, isImageFile, toSamplePath, walkImages } from './files.js';
+import { IMAGE_EXTENSION_LIST, isHidden, isImageFile, toSamplePath, walkImages } from './files.js';
 import { compareNatural } from './natural-sort.js';
 
 /** The folder's image files as rows (id '' until read), in the order Unsure loads them. */
@@ -22,8 +22,7 @@ export async function listFolder(root: string, kind: 'folder' | 'images'): Promi
       listed.push({ file: full, label: null });
     }
   }
-  if (listed.length === 0)
-    throw new DatasetError(`Folder ${root} holds no images (.png, .jpg, .jpeg, .webp, .gif, .bmp)`);
+  if (listed.length === 0) throw new DatasetError(`Folder ${root} holds no images ${IMAGE_EXTENSION_LIST}`);
   return listed
     .map(({ file, label }) => ({ id: '', path: toSamplePath(root, file), label, file }))
     .sort((a, b) => compareNatural(a.path, b.path));

@@ -10,7 +10,6 @@ import { FileRefusal, readRegularFile } from './regular-file.js';
 import { sampleId } from './sample-id.js';
 
 export { photoTargetOf, type PhotoTarget } from './photo-sharp.js';
-export { PHOTO_EXTENSIONS } from './photo-reasons.js';
 
 export interface PhotoFile {
   /** Absolute path, already resolved in-root (datasets/in-root.ts). */

@@ -21,9 +21,6 @@ export const PHOTO_FORMATS: Readonly<Record<string, string>> = {
   heif: 'AVIF/HEIF',
 };
 
-/** File names the photo path lists (BMP goes through TensorFlow). */
-export const PHOTO_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.gif', '.tif', '.tiff', '.avif', '.bmp']);
-
 export const READABLE = 'PNG, JPEG, WebP, GIF, TIFF, AVIF or BMP';
 
 /** The format named by the file's first bytes, for messages: 'JPEG', 'WebP', ... or 'image'. */

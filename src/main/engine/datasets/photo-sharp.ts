@@ -54,6 +54,31 @@ export async function decodePhoto(
   }
 }
 
+/**
+ * Bytes TensorFlow's decoders read (PNG, JPEG, GIF, BMP) as they are, any other format sharp
+ * reads (WebP, TIFF, AVIF) as pngOf: for the digits path. Throws PhotoRefusal as decodePhoto does.
+ */
+export function tfDecodable(bytes: Uint8Array, maxPixels: number): Promise<Uint8Array> {
+  return sniffFormat(bytes) !== null ? Promise.resolve(bytes) : pngOf(bytes, maxPixels);
+}
+
+/** Any image sharp reads as a lossless 8-bit PNG (first frame, EXIF orientation, alpha kept). */
+export async function pngOf(bytes: Uint8Array, maxPixels: number): Promise<Uint8Array> {
+  try {
+    if (bytes.length === 0) throw new PhotoRefusal('is an empty file');
+    const source = await encodedSource(bytes, maxPixels);
+    const grey = source.native.channels <= 2;
+    const png = await source
+      .open()
+      .toColourspace(grey ? 'b-w' : 'srgb')
+      .png()
+      .toBuffer();
+    return new Uint8Array(png.buffer, png.byteOffset, png.length);
+  } catch (err) {
+    throw err instanceof PhotoRefusal ? err : new PhotoRefusal(decodeReason(err, bytes));
+  }
+}
+
 /** Raw pixels already in memory (a stored image without a file) to each target. */
 export async function renderRaw(
   raw: { data: Uint8Array; width: number; height: number; channels: 1 | 2 | 3 | 4 },

@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { decodeBatchToGrey28 } from '../datasets/image-decode.js';
 import { normaliseAll } from '../datasets/normalise.js';
-import { DatasetError, IMAGE_SIZE, PIXELS_PER_IMAGE } from '../types.js';
+import { tfDecodable } from '../datasets/photo-sharp.js';
+import { errorMessage } from '../../../shared/api-errors.js';
+import { DatasetError, DEFAULT_INPUT_LIMITS, IMAGE_SIZE, PIXELS_PER_IMAGE } from '../types.js';
 import { tf } from '../model/tf.js';
 import { saveCheckpoint } from '../model/checkpoint.js';
 import { CnnClassifier } from '../model/cnn.js';
@@ -120,7 +122,13 @@ export async function predictImage(
     probs = await headProbsForImage(m.classifier, rowSource, bytes, temperature);
   } else {
     const px = new Uint8Array(PIXELS_PER_IMAGE);
-    const failures = decodeBatchToGrey28([{ name: 'image', bytes }], px);
+    let decodable: Uint8Array;
+    try {
+      decodable = await tfDecodable(bytes, DEFAULT_INPUT_LIMITS.maxPixels);
+    } catch (err) {
+      throw new DatasetError(`Cannot decode the image: ${errorMessage(err)}`);
+    }
+    const failures = decodeBatchToGrey28([{ name: 'image', bytes: decodable }], px);
     const [failure] = failures;
     if (failure) throw new DatasetError(`Cannot decode the image: ${failure.message}`);
     normaliseAll(px);
