@@ -37,6 +37,8 @@ describe('errors are shown and decisions survive them', () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'unsure-e2e-errors-'));
     home = path.join(tmp, 'home');
     fixture = makeDigitFixture(path.join(tmp, 'data'), { train: 300, poolDigits: 30, poolDistractors: 10 });
+    // A file cut short, as a failed copy leaves it: skipped, and the reviewer is told.
+    fs.writeFileSync(path.join(fixture.pool, 'cut-short.png'), Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'));
     server = await startServer({ train: fixture.train, pool: fixture.pool, home });
     browser = await launchChromium();
     app = await openApp(browser, server);
@@ -99,6 +101,18 @@ describe('errors are shown and decisions survive them', () => {
     await journaled(server, id, '5', 'relabel');
     await eventually('all saved', async () => (await page.getByTestId('sync').textContent()) === 'all saved');
     assert.match(await tileName(page, id), /decided 5$/);
+  });
+
+  test('a file that cannot be read is named in a notice and listed in the project folder', async () => {
+    const alert = app.page.getByRole('alert').filter({ hasText: 'could not be read' });
+    await alert.first().waitFor({ timeout: 30_000 });
+    assert.match(
+      (await alert.first().textContent()) ?? '',
+      /1 file could not be read and is left out: cut-short\.png /,
+    );
+    const p = await callApi<ProjectInfo>(server, 'getProject');
+    const report = fs.readFileSync(path.join(p.dir, 'skipped-files.txt'), 'utf8');
+    assert.match(report, /^pool: cut-short\.png: is a truncated or corrupt PNG/);
   });
 
   test('a dataset that cannot be opened says why', async () => {

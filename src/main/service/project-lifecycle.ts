@@ -9,6 +9,7 @@ import { exportDestination } from '../engine/export/export-target.js';
 import { discardNewProject, openProject, touchRecent } from '../engine/project/projects.js';
 import { openJournal } from '../engine/review/journal.js';
 import { finalLabels } from '../../shared/journal-fold.js';
+import { skippedNotice, writeSkippedReport, type SkippedFiles } from '../engine/datasets/skipped-report.js';
 import { JobRunner } from './jobs.js';
 import { BackgroundLabelCheck } from './label-check.js';
 import { foldProject, type OpenProject } from './project-state.js';
@@ -51,6 +52,8 @@ export class ProjectLifecycle {
       try {
         const data = await engine.open({ train: spec.train, pool: spec.pool, projectDir: dir, seed }, ctx.progress);
         const warnings: string[] = [];
+        const skipped = await skippedFilesNotice(data.skipped ?? [], path.join(dir, SKIPPED_REPORT));
+        if (skipped) warnings.push(skipped);
         let opened = false;
         const journal = openJournal(dir, {
           warn: (m) => {
@@ -181,5 +184,19 @@ async function pathExists(p: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** The project folder's list of the dataset files left out when it was last opened. */
+export const SKIPPED_REPORT = 'skipped-files.txt';
+
+/** Writes the list of skipped files (a failure to write it only drops its path from the notice). */
+async function skippedFilesNotice(skipped: SkippedFiles, report: string): Promise<string | null> {
+  try {
+    await writeSkippedReport(skipped, report);
+    return skippedNotice(skipped, report);
+  } catch (err) {
+    console.warn(`unsure: could not write ${report}: ${errorMessage(err)}`);
+    return skippedNotice(skipped, null);
   }
 }
