@@ -101,8 +101,9 @@ export const ProjectInfo = z.object({
   statusMessage: z.string().nullable(),
   thresholds: Thresholds.nullable(),
   backend: BackendInfo,
-  /** Held-out accuracy of the current model (samples it did not train on). */
+  /** Held-out accuracy of the current model (samples it did not train on), and how many it counts. */
   heldOutAccuracy: z.number().nullable(),
+  heldOutSamples: z.number().int().nullable(),
   /** Revision of the queue the main side holds now (Queue.revision), null before the first ranking. */
   queueRevision: z.string().nullable(),
   /**

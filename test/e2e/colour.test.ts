@@ -71,7 +71,12 @@ describe('colour photos in the browser', () => {
     await model.getByText(`Preprocessing recipe: ${p.model!.recipe}`).waitFor();
     // The matrix counts the held-out photos: the head has memorised its training photos.
     const confusion = app.page.getByRole('region', { name: 'Confusion matrix' });
-    await confusion.getByText(/^\d+ held-out samples, never trained on$/).waitFor();
+    await confusion.getByText(`${p.heldOutSamples} held-out samples, never trained on`).waitFor();
+    // The top bar says how many samples its accuracy counts: a few held-out photos make a rough figure.
+    assert.ok(p.heldOutSamples !== null && p.heldOutSamples > 0);
+    await app.page
+      .getByText(`held-out accuracy ${(100 * p.heldOutAccuracy!).toFixed(1)}% on ${p.heldOutSamples} samples`)
+      .waitFor();
     await app.page.keyboard.press('Escape');
     await app.page.getByRole('dialog', { name: 'Insights' }).waitFor({ state: 'detached' });
   });

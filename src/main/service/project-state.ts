@@ -113,6 +113,7 @@ export class ProjectState {
       thresholds: p?.table?.thresholds ?? null,
       backend: this.backendInfo ?? { backend: 'unknown', libtensorflow: 'unknown', tfjsNode: 'unknown' },
       heldOutAccuracy: p?.train?.heldOutAccuracy ?? null,
+      heldOutSamples: p?.table?.heldOutIndices.length ?? null,
       queueRevision: p?.queue?.revision ?? null,
       openId: p?.samples.openId ?? null,
       warnings: p?.warnings.slice() ?? [],

@@ -33,7 +33,17 @@ export function TopBar({ project, busy, onOpen, onInsights, onRetrain, onExport,
               {project.model.arch === 'backbone' ? 'backbone + head' : 'small CNN'}
             </span>
           )}
-          {project.heldOutAccuracy !== null && <span>held-out accuracy {accuracy(project.heldOutAccuracy)}</span>}
+          {project.heldOutAccuracy !== null && (
+            <span>
+              held-out accuracy {accuracy(project.heldOutAccuracy)}
+              {project.heldOutSamples !== null && (
+                <span className="muted">
+                  {' '}
+                  on {project.heldOutSamples.toLocaleString()} sample{project.heldOutSamples === 1 ? '' : 's'}
+                </span>
+              )}
+            </span>
+          )}
           <span className="muted">
             {project.backend.backend === 'tensorflow'
               ? `libtensorflow ${project.backend.libtensorflow}`
