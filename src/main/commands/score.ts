@@ -272,8 +272,9 @@ export async function runScore(argv: string[]): Promise<number> {
       await writeSkippedReport(skipped, report);
       let flagged = 0;
       for (const r of rows) if (table.flags[r.sample]) flagged++;
+      const heldOut = table.heldOutIndices.length;
       process.stderr.write(
-        `${summary}\nwrote ${rows.length} rows to ${args.out} (${flagged} flagged${copiesSummary(copyCounts(rows))}) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+        `${summary} on ${heldOut} held-out sample${heldOut === 1 ? '' : 's'}\nwrote ${rows.length} rows to ${args.out} (${flagged} flagged${copiesSummary(copyCounts(rows))}) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
       );
       if (profile) process.stderr.write(formatStages(profile.finish()));
     } finally {
