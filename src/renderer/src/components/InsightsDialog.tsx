@@ -29,8 +29,8 @@ export function InsightsDialog({
         <section aria-label="Model">
           <h3>Model</h3>
           <p className="muted small">
-            {project.model.arch === 'backbone' ? 'Pretrained backbone + trained head' : 'Small CNN'}:{' '}
-            {project.model.reason}
+            {/* The reason names the family ("...: the pretrained backbone"); what is trained here follows. */}
+            {project.model.reason}, {project.model.arch === 'backbone' ? 'with a head trained here' : 'trained here'}
           </p>
           <p className="muted small">Preprocessing recipe: {project.model.recipe}</p>
         </section>
@@ -156,6 +156,8 @@ export function ScoreHistogram({
   };
   const a = norm(inDistribution);
   const b = norm(pool);
+  // A training set opened without a pool has nothing to draw against the held-out samples.
+  const hasPool = pool.some((v) => v > 0);
   const top = Math.max(1e-9, ...a, ...b);
   const y = (v: number) => H - pad.b - (v / top) * (H - pad.t - pad.b);
   const bars = (vals: number[], cls: string) =>
@@ -180,7 +182,7 @@ export function ScoreHistogram({
           {score}
         </text>
         {n > 0 && bars(a, 'h-in')}
-        {n > 0 && bars(b, 'h-pool')}
+        {n > 0 && hasPool && bars(b, 'h-pool')}
         {threshold !== null && threshold >= lo && threshold <= hi && (
           <g>
             <line x1={x(threshold)} x2={x(threshold)} y1={pad.t} y2={H - pad.b} className="threshold" />
@@ -202,7 +204,13 @@ export function ScoreHistogram({
         </text>
       </svg>
       <figcaption className="legend">
-        <span className="sw sw-in" /> held-out in-distribution <span className="sw sw-pool" /> pool
+        <span className="sw sw-in" /> held-out in-distribution
+        {hasPool && (
+          <>
+            {' '}
+            <span className="sw sw-pool" /> pool
+          </>
+        )}
       </figcaption>
     </figure>
   );
