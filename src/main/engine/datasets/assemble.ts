@@ -86,7 +86,7 @@ export function assembleDataset(
 }
 
 /** Records without files (IDX, the demo) are MNIST-like digits by construction. */
-const DIGITS_FAMILY = { arch: 'cnn', reason: '28 x 28 grey records: the small CNN' } as const;
+const DIGITS_FAMILY = { arch: 'cnn', reason: 'Grey records (IDX or the demo): the small CNN' } as const;
 
 function copyFile(row: Sample, at: number): CopyFile {
   return { path: row.path, file: row.file, label: row.label, at };
