@@ -23,7 +23,7 @@ function storedAt(p: OpenProject, i: number): Uint8Array {
 }
 
 /** What a browser shows as it is; a dataset's other formats (TIFF) are sent as a PNG of the file. */
-export const SHOWN_AS_IS = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp', '.bmp', '.avif']);
+const SHOWN_AS_IS = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp', '.bmp', '.avif']);
 
 /**
  * The image of a sample: its original file (only inside the dataset roots), a PNG of it where
@@ -36,7 +36,10 @@ export async function sampleMedia(p: OpenProject, id: string): Promise<Media> {
     if (!file) throw new ApiError('not_found', `${s.path} is outside the opened dataset`);
     if (SHOWN_AS_IS.has(extname(file).toLowerCase())) return { kind: 'file', file };
     try {
-      const png = await pngOf(await readCheckedFile(file, DEFAULT_INPUT_LIMITS.maxFileBytes), Infinity);
+      const png = await pngOf(
+        await readCheckedFile(file, DEFAULT_INPUT_LIMITS.maxFileBytes),
+        DEFAULT_INPUT_LIMITS.maxPixels,
+      );
       return { kind: 'bytes', contentType: 'image/png', body: Buffer.from(png) };
     } catch (err) {
       throw new ApiError('not_found', `${s.path} cannot be shown: ${(err as Error).message}`);

@@ -91,13 +91,14 @@ export async function outOfFoldProbs(
   const probs = new Float32Array(n * C).fill(Number.NaN);
   for (let f = 0; f < folds; f++) {
     const trainIdx: number[] = [];
-    fold.forEach((g, i) => g >= 0 && g !== f && trainIdx.push(i));
+    const inFold: number[] = [];
+    fold.forEach((g, i) => {
+      if (g >= 0) (g === f ? inFold : trainIdx).push(i);
+    });
     const y = classIndicesOf(trainIdx, input.labels, classes);
     // A class no other fold has (a class of one sample) is one this fold's model cannot
     // predict: its rows stay unjudged (NaN) rather than flagged for the model's ignorance.
     const learned = new Set(y);
-    const inFold: number[] = [];
-    fold.forEach((g, i) => g === f && inFold.push(i));
     const yFold = classIndicesOf(inFold, input.labels, classes);
     const predIdx = inFold.filter((_, r) => learned.has(yFold[r]!));
     if (predIdx.length === 0) continue;
