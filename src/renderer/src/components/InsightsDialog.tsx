@@ -61,6 +61,10 @@ export function InsightsDialog({
 
 const CELL = 30;
 
+/** A class name cut to fit its axis, marked as cut; the full name is the label's tooltip. */
+const clip = (name: string, chars: number) =>
+  [...name].length > chars ? `${[...name].slice(0, chars - 1).join('')}…` : name;
+
 /** Log colour scale: the diagonal dwarfs the off-diagonal cells that matter. */
 export function ConfusionHeatmap({ rows, cols, matrix }: { rows: string[]; cols: string[]; matrix: number[][] }) {
   const max = Math.max(1, ...matrix.flat());
@@ -80,13 +84,15 @@ export function ConfusionHeatmap({ rows, cols, matrix }: { rows: string[]; cols:
       </text>
       {cols.map((c, j) => (
         <text key={c} x={pad.left + j * CELL + CELL / 2} y={pad.top - 8} textAnchor="middle" className="axis">
-          {c.length > 5 ? c.slice(0, 5) : c}
+          {clip(c, 5)}
+          <title>{c}</title>
         </text>
       ))}
       {rows.map((r, i) => (
         <g key={r}>
           <text x={pad.left - 6} y={pad.top + i * CELL + CELL / 2 + 4} textAnchor="end" className="axis">
-            {r.length > 8 ? r.slice(0, 8) : r}
+            {clip(r, 8)}
+            <title>{r}</title>
           </text>
           {cols.map((c, j) => {
             const v = matrix[i]?.[j] ?? 0;
