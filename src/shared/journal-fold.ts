@@ -164,6 +164,23 @@ export function finalLabels(
   });
 }
 
+/**
+ * What training learns from: a training sample's label as finalLabels gives it, a pool
+ * sample's only once a reviewer has decided it. A pool's given labels are what the review
+ * checks (their label_issue comes from a model that never saw them), as `unsure score --pool`
+ * treats them; trained on, a class named only in the pool would become a class of the model.
+ */
+export function trainingLabels(
+  samples: readonly { id: string; label: string | null; split: 'train' | 'pool' }[],
+  fold: JournalFold,
+): (string | null)[] {
+  return samples.map((s) => {
+    const f = fold.samples.get(s.id);
+    if (s.split === 'pool') return f?.decided ? f.label : null;
+    return f ? f.label : s.label;
+  });
+}
+
 /** The given labels keyed by sample id, as foldJournal wants them. */
 export function givenLabelsOf(samples: readonly { id: string; label: string | null }[]): Map<string, string | null> {
   return new Map(samples.map((s) => [s.id, s.label]));

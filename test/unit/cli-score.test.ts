@@ -86,10 +86,14 @@ test('without a pool, training rows carry out-of-fold label issues', () => {
   assert.ok(rows.slice(1).every((row) => row[li] !== '' && Number(row[li]) >= 0));
 });
 
-test('labeled rows of a pool carry label_issue from the model that never saw their labels', async () => {
-  const labeledPool = await writeIdxDataset(path.join(tmp.dir, 'labeled-pool'), mnistSlice('test', 0, 120));
+test('labeled rows of a pool carry label_issue from the model that never saw their labels, flagged', async () => {
+  const slice = mnistSlice('test', 0, 120);
+  // Every tenth label wrong: the flag finds them (the pool's labels never trained the model).
+  for (let i = 0; i < 120; i += 10) slice.labels![i] = (slice.labels![i]! + 5) % 10;
+  const labeledPool = await writeIdxDataset(path.join(tmp.dir, 'labeled-pool'), slice);
   const out = path.join(tmp.dir, 'labeled-pool.csv');
-  const r = unsure('score', '--train', train, '--pool', labeledPool, '--out', out, '--epochs', '1', '--seed', '3');
+  // 3 epochs: at 1 this training set gives a model of about 50%, whose doubt falls on every label.
+  const r = unsure('score', '--train', train, '--pool', labeledPool, '--out', out, '--epochs', '3', '--seed', '3');
   assert.equal(r.code, 0, r.stderr);
   const rows = parseCsv(readFileSync(out, 'utf8'));
   const [li, label, predicted] = ['label_issue', 'label', 'predicted'].map((c) => rows[0]!.indexOf(c));
@@ -102,6 +106,12 @@ test('labeled rows of a pool carry label_issue from the model that never saw the
   const agree = body.filter((row) => row[label] === row[predicted]);
   const disagree = body.filter((row) => row[label] !== row[predicted]);
   if (disagree.length > 0) assert.ok(mean(disagree) > mean(agree));
+  const flags = rows[0]!.indexOf('flags');
+  const flagged = (i: number) => (body[i]![flags] ?? '').split(';').includes('label_issue');
+  const wrong = body.map((_, i) => i).filter((i) => i % 10 === 0);
+  assert.ok(wrong.filter(flagged).length >= 10, `${wrong.filter(flagged).length} of 12 wrong labels flagged`);
+  const cleanFlagged = body.filter((_, i) => i % 10 !== 0 && flagged(i)).length;
+  assert.ok(cleanFlagged < 0.4 * 108, `${cleanFlagged} of 108 right labels flagged`);
 });
 
 test('train saves a model that score --model uses', () => {

@@ -7,6 +7,7 @@ import {
   finalLabels,
   foldJournal,
   givenLabelsOf,
+  trainingLabels,
 } from '../../src/shared/journal-fold.js';
 
 let seq = 0;
@@ -196,5 +197,28 @@ describe('entryProblem (what appendJournal refuses)', () => {
     assert.match(entryProblem(e('skip', '5'), '0') ?? '', /skip must have after null/);
     assert.match(entryProblem(e('relabel', null), '0') ?? '', /relabel must name the label/);
     assert.match(entryProblem(e('accept', null), '0') ?? '', /accept must name the label/);
+  });
+});
+
+describe('trainingLabels', () => {
+  test("a pool sample trains only once decided; a training sample's label trains as finalLabels gives it", () => {
+    const split = [
+      { id: 'a', label: '0', split: 'train' as const },
+      { id: 'p1', label: '5', split: 'pool' as const },
+      { id: 'p2', label: '6', split: 'pool' as const },
+      { id: 'p3', label: null, split: 'pool' as const },
+      { id: 'p4', label: '7', split: 'pool' as const },
+    ];
+    const fold = foldJournal(
+      [
+        d('a', 'relabel', '3', 'A', 1),
+        d('p2', 'keep', '6', 'A', 1),
+        d('p3', 'relabel', '4', 'A', 1),
+        d('p4', 'skip', null, 'A', 1),
+      ],
+      givenLabelsOf(split),
+    );
+    assert.deepEqual(trainingLabels(split, fold), ['3', null, '6', '4', null]);
+    assert.deepEqual(finalLabels(split, fold), ['3', '5', '6', '4', '7']);
   });
 });

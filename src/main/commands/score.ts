@@ -1,7 +1,6 @@
 // `unsure score`: train (or reuse the cached model, or load the user's) and write every
 // sample's doubt scores to a CSV. Runs the engine in this process: there is no UI event
 // loop to protect here, and it saves copying the score table across threads.
-import type { ScoreTable } from '../engine/engine-types.js';
 import { writeTextAtomic } from '../engine/project/atomic-write.js';
 import { guardOutput } from '../engine/project/output-guard.js';
 import { scoreCsvLines } from '../engine/pipeline/score-csv.js';
@@ -19,7 +18,6 @@ import {
 } from './cli-common.js';
 import { logMemory, memoryLogged } from './memory-log.js';
 import { skippedReportPath, skippedSummary, writeSkippedReport } from './skipped-report.js';
-import { itemAt } from '../../shared/checked-index.js';
 import { describeRecipe, type ModelArch } from '../../shared/recipe.js';
 import { PREDICTION_OPTIONS, parsePredictionArgs, predictionUsage, readScorePredictions } from './score-predictions.js';
 import { preprocessFromFlags, type PreprocessFlagValues } from '../engine/model/user/preprocess-flags.js';
@@ -100,19 +98,6 @@ more doubtful"; rank 1 is the row to review first. mc_disagreement (how often 32
 the CNN's dropout on disagree) is empty for a --model that is not an Unsure checkpoint.
 flags adds label_conflict to label_issue on a conflict's rows. duplicate_of is empty for
 a first file; a pool file identical to a training file names it as train:<path>.`;
-
-/**
- * Labeled rows of a pool get label_issue from the trained model itself: it never saw the
- * pool's labels, so its probability of the given label is already an out-of-sample judgement
- * (training rows need the out-of-fold check for that).
- */
-export function poolLabelIssues(samples: readonly { split: string; label: string | null }[], table: ScoreTable): void {
-  const C = table.classes.length;
-  samples.forEach((s, i) => {
-    const c = s.split === 'pool' && s.label !== null ? table.classes.indexOf(s.label) : -1;
-    if (c >= 0) table.labelIssue[i] = 1 - itemAt(table.probs, i * C + c, 'score table probs');
-  });
-}
 
 /** "; 2 duplicate files, 1 label conflict", or '' when there are neither. */
 export function copiesSummary(c: { duplicates: number; conflicts: number }): string {
@@ -264,7 +249,6 @@ export async function runScore(argv: string[]): Promise<number> {
       const table = await core.score(bar.update);
       bar.done();
       logMemory('score');
-      if (hasPool) poolLabelIssues(opened.samples, table);
       // One row per file: copies of a sample share its scores (file-rows.ts).
       const rows = fileRows(opened.samples, opened.copies, hasPool ? 'pool' : 'train');
       await writeTextAtomic(args.out, scoreCsvLines(table, rows));

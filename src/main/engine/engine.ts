@@ -286,6 +286,8 @@ export class Engine {
         earlier: this.earlier,
         knownDistances: m.knownDistances ?? null,
         firstRows: options.firstPass ? poolRows(o.samples, o.stored.copies) : null,
+        // A pool's given labels are what the review checks, not what the model learnt from.
+        reviewLabels: o.samples.map((s, i) => (s.split === 'pool' && m.labels[i] === null ? s.label : null)),
       },
       (phase, fraction, message) => onProgress({ task: 'score', phase, fraction, message }),
     );

@@ -1,6 +1,6 @@
 // The background label check that follows every ranking.
 import { errorMessage } from '../../shared/api.js';
-import { finalLabels } from '../../shared/journal-fold.js';
+import { trainingLabels } from '../../shared/journal-fold.js';
 import type { JobRunner } from './jobs.js';
 import { foldProject, type OpenProject } from './project-state.js';
 import { completeScores, type Scoring } from './scoring.js';
@@ -38,7 +38,7 @@ export class BackgroundLabelCheck {
           if (stale()) return;
           state.setStatus('ready');
         }
-        const labels = finalLabels(p.data.samples, foldProject(p));
+        const labels = trainingLabels(p.data.samples, foldProject(p));
         await engine.labelCheck(
           labels,
           (x) => state.emit({ type: 'progress', jobId: 'labelcheck', ...x }),

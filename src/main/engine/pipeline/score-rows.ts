@@ -126,6 +126,13 @@ export function scoreRows(
     labelIssues: input.labelIssues
       ? { ...input.labelIssues, scores: pickRows(input.labelIssues.scores, 1, (m) => new Float32Array(m)) }
       : null,
+    reviewLabels: input.reviewLabels
+      ? pickRows(
+          Int32Array.from(input.reviewLabels, (l) => (l === null ? -1 : (classIndex.get(l) ?? -1))),
+          1,
+          (m) => new Int32Array(m),
+        )
+      : null,
   });
   const doneMc = nb.mcDisagreement ? pickRows(nb.mcDisagreement, 1, (m) => new Float32Array(m)) : null;
   return { done, complete, scores, doneNeighbours, doneSims, doneMc };

@@ -28,6 +28,8 @@ export interface ScoreInput {
   k?: number;
   /** Out-of-fold label issues and their threshold when the check has run (scores NaN where not available). */
   labelIssues?: LabelIssues | null;
+  /** Given labels of samples the model did not train on (a labelled pool), for their label_issue (ScoreInputs.reviewLabels). */
+  reviewLabels?: readonly (string | null)[] | null;
   /**
    * An earlier result for the same model and labels: its logits, embeddings and neighbours
    * are reused and only the score columns are recomputed (e.g. when the label check's

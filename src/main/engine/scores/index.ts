@@ -66,6 +66,12 @@ export interface ScoreInputs {
   labelIssue?: Float32Array | null;
   /** Skip the fit and use this temperature (e.g. one fitted with the previous scoring). */
   temperature?: number;
+  /**
+   * Given labels of rows the model never trained on (a labelled review pool): class index, -1
+   * where none. A row the label check left unjudged gets 1 - p(given) from this model's own
+   * calibrated probabilities, which are out-of-sample for it already.
+   */
+  reviewLabels?: Int32Array | null;
 }
 
 export type ScoreColumns = Pick<
@@ -119,6 +125,22 @@ export interface ComputedScores extends ScoreColumns {
  * Throws (naming the argument) on inconsistent shapes and when no held-out row has a known
  * class label: the OOD threshold cannot be fitted without in-distribution reference data.
  */
+/** label_issue with each unjudged row that has a review label filled in from `probs` (ScoreInputs.reviewLabels). */
+function withReviewLabels(
+  scores: Float32Array,
+  reviewLabels: Int32Array,
+  probs: Float32Array,
+  C: number,
+): Float32Array {
+  expectLength(reviewLabels, scores.length, 'reviewLabels');
+  const out = Float32Array.from(scores);
+  // i < n = scores.length = reviewLabels.length; probs has n * C entries; 0 <= y < C.
+  reviewLabels.forEach((y, i) => {
+    if (y >= 0 && y < C && Number.isNaN(out[i]!)) out[i] = Math.max(0, 1 - probs[i * C + y]!);
+  });
+  return out;
+}
+
 export function computeScores(inp: ScoreInputs): ComputedScores {
   const C = inp.numClasses;
   const n = rowCount(inp.logits, C, 'logits');
@@ -215,7 +237,7 @@ export function computeScores(inp: ScoreInputs): ComputedScores {
   } else {
     issues = { scores: new Float32Array(n).fill(Number.NaN), threshold: LABEL_ISSUE_FLOOR, estimatedIssues: 0 };
   }
-  const labelIssue = issues.scores;
+  const labelIssue = inp.reviewLabels ? withReviewLabels(issues.scores, inp.reviewLabels, probs, C) : issues.scores;
 
   const heldOut = {
     oodScore: sortedReference(pick(oodScore)),
