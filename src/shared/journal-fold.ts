@@ -169,14 +169,17 @@ export function finalLabels(
  * sample's only once a reviewer has decided it. A pool's given labels are what the review
  * checks (their label_issue comes from a model that never saw them), as `unsure score --pool`
  * treats them; trained on, a class named only in the pool would become a class of the model.
+ * For that reason a decided label outside `labels` (a kept pool label of such a class) does
+ * not train either.
  */
 export function trainingLabels(
   samples: readonly { id: string; label: string | null; split: 'train' | 'pool' }[],
   fold: JournalFold,
+  labels: ReadonlySet<string>,
 ): (string | null)[] {
   return samples.map((s) => {
     const f = fold.samples.get(s.id);
-    if (s.split === 'pool') return f?.decided ? f.label : null;
+    if (s.split === 'pool') return f?.decided && f.label !== null && labels.has(f.label) ? f.label : null;
     return f ? f.label : s.label;
   });
 }

@@ -201,13 +201,14 @@ describe('entryProblem (what appendJournal refuses)', () => {
 });
 
 describe('trainingLabels', () => {
-  test("a pool sample trains only once decided; a training sample's label trains as finalLabels gives it", () => {
+  test("a pool sample trains only once decided, with a label of the project; a training sample's as finalLabels gives it", () => {
     const split = [
       { id: 'a', label: '0', split: 'train' as const },
       { id: 'p1', label: '5', split: 'pool' as const },
       { id: 'p2', label: '6', split: 'pool' as const },
       { id: 'p3', label: null, split: 'pool' as const },
       { id: 'p4', label: '7', split: 'pool' as const },
+      { id: 'p5', label: '9', split: 'pool' as const },
     ];
     const fold = foldJournal(
       [
@@ -215,10 +216,13 @@ describe('trainingLabels', () => {
         d('p2', 'keep', '6', 'A', 1),
         d('p3', 'relabel', '4', 'A', 1),
         d('p4', 'skip', null, 'A', 1),
+        d('p5', 'keep', '9', 'A', 1),
       ],
       givenLabelsOf(split),
     );
-    assert.deepEqual(trainingLabels(split, fold), ['3', null, '6', '4', null]);
-    assert.deepEqual(finalLabels(split, fold), ['3', '5', '6', '4', '7']);
+    const labels = new Set(['0', '1', '2', '3', '4', '5', '6', '7', 'other']);
+    // p5 keeps '9', a class the project does not have: it does not become one of the model's.
+    assert.deepEqual(trainingLabels(split, fold, labels), ['3', null, '6', '4', null, null]);
+    assert.deepEqual(finalLabels(split, fold), ['3', '5', '6', '4', '7', '9']);
   });
 });

@@ -1,8 +1,7 @@
 // The background label check that follows every ranking.
 import { errorMessage } from '../../shared/api.js';
-import { trainingLabels } from '../../shared/journal-fold.js';
 import type { JobRunner } from './jobs.js';
-import { foldProject, type OpenProject } from './project-state.js';
+import { trainingLabelsOf, type OpenProject } from './project-state.js';
 import { completeScores, type Scoring } from './scoring.js';
 
 /**
@@ -38,7 +37,7 @@ export class BackgroundLabelCheck {
           if (stale()) return;
           state.setStatus('ready');
         }
-        const labels = trainingLabels(p.data.samples, foldProject(p));
+        const labels = trainingLabelsOf(p);
         await engine.labelCheck(
           labels,
           (x) => state.emit({ type: 'progress', jobId: 'labelcheck', ...x }),

@@ -16,7 +16,7 @@ import {
 import type { EngineSample, OpenResult, ScoreTable, TrainResult } from '../engine/engine-types.js';
 import { itemAt } from '../../shared/checked-index.js';
 import type { Journal } from '../engine/review/journal.js';
-import { foldJournal, givenLabelsOf, type JournalFold } from '../../shared/journal-fold.js';
+import { foldJournal, givenLabelsOf, trainingLabels, type JournalFold } from '../../shared/journal-fold.js';
 import { buildQueue } from './queue.js';
 import { describeRecipe } from '../../shared/recipe.js';
 
@@ -140,4 +140,9 @@ export function sampleOf(p: OpenProject, id: string): { i: number; sample: Engin
 /** The journal folded over the given labels: each sample's current decision. */
 export function foldProject(p: OpenProject): JournalFold {
   return foldJournal(p.journal.entries(), givenLabelsOf(p.data.samples));
+}
+
+/** What the model trains on and the label check judges (trainingLabels), from the journal as it is now. */
+export function trainingLabelsOf(p: OpenProject): (string | null)[] {
+  return trainingLabels(p.data.samples, foldProject(p), new Set([...p.data.classes, OTHER_LABEL]));
 }

@@ -1,9 +1,8 @@
 // The two engine steps every job shares: train then score, and finishing a first pass.
 import type { EngineClient } from '../engine/engine-client.js';
 import type { ScoreTable, TrainResult } from '../engine/engine-types.js';
-import { trainingLabels } from '../../shared/journal-fold.js';
 import type { JobContext } from './jobs.js';
-import { foldProject, type OpenProject, type ProjectState } from './project-state.js';
+import { trainingLabelsOf, type OpenProject, type ProjectState } from './project-state.js';
 
 export interface Scoring {
   state: ProjectState;
@@ -24,7 +23,7 @@ export async function trainAndScore(
   epochs?: number,
   opening = false,
 ): Promise<{ train: TrainResult; table: ScoreTable }> {
-  const labels = trainingLabels(p.data.samples, foldProject(p));
+  const labels = trainingLabelsOf(p);
   state.setStatus('training');
   const train = await engine.train(
     { labels, epochs, seed, useShipped: opening && p.spec.demo },
