@@ -21,6 +21,7 @@ import { useGlobalKeys } from './hooks/useGlobalKeys';
 import { DEFAULT_FILTER } from './queue/filter';
 import { AppLayout } from './components/AppLayout';
 import { AppDialogs } from './components/AppDialogs';
+import { decisionTarget } from './components/DecisionBar';
 import { StartScreen } from './components/StartScreen';
 import { SessionBar } from './components/SessionBar';
 import { Workspace } from './components/Workspace';
@@ -143,6 +144,8 @@ export function App() {
         setReviewer={setReviewer}
         refresh={refresh}
         onError={onError}
+        onCommand={run}
+        decisionTarget={decisionTarget(selection.selected.size)}
       />
     </AppLayout>
   );

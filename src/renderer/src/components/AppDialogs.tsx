@@ -1,8 +1,10 @@
-import type { ProjectInfo } from '../../../shared/api';
+import { OTHER_LABEL, type ProjectInfo } from '../../../shared/api';
 import type { RendererBridge } from '../bridge';
 import type { DialogName } from '../hooks/useCommands';
 import type { JobsState } from '../hooks/useJobs';
+import type { Command } from '../keys/keymap';
 import { saveReviewer } from '../preferences';
+import { ClassPicker } from './ClassPicker';
 import { Dialog } from './Dialog';
 import { ExportDialog, suggestedExportDir } from './ExportDialog';
 import { HelpOverlay } from './HelpOverlay';
@@ -22,6 +24,10 @@ export interface AppDialogsProps {
   setReviewer: (name: string) => void;
   refresh: () => Promise<void>;
   onError: (message: string) => void;
+  /** Runs a command as its key would (the class picker's choice). */
+  onCommand: (cmd: Command) => void;
+  /** Whom a decision is for now, e.g. "this sample" or "12 selected". */
+  decisionTarget: string;
 }
 
 /** The retrain panel and the one dialog open at a time. */
@@ -62,6 +68,18 @@ export function AppDialogs(p: AppDialogsProps) {
       )}
       {dialog === 'insights' && p.project && <InsightsDialog bridge={bridge} project={p.project} onClose={close} />}
       {dialog === 'help' && <HelpOverlay classKeys={p.classKeys} onClose={close} />}
+      {dialog === 'findClass' && p.project && (
+        <ClassPicker
+          labels={p.project.labels}
+          classKeys={p.classKeys}
+          target={p.decisionTarget}
+          onPick={(label) => {
+            close();
+            p.onCommand(label === OTHER_LABEL ? { type: 'other' } : { type: 'relabel', label });
+          }}
+          onClose={close}
+        />
+      )}
       {dialog === 'prefs' && (
         <PreferencesDialog
           reviewer={p.reviewer}

@@ -21,9 +21,18 @@ function Key({ k }: { k: string }) {
   return <kbd>{k}</kbd>;
 }
 
+/** Whom a decision is for: "this sample", or "12 selected". */
+export function decisionTarget(selectedCount: number): string {
+  return selectedCount > 1 ? `${selectedCount.toLocaleString()} selected` : 'this sample';
+}
+
+/** Classes past this many are not each a button (they wrap over the grid): `/` finds them. */
+export const CLASS_BUTTONS_MAX = 20;
+
 /** Every keyboard decision as a button too, with its key shown so the keys are learned by looking. */
 export function DecisionBar(p: DecisionBarProps) {
-  const target = p.selectedCount > 1 ? `${p.selectedCount} selected` : 'this sample';
+  const target = decisionTarget(p.selectedCount);
+  const classes = p.labels.filter((l) => l !== OTHER_LABEL);
   return (
     <div className="decision-bar" role="toolbar" aria-label="Decide" onMouseDown={keepFocus}>
       <div className="decision-target">
@@ -35,9 +44,13 @@ export function DecisionBar(p: DecisionBarProps) {
         )}
       </div>
       <div className="class-keys">
-        {p.labels
-          .filter((l) => l !== OTHER_LABEL)
-          .map((l) => {
+        {classes.length > CLASS_BUTTONS_MAX && (
+          <span className="muted small">
+            {classes.length} classes: <Key k="/" /> finds one by name; the keyed ones are in the help (<Key k="?" />)
+          </span>
+        )}
+        {classes.length <= CLASS_BUTTONS_MAX &&
+          classes.map((l) => {
             const key = p.classKeys.get(l);
             return (
               <button

@@ -4,7 +4,7 @@ import type { Command } from '../keys/keymap';
 import type { JournalFold } from '../../../shared/journal-fold';
 import type { Selection } from './useSelection';
 
-export type DialogName = 'open' | 'export' | 'insights' | 'help' | 'prefs' | null;
+export type DialogName = 'open' | 'export' | 'insights' | 'help' | 'prefs' | 'findClass' | null;
 
 export interface CommandsInput {
   selection: Selection;
@@ -63,6 +63,9 @@ export function useCommands({
         }
         case 'selectSimilar':
           return void selectSimilar();
+        case 'findClass':
+          if (effectiveId || selected.size > 0) setDialog('findClass');
+          return;
         case 'clearSelection':
           setSelected(new Set());
           return;

@@ -15,6 +15,7 @@ export type Command =
   | { type: 'home' }
   | { type: 'end' }
   | { type: 'selectSimilar' }
+  | { type: 'findClass' }
   | { type: 'clearSelection' }
   | { type: 'retrain' }
   | { type: 'export' }
@@ -98,6 +99,12 @@ export const KEYMAP: readonly KeyBinding[] = [
     help: 'select samples similar to this one',
     command: fixed({ type: 'selectSimilar' }),
     button: { text: 'select similar', name: 'Select similar' },
+  },
+  {
+    keys: ['/'],
+    help: 'find a class by name and relabel as it (for classes without a key)',
+    command: fixed({ type: 'findClass' }),
+    button: { text: 'find class', name: 'Find class' },
   },
   { keys: ['Escape', 'x'], shown: 'Esc / x', help: 'clear the selection', command: fixed({ type: 'clearSelection' }) },
   { keys: ['R'], shown: 'Shift+R', help: 'retrain on the corrected labels', command: fixed({ type: 'retrain' }) },
