@@ -1,6 +1,7 @@
 import { OTHER_BY_DISTANCE, type ProjectInfo, type SampleDetail } from '../../../shared/api';
 import type { SampleState } from '../../../shared/journal-fold';
 import { doubtKinds, DOUBT_WORDS, nativeSize, percent } from '../queue/describe';
+import { probRows } from './prob-rows';
 
 export interface DetailPanelProps {
   project: ProjectInfo;
@@ -141,10 +142,12 @@ function ProbBars({
   predicted: string;
   given: string | null;
 }) {
+  const { rows, rest } = probRows(classes, probs, given);
   return (
     <table className="probs">
       <tbody>
-        {classes.map((c, i) => {
+        {rows.map((i) => {
+          const c = classes[i]!;
           const p = probs[i] ?? 0;
           return (
             <tr key={c} className={c === predicted ? 'is-pred' : c === given ? 'is-given' : ''}>
@@ -156,6 +159,14 @@ function ProbBars({
             </tr>
           );
         })}
+        {rest && rest.count > 0 && (
+          <tr className="muted">
+            <th scope="row" colSpan={2}>
+              {rest.count.toLocaleString()} more classes
+            </th>
+            <td className="num">{percent(rest.p)}</td>
+          </tr>
+        )}
       </tbody>
     </table>
   );
