@@ -3,6 +3,7 @@ import type { Insights, ProjectInfo } from '../../../shared/api';
 import { errorMessage } from '../../../shared/api';
 import type { RendererBridge } from '../bridge';
 import { Dialog } from './Dialog';
+import { MATRIX_MAX_CLASSES, topConfusions } from './top-confusions';
 
 export function InsightsDialog({
   bridge,
@@ -46,7 +47,11 @@ export function InsightsDialog({
                 ? `${data.confusionOf.count.toLocaleString()} held-out samples, never trained on`
                 : `${data.confusionOf.count.toLocaleString()} labelled samples (none held out)`}
             </p>
-            <ConfusionHeatmap rows={project.labels} cols={project.classes} matrix={data.confusion} />
+            {project.classes.length > MATRIX_MAX_CLASSES ? (
+              <TopConfusions rows={project.labels} cols={project.classes} matrix={data.confusion} />
+            ) : (
+              <ConfusionHeatmap rows={project.labels} cols={project.classes} matrix={data.confusion} />
+            )}
           </section>
           <section aria-label="Score histograms" className="histograms">
             {data.histograms.map((h) => (
@@ -56,6 +61,34 @@ export function InsightsDialog({
         </div>
       )}
     </Dialog>
+  );
+}
+
+/** The largest mix-ups, for more classes than a matrix can show. */
+function TopConfusions({ rows, cols, matrix }: { rows: string[]; cols: string[]; matrix: number[][] }) {
+  const top = topConfusions(rows, cols, matrix, 15);
+  if (top.length === 0) return <p className="muted">No sample is predicted other than its given label.</p>;
+  return (
+    <table className="top-confusions" aria-label="Most frequent confusions">
+      <thead>
+        <tr>
+          <th>given</th>
+          <th>predicted</th>
+          <th className="num">samples</th>
+        </tr>
+      </thead>
+      <tbody>
+        {top.map((t) => (
+          <tr key={`${t.given}\n${t.predicted}`}>
+            <td>{t.given}</td>
+            <td>{t.predicted}</td>
+            <td className="num">
+              {t.count.toLocaleString()} <span className="muted">({(100 * t.share).toFixed(0)}%)</span>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
