@@ -32,6 +32,7 @@ import type { OpenResult } from '../src/main/engine/engine-types.js';
 import { readMnistRaw } from '../src/main/engine/datasets/mnist.js';
 import { sampleId } from '../src/main/engine/datasets/sample-id.js';
 import { backendInfo } from '../src/main/engine/model/tf.js';
+import { givenTrainingLabels } from '../src/shared/journal-fold.js';
 import { asCnn, CNN_ARCH } from '../src/main/engine/model/cnn.js';
 import { imageAt, PIXELS_PER_IMAGE } from '../src/main/engine/types.js';
 import type { Classifier } from '../src/main/engine/model/classifier.js';
@@ -46,8 +47,8 @@ function arg(name: string): string | undefined {
 }
 
 /**
- * `count` MNIST test images the demo never trained on (its pool holds some labeled test
- * digits, and those are trained on like any labeled sample), spread evenly over the test
+ * `count` MNIST test images the demo's pool does not hold (its labelled test digits are
+ * reviewed, not trained on, but they are the pool's), spread evenly over the test
  * set: its first half is markedly harder than its second (98.4% vs 99.6% for this model),
  * so the first N would not say what the model does on MNIST.
  */
@@ -97,7 +98,7 @@ export async function shipNeighbourDistances(
   log: (s: string) => void,
 ): Promise<{ rows: number; k: number }> {
   const ids = opened.samples.map((s) => s.id);
-  const labels = opened.samples.map((s) => s.label);
+  const labels = givenTrainingLabels(opened.samples);
   const state = await trainModel(
     { ids, inputs: opened.pixels, labels, knownClasses: opened.classes, projectDir: null, shipped: out, onNote: log },
     () => {},
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
   const started = Date.now();
 
   // The same open and the same labels as the service's first launch of the demo: no
-  // decisions yet, so every sample keeps its given label.
+  // decisions yet, so the training split keeps its given labels and the pool has none.
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'unsure-demo-model-'));
   const core = new Engine();
   try {
@@ -142,7 +143,7 @@ async function main(): Promise<void> {
       await prettify(path.join(out, 'model.json'));
       return;
     }
-    const labels = opened.samples.map((s) => s.label);
+    const labels = givenTrainingLabels(opened.samples);
     const ids = opened.samples.map((s) => s.id);
     const options = resolveTrainOptions(epochs, undefined);
     let lastEpoch = 0;
@@ -219,7 +220,7 @@ Produced by (from the repository root):
 
 | what | value |
 | --- | --- |
-| data | the demo as opened by default: 60,000 MNIST training digits plus the pool's labeled MNIST test digits (${labels.filter((l) => l !== null).length} labeled samples), seed ${options.seed} |
+| data | the demo as opened by default: its ${labels.filter((l) => l !== null).length} labelled training digits (the pool's labelled MNIST test digits are what the review checks, not trained on), seed ${options.seed} |
 | hold-out | stratified ${state.heldOutIndices.length} samples (10% per class), never trained on |
 | options | ${JSON.stringify(options)} |
 | architecture | ${CNN_ARCH} |

@@ -184,6 +184,13 @@ export function trainingLabels(
   });
 }
 
+/** trainingLabels before any decision: the training split's given labels, the pool's none. */
+export function givenTrainingLabels(
+  samples: readonly { label: string | null; split: 'train' | 'pool' }[],
+): (string | null)[] {
+  return samples.map((s) => (s.split === 'train' ? s.label : null));
+}
+
 /** The given labels keyed by sample id, as foldJournal wants them. */
 export function givenLabelsOf(samples: readonly { id: string; label: string | null }[]): Map<string, string | null> {
   return new Map(samples.map((s) => [s.id, s.label]));

@@ -3,6 +3,7 @@
 // engine actually picks when the demo opens. If a test here fails after a change to the
 // CNN, the training options or the demo data, regenerate the folder:
 //   node --import tsx scripts/train-demo-model.ts
+import { givenTrainingLabels } from '../../src/shared/journal-fold.js';
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -40,7 +41,7 @@ before(async () => {
   assert.ok(dir, 'resources/demo-model/model.json is missing');
   shipped = await loadShippedModel(dir);
   opened = await core.open({ projectDir: path.join(tmp.dir, 'project') }, () => {});
-  labels = opened.samples.map((s) => s.label);
+  labels = givenTrainingLabels(opened.samples);
 });
 
 after(async () => {

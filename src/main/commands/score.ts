@@ -1,6 +1,7 @@
 // `unsure score`: train (or reuse the cached model, or load the user's) and write every
 // sample's doubt scores to a CSV. Runs the engine in this process: there is no UI event
 // loop to protect here, and it saves copying the score table across threads.
+import { givenTrainingLabels } from '../../shared/journal-fold.js';
 import { writeTextAtomic } from '../engine/project/atomic-write.js';
 import { guardOutput } from '../engine/project/output-guard.js';
 import { scoreCsvLines } from '../engine/pipeline/score-csv.js';
@@ -220,7 +221,7 @@ export async function runScore(argv: string[]): Promise<number> {
       const report = skippedReportPath(args.out);
       process.stderr.write(skippedSummary(skipped, report));
       // Only the training split trains the model: a labeled pool is still the thing reviewed.
-      const labels = opened.samples.map((s) => (s.split === 'train' ? s.label : null));
+      const labels = givenTrainingLabels(opened.samples);
       // A pool whose every file copies a training file has no samples of its own, and is still the pool.
       const hasPool = args.pool !== undefined || opened.samples.some((s) => s.split === 'pool');
       let summary: string;
