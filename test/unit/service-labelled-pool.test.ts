@@ -68,6 +68,11 @@ after(async () => {
 test("a class named only in the pool is not one of the model's classes", async () => {
   const p = (await service.handlers.getProject({})) as ProjectInfo;
   assert.deepEqual(p.classes, ['0', '1', '2', '3', '4']);
+  // And the reviewer is told why those samples show as unlabeled.
+  assert.ok(
+    p.warnings?.some((w) => /^The pool gives labels the training set lacks: '9' \(\d+\)\./.test(w)),
+    JSON.stringify(p.warnings),
+  );
 });
 
 test('wrong pool labels are flagged by the model that never trained on them', async () => {

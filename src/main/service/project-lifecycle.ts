@@ -3,11 +3,12 @@
 // the engine is free again.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ApiError, errorMessage, type DatasetSpec } from '../../shared/api.js';
+import { ApiError, errorMessage, OTHER_LABEL, type DatasetSpec } from '../../shared/api.js';
 import { exportDataset } from '../engine/export/export-dataset.js';
 import { exportDestination } from '../engine/export/export-target.js';
 import { discardNewProject, openProject, touchRecent } from '../engine/project/projects.js';
 import { openJournal } from '../engine/review/journal.js';
+import type { OpenResult } from '../engine/engine-types.js';
 import { finalLabels } from '../../shared/journal-fold.js';
 import { skippedNotice, writeSkippedReport, type SkippedFiles } from '../engine/datasets/skipped-report.js';
 import { JobRunner } from './jobs.js';
@@ -54,6 +55,8 @@ export class ProjectLifecycle {
         const warnings: string[] = [];
         const skipped = await skippedFilesNotice(data.skipped ?? [], path.join(dir, SKIPPED_REPORT));
         if (skipped) warnings.push(skipped);
+        const poolOnly = poolOnlyLabelsNotice(data);
+        if (poolOnly) warnings.push(poolOnly);
         let opened = false;
         const journal = openJournal(dir, {
           warn: (m) => {
@@ -199,4 +202,26 @@ async function skippedFilesNotice(skipped: SkippedFiles, report: string): Promis
     console.warn(`unsure: could not write ${report}: ${errorMessage(err)}`);
     return skippedNotice(skipped, null);
   }
+}
+
+/**
+ * Labels the pool gives that no training sample has: they cannot be a class of the model
+ * (trainingLabels), so the queue shows those samples as unlabeled; say so once.
+ */
+export function poolOnlyLabelsNotice(data: Pick<OpenResult, 'samples' | 'classes'>): string | null {
+  const known = new Set<string>([...data.classes, OTHER_LABEL]);
+  const counts = new Map<string, number>();
+  for (const s of data.samples)
+    if (s.split === 'pool' && s.label !== null && !known.has(s.label))
+      counts.set(s.label, (counts.get(s.label) ?? 0) + 1);
+  if (counts.size === 0) return null;
+  const named = [...counts]
+    .slice(0, 5)
+    .map(([l, n]) => `'${l}' (${n.toLocaleString('en')})`)
+    .join(', ');
+  const more = counts.size > 5 ? ` and ${counts.size - 5} more` : '';
+  return (
+    `The pool gives labels the training set lacks: ${named}${more}. No class of the model is one of them, so ` +
+    'those samples show as unlabeled and keeping such a label trains nothing; add training images of a class to learn it.'
+  );
 }
