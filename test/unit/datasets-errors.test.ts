@@ -33,11 +33,13 @@ describe('bad input is a DatasetError that names the file', () => {
     await rejectsWith(junk, /Folder .*junk is empty of data/);
   });
 
-  test('a single image or an unknown file instead of a dataset', async () => {
+  test('a single image, an archive or an unknown file instead of a dataset', async () => {
     const png = writeGreyPng(join(tmp.dir, 'single.png'), mnistDigit(0).pixels);
     await rejectsWith(png, /single\.png is a single image: open the folder/);
     const txt = writeFile(join(tmp.dir, 'data.txt'), 'x');
     await rejectsWith(txt, /data\.txt is not a dataset/);
+    const zip = writeFile(join(tmp.dir, 'pets.tar.gz'), 'x');
+    await rejectsWith(zip, /pets\.tar\.gz is an archive: unpack it, then open the folder it holds/);
   });
 
   test('corrupt, truncated and empty images are skipped and listed, each by its path; strict mode fails', async () => {

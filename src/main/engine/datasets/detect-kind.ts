@@ -3,6 +3,9 @@ import { basename, extname, join, resolve } from 'node:path';
 import { DatasetError } from '../types.js';
 import { IDX_IMAGES_PATTERN, IMAGE_EXTENSION_LIST, containsImage, isHidden, isImageFile } from './files.js';
 
+/** Archives people download datasets as (an IDX .gz is matched before this). */
+const ARCHIVE = /\.(zip|tar|tgz|tar\.gz|tar\.bz2|tar\.xz|7z|rar)$/i;
+
 export type DetectedDataset =
   { kind: 'folder' | 'images'; root: string } | { kind: 'csv'; manifest: string } | { kind: 'idx'; imagesFile: string };
 
@@ -27,6 +30,10 @@ export async function detectDataset(path: string): Promise<DetectedDataset> {
     if (IDX_IMAGES_PATTERN.test(basename(abs))) return { kind: 'idx', imagesFile: abs };
     if (isImageFile(abs)) {
       throw new DatasetError(`${abs} is a single image: open the folder that holds the dataset's images`);
+    }
+    if (ARCHIVE.test(abs)) {
+      // Unsure reads files in place (it never writes into a dataset), so it does not unpack.
+      throw new DatasetError(`${abs} is an archive: unpack it, then open the folder it holds`);
     }
     throw new DatasetError(
       `${abs} is not a dataset: expected a folder of images, a CSV manifest (.csv) or an MNIST IDX images file (*-images-idx3-ubyte)`,
