@@ -3,15 +3,14 @@
 // the engine is free again.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ApiError, errorMessage, OTHER_LABEL, type DatasetSpec } from '../../shared/api.js';
+import { ApiError, errorMessage, type DatasetSpec } from '../../shared/api.js';
 import { exportDataset } from '../engine/export/export-dataset.js';
 import { exportDestination } from '../engine/export/export-target.js';
 import { discardNewProject, openProject, touchRecent } from '../engine/project/projects.js';
 import { openJournal } from '../engine/review/journal.js';
-import type { OpenResult } from '../engine/engine-types.js';
 import { finalLabels } from '../../shared/journal-fold.js';
-import { skippedNotice, writeSkippedReport, type SkippedFiles } from '../engine/datasets/skipped-report.js';
 import { JobRunner } from './jobs.js';
+import { poolOnlyLabelsNotice, SKIPPED_REPORT, skippedFilesNotice } from './open-notices.js';
 import { BackgroundLabelCheck } from './label-check.js';
 import { foldProject, type OpenProject } from './project-state.js';
 import { retrainSummary } from './retrain-summary.js';
@@ -188,40 +187,4 @@ async function pathExists(p: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** The project folder's list of the dataset files left out when it was last opened. */
-export const SKIPPED_REPORT = 'skipped-files.txt';
-
-/** Writes the list of skipped files (a failure to write it only drops its path from the notice). */
-async function skippedFilesNotice(skipped: SkippedFiles, report: string): Promise<string | null> {
-  try {
-    await writeSkippedReport(skipped, report);
-    return skippedNotice(skipped, report);
-  } catch (err) {
-    console.warn(`unsure: could not write ${report}: ${errorMessage(err)}`);
-    return skippedNotice(skipped, null);
-  }
-}
-
-/**
- * Labels the pool gives that no training sample has: they cannot be a class of the model
- * (trainingLabels), so the queue shows those samples as unlabeled; say so once.
- */
-export function poolOnlyLabelsNotice(data: Pick<OpenResult, 'samples' | 'classes'>): string | null {
-  const known = new Set<string>([...data.classes, OTHER_LABEL]);
-  const counts = new Map<string, number>();
-  for (const s of data.samples)
-    if (s.split === 'pool' && s.label !== null && !known.has(s.label))
-      counts.set(s.label, (counts.get(s.label) ?? 0) + 1);
-  if (counts.size === 0) return null;
-  const named = [...counts]
-    .slice(0, 5)
-    .map(([l, n]) => `'${l}' (${n.toLocaleString('en')})`)
-    .join(', ');
-  const more = counts.size > 5 ? ` and ${counts.size - 5} more` : '';
-  return (
-    `The pool gives labels the training set lacks: ${named}${more}. No class of the model is one of them, so ` +
-    'those samples show as unlabeled and keeping such a label trains nothing; add training images of a class to learn it.'
-  );
 }

@@ -103,6 +103,22 @@ export interface ComputedScores extends ScoreColumns {
   heldOutReference: number;
 }
 
+/** label_issue with each unjudged row that has a review label filled in from `probs` (ScoreInputs.reviewLabels). */
+function withReviewLabels(
+  scores: Float32Array,
+  reviewLabels: Int32Array,
+  probs: Float32Array,
+  C: number,
+): Float32Array {
+  expectLength(reviewLabels, scores.length, 'reviewLabels');
+  const out = Float32Array.from(scores);
+  // i < n = scores.length = reviewLabels.length; probs has n * C entries; 0 <= y < C.
+  reviewLabels.forEach((y, i) => {
+    if (y >= 0 && y < C && Number.isNaN(out[i]!)) out[i] = Math.max(0, 1 - probs[i * C + y]!);
+  });
+  return out;
+}
+
 /**
  * Computes every score column. Orientation: every doubt column is higher = more doubtful;
  * `confidence` and `probs` are calibrated probabilities.
@@ -125,22 +141,6 @@ export interface ComputedScores extends ScoreColumns {
  * Throws (naming the argument) on inconsistent shapes and when no held-out row has a known
  * class label: the OOD threshold cannot be fitted without in-distribution reference data.
  */
-/** label_issue with each unjudged row that has a review label filled in from `probs` (ScoreInputs.reviewLabels). */
-function withReviewLabels(
-  scores: Float32Array,
-  reviewLabels: Int32Array,
-  probs: Float32Array,
-  C: number,
-): Float32Array {
-  expectLength(reviewLabels, scores.length, 'reviewLabels');
-  const out = Float32Array.from(scores);
-  // i < n = scores.length = reviewLabels.length; probs has n * C entries; 0 <= y < C.
-  reviewLabels.forEach((y, i) => {
-    if (y >= 0 && y < C && Number.isNaN(out[i]!)) out[i] = Math.max(0, 1 - probs[i * C + y]!);
-  });
-  return out;
-}
-
 export function computeScores(inp: ScoreInputs): ComputedScores {
   const C = inp.numClasses;
   const n = rowCount(inp.logits, C, 'logits');
