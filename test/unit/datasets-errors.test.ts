@@ -93,6 +93,16 @@ describe('assertTrainable', () => {
       () => assertTrainable(ds),
       (err: Error) => err instanceof DatasetError && /one-class has a single class \('3'\)/.test(err.message),
     );
+    // A class whose only files are label conflicts is named, not silently missing.
+    const conflicted = join(tmp.dir, 'conflicted');
+    writeGreyPng(join(conflicted, '3', 'a.png'), mnistDigit(18).pixels);
+    writeGreyPng(join(conflicted, '7', 'same.png'), mnistDigit(0).pixels);
+    writeGreyPng(join(conflicted, '3', 'same.png'), mnistDigit(0).pixels);
+    const lost = await loadDataset(conflicted);
+    assert.throws(
+      () => assertTrainable(lost),
+      /single class \('3'\): .* \('7' is given only to label conflicts: identical files with different labels/,
+    );
 
     const unlabeled = join(tmp.dir, 'unlabeled');
     writeGreyPng(join(unlabeled, 'a.png'), mnistDigit(0).pixels);

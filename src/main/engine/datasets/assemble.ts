@@ -111,6 +111,20 @@ export function classesOf(samples: readonly Sample[]): string[] {
  */
 export const MIN_CLASS_IMAGES = 3;
 
+/**
+ * Classes whose every file is a label conflict (identical files labelled differently: neither
+ * label trains), as the end of the message that would otherwise wonder where they went.
+ */
+function lostToConflicts(ds: LoadedDataset): string {
+  const kept = new Set([...ds.classes, OTHER_LABEL]);
+  const lost = [
+    ...new Set(ds.copies.filter((g) => g.conflict).flatMap((g) => copyLabels(g.files).filter((l) => !kept.has(l)))),
+  ];
+  if (lost.length === 0) return '';
+  const named = lost.map((l) => `'${l}'`).join(', ');
+  return ` (${named} ${lost.length === 1 ? 'is' : 'are'} given only to label conflicts: identical files with different labels, which train neither)`;
+}
+
 /** A training set needs at least two classes, and one big enough to hold out from; a review pool does not. */
 export function assertTrainable(ds: LoadedDataset): void {
   const where = ds.root || 'the demo';
@@ -126,7 +140,7 @@ export function assertTrainable(ds: LoadedDataset): void {
   }
   if (ds.classes.length < 2) {
     throw new DatasetError(
-      `Dataset ${where} has a single class ('${ds.classes[0]}'): a training set needs at least two classes`,
+      `Dataset ${where} has a single class ('${ds.classes[0]}'): a training set needs at least two classes${lostToConflicts(ds)}`,
     );
   }
   const counts = new Map<string, number>();
