@@ -4,6 +4,11 @@ import { z } from 'zod';
 
 export const OTHER_LABEL = 'other';
 
+/** The labels a reviewer can assign (ProjectInfo.labels): the dataset's known classes, then 'other'. */
+export function assignableLabels(classes: readonly string[]): string[] {
+  return [...classes, OTHER_LABEL];
+}
+
 /** Why a sample is in the review queue. Bit flags so a sample can have several. */
 export const DoubtFlag = { lowConfidence: 1, ood: 2, labelIssue: 4 } as const;
 export type DoubtKind = keyof typeof DoubtFlag;

@@ -1,5 +1,5 @@
 // Decisions the renderer appends are checked against the project before any is written.
-import { ApiError, OTHER_LABEL, type JournalEntry } from '../../shared/api.js';
+import { ApiError, assignableLabels, type JournalEntry } from '../../shared/api.js';
 import { entryProblem } from '../../shared/journal-fold.js';
 import { sampleOf, type OpenProject } from './project-state.js';
 
@@ -7,7 +7,7 @@ import { sampleOf, type OpenProject } from './project-state.js';
 export function checkAppendedEntries(p: OpenProject, entries: readonly JournalEntry[]): void {
   // One label set for the whole batch: recomputing project info per entry made 1,000
   // entries take seconds (it counts every sample).
-  const labels = new Set([...p.data.classes, OTHER_LABEL]);
+  const labels = new Set(assignableLabels(p.data.classes));
   entries.forEach((e, i) => {
     if (e.kind !== 'decision') return;
     const { sample } = sampleOf(p, e.sampleId);

@@ -1,6 +1,6 @@
 // What opening a dataset tells the reviewer beyond the queue: files left out, and labels the
 // pool gives that the model cannot have.
-import { errorMessage, OTHER_LABEL } from '../../shared/api.js';
+import { assignableLabels, errorMessage } from '../../shared/api.js';
 import type { OpenResult } from '../engine/engine-types.js';
 import { skippedNotice, writeSkippedReport, type SkippedFiles } from '../engine/datasets/skipped-report.js';
 
@@ -23,7 +23,7 @@ export async function skippedFilesNotice(skipped: SkippedFiles, report: string):
  * (trainingLabels), so the queue shows those samples as unlabeled; say so once.
  */
 export function poolOnlyLabelsNotice(data: Pick<OpenResult, 'samples' | 'classes'>): string | null {
-  const known = new Set<string>([...data.classes, OTHER_LABEL]);
+  const known = new Set(assignableLabels(data.classes));
   const counts = new Map<string, number>();
   for (const s of data.samples)
     if (s.split === 'pool' && s.label !== null && !known.has(s.label))

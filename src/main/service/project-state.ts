@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
   ApiError,
-  OTHER_LABEL,
+  assignableLabels,
   type DatasetSpec,
   type JobEvent,
   type ProjectInfo,
@@ -100,7 +100,7 @@ export class ProjectState {
       dir: p?.dir ?? '',
       dataset: spec,
       classes,
-      labels: [...known, OTHER_LABEL],
+      labels: assignableLabels(known),
       modelVersion: p?.table?.modelVersion ?? null,
       counts: {
         train: p?.counts.train ?? 0,
@@ -144,5 +144,5 @@ export function foldProject(p: OpenProject): JournalFold {
 
 /** What the model trains on and the label check judges (trainingLabels), from the journal as it is now. */
 export function trainingLabelsOf(p: OpenProject): (string | null)[] {
-  return trainingLabels(p.data.samples, foldProject(p), new Set([...p.data.classes, OTHER_LABEL]));
+  return trainingLabels(p.data.samples, foldProject(p), new Set(assignableLabels(p.data.classes)));
 }

@@ -1,13 +1,13 @@
 // What the review queue sends, in two parts: the samples (ids and static columns), built
 // once per opening, and each revision's ranking. The ids are random hex, so they were most
 // of a queue's bytes even gzipped; a re-ranking now sends only indices and small columns.
-import { FileFlag, OTHER_LABEL, type Queue, type Samples } from '../../shared/api.js';
+import { assignableLabels, FileFlag, type Queue, type Samples } from '../../shared/api.js';
 import type { OpenResult, ScoreTable } from '../engine/engine-types.js';
 import { expectScoreTable } from '../engine/pipeline/table-shape.js';
 
 /** The opened dataset's samples, in its own order: what Queue.order indexes. */
 export function buildSamples(data: OpenResult, openId: string): Samples {
-  const labels = [...data.classes, OTHER_LABEL];
+  const labels = assignableLabels(data.classes);
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
   return {
     openId,

@@ -8,7 +8,7 @@ import {
   type LoadedDataset,
   type Sample,
 } from '../types.js';
-import { OTHER_LABEL } from '../../../shared/api.js';
+import { assignableLabels, OTHER_LABEL } from '../../../shared/api.js';
 import { itemAt } from '../../../shared/checked-index.js';
 import { compareNatural } from './natural-sort.js';
 
@@ -116,7 +116,7 @@ export const MIN_CLASS_IMAGES = 3;
  * label trains), as the end of the message that would otherwise wonder where they went.
  */
 function lostToConflicts(ds: LoadedDataset): string {
-  const kept = new Set([...ds.classes, OTHER_LABEL]);
+  const kept = new Set(assignableLabels(ds.classes));
   const lost = [
     ...new Set(ds.copies.filter((g) => g.conflict).flatMap((g) => copyLabels(g.files).filter((l) => !kept.has(l)))),
   ];
