@@ -82,18 +82,35 @@ describe('CSV manifests', () => {
 
   test('missing or misnamed columns are named; extra columns beside path,label are ignored', async () => {
     await rejectsWith(
-      writeFile(join(root, 'bad1.csv'), 'path,class\nimgs/c.png,1\n'),
-      /bad1\.csv: no "label" column, unknown column "class" in header "path,class"/,
+      writeFile(join(root, 'bad1.csv'), 'path,colour\nimgs/c.png,1\n'),
+      /bad1\.csv: no "label" column, unknown column "colour" in header "path,colour"/,
     );
     await rejectsWith(
-      writeFile(join(root, 'bad2.csv'), 'file,class\nimgs/c.png,1\n'),
-      /bad2\.csv: missing column "path" \(unknown columns "file", "class"\) in header "file,class"/,
+      writeFile(join(root, 'bad2.csv'), 'name,colour\nimgs/c.png,1\n'),
+      /bad2\.csv: missing column "path" \(unknown columns "name", "colour"\) in header "name,colour"/,
     );
     await rejectsWith(writeFile(join(root, 'bad3.csv'), ''), /bad3\.csv is empty/);
     await rejectsWith(writeFile(join(root, 'bad4.csv'), 'path,label\n'), /bad4\.csv lists no images/);
     await rejectsWith(
       writeFile(join(root, 'bad5.csv'), 'path,label,label\nimgs/c.png,1,2\n'),
       /bad5\.csv: column "label" appears twice/,
+    );
+    // Other tools' names for the two columns, in any case and order, beside columns of their own.
+    const kaggle = await loadDataset(
+      writeFile(join(root, 'kaggle.csv'), 'Split,Class,FileName\ntrain,1,imgs/c.png\ntrain,,imgs/d.png\n'),
+    );
+    assert.deepEqual(
+      kaggle.samples.map((s) => [s.path, s.label]),
+      [
+        ['imgs/c.png', '1'],
+        ['imgs/d.png', null],
+      ],
+    );
+    // "path" and "label" win over another name for them.
+    const both = await loadDataset(writeFile(join(root, 'both.csv'), 'file,path,category,label\nx.png,imgs/c.png,9,1\n'));
+    assert.deepEqual(
+      both.samples.map((s) => [s.path, s.label]),
+      [['imgs/c.png', '1']],
     );
     // An export's manifest carries audit columns after path,label.
     const ds = await loadDataset(
@@ -106,6 +123,25 @@ describe('CSV manifests', () => {
         ['imgs/d.png', null],
       ],
     );
+  });
+
+  test("bare file names of one subfolder are read there (Kaggle's train.csv beside train/)", async () => {
+    const dir = join(tmp.dir, 'kaggle');
+    writeGreyPng(join(dir, 'train', 'c.png'), mnistDigit(1).pixels);
+    writeGreyPng(join(dir, 'train', 'd.png'), mnistDigit(2).pixels);
+    writeGreyPng(join(dir, 'test', 'x.png'), mnistDigit(3).pixels);
+    const ds = await loadDataset(writeFile(join(dir, 'train.csv'), 'filename,label\nc.png,1\nd.png,2\n'));
+    assert.equal(ds.root, dir);
+    assert.deepEqual(
+      ds.samples.map((s) => [s.path, s.file]),
+      [
+        ['train/c.png', join(dir, 'train', 'c.png')],
+        ['train/d.png', join(dir, 'train', 'd.png')],
+      ],
+    );
+    // Names found in two subfolders are ambiguous: read beside the manifest, as written.
+    writeGreyPng(join(dir, 'test', 'c.png'), mnistDigit(1).pixels);
+    await rejectsWith(writeFile(join(dir, 'two.csv'), 'path,label\nc.png,1\n'), /two\.csv line 2 \("c\.png"\): file not found/);
   });
 
   test('rows that escape the root, miss a file or have the wrong field count are named by line', async () => {
