@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DoubtFlag, FileFlag, OTHER_BY_DISTANCE } from '../../src/shared/api.js';
 import { ANY, DEFAULT_FILTER, doubtCounts, filterRows, UNLABELED } from '../../src/renderer/src/queue/filter.js';
-import { certainty, percent, tileName } from '../../src/renderer/src/queue/describe.js';
+import { certainty, labelDoubtNote, percent, tileName } from '../../src/renderer/src/queue/describe.js';
 import { applyJobEvent } from '../../src/renderer/src/jobs/jobs.js';
 
 const q = {
@@ -81,6 +81,14 @@ describe('tile words', () => {
       tileName({ predicted: 'other', confidence: 0.001, flags, given: null, decision: null }),
       'predicted other, far from every known class, out-of-distribution',
     );
+  });
+});
+
+describe('label doubts of a weak model', () => {
+  test('are said to be mostly its own mistakes below 90% held-out accuracy', () => {
+    assert.match(labelDoubtNote(0.719) ?? '', /right on 71\.9% of held-out samples, so many of these are its own mistakes/);
+    assert.equal(labelDoubtNote(0.95), null);
+    assert.equal(labelDoubtNote(null), null);
   });
 });
 

@@ -7,7 +7,7 @@ import {
   type FilesFilter,
   type QueueFilter,
 } from '../queue/filter';
-import { DOUBT_TAB_TITLES } from '../queue/describe';
+import { DOUBT_TAB_TITLES, labelDoubtNote } from '../queue/describe';
 import { keepFocus } from './keep-focus';
 
 const TABS: DoubtTab[] = ['all', 'lowConfidence', 'ood', 'labelIssue'];
@@ -25,6 +25,7 @@ export function FilterBar({
   shown: number;
   onChange: (f: QueueFilter) => void;
 }) {
+  const note = filter.doubt === 'labelIssue' ? labelDoubtNote(project.heldOutAccuracy) : null;
   return (
     <div className="filter-bar">
       <div role="tablist" aria-label="Kind of doubt" className="tabs" onMouseDown={keepFocus}>
@@ -82,6 +83,11 @@ export function FilterBar({
         onChange={(v) => onChange({ ...filter, files: v as FilesFilter })}
       />
       <span className="muted shown">{shown.toLocaleString()} shown</span>
+      {note && (
+        <p role="note" className="filter-note muted">
+          {note}
+        </p>
+      )}
     </div>
   );
 }
