@@ -107,7 +107,9 @@ describe('CSV manifests', () => {
       ],
     );
     // "path" and "label" win over another name for them.
-    const both = await loadDataset(writeFile(join(root, 'both.csv'), 'file,path,category,label\nx.png,imgs/c.png,9,1\n'));
+    const both = await loadDataset(
+      writeFile(join(root, 'both.csv'), 'file,path,category,label\nx.png,imgs/c.png,9,1\n'),
+    );
     assert.deepEqual(
       both.samples.map((s) => [s.path, s.label]),
       [['imgs/c.png', '1']],
@@ -141,7 +143,10 @@ describe('CSV manifests', () => {
     );
     // Names found in two subfolders are ambiguous: read beside the manifest, as written.
     writeGreyPng(join(dir, 'test', 'c.png'), mnistDigit(1).pixels);
-    await rejectsWith(writeFile(join(dir, 'two.csv'), 'path,label\nc.png,1\n'), /two\.csv line 2 \("c\.png"\): file not found/);
+    await rejectsWith(
+      writeFile(join(dir, 'two.csv'), 'path,label\nc.png,1\n'),
+      /two\.csv line 2 \("c\.png"\): file not found/,
+    );
   });
 
   test('rows that escape the root, miss a file or have the wrong field count are named by line', async () => {

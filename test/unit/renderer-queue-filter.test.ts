@@ -86,7 +86,10 @@ describe('tile words', () => {
 
 describe('label doubts of a weak model', () => {
   test('are said to be mostly its own mistakes below 90% held-out accuracy', () => {
-    assert.match(labelDoubtNote(0.719) ?? '', /right on 71\.9% of held-out samples, so many of these are its own mistakes/);
+    assert.match(
+      labelDoubtNote(0.719) ?? '',
+      /right on 71\.9% of held-out samples, so many of these are its own mistakes/,
+    );
     assert.equal(labelDoubtNote(0.95), null);
     assert.equal(labelDoubtNote(null), null);
   });

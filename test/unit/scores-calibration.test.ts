@@ -2,7 +2,12 @@
 import { mulberry32 } from '../../src/main/engine/datasets/random.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { calibratedConfidence, fitTemperature, meanNll } from '../../src/main/engine/scores/calibration.js';
+import {
+  calibratedConfidence,
+  fitTemperature,
+  meanNll,
+  temperatureScaledProbs,
+} from '../../src/main/engine/scores/calibration.js';
 import { softmax } from '../../src/main/engine/scores/softmax.js';
 
 const rng = mulberry32;
@@ -62,4 +67,23 @@ test('calibrated confidence is the probability of the predicted class', () => {
   // A class outside 0..C-1 used to read the previous row's last probability (0.9 here) or NaN.
   assert.throws(() => calibratedConfidence(probs, 2, new Int32Array([1, -1])), /predicted: entry 1 is -1/);
   assert.throws(() => calibratedConfidence(probs, 2, new Int32Array([2, 0])), /predicted: entry 0 is 2/);
+});
+
+test('over-confident probability rows are softened to the temperature of their labels; NaN rows stay NaN', () => {
+  const { logits, labels } = synthetic(4000, 5, 2.5, 13);
+  const sharp = softmax(logits, 5, 1);
+  sharp.fill(Number.NaN, 0, 5); // row 0: not judged
+  const { probs, temperature } = temperatureScaledProbs(sharp, 5, labels);
+  assert.ok(Math.abs(temperature / 2.5 - 1) < 0.08, `fitted ${temperature}`);
+  assert.ok(Number.isNaN(probs[0]!) && Number.isNaN(probs[4]!));
+  const truth = softmax(logits, 5, 2.5);
+  for (let i = 5; i < 40; i++)
+    assert.ok(Math.abs(probs[i]! - truth[i]!) < 0.02, `entry ${i}: ${probs[i]} vs ${truth[i]}`);
+  for (let r = 1; r < 8; r++) {
+    const sum = probs.subarray(r * 5, r * 5 + 5).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(sum - 1) < 1e-5, `row ${r} sums to ${sum}`);
+  }
+  // Rows that are all right by a wide margin give no temperature: they are returned as they are.
+  const right = new Float32Array([0.99, 0.01, 0.02, 0.98]);
+  assert.equal(temperatureScaledProbs(right, 2, new Int32Array([0, 1])).probs, right);
 });

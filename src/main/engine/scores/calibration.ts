@@ -114,3 +114,41 @@ export function calibratedConfidence(probs: Float32Array, numClasses: number, pr
   for (let i = 0; i < n; i++) out[i] = probs[i * numClasses + predicted[i]!]!; // in range: checked above
   return out;
 }
+
+/**
+ * Probability rows (NaN rows left as they are) temperature-scaled to the labels: p^(1/T),
+ * renormalised, with T fitted as for logits on log p. Rows labelled -1 or NaN take no part
+ * in the fit. A fit at the range's edge is no calibration (every row right by a wide
+ * margin): the rows are returned unchanged, with T = 1.
+ */
+export function temperatureScaledProbs(
+  probs: Float32Array,
+  numClasses: number,
+  labels: Int32Array,
+): { probs: Float32Array; temperature: number } {
+  const C = numClasses;
+  const n = rowCount(probs, C, 'probs');
+  expectLength(labels, n, 'labels');
+  const logs = new Float32Array(n * C);
+  const fitLabels = Int32Array.from(labels);
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(probs[i * C]!)) {
+      fitLabels[i] = -1;
+      continue;
+    }
+    for (let c = 0; c < C; c++) logs[i * C + c] = Math.log(Math.max(probs[i * C + c]!, 1e-12));
+  }
+  const fit = fitTemperature(logs, C, fitLabels);
+  if (fit.atBoundary || fit.used === 0) return { probs, temperature: 1 };
+  const beta = 1 / fit.temperature;
+  const out = Float32Array.from(probs);
+  for (let i = 0; i < n; i++) {
+    if (Number.isNaN(probs[i * C]!)) continue;
+    let max = -Infinity;
+    for (let c = 0; c < C; c++) max = Math.max(max, logs[i * C + c]! * beta);
+    let sum = 0;
+    for (let c = 0; c < C; c++) sum += out[i * C + c] = Math.exp(logs[i * C + c]! * beta - max);
+    for (let c = 0; c < C; c++) out[i * C + c] = out[i * C + c]! / sum;
+  }
+  return { probs: out, temperature: fit.temperature };
+}
