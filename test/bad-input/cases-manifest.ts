@@ -118,7 +118,7 @@ export const MANIFEST_CASES: CaseDef[] = [
   manifestCase(
     'csv-path-column-missing',
     'own',
-    (dir) => `file,label\n${images(dir).join('\n')}\n`,
+    (dir) => `picture,label\n${images(dir).join('\n')}\n`,
     refused([/"path"|path column|column "?path/i]),
   ),
   manifestCase(
