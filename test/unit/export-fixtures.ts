@@ -9,9 +9,10 @@ import type { EngineSample, ScoreTable } from '../../src/main/engine/engine-type
 import { PIXELS_PER_IMAGE } from '../../src/main/engine/types.js';
 
 /** A 28x28 image unique to seed i. */
+/** Sample i's image: a band of marks, its own for each i, on a black ground (as digits are drawn). */
 export function imageFor(i: number): Uint8Array {
   const img = new Uint8Array(PIXELS_PER_IMAGE);
-  for (let p = 0; p < img.length; p++) img[p] = (p * 7 + i * 31) % 256;
+  for (let p = 8 * 28; p < 20 * 28; p++) img[p] = (p * 7 + i * 31) % 256;
   return img;
 }
 

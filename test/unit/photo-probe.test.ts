@@ -69,6 +69,34 @@ describe('probeImages and chooseArch', () => {
     });
   });
 
+  test('small grey photos (no plain background) take the backbone; digits drawn in alpha are plain', async () => {
+    // A grey photo's levels spread wide: no band of 17 grey levels holds 30% of its pixels.
+    const photo = (seed: number) => {
+      const g = Buffer.alloc(32 * 32);
+      for (let i = 0; i < g.length; i++) g[i] = (((i % 32) * 7 + Math.floor(i / 32) * 5 + seed * 31) * 13) % 256;
+      return sharpRaw(g, 32, 32, 1).toColourspace('b-w').png().toBuffer();
+    };
+    const photos = [file('grey/a.png', await photo(1)), file('grey/b.png', await photo(2))];
+    const probe = await probeImages(photos);
+    assert.ok(probe.images.every((i) => i.grey === true && i.plain === false));
+    assert.deepEqual(chooseArch(probe), {
+      arch: 'backbone',
+      reason: '32 x 32 grey images with no plain background (photos, not drawn marks): the pretrained backbone',
+    });
+    // Black ink whose shape is all in the alpha channel: the RGB is one colour, the alpha is the digit.
+    const ink = digit(3, 0);
+    const rgba = Buffer.alloc(28 * 28 * 4);
+    ink.forEach((v, i) => (rgba[i * 4 + 3] = v));
+    const drawn = file('alpha/3.png', await sharpRaw(rgba, 28, 28, 4).png().toBuffer());
+    const digits = [drawn, file('alpha/d.png', digitPng(4, 0)), photos[0]!];
+    const mixed = await probeImages(digits);
+    assert.deepEqual(
+      mixed.images.map((i) => i.plain),
+      [true, true, false],
+    );
+    assert.equal(chooseArch(mixed).arch, 'cnn', 'two of three drawn: the small CNN');
+  });
+
   test('a bad file in the spread is reported, not fatal', async () => {
     const files = [file('bad/ok.png', digitPng(1, 2)), file('bad/notes.png', Buffer.from('not an image'))];
     const probe = await probeImages(files);
@@ -79,7 +107,10 @@ describe('probeImages and chooseArch', () => {
   });
 
   test('the override wins and the reason says what the data alone would take', () => {
-    const probe: ImageProbe = { images: [{ index: 0, width: 28, height: 28, channels: 1, grey: true }], failures: [] };
+    const probe: ImageProbe = {
+      images: [{ index: 0, width: 28, height: 28, channels: 1, grey: true, plain: true }],
+      failures: [],
+    };
     assert.deepEqual(chooseArch(probe, 'backbone'), {
       arch: 'backbone',
       reason: 'The pretrained backbone, as chosen (the data alone would take the small CNN: 28 x 28 grey images)',

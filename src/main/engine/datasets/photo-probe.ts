@@ -1,6 +1,6 @@
 // A look at a spread of a dataset's files before anything is decoded: their sizes from the
-// headers (sharp's metadata, or the BMP header), and for small colour-typed files a decode of
-// the few pixels to see whether they are grey in fact. Feeds chooseArch (choose-arch.ts).
+// headers (sharp's metadata, or the BMP header), and for small files a decode of the few
+// pixels to see whether they are grey in fact and drawn on a plain background. Feeds chooseArch (choose-arch.ts).
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../types.js';
 import { CNN_MAX_SIDE, type ImageProbe, type ProbedImage } from './choose-arch.js';
@@ -63,11 +63,14 @@ async function probeOne(index: number, file: string, maxFileBytes: number, maxPi
   // A file the main pass will refuse says nothing about the dataset.
   const tooBig = pixelLimitProblem({ width, height }, maxPixels);
   if (tooBig) throw new PhotoRefusal(tooBig);
-  const image: ProbedImage = { index, width, height, channels: meta.channels, grey: null };
+  const image: ProbedImage = { index, width, height, channels: meta.channels, grey: null, plain: null };
   if (meta.channels <= 2) image.grey = true;
-  else if (Math.max(width, height) <= CNN_MAX_SIDE) {
+  if (Math.max(width, height) <= CNN_MAX_SIDE) {
     const all = await whole();
-    image.grey = await isGrey(() => sharp(all, { failOn: 'truncated', limitInputPixels: maxPixels, pages: 1 }), all);
+    Object.assign(
+      image,
+      await lookAt(() => sharp(all, { failOn: 'truncated', limitInputPixels: maxPixels, pages: 1 }), all),
+    );
   }
   return image;
 }
@@ -88,28 +91,62 @@ async function probeBmp(
   }
   const tooBig = pixelLimitProblem({ width, height }, maxPixels);
   if (tooBig) throw new PhotoRefusal(tooBig);
-  const image: ProbedImage = { index, width, height, channels: 3, grey: null };
+  const image: ProbedImage = { index, width, height, channels: 3, grey: null, plain: null };
   if (Math.max(width, height) <= CNN_MAX_SIDE) {
     const all = await whole();
     const raw = await decodeBmp(all, maxPixels);
     image.channels = raw.channels;
     const { width: w, height: h, channels } = raw;
-    image.grey = await isGrey(() => sharp(raw.data, { raw: { width: w, height: h, channels } }), all);
+    Object.assign(image, await lookAt(() => sharp(raw.data, { raw: { width: w, height: h, channels } }), all));
   }
   return image;
 }
 
-/** Whether every pixel has R, G and B equal (within JPEG rounding); alpha is ignored. */
-async function isGrey(open: () => Sharp, bytes: Uint8Array): Promise<boolean> {
+/** A band of this many grey levels either side holds a plain background's pixels (JPEG noise, a faint gradient). */
+const PLAIN_BAND = 8;
+/** An image is marks on a plain background when one band holds at least this share of its pixels (MNIST: 0.76-0.9). */
+const PLAIN_SHARE = 0.3;
+
+/**
+ * Whether every pixel has R, G and B equal (within JPEG rounding), and whether the image is
+ * marks on a plain background: one band of 2 x PLAIN_BAND + 1 grey levels holds PLAIN_SHARE of
+ * its pixels. Where some pixels are transparent, the alpha channel is what was drawn.
+ */
+async function lookAt(open: () => Sharp, bytes: Uint8Array): Promise<{ grey: boolean; plain: boolean }> {
   let data: Buffer;
   try {
-    data = await open().removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer();
+    data = await open().toColourspace('srgb').ensureAlpha().raw({ depth: 'uchar' }).toBuffer();
   } catch (err) {
     throw new PhotoRefusal(decodeReason(err, bytes));
   }
-  for (let i = 0; i + 2 < data.length; i += 3) {
-    const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
-    if (Math.abs(r - g) > GREY_TOLERANCE || Math.abs(g - b) > GREY_TOLERANCE) return false;
+  let grey = true;
+  let seeThrough = false;
+  const lum = new Uint32Array(256);
+  const alpha = new Uint32Array(256);
+  for (let i = 0; i + 3 < data.length; i += 4) {
+    const [r, g, b, a] = [data[i]!, data[i + 1]!, data[i + 2]!, data[i + 3]!];
+    if (Math.abs(r - g) > GREY_TOLERANCE || Math.abs(g - b) > GREY_TOLERANCE) grey = false;
+    if (a < 255) seeThrough = true;
+    lum[Math.round((r + g + b) / 3)]!++;
+    alpha[a]!++;
   }
-  return true;
+  return { grey, plain: largestBandShare(seeThrough ? alpha : lum) >= PLAIN_SHARE };
+}
+
+/** The largest share of a histogram's counts within PLAIN_BAND levels of one level. */
+function largestBandShare(hist: Uint32Array): number {
+  let total = 0;
+  for (const c of hist) total += c;
+  let band = 0;
+  for (let v = 0; v <= PLAIN_BAND && v < hist.length; v++) band += hist[v]!;
+  let best = band;
+  // Slide the window [centre - PLAIN_BAND, centre + PLAIN_BAND] over the levels.
+  for (let centre = 1; centre < hist.length; centre++) {
+    const enter = centre + PLAIN_BAND;
+    const leave = centre - PLAIN_BAND - 1;
+    if (enter < hist.length) band += hist[enter]!;
+    if (leave >= 0) band -= hist[leave]!;
+    best = Math.max(best, band);
+  }
+  return total === 0 ? 0 : best / total;
 }
