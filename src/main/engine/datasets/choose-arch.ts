@@ -1,7 +1,7 @@
 // The documented rule that picks a model family from the data (docs/colour-design.md): small
 // grey images of marks on a plain background (digits, glyphs, clothes on black) take the small
-// CNN, anything else the pretrained backbone. Pure: a probe in,
-// the family and a sentence for the UI and the CLI out.
+// CNN, anything else the pretrained backbone. Pure: a probe in, the family and a sentence for
+// the UI and the CLI out.
 import type { ModelArch } from '../../../shared/recipe.js';
 
 /** Above this many pixels on a side, images take the backbone whatever their colour. */
@@ -26,7 +26,7 @@ export interface ProbedImage {
   channels: number;
   /** Every pixel grey; null when not looked at (a side over CNN_MAX_SIDE decides anyway). */
   grey: boolean | null;
-  /** Marks on a plain background (isPlain in photo-probe.ts); null when not looked at. */
+  /** Marks on a plain background (lookAt in photo-probe.ts); null when not looked at. */
   plain: boolean | null;
 }
 

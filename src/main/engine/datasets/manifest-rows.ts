@@ -12,18 +12,8 @@ import { readRegularFile } from './regular-file.js';
  * tools' CSVs give them (Kaggle's "filename,class", "image,category", ...). An export's audit
  * column "id" is a content hash, never a path.
  */
-export const PATH_COLUMNS = [
-  'path',
-  'filepath',
-  'file_path',
-  'filename',
-  'file_name',
-  'file',
-  'image',
-  'image_path',
-  'img',
-];
-export const LABEL_COLUMNS = ['label', 'class', 'class_name', 'category', 'target', 'label_name'];
+const PATH_COLUMNS = ['path', 'filepath', 'file_path', 'filename', 'file_name', 'file', 'image', 'image_path', 'img'];
+const LABEL_COLUMNS = ['label', 'class', 'class_name', 'category', 'target', 'label_name'];
 
 /** Rows checked to decide where a manifest's paths point. */
 const PROBE_ROWS = 20;

@@ -1,6 +1,7 @@
 // A look at a spread of a dataset's files before anything is decoded: their sizes from the
 // headers (sharp's metadata, or the BMP header), and for small files a decode of the few
-// pixels to see whether they are grey in fact and drawn on a plain background. Feeds chooseArch (choose-arch.ts).
+// pixels to see whether they are grey in fact and drawn on a plain background. Feeds
+// chooseArch (choose-arch.ts).
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { DEFAULT_INPUT_LIMITS, type InputLimits } from '../types.js';
 import { CNN_MAX_SIDE, type ImageProbe, type ProbedImage } from './choose-arch.js';
