@@ -79,6 +79,13 @@ describe('colour photos in the browser', () => {
       .waitFor();
     await app.page.keyboard.press('Escape');
     await app.page.getByRole('dialog', { name: 'Insights' }).waitFor({ state: 'detached' });
+    // The label-issue queue of a model under 90% says its doubts are often its own mistakes.
+    await app.page.getByRole('tab', { name: /Likely label error/ }).click();
+    const note = app.page.getByRole('note').filter({ hasText: 'its own mistakes rather than wrong labels' });
+    const said = `right on ${(100 * p.heldOutAccuracy!).toFixed(1)}% of held-out samples`;
+    if (p.heldOutAccuracy! < 0.9) await note.filter({ hasText: said }).waitFor();
+    else assert.equal(await note.count(), 0, `no note at ${p.heldOutAccuracy}`);
+    await app.page.getByRole('tab', { name: /^All/ }).click();
   });
 
   test('the thumbnails are colour, drawn from the sheet at the stored shape', async () => {
