@@ -106,6 +106,12 @@ describe('CSV manifests', () => {
         ['imgs/d.png', null],
       ],
     );
+    // Windows separators in a manifest read as folders.
+    const windows = await loadDataset(writeFile(join(root, 'windows.csv'), 'path,label\nimgs\\c.png,1\n'));
+    assert.deepEqual(
+      windows.samples.map((s) => [s.path, s.file]),
+      [['imgs/c.png', join(root, 'imgs', 'c.png')]],
+    );
     // "path" and "label" win over another name for them.
     const both = await loadDataset(
       writeFile(join(root, 'both.csv'), 'file,path,category,label\nx.png,imgs/c.png,9,1\n'),

@@ -112,7 +112,9 @@ export async function readManifestRows(
       );
     }
     // The record has header.length fields (checked above) and pathCol is a header column.
-    const written = record.fields[pathCol]!.trim();
+    // A manifest written on Windows separates with backslashes, which POSIX reads as part of a name.
+    const cell = record.fields[pathCol]!.trim();
+    const written = sep === '/' ? cell.replace(/\\/g, '/') : cell;
     if (written === '') throw new DatasetError(`Manifest ${manifest} line ${record.line}: empty path`);
     const file = isAbsolute(written) ? resolve(written) : resolve(root, written);
     const rel = relative(root, file);
