@@ -2,6 +2,8 @@
 // sample's doubt scores to a CSV. Runs the engine in this process: there is no UI event
 // loop to protect here, and it saves copying the score table across threads.
 import { givenTrainingLabels } from '../../shared/journal-fold.js';
+import { DoubtFlag } from '../../shared/api.js';
+import { weakModelSentence } from '../../shared/label-doubt.js';
 import { writeTextAtomic } from '../engine/project/atomic-write.js';
 import { guardOutput } from '../engine/project/output-guard.js';
 import { scoreCsvLines } from '../engine/pipeline/score-csv.js';
@@ -225,13 +227,16 @@ export async function runScore(argv: string[]): Promise<number> {
       // A pool whose every file copies a training file has no samples of its own, and is still the pool.
       const hasPool = args.pool !== undefined || opened.samples.some((s) => s.split === 'pool');
       let summary: string;
+      let accuracy: number;
       if (args.predictions) {
         const { pred, rows } = await readScorePredictions(args.predictions, args.train, opened, args.limits);
         if (rows.notes.length) process.stderr.write(`predictions: ${rows.notes.join('; ')}\n`);
         const used = await core.usePredictions(rows, labels);
+        accuracy = used.heldOutAccuracy;
         summary = `predictions ${args.predictions} (${pred.classSource}), held-out accuracy ${(100 * used.heldOutAccuracy).toFixed(2)}%`;
       } else if (args.model) {
         const used = await core.useModel(args.model, labels, bar.update, args.preprocess);
+        accuracy = used.heldOutAccuracy;
         summary = `model ${args.model} (${used.notes.join('; ')}), held-out accuracy ${(100 * used.heldOutAccuracy).toFixed(2)}%`;
       } else {
         const tr = await core.train(
@@ -239,6 +244,7 @@ export async function runScore(argv: string[]): Promise<number> {
           bar.update,
           new AbortController().signal,
         );
+        accuracy = tr.heldOutAccuracy;
         summary = `model ${tr.modelVersion}${tr.cached ? ' (reused from cache)' : ''}, held-out accuracy ${(100 * tr.heldOutAccuracy).toFixed(2)}%`;
       }
       bar.done();
@@ -256,10 +262,18 @@ export async function runScore(argv: string[]): Promise<number> {
       logMemory('csv');
       await writeSkippedReport(skipped, report);
       let flagged = 0;
-      for (const r of rows) if (table.flags[r.sample]) flagged++;
+      let labelFlagged = 0;
+      for (const r of rows) {
+        if (table.flags[r.sample]) flagged++;
+        if (table.flags[r.sample]! & DoubtFlag.labelIssue) labelFlagged++;
+      }
       const heldOut = table.heldOutIndices.length;
+      const weak = labelFlagged > 0 ? weakModelSentence(accuracy) : null;
       process.stderr.write(
-        `${summary} on ${heldOut} held-out sample${heldOut === 1 ? '' : 's'}\nwrote ${rows.length} rows to ${args.out} (${flagged} flagged${copiesSummary(copyCounts(rows))}) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+        `${summary} on ${heldOut} held-out sample${heldOut === 1 ? '' : 's'}\nwrote ${rows.length} rows to ${args.out} (${flagged} flagged${copiesSummary(copyCounts(rows))}) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n` +
+          (weak
+            ? `note: ${weak.charAt(0).toLowerCase()}${weak.slice(1)}: many of the ${labelFlagged} label_issue flags are its own mistakes rather than wrong labels\n`
+            : ''),
       );
       if (profile) process.stderr.write(formatStages(profile.finish()));
     } finally {

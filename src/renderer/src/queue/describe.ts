@@ -1,5 +1,6 @@
 // Words for the doubt and file flags, shared by tile badges, tab labels and accessible names.
 import { DoubtFlag, FileFlag, OTHER_BY_DISTANCE, type DoubtKind } from '../../../shared/api.js';
+import { weakModelSentence } from '../../../shared/label-doubt.js';
 
 export const DOUBT_WORDS: Record<DoubtKind, string> = {
   lowConfidence: 'low confidence',
@@ -16,17 +17,12 @@ export const DOUBT_TAB_TITLES: Record<DoubtKind | 'all', string> = {
 
 export const DOUBT_SHORT: Record<DoubtKind, string> = { lowConfidence: 'LOW', ood: 'OOD', labelIssue: 'LBL?' };
 
-/**
- * Below this held-out accuracy the label check's doubts are mostly the model's own mistakes:
- * its flag's precision was 0.94-0.96 at MNIST's 92-93% (5% of labels flipped), 0.32 at 71% on
- * CIFAR photos (8% flipped), and it flagged 16% of a clean CIFAR set (docs/label-check.md).
- */
-export const WEAK_MODEL_ACCURACY = 0.9;
-
 /** What to say above the label-issue queue when the model is too weak for its doubts to mean wrong labels. */
 export function labelDoubtNote(heldOutAccuracy: number | null): string | null {
-  if (heldOutAccuracy === null || heldOutAccuracy >= WEAK_MODEL_ACCURACY) return null;
-  return `The model is right on ${accuracy(heldOutAccuracy)} of held-out samples, so many of these are its own mistakes rather than wrong labels: keep the labels that are right.`;
+  const weak = weakModelSentence(heldOutAccuracy);
+  return (
+    weak && `${weak}, so many of these are its own mistakes rather than wrong labels: keep the labels that are right.`
+  );
 }
 
 export function doubtKinds(flags: number): DoubtKind[] {
