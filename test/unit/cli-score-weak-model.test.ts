@@ -20,7 +20,15 @@ test('the summary says when held-out accuracy is too low for label doubts to mea
     for (let j = 0; j < px.length; j++) px[j] = Math.floor(rng() * 256);
     put(path.join(train, i % 2 ? 'left' : 'right', `${i}.png`), await sharpRaw(px, 32, 32).png().toBuffer());
   }
-  const r = runUnsure(path.join(tmp.dir, 'home'), [], 'score', '--train', train, '--out', path.join(tmp.dir, 'out.csv'));
+  const r = runUnsure(
+    path.join(tmp.dir, 'home'),
+    [],
+    'score',
+    '--train',
+    train,
+    '--out',
+    path.join(tmp.dir, 'out.csv'),
+  );
   assert.equal(r.code, 0, r.stderr);
   const accuracy = /held-out accuracy ([\d.]+)%/.exec(r.stderr);
   assert.ok(accuracy && Number(accuracy[1]) < 90, r.stderr);
