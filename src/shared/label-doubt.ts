@@ -7,8 +7,8 @@
  */
 export const WEAK_MODEL_ACCURACY = 0.9;
 
-/** "The model is right on 71.9% of held-out samples", when that is too weak for its label doubts to mean wrong labels. */
-export function weakModelSentence(heldOutAccuracy: number | null): string | null {
+/** "right on 71.9% of held-out samples", when that is too weak for the model's label doubts to mean wrong labels. */
+export function weakModelAccuracy(heldOutAccuracy: number | null): string | null {
   if (heldOutAccuracy === null || !(heldOutAccuracy < WEAK_MODEL_ACCURACY)) return null;
-  return `The model is right on ${(100 * heldOutAccuracy).toFixed(1)}% of held-out samples`;
+  return `right on ${(100 * heldOutAccuracy).toFixed(1)}% of held-out samples`;
 }

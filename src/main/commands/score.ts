@@ -3,7 +3,7 @@
 // loop to protect here, and it saves copying the score table across threads.
 import { givenTrainingLabels } from '../../shared/journal-fold.js';
 import { DoubtFlag } from '../../shared/api.js';
-import { weakModelSentence } from '../../shared/label-doubt.js';
+import { weakModelAccuracy } from '../../shared/label-doubt.js';
 import { writeTextAtomic } from '../engine/project/atomic-write.js';
 import { guardOutput } from '../engine/project/output-guard.js';
 import { scoreCsvLines } from '../engine/pipeline/score-csv.js';
@@ -233,11 +233,11 @@ export async function runScore(argv: string[]): Promise<number> {
         if (rows.notes.length) process.stderr.write(`predictions: ${rows.notes.join('; ')}\n`);
         const used = await core.usePredictions(rows, labels);
         accuracy = used.heldOutAccuracy;
-        summary = `predictions ${args.predictions} (${pred.classSource}), held-out accuracy ${(100 * used.heldOutAccuracy).toFixed(2)}%`;
+        summary = `predictions ${args.predictions} (${pred.classSource})`;
       } else if (args.model) {
         const used = await core.useModel(args.model, labels, bar.update, args.preprocess);
         accuracy = used.heldOutAccuracy;
-        summary = `model ${args.model} (${used.notes.join('; ')}), held-out accuracy ${(100 * used.heldOutAccuracy).toFixed(2)}%`;
+        summary = `model ${args.model} (${used.notes.join('; ')})`;
       } else {
         const tr = await core.train(
           { labels, epochs: args.epochs, seed: args.seed },
@@ -245,7 +245,7 @@ export async function runScore(argv: string[]): Promise<number> {
           new AbortController().signal,
         );
         accuracy = tr.heldOutAccuracy;
-        summary = `model ${tr.modelVersion}${tr.cached ? ' (reused from cache)' : ''}, held-out accuracy ${(100 * tr.heldOutAccuracy).toFixed(2)}%`;
+        summary = `model ${tr.modelVersion}${tr.cached ? ' (reused from cache)' : ''}`;
       }
       bar.done();
       logMemory('train');
@@ -268,11 +268,11 @@ export async function runScore(argv: string[]): Promise<number> {
         if (table.flags[r.sample]! & DoubtFlag.labelIssue) labelFlagged++;
       }
       const heldOut = table.heldOutIndices.length;
-      const weak = labelFlagged > 0 ? weakModelSentence(accuracy) : null;
+      const weak = labelFlagged > 0 ? weakModelAccuracy(accuracy) : null;
       process.stderr.write(
-        `${summary} on ${heldOut} held-out sample${heldOut === 1 ? '' : 's'}\nwrote ${rows.length} rows to ${args.out} (${flagged} flagged${copiesSummary(copyCounts(rows))}) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n` +
+        `${summary}, held-out accuracy ${(100 * accuracy).toFixed(2)}% on ${heldOut} held-out sample${heldOut === 1 ? '' : 's'}\nwrote ${rows.length} rows to ${args.out} (${flagged} flagged${copiesSummary(copyCounts(rows))}) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n` +
           (weak
-            ? `note: ${weak.charAt(0).toLowerCase()}${weak.slice(1)}: many of the ${labelFlagged} label_issue flags are its own mistakes rather than wrong labels\n`
+            ? `note: the model is ${weak}: many of the ${labelFlagged} label_issue flags are its own mistakes rather than wrong labels\n`
             : ''),
       );
       if (profile) process.stderr.write(formatStages(profile.finish()));

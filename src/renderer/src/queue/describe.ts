@@ -1,6 +1,6 @@
 // Words for the doubt and file flags, shared by tile badges, tab labels and accessible names.
 import { DoubtFlag, FileFlag, OTHER_BY_DISTANCE, type DoubtKind } from '../../../shared/api.js';
-import { weakModelSentence } from '../../../shared/label-doubt.js';
+import { weakModelAccuracy } from '../../../shared/label-doubt.js';
 
 export const DOUBT_WORDS: Record<DoubtKind, string> = {
   lowConfidence: 'low confidence',
@@ -19,9 +19,10 @@ export const DOUBT_SHORT: Record<DoubtKind, string> = { lowConfidence: 'LOW', oo
 
 /** What to say above the label-issue queue when the model is too weak for its doubts to mean wrong labels. */
 export function labelDoubtNote(heldOutAccuracy: number | null): string | null {
-  const weak = weakModelSentence(heldOutAccuracy);
+  const weak = weakModelAccuracy(heldOutAccuracy);
   return (
-    weak && `${weak}, so many of these are its own mistakes rather than wrong labels: keep the labels that are right.`
+    weak &&
+    `The model is ${weak}, so many of these are its own mistakes rather than wrong labels: keep the labels that are right.`
   );
 }
 
