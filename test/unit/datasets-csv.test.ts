@@ -95,17 +95,14 @@ describe('CSV manifests', () => {
       writeFile(join(root, 'bad5.csv'), 'path,label,label\nimgs/c.png,1,2\n'),
       /bad5\.csv: column "label" appears twice/,
     );
+    /** The (path, label) rows a manifest of this text reads as. */
+    const rowsOf = async (name: string, text: string) =>
+      (await loadDataset(writeFile(join(root, name), text))).samples.map((s) => [s.path, s.label]);
     // Other tools' names for the two columns, in any case and order, beside columns of their own.
-    const kaggle = await loadDataset(
-      writeFile(join(root, 'kaggle.csv'), 'Split,Class,FileName\ntrain,1,imgs/c.png\ntrain,,imgs/d.png\n'),
-    );
-    assert.deepEqual(
-      kaggle.samples.map((s) => [s.path, s.label]),
-      [
-        ['imgs/c.png', '1'],
-        ['imgs/d.png', null],
-      ],
-    );
+    assert.deepEqual(await rowsOf('kaggle.csv', 'Split,Class,FileName\ntrain,1,imgs/c.png\ntrain,,imgs/d.png\n'), [
+      ['imgs/c.png', '1'],
+      ['imgs/d.png', null],
+    ]);
     // Windows separators in a manifest read as folders.
     const windows = await loadDataset(writeFile(join(root, 'windows.csv'), 'path,label\nimgs\\c.png,1\n'));
     assert.deepEqual(
@@ -113,19 +110,12 @@ describe('CSV manifests', () => {
       [['imgs/c.png', join(root, 'imgs', 'c.png')]],
     );
     // "path" and "label" win over another name for them.
-    const both = await loadDataset(
-      writeFile(join(root, 'both.csv'), 'file,path,category,label\nx.png,imgs/c.png,9,1\n'),
-    );
-    assert.deepEqual(
-      both.samples.map((s) => [s.path, s.label]),
-      [['imgs/c.png', '1']],
-    );
+    assert.deepEqual(await rowsOf('both.csv', 'file,path,category,label\nx.png,imgs/c.png,9,1\n'), [
+      ['imgs/c.png', '1'],
+    ]);
     // An export's manifest carries audit columns after path,label.
-    const ds = await loadDataset(
-      writeFile(join(root, 'audit.csv'), 'path,label,id,decision\nimgs/c.png,1,abc,relabel\nimgs/d.png,,def,\n'),
-    );
     assert.deepEqual(
-      ds.samples.map((s) => [s.path, s.label]),
+      await rowsOf('audit.csv', 'path,label,id,decision\nimgs/c.png,1,abc,relabel\nimgs/d.png,,def,\n'),
       [
         ['imgs/c.png', '1'],
         ['imgs/d.png', null],

@@ -1,6 +1,7 @@
 // Temperature scaling (Guo et al. 2017): one scalar T fitted on held-out labelled data so
 // that softmax(logits / T) is calibrated. It rescales every probability but never changes
 // the predicted class, which is why it is safe to fit after training.
+import { softmax } from './softmax.js';
 import { expectIndices, expectLength, rowCount } from './validate.js';
 
 export interface TemperatureFit {
@@ -140,15 +141,8 @@ export function temperatureScaledProbs(
   }
   const fit = fitTemperature(logs, C, fitLabels);
   if (fit.atBoundary || fit.used === 0) return { probs, temperature: 1 };
-  const beta = 1 / fit.temperature;
-  const out = Float32Array.from(probs);
-  for (let i = 0; i < n; i++) {
-    if (Number.isNaN(probs[i * C]!)) continue;
-    let max = -Infinity;
-    for (let c = 0; c < C; c++) max = Math.max(max, logs[i * C + c]! * beta);
-    let sum = 0;
-    for (let c = 0; c < C; c++) sum += out[i * C + c] = Math.exp(logs[i * C + c]! * beta - max);
-    for (let c = 0; c < C; c++) out[i * C + c] = out[i * C + c]! / sum;
-  }
+  // A NaN row's logs stay 0: softmax makes it uniform, and it is put back to NaN.
+  const out = softmax(logs, C, fit.temperature);
+  for (let i = 0; i < n; i++) if (Number.isNaN(probs[i * C]!)) out.fill(Number.NaN, i * C, (i + 1) * C);
   return { probs: out, temperature: fit.temperature };
 }
