@@ -85,6 +85,8 @@ export type ProjectStatus = z.infer<typeof ProjectStatus>;
 export const ProjectInfo = z.object({
   projectId: z.string(),
   name: z.string(),
+  /** The folder Export offers first; absent from older main sides. */
+  exportDir: z.string().optional(),
   dir: z.string(),
   dataset: DatasetSpec.extend({ demo: z.boolean() }),
   /** Known classes in model output order; 'other' is last once the model has it. */

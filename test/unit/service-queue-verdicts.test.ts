@@ -175,6 +175,10 @@ describe('verdicts in plain words', () => {
     const byModel = verdicts({ ...base, confidence: 0.97, flags: DoubtFlag.ood });
     assert.match(byModel[0]!, /^Called "other" by the model: it resembles the samples marked "other" \(97%\)/);
     assert.ok(!byModel.some((line) => line.includes('for its distance')));
+    // Far and called 'other' agree: no "yet the model says" against its own answer, and the
+    // distance is said once.
+    assert.equal(byModel[1], 'Looks out-of-distribution: farther from the training images than 99.9% of real samples.');
+    assert.ok(!far.some((line) => line.startsWith('Looks out-of-distribution')));
   });
 
   test('a likely label error names both labels', () => {

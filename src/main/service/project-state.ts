@@ -18,6 +18,7 @@ import { itemAt } from '../../shared/checked-index.js';
 import type { Journal } from '../engine/review/journal.js';
 import { foldJournal, givenLabelsOf, trainingLabels, type JournalFold } from '../../shared/journal-fold.js';
 import { buildQueue } from './queue.js';
+import { exportSuggestion, projectName } from './project-name.js';
 import { describeRecipe } from '../../shared/recipe.js';
 
 export type ProjectSpec = DatasetSpec & { demo: boolean };
@@ -96,7 +97,8 @@ export class ProjectState {
     const known = p?.data.classes ?? [];
     return {
       projectId: p ? path.basename(p.dir) : '',
-      name: spec.demo ? 'Digits in the wild (demo)' : path.basename(spec.pool ?? spec.train ?? ''),
+      name: projectName(spec),
+      exportDir: exportSuggestion(spec),
       dir: p?.dir ?? '',
       dataset: spec,
       classes,

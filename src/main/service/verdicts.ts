@@ -38,10 +38,13 @@ export function verdicts(v: VerdictInput): string[] {
   } else if (v.predicted === OTHER_LABEL) {
     out.push(`Called "other" by the model: it resembles the samples marked "other" (${conf}).`);
   }
-  if (v.flags & DoubtFlag.ood) {
+  // Called 'other' for its distance already says how far it is; and being far is no
+  // contradiction of a confident "other".
+  if (v.flags & DoubtFlag.ood && !(v.flags & OTHER_BY_DISTANCE)) {
+    const sure = v.confidence > 0.9 && v.predicted !== OTHER_LABEL;
     out.push(
       `Looks out-of-distribution: farther from the training images than ${pct(v.knnPercentile)} of real samples` +
-        (v.confidence > 0.9 ? ` — yet the model says "${v.predicted}" with ${conf} confidence.` : '.'),
+        (sure ? ` — yet the model says "${v.predicted}" with ${conf} confidence.` : '.'),
     );
   }
   if (v.flags & DoubtFlag.labelIssue && v.given !== null) {

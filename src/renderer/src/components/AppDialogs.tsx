@@ -6,7 +6,7 @@ import type { Command } from '../keys/keymap';
 import { saveReviewer } from '../preferences';
 import { ClassPicker } from './ClassPicker';
 import { Dialog } from './Dialog';
-import { ExportDialog, suggestedExportDir } from './ExportDialog';
+import { ExportDialog } from './ExportDialog';
 import { HelpOverlay } from './HelpOverlay';
 import { InsightsDialog } from './InsightsDialog';
 import { OpenDatasetForm } from './OpenDatasetForm';
@@ -61,7 +61,7 @@ export function AppDialogs(p: AppDialogsProps) {
         <ExportDialog
           job={jobs.exportState}
           error={jobs.exportJob.error}
-          suggested={suggestedExportDir(p.project?.dataset.train)}
+          suggested={p.project?.exportDir ?? ''}
           onExport={(dir) => void jobs.startExport(dir)}
           onClose={close}
         />

@@ -4,12 +4,6 @@ import type { JobState } from '../jobs/jobs';
 import { Dialog } from './Dialog';
 import { ProgressBar } from './ProgressBar';
 
-/** A folder beside the labelled dataset, e.g. /data/pets -> /data/pets-corrected; '' for the demo. */
-export function suggestedExportDir(train: string | undefined): string {
-  const base = (train ?? '').replace(/[\\/]+$/, '');
-  return base ? `${base}-corrected` : '';
-}
-
 export function ExportDialog({
   job,
   error,
@@ -19,7 +13,7 @@ export function ExportDialog({
 }: {
   job: JobState | undefined;
   error: string | null;
-  /** The folder offered first (suggestedExportDir); the reviewer may type any other. */
+  /** The folder offered first (ProjectInfo.exportDir); the reviewer may type any other. */
   suggested: string;
   onExport: (dir: string) => void;
   onClose: () => void;
@@ -42,7 +36,7 @@ export function ExportDialog({
             aria-label="Export folder"
             value={dir}
             onChange={(e) => setDir(e.target.value)}
-            placeholder="/home/me/dataset-corrected"
+            placeholder="a new or empty folder"
             spellCheck={false}
           />
         </label>

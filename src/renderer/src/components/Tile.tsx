@@ -46,7 +46,7 @@ export const Tile = memo(function Tile(p: TileProps) {
   const files = fileKinds(p.flags);
   const decision = p.decisionAction ? { label: p.decisionLabel, action: p.decisionAction } : null;
   const mismatch = p.given !== null && p.given !== p.predicted;
-  // A tile that came in during a fling is a bare frame (its black square drawn by CSS) until
+  // A tile that came in during a fling is a bare frame (its grey square drawn by CSS) until
   // the grid slows down: a screenful of them a frame is what flinging costs, and one element
   // each lays out and paints in a fraction of the full tile's dozen. The accessible name is
   // there all along.
