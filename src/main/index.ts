@@ -2,7 +2,7 @@
 // harden.ts, menu.ts, path-guard.ts, the service and the IPC transport). It cannot start on
 // machines without Electron's binary; there `npm start` falls back to browser mode
 // (scripts/start.mjs).
-import { app, BrowserWindow, dialog, Menu, net, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, Menu, net, protocol, session, type OpenDialogOptions } from 'electron';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,7 +13,8 @@ import { menuTemplate } from './electron/menu.js';
 import { APP_SCHEME, MEDIA_SCHEME, contentSecurityPolicy } from './security/csp.js';
 import { staticFileFor } from './security/path-guard.js';
 import { contentTypeFor } from './transport/static-files.js';
-import { bindIpc } from './transport/ipc.js';
+import { bindChoosePath, bindIpc } from './transport/ipc.js';
+import { choosePathOptions } from './electron/choose-path.js';
 import { UnsureService } from './service/service.js';
 import type { JobEvent } from '../shared/api.js';
 import { parseSheetIds } from '../shared/media.js';
@@ -74,22 +75,16 @@ async function main(): Promise<void> {
     () => win?.webContents ?? null,
   );
 
+  const showDialog = (options: OpenDialogOptions) =>
+    win ? dialog.showOpenDialog(win, options) : Promise.resolve({ canceled: true, filePaths: [] });
+  bindChoosePath(showDialog);
   const openDataset = async () => {
-    if (!win) return;
-    const r = await dialog.showOpenDialog(win, {
-      title: 'Open a labeled dataset',
-      properties: ['openDirectory', 'openFile'],
-    });
+    const r = await showDialog(choosePathOptions('train'));
     if (!r.canceled && r.filePaths[0]) await service.handlers.openDataset({ train: r.filePaths[0] });
   };
   const exportDataset = async () => {
-    if (!win) return;
-    const r = await dialog.showOpenDialog(win, {
-      title: 'Export to folder',
-      properties: ['openDirectory', 'createDirectory'],
-    });
-    if (!r.canceled && r.filePaths[0])
-      await service.handlers.exportDataset({ dir: path.join(r.filePaths[0], 'unsure-export') });
+    const r = await showDialog(choosePathOptions('export'));
+    if (!r.canceled && r.filePaths[0]) await service.handlers.exportDataset({ dir: r.filePaths[0] });
   };
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(

@@ -2,7 +2,7 @@
 // invoke and event stream, nothing else (no ipcRenderer, no Node).
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { ApiName, ApiReply, JobEvent, UnsureBridge } from '../shared/api.js';
-import { IPC_EVENT, IPC_INVOKE } from '../shared/ipc-channels.js';
+import { IPC_CHOOSE_PATH, IPC_EVENT, IPC_INVOKE, type ChoosePathPurpose } from '../shared/ipc-channels.js';
 import { sheetQuery } from '../shared/media.js';
 
 const bridge: UnsureBridge = {
@@ -20,6 +20,8 @@ const bridge: UnsureBridge = {
   imageUrl: (id: string) => `unsure-media://sample/${encodeURIComponent(id)}`,
   sheetUrl: (ids: readonly string[]) => `unsure-media://sheet/?ids=${sheetQuery(ids)}`,
   pathForFile: (file: Blob) => webUtils.getPathForFile(file as File),
+  choosePath: (purpose: ChoosePathPurpose) =>
+    ipcRenderer.invoke(IPC_CHOOSE_PATH, { purpose }) as Promise<string | null>,
 };
 
 contextBridge.exposeInMainWorld('unsure', bridge);

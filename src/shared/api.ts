@@ -17,6 +17,7 @@ import {
 } from './read-models.js';
 import { JournalEntry } from './journal-entry.js';
 import type { JobEvent } from './job-events.js';
+import type { ChoosePathPurpose } from './ipc-channels.js';
 
 // The contract's parts, re-exported so every importer keeps importing from here.
 export * from './read-models.js';
@@ -87,6 +88,8 @@ export interface UnsureBridge {
    * renderer cannot see paths itself). Browser mode has no such thing: it opens by path.
    */
   pathForFile?(file: Blob): string;
+  /** Electron only: the native dialog's choice of a dataset, pool or export folder; null when cancelled. */
+  choosePath?(purpose: ChoosePathPurpose): Promise<string | null>;
 }
 
 export function isApiName(name: unknown): name is ApiName {

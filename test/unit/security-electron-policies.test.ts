@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
+import { choosePathOptions, parseChoosePath } from '../../src/main/electron/choose-path.js';
 import { menuTemplate } from '../../src/main/electron/menu.js';
 import {
   isNavigationAllowed,
@@ -112,5 +113,20 @@ describe('the custom protocol path check', () => {
     assert.equal(staticFileFor(data, '/../secret.txt'), null);
     assert.equal(staticFileFor(data, '/%2e%2e/secret.txt'), null);
     assert.equal(staticFileFor(data, '/3/a.png'), fs.realpathSync(path.join(data, '3', 'a.png')));
+  });
+});
+
+describe('the native path dialogs', () => {
+  test('each purpose has its own dialog; the renderer chooses no options', () => {
+    assert.deepEqual(choosePathOptions('train').properties, ['openDirectory', 'openFile']);
+    assert.deepEqual(choosePathOptions('pool').properties, ['openDirectory', 'openFile']);
+    assert.deepEqual(choosePathOptions('export').properties, ['openDirectory', 'createDirectory']);
+    assert.equal(parseChoosePath({ purpose: 'export' }), 'export');
+  });
+
+  test('any other message is refused by name', () => {
+    for (const bad of [null, 'train', {}, { purpose: 'anything' }, { purpose: ['train'] }]) {
+      assert.throws(() => parseChoosePath(bad), /choosePath: unknown purpose/);
+    }
   });
 });

@@ -1,9 +1,12 @@
 // The renderer's only door to the main side. In Electron the preload supplies it; in a
 // browser the same interface is built over same-origin HTTP and Server-Sent Events, so
 // no component knows which transport is underneath.
-import type { ApiName, ApiParams, ApiReply, ApiResult, JobEvent, UnsureBridge } from '../../shared/api';
+import type { ApiName, ApiParams, ApiReply, ApiResult, JobEvent } from '../../shared/api';
 import { errorMessage } from '../../shared/api';
 import { sheetQuery } from '../../shared/media';
+import { fromPreload, type RendererBridge } from './from-preload';
+
+export type { RendererBridge };
 
 /** Thrown when the main side cannot be reached at all (as opposed to answering with an error). */
 export class ConnectionError extends Error {
@@ -13,11 +16,6 @@ export class ConnectionError extends Error {
   }
 }
 
-export interface RendererBridge extends UnsureBridge {
-  /** Reports the event stream going down and coming back; Electron's never goes down. */
-  onConnection(listener: (up: boolean) => void): () => void;
-}
-
 let bridge: RendererBridge | null = null;
 
 export function getBridge(): RendererBridge {
@@ -25,17 +23,6 @@ export function getBridge(): RendererBridge {
   const exposed = window.unsure;
   bridge = exposed ? fromPreload(exposed) : httpBridge();
   return bridge;
-}
-
-function fromPreload(b: UnsureBridge): RendererBridge {
-  return {
-    mode: b.mode,
-    invoke: (name, params) => b.invoke(name, params),
-    onEvent: (l) => b.onEvent(l),
-    imageUrl: (id) => b.imageUrl(id),
-    sheetUrl: (ids) => b.sheetUrl(ids),
-    onConnection: () => () => {},
-  };
 }
 
 function httpBridge(): RendererBridge {

@@ -62,6 +62,7 @@ export function AppDialogs(p: AppDialogsProps) {
           job={jobs.exportState}
           error={jobs.exportJob.error}
           suggested={p.project?.exportDir ?? ''}
+          choose={bridge.choosePath && (() => bridge.choosePath!('export').catch(() => null))}
           onExport={(dir) => void jobs.startExport(dir)}
           onClose={close}
         />

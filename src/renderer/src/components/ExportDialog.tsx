@@ -2,12 +2,14 @@ import { useState } from 'react';
 import { ExportSummary } from '../../../shared/api';
 import type { JobState } from '../jobs/jobs';
 import { Dialog } from './Dialog';
+import { PathField } from './PathField';
 import { ProgressBar } from './ProgressBar';
 
 export function ExportDialog({
   job,
   error,
   suggested,
+  choose,
   onExport,
   onClose,
 }: {
@@ -15,6 +17,8 @@ export function ExportDialog({
   error: string | null;
   /** The folder offered first (ProjectInfo.exportDir); the reviewer may type any other. */
   suggested: string;
+  /** The native folder dialog (desktop app only). */
+  choose?: () => Promise<string | null>;
   onExport: (dir: string) => void;
   onClose: () => void;
 }) {
@@ -30,16 +34,14 @@ export function ExportDialog({
           if (dir.trim()) onExport(dir.trim());
         }}
       >
-        <label className="field">
-          <span>Folder to write (created if missing; must be empty or new)</span>
-          <input
-            aria-label="Export folder"
-            value={dir}
-            onChange={(e) => setDir(e.target.value)}
-            placeholder="a new or empty folder"
-            spellCheck={false}
-          />
-        </label>
+        <PathField
+          label="Folder to write (created if missing; must be empty or new)"
+          inputLabel="Export folder"
+          value={dir}
+          onChange={setDir}
+          placeholder="a new or empty folder"
+          choose={choose}
+        />
         <p className="muted small">
           One folder per class with the original files, byte for byte; a manifest of every file with its decision (and
           its scores, once ranked); and the trained model.

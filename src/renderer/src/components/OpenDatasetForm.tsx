@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import type { RecentProject } from '../../../shared/api';
 import { errorMessage } from '../../../shared/api';
+import type { ChoosePathPurpose } from '../../../shared/ipc-channels';
 import type { RendererBridge } from '../bridge';
+import { PathField } from './PathField';
 
 /** Opens a dataset by path (train and/or pool), the demo, or a recent project. */
 export function OpenDatasetForm({
@@ -21,6 +23,9 @@ export function OpenDatasetForm({
   useEffect(() => {
     bridge.invoke('listRecent', {}).then(setRecent, () => setRecent([]));
   }, [bridge]);
+
+  const choose = (purpose: ChoosePathPurpose) =>
+    bridge.choosePath ? () => bridge.choosePath!(purpose).catch(() => null) : undefined;
 
   const open = async (spec: { train?: string; pool?: string; demo?: boolean }) => {
     setBusy(true);
@@ -49,24 +54,20 @@ export function OpenDatasetForm({
           void open(spec);
         }}
       >
-        <label className="field">
-          <span>Train path</span>
-          <input
-            value={train}
-            onChange={(e) => setTrain(e.target.value)}
-            placeholder="/data/mnist-train (class folders, CSV or IDX)"
-            spellCheck={false}
-          />
-        </label>
-        <label className="field">
-          <span>Pool path</span>
-          <input
-            value={pool}
-            onChange={(e) => setPool(e.target.value)}
-            placeholder="/data/to-review (optional)"
-            spellCheck={false}
-          />
-        </label>
+        <PathField
+          label="Train path"
+          value={train}
+          onChange={setTrain}
+          placeholder="/data/mnist-train (class folders, CSV or IDX)"
+          choose={choose('train')}
+        />
+        <PathField
+          label="Pool path"
+          value={pool}
+          onChange={setPool}
+          placeholder="/data/to-review (optional)"
+          choose={choose('pool')}
+        />
         <div className="row">
           <button type="submit" className="primary" disabled={busy}>
             Open dataset
