@@ -114,6 +114,38 @@ describe('review loop in the browser', () => {
     assert.equal(await page.getByTestId('reviewed').textContent(), '2');
   });
 
+  test('Space shows the image large, a class key still decides there, and Esc closes it', async () => {
+    const { page } = app;
+    const ids = await tileIds(page, 8);
+    const names = await Promise.all(ids.map((id) => tileName(page, id)));
+    // Past the first tiles, which the undo test below takes.
+    const open = ids.findIndex((id, i) => i >= 4 && i < ids.length - 1 && !/decided|skipped/.test(names[i]!));
+    assert.ok(open >= 0, 'an undecided tile with one after it');
+    const id = ids[open]!;
+    await tile(page, id).click();
+    const big = page.getByRole('region', { name: 'Large image' });
+    const bigSrc = () => big.getByRole('img').getAttribute('src');
+    await page.keyboard.press(' ');
+    await big.waitFor();
+    assert.ok((await bigSrc())?.includes(encodeURIComponent(id)), 'the large image is the current sample');
+    await page.keyboard.press('5');
+    await journaled(server, id, '5', 'relabel');
+    decided.set(id, '5');
+    const next = await currentId(page);
+    assert.notEqual(next, id, 'the view moves on');
+    await eventually('the large image to follow the current sample', async () =>
+      ((await bigSrc()) ?? '').includes(encodeURIComponent(next)),
+    );
+    await page.keyboard.press('Escape');
+    await big.waitFor({ state: 'detached' });
+    // Esc closed the large image and left the selection alone.
+    assert.equal(await currentId(page), next);
+    await page.keyboard.press(' ');
+    await big.waitFor();
+    await page.keyboard.press(' ');
+    await big.waitFor({ state: 'detached' });
+  });
+
   test('a reload, and a second browser with an empty store, show the same decisions', async () => {
     await app.page.reload();
     await waitForQueue(app.page);

@@ -57,6 +57,7 @@ describe('commandForKey', () => {
     assert.deepEqual(commandForKey({ key: 'o' }, k), { type: 'other' });
     assert.deepEqual(commandForKey({ key: 'Enter' }, k), { type: 'accept' });
     assert.deepEqual(commandForKey({ key: 'a' }, k), { type: 'keep' });
+    assert.deepEqual(commandForKey({ key: ' ' }, k), { type: 'view' });
     assert.deepEqual(commandForKey({ key: 's' }, k), { type: 'skip' });
     assert.deepEqual(commandForKey({ key: 'z' }, k), { type: 'undo' });
     assert.deepEqual(commandForKey({ key: 'Backspace' }, k), { type: 'undo' });

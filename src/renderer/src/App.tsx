@@ -46,6 +46,7 @@ export function App() {
   const view = useQueueRows(queue, journal.fold);
   const selection = useSelection(queue, view.rows, view.idToRow);
   const [dialog, setDialog] = useState<DialogName>(null);
+  const [bigView, setBigView] = useState(false);
 
   // A different project starts from a clean view (reset while rendering, as React advises
   // for state derived from a prop, instead of an effect that would render twice).
@@ -54,6 +55,7 @@ export function App() {
     setViewOf(projectId);
     view.setFilter(DEFAULT_FILTER);
     selection.reset();
+    setBigView(false);
   }
 
   const classKeys = useMemo(() => assignClassKeys(project?.labels ?? []), [project?.labels]);
@@ -81,6 +83,8 @@ export function App() {
     selectSimilar,
     startRetrain,
     setDialog,
+    bigView,
+    setBigView,
   });
   useGlobalKeys(run, dialog !== null, classKeys);
 
@@ -106,6 +110,7 @@ export function App() {
             detail={detail}
             detailError={detailError}
             onCommand={run}
+            bigView={bigView}
           />
         ) : (
           <StartScreen

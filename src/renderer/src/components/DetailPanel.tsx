@@ -10,10 +10,12 @@ export interface DetailPanelProps {
   error: string | null;
   state: SampleState | undefined;
   imageUrl: (id: string) => string;
+  /** Shows the image large (Space does the same). */
+  onViewImage: () => void;
 }
 
 /** The "why" of one sample: what the model thinks of every class, how unusual the input is, and what it resembles. */
-export function DetailPanel({ project, id, detail, error, state, imageUrl }: DetailPanelProps) {
+export function DetailPanel({ project, id, detail, error, state, imageUrl, onViewImage }: DetailPanelProps) {
   // Photos are scaled smoothly; small grey digits stay crisp, one block per pixel.
   const colour = project.image?.channels === 3 ? ' colour' : '';
   if (!id)
@@ -25,7 +27,9 @@ export function DetailPanel({ project, id, detail, error, state, imageUrl }: Det
   return (
     <aside className="detail" aria-label="Sample detail">
       <div className="detail-top">
-        <img className={`detail-image${colour}`} src={imageUrl(id)} alt={`sample ${id}`} />
+        <button type="button" className="detail-image-button" title="Look at it large (Space)" onClick={onViewImage}>
+          <img className={`detail-image${colour}`} src={imageUrl(id)} alt={`sample ${id}`} />
+        </button>
         <div className="detail-facts">
           <div className="detail-id" title={detail?.path}>
             {id}

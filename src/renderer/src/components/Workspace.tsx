@@ -9,6 +9,7 @@ import { FilterBar } from './FilterBar';
 import { QueueGrid } from './QueueGrid';
 import { DecisionBar } from './DecisionBar';
 import { DetailPanel } from './DetailPanel';
+import { BigView } from './BigView';
 
 export interface WorkspaceProps {
   bridge: RendererBridge;
@@ -22,6 +23,8 @@ export interface WorkspaceProps {
   detail: SampleDetail | null;
   detailError: string | null;
   onCommand: (cmd: Command) => void;
+  /** The current sample's image large, over the grid (BigView). */
+  bigView: boolean;
 }
 
 /** The review workspace: the filtered queue, the decision bar, and the current sample's detail. */
@@ -31,24 +34,35 @@ export function Workspace(p: WorkspaceProps) {
   return (
     <main className="workspace">
       <div className="queue-col">
-        <FilterBar
-          project={project}
-          filter={view.filter}
-          counts={view.counts}
-          shown={view.rows.length}
-          onChange={view.setFilter}
-        />
-        <QueueGrid
-          queue={p.queue}
-          project={project}
-          rows={view.rows}
-          fold={p.fold}
-          currentPos={selection.currentPos}
-          selected={selection.selected}
-          sheetUrl={p.bridge.sheetUrl}
-          onPick={selection.onPick}
-          onColumns={selection.setColumns}
-        />
+        <div className="queue-area">
+          <FilterBar
+            project={project}
+            filter={view.filter}
+            counts={view.counts}
+            shown={view.rows.length}
+            onChange={view.setFilter}
+          />
+          <QueueGrid
+            queue={p.queue}
+            project={project}
+            rows={view.rows}
+            fold={p.fold}
+            currentPos={selection.currentPos}
+            selected={selection.selected}
+            sheetUrl={p.bridge.sheetUrl}
+            onPick={selection.onPick}
+            onColumns={selection.setColumns}
+          />
+          {p.bigView && effectiveId && (
+            <BigView
+              project={project}
+              id={effectiveId}
+              detail={p.detail}
+              imageUrl={p.bridge.imageUrl}
+              onClose={() => p.onCommand({ type: 'view' })}
+            />
+          )}
+        </div>
         <DecisionBar
           labels={project.labels}
           classKeys={p.classKeys}
@@ -65,6 +79,7 @@ export function Workspace(p: WorkspaceProps) {
         error={p.detailError}
         state={effectiveId ? p.fold.samples.get(effectiveId) : undefined}
         imageUrl={p.bridge.imageUrl}
+        onViewImage={() => p.onCommand({ type: 'view' })}
       />
     </main>
   );

@@ -16,6 +16,9 @@ export interface CommandsInput {
   selectSimilar: () => Promise<void>;
   startRetrain: () => Promise<void>;
   setDialog: (d: DialogName) => void;
+  /** Whether the large image is up, and the switch for it. */
+  bigView: boolean;
+  setBigView: (open: boolean) => void;
 }
 
 /** What each keymap command does: one runner for the keys and the decision bar's buttons. */
@@ -29,6 +32,8 @@ export function useCommands({
   selectSimilar,
   startRetrain,
   setDialog,
+  bigView,
+  setBigView,
 }: CommandsInput): (cmd: Command) => void {
   const { selected, effectiveId, moveBy, idAt, setCurrentId, setSelected } = selection;
   return useCallback(
@@ -66,7 +71,11 @@ export function useCommands({
         case 'findClass':
           if (effectiveId || selected.size > 0) setDialog('findClass');
           return;
+        case 'view':
+          if (effectiveId || bigView) setBigView(!bigView);
+          return;
         case 'clearSelection':
+          if (bigView) return setBigView(false);
           setSelected(new Set());
           return;
         case 'retrain':
@@ -97,6 +106,8 @@ export function useCommands({
       setCurrentId,
       setSelected,
       setDialog,
+      bigView,
+      setBigView,
     ],
   );
 }

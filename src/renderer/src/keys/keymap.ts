@@ -17,6 +17,8 @@ export type Command =
   | { type: 'selectSimilar' }
   | { type: 'findClass' }
   | { type: 'clearSelection' }
+  /** Space: the current sample's image large, over the grid (decision keys still work). */
+  | { type: 'view' }
   | { type: 'retrain' }
   | { type: 'export' }
   | { type: 'insights' }
@@ -106,7 +108,18 @@ export const KEYMAP: readonly KeyBinding[] = [
     command: fixed({ type: 'findClass' }),
     button: { text: 'find class', name: 'Find class' },
   },
-  { keys: ['Escape', 'x'], shown: 'Esc / x', help: 'clear the selection', command: fixed({ type: 'clearSelection' }) },
+  {
+    keys: [' '],
+    shown: 'Space',
+    help: 'look at the image large (Space or Esc again to close)',
+    command: fixed({ type: 'view' }),
+  },
+  {
+    keys: ['Escape', 'x'],
+    shown: 'Esc / x',
+    help: 'close the large image, else clear the selection',
+    command: fixed({ type: 'clearSelection' }),
+  },
   { keys: ['R'], shown: 'Shift+R', help: 'retrain on the corrected labels', command: fixed({ type: 'retrain' }) },
   { keys: ['E'], shown: 'Shift+E', help: 'export the corrected dataset', command: fixed({ type: 'export' }) },
   { keys: ['i'], help: 'insights (confusion, score histograms)', command: fixed({ type: 'insights' }) },
