@@ -113,7 +113,11 @@ export function DetailPanel({ project, id, detail, error, state, imageUrl, onVie
             <h3>Nearest training samples</h3>
             <div className="neighbours">
               {detail.neighbours.map((n) => (
-                <figure key={n.id} className={`neighbour${colour}`} title={n.id}>
+                <figure
+                  key={n.id}
+                  className={`neighbour${colour}`}
+                  title={`${n.label} ${n.similarity.toFixed(2)} · ${n.id}`}
+                >
                   <img src={imageUrl(n.id)} alt={`training sample labeled ${n.label}`} />
                   <figcaption>
                     <strong>{n.label}</strong> {n.similarity.toFixed(2)}
