@@ -41,6 +41,8 @@ export const DatasetSpec = z
     train: z.string().min(1).max(4096).optional(),
     /** Review pool: any dataset; labeled rows keep their label. */
     pool: z.string().min(1).max(4096).optional(),
+    /** The model family asked for; absent or 'auto': the data decides (datasets/choose-arch.ts). */
+    arch: z.enum(['auto', 'cnn', 'backbone']).optional(),
   })
   .strict();
 export type DatasetSpec = z.infer<typeof DatasetSpec>;

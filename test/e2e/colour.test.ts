@@ -22,6 +22,7 @@ import {
   journaled,
   openApp,
   queue,
+  showOnly,
   tile,
   tileIds,
   tileName,
@@ -237,6 +238,35 @@ describe('colour photos in the browser', () => {
     assert.equal(model.provenance.recipe.name, 'photo');
     assert.equal(model.provenance.recipe.input.channels, 3);
     assert.ok(model.provenance.backboneId);
+  });
+
+  test('Insights switches the model family; the same project opens again with every decision', async () => {
+    const { page } = app;
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Insights' }).click();
+    await page.getByRole('button', { name: 'Use the small CNN instead' }).click();
+    const p = await eventually(
+      'the project open again with the small CNN',
+      async () => {
+        const info = await callApi<ProjectInfo>(server, 'getProject');
+        return info.status === 'ready' && info.model?.arch === 'cnn' ? info : null;
+      },
+      RETRAIN_TIMEOUT,
+    );
+    assert.equal(p.dataset.arch, 'cnn');
+    assert.match(p.model!.reason, /as chosen/);
+    await waitForQueue(page);
+    await page.getByText('small CNN', { exact: true }).waitFor();
+    await showOnly(page, 'decided');
+    for (const [id, label] of decided) {
+      await eventually(`${id} still decided ${label}`, async () =>
+        (await tileName(page, id)).includes(`decided ${label}`),
+      );
+    }
+    // Reopening from the recent list keeps the family asked for.
+    const recent = await callApi<{ dataset: { arch?: string } }[]>(server, 'listRecent');
+    assert.equal(recent[0]!.dataset.arch, 'cnn');
     assert.deepEqual(app.errors, []);
   });
 });

@@ -81,7 +81,8 @@ ${predictionUsage}
   --strict           fail on the first refused file instead of skipping it
   --arch <family>    cnn (the small CNN, trained end to end), backbone (the shipped
                      pretrained MobileNetV2 with a trained head), or auto (default: small
-                     grey images, no side over 64 px, take the CNN; anything else the backbone)
+                     grey images of marks on a plain background, no side over 64 px, take
+                     the CNN; anything else the backbone)
   --backbone <p|url> another backbone than the shipped MobileNetV2-0.35: a folder or an
                      http(s) URL, downloaded once into $UNSURE_HOME/cache/backbones and checked
                      on every use. A tfjs MobileNetV2 (Keras layer names) is run as the shipped

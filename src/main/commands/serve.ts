@@ -9,13 +9,15 @@ import { createEngine } from '../engine/worker/engine-client-impl.js';
 import { UnsureService } from '../service/service.js';
 import { startHttpServer } from '../transport/http-server.js';
 
-export const serveUsage = `Usage: unsure serve [--port N] [--train <labeled dataset>] [--pool <dataset>] [--seed S]
+export const serveUsage = `Usage: unsure serve [--port N] [--train <labeled dataset>] [--pool <dataset>] [--arch A] [--seed S]
 
 Runs Unsure in browser mode on 127.0.0.1 and prints the URL to open (it carries a
 per-launch secret token). With no dataset, opens the built-in demo.
   --port N      port to listen on (default: a free port)
   --train PATH  labeled dataset to train on (alias: --data)
   --pool PATH   review pool (unlabeled or labeled images)
+  --arch A      model family: auto (default: the data decides), cnn (the small CNN) or
+                backbone (the pretrained backbone with a head); the app can switch it later
   --seed S      random seed for training and the demo (default: the desktop app's, demo 1 and
                 training 42, which the shipped demo model was trained with)`;
 
@@ -55,6 +57,7 @@ export async function runServe(argv: string[]): Promise<number> {
       data: { type: 'string' },
       pool: { type: 'string' },
       seed: { type: 'string' },
+      arch: { type: 'string' },
     },
     strict: true,
   });
@@ -66,13 +69,16 @@ export async function runServe(argv: string[]): Promise<number> {
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
   const train = values.train ?? values.data;
+  const arch = values.arch ?? 'auto';
+  if (arch !== 'auto' && arch !== 'cnn' && arch !== 'backbone')
+    throw new Error(`--arch must be cnn, backbone or auto, not "${arch}"`);
   const rendererDir = ensureRendererBuilt();
 
   const engine = createEngine();
   const service = new UnsureService({
     engine,
     seed,
-    initial: { train: train && path.resolve(train), pool: values.pool && path.resolve(values.pool) },
+    initial: { train: train && path.resolve(train), pool: values.pool && path.resolve(values.pool), arch },
   });
   const server = await startHttpServer({
     handlers: service.handlers,

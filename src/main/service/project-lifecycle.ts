@@ -29,7 +29,11 @@ export class ProjectLifecycle {
   async open(params: DatasetSpec & { demo?: boolean }): Promise<string> {
     const { state, engine, seed } = this.scoring;
     const demo = params.demo ?? (!params.train && !params.pool);
-    const spec = demo ? { demo: true } : { train: params.train, pool: params.pool, demo: false };
+    // 'auto' is the default, so it is not recorded: a project opened either way is the same.
+    const arch = params.arch === 'auto' ? undefined : params.arch;
+    const spec: OpenProject['spec'] = demo
+      ? { demo: true }
+      : { train: params.train, pool: params.pool, demo: false, ...(arch ? { arch } : {}) };
     if (!demo && !spec.train) {
       throw new ApiError('bad_request', 'a labeled training dataset (train) is needed to train a model');
     }
@@ -50,7 +54,10 @@ export class ProjectLifecycle {
       state.pendingSpec = spec;
       state.setStatus('loading');
       try {
-        const data = await engine.open({ train: spec.train, pool: spec.pool, projectDir: dir, seed }, ctx.progress);
+        const data = await engine.open(
+          { train: spec.train, pool: spec.pool, projectDir: dir, seed, ...(arch ? { arch } : {}) },
+          ctx.progress,
+        );
         const warnings: string[] = [];
         const skipped = await skippedFilesNotice(data.skipped ?? [], path.join(dir, SKIPPED_REPORT));
         if (skipped) warnings.push(skipped);

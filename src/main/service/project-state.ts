@@ -24,7 +24,8 @@ import { describeRecipe } from '../../shared/recipe.js';
 export type ProjectSpec = DatasetSpec & { demo: boolean };
 
 export interface OpenProject {
-  spec: ProjectSpec;
+  /** The datasets (the project's identity) and the model family asked for. */
+  spec: ProjectSpec & Pick<DatasetSpec, 'arch'>;
   dir: string;
   journal: Journal;
   data: OpenResult;
@@ -46,7 +47,7 @@ export class ProjectState {
   readonly events = new EventEmitter();
   project: OpenProject | null = null;
   /** The spec being opened, shown until it has opened (or failed). */
-  pendingSpec: ProjectSpec | null = null;
+  pendingSpec: OpenProject['spec'] | null = null;
   backendInfo: ProjectInfo['backend'] | null = null;
   private status: ProjectInfo['status'] = 'empty';
   private statusMessage: string | null = null;

@@ -67,7 +67,18 @@ export function AppDialogs(p: AppDialogsProps) {
           onClose={close}
         />
       )}
-      {dialog === 'insights' && p.project && <InsightsDialog bridge={bridge} project={p.project} onClose={close} />}
+      {dialog === 'insights' && p.project && (
+        <InsightsDialog
+          bridge={bridge}
+          project={p.project}
+          onClose={close}
+          onReopened={() => {
+            p.setDialog(null);
+            void p.refresh();
+          }}
+          onError={onError}
+        />
+      )}
       {dialog === 'help' && <HelpOverlay classKeys={p.classKeys} onClose={close} />}
       {dialog === 'findClass' && p.project && (
         <ClassPicker

@@ -9,10 +9,15 @@ export function InsightsDialog({
   bridge,
   project,
   onClose,
+  onReopened,
+  onError,
 }: {
   bridge: RendererBridge;
   project: ProjectInfo;
   onClose: () => void;
+  /** The project was opened again with the other model family. */
+  onReopened: () => void;
+  onError: (m: string) => void;
 }) {
   const [data, setData] = useState<Insights | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
@@ -34,6 +39,7 @@ export function InsightsDialog({
             {project.model.reason}, {project.model.arch === 'backbone' ? 'with a head trained here' : 'trained here'}
           </p>
           <p className="muted small">Preprocessing recipe: {project.model.recipe}</p>
+          <SwitchFamily bridge={bridge} project={project} onReopened={onReopened} onError={onError} />
         </section>
       )}
       {data === undefined && !error && <p className="muted">Loading…</p>}
@@ -252,5 +258,50 @@ export function ScoreHistogram({
         )}
       </figcaption>
     </figure>
+  );
+}
+
+const OTHER_FAMILY = {
+  cnn: { arch: 'backbone', text: 'Use the pretrained backbone + head instead' },
+  backbone: { arch: 'cnn', text: 'Use the small CNN instead' },
+} as const;
+
+/**
+ * The override of the rule that chose the model family: opens the same datasets again with
+ * the other one (decisions are keyed by content, so every one of them stays).
+ */
+function SwitchFamily({
+  bridge,
+  project,
+  onReopened,
+  onError,
+}: {
+  bridge: RendererBridge;
+  project: ProjectInfo;
+  onReopened: () => void;
+  onError: (m: string) => void;
+}) {
+  const [busy, setBusy] = useState(false);
+  const { dataset, model } = project;
+  // The demo's model is shipped.
+  if (dataset.demo || !dataset.train || !model) return null;
+  const other = OTHER_FAMILY[model.arch];
+  return (
+    <p className="small">
+      <button
+        type="button"
+        disabled={busy || project.status !== 'ready'}
+        onClick={() => {
+          setBusy(true);
+          bridge
+            .invoke('openDataset', { train: dataset.train, pool: dataset.pool, arch: other.arch })
+            .then(onReopened, (e: unknown) => onError(`Could not switch the model: ${errorMessage(e)}`))
+            .finally(() => setBusy(false));
+        }}
+      >
+        {other.text}
+      </button>{' '}
+      <span className="muted">trains a new model on the same data; every decision is kept.</span>
+    </p>
   );
 }

@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'react';
-import type { RecentProject } from '../../../shared/api';
+import type { DatasetSpec, RecentProject } from '../../../shared/api';
 import { errorMessage } from '../../../shared/api';
 import type { ChoosePathPurpose } from '../../../shared/ipc-channels';
 import type { RendererBridge } from '../bridge';
+import { FAMILY_SHORT } from '../queue/describe';
 import { PathField } from './PathField';
 
 /** Opens a dataset by path (train and/or pool), the demo, or a recent project. */
+type Arch = NonNullable<DatasetSpec['arch']>;
+
 export function OpenDatasetForm({
   bridge,
   onStarted,
@@ -17,6 +20,7 @@ export function OpenDatasetForm({
 }) {
   const [train, setTrain] = useState('');
   const [pool, setPool] = useState('');
+  const [arch, setArch] = useState<Arch>('auto');
   const [recent, setRecent] = useState<RecentProject[]>([]);
   const [busy, setBusy] = useState(false);
 
@@ -27,7 +31,7 @@ export function OpenDatasetForm({
   const choose = (purpose: ChoosePathPurpose) =>
     bridge.choosePath ? () => bridge.choosePath!(purpose).catch(() => null) : undefined;
 
-  const open = async (spec: { train?: string; pool?: string; demo?: boolean }) => {
+  const open = async (spec: DatasetSpec & { demo?: boolean }) => {
     setBusy(true);
     try {
       await bridge.invoke('openDataset', spec);
@@ -44,7 +48,7 @@ export function OpenDatasetForm({
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          const spec: { train?: string; pool?: string } = {};
+          const spec: DatasetSpec = { arch };
           if (train.trim()) spec.train = train.trim();
           if (pool.trim()) spec.pool = pool.trim();
           if (!spec.train && !spec.pool) {
@@ -68,6 +72,14 @@ export function OpenDatasetForm({
           placeholder="/data/to-review (optional)"
           choose={choose('pool')}
         />
+        <label className="field">
+          <span>Model</span>
+          <select value={arch} onChange={(e) => setArch(e.target.value as Arch)}>
+            <option value="auto">automatic: the data decides</option>
+            <option value="cnn">small CNN, trained end to end</option>
+            <option value="backbone">pretrained backbone with a trained head</option>
+          </select>
+        </label>
         <div className="row">
           <button type="submit" className="primary" disabled={busy}>
             Open dataset
@@ -94,6 +106,7 @@ export function OpenDatasetForm({
                         : {
                             ...(r.dataset.train ? { train: r.dataset.train } : {}),
                             ...(r.dataset.pool ? { pool: r.dataset.pool } : {}),
+                            ...(r.dataset.arch ? { arch: r.dataset.arch } : {}),
                           },
                     )
                   }
@@ -103,6 +116,7 @@ export function OpenDatasetForm({
                 <span className="muted">
                   {' '}
                   {r.dataset.demo ? 'built-in demo' : [r.dataset.train, r.dataset.pool].filter(Boolean).join(' + ')}
+                  {r.dataset.arch && r.dataset.arch !== 'auto' && ` · ${FAMILY_SHORT[r.dataset.arch]}`}
                 </span>
                 <span className="muted"> · {new Date(r.openedAt).toLocaleString()}</span>
               </li>

@@ -1,5 +1,5 @@
 import type { ProjectInfo } from '../../../shared/api';
-import { accuracy, modelFacts } from '../queue/describe';
+import { accuracy, FAMILY_SHORT, modelFacts } from '../queue/describe';
 import { keepFocus } from './keep-focus';
 
 export interface TopBarProps {
@@ -30,7 +30,7 @@ export function TopBar({ project, busy, onOpen, onInsights, onRetrain, onExport,
           {project.model && (
             // The recipe line is long: the tooltip holds it with the reason for the family.
             <span className="muted" title={modelFacts(project.model)} aria-label={modelFacts(project.model)}>
-              {project.model.arch === 'backbone' ? 'backbone + head' : 'small CNN'}
+              {FAMILY_SHORT[project.model.arch]}
             </span>
           )}
           {project.heldOutAccuracy !== null && (

@@ -100,6 +100,9 @@ export function nativeSize(s: { width: number; height: number; channels: number 
   return `${s.width} x ${s.height}, ${CHANNEL_WORDS[s.channels] ?? `${s.channels} channels`}`;
 }
 
+/** The model family in two words (the top bar, the recent list). */
+export const FAMILY_SHORT = { cnn: 'small CNN', backbone: 'backbone + head' } as const;
+
 /** The model line of the top bar's tooltip: family, why, and the recipe. */
 export function modelFacts(m: { arch: string; reason: string; recipe: string }): string {
   const family = m.arch === 'backbone' ? 'pretrained backbone + trained head' : 'small CNN';
