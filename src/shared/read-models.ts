@@ -43,6 +43,11 @@ export const DatasetSpec = z
     pool: z.string().min(1).max(4096).optional(),
     /** The model family asked for; absent or 'auto': the data decides (datasets/choose-arch.ts). */
     arch: z.enum(['auto', 'cnn', 'backbone']).optional(),
+    /**
+     * The user's own model (a folder or file: tfjs, SavedModel, ONNX, an Unsure checkpoint) to
+     * score with instead of training one; retrains train a head on its features. Never modified.
+     */
+    model: z.string().min(1).max(4096).optional(),
   })
   .strict();
 export type DatasetSpec = z.infer<typeof DatasetSpec>;
@@ -78,6 +83,8 @@ export const ModelInfo = z.object({
   arch: z.enum(['cnn', 'backbone']),
   reason: z.string(),
   recipe: z.string(),
+  /** The user's own model (DatasetSpec.model) scores; it serves as the backbone of retrained heads. */
+  own: z.boolean().optional(),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 

@@ -120,6 +120,7 @@ describe('the native path dialogs', () => {
   test('each purpose has its own dialog; the renderer chooses no options', () => {
     assert.deepEqual(choosePathOptions('train').properties, ['openDirectory', 'openFile']);
     assert.deepEqual(choosePathOptions('pool').properties, ['openDirectory', 'openFile']);
+    assert.deepEqual(choosePathOptions('model').properties, ['openDirectory', 'openFile']);
     assert.deepEqual(choosePathOptions('export').properties, ['openDirectory', 'createDirectory']);
     assert.equal(parseChoosePath({ purpose: 'export' }), 'export');
   });

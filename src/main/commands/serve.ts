@@ -9,7 +9,7 @@ import { createEngine } from '../engine/worker/engine-client-impl.js';
 import { UnsureService } from '../service/service.js';
 import { startHttpServer } from '../transport/http-server.js';
 
-export const serveUsage = `Usage: unsure serve [--port N] [--train <labeled dataset>] [--pool <dataset>] [--arch A] [--seed S]
+export const serveUsage = `Usage: unsure serve [--port N] [--train <labeled dataset>] [--pool <dataset>] [--arch A | --model M] [--seed S]
 
 Runs Unsure in browser mode on 127.0.0.1 and prints the URL to open (it carries a
 per-launch secret token). With no dataset, opens the built-in demo.
@@ -18,6 +18,8 @@ per-launch secret token). With no dataset, opens the built-in demo.
   --pool PATH   review pool (unlabeled or labeled images)
   --arch A      model family: auto (default: the data decides), cnn (the small CNN) or
                 backbone (the pretrained backbone with a head); the app can switch it later
+  --model M     score with your own model instead (as unsure score --model reads it: a
+                folder or an .onnx file, preprocessing from its preprocessor_config.json)
   --seed S      random seed for training and the demo (default: the desktop app's, demo 1 and
                 training 42, which the shipped demo model was trained with)`;
 
@@ -58,6 +60,7 @@ export async function runServe(argv: string[]): Promise<number> {
       pool: { type: 'string' },
       seed: { type: 'string' },
       arch: { type: 'string' },
+      model: { type: 'string' },
     },
     strict: true,
   });
@@ -78,7 +81,12 @@ export async function runServe(argv: string[]): Promise<number> {
   const service = new UnsureService({
     engine,
     seed,
-    initial: { train: train && path.resolve(train), pool: values.pool && path.resolve(values.pool), arch },
+    initial: {
+      train: train && path.resolve(train),
+      pool: values.pool && path.resolve(values.pool),
+      arch,
+      model: values.model && path.resolve(values.model),
+    },
   });
   const server = await startHttpServer({
     handlers: service.handlers,

@@ -17,6 +17,9 @@ export function choosePathOptions(purpose: ChoosePathPurpose): OpenDialogOptions
         title: 'Choose the images to review (a folder or a CSV manifest)',
         properties: ['openDirectory', 'openFile'],
       };
+    case 'model':
+      // A model folder (model.json, saved_model.pb, an Unsure checkpoint) or an .onnx file.
+      return { title: 'Choose your model (a folder or an .onnx file)', properties: ['openDirectory', 'openFile'] };
     case 'export':
       return { title: 'Choose a new or empty folder to export to', properties: ['openDirectory', 'createDirectory'] };
   }

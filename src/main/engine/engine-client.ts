@@ -9,11 +9,18 @@ import type {
   ScoreTable,
   TrainRequest,
   TrainResult,
+  UsedModel,
 } from './engine-types.js';
 
 export interface EngineClient {
   open(spec: OpenSpec, onProgress: (p: EngineProgress) => void): Promise<OpenResult>;
   train(req: TrainRequest, onProgress: (p: EngineProgress) => void, signal: AbortSignal): Promise<TrainResult>;
+  /**
+   * Makes a model made elsewhere (a folder or file: tfjs, SavedModel, ONNX, an Unsure
+   * checkpoint) the current model, with the preprocessing its folder declares; later trains
+   * fit a head on its features.
+   */
+  useModel(dir: string, labels: (string | null)[], onProgress: (p: EngineProgress) => void): Promise<UsedModel>;
   score(onProgress: (p: EngineProgress) => void, options?: ScoreOptions): Promise<ScoreTable>;
   /**
    * Out-of-fold label check (models that never saw the label they judge); slower, so it

@@ -109,8 +109,18 @@ export interface TrainResult {
   heldOutAccuracy: number;
   /** True when an identical earlier training was reused from the project's checkpoints. */
   cached: boolean;
-  /** Where the weights came from (absent from older engines: read as 'trained'). */
-  source?: 'trained' | 'project' | 'shipped';
+  /** Where the weights came from (absent from older engines: read as 'trained'); 'user': DatasetSpec.model. */
+  source?: 'trained' | 'project' | 'shipped' | 'user';
+}
+
+/** A model made elsewhere, as it became the current model (Engine.useModel). */
+export interface UsedModel {
+  classes: string[];
+  /** What was found in its folder and how it is read (its input, its features or logits). */
+  notes: string[];
+  heldOutAccuracy: number;
+  /** The preprocessing it takes, as read from its folder. */
+  recipe: Recipe;
 }
 
 /** Every score column for every sample (OpenResult.samples order). Higher = more doubtful. */

@@ -10,6 +10,7 @@ import type {
   ScoreTable,
   TrainRequest,
   TrainResult,
+  UsedModel,
 } from './engine-types.js';
 import { openDatasets } from './datasets/open-datasets.js';
 import { backendInfo, type BackendInfo } from './model/tf.js';
@@ -196,7 +197,7 @@ export class Engine {
     labels: (string | null)[],
     onProgress: Progress = () => {},
     preprocess?: PreprocessSpec,
-  ): Promise<{ classes: string[]; notes: string[]; heldOutAccuracy: number }> {
+  ): Promise<UsedModel> {
     await this.saving;
     const o = this.requireOpen();
     const ext = await loadUserExtractor(dir, { fallbackClasses: o.classes, preprocess });
@@ -206,7 +207,7 @@ export class Engine {
       const { model, notes } = await userModelAsCurrent(dir, labels, o);
       this.disposeModel();
       this.model = model;
-      return { classes: model.classes, notes, heldOutAccuracy: model.heldOutAccuracy };
+      return { classes: model.classes, notes, heldOutAccuracy: model.heldOutAccuracy, recipe: o.recipe };
     }
     const given = await userModelRows(
       dir,
@@ -217,7 +218,7 @@ export class Engine {
       onProgress,
     );
     const used = await this.adoptGivenRows(given, labels, false);
-    return { ...used, notes: ext.notes };
+    return { ...used, notes: ext.notes, recipe: given.recipe };
   }
 
   /**

@@ -30,10 +30,12 @@ export class ProjectLifecycle {
     const { state, engine, seed } = this.scoring;
     const demo = params.demo ?? (!params.train && !params.pool);
     // 'auto' is the default, so it is not recorded: a project opened either way is the same.
-    const arch = params.arch === 'auto' ? undefined : params.arch;
+    // A user's model replaces both families.
+    const model = params.model;
+    const arch = params.arch === 'auto' || model ? undefined : params.arch;
     const spec: OpenProject['spec'] = demo
       ? { demo: true }
-      : { train: params.train, pool: params.pool, demo: false, ...(arch ? { arch } : {}) };
+      : { train: params.train, pool: params.pool, demo: false, ...(arch ? { arch } : {}), ...(model ? { model } : {}) };
     if (!demo && !spec.train) {
       throw new ApiError('bad_request', 'a labeled training dataset (train) is needed to train a model');
     }
@@ -41,6 +43,7 @@ export class ProjectLifecycle {
     for (const [what, where] of [
       ['train', spec.train],
       ['pool', spec.pool],
+      ['model', spec.model],
     ] as const) {
       if (where !== undefined && !(await pathExists(where))) {
         throw new ApiError('bad_request', `${what}: ${where} does not exist`);
@@ -55,7 +58,8 @@ export class ProjectLifecycle {
       state.setStatus('loading');
       try {
         const data = await engine.open(
-          { train: spec.train, pool: spec.pool, projectDir: dir, seed, ...(arch ? { arch } : {}) },
+          // A user's model gives the rows: the shipped backbone's would be waste.
+          { train: spec.train, pool: spec.pool, projectDir: dir, seed, ...(arch ? { arch } : {}), extract: !model },
           ctx.progress,
         );
         const warnings: string[] = [];
@@ -80,6 +84,7 @@ export class ProjectLifecycle {
           index: new Map(data.samples.map((s, i) => [s.id, i])),
           samples: buildSamples(data, state.nextOpenId()),
           train: null,
+          used: null,
           table: null,
           queue: null,
           counts: {
@@ -171,7 +176,8 @@ export class ProjectLifecycle {
         table: p.table ?? undefined,
         sourceRoots: p.data.roots,
         sourceKind: p.spec.demo ? 'demo' : undefined,
-        saveModel: p.table ? (d: string) => engine.saveModel(d) : undefined,
+        // The user's own model stays where it is; a head retrained on its features is exported.
+        saveModel: p.table && p.train?.source !== 'user' ? (d: string) => engine.saveModel(d) : undefined,
         onProgress: (done: number, total: number) =>
           ctx.progress({
             task: 'export',

@@ -13,7 +13,7 @@ import {
   type Queue,
   type Samples,
 } from '../../shared/api.js';
-import type { EngineSample, OpenResult, ScoreTable, TrainResult } from '../engine/engine-types.js';
+import type { EngineSample, OpenResult, ScoreTable, TrainResult, UsedModel } from '../engine/engine-types.js';
 import { itemAt } from '../../shared/checked-index.js';
 import type { Journal } from '../engine/review/journal.js';
 import { foldJournal, givenLabelsOf, trainingLabels, type JournalFold } from '../../shared/journal-fold.js';
@@ -24,8 +24,10 @@ import { describeRecipe } from '../../shared/recipe.js';
 export type ProjectSpec = DatasetSpec & { demo: boolean };
 
 export interface OpenProject {
-  /** The datasets (the project's identity) and the model family asked for. */
-  spec: ProjectSpec & Pick<DatasetSpec, 'arch'>;
+  /** The datasets (the project's identity), and the model family or the user's model asked for. */
+  spec: ProjectSpec & Pick<DatasetSpec, 'arch' | 'model'>;
+  /** The user's model once it scored (spec.model): its recipe replaces the opened one. */
+  used: UsedModel | null;
   dir: string;
   journal: Journal;
   data: OpenResult;
@@ -122,7 +124,14 @@ export class ProjectState {
       warnings: p?.warnings.slice() ?? [],
       ...(p && {
         image: { ...p.data.shape },
-        model: { arch: p.data.family.arch, reason: p.data.family.reason, recipe: describeRecipe(p.data.recipe) },
+        model: p.used
+          ? {
+              arch: 'backbone',
+              own: true,
+              reason: `Your model ${p.spec.model} (${p.used.notes.join('; ')})`,
+              recipe: describeRecipe(p.used.recipe),
+            }
+          : { arch: p.data.family.arch, reason: p.data.family.reason, recipe: describeRecipe(p.data.recipe) },
       }),
     };
   }

@@ -25,6 +25,18 @@ export async function trainAndScore(
 ): Promise<{ train: TrainResult; table: ScoreTable }> {
   const labels = trainingLabelsOf(p);
   state.setStatus('training');
+  if (opening && p.spec.model) {
+    // The user's model scores as it is; retrains then train heads on its features.
+    const used = await engine.useModel(p.spec.model, labels, ctx.progress);
+    p.used = used;
+    state.setStatus('scoring');
+    const table = await engine.score(ctx.progress, { firstPass: true });
+    const { classes, heldOutAccuracy } = used;
+    return {
+      train: { modelVersion: table.modelVersion, classes, heldOutAccuracy, cached: false, source: 'user' },
+      table,
+    };
+  }
   const train = await engine.train(
     { labels, epochs, seed, useShipped: opening && p.spec.demo },
     ctx.progress,

@@ -24,7 +24,13 @@ export async function adoptGivenRows(
   const C = g.classes.length;
   const classifier = new GivenRowsClassifier(g.classes, g.features ? g.dim : 0);
   const inputs = givenRows(g.logits, g.features, g.dim, C);
-  const model = await judgedModel(classifier, inputs, labels, openSeed, `user-${g.id.slice(0, 24)}`);
+  const model = await judgedModel(
+    classifier,
+    inputs,
+    labels,
+    openSeed,
+    `user-${g.id.replace(/^user-/, '').slice(0, 24)}`,
+  );
   return {
     model: { ...model, inputs, outOfSample },
     // A retrain after decisions trains a head on the features (the logits stand in without).

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 // process.env is its own copy, which libtensorflow (loaded in the worker) never reads.
 import '../model/tf-log-level.js';
 import type { EngineClient } from '../engine-client.js';
-import type { EngineProgress, OpenResult, ScoreTable, TrainResult } from '../engine-types.js';
+import type { EngineProgress, OpenResult, ScoreTable, TrainResult, UsedModel } from '../engine-types.js';
 import type { BackendInfo } from '../../../shared/api.js';
 import type { EngineMethod, FromWorker, ToWorker } from './protocol.js';
 
@@ -93,6 +93,7 @@ export function createEngine(opts: CreateEngineOptions = {}): EngineClient {
   return {
     open: (spec, onProgress) => call<OpenResult>('open', [spec], onProgress),
     train: (req, onProgress, signal) => call<TrainResult>('train', [req], onProgress, signal),
+    useModel: (dir, labels, onProgress) => call<UsedModel>('useModel', [dir, labels], onProgress),
     score: (onProgress, options) => call<ScoreTable>('score', [options ?? {}], onProgress),
     labelCheck: (labels, onProgress, signal) => call<Float32Array>('labelCheck', [labels], onProgress, signal),
     similar: (index, k) => call<number[]>('similar', [index, k]),

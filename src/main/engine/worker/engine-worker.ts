@@ -40,6 +40,8 @@ function run(id: number, method: string, args: unknown[], signal: AbortSignal): 
       return core.open(args[0] as OpenSpec, progress);
     case 'train':
       return core.train(args[0] as TrainRequest, progress, signal);
+    case 'useModel':
+      return core.useModel(args[0] as string, args[1] as (string | null)[], progress);
     case 'score':
       return core.score(progress, args[0] as ScoreOptions | undefined);
     case 'labelCheck':

@@ -3,7 +3,16 @@
 import type { EngineProgress } from '../engine-types.js';
 
 export type EngineMethod =
-  'open' | 'train' | 'score' | 'labelCheck' | 'similar' | 'predictImage' | 'saveModel' | 'backend' | 'settled';
+  | 'open'
+  | 'train'
+  | 'useModel'
+  | 'score'
+  | 'labelCheck'
+  | 'similar'
+  | 'predictImage'
+  | 'saveModel'
+  | 'backend'
+  | 'settled';
 
 export type ToWorker =
   { type: 'call'; id: number; method: EngineMethod; args: unknown[] } | { type: 'cancel'; id: number };

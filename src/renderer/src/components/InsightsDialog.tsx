@@ -36,7 +36,9 @@ export function InsightsDialog({
           <h3>Model</h3>
           <p className="muted small">
             {/* The reason names the family ("...: the pretrained backbone"); what is trained here follows. */}
-            {project.model.reason}, {project.model.arch === 'backbone' ? 'with a head trained here' : 'trained here'}
+            {project.model.own
+              ? `${project.model.reason}; a retrain trains a head on its features, and the model itself is never changed`
+              : `${project.model.reason}, ${project.model.arch === 'backbone' ? 'with a head trained here' : 'trained here'}`}
           </p>
           <p className="muted small">Preprocessing recipe: {project.model.recipe}</p>
           <SwitchFamily bridge={bridge} project={project} onReopened={onReopened} onError={onError} />
@@ -283,8 +285,8 @@ function SwitchFamily({
 }) {
   const [busy, setBusy] = useState(false);
   const { dataset, model } = project;
-  // The demo's model is shipped.
-  if (dataset.demo || !dataset.train || !model) return null;
+  // The demo's model is shipped, and a user's own model is neither family.
+  if (dataset.demo || !dataset.train || !model || model.own) return null;
   const other = OTHER_FAMILY[model.arch];
   return (
     <p className="small">

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { DatasetSpec, RecentProject } from '../../../shared/api';
 import { errorMessage } from '../../../shared/api';
 import type { ChoosePathPurpose } from '../../../shared/ipc-channels';
@@ -20,7 +20,9 @@ export function OpenDatasetForm({
 }) {
   const [train, setTrain] = useState('');
   const [pool, setPool] = useState('');
-  const [arch, setArch] = useState<Arch>('auto');
+  const [arch, setArch] = useState<Arch | 'own'>('auto');
+  const [model, setModel] = useState('');
+  const modelId = useId();
   const [recent, setRecent] = useState<RecentProject[]>([]);
   const [busy, setBusy] = useState(false);
 
@@ -48,7 +50,14 @@ export function OpenDatasetForm({
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          const spec: DatasetSpec = { arch };
+          const spec: DatasetSpec = arch === 'own' ? {} : { arch };
+          if (arch === 'own') {
+            if (!model.trim()) {
+              onError('Give the path of your model, or choose another Model.');
+              return;
+            }
+            spec.model = model.trim();
+          }
           if (train.trim()) spec.train = train.trim();
           if (pool.trim()) spec.pool = pool.trim();
           if (!spec.train && !spec.pool) {
@@ -72,14 +81,24 @@ export function OpenDatasetForm({
           placeholder="/data/to-review (optional)"
           choose={choose('pool')}
         />
-        <label className="field">
-          <span>Model</span>
-          <select value={arch} onChange={(e) => setArch(e.target.value as Arch)}>
+        <div className="field">
+          <label htmlFor={modelId}>Model</label>
+          <select id={modelId} value={arch} onChange={(e) => setArch(e.target.value as Arch | 'own')}>
             <option value="auto">automatic: the data decides</option>
             <option value="cnn">small CNN, trained end to end</option>
             <option value="backbone">pretrained backbone with a trained head</option>
+            <option value="own">my own model (ONNX, tfjs, SavedModel)</option>
           </select>
-        </label>
+        </div>
+        {arch === 'own' && (
+          <PathField
+            label="Model path"
+            value={model}
+            onChange={setModel}
+            placeholder="/models/resnet (a folder, or model.onnx); preprocessor_config.json and classes.json beside it"
+            choose={choose('model')}
+          />
+        )}
         <div className="row">
           <button type="submit" className="primary" disabled={busy}>
             Open dataset
@@ -107,6 +126,7 @@ export function OpenDatasetForm({
                             ...(r.dataset.train ? { train: r.dataset.train } : {}),
                             ...(r.dataset.pool ? { pool: r.dataset.pool } : {}),
                             ...(r.dataset.arch ? { arch: r.dataset.arch } : {}),
+                            ...(r.dataset.model ? { model: r.dataset.model } : {}),
                           },
                     )
                   }
@@ -117,6 +137,7 @@ export function OpenDatasetForm({
                   {' '}
                   {r.dataset.demo ? 'built-in demo' : [r.dataset.train, r.dataset.pool].filter(Boolean).join(' + ')}
                   {r.dataset.arch && r.dataset.arch !== 'auto' && ` · ${FAMILY_SHORT[r.dataset.arch]}`}
+                  {r.dataset.model && ` · model ${r.dataset.model}`}
                 </span>
                 <span className="muted"> · {new Date(r.openedAt).toLocaleString()}</span>
               </li>
