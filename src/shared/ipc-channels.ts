@@ -5,7 +5,7 @@ export const IPC_EVENT = 'unsure:event';
 export const IPC_CHOOSE_PATH = 'unsure:choose-path';
 
 /** What a path is chosen for; main turns each into its own dialog (the renderer picks no options). */
-export const CHOOSE_PATH_PURPOSES = ['train', 'pool', 'model', 'export'] as const;
+export const CHOOSE_PATH_PURPOSES = ['train', 'pool', 'model', 'predictions', 'export'] as const;
 export type ChoosePathPurpose = (typeof CHOOSE_PATH_PURPOSES)[number];
 
 export function isChoosePathPurpose(v: unknown): v is ChoosePathPurpose {

@@ -48,6 +48,13 @@ export const DatasetSpec = z
      * score with instead of training one; retrains train a head on its features. Never modified.
      */
     model: z.string().min(1).max(4096).optional(),
+    /**
+     * Out-of-sample class probabilities of the training files made elsewhere (cleanlab's
+     * interface: .npy in `unsure manifest` order, or a CSV with a path column), and optionally
+     * their features; classes from a classes.json beside the file or the CSV's header.
+     */
+    predProbs: z.string().min(1).max(4096).optional(),
+    features: z.string().min(1).max(4096).optional(),
   })
   .strict();
 export type DatasetSpec = z.infer<typeof DatasetSpec>;
@@ -83,8 +90,11 @@ export const ModelInfo = z.object({
   arch: z.enum(['cnn', 'backbone']),
   reason: z.string(),
   recipe: z.string(),
-  /** The user's own model (DatasetSpec.model) scores; it serves as the backbone of retrained heads. */
-  own: z.boolean().optional(),
+  /**
+   * The user's own model (DatasetSpec.model) or predictions (predProbs) score; they serve as
+   * the backbone of retrained heads.
+   */
+  own: z.enum(['model', 'predictions']).optional(),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 

@@ -5,20 +5,23 @@
 // and the export carries that head while the user's model folder is never written to.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import type { ProjectInfo, Queue } from '../../src/shared/api.js';
+import { DoubtFlag, type ProjectInfo, type Queue, type SampleDetail } from '../../src/shared/api.js';
+import { sampleId } from '../../src/main/engine/datasets/sample-id.js';
 import { assignClassKeys } from '../../src/renderer/src/keys/keymap.js';
 import { launchChromium } from './browser.js';
 import { makeColourFixture, type ColourFixture } from './colour-fixtures.js';
 import { callApi, startServer, waitSettled, type StartedServer } from './server.js';
 import { eventually, journaled, openApp, queue, tile, tileIds, waitForQueue, type OpenedApp } from './ui.js';
 
-const onnx = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/onnx-cifar');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const onnx = path.join(root, 'test/fixtures/onnx-cifar');
 const TIMEOUT = 300_000;
 
 /** Every file of a folder with its sha256: what "never written to" is checked against. */
@@ -134,6 +137,55 @@ describe("the user's own model in the browser", () => {
     };
     assert.equal(head.format, 'unsure-head-checkpoint');
     assert.equal(head.provenance.recipe.name, 'model', "the head's rows come from the user's model");
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
     assert.deepEqual(app.errors, []);
+  });
+
+  test('predictions of the training files, from a CSV as `unsure manifest` lists them, rank their label errors', async () => {
+    const { page } = app;
+    await waitSettled(server);
+    const listed = spawnSync(process.execPath, [path.join(root, 'bin', 'unsure.mjs'), 'manifest', fixture.train], {
+      encoding: 'utf8',
+    });
+    assert.equal(listed.status, 0, listed.stderr);
+    const files = listed.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    // Three files whose predictions say another class: what a wrong label looks like from outside.
+    const flipped = new Set([3, 40, 77].map((i) => files[i]![0]!));
+    const { classes } = fixture;
+    const rows = files.map(([file, label]) => {
+      const k = (classes.indexOf(label!) + (flipped.has(file!) ? 1 : 0)) % classes.length;
+      return [file, ...classes.map((_, j) => (j === k ? 0.94 : 0.02))].join(',');
+    });
+    const csv = path.join(tmp, 'probs.csv');
+    fs.writeFileSync(csv, [['path', ...classes].join(','), ...rows].join('\n') + '\n');
+
+    await page.getByRole('button', { name: 'Open dataset' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Open dataset' });
+    await dialog.getByLabel('Train path').fill(fixture.train);
+    await dialog.getByLabel('Model', { exact: true }).selectOption('predictions');
+    await dialog.getByLabel('Predictions file').fill(csv);
+    await dialog.getByRole('button', { name: 'Open dataset' }).click();
+    await eventually(
+      'the project open with the predictions',
+      async () => {
+        const info = await callApi<ProjectInfo>(server, 'getProject');
+        return info.status === 'ready' && info.model?.own === 'predictions' ? info : null;
+      },
+      TIMEOUT,
+    );
+    await page.getByText('your predictions', { exact: true }).waitFor();
+    // The first pass leaves training rows pending; the flags are judged on the whole table.
+    await waitSettled(server);
+    for (const [file] of files) {
+      const id = sampleId(fs.readFileSync(path.join(fixture.train, file!)));
+      const d = await callApi<SampleDetail>(server, 'getSample', { id });
+      const flagged = (d.flags & DoubtFlag.labelIssue) !== 0;
+      assert.equal(flagged, flipped.has(file!), `${file}: label issue ${d.scores.labelIssue}`);
+    }
   });
 });

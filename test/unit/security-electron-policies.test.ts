@@ -121,6 +121,7 @@ describe('the native path dialogs', () => {
     assert.deepEqual(choosePathOptions('train').properties, ['openDirectory', 'openFile']);
     assert.deepEqual(choosePathOptions('pool').properties, ['openDirectory', 'openFile']);
     assert.deepEqual(choosePathOptions('model').properties, ['openDirectory', 'openFile']);
+    assert.deepEqual(choosePathOptions('predictions').properties, ['openFile']);
     assert.deepEqual(choosePathOptions('export').properties, ['openDirectory', 'createDirectory']);
     assert.equal(parseChoosePath({ purpose: 'export' }), 'export');
   });

@@ -1,12 +1,7 @@
 // `unsure score --pred-probs <file> [--features <file>] [--classes a,b,c] [--manifest <csv>]`:
-// predictions made in any framework, checked against the training dataset's files and turned
-// into one row per sample (pipeline/external-rows.ts), the rows an Extractor gives.
+// the flags; reading the files is pipeline/score-predictions.ts (the app reads them too).
 import { extname } from 'node:path';
-import type { OpenResult } from '../engine/engine-types.js';
-import { fileRows } from '../engine/pipeline/file-rows.js';
-import { readPredictions, type ExternalPredictions } from '../engine/pipeline/external-predictions.js';
-import { externalExtractorRows, type ExternalRows } from '../engine/pipeline/external-rows.js';
-import type { InputLimits } from '../engine/types.js';
+import type { PredictionArgs } from '../engine/pipeline/score-predictions.js';
 import { UsageError } from './cli-common.js';
 
 export const PREDICTION_OPTIONS = ['pred-probs', 'features', 'classes', 'manifest'] as const;
@@ -24,13 +19,6 @@ export const predictionUsage = `  --pred-probs <file> score with predictions mad
                      used for the kNN distance (without it the probabilities stand in)
   --classes <a,b,c>  the class of each --pred-probs column, in order
   --manifest <csv>   a CSV with a "path" column giving the .npy files' row order`;
-
-export interface PredictionArgs {
-  predProbs: string;
-  features?: string;
-  classes?: string[];
-  manifest?: string;
-}
 
 /** The prediction flags, checked against each other and the rest; null without --pred-probs. */
 export function parsePredictionArgs(
@@ -72,48 +60,4 @@ export function parseClassList(raw: string): string[] {
 
 function isNpy(file: string): boolean {
   return extname(file).toLowerCase() === '.npy';
-}
-
-/** A skipped file's dataset path: a manifest row is named 'm.csv line 3 ("a/b.png")'. */
-function skippedPath(name: string): string {
-  return /\("(.*)"\)$/.exec(name)?.[1] ?? name;
-}
-
-/**
- * The predictions for the opened training dataset, read and checked, and the per-sample rows
- * they give (logits = log p).
- */
-export async function readScorePredictions(
-  args: PredictionArgs,
-  train: string,
-  opened: OpenResult,
-  limits: Partial<InputLimits>,
-): Promise<{ pred: ExternalPredictions; rows: ExternalRows }> {
-  const files = fileRows(opened.samples, opened.copies, 'train');
-  const skipped = (opened.skipped ?? []).filter((s) => s.split === 'train').map((s) => skippedPath(s.path));
-  // A .npy without --manifest follows `unsure manifest`, which lists files refused only when
-  // decoded: that listing, not the loaded files, is its row order.
-  const needsListing =
-    (isNpy(args.predProbs) || (args.features !== undefined && isNpy(args.features))) && !args.manifest;
-  const listed = needsListing
-    ? (await import('../engine/datasets/list-files.js'))
-        .listDatasetFiles(train, limits)
-        .then((l) => l.map((f) => f.path))
-    : Promise.resolve(undefined);
-  const pred = await readPredictions({
-    predProbs: args.predProbs,
-    features: args.features,
-    classes: args.classes,
-    manifest: args.manifest,
-    listed: await listed,
-    files: files.map((f) => ({ path: f.path, label: f.label })),
-    skipped,
-    datasetClasses: opened.classes,
-  });
-  const rows = externalExtractorRows(
-    pred,
-    files.map((f) => f.sample),
-    opened.samples.length,
-  );
-  return { pred, rows };
 }

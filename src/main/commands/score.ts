@@ -22,7 +22,8 @@ import {
 import { logMemory, memoryLogged } from './memory-log.js';
 import { skippedReportPath, skippedSummary, writeSkippedReport } from './skipped-report.js';
 import { describeRecipe, type ModelArch } from '../../shared/recipe.js';
-import { PREDICTION_OPTIONS, parsePredictionArgs, predictionUsage, readScorePredictions } from './score-predictions.js';
+import { PREDICTION_OPTIONS, parsePredictionArgs, predictionUsage } from './score-predictions.js';
+import { readScorePredictions } from '../engine/pipeline/score-predictions.js';
 import { preprocessFromFlags, type PreprocessFlagValues } from '../engine/model/user/preprocess-flags.js';
 
 /** A --model's preprocessing, as Hugging Face's image-processor fields (model/user/preprocess-flags.ts). */

@@ -20,6 +20,12 @@ export function choosePathOptions(purpose: ChoosePathPurpose): OpenDialogOptions
     case 'model':
       // A model folder (model.json, saved_model.pb, an Unsure checkpoint) or an .onnx file.
       return { title: 'Choose your model (a folder or an .onnx file)', properties: ['openDirectory', 'openFile'] };
+    case 'predictions':
+      return {
+        title: 'Choose the predictions file (.npy or CSV)',
+        properties: ['openFile'],
+        filters: [{ name: 'Predictions', extensions: ['npy', 'csv'] }],
+      };
     case 'export':
       return { title: 'Choose a new or empty folder to export to', properties: ['openDirectory', 'createDirectory'] };
   }

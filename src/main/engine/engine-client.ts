@@ -21,6 +21,11 @@ export interface EngineClient {
    * fit a head on its features.
    */
   useModel(dir: string, labels: (string | null)[], onProgress: (p: EngineProgress) => void): Promise<UsedModel>;
+  /** Predictions made elsewhere as the current model (ExternalRows of pipeline/score-predictions.ts). */
+  usePredictions(
+    rows: { classes: string[]; logits: Float32Array; features: Float32Array | null; dim: number },
+    labels: (string | null)[],
+  ): Promise<{ classes: string[]; heldOutAccuracy: number }>;
   score(onProgress: (p: EngineProgress) => void, options?: ScoreOptions): Promise<ScoreTable>;
   /**
    * Out-of-fold label check (models that never saw the label they judge); slower, so it

@@ -31,19 +31,33 @@ export class ProjectLifecycle {
     const demo = params.demo ?? (!params.train && !params.pool);
     // 'auto' is the default, so it is not recorded: a project opened either way is the same.
     // A user's model replaces both families.
-    const model = params.model;
-    const arch = params.arch === 'auto' || model ? undefined : params.arch;
+    const { model, predProbs, features } = params;
+    const arch = params.arch === 'auto' || model || predProbs ? undefined : params.arch;
     const spec: OpenProject['spec'] = demo
       ? { demo: true }
-      : { train: params.train, pool: params.pool, demo: false, ...(arch ? { arch } : {}), ...(model ? { model } : {}) };
+      : {
+          train: params.train,
+          pool: params.pool,
+          demo: false,
+          ...(arch ? { arch } : {}),
+          ...(model ? { model } : {}),
+          ...(predProbs ? { predProbs } : {}),
+          ...(features ? { features } : {}),
+        };
     if (!demo && !spec.train) {
       throw new ApiError('bad_request', 'a labeled training dataset (train) is needed to train a model');
     }
+    if (features && !predProbs) throw new ApiError('bad_request', 'features are read with predProbs, which is missing');
+    if (predProbs && model) throw new ApiError('bad_request', 'predictions and a model are two sources: give one');
+    if (predProbs && spec.pool)
+      throw new ApiError('bad_request', "predictions score the training dataset's own files: give no pool");
     // Before the project folder is made: a mistyped path must not leave one behind per try.
     for (const [what, where] of [
       ['train', spec.train],
       ['pool', spec.pool],
       ['model', spec.model],
+      ['predictions', spec.predProbs],
+      ['features', spec.features],
     ] as const) {
       if (where !== undefined && !(await pathExists(where))) {
         throw new ApiError('bad_request', `${what}: ${where} does not exist`);
@@ -58,8 +72,15 @@ export class ProjectLifecycle {
       state.setStatus('loading');
       try {
         const data = await engine.open(
-          // A user's model gives the rows: the shipped backbone's would be waste.
-          { train: spec.train, pool: spec.pool, projectDir: dir, seed, ...(arch ? { arch } : {}), extract: !model },
+          // A user's model or predictions give the rows: the shipped backbone's would be waste.
+          {
+            train: spec.train,
+            pool: spec.pool,
+            projectDir: dir,
+            seed,
+            ...(arch ? { arch } : {}),
+            extract: !model && !predProbs,
+          },
           ctx.progress,
         );
         const warnings: string[] = [];

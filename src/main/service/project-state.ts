@@ -25,8 +25,8 @@ export type ProjectSpec = DatasetSpec & { demo: boolean };
 
 export interface OpenProject {
   /** The datasets (the project's identity), and the model family or the user's model asked for. */
-  spec: ProjectSpec & Pick<DatasetSpec, 'arch' | 'model'>;
-  /** The user's model once it scored (spec.model): its recipe replaces the opened one. */
+  spec: ProjectSpec & Pick<DatasetSpec, 'arch' | 'model' | 'predProbs' | 'features'>;
+  /** The user's model or predictions once they scored: the recipe replaces the opened one. */
   used: UsedModel | null;
   dir: string;
   journal: Journal;
@@ -127,8 +127,8 @@ export class ProjectState {
         model: p.used
           ? {
               arch: 'backbone',
-              own: true,
-              reason: `Your model ${p.spec.model} (${p.used.notes.join('; ')})`,
+              own: p.spec.predProbs ? 'predictions' : 'model',
+              reason: `${p.spec.predProbs ? `Your predictions ${p.spec.predProbs}` : `Your model ${p.spec.model}`} (${p.used.notes.join('; ')})`,
               recipe: describeRecipe(p.used.recipe),
             }
           : { arch: p.data.family.arch, reason: p.data.family.reason, recipe: describeRecipe(p.data.recipe) },

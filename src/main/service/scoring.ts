@@ -1,6 +1,7 @@
 // The two engine steps every job shares: train then score, and finishing a first pass.
 import type { EngineClient } from '../engine/engine-client.js';
-import type { ScoreTable, TrainResult } from '../engine/engine-types.js';
+import type { ScoreTable, TrainResult, UsedModel } from '../engine/engine-types.js';
+import { readScorePredictions } from '../engine/pipeline/score-predictions.js';
 import type { JobContext } from './jobs.js';
 import { trainingLabelsOf, type OpenProject, type ProjectState } from './project-state.js';
 
@@ -25,9 +26,11 @@ export async function trainAndScore(
 ): Promise<{ train: TrainResult; table: ScoreTable }> {
   const labels = trainingLabelsOf(p);
   state.setStatus('training');
-  if (opening && p.spec.model) {
-    // The user's model scores as it is; retrains then train heads on its features.
-    const used = await engine.useModel(p.spec.model, labels, ctx.progress);
+  if (opening && (p.spec.model || p.spec.predProbs)) {
+    // The user's model or predictions score as they are; retrains then train heads on their features.
+    const used = p.spec.model
+      ? await engine.useModel(p.spec.model, labels, ctx.progress)
+      : await usePredictions(engine, p, labels);
     p.used = used;
     state.setStatus('scoring');
     const table = await engine.score(ctx.progress, { firstPass: true });
@@ -55,4 +58,11 @@ export async function completeScores({ state, engine }: Scoring, p: OpenProject)
   const table = await engine.score(() => {});
   if (state.project !== p) return;
   state.setTable(p, table);
+}
+
+async function usePredictions(engine: EngineClient, p: OpenProject, labels: (string | null)[]): Promise<UsedModel> {
+  const { predProbs, features, train } = p.spec;
+  const { pred, rows } = await readScorePredictions({ predProbs: predProbs!, features }, train!, p.data, {});
+  const used = await engine.usePredictions(rows, labels);
+  return { ...used, notes: [...rows.notes, `classes from ${pred.classSource}`], recipe: p.data.recipe };
 }

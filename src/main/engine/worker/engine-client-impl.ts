@@ -94,6 +94,7 @@ export function createEngine(opts: CreateEngineOptions = {}): EngineClient {
     open: (spec, onProgress) => call<OpenResult>('open', [spec], onProgress),
     train: (req, onProgress, signal) => call<TrainResult>('train', [req], onProgress, signal),
     useModel: (dir, labels, onProgress) => call<UsedModel>('useModel', [dir, labels], onProgress),
+    usePredictions: (rows, labels) => call('usePredictions', [rows, labels]),
     score: (onProgress, options) => call<ScoreTable>('score', [options ?? {}], onProgress),
     labelCheck: (labels, onProgress, signal) => call<Float32Array>('labelCheck', [labels], onProgress, signal),
     similar: (index, k) => call<number[]>('similar', [index, k]),

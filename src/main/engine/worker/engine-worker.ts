@@ -42,6 +42,8 @@ function run(id: number, method: string, args: unknown[], signal: AbortSignal): 
       return core.train(args[0] as TrainRequest, progress, signal);
     case 'useModel':
       return core.useModel(args[0] as string, args[1] as (string | null)[], progress);
+    case 'usePredictions':
+      return core.usePredictions(args[0] as Parameters<typeof core.usePredictions>[0], args[1] as (string | null)[]);
     case 'score':
       return core.score(progress, args[0] as ScoreOptions | undefined);
     case 'labelCheck':

@@ -6,6 +6,7 @@ export type EngineMethod =
   | 'open'
   | 'train'
   | 'useModel'
+  | 'usePredictions'
   | 'score'
   | 'labelCheck'
   | 'similar'

@@ -37,7 +37,7 @@ export function InsightsDialog({
           <p className="muted small">
             {/* The reason names the family ("...: the pretrained backbone"); what is trained here follows. */}
             {project.model.own
-              ? `${project.model.reason}; a retrain trains a head on its features, and the model itself is never changed`
+              ? `${project.model.reason}; a retrain trains a head on ${project.model.own === 'model' ? 'its features, and the model itself is never changed' : 'their features'}`
               : `${project.model.reason}, ${project.model.arch === 'backbone' ? 'with a head trained here' : 'trained here'}`}
           </p>
           <p className="muted small">Preprocessing recipe: {project.model.recipe}</p>

@@ -7,7 +7,8 @@ import { FAMILY_SHORT } from '../queue/describe';
 import { PathField } from './PathField';
 
 /** Opens a dataset by path (train and/or pool), the demo, or a recent project. */
-type Arch = NonNullable<DatasetSpec['arch']>;
+/** The Model choice: a family, the user's model, or the user's predictions. */
+type Choice = NonNullable<DatasetSpec['arch']> | 'own' | 'predictions';
 
 export function OpenDatasetForm({
   bridge,
@@ -20,8 +21,10 @@ export function OpenDatasetForm({
 }) {
   const [train, setTrain] = useState('');
   const [pool, setPool] = useState('');
-  const [arch, setArch] = useState<Arch | 'own'>('auto');
+  const [arch, setArch] = useState<Choice>('auto');
   const [model, setModel] = useState('');
+  const [predProbs, setPredProbs] = useState('');
+  const [features, setFeatures] = useState('');
   const modelId = useId();
   const [recent, setRecent] = useState<RecentProject[]>([]);
   const [busy, setBusy] = useState(false);
@@ -50,13 +53,21 @@ export function OpenDatasetForm({
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          const spec: DatasetSpec = arch === 'own' ? {} : { arch };
+          const spec: DatasetSpec = arch === 'own' || arch === 'predictions' ? {} : { arch };
           if (arch === 'own') {
             if (!model.trim()) {
               onError('Give the path of your model, or choose another Model.');
               return;
             }
             spec.model = model.trim();
+          }
+          if (arch === 'predictions') {
+            if (!predProbs.trim()) {
+              onError('Give the file of your predictions, or choose another Model.');
+              return;
+            }
+            spec.predProbs = predProbs.trim();
+            if (features.trim()) spec.features = features.trim();
           }
           if (train.trim()) spec.train = train.trim();
           if (pool.trim()) spec.pool = pool.trim();
@@ -83,11 +94,12 @@ export function OpenDatasetForm({
         />
         <div className="field">
           <label htmlFor={modelId}>Model</label>
-          <select id={modelId} value={arch} onChange={(e) => setArch(e.target.value as Arch | 'own')}>
+          <select id={modelId} value={arch} onChange={(e) => setArch(e.target.value as Choice)}>
             <option value="auto">automatic: the data decides</option>
             <option value="cnn">small CNN, trained end to end</option>
             <option value="backbone">pretrained backbone with a trained head</option>
             <option value="own">my own model (ONNX, tfjs, SavedModel)</option>
+            <option value="predictions">my predictions of the training files (.npy or CSV)</option>
           </select>
         </div>
         {arch === 'own' && (
@@ -98,6 +110,28 @@ export function OpenDatasetForm({
             placeholder="/models/resnet (a folder, or model.onnx); preprocessor_config.json and classes.json beside it"
             choose={choose('model')}
           />
+        )}
+        {arch === 'predictions' && (
+          <>
+            <PathField
+              label="Predictions file"
+              value={predProbs}
+              onChange={setPredProbs}
+              placeholder="/work/probs.npy (rows in `unsure manifest` order) or probs.csv (a path column)"
+              choose={choose('predictions')}
+            />
+            <PathField
+              label="Features file (optional)"
+              value={features}
+              onChange={setFeatures}
+              placeholder="/work/features.npy, the same rows: the kNN distance compares them"
+              choose={choose('predictions')}
+            />
+            <p className="muted small">
+              Out-of-sample probabilities of the training files (cleanlab&apos;s interface), no pool; the classes come
+              from a classes.json beside the file or the CSV&apos;s header.
+            </p>
+          </>
         )}
         <div className="row">
           <button type="submit" className="primary" disabled={busy}>
@@ -127,6 +161,8 @@ export function OpenDatasetForm({
                             ...(r.dataset.pool ? { pool: r.dataset.pool } : {}),
                             ...(r.dataset.arch ? { arch: r.dataset.arch } : {}),
                             ...(r.dataset.model ? { model: r.dataset.model } : {}),
+                            ...(r.dataset.predProbs ? { predProbs: r.dataset.predProbs } : {}),
+                            ...(r.dataset.features ? { features: r.dataset.features } : {}),
                           },
                     )
                   }
@@ -138,6 +174,7 @@ export function OpenDatasetForm({
                   {r.dataset.demo ? 'built-in demo' : [r.dataset.train, r.dataset.pool].filter(Boolean).join(' + ')}
                   {r.dataset.arch && r.dataset.arch !== 'auto' && ` · ${FAMILY_SHORT[r.dataset.arch]}`}
                   {r.dataset.model && ` · model ${r.dataset.model}`}
+                  {r.dataset.predProbs && ` · predictions ${r.dataset.predProbs}`}
                 </span>
                 <span className="muted"> · {new Date(r.openedAt).toLocaleString()}</span>
               </li>

@@ -30,7 +30,7 @@ export function TopBar({ project, busy, onOpen, onInsights, onRetrain, onExport,
           {project.model && (
             // The recipe line is long: the tooltip holds it with the reason for the family.
             <span className="muted" title={modelFacts(project.model)} aria-label={modelFacts(project.model)}>
-              {project.model.own ? 'your model' : FAMILY_SHORT[project.model.arch]}
+              {project.model.own ? `your ${project.model.own}` : FAMILY_SHORT[project.model.arch]}
             </span>
           )}
           {project.heldOutAccuracy !== null && (
