@@ -70,7 +70,7 @@ export function OpenDatasetForm({
             if (features.trim()) spec.features = features.trim();
           }
           if (train.trim()) spec.train = train.trim();
-          if (pool.trim()) spec.pool = pool.trim();
+          if (pool.trim() && arch !== 'predictions') spec.pool = pool.trim();
           if (!spec.train && !spec.pool) {
             onError('Give a train path, a pool path, or both.');
             return;
@@ -85,13 +85,16 @@ export function OpenDatasetForm({
           placeholder="/data/mnist-train (class folders, CSV or IDX)"
           choose={choose('train')}
         />
-        <PathField
-          label="Pool path"
-          value={pool}
-          onChange={setPool}
-          placeholder="/data/to-review (optional)"
-          choose={choose('pool')}
-        />
+        {/* Predictions score the training files themselves: there is no pool to give. */}
+        {arch !== 'predictions' && (
+          <PathField
+            label="Pool path"
+            value={pool}
+            onChange={setPool}
+            placeholder="/data/to-review (optional)"
+            choose={choose('pool')}
+          />
+        )}
         <div className="field">
           <label htmlFor={modelId}>Model</label>
           <select id={modelId} value={arch} onChange={(e) => setArch(e.target.value as Choice)}>
@@ -128,8 +131,8 @@ export function OpenDatasetForm({
               choose={choose('predictions')}
             />
             <p className="muted small">
-              Out-of-sample probabilities of the training files (cleanlab&apos;s interface), no pool; the classes come
-              from a classes.json beside the file or the CSV&apos;s header.
+              Out-of-sample probabilities of the training files (cleanlab&apos;s interface); the classes come from a
+              classes.json beside the file or the CSV&apos;s header.
             </p>
           </>
         )}
