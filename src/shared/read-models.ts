@@ -55,6 +55,15 @@ export const DatasetSpec = z
      */
     predProbs: z.string().min(1).max(4096).optional(),
     features: z.string().min(1).max(4096).optional(),
+    /**
+     * Another backbone than the shipped one (implies arch 'backbone'): a tfjs, SavedModel or
+     * ONNX folder, or an http(s) URL downloaded once into the cache; backboneSha256 checks it.
+     */
+    backbone: z.string().min(1).max(4096).optional(),
+    backboneSha256: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'a sha256 is 64 hex digits')
+      .optional(),
   })
   .strict();
 export type DatasetSpec = z.infer<typeof DatasetSpec>;

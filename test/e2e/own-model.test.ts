@@ -2,7 +2,8 @@
 // model exported to ONNX (test/fixtures/onnx-cifar, with its preprocessor_config.json) is
 // given in the Open dialog; it scores the colour photos as it is, a model that does not know
 // the dataset's classes is refused by name, a retrain trains a head on the model's features,
-// and the export carries that head while the user's model folder is never written to.
+// and the export carries that head while the user's model folder is never written to; the
+// same dialog takes predictions made elsewhere, and another backbone.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -187,5 +188,30 @@ describe("the user's own model in the browser", () => {
       const flagged = (d.flags & DoubtFlag.labelIssue) !== 0;
       assert.equal(flagged, flipped.has(file!), `${file}: label issue ${d.scores.labelIssue}`);
     }
+  });
+
+  test('another backbone given in the Open dialog gives the rows a head is trained on', async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: 'Open dataset' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Open dataset' });
+    await dialog.getByLabel('Train path').fill(fixture.train);
+    await dialog.getByLabel('Pool path').fill(fixture.pool);
+    await dialog.getByLabel('Model', { exact: true }).selectOption('backbone');
+    await dialog.getByLabel('Backbone (optional)').fill(onnx);
+    await dialog.getByRole('button', { name: 'Open dataset' }).click();
+    const p = await eventually(
+      'the project open on the other backbone',
+      async () => {
+        const info = await callApi<ProjectInfo>(server, 'getProject');
+        return info.status === 'ready' && info.dataset.backbone === onnx ? info : null;
+      },
+      TIMEOUT,
+    );
+    assert.equal(p.model?.arch, 'backbone');
+    assert.ok(!p.model?.own);
+    assert.ok(p.model!.reason.includes(`backbone ${onnx}: `), p.model!.reason);
+    // The head is trained for the dataset's four classes, not the ONNX model's ten.
+    assert.deepEqual(p.classes, fixture.classes);
+    await page.getByText('backbone + head', { exact: true }).waitFor();
   });
 });

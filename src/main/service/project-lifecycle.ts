@@ -31,8 +31,15 @@ export class ProjectLifecycle {
     const demo = params.demo ?? (!params.train && !params.pool);
     // 'auto' is the default, so it is not recorded: a project opened either way is the same.
     // A user's model replaces both families.
-    const { model, predProbs, features } = params;
-    const arch = params.arch === 'auto' || model || predProbs ? undefined : params.arch;
+    const { model, predProbs, features, backbone, backboneSha256 } = params;
+    if (backbone && (model || predProbs || params.arch === 'cnn'))
+      throw new ApiError(
+        'bad_request',
+        'a backbone is for the backbone family: give no model, predictions or cnn with it',
+      );
+    if (backboneSha256 && !backbone)
+      throw new ApiError('bad_request', 'backboneSha256 checks a backbone, which is missing');
+    const arch = backbone ? 'backbone' : params.arch === 'auto' || model || predProbs ? undefined : params.arch;
     const spec: OpenProject['spec'] = demo
       ? { demo: true }
       : {
@@ -43,6 +50,8 @@ export class ProjectLifecycle {
           ...(model ? { model } : {}),
           ...(predProbs ? { predProbs } : {}),
           ...(features ? { features } : {}),
+          ...(backbone ? { backbone } : {}),
+          ...(backboneSha256 ? { backboneSha256 } : {}),
         };
     if (!demo && !spec.train) {
       throw new ApiError('bad_request', 'a labeled training dataset (train) is needed to train a model');
@@ -58,6 +67,7 @@ export class ProjectLifecycle {
       ['model', spec.model],
       ['predictions', spec.predProbs],
       ['features', spec.features],
+      ['backbone', spec.backbone && !/^https?:\/\//i.test(spec.backbone) ? spec.backbone : undefined],
     ] as const) {
       if (where !== undefined && !(await pathExists(where))) {
         throw new ApiError('bad_request', `${what}: ${where} does not exist`);
@@ -80,6 +90,9 @@ export class ProjectLifecycle {
             seed,
             ...(arch ? { arch } : {}),
             extract: !model && !predProbs,
+            ...(backbone
+              ? { backbone: { spec: backbone, ...(backboneSha256 ? { sha256: backboneSha256 } : {}) } }
+              : {}),
           },
           ctx.progress,
         );

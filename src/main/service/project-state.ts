@@ -25,7 +25,7 @@ export type ProjectSpec = DatasetSpec & { demo: boolean };
 
 export interface OpenProject {
   /** The datasets (the project's identity), and the model family or the user's model asked for. */
-  spec: ProjectSpec & Pick<DatasetSpec, 'arch' | 'model' | 'predProbs' | 'features'>;
+  spec: ProjectSpec & Pick<DatasetSpec, 'arch' | 'model' | 'predProbs' | 'features' | 'backbone' | 'backboneSha256'>;
   /** The user's model or predictions once they scored: the recipe replaces the opened one. */
   used: UsedModel | null;
   dir: string;
@@ -131,7 +131,13 @@ export class ProjectState {
               reason: `${p.spec.predProbs ? `Your predictions ${p.spec.predProbs}` : `Your model ${p.spec.model}`} (${p.used.notes.join('; ')})`,
               recipe: describeRecipe(p.used.recipe),
             }
-          : { arch: p.data.family.arch, reason: p.data.family.reason, recipe: describeRecipe(p.data.recipe) },
+          : {
+              arch: p.data.family.arch,
+              reason: p.data.backboneNotes
+                ? `${p.data.family.reason}; backbone ${p.spec.backbone}: ${p.data.backboneNotes.join('; ')}`
+                : p.data.family.reason,
+              recipe: describeRecipe(p.data.recipe),
+            },
       }),
     };
   }

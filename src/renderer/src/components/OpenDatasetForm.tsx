@@ -25,6 +25,8 @@ export function OpenDatasetForm({
   const [model, setModel] = useState('');
   const [predProbs, setPredProbs] = useState('');
   const [features, setFeatures] = useState('');
+  const [backbone, setBackbone] = useState('');
+  const [backboneSha256, setBackboneSha256] = useState('');
   const modelId = useId();
   const [recent, setRecent] = useState<RecentProject[]>([]);
   const [busy, setBusy] = useState(false);
@@ -60,6 +62,10 @@ export function OpenDatasetForm({
               return;
             }
             spec.model = model.trim();
+          }
+          if (arch === 'backbone' && backbone.trim()) {
+            spec.backbone = backbone.trim();
+            if (backboneSha256.trim()) spec.backboneSha256 = backboneSha256.trim();
           }
           if (arch === 'predictions') {
             if (!predProbs.trim()) {
@@ -105,6 +111,26 @@ export function OpenDatasetForm({
             <option value="predictions">my predictions of the training files (.npy or CSV)</option>
           </select>
         </div>
+        {arch === 'backbone' && (
+          <PathField
+            label="Backbone (optional)"
+            value={backbone}
+            onChange={setBackbone}
+            placeholder="the shipped MobileNetV2-0.35; or a tfjs, SavedModel or ONNX folder, or an https URL"
+            choose={choose('model')}
+          />
+        )}
+        {arch === 'backbone' && /^https?:\/\//i.test(backbone.trim()) && (
+          <label className="field">
+            <span>SHA-256 of the download (optional; checked on every use)</span>
+            <input
+              value={backboneSha256}
+              onChange={(e) => setBackboneSha256(e.target.value)}
+              placeholder="64 hex digits"
+              spellCheck={false}
+            />
+          </label>
+        )}
         {arch === 'own' && (
           <PathField
             label="Model path"
@@ -166,6 +192,8 @@ export function OpenDatasetForm({
                             ...(r.dataset.model ? { model: r.dataset.model } : {}),
                             ...(r.dataset.predProbs ? { predProbs: r.dataset.predProbs } : {}),
                             ...(r.dataset.features ? { features: r.dataset.features } : {}),
+                            ...(r.dataset.backbone ? { backbone: r.dataset.backbone } : {}),
+                            ...(r.dataset.backboneSha256 ? { backboneSha256: r.dataset.backboneSha256 } : {}),
                           },
                     )
                   }
@@ -178,6 +206,7 @@ export function OpenDatasetForm({
                   {r.dataset.arch && r.dataset.arch !== 'auto' && ` · ${FAMILY_SHORT[r.dataset.arch]}`}
                   {r.dataset.model && ` · model ${r.dataset.model}`}
                   {r.dataset.predProbs && ` · predictions ${r.dataset.predProbs}`}
+                  {r.dataset.backbone && ` · backbone ${r.dataset.backbone}`}
                 </span>
                 <span className="muted"> · {new Date(r.openedAt).toLocaleString()}</span>
               </li>
