@@ -267,6 +267,21 @@ describe('colour photos in the browser', () => {
     // Reopening from the recent list keeps the family asked for.
     const recent = await callApi<{ dataset: { arch?: string } }[]>(server, 'listRecent');
     assert.equal(recent[0]!.dataset.arch, 'cnn');
+    await showOnly(page, 'all');
+    await page.getByRole('button', { name: 'Open dataset' }).first().click();
+    const entry = page.getByRole('region', { name: 'Recent projects' }).getByRole('listitem').first();
+    assert.match((await entry.textContent()) ?? '', / · small CNN · /);
+    const before = p.openId;
+    await entry.getByRole('button').click();
+    const again = await eventually(
+      'the project opened again from the recent list',
+      async () => {
+        const info = await callApi<ProjectInfo>(server, 'getProject');
+        return info.status === 'ready' && info.openId !== before ? info : null;
+      },
+      RETRAIN_TIMEOUT,
+    );
+    assert.equal(again.model?.arch, 'cnn');
     assert.deepEqual(app.errors, []);
   });
 });

@@ -3,13 +3,13 @@ import type { DatasetSpec, RecentProject } from '../../../shared/api';
 import { errorMessage } from '../../../shared/api';
 import type { ChoosePathPurpose } from '../../../shared/ipc-channels';
 import type { RendererBridge } from '../bridge';
-import { FAMILY_SHORT } from '../queue/describe';
 import { PathField } from './PathField';
+import { RecentProjects } from './RecentProjects';
 
-/** Opens a dataset by path (train and/or pool), the demo, or a recent project. */
 /** The Model choice: a family, the user's model, or the user's predictions. */
 type Choice = NonNullable<DatasetSpec['arch']> | 'own' | 'predictions';
 
+/** Opens a dataset by path (train and/or pool) with a model choice, the demo, or a recent project. */
 export function OpenDatasetForm({
   bridge,
   onStarted,
@@ -171,49 +171,7 @@ export function OpenDatasetForm({
           </button>
         </div>
       </form>
-      {recent.length > 0 && (
-        <section className="recent" aria-label="Recent projects">
-          <h3>Recent</h3>
-          <ul>
-            {recent.map((r) => (
-              <li key={r.projectId}>
-                <button
-                  type="button"
-                  className="link"
-                  disabled={busy}
-                  onClick={() =>
-                    void open(
-                      r.dataset.demo
-                        ? { demo: true }
-                        : {
-                            ...(r.dataset.train ? { train: r.dataset.train } : {}),
-                            ...(r.dataset.pool ? { pool: r.dataset.pool } : {}),
-                            ...(r.dataset.arch ? { arch: r.dataset.arch } : {}),
-                            ...(r.dataset.model ? { model: r.dataset.model } : {}),
-                            ...(r.dataset.predProbs ? { predProbs: r.dataset.predProbs } : {}),
-                            ...(r.dataset.features ? { features: r.dataset.features } : {}),
-                            ...(r.dataset.backbone ? { backbone: r.dataset.backbone } : {}),
-                            ...(r.dataset.backboneSha256 ? { backboneSha256: r.dataset.backboneSha256 } : {}),
-                          },
-                    )
-                  }
-                >
-                  {r.name}
-                </button>
-                <span className="muted">
-                  {' '}
-                  {r.dataset.demo ? 'built-in demo' : [r.dataset.train, r.dataset.pool].filter(Boolean).join(' + ')}
-                  {r.dataset.arch && r.dataset.arch !== 'auto' && ` · ${FAMILY_SHORT[r.dataset.arch]}`}
-                  {r.dataset.model && ` · model ${r.dataset.model}`}
-                  {r.dataset.predProbs && ` · predictions ${r.dataset.predProbs}`}
-                  {r.dataset.backbone && ` · backbone ${r.dataset.backbone}`}
-                </span>
-                <span className="muted"> · {new Date(r.openedAt).toLocaleString()}</span>
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <RecentProjects recent={recent} disabled={busy} onOpen={(spec) => void open(spec)} />
     </div>
   );
 }
