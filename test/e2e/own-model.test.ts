@@ -35,13 +35,12 @@ function digest(dir: string): Record<string, string> {
   return out;
 }
 
-async function openWithModel(page: Page, fixture: ColourFixture, model: string): Promise<void> {
+/** Fills the Open dialog as a user does: the Model choice, then each field by its label. */
+async function openFromDialog(page: Page, choice: string, fields: Record<string, string>): Promise<void> {
   await page.getByRole('button', { name: 'Open dataset' }).first().click();
   const dialog = page.getByRole('dialog', { name: 'Open dataset' });
-  await dialog.getByLabel('Train path').fill(fixture.train);
-  await dialog.getByLabel('Pool path').fill(fixture.pool);
-  await dialog.getByLabel('Model', { exact: true }).selectOption('own');
-  await dialog.getByLabel('Model path').fill(model);
+  await dialog.getByLabel('Model', { exact: true }).selectOption(choice);
+  for (const [label, value] of Object.entries(fields)) await dialog.getByLabel(label).fill(value);
   await dialog.getByRole('button', { name: 'Open dataset' }).click();
 }
 
@@ -78,7 +77,7 @@ describe("the user's own model in the browser", () => {
 
   test("a model that does not know the dataset's classes is refused, naming them", async () => {
     const { page } = app;
-    await openWithModel(page, fixture, onnx);
+    await openFromDialog(page, 'own', { 'Train path': fixture.train, 'Pool path': fixture.pool, 'Model path': onnx });
     const alert = page.getByRole('alert').filter({ hasText: "does not know the dataset's classes" });
     await alert.first().waitFor({ timeout: TIMEOUT });
     assert.match((await alert.first().textContent()) ?? '', /'cherry'/);
@@ -88,7 +87,7 @@ describe("the user's own model in the browser", () => {
   test('the model given in the Open dialog scores the photos as it is, and the app says whose it is', async () => {
     const { page } = app;
     const before = digest(model);
-    await openWithModel(page, fixture, model);
+    await openFromDialog(page, 'own', { 'Train path': fixture.train, 'Pool path': fixture.pool, 'Model path': model });
     const p = await eventually(
       'the project open with the model',
       async () => {
@@ -165,12 +164,7 @@ describe("the user's own model in the browser", () => {
     const csv = path.join(tmp, 'probs.csv');
     fs.writeFileSync(csv, [['path', ...classes].join(','), ...rows].join('\n') + '\n');
 
-    await page.getByRole('button', { name: 'Open dataset' }).first().click();
-    const dialog = page.getByRole('dialog', { name: 'Open dataset' });
-    await dialog.getByLabel('Train path').fill(fixture.train);
-    await dialog.getByLabel('Model', { exact: true }).selectOption('predictions');
-    await dialog.getByLabel('Predictions file').fill(csv);
-    await dialog.getByRole('button', { name: 'Open dataset' }).click();
+    await openFromDialog(page, 'predictions', { 'Train path': fixture.train, 'Predictions file': csv });
     await eventually(
       'the project open with the predictions',
       async () => {
@@ -192,13 +186,11 @@ describe("the user's own model in the browser", () => {
 
   test('another backbone given in the Open dialog gives the rows a head is trained on', async () => {
     const { page } = app;
-    await page.getByRole('button', { name: 'Open dataset' }).first().click();
-    const dialog = page.getByRole('dialog', { name: 'Open dataset' });
-    await dialog.getByLabel('Train path').fill(fixture.train);
-    await dialog.getByLabel('Pool path').fill(fixture.pool);
-    await dialog.getByLabel('Model', { exact: true }).selectOption('backbone');
-    await dialog.getByLabel('Backbone (optional)').fill(onnx);
-    await dialog.getByRole('button', { name: 'Open dataset' }).click();
+    await openFromDialog(page, 'backbone', {
+      'Train path': fixture.train,
+      'Pool path': fixture.pool,
+      'Backbone (optional)': onnx,
+    });
     const p = await eventually(
       'the project open on the other backbone',
       async () => {
