@@ -1,9 +1,8 @@
 // The project's lifecycle, as jobs: open a dataset (train and score it), retrain on the
 // journal's labels, export. Each cancels the background label check and restarts it when
 // the engine is free again.
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ApiError, errorMessage, type DatasetSpec } from '../../shared/api.js';
+import { errorMessage, type DatasetSpec } from '../../shared/api.js';
 import { exportDataset } from '../engine/export/export-dataset.js';
 import { exportDestination } from '../engine/export/export-target.js';
 import { discardNewProject, openProject, touchRecent } from '../engine/project/projects.js';
@@ -13,6 +12,7 @@ import { JobRunner } from './jobs.js';
 import { poolOnlyLabelsNotice, SKIPPED_REPORT, skippedFilesNotice } from './open-notices.js';
 import { BackgroundLabelCheck } from './label-check.js';
 import { foldProject, type OpenProject } from './project-state.js';
+import { assertPathsExist, openSpecOf } from './open-spec.js';
 import { retrainSummary } from './retrain-summary.js';
 import { buildSamples, copyCountsOf, fileFlagsOf } from './queue.js';
 import { completeScores, trainAndScore, type Scoring } from './scoring.js';
@@ -28,51 +28,9 @@ export class ProjectLifecycle {
 
   async open(params: DatasetSpec & { demo?: boolean }): Promise<string> {
     const { state, engine, seed } = this.scoring;
-    const demo = params.demo ?? (!params.train && !params.pool);
-    // 'auto' is the default, so it is not recorded: a project opened either way is the same.
-    // A user's model replaces both families.
-    const { model, predProbs, features, backbone, backboneSha256 } = params;
-    if (backbone && (model || predProbs || params.arch === 'cnn'))
-      throw new ApiError(
-        'bad_request',
-        'a backbone is for the backbone family: give no model, predictions or cnn with it',
-      );
-    if (backboneSha256 && !backbone)
-      throw new ApiError('bad_request', 'backboneSha256 checks a backbone, which is missing');
-    const arch = backbone ? 'backbone' : params.arch === 'auto' || model || predProbs ? undefined : params.arch;
-    const spec: OpenProject['spec'] = demo
-      ? { demo: true }
-      : {
-          train: params.train,
-          pool: params.pool,
-          demo: false,
-          ...(arch ? { arch } : {}),
-          ...(model ? { model } : {}),
-          ...(predProbs ? { predProbs } : {}),
-          ...(features ? { features } : {}),
-          ...(backbone ? { backbone } : {}),
-          ...(backboneSha256 ? { backboneSha256 } : {}),
-        };
-    if (!demo && !spec.train) {
-      throw new ApiError('bad_request', 'a labeled training dataset (train) is needed to train a model');
-    }
-    if (features && !predProbs) throw new ApiError('bad_request', 'features are read with predProbs, which is missing');
-    if (predProbs && model) throw new ApiError('bad_request', 'predictions and a model are two sources: give one');
-    if (predProbs && spec.pool)
-      throw new ApiError('bad_request', "predictions score the training dataset's own files: give no pool");
-    // Before the project folder is made: a mistyped path must not leave one behind per try.
-    for (const [what, where] of [
-      ['train', spec.train],
-      ['pool', spec.pool],
-      ['model', spec.model],
-      ['predictions', spec.predProbs],
-      ['features', spec.features],
-      ['backbone', spec.backbone && !/^https?:\/\//i.test(spec.backbone) ? spec.backbone : undefined],
-    ] as const) {
-      if (where !== undefined && !(await pathExists(where))) {
-        throw new ApiError('bad_request', `${what}: ${where} does not exist`);
-      }
-    }
+    const spec = openSpecOf(params);
+    await assertPathsExist(spec);
+    const { arch, model, predProbs, backbone, backboneSha256 } = spec;
     const project = await openProject(spec);
     const dir = project.dir;
     this.labelCheck.cancel();
@@ -224,14 +182,5 @@ export class ProjectLifecycle {
       });
       return summary;
     });
-  }
-}
-
-async function pathExists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -24,8 +24,8 @@ import { describeRecipe } from '../../shared/recipe.js';
 export type ProjectSpec = DatasetSpec & { demo: boolean };
 
 export interface OpenProject {
-  /** The datasets (the project's identity), and the model family or the user's model asked for. */
-  spec: ProjectSpec & Pick<DatasetSpec, 'arch' | 'model' | 'predProbs' | 'features' | 'backbone' | 'backboneSha256'>;
+  /** The datasets (the project's identity), and how they are scored (open-spec.ts). */
+  spec: ProjectSpec;
   /** The user's model or predictions once they scored: the recipe replaces the opened one. */
   used: UsedModel | null;
   dir: string;
@@ -49,7 +49,7 @@ export class ProjectState {
   readonly events = new EventEmitter();
   project: OpenProject | null = null;
   /** The spec being opened, shown until it has opened (or failed). */
-  pendingSpec: OpenProject['spec'] | null = null;
+  pendingSpec: ProjectSpec | null = null;
   backendInfo: ProjectInfo['backend'] | null = null;
   private status: ProjectInfo['status'] = 'empty';
   private statusMessage: string | null = null;
