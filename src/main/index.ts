@@ -14,7 +14,7 @@ import { APP_SCHEME, MEDIA_SCHEME, contentSecurityPolicy } from './security/csp.
 import { staticFileFor } from './security/path-guard.js';
 import { contentTypeFor } from './transport/static-files.js';
 import { bindChoosePath, bindIpc } from './transport/ipc.js';
-import { choosePathOptions } from './electron/choose-path.js';
+import { IPC_EVENT } from '../shared/ipc-channels.js';
 import { UnsureService } from './service/service.js';
 import type { JobEvent } from '../shared/api.js';
 import { parseSheetIds } from '../shared/media.js';
@@ -75,29 +75,24 @@ async function main(): Promise<void> {
     () => win?.webContents ?? null,
   );
 
-  const showDialog = (options: OpenDialogOptions) =>
-    win ? dialog.showOpenDialog(win, options) : Promise.resolve({ canceled: true, filePaths: [] });
-  bindChoosePath(showDialog);
-  const openDataset = async () => {
-    const r = await showDialog(choosePathOptions('train'));
-    if (!r.canceled && r.filePaths[0]) await service.handlers.openDataset({ train: r.filePaths[0] });
-  };
-  const exportDataset = async () => {
-    const r = await showDialog(choosePathOptions('export'));
-    if (!r.canceled && r.filePaths[0]) await service.handlers.exportDataset({ dir: r.filePaths[0] });
-  };
+  bindChoosePath((options: OpenDialogOptions) =>
+    win ? dialog.showOpenDialog(win, options) : Promise.resolve({ canceled: true, filePaths: [] }),
+  );
+  // Open, export and retrain from the menu run in the window as their keys do: the Open dialog
+  // (model choice, Browse…), the export dialog and the retrain panel with its progress.
+  const ask = (command: 'open' | 'export' | 'retrain') =>
+    win?.webContents.send(IPC_EVENT, { type: 'menu', command } satisfies JobEvent);
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
       menuTemplate(
         {
-          openDataset: () => void openDataset().catch((e) => dialog.showErrorBox('Open failed', String(e))),
+          openDataset: () => ask('open'),
           openDemo: () =>
             void service.handlers
               .openDataset({ demo: true })
               .catch((e) => dialog.showErrorBox('Open failed', String(e))),
-          exportDataset: () => void exportDataset().catch((e) => dialog.showErrorBox('Export failed', String(e))),
-          retrain: () =>
-            void service.handlers.retrain({}).catch((e) => dialog.showErrorBox('Retrain failed', String(e))),
+          exportDataset: () => ask('export'),
+          retrain: () => ask('retrain'),
         },
         process.platform === 'darwin',
       ),

@@ -55,5 +55,7 @@ export const JobEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cancelled'), jobId: z.string(), task: ProgressEvent.shape.task }),
   /** The project changed (new model, queue re-ranked, dataset opened): refetch. */
   z.object({ type: z.literal('project'), project: ProjectInfo }),
+  /** Desktop only: the native menu asks the renderer to run a command, as its key would. */
+  z.object({ type: z.literal('menu'), command: z.enum(['open', 'export', 'retrain']) }),
 ]);
 export type JobEvent = z.infer<typeof JobEvent>;

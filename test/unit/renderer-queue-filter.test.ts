@@ -121,5 +121,7 @@ describe('applyJobEvent', () => {
       applyJobEvent(jobs, { type: 'error', jobId: 'k', task: 'export', message: 'EACCES' }).get('k')?.error,
       'EACCES',
     );
+    // The desktop menu's commands are no job: the jobs are left as they are.
+    assert.equal(applyJobEvent(jobs, { type: 'menu', command: 'retrain' }), jobs);
   });
 });

@@ -9,6 +9,7 @@ import { loadReviewer } from './preferences';
 import { useProject } from './hooks/useProject';
 import { useJournal } from './hooks/useJournal';
 import { useFolderDrop } from './hooks/useFolderDrop';
+import { useMenuCommands } from './hooks/useMenuCommands';
 import { useProjectWarnings } from './hooks/useProjectWarnings';
 import { useNotices } from './hooks/useNotices';
 import { useQueueRows } from './hooks/useQueueRows';
@@ -87,6 +88,7 @@ export function App() {
     setBigView,
   });
   useGlobalKeys(run, dialog !== null, classKeys);
+  useMenuCommands(bridge, run, setDialog);
 
   return (
     <AppLayout

@@ -17,7 +17,7 @@ export type Jobs = ReadonlyMap<string, JobState>;
 
 /** Applies one event; returns the same map when the event is not about a job. */
 export function applyJobEvent(jobs: Jobs, e: JobEvent): Jobs {
-  if (e.type === 'project') return jobs;
+  if (e.type === 'project' || e.type === 'menu') return jobs;
   const prev = jobs.get(e.jobId);
   const base: JobState = prev ?? { jobId: e.jobId, task: e.task, progress: null, status: 'running' };
   let next: JobState;
