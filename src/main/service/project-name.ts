@@ -47,11 +47,12 @@ export function projectName(spec: DatasetSpec & { demo?: boolean }): string {
 }
 
 /**
- * The folder Export offers first: beside the labelled dataset (/data/pets -> /data/pets-corrected,
- * /data/train.csv -> /data/train-corrected), or in the home folder for the demo.
+ * The folder Export offers first, beside the labelled dataset and so outside it, as an export
+ * must be (/data/pets -> /data/pets-corrected; a manifest's folder is the dataset's, so
+ * /data/products/labels.csv -> /data/products-corrected), or in the home folder for the demo.
  */
 export function exportSuggestion(spec: DatasetSpec & { demo?: boolean }, home = os.homedir()): string {
   if (spec.demo || !spec.train) return path.join(home, 'digits-in-the-wild-corrected');
   const base = spec.train.replace(/[\\/]+$/, '');
-  return `${base.replace(/\.(csv|jsonl?)$/i, '')}-corrected`;
+  return `${/\.(csv|jsonl?)$/i.test(base) ? path.dirname(base) : base}-corrected`;
 }
