@@ -171,6 +171,12 @@ export const Samples = z.object({
   split: z.array(z.number().int()),
   /** Index into ProjectInfo.labels, or -1 when unlabeled. */
   given: z.array(z.number().int()),
+  /**
+   * Labels files were given that are no class of the training set (a pool's class folder the
+   * training set lacks), by sample index: given is -1 for them, and the tile says what it was.
+   * Absent from older main sides.
+   */
+  foreignGiven: z.record(z.string(), z.string()).optional(),
 });
 export type Samples = z.infer<typeof Samples>;
 

@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import { encodeGreyPng, readMnistRaw } from '../../src/main/engine/datasets/index.js';
 import { imageAt } from '../../src/main/engine/types.js';
 import { createEngine } from '../../src/main/engine/worker/engine-client-impl.js';
+import { joinQueue } from '../../src/renderer/src/queue/view.js';
 import { UnsureService } from '../../src/main/service/service.js';
 import { DoubtFlag, type JobEvent, type ProjectInfo } from '../../src/shared/api.js';
 
@@ -68,11 +69,19 @@ after(async () => {
 test("a class named only in the pool is not one of the model's classes", async () => {
   const p = (await service.handlers.getProject({})) as ProjectInfo;
   assert.deepEqual(p.classes, ['0', '1', '2', '3', '4']);
-  // And the reviewer is told why those samples show as unlabeled.
+  // And the reviewer is told why the model never predicts them.
   assert.ok(
     p.warnings?.some((w) => /^The pool gives labels the training set lacks: '9' \(\d+\)\./.test(w)),
     JSON.stringify(p.warnings),
   );
+  // The samples still say what they were given, for the tiles, and as no assignable label.
+  const samples = (await service.handlers.getSamples({}))!;
+  const foreign = Object.entries(samples.foreignGiven ?? {});
+  assert.ok(foreign.length > 0 && foreign.every(([i, l]) => l === '9' && samples.given[Number(i)] === -1));
+  const queue = (await service.handlers.getQueue({}))!;
+  const view = joinQueue(samples, queue);
+  assert.equal(view.foreignGiven?.size, foreign.length);
+  for (const [r, l] of view.foreignGiven ?? []) assert.ok(l === '9' && samples.foreignGiven?.[queue.order[r]!] === '9');
 });
 
 test('wrong pool labels are flagged by the model that never trained on them', async () => {

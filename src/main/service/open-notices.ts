@@ -36,6 +36,6 @@ export function poolOnlyLabelsNotice(data: Pick<OpenResult, 'samples' | 'classes
   const more = counts.size > 5 ? ` and ${counts.size - 5} more` : '';
   return (
     `The pool gives labels the training set lacks: ${named}${more}. No class of the model is one of them, so ` +
-    'those samples show as unlabeled and keeping such a label trains nothing; add training images of a class to learn it.'
+    'the model never predicts them and a reviewer cannot assign them; add training images of a class to learn it.'
   );
 }

@@ -9,11 +9,16 @@ import { expectScoreTable } from '../engine/pipeline/table-shape.js';
 export function buildSamples(data: OpenResult, openId: string): Samples {
   const labels = assignableLabels(data.classes);
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
+  const foreignGiven: Record<string, string> = {};
+  data.samples.forEach((s, i) => {
+    if (s.label !== null && !labelIndex.has(s.label)) foreignGiven[i] = s.label;
+  });
   return {
     openId,
     ids: data.samples.map((s) => s.id),
     split: data.samples.map((s) => (s.split === 'train' ? 0 : 1)),
     given: data.samples.map((s) => (s.label === null ? -1 : (labelIndex.get(s.label) ?? -1))),
+    ...(Object.keys(foreignGiven).length > 0 ? { foreignGiven } : {}),
   };
 }
 

@@ -151,7 +151,7 @@ export function QueueGrid(p: QueueGridProps) {
         predicted={project.classes[itemAt(queue.predicted, row, 'queue predictions')] ?? '?'}
         confidence={itemAt(queue.confidence, row, 'queue confidences')}
         flags={itemAt(queue.flags, row, 'queue flags')}
-        given={g >= 0 ? (project.labels[g] ?? null) : null}
+        given={g >= 0 ? (project.labels[g] ?? null) : (queue.foreignGiven?.get(row) ?? null)}
         decisionLabel={s?.label ?? null}
         decisionAction={s?.action ?? null}
         current={pos === p.currentPos}

@@ -12,6 +12,8 @@ export interface QueueView {
   split: number[];
   /** Index into ProjectInfo.labels, or -1 when unlabeled. */
   given: number[];
+  /** By row: a label no class of the training set is (Samples.foreignGiven); given is -1 there. */
+  foreignGiven?: ReadonlyMap<number, string>;
   /** Index into ProjectInfo.classes. */
   predicted: number[];
   confidence: number[];
@@ -37,6 +39,7 @@ export function joinQueue(samples: Samples, queue: Queue): QueueView {
   const ids = new Array<string>(rows);
   const split = new Array<number>(rows);
   const given = new Array<number>(rows);
+  const foreignGiven = new Map<number, string>();
   queue.order.forEach((i, r) => {
     if (!(Number.isInteger(i) && i >= 0 && i < n)) {
       throw new Error(`queue row ${r} names sample ${i}, but the project has ${n}`);
@@ -44,6 +47,8 @@ export function joinQueue(samples: Samples, queue: Queue): QueueView {
     ids[r] = samples.ids[i]!; // i < n, the length of all three
     split[r] = samples.split[i]!;
     given[r] = samples.given[i]!;
+    const foreign = samples.foreignGiven?.[i];
+    if (foreign !== undefined) foreignGiven.set(r, foreign);
   });
   return {
     modelVersion: queue.modelVersion,
@@ -51,6 +56,7 @@ export function joinQueue(samples: Samples, queue: Queue): QueueView {
     ids,
     split,
     given,
+    ...(foreignGiven.size > 0 ? { foreignGiven } : {}),
     predicted: queue.predicted,
     confidence: queue.confidence,
     flags: queue.flags,
