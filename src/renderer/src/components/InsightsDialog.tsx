@@ -34,12 +34,7 @@ export function InsightsDialog({
       {project.model && (
         <section aria-label="Model">
           <h3>Model</h3>
-          <p className="muted small">
-            {/* The reason names the family ("...: the pretrained backbone"); what is trained here follows. */}
-            {project.model.own
-              ? `${project.model.reason}; a retrain trains a head on ${project.model.own === 'model' ? 'its features, and the model itself is never changed' : 'their features'}`
-              : `${project.model.reason}, ${project.model.arch === 'backbone' ? 'with a head trained here' : 'trained here'}`}
-          </p>
+          <p className="muted small">{modelSentence(project.model)}</p>
           <p className="muted small">Preprocessing recipe: {project.model.recipe}</p>
           <SwitchFamily bridge={bridge} project={project} onReopened={onReopened} onError={onError} />
         </section>
@@ -261,6 +256,14 @@ export function ScoreHistogram({
       </figcaption>
     </figure>
   );
+}
+
+/** The reason names the family ("...: the pretrained backbone"), or whose model it is; what is trained here follows. */
+function modelSentence(m: NonNullable<ProjectInfo['model']>): string {
+  if (m.own === 'model')
+    return `${m.reason}; a retrain trains a head on its features, and the model itself is never changed`;
+  if (m.own === 'predictions') return `${m.reason}; a retrain trains a head on their features`;
+  return `${m.reason}, ${m.arch === 'backbone' ? 'with a head trained here' : 'trained here'}`;
 }
 
 const OTHER_FAMILY = {
