@@ -218,7 +218,9 @@ export async function runScore(argv: string[]): Promise<number> {
         bar.update,
       );
       bar.done();
-      process.stderr.write(`unsure: ${opened.family.reason}; ${describeRecipe(opened.recipe)}\n`);
+      // A user's model or predictions replace the family the data would take: its summary says what scored.
+      if (!args.model && !args.predictions)
+        process.stderr.write(`unsure: ${opened.family.reason}; ${describeRecipe(opened.recipe)}\n`);
       if (opened.backboneNotes) process.stderr.write(`unsure: backbone: ${opened.backboneNotes.join('; ')}\n`);
       logMemory('open');
       const skipped = opened.skipped ?? [];
