@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ApiError } from './api-errors.js';
 import {
   DatasetSpec,
+  EmbeddingMap,
   Insights,
   ProjectInfo,
   Queue,
@@ -60,6 +61,8 @@ export const Api = {
     result: jobStarted,
   },
   getInsights: { params: none, result: Insights.nullable() },
+  /** At most 4,000 samples on the plane of the embeddings that spreads the classes most; null before any scoring. */
+  getEmbeddingMap: { params: none, result: EmbeddingMap.nullable() },
   /** Predict one image given as PNG or JPEG bytes in base64 (used by checks and drag-in). */
   predictImage: {
     params: z.object({ base64: z.string().min(1).max(20_000_000) }).strict(),

@@ -260,6 +260,20 @@ export const Insights = z.object({
 });
 export type Insights = z.infer<typeof Insights>;
 
+/** Samples placed on the plane of the model's embeddings that spreads its classes most (Insights' map). */
+export const EmbeddingMap = z.object({
+  modelVersion: z.string(),
+  /** Point i is sample ids[i], at (x[i], y[i]); predicted indexes ProjectInfo.classes, flags are DoubtFlag bits. */
+  ids: z.array(z.string()),
+  x: z.array(z.number()),
+  y: z.array(z.number()),
+  predicted: z.array(z.number().int()),
+  flags: z.array(z.number().int()),
+  /** 0 = training set, 1 = review pool. */
+  split: z.array(z.number().int()),
+});
+export type EmbeddingMap = z.infer<typeof EmbeddingMap>;
+
 export const RecentProject = z.object({
   projectId: z.string(),
   name: z.string(),

@@ -331,6 +331,27 @@ describe('review loop in the browser', () => {
     await eventually('the clicked tile to be current', async () => (await currentId(page)) === id, 2000);
   });
 
+  test('Insights maps the embeddings, and a click on a point shows that sample', async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: 'Insights' }).click();
+    const map = page.getByRole('region', { name: 'Embedding map' });
+    await map.waitFor({ timeout: 60_000 });
+    const points = map.locator('circle');
+    const q = await queue(server);
+    assert.equal(await points.count(), Math.min(4000, q.ids.length), 'every sample fits on the map');
+    // A pool sample's point, clicked where it is drawn.
+    const id = await eventually('a pool point', async () => {
+      for (let k = (await points.count()) - 1; k >= 0; k--) {
+        const pid = await points.nth(k).getAttribute('data-id');
+        if (pid && q.split[q.ids.indexOf(pid)] === 1) return pid;
+      }
+      return null;
+    });
+    await map.locator(`circle[data-id="${id}"]`).dispatchEvent('click');
+    await page.getByRole('dialog', { name: 'Insights' }).waitFor({ state: 'detached' });
+    assert.equal(await currentId(page), id);
+  });
+
   test('export writes the corrected dataset and its manifest matches the decisions', async () => {
     const { page } = app;
     const dest = path.join(tmp, 'export');

@@ -10,6 +10,7 @@ import type {
   TrainRequest,
   TrainResult,
   UsedModel,
+  EmbeddingMap,
 } from './engine-types.js';
 
 export interface EngineClient {
@@ -36,6 +37,8 @@ export interface EngineClient {
     onProgress: (p: EngineProgress) => void,
     signal: AbortSignal,
   ): Promise<Float32Array>;
+  /** At most `max` samples on the plane of their embeddings that spreads the classes most; null before any scoring. */
+  embeddingMap(max: number): Promise<EmbeddingMap | null>;
   /** Pool samples nearest to sample `index` in embedding space, most similar first. */
   similar(index: number, k: number): Promise<number[]>;
   predictImage(

@@ -113,6 +113,15 @@ export interface TrainResult {
   source?: 'trained' | 'project' | 'shipped' | 'user';
 }
 
+/** Samples on the plane of their embeddings that spreads the classes most (embeddings/projection.ts), for the app's map. */
+export interface EmbeddingMap {
+  modelVersion: string;
+  /** Sample indices (OpenResult.samples order); x[i], y[i] place samples[i]. */
+  samples: Int32Array;
+  x: Float32Array;
+  y: Float32Array;
+}
+
 /** A model made elsewhere, as it became the current model (Engine.useModel). */
 export interface UsedModel {
   classes: string[];

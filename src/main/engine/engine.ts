@@ -11,10 +11,12 @@ import type {
   TrainRequest,
   TrainResult,
   UsedModel,
+  EmbeddingMap,
 } from './engine-types.js';
 import { openDatasets } from './datasets/open-datasets.js';
 import { backendInfo, type BackendInfo } from './model/tf.js';
 import { PoolIndex } from './embeddings/pool-index.js';
+import { classPlane, mapRows } from './embeddings/projection.js';
 import { trainModel, resolveTrainOptions } from './pipeline/train-model.js';
 import { predictImage, saveCurrentModel, userModelAsCurrent, type CurrentModel } from './pipeline/current-model.js';
 import { buildScoreTable, neighbourhoodOf, neighbourhoodOfEarlier, type ScoreResult } from './pipeline/score-table.js';
@@ -365,6 +367,20 @@ export class Engine {
       if (!this.poolIndex) return [];
     }
     return this.poolIndex.similar(s.embeddings, s.dim, index, k);
+  }
+
+  /** The map of the embedding space: at most `max` samples on the plane of their embeddings that spreads the classes most. */
+  async embeddingMap(max: number): Promise<EmbeddingMap | null> {
+    const o = this.requireOpen();
+    const s = this.scored;
+    if (!s) return null;
+    const samples = mapRows(
+      o.samples.map((smp) => smp.split),
+      max,
+    );
+    // Grouped by the model's prediction: it is what the queue shows, and the pool has no labels.
+    const group = Int32Array.from(samples, (i) => s.table.predicted[i]!);
+    return { modelVersion: s.table.modelVersion, samples, ...classPlane(s.embeddings, s.dim, samples, group) };
   }
 
   async predictImage(

@@ -19,7 +19,11 @@ import { checkAppendedEntries } from './journal-append.js';
 import { ProjectLifecycle } from './project-lifecycle.js';
 import { indexOf, ProjectState } from './project-state.js';
 import { sampleDetail } from './sample-detail.js';
+import { completeScores } from './scoring.js';
 import { mediaSheet, sampleMedia, type Media } from './sample-media.js';
+
+/** How many samples Insights' map shows: enough to see the clusters, few enough to draw at once. */
+const EMBEDDING_MAP_POINTS = 4000;
 
 export type { Media } from './sample-media.js';
 
@@ -83,6 +87,25 @@ export class UnsureService {
     retrain: async ({ epochs }) => ({ jobId: this.lifecycle.retrain(epochs) }),
     cancelJob: async ({ jobId }) => ({ cancelled: this.lifecycle.jobs.cancel(jobId) }),
     exportDataset: async ({ dir }) => ({ jobId: this.lifecycle.export(dir) }),
+    getEmbeddingMap: async () => {
+      const p = this.state.project;
+      if (!p?.table) return null;
+      // A first pass has not embedded the training samples yet.
+      await completeScores({ state: this.state, engine: this.opts.engine }, p);
+      const m = await this.opts.engine.embeddingMap(EMBEDDING_MAP_POINTS);
+      const t = p.table;
+      if (!m || !t || m.modelVersion !== t.modelVersion) return null;
+      const rows = [...m.samples];
+      return {
+        modelVersion: m.modelVersion,
+        ids: rows.map((i) => p.data.samples[i]!.id),
+        x: [...m.x],
+        y: [...m.y],
+        predicted: rows.map((i) => t.predicted[i]!),
+        flags: rows.map((i) => t.flags[i]!),
+        split: rows.map((i) => (p.data.samples[i]!.split === 'train' ? 0 : 1)),
+      };
+    },
     getInsights: async () => {
       const p = this.state.project;
       if (!p?.table) return null;

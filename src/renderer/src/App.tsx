@@ -153,6 +153,14 @@ export function App() {
         onError={onError}
         onCommand={run}
         decisionTarget={decisionTarget(selection.selected.size)}
+        onPickSample={(id) => {
+          // A sample the filters hide is shown by showing every sample.
+          const row = view.idToRow.get(id);
+          if (row !== undefined && !view.rows.includes(row)) view.setFilter(DEFAULT_FILTER);
+          selection.setSelected(new Set());
+          selection.setCurrentId(id);
+          setDialog(null);
+        }}
       />
     </AppLayout>
   );

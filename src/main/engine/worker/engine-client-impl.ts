@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 // process.env is its own copy, which libtensorflow (loaded in the worker) never reads.
 import '../model/tf-log-level.js';
 import type { EngineClient } from '../engine-client.js';
-import type { EngineProgress, OpenResult, ScoreTable, TrainResult, UsedModel } from '../engine-types.js';
+import type { EngineProgress, OpenResult, ScoreTable, TrainResult, UsedModel, EmbeddingMap } from '../engine-types.js';
 import type { BackendInfo } from '../../../shared/api.js';
 import type { EngineMethod, FromWorker, ToWorker } from './protocol.js';
 
@@ -97,6 +97,7 @@ export function createEngine(opts: CreateEngineOptions = {}): EngineClient {
     usePredictions: (rows, labels) => call('usePredictions', [rows, labels]),
     score: (onProgress, options) => call<ScoreTable>('score', [options ?? {}], onProgress),
     labelCheck: (labels, onProgress, signal) => call<Float32Array>('labelCheck', [labels], onProgress, signal),
+    embeddingMap: (max) => call<EmbeddingMap | null>('embeddingMap', [max]),
     similar: (index, k) => call<number[]>('similar', [index, k]),
     predictImage: (bytes) => call('predictImage', [bytes]),
     saveModel: (dir) => call<void>('saveModel', [dir]),

@@ -31,7 +31,7 @@ const controllers = new Map<number, AbortController>();
 let queue: Promise<unknown> = Promise.resolve();
 
 const post = (msg: FromWorker) => port.postMessage(msg);
-const IMMEDIATE = new Set(['similar', 'predictImage', 'backend', 'settled']);
+const IMMEDIATE = new Set(['similar', 'embeddingMap', 'predictImage', 'backend', 'settled']);
 
 function run(id: number, method: string, args: unknown[], signal: AbortSignal): Promise<unknown> {
   const progress = (p: EngineProgress) => post({ type: 'progress', id, progress: p });
@@ -48,6 +48,8 @@ function run(id: number, method: string, args: unknown[], signal: AbortSignal): 
       return core.score(progress, args[0] as ScoreOptions | undefined);
     case 'labelCheck':
       return core.labelCheck(args[0] as (string | null)[], progress, signal);
+    case 'embeddingMap':
+      return core.embeddingMap(args[0] as number);
     case 'similar':
       return core.similar(args[0] as number, args[1] as number);
     case 'predictImage':

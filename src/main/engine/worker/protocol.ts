@@ -9,6 +9,7 @@ export type EngineMethod =
   | 'usePredictions'
   | 'score'
   | 'labelCheck'
+  | 'embeddingMap'
   | 'similar'
   | 'predictImage'
   | 'saveModel'

@@ -28,6 +28,8 @@ export interface AppDialogsProps {
   onCommand: (cmd: Command) => void;
   /** Whom a decision is for now, e.g. "this sample" or "12 selected". */
   decisionTarget: string;
+  /** Makes a sample the current one (the embedding map's click), closing the dialog. */
+  onPickSample: (id: string) => void;
 }
 
 /** The retrain panel and the one dialog open at a time. */
@@ -77,6 +79,7 @@ export function AppDialogs(p: AppDialogsProps) {
             void p.refresh();
           }}
           onError={onError}
+          onPickSample={p.onPickSample}
         />
       )}
       {dialog === 'help' && <HelpOverlay classKeys={p.classKeys} onClose={close} />}

@@ -3,6 +3,7 @@ import type { Insights, ProjectInfo } from '../../../shared/api';
 import { errorMessage } from '../../../shared/api';
 import type { RendererBridge } from '../bridge';
 import { Dialog } from './Dialog';
+import { EmbeddingMapView } from './EmbeddingMapView';
 import { MATRIX_MAX_CLASSES, topConfusions } from './top-confusions';
 
 export function InsightsDialog({
@@ -11,6 +12,7 @@ export function InsightsDialog({
   onClose,
   onReopened,
   onError,
+  onPickSample,
 }: {
   bridge: RendererBridge;
   project: ProjectInfo;
@@ -18,6 +20,8 @@ export function InsightsDialog({
   /** The project was opened again with the other model family. */
   onReopened: () => void;
   onError: (m: string) => void;
+  /** Shows a sample of the map in the queue. */
+  onPickSample: (id: string) => void;
 }) {
   const [data, setData] = useState<Insights | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
@@ -63,6 +67,7 @@ export function InsightsDialog({
           </section>
         </div>
       )}
+      {data && <EmbeddingMapView bridge={bridge} project={project} onPick={onPickSample} />}
     </Dialog>
   );
 }
