@@ -43,12 +43,12 @@ export function classPlane(
         for (let d = 0; d < dim; d++) next[d]! += s * m[d]!;
       }
       for (const u of components) orthogonalise(next, u);
-      const norm = Math.hypot(...next);
+      const norm = norm2(next);
       // Fewer than three groups span no plane: the second direction is any orthogonal one.
       v = norm > 1e-12 ? next.map((x) => x / norm) : v;
       for (const u of components) orthogonalise(v, u);
     }
-    const norm = Math.hypot(...v) || 1;
+    const norm = norm2(v) || 1;
     components.push(v.map((x) => x / norm));
   }
   const project = (u: Float64Array) =>
@@ -58,6 +58,13 @@ export function classPlane(
       return s;
     });
   return { x: project(components[0]!), y: project(components[1]!) };
+}
+
+/** A loop, not Math.hypot(...v): a wide backbone's rows would overflow the argument list. */
+function norm2(v: Float64Array): number {
+  let s = 0;
+  for (const x of v) s += x * x;
+  return Math.sqrt(s);
 }
 
 function orthogonalise(v: Float64Array, u: Float64Array): void {
