@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   );
   // Open, export and retrain from the menu run in the window as their keys do: the Open dialog
   // (model choice, Browse…), the export dialog and the retrain panel with its progress.
-  const ask = (command: 'open' | 'export' | 'retrain') =>
+  const ask = (command: Extract<JobEvent, { type: 'menu' }>['command']) =>
     win?.webContents.send(IPC_EVENT, { type: 'menu', command } satisfies JobEvent);
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(

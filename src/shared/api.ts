@@ -91,7 +91,7 @@ export interface UnsureBridge {
    * renderer cannot see paths itself). Browser mode has no such thing: it opens by path.
    */
   pathForFile?(file: Blob): string;
-  /** Electron only: the native dialog's choice of a dataset, pool or export folder; null when cancelled. */
+  /** Electron only: the native dialog's choice of a path for the purpose; null when cancelled. */
   choosePath?(purpose: ChoosePathPurpose): Promise<string | null>;
 }
 

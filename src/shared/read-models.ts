@@ -1,6 +1,7 @@
 // The read models the main side serves (project, samples, queue, sample detail, insights,
 // recent projects), as runtime schemas with their types. Neither Node nor DOM APIs.
 import { z } from 'zod';
+import { SHA256_HEX } from './backbone-spec.js';
 
 export const OTHER_LABEL = 'other';
 
@@ -60,10 +61,7 @@ export const DatasetSpec = z
      * ONNX folder, or an http(s) URL downloaded once into the cache; backboneSha256 checks it.
      */
     backbone: z.string().min(1).max(4096).optional(),
-    backboneSha256: z
-      .string()
-      .regex(/^[0-9a-fA-F]{64}$/, 'a sha256 is 64 hex digits')
-      .optional(),
+    backboneSha256: z.string().regex(SHA256_HEX, 'a sha256 is 64 hex digits').optional(),
   })
   .strict();
 export type DatasetSpec = z.infer<typeof DatasetSpec>;

@@ -1,7 +1,6 @@
 // `unsure score --pred-probs <file> [--features <file>] [--classes a,b,c] [--manifest <csv>]`:
 // the flags; reading the files is pipeline/score-predictions.ts (the app reads them too).
-import { extname } from 'node:path';
-import type { PredictionArgs } from '../engine/pipeline/score-predictions.js';
+import { isNpy, type PredictionArgs } from '../engine/pipeline/score-predictions.js';
 import { UsageError } from './cli-common.js';
 
 export const PREDICTION_OPTIONS = ['pred-probs', 'features', 'classes', 'manifest'] as const;
@@ -56,8 +55,4 @@ export function parseClassList(raw: string): string[] {
   const dup = classes.find((c, i) => classes.indexOf(c) !== i);
   if (dup !== undefined) throw new UsageError(`--classes names '${dup}' twice`);
   return classes;
-}
-
-function isNpy(file: string): boolean {
-  return extname(file).toLowerCase() === '.npy';
 }

@@ -11,6 +11,7 @@ import type {
   TrainResult,
   UsedModel,
   EmbeddingMap,
+  PredictionRows,
 } from './engine-types.js';
 
 export interface EngineClient {
@@ -22,9 +23,9 @@ export interface EngineClient {
    * fit a head on its features.
    */
   useModel(dir: string, labels: (string | null)[], onProgress: (p: EngineProgress) => void): Promise<UsedModel>;
-  /** Predictions made elsewhere as the current model (ExternalRows of pipeline/score-predictions.ts). */
+  /** Predictions made elsewhere as the current model. */
   usePredictions(
-    rows: { classes: string[]; logits: Float32Array; features: Float32Array | null; dim: number },
+    rows: PredictionRows,
     labels: (string | null)[],
   ): Promise<{ classes: string[]; heldOutAccuracy: number }>;
   score(onProgress: (p: EngineProgress) => void, options?: ScoreOptions): Promise<ScoreTable>;

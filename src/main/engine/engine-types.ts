@@ -122,6 +122,16 @@ export interface EmbeddingMap {
   y: Float32Array;
 }
 
+/** Predictions made elsewhere, one row per sample (pipeline/external-rows.ts), for Engine.usePredictions. */
+export interface PredictionRows {
+  classes: string[];
+  /** samples x classes.length, log p. */
+  logits: Float32Array;
+  /** samples x dim, or null without features. */
+  features: Float32Array | null;
+  dim: number;
+}
+
 /** A model made elsewhere, as it became the current model (Engine.useModel). */
 export interface UsedModel {
   classes: string[];

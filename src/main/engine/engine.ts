@@ -12,6 +12,7 @@ import type {
   TrainResult,
   UsedModel,
   EmbeddingMap,
+  PredictionRows,
 } from './engine-types.js';
 import { openDatasets } from './datasets/open-datasets.js';
 import { backendInfo, type BackendInfo } from './model/tf.js';
@@ -228,7 +229,7 @@ export class Engine {
    * and, when given, features per sample. The label check reads the probabilities as they are.
    */
   async usePredictions(
-    rows: { classes: string[]; logits: Float32Array; features: Float32Array | null; dim: number },
+    rows: PredictionRows,
     labels: (string | null)[],
   ): Promise<{ classes: string[]; heldOutAccuracy: number }> {
     await this.saving;

@@ -3,9 +3,8 @@
 // predictions, another backbone). Conflicting or missing parts are refused by name.
 import { stat } from 'node:fs/promises';
 import { ApiError, type DatasetSpec } from '../../shared/api.js';
+import { isBackboneUrl } from '../../shared/backbone-spec.js';
 import type { ProjectSpec } from './project-state.js';
-
-const isUrl = (s: string) => /^https?:\/\//i.test(s);
 
 export function openSpecOf(params: DatasetSpec & { demo?: boolean }): ProjectSpec {
   const demo = params.demo ?? (!params.train && !params.pool);
@@ -41,7 +40,7 @@ export async function assertPathsExist(spec: ProjectSpec): Promise<void> {
     model: spec.model,
     predictions: spec.predProbs,
     features: spec.features,
-    backbone: spec.backbone && !isUrl(spec.backbone) ? spec.backbone : undefined,
+    backbone: spec.backbone && !isBackboneUrl(spec.backbone) ? spec.backbone : undefined,
   };
   for (const [what, where] of Object.entries(paths)) {
     if (

@@ -31,11 +31,14 @@ const GENERIC = new Set([
   'manifest',
 ]);
 
+/** A dataset given as a file is a CSV manifest (datasets/detect-kind.ts). */
+const MANIFEST = /\.csv$/i;
+
 /** The name of a dataset path: its last part without an extension, or its parent's when that part is generic. */
 function nameOf(p: string): string {
   const parts = path.resolve(p).split(path.sep).filter(Boolean);
   const last = parts.at(-1) ?? p;
-  const stem = last.replace(/\.(csv|jsonl?|txt)$/i, '');
+  const stem = last.replace(MANIFEST, '');
   const parent = parts.at(-2);
   return GENERIC.has(stem.toLowerCase()) && parent ? parent : stem;
 }
@@ -54,5 +57,5 @@ export function projectName(spec: DatasetSpec & { demo?: boolean }): string {
 export function exportSuggestion(spec: DatasetSpec & { demo?: boolean }, home = os.homedir()): string {
   if (spec.demo || !spec.train) return path.join(home, 'digits-in-the-wild-corrected');
   const base = spec.train.replace(/[\\/]+$/, '');
-  return `${/\.(csv|jsonl?)$/i.test(base) ? path.dirname(base) : base}-corrected`;
+  return `${MANIFEST.test(base) ? path.dirname(base) : base}-corrected`;
 }

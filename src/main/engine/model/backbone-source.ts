@@ -13,6 +13,7 @@ import { unsureHome } from '../project/unsure-home.js';
 import { downloadFile, DownloadError, type DownloadProgress } from './backbone-download.js';
 import { isCheckpointDir } from './checkpoint.js';
 import { isHeadCheckpointDir } from './head-checkpoint.js';
+import { isBackboneUrl, SHA256_HEX } from '../../../shared/backbone-spec.js';
 
 export type BackboneFormat = 'tfjs' | 'savedmodel' | 'onnx';
 
@@ -61,9 +62,9 @@ export function backboneCacheDir(home: string = unsureHome()): string {
 
 export async function resolveBackbone(spec: string, opts: ResolveBackboneOptions): Promise<ResolvedBackbone> {
   const expected = opts.sha256?.trim().toLowerCase();
-  if (expected !== undefined && !/^[0-9a-f]{64}$/.test(expected))
+  if (expected !== undefined && !SHA256_HEX.test(expected))
     throw new BackboneError(`--backbone-sha256 must be 64 hex digits, got '${opts.sha256}'`);
-  if (/^https?:\/\//i.test(spec)) return fromUrl(new URL(spec), expected, opts);
+  if (isBackboneUrl(spec)) return fromUrl(new URL(spec), expected, opts);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(spec))
     throw new BackboneError(`backbone ${spec}: only http:// and https:// URLs are downloaded`);
   return fromPath(path.resolve(spec), expected);

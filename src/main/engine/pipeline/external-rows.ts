@@ -1,6 +1,7 @@
 // Imported predictions as an Extractor's rows (model/extractor.ts): one row per sample, logits
 // as log-probabilities (softmax(log p) = p, so MSP, margin and entropy are exact). Rows are
 // given per file; copies of one sample (identical bytes) share its row, the first file's.
+import type { PredictionRows } from '../engine-types.js';
 import type { ExternalPredictions } from './external-predictions.js';
 
 /** Below this a probability is taken as this, so log p stays finite. */
@@ -8,13 +9,7 @@ const MIN_PROB = 1e-12;
 /** Copies whose given rows differ by more than this are named in a note. */
 const COPY_TOLERANCE = 1e-4;
 
-export interface ExternalRows {
-  /** samples x classes.length, log p. */
-  logits: Float32Array;
-  /** samples x dim, or null without features. */
-  features: Float32Array | null;
-  dim: number;
-  classes: string[];
+export interface ExternalRows extends PredictionRows {
   notes: string[];
 }
 

@@ -15,7 +15,7 @@ export interface PredictionArgs {
   manifest?: string;
 }
 
-function isNpy(file: string): boolean {
+export function isNpy(file: string): boolean {
   return extname(file).toLowerCase() === '.npy';
 }
 

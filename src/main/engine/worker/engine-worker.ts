@@ -2,7 +2,7 @@
 // the main side's event loop (UI transport, IPC) never waits on training or scoring.
 import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import type { EngineProgress, OpenSpec, ScoreOptions, TrainRequest } from '../engine-types.js';
+import type { EngineProgress, OpenSpec, PredictionRows, ScoreOptions, TrainRequest } from '../engine-types.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 if (!parentPort) throw new Error('engine-worker.ts must be started as a worker thread');
@@ -43,7 +43,7 @@ function run(id: number, method: string, args: unknown[], signal: AbortSignal): 
     case 'useModel':
       return core.useModel(args[0] as string, args[1] as (string | null)[], progress);
     case 'usePredictions':
-      return core.usePredictions(args[0] as Parameters<typeof core.usePredictions>[0], args[1] as (string | null)[]);
+      return core.usePredictions(args[0] as PredictionRows, args[1] as (string | null)[]);
     case 'score':
       return core.score(progress, args[0] as ScoreOptions | undefined);
     case 'labelCheck':

@@ -10,6 +10,7 @@ import { ExportDialog } from './ExportDialog';
 import { HelpOverlay } from './HelpOverlay';
 import { InsightsDialog } from './InsightsDialog';
 import { OpenDatasetForm } from './OpenDatasetForm';
+import { chooserFor } from './PathField';
 import { PreferencesDialog } from './PreferencesDialog';
 import { RetrainPanel } from './RetrainPanel';
 
@@ -64,7 +65,7 @@ export function AppDialogs(p: AppDialogsProps) {
           job={jobs.exportState}
           error={jobs.exportJob.error}
           suggested={p.project?.exportDir ?? ''}
-          choose={bridge.choosePath && (() => bridge.choosePath!('export').catch(() => null))}
+          choose={chooserFor(bridge, 'export')}
           onExport={(dir) => void jobs.startExport(dir)}
           onClose={close}
         />

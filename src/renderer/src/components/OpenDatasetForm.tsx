@@ -1,9 +1,10 @@
 import { useEffect, useId, useState } from 'react';
 import type { DatasetSpec, RecentProject } from '../../../shared/api';
 import { errorMessage } from '../../../shared/api';
+import { isBackboneUrl } from '../../../shared/backbone-spec';
 import type { ChoosePathPurpose } from '../../../shared/ipc-channels';
 import type { RendererBridge } from '../bridge';
-import { PathField } from './PathField';
+import { chooserFor, PathField } from './PathField';
 import { RecentProjects } from './RecentProjects';
 
 /** The Model choice: a family, the user's model, or the user's predictions. */
@@ -35,8 +36,7 @@ export function OpenDatasetForm({
     bridge.invoke('listRecent', {}).then(setRecent, () => setRecent([]));
   }, [bridge]);
 
-  const choose = (purpose: ChoosePathPurpose) =>
-    bridge.choosePath ? () => bridge.choosePath!(purpose).catch(() => null) : undefined;
+  const choose = (purpose: ChoosePathPurpose) => chooserFor(bridge, purpose);
 
   const open = async (spec: DatasetSpec & { demo?: boolean }) => {
     setBusy(true);
@@ -120,7 +120,7 @@ export function OpenDatasetForm({
             choose={choose('model')}
           />
         )}
-        {arch === 'backbone' && /^https?:\/\//i.test(backbone.trim()) && (
+        {arch === 'backbone' && isBackboneUrl(backbone.trim()) && (
           <label className="field">
             <span>SHA-256 of the download (optional; checked on every use)</span>
             <input

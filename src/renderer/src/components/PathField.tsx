@@ -1,4 +1,14 @@
 import { useId } from 'react';
+import type { UnsureBridge } from '../../../shared/api';
+import type { ChoosePathPurpose } from '../../../shared/ipc-channels';
+
+/** PathField's `choose` for a purpose: the desktop bridge's native dialog (a failed one chooses nothing); none in a browser. */
+export function chooserFor(
+  bridge: UnsureBridge,
+  purpose: ChoosePathPurpose,
+): (() => Promise<string | null>) | undefined {
+  return bridge.choosePath ? () => bridge.choosePath!(purpose).catch(() => null) : undefined;
+}
 
 /**
  * A labelled path input; in the desktop app also a "Browse…" button that fills it from the
