@@ -61,6 +61,11 @@ describe('colour photos in the browser', () => {
     assert.equal(p.image?.channels, 3, 'colour previews');
     assert.equal(p.model?.arch, 'backbone');
     assert.match(p.model?.recipe ?? '', /^photo v\d+: \d+ x \d+ RGB/);
+    assert.match(
+      p.model!.reason,
+      /; backbone: features: MobileNetV2/,
+      'the shipped backbone described, no name to print',
+    );
     assert.deepEqual(p.classes, fixture.classes);
     const family = app.page.getByText('backbone + head', { exact: true });
     await family.waitFor();

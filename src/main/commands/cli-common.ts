@@ -2,6 +2,7 @@
 // the progress line. Kept free of TensorFlow so that `unsure <command> --help` starts at once.
 import { parseArgs } from 'node:util';
 import type { EngineProgress } from '../engine/engine-types.js';
+import { EtaEstimator } from '../engine/progress-eta.js';
 import { OutputRefused } from '../engine/project/output-guard.js';
 import { MAX_PATH_BYTES } from '../engine/project/path-inside.js';
 import { projectDirPath } from '../engine/project/project-dir.js';
@@ -45,8 +46,10 @@ export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): {
   let lastKey = '';
   let lastAt = 0;
   let drawn = false;
+  const estimates = new EtaEstimator();
   return {
-    update(p) {
+    update(report) {
+      const p = estimates.fill('cli', report);
       const now = Date.now();
       const pct = Math.round(100 * Math.min(1, Math.max(0, p.fraction)));
       const eta = p.etaSec !== undefined && p.etaSec > 0 ? `, ETA ${Math.ceil(p.etaSec)} s` : '';

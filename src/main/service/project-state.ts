@@ -20,6 +20,7 @@ import { foldJournal, givenLabelsOf, trainingLabels, type JournalFold } from '..
 import { buildQueue } from './queue.js';
 import { exportSuggestion, projectName } from './project-name.js';
 import { describeRecipe } from '../../shared/recipe.js';
+import { EtaEstimator } from '../engine/progress-eta.js';
 
 export type ProjectSpec = DatasetSpec & { demo: boolean };
 
@@ -59,7 +60,11 @@ export class ProjectState {
   private queueBuilds = 0;
   private opens = 0;
 
+  private readonly eta = new EtaEstimator();
+
   emit(e: JobEvent): void {
+    if (e.type === 'progress') e = this.eta.fill(e.jobId, e);
+    else if (e.type === 'done' || e.type === 'error' || e.type === 'cancelled') this.eta.end(e.jobId);
     this.events.emit('event', e);
   }
 
@@ -134,7 +139,7 @@ export class ProjectState {
           : {
               arch: p.data.family.arch,
               reason: p.data.backboneNotes
-                ? `${p.data.family.reason}; backbone ${p.spec.backbone}: ${p.data.backboneNotes.join('; ')}`
+                ? `${p.data.family.reason}; ${p.spec.backbone ? `backbone ${p.spec.backbone}` : 'backbone'}: ${p.data.backboneNotes.join('; ')}`
                 : p.data.family.reason,
               recipe: describeRecipe(p.data.recipe),
             },

@@ -72,6 +72,8 @@ export function useCommands({
           if (effectiveId || selected.size > 0) setDialog('findClass');
           return;
         case 'view':
+          // Opening it pins the sample: a re-ranking must not swap the image being looked at.
+          if (!bigView && effectiveId) setCurrentId(effectiveId);
           if (effectiveId || bigView) setBigView(!bigView);
           return;
         case 'clearSelection':
