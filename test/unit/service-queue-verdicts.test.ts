@@ -179,6 +179,8 @@ describe('verdicts in plain words', () => {
     // distance is said once.
     assert.equal(byModel[1], 'Looks out-of-distribution: farther from the training images than 99.9% of real samples.');
     assert.ok(!far.some((line) => line.startsWith('Looks out-of-distribution')));
+    // Only known-class images are neighbours: not 'mostly "7", not "other"'.
+    assert.equal(byModel.at(-1), 'Of the known classes, its nearest training images are mostly "7".');
   });
 
   test('a likely label error names both labels', () => {

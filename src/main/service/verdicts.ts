@@ -67,7 +67,10 @@ export function verdicts(v: VerdictInput): string[] {
       `Looks ordinary: the model says "${v.predicted}" with ${conf} confidence, and it resembles its training images.`,
     );
   }
-  if (v.nearestLabel !== null && v.nearestLabel !== v.predicted) {
+  // The neighbours are known-class training images only: "other" is never among them.
+  if (v.nearestLabel !== null && v.predicted === OTHER_LABEL) {
+    out.push(`Of the known classes, its nearest training images are mostly "${v.nearestLabel}".`);
+  } else if (v.nearestLabel !== null && v.nearestLabel !== v.predicted) {
     out.push(`Its nearest training images are mostly "${v.nearestLabel}", not "${v.predicted}".`);
   }
   return out;

@@ -15,21 +15,28 @@ export interface TopBarProps {
 export function TopBar({ project, busy, onOpen, onInsights, onRetrain, onExport, onHelp }: TopBarProps) {
   const ready = project?.status === 'ready';
   const conflicts = project?.counts.labelConflicts ?? 0;
+  const facts = project?.model
+    ? `${project.modelVersion ? `model ${project.modelVersion}. ` : ''}${modelFacts(project.model)}`
+    : '';
   return (
     <header className="top-bar" onMouseDown={keepFocus}>
       <h1>Unsure</h1>
       {project && (
         <div className="project-facts">
-          <strong>{project.name}</strong>
-          <span className="muted">
-            {project.counts.train.toLocaleString()} train · {project.counts.pool.toLocaleString()} pool
-            {project.counts.duplicates > 0 ? ` · ${project.counts.duplicates} duplicates` : ''}
-            {conflicts > 0 ? ` · ${conflicts} label conflict${conflicts === 1 ? '' : 's'}` : ''}
-          </span>
-          {project.modelVersion && <span className="muted">model {project.modelVersion}</span>}
+          <strong className="project-name" title={project.name}>
+            {project.name}
+          </strong>
+          {/* No counts while the samples are still being listed: "0 train" would be wrong. */}
+          {project.counts.train + project.counts.pool > 0 && (
+            <span className="muted">
+              {project.counts.train.toLocaleString()} train · {project.counts.pool.toLocaleString()} pool
+              {project.counts.duplicates > 0 ? ` · ${project.counts.duplicates} duplicates` : ''}
+              {conflicts > 0 ? ` · ${conflicts} label conflict${conflicts === 1 ? '' : 's'}` : ''}
+            </span>
+          )}
           {project.model && (
-            // The recipe line is long: the tooltip holds it with the reason for the family.
-            <span className="muted" title={modelFacts(project.model)} aria-label={modelFacts(project.model)}>
+            // The recipe line is long, the version a hash: the tooltip holds them with the reason for the family.
+            <span className="muted" title={facts} aria-label={facts}>
               {project.model.own ? `your ${project.model.own}` : FAMILY_SHORT[project.model.arch]}
             </span>
           )}
