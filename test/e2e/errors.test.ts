@@ -130,8 +130,8 @@ describe('errors are shown and decisions survive them', () => {
     const dialog = page.getByRole('dialog', { name: 'Open dataset' });
     await dialog.getByLabel('Train path').fill(missing);
     await dialog.getByRole('button', { name: 'Open dataset' }).click();
-    const alert = page.getByRole('alert').filter({ hasText: 'no-such-dataset' });
-    await alert.first().waitFor({ timeout: 60_000 });
+    const alert = dialog.getByRole('alert').filter({ hasText: 'no-such-dataset' });
+    await alert.waitFor({ timeout: 60_000 });
     // A path that does not exist is refused at once: the dialog stays open to fix it.
     assert.ok(await dialog.isVisible(), 'the open dialog stays, showing the error');
     await page.keyboard.press('Escape');

@@ -138,10 +138,16 @@ describe('the server killed mid-work', () => {
         );
       }
       assert.equal(projects(), count);
-      // One that exists but holds no images opens and fails: the folder it made goes again.
+      // So is a folder that holds no images.
       const empty = path.join(tmp, 'empty-dataset');
       fs.mkdirSync(empty, { recursive: true });
-      await callApi(server, 'openDataset', { train: empty });
+      await assert.rejects(callApi(server, 'openDataset', { train: empty }), /is empty of data/);
+      // One that looks like a dataset but cannot train (one class of unreadable files) opens
+      // and fails: the folder it made goes again.
+      const unreadable = path.join(tmp, 'unreadable-dataset', 'only-class');
+      fs.mkdirSync(unreadable, { recursive: true });
+      for (let i = 0; i < 3; i++) fs.writeFileSync(path.join(unreadable, `${i}.png`), `not a png ${i}`);
+      await callApi(server, 'openDataset', { train: path.dirname(unreadable) });
       const deadline = Date.now() + 30_000;
       let after = await callApi<ProjectInfo>(server, 'getProject');
       while (!/could not open/.test(after.statusMessage ?? '') && Date.now() < deadline) {

@@ -6,6 +6,14 @@ import type { EngineProgress } from '../engine/engine-types.js';
 
 type Task = ProgressEvent['task'];
 
+const JOB_WORDS: Record<Task, string> = {
+  open: 'an open',
+  train: 'a training',
+  score: 'a scoring',
+  export: 'an export',
+  labelcheck: 'a label check',
+};
+
 export interface JobContext {
   jobId: string;
   signal: AbortSignal;
@@ -24,7 +32,10 @@ export class JobRunner {
   /** Starts `work` in the background and returns its job id at once. */
   start<T>(task: Task, work: (ctx: JobContext) => Promise<T>): string {
     if (this.current) {
-      throw new ApiError('conflict', `busy: a ${this.current.task} job is running; cancel it or wait for it to finish`);
+      throw new ApiError(
+        'conflict',
+        `busy: ${JOB_WORDS[this.current.task]} is running; cancel it or wait for it to finish`,
+      );
     }
     const jobId = randomUUID();
     const controller = new AbortController();

@@ -5,6 +5,8 @@ import { stat } from 'node:fs/promises';
 import { ApiError, type DatasetSpec } from '../../shared/api.js';
 import { isBackboneUrl } from '../../shared/backbone-spec.js';
 import type { ProjectSpec } from './project-state.js';
+import { detectDataset } from '../engine/datasets/detect-kind.js';
+import { assertPoolIsNotTrain } from '../engine/datasets/pool-not-train.js';
 
 export function openSpecOf(params: DatasetSpec & { demo?: boolean }): ProjectSpec {
   const demo = params.demo ?? (!params.train && !params.pool);
@@ -52,4 +54,12 @@ export async function assertPathsExist(spec: ProjectSpec): Promise<void> {
     )
       throw new ApiError('bad_request', `${what}: ${where} does not exist`);
   }
+  // What the open job would find first, found now, while the dialog is still open to fix it.
+  const datasets = async () => {
+    for (const where of [spec.train, spec.pool]) if (where !== undefined) await detectDataset(where);
+    await assertPoolIsNotTrain(spec.train, spec.pool);
+  };
+  await datasets().catch((err: Error) => {
+    throw new ApiError('bad_request', err.message);
+  });
 }

@@ -122,7 +122,6 @@ export function App() {
             loadError={loadError}
             progress={progress}
             refresh={refresh}
-            onError={onError}
           />
         )
       }

@@ -5,6 +5,7 @@ import type { EngineProgress, OpenResult, OpenSpec } from '../engine-types.js';
 import { bytesPerImage, DatasetError, type LoadedDataset } from '../types.js';
 import { assertTrainable, classesOf, loadDataset, loadDemo } from './index.js';
 import { mergeSplits } from './merge-splits.js';
+import { assertPoolIsNotTrain } from './pool-not-train.js';
 import { PREVIEW } from './decode-files.js';
 import { openPreviewStore, savePreviewCache, type PreviewStore } from './preview-cache.js';
 
@@ -44,6 +45,7 @@ export async function openDatasets(
     if (!spec.train)
       throw new DatasetError('A labeled training dataset is needed to train the model (only a pool was given)');
     const trainPath = spec.train;
+    await assertPoolIsNotTrain(trainPath, spec.pool);
     previews = await openPreviewStore(spec.projectDir, PREVIEW);
     try {
       const checks = { limits: spec.limits, strict: spec.strict, previews };

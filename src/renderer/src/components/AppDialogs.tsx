@@ -56,7 +56,6 @@ export function AppDialogs(p: AppDialogsProps) {
               p.setDialog(null);
               void p.refresh();
             }}
-            onError={onError}
           />
         </Dialog>
       )}

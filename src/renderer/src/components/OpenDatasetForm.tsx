@@ -11,15 +11,7 @@ import { RecentProjects } from './RecentProjects';
 type Choice = NonNullable<DatasetSpec['arch']> | 'own' | 'predictions';
 
 /** Opens a dataset by path (train and/or pool) with a model choice, the demo, or a recent project. */
-export function OpenDatasetForm({
-  bridge,
-  onStarted,
-  onError,
-}: {
-  bridge: RendererBridge;
-  onStarted: () => void;
-  onError: (m: string) => void;
-}) {
+export function OpenDatasetForm({ bridge, onStarted }: { bridge: RendererBridge; onStarted: () => void }) {
   const [train, setTrain] = useState('');
   const [pool, setPool] = useState('');
   const [arch, setArch] = useState<Choice>('auto');
@@ -31,6 +23,8 @@ export function OpenDatasetForm({
   const modelId = useId();
   const [recent, setRecent] = useState<RecentProject[]>([]);
   const [busy, setBusy] = useState(false);
+  // Shown in the form, next to the fields to fix: a notice would sit behind the dialog.
+  const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
     bridge.invoke('listRecent', {}).then(setRecent, () => setRecent([]));
@@ -40,11 +34,12 @@ export function OpenDatasetForm({
 
   const open = async (spec: DatasetSpec & { demo?: boolean }) => {
     setBusy(true);
+    setError(null);
     try {
       await bridge.invoke('openDataset', spec);
       onStarted();
     } catch (err) {
-      onError(`Could not open the dataset: ${errorMessage(err)}`);
+      setError(`Could not open the dataset: ${errorMessage(err)}`);
     } finally {
       setBusy(false);
     }
@@ -58,7 +53,7 @@ export function OpenDatasetForm({
           const spec: DatasetSpec = arch === 'own' || arch === 'predictions' ? {} : { arch };
           if (arch === 'own') {
             if (!model.trim()) {
-              onError('Give the path of your model, or choose another Model.');
+              setError('Give the path of your model, or choose another Model.');
               return;
             }
             spec.model = model.trim();
@@ -69,7 +64,7 @@ export function OpenDatasetForm({
           }
           if (arch === 'predictions') {
             if (!predProbs.trim()) {
-              onError('Give the file of your predictions, or choose another Model.');
+              setError('Give the file of your predictions, or choose another Model.');
               return;
             }
             spec.predProbs = predProbs.trim();
@@ -78,7 +73,7 @@ export function OpenDatasetForm({
           if (train.trim()) spec.train = train.trim();
           if (pool.trim() && arch !== 'predictions') spec.pool = pool.trim();
           if (!spec.train && !spec.pool) {
-            onError('Give a train path, a pool path, or both.');
+            setError('Give a train path, a pool path, or both.');
             return;
           }
           void open(spec);
@@ -161,6 +156,11 @@ export function OpenDatasetForm({
               classes.json beside the file or the CSV&apos;s header.
             </p>
           </>
+        )}
+        {error && (
+          <p className="error-text" role="alert">
+            {error}
+          </p>
         )}
         <div className="row">
           <button type="submit" className="primary" disabled={busy}>

@@ -10,11 +10,10 @@ export interface StartScreenProps {
   loadError: string | null;
   progress: ProgressEvent | null;
   refresh: () => Promise<void>;
-  onError: (message: string) => void;
 }
 
 /** What shows before there is a queue to review: no connection, a dataset to open, or its progress. */
-export function StartScreen({ bridge, project, hasQueue, loadError, progress, refresh, onError }: StartScreenProps) {
+export function StartScreen({ bridge, project, hasQueue, loadError, progress, refresh }: StartScreenProps) {
   const status = project?.status;
   if (loadError && !project) {
     return (
@@ -41,7 +40,7 @@ export function StartScreen({ bridge, project, hasQueue, loadError, progress, re
                 : 'Open a dataset'}
           </h2>
           {status === 'error' && <p className="error-text">{project?.statusMessage}</p>}
-          <OpenDatasetForm bridge={bridge} onStarted={() => void refresh()} onError={onError} />
+          <OpenDatasetForm bridge={bridge} onStarted={() => void refresh()} />
         </div>
       </main>
     );
