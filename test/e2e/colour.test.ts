@@ -91,6 +91,9 @@ describe('colour photos in the browser', () => {
     const said = `right on ${(100 * p.heldOutAccuracy!).toFixed(1)}% of held-out samples`;
     if (p.heldOutAccuracy! < 0.9) await note.filter({ hasText: said }).waitFor();
     else assert.equal(await note.count(), 0, `no note at ${p.heldOutAccuracy}`);
+    // The check that ran after the open has ended: the tab no longer says it is checking.
+    await waitSettled(server);
+    await app.page.getByRole('tab', { name: /^Likely label error \d+$/ }).waitFor();
     await app.page.getByRole('tab', { name: /^All/ }).click();
   });
 

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DoubtFlag, FileFlag, OTHER_BY_DISTANCE } from '../../src/shared/api.js';
 import { ANY, DEFAULT_FILTER, doubtCounts, filterRows, UNLABELED } from '../../src/renderer/src/queue/filter.js';
-import { certainty, labelDoubtNote, percent, tileName } from '../../src/renderer/src/queue/describe.js';
+import { certainty, labelDoubtNote, labelTabNote, percent, tileName } from '../../src/renderer/src/queue/describe.js';
 import { applyJobEvent } from '../../src/renderer/src/jobs/jobs.js';
 
 const q = {
@@ -92,6 +92,17 @@ describe('label doubts of a weak model', () => {
     );
     assert.equal(labelDoubtNote(0.95), null);
     assert.equal(labelDoubtNote(null), null);
+  });
+
+  test('while the label check runs, the tab says so instead of looking empty of label errors', () => {
+    assert.equal(
+      labelTabNote({ fraction: 0.456, etaSec: 75 }, 0.719),
+      'Checking the labels with models that never saw them: 46%, about 1 min 15 s left. ' +
+        'Likely label errors join this tab when the check finishes.',
+    );
+    assert.match(labelTabNote({ fraction: 1.2 }, 0.99) ?? '', /them: 100%\. Likely/);
+    assert.equal(labelTabNote(null, 0.719), labelDoubtNote(0.719), 'after it, the weak-model note as before');
+    assert.equal(labelTabNote(null, 0.99), null);
   });
 });
 

@@ -28,6 +28,8 @@ export class BackgroundLabelCheck {
     const controller = new AbortController();
     this.controller = controller;
     const stale = () => controller.signal.aborted || state.project !== p || this.jobs.running !== null;
+    // The renderer shows the check as running until it hears how it ended, stopped early included.
+    let ended = false;
     void (async () => {
       try {
         if (p.table?.scored) {
@@ -48,12 +50,15 @@ export class BackgroundLabelCheck {
         if (stale()) return;
         state.setTable(p, table);
         state.emit({ type: 'done', jobId: 'labelcheck', task: 'labelcheck', result: null });
+        ended = true;
         state.setStatus('ready');
       } catch (err) {
         if (!controller.signal.aborted && state.project === p) {
           state.emit({ type: 'error', jobId: 'labelcheck', task: 'labelcheck', message: errorMessage(err) });
+          ended = true;
         }
       } finally {
+        if (!ended) state.emit({ type: 'cancelled', jobId: 'labelcheck', task: 'labelcheck' });
         if (this.controller === controller) this.controller = null;
       }
     })();

@@ -36,7 +36,7 @@ export function App() {
 
   const [reviewer, setReviewer] = useState(loadReviewer);
   const [since] = useState(() => new Date().toISOString());
-  const { project, queue, progress, jobs, connected, loadError, refresh } = useProject(bridge, onError);
+  const { project, queue, progress, labelCheck, jobs, connected, loadError, refresh } = useProject(bridge, onError);
   useFolderDrop(bridge, refresh, onError);
   useProjectWarnings(project, onError);
   const projectId = project?.projectId ?? null;
@@ -113,6 +113,7 @@ export function App() {
             detailError={detailError}
             onCommand={run}
             bigView={bigView}
+            labelCheck={labelCheck}
           />
         ) : (
           <StartScreen

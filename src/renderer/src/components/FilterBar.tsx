@@ -1,4 +1,4 @@
-import type { ProjectInfo } from '../../../shared/api';
+import type { ProgressEvent, ProjectInfo } from '../../../shared/api';
 import {
   ANY,
   UNLABELED,
@@ -7,7 +7,7 @@ import {
   type FilesFilter,
   type QueueFilter,
 } from '../queue/filter';
-import { DOUBT_TAB_TITLES, labelDoubtNote } from '../queue/describe';
+import { DOUBT_TAB_TITLES, labelTabNote, progressPercent } from '../queue/describe';
 import { keepFocus } from './keep-focus';
 
 const TABS: DoubtTab[] = ['all', 'lowConfidence', 'ood', 'labelIssue'];
@@ -18,14 +18,17 @@ export function FilterBar({
   counts,
   shown,
   onChange,
+  labelCheck,
 }: {
   project: ProjectInfo;
   filter: QueueFilter;
   counts: Record<DoubtTab, number>;
   shown: number;
   onChange: (f: QueueFilter) => void;
+  labelCheck: ProgressEvent | null;
 }) {
-  const note = filter.doubt === 'labelIssue' ? labelDoubtNote(project.heldOutAccuracy) : null;
+  const checking = labelCheck ? progressPercent(labelCheck.fraction) : null;
+  const note = filter.doubt === 'labelIssue' ? labelTabNote(labelCheck, project.heldOutAccuracy) : null;
   return (
     <div className="filter-bar">
       <div role="tablist" aria-label="Kind of doubt" className="tabs" onMouseDown={keepFocus}>
@@ -39,6 +42,12 @@ export function FilterBar({
             onClick={() => onChange({ ...filter, doubt: t })}
           >
             {DOUBT_TAB_TITLES[t]} <span className="count">{counts[t].toLocaleString()}</span>
+            {t === 'labelIssue' && checking !== null && (
+              <span className="tab-checking" title="The label check is running">
+                {' '}
+                checking {checking}%
+              </span>
+            )}
           </button>
         ))}
       </div>

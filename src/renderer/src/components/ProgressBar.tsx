@@ -1,5 +1,7 @@
+import { progressPercent } from '../queue/describe';
+
 export function ProgressBar({ fraction, label }: { fraction: number; label: string }) {
-  const pct = Math.round(Math.max(0, Math.min(1, fraction)) * 100);
+  const pct = progressPercent(fraction);
   return (
     <div
       className="progress"

@@ -1,4 +1,4 @@
-import type { ProjectInfo, SampleDetail } from '../../../shared/api';
+import type { ProgressEvent, ProjectInfo, SampleDetail } from '../../../shared/api';
 import type { RendererBridge } from '../bridge';
 import type { JournalFold } from '../../../shared/journal-fold';
 import type { Command } from '../keys/keymap';
@@ -25,6 +25,8 @@ export interface WorkspaceProps {
   onCommand: (cmd: Command) => void;
   /** The current sample's image large, over the grid (BigView). */
   bigView: boolean;
+  /** The background label check's progress while it runs (FilterBar). */
+  labelCheck: ProgressEvent | null;
 }
 
 /** The review workspace: the filtered queue, the decision bar, and the current sample's detail. */
@@ -41,6 +43,7 @@ export function Workspace(p: WorkspaceProps) {
             counts={view.counts}
             shown={view.rows.length}
             onChange={view.setFilter}
+            labelCheck={p.labelCheck}
           />
           <QueueGrid
             queue={p.queue}

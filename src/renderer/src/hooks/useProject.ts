@@ -11,6 +11,8 @@ export interface ProjectState {
   queue: QueueView | null;
   /** Latest progress of opening, training or scoring: what the loading screen shows. */
   progress: ProgressEvent | null;
+  /** Latest progress of the background label check while it runs, else null. */
+  labelCheck: ProgressEvent | null;
   jobs: Jobs;
   connected: boolean;
   loadError: string | null;
@@ -22,6 +24,7 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
   const [project, setProject] = useState<ProjectInfo | null>(null);
   const [queue, setQueue] = useState<QueueView | null>(null);
   const [progress, setProgress] = useState<ProgressEvent | null>(null);
+  const [labelCheck, setLabelCheck] = useState<ProgressEvent | null>(null);
   const [jobs, setJobs] = useState<Jobs>(new Map());
   const [connected, setConnected] = useState(true);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -68,6 +71,7 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
         projectIdRef.current = p.projectId;
         queueRevision.current = null;
         setQueue(null);
+        setLabelCheck(null);
       }
       if (samples.current && samples.current.openId !== p.openId) samples.current = null;
       setProject(p);
@@ -101,6 +105,8 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
     const offEvent = bridge.onEvent((e) => {
       setJobs((j) => applyJobEvent(j, e));
       if (e.type === 'progress' && (e.task === 'open' || e.task === 'train' || e.task === 'score')) setProgress(e);
+      if (e.type !== 'project' && e.type !== 'menu' && e.task === 'labelcheck')
+        setLabelCheck(e.type === 'progress' ? e : null);
       // Retrain and export failures show in their own panels; these have no panel, and the
       // project's status message can be replaced by a later status, so they get a notice.
       if (e.type === 'error' && e.task === 'open') onErrorRef.current(`Could not open the dataset: ${e.message}`);
@@ -122,5 +128,5 @@ export function useProject(bridge: RendererBridge, onError: (msg: string) => voi
     };
   }, [bridge, refresh, followProject, applyProject, failProject, onErrorRef]);
 
-  return { project, queue, progress, jobs, connected, loadError, refresh };
+  return { project, queue, progress, labelCheck, jobs, connected, loadError, refresh };
 }

@@ -26,6 +26,27 @@ export function labelDoubtNote(heldOutAccuracy: number | null): string | null {
   );
 }
 
+/** A job's 0..1 progress as a whole percentage, clamped. */
+export function progressPercent(fraction: number): number {
+  return Math.round(100 * Math.min(1, Math.max(0, fraction)));
+}
+
+/**
+ * What to say above the label-issue queue: while the label check runs, that it does (an empty
+ * tab would read as "no label errors"); after it, whether the model is too weak to trust.
+ */
+export function labelTabNote(
+  labelCheck: { fraction: number; etaSec?: number } | null,
+  heldOutAccuracy: number | null,
+): string | null {
+  if (!labelCheck) return labelDoubtNote(heldOutAccuracy);
+  const eta = labelCheck.etaSec !== undefined ? `, about ${formatEta(labelCheck.etaSec)} left` : '';
+  return (
+    `Checking the labels with models that never saw them: ${progressPercent(labelCheck.fraction)}%${eta}. ` +
+    'Likely label errors join this tab when the check finishes.'
+  );
+}
+
 export function doubtKinds(flags: number): DoubtKind[] {
   return (Object.keys(DoubtFlag) as DoubtKind[]).filter((k) => (flags & DoubtFlag[k]) !== 0);
 }
