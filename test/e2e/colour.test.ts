@@ -189,8 +189,13 @@ describe('colour photos in the browser', () => {
       await journaled(server, id, label);
       decided.set(id, label);
     }
-    // `/` finds a class by name: what datasets with more classes than keys rely on.
+    // A digit on classes with letter keys decides nothing and says why.
     const id = await currentId(page);
+    assert.ok(![...keys.values()].includes('7'));
+    await page.keyboard.press('7');
+    await page.getByRole('status').filter({ hasText: '"7" is not a key here' }).waitFor();
+    assert.equal(await currentId(page), id, 'nothing decided, the view stays');
+    // `/` finds a class by name: what datasets with more classes than keys rely on.
     await page.keyboard.press('/');
     const picker = page.getByRole('dialog', { name: 'Relabel as' });
     await picker.getByLabel('Class name').fill('LU');

@@ -1,6 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assignClassKeys, commandForKey, COMMAND_LETTERS, KEYMAP } from '../../src/renderer/src/keys/keymap.js';
+import {
+  assignClassKeys,
+  commandForKey,
+  COMMAND_LETTERS,
+  KEYMAP,
+  unboundKeyHint,
+} from '../../src/renderer/src/keys/keymap.js';
 
 const digits = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'other'];
 const fashion = [
@@ -98,5 +104,20 @@ describe('KEYMAP, the one table the help and the buttons render from', () => {
   });
   test("the command letters are the table's single lower-case letters", () => {
     assert.deepEqual([...COMMAND_LETTERS].sort(), ['a', 'i', 'm', 'o', 's', 'x', 'z']);
+  });
+});
+
+describe('unboundKeyHint', () => {
+  test('a character key that means nothing here gets a hint; bound, modified and non-character keys none', () => {
+    const pets = assignClassKeys(['Maine Coon', 'sphynx']);
+    assert.equal(
+      unboundKeyHint({ key: '2' }, pets),
+      '"2" is not a key here: the decision bar shows each class\'s key, and ? lists them all.',
+    );
+    assert.match(unboundKeyHint({ key: 'X', shiftKey: true }, pets) ?? '', /^"X" is not a key here/);
+    for (const key of [pets.get('sphynx')!, 'o', '?', ' ', 'Enter', 'Shift', 'F5', 'ArrowUp'])
+      assert.equal(unboundKeyHint({ key }, pets), null, key);
+    assert.equal(unboundKeyHint({ key: '2', ctrlKey: true }, pets), null);
+    assert.equal(unboundKeyHint({ key: '2' }, assignClassKeys(digits)), null, 'a digit class key');
   });
 });

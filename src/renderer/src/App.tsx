@@ -87,7 +87,7 @@ export function App() {
     bigView,
     setBigView,
   });
-  useGlobalKeys(run, dialog !== null, classKeys);
+  useGlobalKeys(run, dialog !== null, classKeys, (hint) => notices.notify('info', hint));
   useMenuCommands(bridge, run, setDialog);
 
   return (

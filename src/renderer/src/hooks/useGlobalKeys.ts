@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { commandForKey, type Command } from '../keys/keymap';
+import { commandForKey, unboundKeyHint, type Command } from '../keys/keymap';
 import { useLatest } from './useLatest';
 
 /**
@@ -11,8 +11,11 @@ export function useGlobalKeys(
   run: (cmd: Command) => void,
   dialogOpen: boolean,
   classKeys: ReadonlyMap<string, string>,
+  /** Told what to say when a character key means nothing here. */
+  onHint: (text: string) => void,
 ): void {
   const runRef = useLatest(run);
+  const hintRef = useLatest(onHint);
   const dialogRef = useLatest(dialogOpen);
   const keysRef = useLatest(classKeys);
 
@@ -27,11 +30,15 @@ export function useGlobalKeys(
       )
         return;
       const cmd = commandForKey(e, keysRef.current);
-      if (!cmd) return;
+      if (!cmd) {
+        const hint = unboundKeyHint(e, keysRef.current);
+        if (hint) hintRef.current(hint);
+        return;
+      }
       e.preventDefault();
       runRef.current(cmd);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [dialogRef, keysRef, runRef]);
+  }, [dialogRef, keysRef, runRef, hintRef]);
 }

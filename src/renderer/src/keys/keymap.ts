@@ -193,3 +193,14 @@ export function commandForKey(e: KeyLike, classKeys: ReadonlyMap<string, string>
   for (const [label, key] of classKeys) if (key === e.key) return { type: 'relabel', label };
   return null;
 }
+
+/**
+ * What to tell a reviewer who pressed a character key that means nothing here (a digit on a
+ * dataset whose classes have letter keys), or null for keys that are bound, modified or not
+ * characters at all.
+ */
+export function unboundKeyHint(e: KeyLike, classKeys: ReadonlyMap<string, string>): string | null {
+  if (e.ctrlKey || e.metaKey || e.altKey || [...e.key].length !== 1 || e.key.trim() === '') return null;
+  if (commandForKey(e, classKeys)) return null;
+  return `"${e.key}" is not a key here: the decision bar shows each class's key, and ? lists them all.`;
+}
