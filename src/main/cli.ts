@@ -7,6 +7,7 @@ const HELP = `Unsure: review the samples a classifier should doubt, relabel them
 Usage: unsure <command> [options]
 
 Commands:
+  export    write the corrected dataset: the decisions made in the app applied, original files
   manifest  print a dataset's files (path,label) in the order Unsure uses, for predictions made elsewhere
   serve     run the app in browser mode on 127.0.0.1 (prints the URL to open)
   score     train (or reuse a cached model) and write every sample's doubt scores to CSV
@@ -23,6 +24,10 @@ type Command = (argv: string[]) => Promise<number>;
 
 // Commands are imported lazily so `unsure --help` does not load TensorFlow.
 const commands: Record<string, () => Promise<{ run: Command; usage: string }>> = {
+  export: async () => {
+    const m = await import('./commands/export.js');
+    return { run: m.runExport, usage: m.exportUsage };
+  },
   manifest: async () => {
     const m = await import('./commands/manifest.js');
     return { run: m.runManifest, usage: m.manifestUsage };

@@ -1,6 +1,6 @@
 // The project's decision journal: an append-only JSON-lines file. History is never
 // rewritten (an undo is an entry of its own), so the file is also the audit trail that
-// training, export and the CLI read. The renderer may resend entries it is unsure were
+// training, export and `unsure export` read. The renderer may resend entries it is unsure were
 // stored (it writes to IndexedDB first and syncs later), hence idempotency by entryId.
 //
 // Bytes already in the file are never changed or removed, not even a torn line: another
