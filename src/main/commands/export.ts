@@ -109,12 +109,13 @@ export async function runExport(argv: string[]): Promise<number> {
       bar.done();
       await writeSkippedReport(skipped, report);
       const decided = [...fold.samples.values()].filter((s) => s.decided).length;
+      const images = Object.values(summary.perClass).reduce((a, b) => a + b, 0);
       const classes = Object.entries(summary.perClass)
         .map(([c, k]) => `${c} ${k}`)
         .join(', ');
       process.stderr.write(
         `${decided} decisions from ${journal.file}, ${summary.corrected} labels corrected\n` +
-          `wrote ${summary.files} files to ${summary.dir} (${classes}) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+          `wrote ${images} images and the manifests to ${summary.dir} (${classes}) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
       );
     } finally {
       bar.done();
