@@ -113,6 +113,21 @@ const CASES: { name: string; args: string[]; message: RegExp }[] = [
     message: /--max-pixels must be a number of megapixels above 0, got '-5'/,
   },
   {
+    name: 'export --out a folder holding the dataset',
+    args: ['export', '--train', ds, '--out', tmp.dir],
+    message: /holds the dataset/,
+  },
+  {
+    name: 'export --out a non-empty folder of the user',
+    args: ['export', '--train', ds, '--out', at('user')],
+    message: /user is not empty .*Unsure did not make it/,
+  },
+  {
+    name: 'export without --out',
+    args: ['export', '--train', ds],
+    message: /--out <dir> is required/,
+  },
+  {
     name: 'score --max-file-mb x',
     args: ['score', '--train', ds, '--out', at('s.csv'), '--max-file-mb', 'x'],
     message: /--max-file-mb must be a number of megabytes above 0, got 'x'/,
