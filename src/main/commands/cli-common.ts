@@ -3,7 +3,8 @@
 import { parseArgs } from 'node:util';
 import type { EngineProgress } from '../engine/engine-types.js';
 import { EtaEstimator } from '../engine/progress-eta.js';
-import { OutputRefused } from '../engine/project/output-guard.js';
+import { guardOutput, OutputRefused, type OutputSpec } from '../engine/project/output-guard.js';
+import { skippedReportPath } from './skipped-report.js';
 import { MAX_PATH_BYTES } from '../engine/project/path-inside.js';
 import { projectDirPath } from '../engine/project/project-dir.js';
 import { DatasetError, type InputLimits } from '../engine/types.js';
@@ -149,4 +150,24 @@ export function parseStringOptions<K extends string, B extends string = never>(
       throw new UsageError(`--${name}: ${bytes} bytes long, longer than the ${MAX_PATH_BYTES}-byte limit (PATH_MAX)`);
   }
   return values;
+}
+
+/**
+ * Every path a run writes, checked before any work: its output (`kind`), the skipped-files
+ * report beside it, and the project folder (given, or the one the app uses for these datasets).
+ */
+export function guardRunOutputs(
+  values: { out: string; train: string; pool?: string; project?: string },
+  kind: OutputSpec['kind'],
+): { out: string; projectDir: string } {
+  const datasets = [values.train, values.pool];
+  const out = guardOutput({ path: values.out, kind, datasets, what: '--out' });
+  guardOutput({ path: skippedReportPath(out), kind: 'file', datasets, what: '--out report' });
+  const projectDir = guardOutput({
+    path: values.project ?? defaultProjectDir(values.train, values.pool),
+    kind: 'workspace',
+    datasets,
+    what: values.project ? '--project' : 'the project folder',
+  });
+  return { out, projectDir };
 }

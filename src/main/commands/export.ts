@@ -1,10 +1,9 @@
 // `unsure export`: the corrected dataset written from the command line: the decisions made in
 // the app (the project's journal) applied to the given labels, as the app's Export writes
 // them, for a pipeline that takes the corrections without opening the app.
-import { guardOutput } from '../engine/project/output-guard.js';
 import {
   UsageError,
-  defaultProjectDir,
+  guardRunOutputs,
   parseLimits,
   parseStringOptions,
   progressPrinter,
@@ -39,15 +38,7 @@ function parseExportArgs(argv: string[]) {
   const values = parseStringOptions(argv, ['train', 'pool', 'out', 'project', 'max-pixels', 'max-file-mb'], ['strict']);
   if (!values.train) throw new UsageError('--train <labeled dataset> is required');
   if (!values.out) throw new UsageError('--out <dir> is required');
-  const datasets = [values.train, values.pool];
-  const out = guardOutput({ path: values.out, kind: 'export', datasets, what: '--out' });
-  guardOutput({ path: skippedReportPath(out), kind: 'file', datasets, what: '--out report' });
-  const projectDir = guardOutput({
-    path: values.project ?? defaultProjectDir(values.train, values.pool),
-    kind: 'workspace',
-    datasets,
-    what: values.project ? '--project' : 'the project folder',
-  });
+  const { out, projectDir } = guardRunOutputs({ ...values, out: values.out, train: values.train }, 'export');
   return {
     train: values.train,
     pool: values.pool,

@@ -5,14 +5,13 @@ import { givenTrainingLabels } from '../../shared/journal-fold.js';
 import { DoubtFlag } from '../../shared/api.js';
 import { weakModelAccuracy } from '../../shared/label-doubt.js';
 import { writeTextAtomic } from '../engine/project/atomic-write.js';
-import { guardOutput } from '../engine/project/output-guard.js';
 import { scoreCsvLines } from '../engine/pipeline/score-csv.js';
 import { copyCounts, fileRows } from '../engine/pipeline/file-rows.js';
 import type { Engine } from '../engine/engine.js';
 import { formatStages, onNewPhase, stageProfiler } from './stage-profile.js';
 import {
   UsageError,
-  defaultProjectDir,
+  guardRunOutputs,
   parseIntArg,
   parseLimits,
   parseStringOptions,
@@ -153,15 +152,7 @@ function parseScoreArgs(argv: string[]) {
   }
   const preprocess = preprocessFromFlags(values);
   // Every path written is checked before any work: the CSV, its skipped-files report, the workspace.
-  const datasets = [values.train, values.pool];
-  const out = guardOutput({ path: values.out, kind: 'file', datasets, what: '--out' });
-  guardOutput({ path: skippedReportPath(out), kind: 'file', datasets, what: '--out report' });
-  const projectDir = guardOutput({
-    path: values.project ?? defaultProjectDir(values.train, values.pool),
-    kind: 'workspace',
-    datasets,
-    what: values.project ? '--project' : 'the project folder',
-  });
+  const { out, projectDir } = guardRunOutputs({ ...values, out: values.out, train: values.train }, 'file');
   return {
     train: values.train,
     pool: values.pool,

@@ -1,9 +1,8 @@
 // `unsure train`: train on a labeled dataset and save the model (weights, class list,
 // provenance) to a folder that `unsure score --model` and the app can load.
-import { guardOutput } from '../engine/project/output-guard.js';
 import {
   UsageError,
-  defaultProjectDir,
+  guardRunOutputs,
   parseIntArg,
   parseLimits,
   progressPrinter,
@@ -53,15 +52,7 @@ function parseTrainArgs(argv: string[]) {
   const epochs = parseIntArg('epochs', values.epochs, 1, 200);
   const seed = parseIntArg('seed', values.seed, 0, 2 ** 31 - 1);
   const limits = parseLimits(values);
-  const datasets = [values.train];
-  const out = guardOutput({ path: values.out, kind: 'model', datasets, what: '--out' });
-  guardOutput({ path: skippedReportPath(out), kind: 'file', datasets, what: '--out report' });
-  const projectDir = guardOutput({
-    path: values.project ?? defaultProjectDir(values.train),
-    kind: 'workspace',
-    datasets,
-    what: values.project ? '--project' : 'the project folder',
-  });
+  const { out, projectDir } = guardRunOutputs({ ...values, out: values.out, train: values.train }, 'model');
   return { train: values.train, out, epochs, seed, limits, strict: values.strict === true, projectDir };
 }
 
