@@ -134,6 +134,39 @@ test('the label check reports whole-check progress and its column joins the next
   }
 });
 
+test('a second launch on the same samples, labels and model keeps the label check; other labels check again', async () => {
+  const first = await engine.labelCheck(labels, () => {}, new AbortController().signal);
+  const again = createEngine();
+  try {
+    const o = await again.open(
+      { train: opened.roots[0]!, pool: opened.roots[1]!, projectDir: path.join(tmp, 'project') },
+      () => {},
+    );
+    assert.equal(o.samples.length, NT + NP);
+    assert.equal(
+      (await again.train({ labels, epochs: 2, seed: 1 }, () => {}, new AbortController().signal)).cached,
+      true,
+    );
+    const progress: EngineProgress[] = [];
+    const kept = await again.labelCheck(labels, (p) => progress.push(p), new AbortController().signal);
+    assert.deepEqual(
+      progress.map((p) => [p.fraction, p.message]),
+      [[1, 'Label check kept from the last launch']],
+    );
+    assert.deepEqual(
+      Buffer.from(kept.buffer, kept.byteOffset, kept.byteLength),
+      Buffer.from(first.buffer, first.byteOffset, first.byteLength),
+    );
+    const relabelled = [...labels];
+    relabelled[0] = relabelled[0] === '1' ? '2' : '1';
+    const fresh: EngineProgress[] = [];
+    await again.labelCheck(relabelled, (p) => fresh.push(p), new AbortController().signal);
+    assert.ok(fresh.length > 2 && !fresh.some((p) => /kept/.test(p.message)), 'changed labels are checked again');
+  } finally {
+    await again.close();
+  }
+});
+
 test('similar and predictImage are answered during a training, from the current model', async () => {
   const before = await engine.score(() => {});
   let trainDone = false;

@@ -23,6 +23,7 @@ import { predictImage, saveCurrentModel, userModelAsCurrent, type CurrentModel }
 import { buildScoreTable, neighbourhoodOf, neighbourhoodOfEarlier, type ScoreResult } from './pipeline/score-table.js';
 import type { EarlierNeighbours } from './pipeline/neighbour-carry.js';
 import { labelIssuesFor, outOfFoldLabelIssues, sameLabels } from './pipeline/label-check.js';
+import { labelCheckKey, loadLabelCheck, saveLabelCheck } from './pipeline/label-check-cache.js';
 import { poolRows } from './pipeline/pool-rows.js';
 import type { LabelIssues } from './scores/index.js';
 import type { ModelInputs } from './model/inputs.js';
@@ -324,17 +325,34 @@ export class Engine {
       return issues.scores;
     }
     const opts = resolveTrainOptions(this.model?.epochs, this.model?.seed ?? o.seed);
+    const ids = o.samples.map((s) => s.id);
+    // Only the CNN's view is averaged in (measured on MNIST); a head has seen its training
+    // rows too closely, and given rows are not a model of the opened inputs at all.
+    const view = m && !m.inputs && o.inputs.kind === 'pixels' && sameLabels(m.labels, labels) ? m : null;
+    const key = labelCheckKey({
+      ids,
+      labels,
+      knownClasses: o.classes,
+      epochs: opts.epochs,
+      seed: opts.seed,
+      inputs: { recipe: o.recipe, rows: o.rowSource?.id ?? null },
+      modelVersion: view?.modelVersion ?? null,
+    });
+    const kept = await loadLabelCheck(o.projectDir, key, ids.length);
+    if (kept) {
+      onProgress({ task: 'labelcheck', phase: 'done', fraction: 1, message: 'Label check kept from the last launch' });
+      this.labelIssues = { labels: [...labels], issues: kept };
+      return kept.scores;
+    }
     const issues = await outOfFoldLabelIssues(
       {
-        ids: o.samples.map((s) => s.id),
+        ids,
         inputs: o.inputs,
         labels,
         knownClasses: o.classes,
         epochs: opts.epochs,
         seed: opts.seed,
-        // Only the CNN's view is averaged in (measured on MNIST); a head has seen its training
-        // rows too closely, and given rows are not a model of the opened inputs at all.
-        model: m && !m.inputs && o.inputs.kind === 'pixels' && sameLabels(m.labels, labels) ? m.classifier : null,
+        model: view?.classifier ?? null,
       },
       (phase, fraction, message, extra) =>
         onProgress({
@@ -352,6 +370,10 @@ export class Engine {
       signal,
     );
     this.labelIssues = { labels: [...labels], issues };
+    // A failure to keep it costs only the next launch's check.
+    this.saving = saveLabelCheck(o.projectDir, key, issues).catch((err) =>
+      console.warn(`unsure engine: could not keep the label check for the next launch: ${(err as Error).message}`),
+    );
     return issues.scores;
   }
 

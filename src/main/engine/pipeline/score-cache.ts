@@ -6,9 +6,10 @@
 // and renamed into place; the header names the model and the exact samples (their ids in
 // order) it belongs to, and anything that does not match is ignored.
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { writeAllBytes } from '../project/atomic-write.js';
+import { pruneOld } from '../project/prune-old.js';
 
 // v2 added the channel statistics, v3 the MC-dropout disagreement column; an older file
 // lacks them, fails the magic check and is recomputed over (never read with the new layout).
@@ -114,7 +115,7 @@ export async function saveScoreCache(
     await rm(tmp, { force: true });
     throw err;
   }
-  await pruneOld(path.dirname(file), path.basename(file));
+  await pruneOld(path.dirname(file), path.basename(file), '.bin', KEEP);
 }
 
 /** The cached neighbourhood of these samples under this model, or null (absent or not theirs). */
@@ -191,17 +192,5 @@ export async function loadScoreCache(
   } catch {
     // A damaged cache costs one recomputation, never an error.
     return null;
-  }
-}
-
-async function pruneOld(dir: string, keep: string): Promise<void> {
-  try {
-    const files = (await readdir(dir)).filter((f) => f.endsWith('.bin') && f !== keep);
-    // Names carry no dates: keep the newest by modification time.
-    const dated = await Promise.all(files.map(async (f) => ({ f, t: (await stat(path.join(dir, f))).mtimeMs })));
-    dated.sort((a, b) => b.t - a.t);
-    for (const { f } of dated.slice(KEEP - 1)) await rm(path.join(dir, f), { force: true });
-  } catch {
-    // Pruning is housekeeping: a failure leaves a file behind, nothing worse.
   }
 }
