@@ -6,8 +6,9 @@
 // Run after any change to the CNN, the training options or the demo data:
 //   node --import tsx scripts/train-demo-model.ts [--out resources/demo-model] [--epochs N]
 // and with --distances-only after a change to how the neighbour distances are computed
-// (the kNN, its k or its base): that keeps the weights and recomputes the distances.
-import { mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+// (the kNN, its k or its base): that keeps the weights and recomputes the distances; with
+// --label-check-only after a change to the label check: that keeps both.
+import { copyFile, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +37,7 @@ import { givenTrainingLabels } from '../src/shared/journal-fold.js';
 import { asCnn, CNN_ARCH } from '../src/main/engine/model/cnn.js';
 import { imageAt, PIXELS_PER_IMAGE } from '../src/main/engine/types.js';
 import type { Classifier } from '../src/main/engine/model/classifier.js';
+import { SHIPPED_LABEL_CHECK } from '../src/main/engine/pipeline/label-check-cache.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -125,6 +127,41 @@ export async function shipNeighbourDistances(
   }
 }
 
+/**
+ * The label check a first launch of the demo runs with the shipped model, kept beside it
+ * (label-check.json): the engine reads it as it reads a project's kept check, by its key, so
+ * the label-error tab fills at once instead of after the fold models' training.
+ */
+async function shipLabelCheck(out: string, log: (s: string) => void): Promise<void> {
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'unsure-demo-labelcheck-'));
+  const core = new Engine(undefined, out);
+  try {
+    const opened = await core.open({ projectDir: scratch }, () => {});
+    const labels = givenTrainingLabels(opened.samples);
+    const signal = new AbortController().signal;
+    const trained = await core.train({ labels, useShipped: true }, () => {}, signal);
+    if (trained.source !== 'shipped')
+      throw new Error(`${out} is not the model a first launch uses: regenerate it first`);
+    let shown = -1;
+    await core.labelCheck(
+      labels,
+      (p) => {
+        const pct = Math.floor(10 * p.fraction);
+        if (pct !== shown) log(`label check: ${(shown = pct) * 10}%`);
+      },
+      signal,
+    );
+    await core.close();
+    const kept = await readdir(path.join(scratch, 'labelcheck'));
+    if (kept.length !== 1) throw new Error(`expected one kept label check, found ${kept.join(', ')}`);
+    await copyFile(path.join(scratch, 'labelcheck', kept[0]!), path.join(out, SHIPPED_LABEL_CHECK));
+    log(`label check: ${path.join(out, SHIPPED_LABEL_CHECK)}`);
+  } finally {
+    await core.close();
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const out = path.resolve(arg('--out') ?? path.join(root, 'resources', 'demo-model'));
   const epochsArg = arg('--epochs');
@@ -132,6 +169,7 @@ async function main(): Promise<void> {
   const log = (s: string) => process.stdout.write(`${s}\n`);
   const started = Date.now();
 
+  if (process.argv.includes('--label-check-only')) return shipLabelCheck(out, log);
   // The same open and the same labels as the service's first launch of the demo: no
   // decisions yet, so the training split keeps its given labels and the pool has none.
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'unsure-demo-model-'));
@@ -236,8 +274,14 @@ options or the demo data: a stale folder is detected at load time and the demo t
 instead (a slower first launch). After a change to the kNN (its k or its base) add
 \`--distances-only\`, which keeps the weights; stale distances are detected too, and a first
 pass then searches what it needs (slower, same values).
+
+\`label-check.json\` is the out-of-fold label check a first launch runs with these weights,
+keyed by everything it depends on (samples, labels, options, the model); the engine uses it
+only when the key matches, so the label-error tab fills at once. After a change to the label
+check alone add \`--label-check-only\`, which keeps the weights and the distances.
 `;
     await writeFile(path.join(out, 'README.md'), readme);
+    await shipLabelCheck(out, log);
     await prettify(path.join(out, 'model.json'));
     log(`wrote ${out} (${chosen.encoding}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     state.classifier.dispose();

@@ -107,6 +107,19 @@ test('opening the demo with its given labels uses it instead of training', async
   assert.ok(!progress.some((p) => p.phase === 'training' && p.epoch !== undefined), 'no training step ran');
 });
 
+test('its label check is the one a first launch runs with it, so the label-error tab fills at once', async () => {
+  const progress: EngineProgress[] = [];
+  await core.train({ labels, useShipped: true }, () => {}, new AbortController().signal);
+  const scores = await core.labelCheck(labels, (p) => progress.push(p), new AbortController().signal);
+  assert.deepEqual(
+    progress.map((p) => p.message),
+    ['Label check kept from an earlier run'],
+    `label-check.json is stale; ${REGENERATE} --label-check-only`,
+  );
+  const labelled = labels.flatMap((l, i) => (l === null ? [] : [scores[i]!]));
+  assert.ok(labelled.length > 0 && labelled.every((x) => x >= 0 && x <= 1), 'every training digit has its doubt');
+});
+
 test('its neighbour distances are what a full scoring of the demo computes, so a first pass searches only its rows', async () => {
   const nd = shipped.neighbourDistances;
   assert.ok(nd, `model.json names no neighbour distances; ${REGENERATE} --distances-only`);

@@ -3,6 +3,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import {
+  labelCheckFile,
   labelCheckKey,
   loadLabelCheck,
   saveLabelCheck,
@@ -43,15 +44,16 @@ test('a saved check reads back exactly (NaN included); another key, size or a da
   const key = labelCheckKey(base);
   const issues = { scores: Float32Array.from([0.25, Number.NaN, 0.999]), threshold: 0.5, estimatedIssues: 1.5 };
   await saveLabelCheck(dir, key, issues);
-  const back = await loadLabelCheck(dir, key, 3);
+  const file = labelCheckFile(dir, key);
+  const back = await loadLabelCheck(file, key, 3);
   assert.ok(back);
   assert.deepEqual(Array.from(back.scores), Array.from(issues.scores));
   assert.equal(back.threshold, 0.5);
   assert.equal(back.estimatedIssues, 1.5);
-  assert.equal(await loadLabelCheck(dir, key, 4), null, 'another number of samples');
-  assert.equal(await loadLabelCheck(dir, labelCheckKey({ ...base, seed: 1 }), 3), null, 'another key');
-  writeFileSync(path.join(dir, 'labelcheck', `${key}.json`), '{"key": "tor');
-  assert.equal(await loadLabelCheck(dir, key, 3), null, 'damaged');
+  assert.equal(await loadLabelCheck(file, key, 4), null, 'another number of samples');
+  assert.equal(await loadLabelCheck(file, labelCheckKey({ ...base, seed: 1 }), 3), null, 'another key');
+  writeFileSync(file, '{"key": "tor');
+  assert.equal(await loadLabelCheck(file, key, 3), null, 'damaged');
 });
 
 test('only the newest few checks are kept', async () => {

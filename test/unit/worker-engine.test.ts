@@ -151,7 +151,7 @@ test('a second launch on the same samples, labels and model keeps the label chec
     const kept = await again.labelCheck(labels, (p) => progress.push(p), new AbortController().signal);
     assert.deepEqual(
       progress.map((p) => [p.fraction, p.message]),
-      [[1, 'Label check kept from the last launch']],
+      [[1, 'Label check kept from an earlier run']],
     );
     assert.deepEqual(
       Buffer.from(kept.buffer, kept.byteOffset, kept.byteLength),

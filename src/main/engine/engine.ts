@@ -23,7 +23,13 @@ import { predictImage, saveCurrentModel, userModelAsCurrent, type CurrentModel }
 import { buildScoreTable, neighbourhoodOf, neighbourhoodOfEarlier, type ScoreResult } from './pipeline/score-table.js';
 import type { EarlierNeighbours } from './pipeline/neighbour-carry.js';
 import { labelIssuesFor, outOfFoldLabelIssues, sameLabels } from './pipeline/label-check.js';
-import { labelCheckKey, loadLabelCheck, saveLabelCheck } from './pipeline/label-check-cache.js';
+import {
+  labelCheckFile,
+  labelCheckKey,
+  loadLabelCheck,
+  saveLabelCheck,
+  SHIPPED_LABEL_CHECK,
+} from './pipeline/label-check-cache.js';
 import { poolRows } from './pipeline/pool-rows.js';
 import type { LabelIssues } from './scores/index.js';
 import type { ModelInputs } from './model/inputs.js';
@@ -36,6 +42,7 @@ import type { Recipe } from '../../shared/recipe.js';
 import { createHash } from 'node:crypto';
 import type { RowSource } from './pipeline/train-head-model.js';
 import { shippedDemoModelDir } from './pipeline/shipped-model.js';
+import path from 'node:path';
 import { loadScoreCache, saveScoreCache } from './pipeline/score-cache.js';
 import { conflictSamples, flagConflicts, openConflicts, withConflicts } from './pipeline/label-conflicts.js';
 
@@ -132,8 +139,7 @@ export class Engine {
     const epochs = req.epochs;
     const seed = req.seed ?? o.seed;
     onProgress({ task: 'train', phase: 'start', fraction: 0, message: 'Preparing training data' });
-    const shipped =
-      req.useShipped && o.demo ? (this.shippedDir !== undefined ? this.shippedDir : shippedDemoModelDir()) : null;
+    const shipped = req.useShipped && o.demo ? this.shippedFolder() : null;
     const state = await trainModel(
       {
         ids: o.samples.map((s) => s.id),
@@ -338,9 +344,12 @@ export class Engine {
       inputs: { recipe: o.recipe, rows: o.rowSource?.id ?? null },
       modelVersion: view?.modelVersion ?? null,
     });
-    const kept = await loadLabelCheck(o.projectDir, key, ids.length);
+    const shipped = o.demo ? this.shippedFolder() : null;
+    const kept =
+      (await loadLabelCheck(labelCheckFile(o.projectDir, key), key, ids.length)) ??
+      (shipped ? await loadLabelCheck(path.join(shipped, SHIPPED_LABEL_CHECK), key, ids.length) : null);
     if (kept) {
-      onProgress({ task: 'labelcheck', phase: 'done', fraction: 1, message: 'Label check kept from the last launch' });
+      onProgress({ task: 'labelcheck', phase: 'done', fraction: 1, message: 'Label check kept from an earlier run' });
       this.labelIssues = { labels: [...labels], issues: kept };
       return kept.scores;
     }
@@ -439,6 +448,11 @@ export class Engine {
     await this.saving;
     this.disposeModel();
     this.opened = null;
+  }
+
+  /** The shipped demo model's folder (the constructor's, or resources/demo-model), or null. */
+  private shippedFolder(): string | null {
+    return this.shippedDir !== undefined ? this.shippedDir : shippedDemoModelDir();
   }
 
   private requireOpen(): Opened {

@@ -34,7 +34,11 @@ export function labelCheckKey(k: LabelCheckKey): string {
   return h.digest('hex').slice(0, 24);
 }
 
-const fileFor = (projectDir: string, key: string) => path.join(projectDir, DIR, `${key}.json`);
+/** Where a project keeps the check of this key. */
+export const labelCheckFile = (projectDir: string, key: string) => path.join(projectDir, DIR, `${key}.json`);
+
+/** The demo's check, shipped beside its model (scripts/train-demo-model.ts), read like a kept one. */
+export const SHIPPED_LABEL_CHECK = 'label-check.json';
 
 interface Stored {
   key: string;
@@ -45,9 +49,10 @@ interface Stored {
   scores: string;
 }
 
-export async function loadLabelCheck(projectDir: string, key: string, n: number): Promise<LabelIssues | null> {
+/** The check stored in `file` if it is the one of `key` for n samples, else null. */
+export async function loadLabelCheck(file: string, key: string, n: number): Promise<LabelIssues | null> {
   try {
-    const s = JSON.parse(await readFile(fileFor(projectDir, key), 'utf8')) as Stored;
+    const s = JSON.parse(await readFile(file, 'utf8')) as Stored;
     const bytes = Buffer.from(s.scores, 'base64');
     if (s.key !== key || s.n !== n || bytes.length !== 4 * n || typeof s.threshold !== 'number') return null;
     const scores = new Float32Array(n);
@@ -68,7 +73,7 @@ export async function saveLabelCheck(projectDir: string, key: string, issues: La
     estimatedIssues: Number.isFinite(issues.estimatedIssues) ? issues.estimatedIssues : null,
     scores: Buffer.from(scores.buffer, scores.byteOffset, scores.byteLength).toString('base64'),
   };
-  const file = fileFor(projectDir, key);
+  const file = labelCheckFile(projectDir, key);
   await mkdir(path.dirname(file), { recursive: true });
   await writeFileAtomic(file, JSON.stringify(stored));
   await pruneOld(path.dirname(file), path.basename(file), '.json', KEEP);
