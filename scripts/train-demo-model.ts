@@ -243,8 +243,9 @@ async function main(): Promise<void> {
 
 The built-in demo's CNN, pretrained so that a first launch ranks the queue in seconds
 instead of training for half a minute. Every score is still computed on the user's machine
-from these weights; the out-of-fold label checks still train their own models in the
-background; any retrain trains for real.
+from these weights; the out-of-fold label check of a first launch ships too
+(label-check.json, below), and any decision that changes a label checks again; any retrain
+trains for real.
 
 The engine uses this folder only when the demo opens with no decisions that change labels
 and default options: it computes the recipe version of the training it would run
