@@ -23,13 +23,7 @@ import { predictImage, saveCurrentModel, userModelAsCurrent, type CurrentModel }
 import { buildScoreTable, neighbourhoodOf, neighbourhoodOfEarlier, type ScoreResult } from './pipeline/score-table.js';
 import type { EarlierNeighbours } from './pipeline/neighbour-carry.js';
 import { labelIssuesFor, outOfFoldLabelIssues, sameLabels } from './pipeline/label-check.js';
-import {
-  labelCheckFile,
-  labelCheckKey,
-  loadLabelCheck,
-  saveLabelCheck,
-  SHIPPED_LABEL_CHECK,
-} from './pipeline/label-check-cache.js';
+import { keptLabelCheck, labelCheckKey, saveLabelCheck } from './pipeline/label-check-cache.js';
 import { poolRows } from './pipeline/pool-rows.js';
 import type { LabelIssues } from './scores/index.js';
 import type { ModelInputs } from './model/inputs.js';
@@ -42,7 +36,6 @@ import type { Recipe } from '../../shared/recipe.js';
 import { createHash } from 'node:crypto';
 import type { RowSource } from './pipeline/train-head-model.js';
 import { shippedDemoModelDir } from './pipeline/shipped-model.js';
-import path from 'node:path';
 import { loadScoreCache, saveScoreCache } from './pipeline/score-cache.js';
 import { conflictSamples, flagConflicts, openConflicts, withConflicts } from './pipeline/label-conflicts.js';
 
@@ -344,10 +337,7 @@ export class Engine {
       inputs: { recipe: o.recipe, rows: o.rowSource?.id ?? null },
       modelVersion: view?.modelVersion ?? null,
     });
-    const shipped = o.demo ? this.shippedFolder() : null;
-    const kept =
-      (await loadLabelCheck(labelCheckFile(o.projectDir, key), key, ids.length)) ??
-      (shipped ? await loadLabelCheck(path.join(shipped, SHIPPED_LABEL_CHECK), key, ids.length) : null);
+    const kept = await keptLabelCheck(o.projectDir, o.demo ? this.shippedFolder() : null, key, ids.length);
     if (kept) {
       onProgress({ task: 'labelcheck', phase: 'done', fraction: 1, message: 'Label check kept from an earlier run' });
       this.labelIssues = { labels: [...labels], issues: kept };

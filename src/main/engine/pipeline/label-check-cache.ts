@@ -64,6 +64,19 @@ export async function loadLabelCheck(file: string, key: string, n: number): Prom
   }
 }
 
+/** The check of `key` kept in the project, else the one shipped in `shippedDir` (the demo's), else null. */
+export async function keptLabelCheck(
+  projectDir: string,
+  shippedDir: string | null,
+  key: string,
+  n: number,
+): Promise<LabelIssues | null> {
+  return (
+    (await loadLabelCheck(labelCheckFile(projectDir, key), key, n)) ??
+    (shippedDir ? await loadLabelCheck(path.join(shippedDir, SHIPPED_LABEL_CHECK), key, n) : null)
+  );
+}
+
 export async function saveLabelCheck(projectDir: string, key: string, issues: LabelIssues): Promise<void> {
   const { scores } = issues;
   const stored: Stored = {
