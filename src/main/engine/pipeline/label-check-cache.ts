@@ -1,7 +1,7 @@
 // The label check's result kept in the project folder: out-of-fold models take as long as a
-// training (21 s of both cores for the demo's 60,000 digits), and a second launch on the same samples, labels
-// and model would otherwise train them all again. Keyed by everything the check depends on;
-// a file that does not match, or cannot be read, is ignored and the check runs.
+// training (21 s of both cores for the demo's 60,000 digits), and a second launch on the same
+// samples, labels and model would otherwise train them all again. Keyed by everything the
+// check depends on; a file that does not match, or cannot be read, is ignored and the check runs.
 import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
