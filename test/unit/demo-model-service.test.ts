@@ -18,6 +18,8 @@ const tmp = mkdtempSync(path.join(tmpdir(), 'unsure-service-two-phase-'));
 const NT = 700;
 const NP = 100;
 const queues: QueueView[] = [];
+/** Each event as 'ready' or 'check' (label check progress), in the order they came. */
+const order: string[] = [];
 let service: UnsureService;
 let savedHome: string | undefined;
 
@@ -29,7 +31,9 @@ before(async () => {
   service = new UnsureService({ engine: createEngine(), initial: { train, pool } });
   const labelCheckDone = new Promise<void>((resolve, reject) => {
     service.onEvent((e: JobEvent) => {
+      if (e.type === 'progress' && e.task === 'labelcheck') order.push('check');
       if (e.type === 'project' && e.project.status === 'ready') {
+        order.push('ready');
         // Snapshot what a UI refetching on this event would get.
         void Promise.all([service.handlers.getSamples({}), service.handlers.getQueue({})]).then(
           ([s, q]) => s && q && queues.push(joinQueue(s, q)),
@@ -69,6 +73,16 @@ test('the queue is ranked by the priority the details show, most doubtful first'
     view.ids.slice(0, 30).map(async (id) => (await service.handlers.getSample({ id })).scores.reviewPriority),
   );
   for (let r = 1; r < priority.length; r++) assert.ok(priority[r - 1]! >= priority[r]!, `row ${r}`);
+});
+
+test('the label check reports from the first ready on, before the training samples join', () => {
+  // The training samples' label doubts come with their scores: until then the label-error
+  // tab must say the check is running, not look empty.
+  const firstReady = order.indexOf('ready');
+  const secondReady = order.indexOf('ready', firstReady + 1);
+  const firstCheck = order.indexOf('check');
+  assert.ok(firstReady >= 0 && secondReady > firstReady, order.join(' '));
+  assert.ok(firstCheck > firstReady && firstCheck < secondReady, order.join(' '));
 });
 
 test('the training samples join with the next ready, the first ones keeping their order', () => {

@@ -3,6 +3,7 @@ import { errorMessage } from '../../shared/api.js';
 import type { JobRunner } from './jobs.js';
 import { trainingLabelsOf, type OpenProject } from './project-state.js';
 import { completeScores, type Scoring } from './scoring.js';
+import type { EngineProgress } from '../engine/engine-types.js';
 
 /**
  * Out-of-fold label checks take about as long as a training, so they run in the
@@ -10,6 +11,9 @@ import { completeScores, type Scoring } from './scoring.js';
  * starts (retrain, open, export) cancels them: the engine runs one thing at a time, and
  * the user's request must not wait behind a background check.
  */
+/** The share of the check's progress bar that scoring the training samples takes, when it must. */
+const SCORING_SHARE = 0.3;
+
 export class BackgroundLabelCheck {
   private controller: AbortController | null = null;
 
@@ -32,19 +36,26 @@ export class BackgroundLabelCheck {
     let ended = false;
     void (async () => {
       try {
-        if (p.table?.scored) {
+        // The label-error tab shows the check as running from here: the training samples'
+        // label doubts join the queue only with their scores.
+        const report = (x: EngineProgress, from: number, to: number) =>
+          state.emit({
+            type: 'progress',
+            jobId: 'labelcheck',
+            ...x,
+            task: 'labelcheck',
+            fraction: from + (to - from) * x.fraction,
+          });
+        const scoring = p.table?.scored ? SCORING_SHARE : 0;
+        if (scoring > 0) {
           // The training samples' scores first: they join the queue in seconds, the label
           // check takes as long as a training.
-          await completeScores(this.scoring, p);
+          await completeScores(this.scoring, p, (x) => report(x, 0, scoring));
           if (stale()) return;
           state.setStatus('ready');
         }
         const labels = trainingLabelsOf(p);
-        await engine.labelCheck(
-          labels,
-          (x) => state.emit({ type: 'progress', jobId: 'labelcheck', ...x }),
-          controller.signal,
-        );
+        await engine.labelCheck(labels, (x) => report(x, scoring, 1), controller.signal);
         if (stale()) return;
         const table = await engine.score(() => {});
         if (stale()) return;

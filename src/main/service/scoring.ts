@@ -1,6 +1,6 @@
 // The two engine steps every job shares: train then score, and finishing a first pass.
 import type { EngineClient } from '../engine/engine-client.js';
-import type { ScoreTable, TrainResult, UsedModel } from '../engine/engine-types.js';
+import type { EngineProgress, ScoreTable, TrainResult, UsedModel } from '../engine/engine-types.js';
 import { readScorePredictions } from '../engine/pipeline/score-predictions.js';
 import type { JobContext } from './jobs.js';
 import { trainingLabelsOf, type OpenProject, type ProjectState } from './project-state.js';
@@ -51,11 +51,15 @@ export async function trainAndScore(
 }
 
 /** Scores the rows a first pass left pending (a no-op on a complete table). */
-export async function completeScores({ state, engine }: Scoring, p: OpenProject): Promise<void> {
+export async function completeScores(
+  { state, engine }: Scoring,
+  p: OpenProject,
+  onProgress: (p: EngineProgress) => void = () => {},
+): Promise<void> {
   if (!p.table?.scored) return;
-  // Quietly: the queue on screen is already usable, and a progress bar for a few seconds
-  // of background work would only distract.
-  const table = await engine.score(() => {});
+  // Quietly by default: the queue on screen is already usable, and a progress bar for a few
+  // seconds of background work would only distract.
+  const table = await engine.score(onProgress);
   if (state.project !== p) return;
   state.setTable(p, table);
 }
