@@ -35,7 +35,7 @@ function save(file: string, a: Float32Array): void {
 }
 
 for (const size of process.argv.slice(2).map(Number)) {
-  const bb = await loadBackbone(undefined, { inputSize: size, taps: TAPS, batch: BATCH, graph: false });
+  const bb = await loadBackbone(undefined, { inputSize: size, taps: TAPS, batch: BATCH, graph: false, scales: [] });
   const spatialLayer = bb.net!.getLayer(SPATIAL).output as tf.SymbolicTensor;
   // One forward pass gives the pooled rows and the spatial block_15 output together.
   // block_15_add is one of the taps: the same forward pass gives it unpooled.

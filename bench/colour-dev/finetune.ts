@@ -28,7 +28,7 @@ const labelsOf = (p: string) =>
     (JSON.parse(readFileSync(path.join(dir, `${p}-labels.json`), 'utf8')) as { labels: number[] }).labels,
   );
 
-const bb = await loadBackbone(undefined, { inputSize: size, taps: [], graph: false });
+const bb = await loadBackbone(undefined, { inputSize: size, taps: [], graph: false, scales: [] });
 const base = bb.net!;
 const names = base.layers.map((l) => l.name);
 const top = base.layers.slice(names.indexOf('block_15_add') + 1);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadBackbone, photoRecipe, shippedBackboneDir } from '../../src/main/engine/model/backbone.js';
+import { tf } from '../../src/main/engine/model/tf.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 interface Expected {
@@ -36,7 +37,14 @@ function close(actual: number, want: number, what: string): void {
 
 for (const size of [96, 224]) {
   test(`backbone at ${size} x ${size} matches Keras on 3 fixed images`, async () => {
-    const bb = await loadBackbone(undefined, { inputSize: size, taps: [], batch: 2, mirror: false, root: false });
+    const bb = await loadBackbone(undefined, {
+      inputSize: size,
+      taps: [],
+      batch: 2,
+      mirror: false,
+      root: false,
+      scales: [],
+    });
     try {
       assert.equal(bb.featureDim, 1280);
       assert.deepEqual(bb.recipe, photoRecipe(size));
@@ -74,12 +82,20 @@ test('a tap appends pooled rows, the id names size and taps, and bad sizes are r
     batch: 4,
     mirror: false,
     root: false,
+    scales: [],
   });
   try {
     assert.equal(bb.featureDim, 1280 + 56);
     assert.match(bb.id, /^mobilenet-v2-0\.35-[0-9a-f]{16}@96\+block_15_add:photo-v1$/);
     const { features } = await bb.run(images(96), 3);
-    const plain = await loadBackbone(undefined, { inputSize: 96, taps: [], batch: 3, mirror: false, root: false });
+    const plain = await loadBackbone(undefined, {
+      inputSize: 96,
+      taps: [],
+      batch: 3,
+      mirror: false,
+      root: false,
+      scales: [],
+    });
     const base = (await plain.run(images(96), 3)).features!;
     plain.dispose();
     for (let k = 0; k < 3; k++)
@@ -88,6 +104,7 @@ test('a tap appends pooled rows, the id names size and taps, and bad sizes are r
     bb.dispose();
   }
   await assert.rejects(loadBackbone(undefined, { inputSize: 20 }), /input size must be an integer 32\.\.512/);
+  await assert.rejects(loadBackbone(undefined, { scales: [600] }), /input size must be an integer 32\.\.512, got 600/);
   await assert.rejects(loadBackbone(undefined, { inputSize: 96, taps: ['nope'] }), /no layer named nope/);
   await assert.rejects(loadBackbone('/nonexistent-backbone'), /nonexistent-backbone\/model\.json: cannot read/);
 });
@@ -101,8 +118,22 @@ test('mirror averages each row with the mirror image row', async () => {
       for (let x = 0; x < size; x++)
         for (let c = 0; c < 3; c++)
           flipped[((k * size + y) * size + x) * 3 + c] = px[((k * size + y) * size + (size - 1 - x)) * 3 + c]!;
-  const mirrored = await loadBackbone(undefined, { inputSize: size, taps: [], batch: 4, mirror: true, root: false });
-  const plain = await loadBackbone(undefined, { inputSize: size, taps: [], batch: 4, mirror: false, root: false });
+  const mirrored = await loadBackbone(undefined, {
+    inputSize: size,
+    taps: [],
+    batch: 4,
+    mirror: true,
+    root: false,
+    scales: [],
+  });
+  const plain = await loadBackbone(undefined, {
+    inputSize: size,
+    taps: [],
+    batch: 4,
+    mirror: false,
+    root: false,
+    scales: [],
+  });
   try {
     assert.match(mirrored.id, /@64\+mirror:photo-v1$/);
     const m = (await mirrored.run(px, 3)).features!;
@@ -120,15 +151,59 @@ test('mirror averages each row with the mirror image row', async () => {
   }
 });
 
+test('scales average in the rows of the image resized to each other size, and the id names them', async () => {
+  const size = 64;
+  const px = images(size);
+  const opts = { taps: [], batch: 4, mirror: false, root: false, graph: false } as const;
+  const scaled = await loadBackbone(undefined, { ...opts, inputSize: size, scales: [80] });
+  const plain = await loadBackbone(undefined, { ...opts, inputSize: size, scales: [] });
+  const at80 = await loadBackbone(undefined, { ...opts, inputSize: 80, scales: [] });
+  try {
+    assert.match(scaled.id, /@64\+80:photo-v1$/);
+    assert.match(scaled.notes[0]!, /averaged over the image at 64, 80 px/);
+    const s = (await scaled.run(px, 3)).features!;
+    const a = (await plain.run(px, 3)).features!;
+    // The same resize, by TensorFlow (bilinear, half-pixel centres), then bytes at 80 x 80.
+    const resized = tf.tidy(() => {
+      const x = tf.tensor4d(Float32Array.from(px), [3, size, size, 3]);
+      return tf.image.resizeBilinear(x, [80, 80], false, true).dataSync() as Float32Array;
+    });
+    // Scaled back to bytes the backbone reads: the resize is exact only in float, so allow more.
+    const b = (
+      await at80.run(
+        Uint8Array.from(resized, (v) => Math.round(v)),
+        3,
+      )
+    ).features!;
+    let differs = false;
+    for (let i = 0; i < s.length; i++) {
+      assert.ok(Math.abs(s[i]! - (a[i]! + b[i]!) / 2) <= 2e-2 + 2e-2 * Math.abs(s[i]!), `value ${i}`);
+      if (Math.abs(a[i]! - b[i]!) > 1e-2) differs = true;
+    }
+    assert.ok(differs, 'the other size gives other features (else the test shows nothing)');
+  } finally {
+    scaled.dispose();
+    plain.dispose();
+    at80.dispose();
+  }
+});
+
 test('root takes the signed square root of every value, and the id says so', async () => {
   const size = 64;
-  const rooted = await loadBackbone(undefined, { inputSize: size, taps: ['block_15_add'], batch: 4, mirror: false });
+  const rooted = await loadBackbone(undefined, {
+    inputSize: size,
+    taps: ['block_15_add'],
+    batch: 4,
+    mirror: false,
+    scales: [],
+  });
   const plain = await loadBackbone(undefined, {
     inputSize: size,
     taps: ['block_15_add'],
     batch: 4,
     mirror: false,
     root: false,
+    scales: [],
   });
   try {
     assert.match(rooted.id, /@64\+block_15_add\+sqrt:photo-v1$/);

@@ -18,6 +18,7 @@ import {
   BACKBONE_MIRROR,
   BACKBONE_RESIZE,
   BACKBONE_ROOT,
+  BACKBONE_SCALES,
   BACKBONE_TAPS,
 } from './backbone-defaults.js';
 
@@ -59,6 +60,8 @@ export interface BackboneOptions {
   mirror?: boolean;
   /** Take the signed square root of every value of a row. */
   root?: boolean;
+  /** Other square sizes the image is resized to (bilinear), whose rows are averaged in. */
+  scales?: readonly number[];
   /** Use the folder's TensorFlow graph of these options when it has one (default true). */
   graph?: boolean;
 }
@@ -116,6 +119,8 @@ export class Backbone implements Extractor {
     readonly mirror: boolean,
     /** Signed square roots of the pooled values. */
     readonly root: boolean,
+    /** Other sizes whose rows are averaged in. */
+    scales: readonly number[],
     /** Which runtime computes the rows, for the notes. */
     runtime: string,
   ) {
@@ -124,9 +129,12 @@ export class Backbone implements Extractor {
     if (taps.length) this.knnCols = dims[0];
     const tapNote = taps.length ? ` + pooled ${taps.join(', ')} (${dims.slice(1).join(' + ')})` : '';
     const mirrorNote = mirror ? ', averaged with the mirror image' : '';
+    const scaleNote = scales.length
+      ? `, averaged over the image at ${[recipe.input.width, ...scales].join(', ')} px`
+      : '';
     const rootNote = root ? ', signed square roots' : '';
     this.notes = [
-      `features: MobileNetV2-0.35 global-average-pooled out_relu (${dims[0]}-d)${tapNote}${mirrorNote}${rootNote}; ${runtime}`,
+      `features: MobileNetV2-0.35 global-average-pooled out_relu (${dims[0]}-d)${tapNote}${mirrorNote}${scaleNote}${rootNote}; ${runtime}`,
     ];
   }
 
@@ -162,16 +170,25 @@ export class Backbone implements Extractor {
   }
 }
 
-/** The tfjs layers graph's rows: pooled outputs side by side, averaged with the mirror image's. */
-function layersRows(net: tf.LayersModel, mirror: boolean): RowsOf {
-  const pooled = (x: tf.Tensor4D): tf.Tensor2D => {
+/**
+ * The tfjs layers graphs' rows: pooled outputs side by side, averaged over the views: the
+ * image at the input size and resized to each other net's size, each with its mirror image
+ * when `mirror` (the left-right symmetry photos have: +2.4 points at 128, docs/colour-model.md).
+ */
+function layersRows(nets: { net: tf.LayersModel; size: number }[], mirror: boolean): RowsOf {
+  const pooled = (net: tf.LayersModel, x: tf.Tensor4D): tf.Tensor2D => {
     const outs = net.predict(x) as tf.Tensor4D | tf.Tensor4D[];
     const list = (Array.isArray(outs) ? outs : [outs]).map((t) => tf.mean(t, [1, 2]) as tf.Tensor2D);
     return list.length === 1 ? list[0]! : tf.concat(list, 1);
   };
-  // The mirror image's row averaged in: the left-right symmetry photos have (+2.4 points at
-  // 128 on the development split, docs/colour-model.md), at twice the cost.
-  return (x) => (mirror ? tf.div(tf.add(pooled(x), pooled(tf.reverse(x, 2))), 2) : pooled(x));
+  return (x) => {
+    const rows = nets.flatMap(({ net, size }) => {
+      // Half-pixel centres, as tf.image.resize in scripts/make-backbone-graph.py.
+      const view = size === x.shape[1] ? x : tf.image.resizeBilinear(x, [size, size], false, true);
+      return mirror ? [pooled(net, view), pooled(net, tf.reverse(view, 2))] : [pooled(net, view)];
+    });
+    return rows.length === 1 ? rows[0]! : (tf.div(tf.addN(rows), rows.length) as tf.Tensor2D);
+  };
 }
 
 /** What scripts/make-backbone-graph.py records beside the SavedModel it makes. */
@@ -180,6 +197,8 @@ interface GraphSource {
   size: number;
   taps: string[];
   mirror: boolean;
+  /** Other sizes averaged in (absent in graphs made before there were any). */
+  scales?: number[];
   /** Width of each pooled output: out_relu's, then each tap's. */
   dims: number[];
 }
@@ -196,6 +215,7 @@ async function loadGraphRows(
   size: number,
   taps: readonly string[],
   mirror: boolean,
+  scales: readonly number[],
 ): Promise<{ rowsOf: RowsOf; release: () => void; dims: number[]; note: string } | null> {
   const graphDir = path.join(dir, `graph-${size}`);
   const rowsOf =
@@ -216,6 +236,7 @@ async function loadGraphRows(
       source.size === size &&
       source.mirror === mirror &&
       source.taps?.join() === taps.join() &&
+      (source.scales ?? []).join() === scales.join() &&
       Array.isArray(source.dims) &&
       source.dims.length === taps.length + 1,
     // One image through it now: an op this libtensorflow lacks fails here, not mid-open.
@@ -256,8 +277,10 @@ export async function loadBackbone(dir = shippedBackboneDir(), opts: BackboneOpt
   const batch = opts.batch ?? BACKBONE_BATCH;
   const mirror = opts.mirror ?? BACKBONE_MIRROR;
   const root = opts.root ?? BACKBONE_ROOT;
-  if (!Number.isInteger(size) || size < 32 || size > 512)
-    throw new Error(`backbone input size must be an integer 32..512, got ${size}`);
+  const scales = opts.scales ?? BACKBONE_SCALES;
+  for (const s of [size, ...scales])
+    if (!Number.isInteger(s) || s < 32 || s > 512)
+      throw new Error(`backbone input size must be an integer 32..512, got ${s}`);
   if (!Number.isInteger(batch) || batch < 1) throw new Error(`backbone batch must be a positive integer, got ${batch}`);
   const file = path.join(dir, 'model.json');
   let json: ModelJsonFile;
@@ -279,72 +302,84 @@ export async function loadBackbone(dir = shippedBackboneDir(), opts: BackboneOpt
 
   const sha256 = createHash('sha256').update(jsonBytes).update(bin).digest('hex');
   const recipe = photoRecipe(size, opts.resize ?? BACKBONE_RESIZE);
-  const id = `mobilenet-v2-0.35-${sha256.slice(0, 16)}@${size}${taps.length ? '+' + taps.join('+') : ''}${mirror ? '+mirror' : ''}${root ? '+sqrt' : ''}:photo-v${PHOTO_RECIPE_VERSION}`;
-  const graph = opts.graph === false ? null : await loadGraphRows(dir, sha256, size, taps, mirror);
-  if (graph)
-    return new Backbone(
-      id,
-      recipe,
-      null,
-      graph.rowsOf,
-      graph.release,
-      batch,
-      graph.dims,
-      taps,
-      mirror,
-      root,
-      graph.note,
-    );
+  const views = [size, ...scales].join('+');
+  const id = `mobilenet-v2-0.35-${sha256.slice(0, 16)}@${views}${taps.length ? '+' + taps.join('+') : ''}${mirror ? '+mirror' : ''}${root ? '+sqrt' : ''}:photo-v${PHOTO_RECIPE_VERSION}`;
+  const backbone = (rowsOf: RowsOf, release: () => void, dims: number[], note: string, net: tf.LayersModel | null) =>
+    new Backbone(id, recipe, net, rowsOf, release, batch, dims, taps, mirror, root, scales, note);
+  const graph = opts.graph === false ? null : await loadGraphRows(dir, sha256, size, taps, mirror, scales);
+  if (graph) return backbone(graph.rowsOf, graph.release, graph.dims, graph.note, null);
 
+  const nets: { net: tf.LayersModel; size: number }[] = [];
+  try {
+    for (const s of [size, ...scales])
+      nets.push({ net: await layersNet(json, file, bin, binPath, specs, s, taps), size: s });
+  } catch (err) {
+    for (const { net } of nets) net.dispose();
+    throw err;
+  }
+  const first = nets[0]!.net;
+  const dims = first.outputs.map((o) => o.shape[o.shape.length - 1] as number);
+  return backbone(
+    layersRows(nets, mirror),
+    () => nets.forEach(({ net }) => net.dispose()),
+    dims,
+    'run by tfjs layers',
+    first,
+  );
+}
+
+/** The base rebuilt at `size` with the manifest's weights, its outputs out_relu then the taps. */
+async function layersNet(
+  json: ModelJsonFile,
+  file: string,
+  bin: Buffer,
+  binPath: string,
+  specs: WeightSpec[],
+  size: number,
+  taps: readonly string[],
+): Promise<tf.LayersModel> {
   const base = (await tf.models.modelFromJSON(baseTopology(json, size, file) as never)) as tf.LayersModel;
   const named = tf.io.decodeWeights(
-    bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength),
+    bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer,
     specs as Parameters<typeof tf.io.decodeWeights>[1],
   );
   const byName = new Map<string, tf.Tensor>(Object.entries(named));
-  let assigned = 0;
-  for (const layer of base.layers) {
-    const ws = layer.weights;
-    if (ws.length === 0) continue;
-    const values = ws.map((v) => {
-      const t = byName.get(v.originalName);
-      if (!t) throw new Error(`${binPath}: no weight ${v.originalName} for layer ${layer.name}`);
-      if (t.shape.join() !== v.shape.join())
-        throw new Error(`${binPath}: ${v.originalName} is [${t.shape}], the layer wants [${v.shape}]`);
-      return t;
-    });
-    layer.setWeights(values);
-    assigned += values.length;
-  }
-  for (const t of byName.values()) t.dispose();
-  if (assigned !== specs.length)
-    throw new Error(`${binPath}: ${specs.length - assigned} of ${specs.length} weights were not assigned to any layer`);
-
-  const outputs = [base.getLayer('out_relu').output as tf.SymbolicTensor];
-  for (const t of taps) {
-    let layer: tf.layers.Layer;
-    try {
-      layer = base.getLayer(t);
-    } catch {
-      throw new Error(`backbone: no layer named ${t} to pool features from`);
+  try {
+    let assigned = 0;
+    for (const layer of base.layers) {
+      const ws = layer.weights;
+      if (ws.length === 0) continue;
+      const values = ws.map((v) => {
+        const t = byName.get(v.originalName);
+        if (!t) throw new Error(`${binPath}: no weight ${v.originalName} for layer ${layer.name}`);
+        if (t.shape.join() !== v.shape.join())
+          throw new Error(`${binPath}: ${v.originalName} is [${t.shape}], the layer wants [${v.shape}]`);
+        return t;
+      });
+      layer.setWeights(values);
+      assigned += values.length;
     }
-    outputs.push(layer.output as tf.SymbolicTensor);
+    if (assigned !== specs.length)
+      throw new Error(
+        `${binPath}: ${specs.length - assigned} of ${specs.length} weights were not assigned to any layer`,
+      );
+    const outputs = [base.getLayer('out_relu').output as tf.SymbolicTensor];
+    for (const t of taps) {
+      let layer: tf.layers.Layer;
+      try {
+        layer = base.getLayer(t);
+      } catch {
+        throw new Error(`backbone: no layer named ${t} to pool features from`);
+      }
+      outputs.push(layer.output as tf.SymbolicTensor);
+    }
+    return outputs.length === 1 ? base : tf.model({ inputs: base.inputs, outputs });
+  } catch (err) {
+    base.dispose();
+    throw err;
+  } finally {
+    for (const t of byName.values()) t.dispose();
   }
-  const net = outputs.length === 1 ? base : tf.model({ inputs: base.inputs, outputs });
-  const dims = outputs.map((o) => o.shape[o.shape.length - 1] as number);
-  return new Backbone(
-    id,
-    recipe,
-    net,
-    layersRows(net, mirror),
-    () => net.dispose(),
-    batch,
-    dims,
-    taps,
-    mirror,
-    root,
-    'run by tfjs layers',
-  );
 }
 
 function w32(specs: WeightSpec[]): boolean {
