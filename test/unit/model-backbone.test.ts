@@ -160,7 +160,7 @@ test('scales average in the rows of the image resized to each other size, and th
   const at80 = await loadBackbone(undefined, { ...opts, inputSize: 80, scales: [] });
   try {
     assert.match(scaled.id, /@64\+80:photo-v1$/);
-    assert.match(scaled.notes[0]!, /averaged over the image at 64, 80 px/);
+    assert.match(scaled.notes[0]!, /averaged over the image at 64 and 80 px/);
     const s = (await scaled.run(px, 3)).features!;
     const a = (await plain.run(px, 3)).features!;
     // The same resize, by TensorFlow (bilinear, half-pixel centres), then bytes at 80 x 80.

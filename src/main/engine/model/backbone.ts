@@ -128,13 +128,15 @@ export class Backbone implements Extractor {
     // The taps help the head classify and hurt kNN's ranking of held-out classes.
     if (taps.length) this.knnCols = dims[0];
     const tapNote = taps.length ? ` + pooled ${taps.join(', ')} (${dims.slice(1).join(' + ')})` : '';
-    const mirrorNote = mirror ? ', averaged with the mirror image' : '';
-    const scaleNote = scales.length
-      ? `, averaged over the image at ${[recipe.input.width, ...scales].join(', ')} px`
-      : '';
+    const sizes = [recipe.input.width, ...scales].join(' and ');
+    const viewNote = scales.length
+      ? `, averaged over the image${mirror ? ' and its mirror image' : ''} at ${sizes} px`
+      : mirror
+        ? ', averaged with the mirror image'
+        : '';
     const rootNote = root ? ', signed square roots' : '';
     this.notes = [
-      `features: MobileNetV2-0.35 global-average-pooled out_relu (${dims[0]}-d)${tapNote}${mirrorNote}${scaleNote}${rootNote}; ${runtime}`,
+      `features: MobileNetV2-0.35 global-average-pooled out_relu (${dims[0]}-d)${tapNote}${viewNote}${rootNote}; ${runtime}`,
     ];
   }
 
