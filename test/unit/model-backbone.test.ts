@@ -168,19 +168,23 @@ test('scales average in the rows of the image resized to each other size, and th
       const x = tf.tensor4d(Float32Array.from(px), [3, size, size, 3]);
       return tf.image.resizeBilinear(x, [80, 80], false, true).dataSync() as Float32Array;
     });
-    // Scaled back to bytes the backbone reads: the resize is exact only in float, so allow more.
     const b = (
       await at80.run(
         Uint8Array.from(resized, (v) => Math.round(v)),
         3,
       )
     ).features!;
-    let differs = false;
+    // Off the mean of the two sizes only by the rounding to bytes, and far from the 64 px rows.
+    let offMean = 0;
+    let offPlain = 0;
     for (let i = 0; i < s.length; i++) {
-      assert.ok(Math.abs(s[i]! - (a[i]! + b[i]!) / 2) <= 2e-2 + 2e-2 * Math.abs(s[i]!), `value ${i}`);
-      if (Math.abs(a[i]! - b[i]!) > 1e-2) differs = true;
+      offMean = Math.max(offMean, Math.abs(s[i]! - (a[i]! + b[i]!) / 2));
+      offPlain = Math.max(offPlain, Math.abs(s[i]! - a[i]!));
     }
-    assert.ok(differs, 'the other size gives other features (else the test shows nothing)');
+    assert.ok(
+      offMean < 0.05 && offMean < offPlain / 5,
+      `off the mean by ${offMean}, off the 64 px rows by ${offPlain}`,
+    );
   } finally {
     scaled.dispose();
     plain.dispose();
