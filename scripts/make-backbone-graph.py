@@ -22,7 +22,7 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 SRC = os.path.join(ROOT, 'resources', 'backbones', 'mobilenet-v2-0.35-imagenet')
 OUT = os.path.join(SRC, 'graph-128')
 SIZE = 128
-SCALES = [160]
+SCALES = [144]
 TAPS = ['block_13_expand_relu', 'block_14_add', 'block_15_add', 'block_16_project_BN']
 
 
