@@ -86,7 +86,7 @@ test('a tap appends pooled rows, the id names size and taps, and bad sizes are r
   });
   try {
     assert.equal(bb.featureDim, 1280 + 56);
-    assert.match(bb.id, /^mobilenet-v2-0\.35-[0-9a-f]{16}@96\+block_15_add:photo-v1$/);
+    assert.match(bb.id, /^mobilenet-v2-0\.35-[0-9a-f]{16}@96\+block_15_add:photo-v2$/);
     const { features } = await bb.run(images(96), 3);
     const plain = await loadBackbone(undefined, {
       inputSize: 96,
@@ -135,7 +135,7 @@ test('mirror averages each row with the mirror image row', async () => {
     scales: [],
   });
   try {
-    assert.match(mirrored.id, /@64\+mirror:photo-v1$/);
+    assert.match(mirrored.id, /@64\+mirror:photo-v2$/);
     const m = (await mirrored.run(px, 3)).features!;
     const a = (await plain.run(px, 3)).features!;
     const b = (await plain.run(flipped, 3)).features!;
@@ -159,7 +159,7 @@ test('scales average in the rows of the image resized to each other size, and th
   const plain = await loadBackbone(undefined, { ...opts, inputSize: size, scales: [] });
   const at80 = await loadBackbone(undefined, { ...opts, inputSize: 80, scales: [] });
   try {
-    assert.match(scaled.id, /@64\+80:photo-v1$/);
+    assert.match(scaled.id, /@64\+80:photo-v2$/);
     assert.match(scaled.notes[0]!, /averaged over the image at 64 and 80 px/);
     const s = (await scaled.run(px, 3)).features!;
     const a = (await plain.run(px, 3)).features!;
@@ -210,7 +210,7 @@ test('root takes the signed square root of every value, and the id says so', asy
     scales: [],
   });
   try {
-    assert.match(rooted.id, /@64\+block_15_add\+sqrt:photo-v1$/);
+    assert.match(rooted.id, /@64\+block_15_add\+sqrt:photo-v2$/);
     assert.doesNotMatch(plain.id, /sqrt/);
     assert.match(rooted.notes[0]!, /signed square roots/);
     const r = (await rooted.run(images(size), 3)).features!;

@@ -1,13 +1,17 @@
 // One photo file, already read, to every target size at once: sharp (libvips) decodes it
 // once per target from the same bytes. EXIF orientation is applied, alpha is flattened on
 // the target's background, CMYK, 16-bit and palette images come out as 8-bit sRGB (or grey),
-// and only the first frame of an animation is read.
+// and only the first frame of an animation is read. A colour target no smaller than the image
+// is reached by scaling the image up from its own size (photo-upscale.ts), and a plain file
+// that every target scales up is decoded by TensorFlow alone (plain-photo.ts).
 import sharp, { type Sharp, type SharpOptions } from 'sharp';
 import type { Recipe } from '../../../shared/recipe.js';
 import type { NativeSize } from '../types.js';
 import { pixelLimitProblem, sniffFormat } from './image-header.js';
 import { decodeBmp } from './photo-bmp.js';
 import { decodeReason, notAnImage, PHOTO_FORMATS, PhotoRefusal } from './photo-reasons.js';
+import { decodePlain, scalesUp, scaleUp } from './photo-upscale.js';
+import { plainPhoto } from './plain-photo.js';
 
 /** One output of the decoder: the recipe's input size and channels, resize policy and background. */
 export type PhotoTarget = Recipe['input'] & Pick<Recipe, 'resize' | 'background'>;
@@ -25,10 +29,9 @@ export interface DecodedPhoto {
 
 const FIT = { stretch: 'fill', fit: 'contain', crop: 'cover' } as const;
 /**
- * Bilinear (antialiased when shrinking), as PIL's BILINEAR that Keras pipelines and the peer
- * use; sharp's default lanczos3 is sharper but about 1.5x slower scaling CIFAR's 32 px up to
- * 224 (bench/photo-decode.ts), and a network sees no gain from it. A change here changes the
- * bytes: bump the recipes' versions.
+ * Bilinear, antialiased when shrinking (scaling up is photo-upscale.ts's); sharp's default
+ * lanczos3 is sharper and slower, and a network sees no gain from it. A change here changes
+ * the bytes: bump the recipes' versions.
  */
 const KERNEL = 'linear';
 
@@ -45,6 +48,16 @@ export async function decodePhoto(
 ): Promise<DecodedPhoto> {
   try {
     if (bytes.length === 0) throw new PhotoRefusal('is an empty file');
+    const plain = plainPhoto(bytes);
+    if (plain && targets.every((t) => scalesUp(plain, t))) {
+      const tooBig = pixelLimitProblem(plain, maxPixels);
+      if (tooBig) throw new PhotoRefusal(tooBig);
+      const image = await decodePlain(bytes, plain);
+      if (image) {
+        const native = { width: plain.width, height: plain.height, channels: plain.channels };
+        return { native, outputs: await Promise.all(targets.map((t) => scaleUp(image, t))) };
+      }
+    }
     const source =
       sniffFormat(bytes) === 'BMP' ? await bmpSource(bytes, maxPixels) : await encodedSource(bytes, maxPixels);
     const outputs = await Promise.all(targets.map((t) => render(source, t)));
@@ -124,12 +137,16 @@ async function bmpSource(bytes: Uint8Array, maxPixels: number): Promise<Source> 
 
 async function render(source: Source, t: PhotoTarget): Promise<Uint8Array> {
   const [r, g, b] = t.background;
-  const { data, info } = await source
-    .open()
-    // In sRGB from the start: a grey (or grey + alpha) file would otherwise be flattened and
-    // padded in one band, and a colour background would come out grey.
-    .pipelineColourspace('srgb')
-    .flatten({ background: { r, g, b } })
+  // In sRGB from the start: a grey (or grey + alpha) file would otherwise be flattened and
+  // padded in one band, and a colour background would come out grey.
+  const flat = () => source.open().pipelineColourspace('srgb').flatten({ background: { r, g, b } });
+  if (scalesUp(source.native, t)) {
+    const own = await flat().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    checkShape(own.info, source.native.width, source.native.height, 3);
+    const { width, height } = own.info;
+    return scaleUp({ data: new Uint8Array(own.data.buffer, own.data.byteOffset, own.data.length), width, height }, t);
+  }
+  const { data, info } = await flat()
     .resize(t.width, t.height, {
       fit: FIT[t.resize],
       position: 'centre',
@@ -139,10 +156,18 @@ async function render(source: Source, t: PhotoTarget): Promise<Uint8Array> {
     .toColourspace(t.channels === 1 ? 'b-w' : 'srgb')
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
-  if (info.width !== t.width || info.height !== t.height || info.channels !== t.channels) {
-    throw new Error(
-      `sharp gave ${info.width} x ${info.height} x ${info.channels} for a ${t.width} x ${t.height} x ${t.channels} target`,
-    );
-  }
+  checkShape(info, t.width, t.height, t.channels);
   return new Uint8Array(data.buffer, data.byteOffset, data.length);
+}
+
+function checkShape(
+  info: { width: number; height: number; channels: number },
+  width: number,
+  height: number,
+  channels: number,
+): void {
+  if (info.width !== width || info.height !== height || info.channels !== channels)
+    throw new Error(
+      `sharp gave ${info.width} x ${info.height} x ${info.channels} for ${width} x ${height} x ${channels}`,
+    );
 }

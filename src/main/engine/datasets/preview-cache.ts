@@ -32,7 +32,8 @@ export interface PreviewStore {
 }
 
 function keyOf(shape: ImageShape): string {
-  return JSON.stringify({ shape, vips: sharp.versions.vips, sharp: sharp.versions.sharp });
+  // upscale: images smaller than the preview are scaled up by TensorFlow (photo-upscale.ts).
+  return JSON.stringify({ shape, vips: sharp.versions.vips, sharp: sharp.versions.sharp, upscale: 'tf-bilinear' });
 }
 
 export function previewCacheFile(projectDir: string): string {

@@ -186,7 +186,10 @@ export class ExactCosineIndex implements KnnIndex {
         blockIdx.push(vi);
         blockSim.push(vs);
       }
-      const [allIdx, allSim] = tf.tidy(() => [tf.concat(blockIdx, 0).dataSync(), tf.concat(blockSim, 0).dataSync()]);
+      // Read outside tidy, which would walk returned arrays element by element.
+      const all = [tf.concat(blockIdx, 0), tf.concat(blockSim, 0)] as const;
+      const [allIdx, allSim] = all.map((t) => t.dataSync());
+      all.forEach((t) => t.dispose());
       copyDroppingSelf(allIdx as Int32Array, allSim as Float32Array, nq, kk, k, exclude, indices, sims);
     } finally {
       for (const t of blockIdx) t.dispose();

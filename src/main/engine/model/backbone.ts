@@ -24,8 +24,11 @@ import {
 
 export * from './backbone-defaults.js';
 
-/** Bumped when the same backbone and size start giving other features (pooling, taps, scaling). */
-export const PHOTO_RECIPE_VERSION = 1;
+/**
+ * Bumped when the same backbone and size start giving other features (pooling, taps, scaling,
+ * decoding). 2: images no larger than the input are scaled up by TensorFlow (photo-upscale.ts).
+ */
+export const PHOTO_RECIPE_VERSION = 2;
 
 /** The folder shipped in resources/, found from this file in the source tree and in out/ alike. */
 export function shippedBackboneDir(): string {
@@ -124,6 +127,7 @@ export class Backbone implements Extractor {
     /** Which runtime computes the rows, for the notes. */
     runtime: string,
   ) {
+    if (recipe.input.channels !== 3) throw new Error(`backbone: RGB input only, not ${recipe.input.channels} channels`);
     this.featureDim = dims.reduce((a, b) => a + b, 0);
     // The taps help the head classify and hurt kNN's ranking of held-out classes.
     if (taps.length) this.knnCols = dims[0];
@@ -145,15 +149,18 @@ export class Backbone implements Extractor {
     const { height: h, width: w, channels: c } = this.recipe.input;
     const per = h * w * c;
     if (pixels.length < n * per) throw new Error(`backbone: ${pixels.length} bytes for ${n} images of ${h}x${w}x${c}`);
-    const { mean, std } = this.recipe;
+    const { mean, std, rescale } = this.recipe;
+    // (x * rescale - mean) / std of every byte value of each of the three channels, looked up.
+    const lut = Float32Array.from({ length: 3 * 256 }, (_, j) => ((j & 255) * rescale - mean[j >> 8]!) / std[j >> 8]!);
     const out = new Float32Array(n * this.featureDim);
     const buf = new Float32Array(this.batch * per);
     for (let start = 0; start < n; start += this.batch) {
       const m = Math.min(this.batch, n - start);
       const src = pixels.subarray(start * per, (start + m) * per);
-      for (let i = 0; i < src.length; i++) {
-        const ch = i % c;
-        buf[i] = ((src[i] as number) * this.recipe.rescale - (mean[ch] as number)) / (std[ch] as number);
+      for (let i = 0; i < src.length; i += 3) {
+        buf[i] = lut[src[i]!]!;
+        buf[i + 1] = lut[256 + src[i + 1]!]!;
+        buf[i + 2] = lut[512 + src[i + 2]!]!;
       }
       if (m < this.batch) buf.fill(0, m * per);
       const rows = tf.tidy(() => {

@@ -185,7 +185,8 @@ export function recipeFor(
   return {
     recipe: {
       name: 'model',
-      version: 1,
+      // 2: images no larger than the input are scaled up by TensorFlow (datasets/photo-upscale.ts).
+      version: 2,
       input: { height: input.height, width: input.width, channels: model.channels },
       resize,
       // Hugging Face's convert_rgb composites transparent pixels on white.
