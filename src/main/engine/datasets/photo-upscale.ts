@@ -77,27 +77,23 @@ export async function scaleUp(image: RgbPixels, t: PhotoTarget): Promise<Uint8Ar
  * repeated once around the image every sample lies inside it, where crop_and_resize takes
  * evenly spaced bilinear samples between two corners.
  */
+/** One pixel repeated on every side of height and width ('symmetric' repeats the edge). */
+const EDGE: [number, number][] = [
+  [1, 1],
+  [1, 1],
+  [0, 0],
+];
+
 async function linearUp(image: RgbPixels, sw: number, sh: number): Promise<Uint8Array> {
   const tf = await tfModule();
   const { width: w, height: h } = image;
-  // In the padded image, first and last samples at 0.5 and (s - 1) * side / s + 0.5, of side + 1.
-  const [y1, x1] = [0.5 / (h + 1), 0.5 / (w + 1)];
-  const [y2, x2] = [((sh - 1) * h) / sh + 0.5, ((sw - 1) * w) / sw + 0.5].map((v, i) => v / ([h, w][i]! + 1));
+  // In the image padded to side + 2, the samples run from 0.5 to (out - 1) * side / out + 0.5.
+  const last = (out: number, side: number) => ((out - 1) * side) / out + 0.5;
+  const box = [0.5 / (h + 1), 0.5 / (w + 1), last(sh, h) / (h + 1), last(sw, w) / (w + 1)];
   const resized = tf.tidy(() => {
     const x = tf.tensor3d(image.data, [h, w, 3], 'int32').toFloat();
-    const padded = tf
-      .mirrorPad(
-        x,
-        [
-          [1, 1],
-          [1, 1],
-          [0, 0],
-        ],
-        'symmetric',
-      )
-      .expandDims(0) as Tf.Tensor4D;
-    const boxes = tf.tensor2d([[y1, x1, y2!, x2!]]);
-    return tf.image.cropAndResize(padded, boxes, tf.tensor1d([0], 'int32'), [sh, sw], 'bilinear');
+    const padded = tf.mirrorPad(x, EDGE, 'symmetric').expandDims(0) as Tf.Tensor4D;
+    return tf.image.cropAndResize(padded, tf.tensor2d([box]), tf.tensor1d([0], 'int32'), [sh, sw], 'bilinear');
   });
   // Read outside tidy, which would walk a returned array element by element.
   const floats = resized.dataSync();

@@ -71,10 +71,9 @@ const IHDR = 0x49484452;
 const IDAT = 0x49444154;
 const TRNS = 0x74524e53;
 const ICCP = 0x69434350;
+const IEND = 0x49454e44;
 /** Grey, RGB and palette; the alpha colour types go to sharp, which flattens them. */
 const COLOUR_CHANNELS: Record<number, 1 | 3> = { 0: 1, 2: 3, 3: 3 };
-
-const IEND = 0x49454e44;
 
 function plainPng(v: DataView): Size {
   const n = v.byteLength;

@@ -33,7 +33,7 @@ export interface PreviewStore {
 
 function keyOf(shape: ImageShape): string {
   // upscale: images smaller than the preview are scaled up by TensorFlow (photo-upscale.ts).
-  return JSON.stringify({ shape, vips: sharp.versions.vips, sharp: sharp.versions.sharp, upscale: 'tf-bilinear' });
+  return JSON.stringify({ shape, vips: sharp.versions.vips, sharp: sharp.versions.sharp, upscale: 'tf-linear' });
 }
 
 export function previewCacheFile(projectDir: string): string {
