@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import sharp from 'sharp';
-import { colourJpeg, cut, gradientRgb, redBlueRgb, sharpRaw } from '../bad-input/images.js';
+import { colourJpeg, cut, gradientRgb, pngChunk, redBlueRgb, sharpRaw } from '../bad-input/images.js';
 import { decodePhoto, type PhotoTarget } from '../../src/main/engine/datasets/photo-sharp.js';
 import { plainPhoto } from '../../src/main/engine/datasets/plain-photo.js';
 
@@ -19,6 +19,13 @@ const at = (width: number, height: number, resize: PhotoTarget['resize'] = 'stre
 const decode = async (bytes: Uint8Array, target: PhotoTarget) => (await decodePhoto(bytes, [target], 1e8)).outputs[0]!;
 const px = (data: Uint8Array, w: number, x: number, y: number) =>
   Array.from(data.subarray((y * w + x) * 3, (y * w + x + 1) * 3));
+
+/** The PNG with a gAMA chunk put right after its IHDR. */
+function withGamma(png: Buffer): Buffer {
+  const gamma = Buffer.alloc(4);
+  gamma.writeUInt32BE(55556);
+  return Buffer.concat([png.subarray(0, 33), pngChunk('gAMA', gamma), png.subarray(33)]);
+}
 
 describe('which files TensorFlow decodes', () => {
   const [w, h] = [24, 16];
@@ -69,6 +76,8 @@ describe('which files TensorFlow decodes', () => {
       await sharpRaw(rgb, w, h).toColourspace('b-w').jpeg().toBuffer(),
       await sharpRaw(rgb, w, h).png({ adaptiveFiltering: true }).toBuffer(),
       await sharpRaw(redBlueRgb(w, h), w, h).png({ palette: true, colours: 2 }).toBuffer(),
+      await sharpRaw(rgb, w, h).png({ progressive: true }).toBuffer(), // Adam7 interlaced
+      withGamma(await sharpRaw(rgb, w, h).png().toBuffer()), // gAMA 1/1.8: neither decoder applies it
     ];
     for (const [i, bytes] of files.entries()) {
       assert.ok(plainPhoto(bytes), `file ${i} is plain`);
