@@ -32,7 +32,7 @@ export async function decodePlain(bytes: Uint8Array, plain: PlainPhoto): Promise
     try {
       const [height, width, channels] = image.shape;
       if (height !== plain.height || width !== plain.width || channels !== 3) return null;
-      return { data: Uint8Array.from(image.dataSync()), width, height };
+      return { data: new Uint8Array(image.dataSync()), width, height };
     } finally {
       image.dispose();
     }
