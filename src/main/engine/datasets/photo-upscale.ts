@@ -1,5 +1,5 @@
 // Images no larger than a colour target are decoded once at their own size and scaled up in
-// TensorFlow, as libvips' linear kernel does it: for CIFAR's 32 px files a fifth of the CPU of
+// TensorFlow, as libvips' linear kernel does it: for CIFAR's 32 px files a quarter of the CPU of
 // a libvips pipeline per target (docs/decoding.md). A plain file (plain-photo.ts) is decoded
 // by TensorFlow as well; any other arrives as sharp's pixels at the file's own size.
 import type { tf as Tf } from '../model/tf.js';
