@@ -65,29 +65,47 @@ function png(v: DataView): Size {
   }
 }
 
-// Start-of-frame markers (baseline, progressive, lossless, arithmetic); C4, C8 and CC are not frames.
-const SOF = new Set([0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+/** Start-of-frame markers (baseline, progressive, lossless, arithmetic); C4, C8 and CC are not frames. */
+export const JPEG_FRAMES: ReadonlySet<number> = new Set([
+  0xc0, 0xc1, 0xc2, 0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf,
+]);
 
-function jpeg(v: DataView): Size {
+/** A JPEG marker and where its segment's fields start (after the length field; standalone markers have none). */
+export interface JpegSegment {
+  marker: number;
+  body: number;
+}
+
+/**
+ * A JPEG's markers in order, fill bytes skipped, up to and including the first start of scan
+ * (DA) or end of image (D9); it stops early at a byte that is not a marker or at the end of
+ * the bytes. Segments of the header only: the scan's entropy-coded data is never walked.
+ */
+export function* jpegSegments(v: DataView): Generator<JpegSegment> {
   let at = 2;
   while (at + 4 <= v.byteLength) {
-    if (v.getUint8(at) !== 0xff) return null;
+    if (v.getUint8(at) !== 0xff) return;
     const marker = v.getUint8(at + 1);
     if (marker === 0xff) {
       at++; // fill byte
       continue;
     }
     if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd8)) {
+      yield { marker, body: at + 2 };
       at += 2; // no length field
       continue;
     }
+    yield { marker, body: at + 4 };
+    if (marker === 0xd9 || marker === 0xda) return;
+    at += 2 + v.getUint16(at + 2);
+  }
+}
+
+function jpeg(v: DataView): Size {
+  for (const { marker, body } of jpegSegments(v)) {
     if (marker === 0xd9 || marker === 0xda) return null; // end or scan data before any frame header
-    const length = v.getUint16(at + 2);
-    if (SOF.has(marker)) {
-      if (at + 9 > v.byteLength) return null;
-      return { height: v.getUint16(at + 5), width: v.getUint16(at + 7) };
-    }
-    at += 2 + length;
+    if (JPEG_FRAMES.has(marker))
+      return body + 5 > v.byteLength ? null : { height: v.getUint16(body + 1), width: v.getUint16(body + 3) };
   }
   return null;
 }

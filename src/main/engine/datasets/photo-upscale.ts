@@ -69,6 +69,13 @@ export async function scaleUp(image: RgbPixels, t: PhotoTarget): Promise<Uint8Ar
   return out;
 }
 
+/** One pixel repeated on every side of height and width ('symmetric' repeats the edge). */
+const EDGE: [number, number][] = [
+  [1, 1],
+  [1, 1],
+  [0, 0],
+];
+
 /**
  * libvips' linear upscale, as sharp gives it: output pixel d samples the image at
  * d * in / out - 0.5, clamped at the edges (a test holds it to sharp's bytes, within a level
@@ -77,13 +84,6 @@ export async function scaleUp(image: RgbPixels, t: PhotoTarget): Promise<Uint8Ar
  * repeated once around the image every sample lies inside it, where crop_and_resize takes
  * evenly spaced bilinear samples between two corners.
  */
-/** One pixel repeated on every side of height and width ('symmetric' repeats the edge). */
-const EDGE: [number, number][] = [
-  [1, 1],
-  [1, 1],
-  [0, 0],
-];
-
 async function linearUp(image: RgbPixels, sw: number, sh: number): Promise<Uint8Array> {
   const tf = await tfModule();
   const { width: w, height: h } = image;

@@ -4,7 +4,7 @@
 // in IEND) with no transparency or ICC profile. Both then run the same libjpeg (accurate IDCT)
 // or libpng, and nothing is left for sharp to do: no rotation, colour profile, alpha or CMYK.
 // Pure: bytes in.
-import { sniffFormat } from './image-header.js';
+import { JPEG_FRAMES, jpegSegments, sniffFormat } from './image-header.js';
 
 export interface PlainPhoto {
   format: 'JPEG' | 'PNG';
@@ -28,8 +28,7 @@ const APP1 = 0xe1;
 const APP2 = 0xe2;
 const APP14 = 0xee;
 /** Baseline, extended and progressive Huffman frames; lossless and arithmetic ones go to sharp. */
-const HUFFMAN_SOF = new Set([0xc0, 0xc1, 0xc2]);
-const OTHER_SOF = new Set([0xc3, 0xc5, 0xc6, 0xc7, 0xc9, 0xca, 0xcb, 0xcd, 0xce, 0xcf]);
+const HUFFMAN_FRAMES = new Set([0xc0, 0xc1, 0xc2]);
 
 function tag(v: DataView, at: number, text: string): boolean {
   if (at + text.length > v.byteLength) return false;
@@ -42,27 +41,17 @@ function plainJpeg(v: DataView): Size {
   // A cut-off file is sharp's to refuse in its own words.
   if (n < 4 || v.getUint8(n - 2) !== 0xff || v.getUint8(n - 1) !== 0xd9) return null;
   let size: Size = null;
-  let at = 2;
-  while (at + 4 <= n) {
-    if (v.getUint8(at) !== 0xff) return null;
-    const marker = v.getUint8(at + 1);
-    if (marker === 0xff) {
-      at++;
-      continue;
-    }
+  for (const { marker, body } of jpegSegments(v)) {
     if (marker === 0xda) return size; // the scan starts: every header segment has been seen
     if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd9)) return null;
-    const length = v.getUint16(at + 2);
-    const body = at + 4;
     if ((marker === APP1 && tag(v, body, 'Exif')) || (marker === APP2 && tag(v, body, 'ICC_PROFILE'))) return null;
-    if (marker === APP14 || OTHER_SOF.has(marker)) return null;
-    if (HUFFMAN_SOF.has(marker)) {
+    if (marker === APP14 || (JPEG_FRAMES.has(marker) && !HUFFMAN_FRAMES.has(marker))) return null;
+    if (HUFFMAN_FRAMES.has(marker)) {
       if (size || body + 6 > n || v.getUint8(body) !== 8) return null;
       const components = v.getUint8(body + 5);
       if (components !== 1 && components !== 3) return null;
       size = { height: v.getUint16(body + 1), width: v.getUint16(body + 3), channels: components };
     }
-    at += 2 + length;
   }
   return null;
 }
